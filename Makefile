@@ -1,0 +1,57 @@
+# The one command surface for people, the README and CI.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PG_URL ?= postgresql+psycopg://$(shell id -un)@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint typecheck test-sqlite test-postgres e2e vendor clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[postgres,test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/masterpath serve
+
+lint: install
+	$(BIN)/ruff check masterpath tests
+	$(BIN)/ruff format --check masterpath tests
+
+typecheck: install
+	$(BIN)/mypy
+
+test-sqlite: install
+	@echo "== pytest on SQLite =="
+	env -u MASTERPATH_TEST_DATABASE_URL $(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+
+test-postgres: install
+	@url="$${MASTERPATH_TEST_DATABASE_URL:-}"; \
+	if [ -z "$$url" ] && $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+		url="$(PG_URL)"; fi; \
+	if [ -z "$$url" ]; then \
+		echo "== NOTICE: PostgreSQL not reachable (no MASTERPATH_TEST_DATABASE_URL, nothing on 127.0.0.1:5432): the PostgreSQL run was SKIPPED =="; \
+	else \
+		echo "== pytest on PostgreSQL: $$url =="; \
+		MASTERPATH_TEST_DATABASE_URL="$$url" $(BIN)/pytest -m "not e2e" $(PYTEST_ARGS); \
+	fi
+
+test: lint typecheck test-sqlite test-postgres
+
+node_modules/.package-lock.json: package.json
+	npm install --no-audit --no-fund
+
+e2e: install node_modules/.package-lock.json
+	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+vendor: node_modules/.package-lock.json
+	cp node_modules/htmx.org/dist/htmx.min.js masterpath/web/static/htmx.min.js
+
+clean:
+	rm -rf $(VENV) node_modules e2e-artifacts .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,3 @@
+from masterpath.cli import main
+
+main()

@@ -1,0 +1,157 @@
+"""The `masterpath` command. Each subcommand is a thin call into services."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from masterpath.errors import MasterPathError
+from masterpath.services import Context, accounts, make_context, packs
+from masterpath.settings import describe, load_settings
+from masterpath.store import migrate
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly(func: F) -> F:
+    """Print MasterPath errors as messages and exit 1, without a traceback."""
+
+    @wraps(func)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except MasterPathError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            click.echo(f"error: {exc.message}", err=True)
+            sys.exit(1)
+
+    return run  # type: ignore[return-value]
+
+
+def _context() -> Context:
+    return make_context(load_settings())
+
+
+@click.group(invoke_without_command=True)
+@click.version_option(package_name="masterpath")
+@click.pass_context
+def main(click_ctx: click.Context) -> None:
+    """MasterPath: mastery-based career learning. Without a command, serve."""
+    if click_ctx.invoked_subcommand is None:
+        click_ctx.invoke(serve)
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (MASTERPATH_HOST).")
+@click.option("--port", type=int, default=None, help="Port (MASTERPATH_PORT).")
+@click.option("--workers", type=int, default=None, help="Worker processes (MASTERPATH_WORKERS).")
+@friendly
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
+    """Migrate, load the content packs and serve the web app."""
+    import uvicorn
+
+    ctx = _context()
+    for done in packs.prepare(ctx):
+        state = "loaded" if done.changed else "unchanged"
+        click.echo(f"pack {done.pack_id} {done.version}: {state}", err=True)
+    settings = ctx.settings
+    uvicorn.run(
+        "masterpath.web:create_app_from_env", factory=True, host=host or settings.host,
+        port=port or settings.port, workers=workers or settings.workers, proxy_headers=True,
+        log_level="info",
+    )
+
+
+@main.group()
+def db() -> None:
+    """The database schema."""
+
+
+@db.command("upgrade")
+@friendly
+def db_upgrade() -> None:
+    """Migrate the database to the newest schema."""
+    ctx = _context()
+    migrate.upgrade(ctx.db)
+    click.echo(f"database at revision {migrate.current(ctx.db)} ({ctx.db.dialect})")
+
+
+@main.group()
+def content() -> None:
+    """Content packs: validate and load."""
+
+
+@content.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@friendly
+def content_validate(paths: tuple[Path, ...]) -> None:
+    """Check content packs and report every problem with file and line."""
+    report = packs.validate(list(paths))
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    if not report.ok:
+        click.echo(f"error: {len(report.problems)} problem(s) found", err=True)
+        sys.exit(1)
+    counts = packs.summary(report)
+    click.echo(
+        f"ok: {len(report.packs)} pack(s), {counts['careers']} careers, {counts['skills']} "
+        f"skills, {counts['items']} items, {counts['cards']} cards"
+    )
+
+
+@content.command("load")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@friendly
+def content_load(paths: tuple[Path, ...]) -> None:
+    """Install or update content packs in the database (all or nothing)."""
+    ctx = _context()
+    migrate.upgrade(ctx.db)
+    for done in packs.install(ctx, list(paths)):
+        state = "loaded" if done.changed else "unchanged"
+        counts = ", ".join(f"{n} {k}" for k, n in done.counts.items())
+        click.echo(f"pack {done.pack_id} {done.version}: {state} ({counts})")
+
+
+@main.group()
+def user() -> None:
+    """Accounts."""
+
+
+@user.command("create-admin")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="The new admin's password (asked for when not given).")
+@friendly
+def create_admin(email: str, password: str) -> None:
+    """Create an admin account, or make an existing account an admin."""
+    ctx = _context()
+    migrate.upgrade(ctx.db)
+    account, created = accounts.make_admin(ctx, email=email, password=password)
+    verb = "created" if created else "promoted to admin (password unchanged)"
+    click.echo(f"{account.email}: {verb}")
+
+
+@user.command("reset-password")
+@click.argument("email")
+@friendly
+def reset_password(email: str) -> None:
+    """Print a one-time link (valid one hour) that lets the user choose a new password."""
+    ctx = _context()
+    settings = ctx.settings
+    base = settings.base_url or f"http://{settings.host}:{settings.port}"
+    click.echo(accounts.reset_link(ctx, email=email, base_url=base))
+
+
+@main.command("settings")
+def show_settings() -> None:
+    """List every setting with its default and meaning."""
+    for name, default, description in describe():
+        click.echo(f"{name}={default}\n    {description}")

@@ -1,0 +1,1 @@
+"""Content packs: the plain-file format (YAML + Markdown), its validation and loading."""

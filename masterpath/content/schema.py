@@ -1,0 +1,252 @@
+"""The content-pack format, validated with pydantic. Unknown fields are errors."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+LocalId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=40)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s/$.?#].[^\s]*$")]
+
+Demand = Literal["low", "moderate", "high", "very_high", "extremely_high"]
+Difficulty = Literal["beginner", "intermediate", "advanced", "expert"]
+ResourceKind = Literal["docs", "article", "video", "course", "book", "repo"]
+ItemType = Literal[
+    "single_choice", "multiple_choice", "true_false", "numeric", "ordering", "short_text"
+]
+CHOICE_TYPES = ("single_choice", "multiple_choice")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PackInfo(Strict):
+    id: Slug
+    version: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.+-]+$")]
+    title: Text
+    description: str = ""
+
+
+class Salary(Strict):
+    min: int = Field(ge=0)
+    max: int = Field(ge=0)
+    currency: Literal["USD", "EUR", "GBP"] = "USD"
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Salary:
+        if self.min > self.max:
+            raise ValueError(f"salary min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
+class Span(Strict):
+    """A duration such as 3–6 months, 1–2 years, or ongoing."""
+
+    min: int | None = Field(None, ge=0)
+    max: int | None = Field(None, ge=0)
+    unit: Literal["weeks", "months", "years"] | None = None
+    ongoing: bool = False
+
+    @model_validator(mode="after")
+    def _complete(self) -> Span:
+        if self.ongoing:
+            return self
+        if self.min is None or self.max is None or self.unit is None:
+            raise ValueError("give min, max and unit, or ongoing: true")
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+    @property
+    def text(self) -> str:
+        if self.ongoing:
+            return "Ongoing"
+        if self.min == self.max:
+            return f"{self.min} {self.unit}"
+        return f"{self.min}–{self.max} {self.unit}"
+
+
+class Stage(Strict):
+    id: LocalId
+    title: Text
+    duration: Span
+    summary: Text
+    key_actions: list[Text] = Field(min_length=1)
+    skills: list[Slug] = []
+
+
+class Certification(Strict):
+    name: Text
+    issuer: Text
+    description: Text
+    url: Url | None = None
+    skills: list[Slug] = []
+
+
+class Question(Strict):
+    question: Text
+    answer: Text
+
+
+class InterviewQuestion(Strict):
+    question: Text
+    strong_answer: Text
+    skills: list[Slug] = []
+
+
+class Resource(Strict):
+    title: Text
+    url: Url
+    kind: ResourceKind
+    minutes: int | None = Field(None, ge=1)
+
+
+class Career(Strict):
+    slug: Slug
+    title: Text
+    field: Text
+    tagline: Text
+    summary: Text
+    salary: Salary
+    demand: Demand
+    demand_note: str = ""
+    time_to_career: Span
+    difficulty: Difficulty
+    learn: Text
+    highlights: list[Text] = Field(min_length=1)
+    audience: list[Text] = Field(min_length=1)
+    stages: list[Stage] = Field(min_length=1)
+    certifications: list[Certification] = []
+    faq: list[Question] = []
+    interview: list[InterviewQuestion] = []
+    resources: list[Resource] = []
+
+    @property
+    def skill_ids(self) -> list[str]:
+        return [skill for stage in self.stages for skill in stage.skills]
+
+
+class Objective(Strict):
+    id: LocalId
+    text: Text
+
+
+class Option(Strict):
+    id: LocalId
+    text: Text
+    correct: bool = False
+
+
+class Concept(Strict):
+    """A key idea a short answer should contain, with the phrasings that express it."""
+
+    id: LocalId
+    phrasings: list[Text] = Field(min_length=1)
+    weight: float = Field(1.0, gt=0)
+
+
+class Item(Strict):
+    id: LocalId
+    type: ItemType
+    stem: Text
+    objectives: list[LocalId] = Field(min_length=1)
+    difficulty: Literal["easy", "medium", "hard"] = "medium"
+    assessment_only: bool = False
+    options: list[Option] = []
+    answer: bool | float | None = None
+    tolerance: float = Field(0.0, ge=0)
+    unit: str = ""
+    model_answer: str = ""
+    concepts: list[Concept] = []
+    explanation: Text
+    hints: list[Text] = []
+    also_skills: list[Slug] = []
+
+    @model_validator(mode="after")
+    def _shape(self) -> Item:
+        problem = _item_problem(self)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+def _item_problem(item: Item) -> str:  # noqa: PLR0911 - one rule per item type
+    correct = sum(option.correct for option in item.options)
+    if item.type in CHOICE_TYPES and len(item.options) < 2:
+        return f"a {item.type} item needs at least two options"
+    if item.type == "single_choice" and correct != 1:
+        return f"a single_choice item needs exactly one correct option, found {correct}"
+    if item.type == "multiple_choice" and correct < 1:
+        return "a multiple_choice item needs at least one correct option"
+    if item.type == "true_false" and not isinstance(item.answer, bool):
+        return "a true_false item needs answer: true or answer: false"
+    if item.type == "numeric" and (item.answer is None or isinstance(item.answer, bool)):
+        return "a numeric item needs a number as answer"
+    if item.type == "ordering" and len(item.options) < 3:
+        return "an ordering item lists at least three options, in the correct order"
+    if item.type == "short_text" and not (item.concepts and item.model_answer):
+        return "a short_text item needs a model_answer and at least one concept"
+    if len({option.id for option in item.options}) != len(item.options):
+        return "option ids repeat"
+    return ""
+
+
+class Flashcard(Strict):
+    id: LocalId
+    front: Text
+    back: Text
+
+
+class RubricCriterion(Strict):
+    id: LocalId
+    criterion: Text
+    points: int = Field(ge=1)
+    concepts: list[Concept] = []
+
+
+class Task(Strict):
+    prompt: Text
+    rubric: list[RubricCriterion] = Field(min_length=1)
+    pass_mark: float = Field(0.7, gt=0, le=1)
+
+
+class Criteria(Strict):
+    threshold: float = Field(0.95, gt=0, lt=1)
+    min_correct: int | None = Field(None, ge=1)
+    retention_days: int = Field(2, ge=0)
+    task_required: bool = True
+
+
+class Skill(Strict):
+    id: Slug
+    title: Text
+    summary: Text
+    hours: float = Field(gt=0)
+    prerequisites: list[Slug] = []
+    objectives: list[Objective] = Field(min_length=1)
+    lesson: str = ""
+    resources: list[Resource] = []
+    items: list[Item] = []
+    flashcards: list[Flashcard] = []
+    task: Task | None = None
+    criteria: Criteria = Criteria()
+
+    @property
+    def required_correct(self) -> int:
+        return self.criteria.min_correct or max(4, len(self.objectives))
+
+
+class Pack(Strict):
+    info: PackInfo
+    careers: list[Career]
+    skills: list[Skill]
+
+
+def words(markdown: str) -> int:
+    return len(re.findall(r"[A-Za-z0-9][\w'’-]*", markdown))

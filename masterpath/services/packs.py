@@ -1,0 +1,152 @@
+"""Validate content packs and install them, all or nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from masterpath.content.loader import Report, builtin_pack_dirs, pack_id, read_packs
+from masterpath.content.schema import Pack
+from masterpath.errors import ContentError, Problem
+from masterpath.services import Context
+from masterpath.store import Tx
+from masterpath.store import content as store
+from masterpath.store import migrate
+
+
+@dataclass(frozen=True)
+class Installed:
+    pack_id: str
+    version: str
+    changed: bool
+    counts: dict[str, int]
+
+
+@cache
+def _builtin_skill_ids() -> frozenset[str]:
+    report = read_packs(builtin_pack_dirs())
+    return frozenset(skill.id for pack in report.packs for skill in pack.skills)
+
+
+def validate(paths: Sequence[Path]) -> Report:
+    """Check packs on disk; prerequisites may name skills of the built-in packs."""
+    builtin = {p.resolve() for p in builtin_pack_dirs()}
+    known = set() if {Path(p).resolve() for p in paths} <= builtin else _builtin_skill_ids()
+    return read_packs(list(paths), known_skills=known)
+
+
+def summary(report: Report) -> dict[str, int]:
+    skills = [skill for pack in report.packs for skill in pack.skills]
+    return {
+        "careers": sum(len(pack.careers) for pack in report.packs),
+        "skills": len(skills),
+        "items": sum(len(skill.items) for skill in skills),
+        "cards": sum(len(skill.flashcards) for skill in skills),
+    }
+
+
+def install(ctx: Context, paths: Sequence[Path]) -> list[Installed]:
+    """Load packs into the database in one transaction; any problem changes nothing."""
+    with ctx.db.begin() as tx:
+        loading = {pack_id(path) for path in paths}
+        others = {
+            skill.id for skill in store.skills(tx) if skill.pack_id not in loading
+        }
+        report = read_packs(list(paths), known_skills=others)
+        if not report.ok:
+            raise ContentError(
+                f"{len(report.problems)} problem(s) in the content; nothing was loaded",
+                problems=report.problems,
+            )
+        return [_install_pack(ctx, tx, pack) for pack in report.packs]
+
+
+def install_builtin(ctx: Context) -> list[Installed]:
+    return install(ctx, [*builtin_pack_dirs(), *ctx.settings.extra_packs])
+
+
+def prepare(ctx: Context) -> list[Installed]:
+    """Migrate and install the configured packs, once, under the install-wide lock."""
+    with migrate.exclusive(ctx.db) as connection:
+        migrate.upgrade(ctx.db, connection)
+        return install_builtin(ctx)
+
+
+def _digest(data: Any) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _install_pack(ctx: Context, tx: Tx, pack: Pack) -> Installed:
+    now = ctx.clock.now()
+    data = pack.model_dump(mode="json")
+    digest = _digest(data)
+    counts = {
+        "careers": len(pack.careers),
+        "skills": len(pack.skills),
+        "items": sum(len(s.items) for s in pack.skills),
+        "cards": sum(len(s.flashcards) for s in pack.skills),
+    }
+    existing = store.pack(tx, pack.info.id)
+    if existing is not None and existing.content_hash == digest:
+        return Installed(pack.info.id, pack.info.version, False, counts)
+    _check_ownership(tx, pack)
+    version = pack.info.version
+    fresh = _rows(pack)
+    for kind, rows in fresh.items():
+        for key in store.keys(tx, kind, pack_id=pack.info.id) - rows.keys():
+            store.retire(tx, kind, key, now=now)
+    for kind in ("career", "skill", "item", "card"):
+        for key, values in fresh[kind].items():
+            store.upsert(tx, kind, key, values)
+            if kind in ("item", "card"):
+                store.add_revision(
+                    tx, kind=kind, ref=key, pack_version=version,
+                    content_hash=values["content_hash"], data=values["data"], now=now,
+                )
+        store.flush(tx)
+    store.save_pack(
+        tx, pack_id=pack.info.id, version=version, title=pack.info.title, content_hash=digest,
+        now=now, summary=counts,
+    )
+    return Installed(pack.info.id, version, True, counts)
+
+
+def _check_ownership(tx: Tx, pack: Pack) -> None:
+    owned = {row.id: row.pack_id for row in store.skills(tx)}
+    clashes = [
+        Problem(f"skill {skill.id!r} already belongs to pack {owned[skill.id]!r}",
+                field=f"{pack.info.id}/skills/{skill.id}")
+        for skill in pack.skills
+        if owned.get(skill.id, pack.info.id) != pack.info.id
+    ]
+    if clashes:
+        raise ContentError("skill ids clash with another installed pack", problems=clashes)
+
+
+def _rows(pack: Pack) -> dict[str, dict[str, dict[str, Any]]]:
+    rows: dict[str, dict[str, dict[str, Any]]] = {"career": {}, "skill": {}, "item": {}, "card": {}}
+    for career in pack.careers:
+        rows["career"][career.slug] = {
+            "pack_id": pack.info.id, "title": career.title, "data": career.model_dump(mode="json"),
+        }
+    for skill in pack.skills:
+        body = skill.model_dump(mode="json", exclude={"items", "flashcards"})
+        rows["skill"][skill.id] = {"pack_id": pack.info.id, "title": skill.title, "data": body}
+        for item in skill.items:
+            data = item.model_dump(mode="json")
+            rows["item"][f"{skill.id}:{item.id}"] = {
+                "skill_id": skill.id, "item_type": item.type,
+                "assessment_only": item.assessment_only, "data": data,
+                "content_hash": _digest(data),
+            }
+        for card in skill.flashcards:
+            data = card.model_dump(mode="json")
+            rows["card"][f"{skill.id}:{card.id}"] = {
+                "skill_id": skill.id, "data": data, "content_hash": _digest(data),
+            }
+    return rows

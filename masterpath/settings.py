@@ -1,0 +1,172 @@
+"""Configuration: one settings class, every field from a `MASTERPATH_` variable."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import Field, field_validator, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from masterpath.errors import ConfigurationError
+
+PREFIX = "MASTERPATH_"
+SECRETS = ("secret_key", "database_url")
+_OFFSET = re.compile(r"^([+-])(\d+)([dhm])$")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+class FileSecretsSource(PydanticBaseSettingsSource):
+    """Reads a secret from the file named by `MASTERPATH_<NAME>_FILE`."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        path = os.environ.get(f"{PREFIX}{field_name.upper()}_FILE")
+        if field_name not in SECRETS or not path:
+            return None, field_name, False
+        try:
+            return Path(path).read_text().strip(), field_name, False
+        except OSError as exc:
+            raise ConfigurationError(
+                f"{PREFIX}{field_name.upper()}_FILE: cannot read {path}: {exc.strerror}"
+            ) from exc
+
+    def __call__(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name, field in self.settings_cls.model_fields.items():
+            value, key, _ = self.get_field_value(field, name)
+            if value is not None:
+                values[key] = value
+        return values
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=PREFIX, extra="ignore")
+
+    env: Literal["production", "development"] = Field(
+        "production", description="`development` allows the clock offset and plain-HTTP demos."
+    )
+    data_dir: Path = Field(
+        Path(platformdirs.user_data_dir("masterpath")),
+        description="Folder for the SQLite database and the generated secret key.",
+    )
+    database_url: str = Field(
+        "",
+        description="SQLAlchemy URL; empty means SQLite in the data folder. "
+        "Use `postgresql+psycopg://user:pass@host/db` for PostgreSQL (secret: also `_FILE`).",
+    )
+    secret_key: str = Field(
+        "",
+        description="Key that signs CSRF tokens (secret: also `_FILE`). Empty means a random key "
+        "generated once and kept in the data folder.",
+    )
+    host: str = Field("127.0.0.1", description="Address `masterpath serve` listens on.")
+    port: int = Field(8000, description="Port `masterpath serve` listens on.")
+    workers: int = Field(1, description="uvicorn worker processes for `masterpath serve`.")
+    base_url: str = Field(
+        "", description="Public URL used in links the CLI prints (password reset)."
+    )
+    cookie_secure: bool | None = Field(
+        None, description="Force the `Secure` cookie flag; empty means: when the request is HTTPS."
+    )
+    clock_offset: str = Field(
+        "", description="Shift the clock, e.g. `+3d`, `-2h`, `+90m`. Development only."
+    )
+    content_packs: str = Field(
+        "", description="Extra content-pack folders loaded on start, separated by `:`."
+    )
+    session_days: int = Field(14, description="Days a login session lasts.")
+    login_window_minutes: int = Field(15, description="Window for counting failed logins.")
+    login_max_per_account: int = Field(
+        5, description="Failed logins per account in the window before login is refused."
+    )
+    login_max_per_address: int = Field(
+        20, description="Failed logins per client address in the window before refusal."
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        assert isinstance(env_settings, EnvSettingsSource)
+        return init_settings, env_settings, FileSecretsSource(settings_cls)
+
+    @field_validator("clock_offset")
+    @classmethod
+    def _offset_format(cls, value: str) -> str:
+        if value and not _OFFSET.match(value.strip()):
+            raise ValueError("use a sign, a number and d, h or m, for example +3d")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _offset_only_in_development(self) -> Settings:
+        if self.clock_offset and self.env != "development":
+            raise ValueError("MASTERPATH_CLOCK_OFFSET is refused unless MASTERPATH_ENV=development")
+        return self
+
+    @property
+    def offset(self) -> timedelta:
+        match = _OFFSET.match(self.clock_offset)
+        if not match:
+            return timedelta(0)
+        sign, number, unit = match.groups()
+        delta = timedelta(**{_UNITS[unit]: int(number)})
+        return -delta if sign == "-" else delta
+
+    @property
+    def url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'masterpath.db'}"
+
+    @property
+    def extra_packs(self) -> list[Path]:
+        return [Path(p) for p in self.content_packs.split(":") if p]
+
+    def signing_key(self) -> str:
+        """The configured secret, or one generated once and kept in the data folder."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        return path.read_text().strip()
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment; a bad value becomes a ConfigurationError."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = [
+            f"{PREFIX}{'.'.join(str(p) for p in e['loc']).upper() or 'settings'}: {e['msg']}"
+            for e in exc.errors()
+        ]
+        raise ConfigurationError("invalid configuration: " + "; ".join(lines)) from exc
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(variable, default, description) for every setting: docs and `masterpath settings`."""
+    rows = []
+    for name, field in Settings.model_fields.items():
+        default = "" if name == "data_dir" else str(field.default if field.default else "")
+        rows.append((f"{PREFIX}{name.upper()}", default, field.description or ""))
+    return rows

@@ -1,0 +1,103 @@
+"""Users, login sessions, login attempts and reset tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+
+from masterpath.store.db import Tx
+from masterpath.store.models import LoginAttempt, LoginSession, ResetToken, User
+
+
+def add_user(
+    tx: Tx, *, email: str, display_name: str, password_hash: str, role: str, timezone: str,
+    now: datetime,
+) -> User:
+    user = User(
+        email=email, display_name=display_name, password_hash=password_hash, role=role,
+        timezone=timezone, created_at=now, password_changed_at=now,
+    )
+    tx.session.add(user)
+    tx.session.flush()
+    return user
+
+
+def user_by_email(tx: Tx, email: str) -> User | None:
+    return tx.session.scalar(select(User).where(User.email == email))
+
+
+def user_by_id(tx: Tx, user_id: int) -> User | None:
+    return tx.session.get(User, user_id)
+
+
+def count_users(tx: Tx) -> int:
+    return tx.session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def add_session(
+    tx: Tx, *, user_id: int, token_hash: str, now: datetime, expires_at: datetime,
+    user_agent: str, address: str,
+) -> LoginSession:
+    row = LoginSession(
+        user_id=user_id, token_hash=token_hash, created_at=now, last_seen_at=now,
+        expires_at=expires_at, user_agent=user_agent[:200], address=address[:64],
+    )
+    tx.session.add(row)
+    tx.session.flush()
+    return row
+
+
+def session_by_token(tx: Tx, token_hash: str) -> LoginSession | None:
+    return tx.session.scalar(select(LoginSession).where(LoginSession.token_hash == token_hash))
+
+
+def sessions_of(tx: Tx, user_id: int, *, now: datetime) -> list[LoginSession]:
+    query = (
+        select(LoginSession)
+        .where(LoginSession.user_id == user_id, LoginSession.expires_at > now)
+        .order_by(LoginSession.last_seen_at.desc())
+    )
+    return list(tx.session.scalars(query))
+
+
+def delete_session(tx: Tx, *, session_id: int, user_id: int) -> bool:
+    """Delete one session of this user; False when no such session belongs to them."""
+    result = tx.session.execute(
+        delete(LoginSession).where(LoginSession.id == session_id, LoginSession.user_id == user_id)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def delete_sessions_of(tx: Tx, user_id: int, *, keep: int | None = None) -> None:
+    query = delete(LoginSession).where(LoginSession.user_id == user_id)
+    if keep is not None:
+        query = query.where(LoginSession.id != keep)
+    tx.session.execute(query)
+
+
+def record_attempt(tx: Tx, *, email: str, address: str, now: datetime, succeeded: bool) -> None:
+    tx.session.add(LoginAttempt(email=email, address=address, at=now, succeeded=succeeded))
+
+
+def failures_since(tx: Tx, *, since: datetime, email: str = "", address: str = "") -> int:
+    query = select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
+    )
+    if email:
+        query = query.where(LoginAttempt.email == email)
+    if address:
+        query = query.where(LoginAttempt.address == address)
+    return tx.session.scalar(query) or 0
+
+
+def add_reset_token(
+    tx: Tx, *, user_id: int, token_hash: str, now: datetime, expires_at: datetime
+) -> None:
+    tx.session.add(
+        ResetToken(user_id=user_id, token_hash=token_hash, created_at=now, expires_at=expires_at)
+    )
+
+
+def reset_token(tx: Tx, token_hash: str) -> ResetToken | None:
+    return tx.session.scalar(select(ResetToken).where(ResetToken.token_hash == token_hash))

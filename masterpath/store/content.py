@@ -1,0 +1,143 @@
+"""Installed content: packs, careers, skills, items and cards, with their revisions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from masterpath.store.db import Tx
+from masterpath.store.models import (
+    CardRow,
+    CareerRow,
+    ItemRow,
+    PackLoad,
+    PackRow,
+    Revision,
+    SkillRow,
+)
+
+ROWS: dict[str, type[CareerRow] | type[SkillRow] | type[ItemRow] | type[CardRow]] = {
+    "career": CareerRow,
+    "skill": SkillRow,
+    "item": ItemRow,
+    "card": CardRow,
+}
+
+
+def pack(tx: Tx, pack_id: str) -> PackRow | None:
+    return tx.session.get(PackRow, pack_id)
+
+
+def packs(tx: Tx) -> list[PackRow]:
+    return list(tx.session.scalars(select(PackRow).order_by(PackRow.id)))
+
+
+def save_pack(
+    tx: Tx, *, pack_id: str, version: str, title: str, content_hash: str, now: datetime,
+    summary: dict[str, Any],
+) -> None:
+    row = tx.session.get(PackRow, pack_id)
+    if row is None:
+        row = PackRow(id=pack_id)
+        tx.session.add(row)
+    row.version, row.title, row.content_hash, row.loaded_at = version, title, content_hash, now
+    tx.session.flush()
+    tx.session.add(
+        PackLoad(pack_id=pack_id, version=version, content_hash=content_hash, loaded_at=now,
+                 summary=summary)
+    )
+
+
+def keys(tx: Tx, kind: str, *, pack_id: str | None = None, live: bool = True) -> set[str]:
+    """Ids of the rows of one kind (careers by slug), optionally of one pack's skills."""
+    model = ROWS[kind]
+    key = model.slug if model is CareerRow else model.id  # type: ignore[union-attr]
+    query = select(key)
+    if live:
+        query = query.where(model.retired_at.is_(None))
+    if pack_id is not None and model in (CareerRow, SkillRow):
+        query = query.where(model.pack_id == pack_id)  # type: ignore[union-attr]
+    elif pack_id is not None:
+        owned = select(SkillRow.id).where(SkillRow.pack_id == pack_id)
+        query = query.where(model.skill_id.in_(owned))  # type: ignore[union-attr]
+    return set(tx.session.scalars(query))
+
+
+def upsert(tx: Tx, kind: str, key: str, values: dict[str, Any]) -> None:
+    """Insert or update one content row, un-retiring it if it comes back."""
+    model = ROWS[kind]
+    row = tx.session.get(model, key)
+    if row is None:
+        tx.session.add(model(**{("slug" if model is CareerRow else "id"): key}, **values))
+        return
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.retired_at = None
+
+
+def retire(tx: Tx, kind: str, key: str, *, now: datetime) -> None:
+    row = tx.session.get(ROWS[kind], key)
+    if row is not None and row.retired_at is None:
+        row.retired_at = now
+
+
+def add_revision(
+    tx: Tx, *, kind: str, ref: str, pack_version: str, content_hash: str, data: dict[str, Any],
+    now: datetime,
+) -> bool:
+    """Keep this text of an item or card unless it is already kept. True when new."""
+    exists = tx.session.scalar(
+        select(Revision.id).where(
+            Revision.kind == kind, Revision.ref == ref, Revision.content_hash == content_hash
+        )
+    )
+    if exists is not None:
+        return False
+    tx.session.add(
+        Revision(kind=kind, ref=ref, pack_version=pack_version, content_hash=content_hash,
+                 data=data, created_at=now)
+    )
+    return True
+
+
+def careers(tx: Tx) -> list[CareerRow]:
+    query = select(CareerRow).where(CareerRow.retired_at.is_(None)).order_by(CareerRow.title)
+    return list(tx.session.scalars(query))
+
+
+def career(tx: Tx, slug: str) -> CareerRow | None:
+    row = tx.session.get(CareerRow, slug)
+    return row if row is not None and row.retired_at is None else None
+
+
+def skills(tx: Tx, ids: list[str] | None = None) -> list[SkillRow]:
+    query = select(SkillRow).where(SkillRow.retired_at.is_(None))
+    if ids is not None:
+        query = query.where(SkillRow.id.in_(ids))
+    return list(tx.session.scalars(query))
+
+
+def live_items(tx: Tx, skill_id: str) -> list[ItemRow]:
+    query = select(ItemRow).where(ItemRow.skill_id == skill_id, ItemRow.retired_at.is_(None))
+    return list(tx.session.scalars(query.order_by(ItemRow.id)))
+
+
+def item(tx: Tx, item_id: str) -> ItemRow | None:
+    return tx.session.get(ItemRow, item_id)
+
+
+def count(tx: Tx, kind: str) -> int:
+    model = ROWS[kind]
+    query = select(func.count()).select_from(model).where(model.retired_at.is_(None))
+    return tx.session.scalar(query) or 0
+
+
+def revisions(tx: Tx, kind: str, ref: str) -> list[Revision]:
+    query = select(Revision).where(Revision.kind == kind, Revision.ref == ref)
+    return list(tx.session.scalars(query.order_by(Revision.id)))
+
+
+def flush(tx: Tx) -> None:
+    tx.session.flush()

@@ -1,0 +1,39 @@
+"""The web app: server-rendered pages, a JSON API under /api/v1, one error handler."""
+
+from __future__ import annotations
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from masterpath import __version__
+from masterpath.services import Context, make_context, packs
+from masterpath.settings import Settings, load_settings
+from masterpath.web import account, api, errors, pages, security
+from masterpath.web.rendering import HERE, make_templates
+
+
+def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI:
+    """A new app for these settings. Nothing is built at import time."""
+    app = FastAPI(
+        title="MasterPath", version=__version__, docs_url="/api/docs",
+        openapi_url="/api/v1/openapi.json", redoc_url=None,
+        dependencies=[Depends(security.check_csrf)],
+    )
+    app.state.context = context or make_context(settings)
+    app.state.signing_key = settings.signing_key()
+    app.state.templates = make_templates()
+    app.middleware("http")(security.middleware)
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(pages.router)
+    app.include_router(account.router)
+    app.include_router(api.router)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The factory `masterpath serve` hands to uvicorn (once per worker)."""
+    settings = load_settings()
+    context = make_context(settings)
+    packs.prepare(context)
+    return create_app(settings, context=context)

@@ -1,0 +1,155 @@
+"""Register, log in and out, the account page, password changes and resets."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from masterpath.errors import InvalidInput, MasterPathError, Problem
+from masterpath.services import Context, accounts
+from masterpath.web.rendering import render
+from masterpath.web.security import (
+    SESSION_COOKIE,
+    Viewer,
+    require_viewer,
+    set_cookie,
+)
+
+router = APIRouter(include_in_schema=False)
+Field = Annotated[str, Form()]
+Optional = Annotated[str, Form()]
+
+
+def _ctx(request: Request) -> Context:
+    context: Context = request.app.state.context
+    return context
+
+
+def _safe_next(target: str) -> str:
+    """Only same-site paths; anything else goes home."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+def _form_error(request: Request, template: str, exc: MasterPathError, **context: object) -> Response:
+    problems = exc.problems or [Problem(exc.message)]
+    return render(request, template, {"error": exc.message, "problems": problems, **context},
+                  status=exc.status)
+
+
+def _signed_in(request: Request, token: str, target: str) -> Response:
+    response = RedirectResponse(_safe_next(target), status_code=303)
+    age = _ctx(request).settings.session_days * 86400
+    set_cookie(request, response, SESSION_COOKIE, token, age)
+    return response
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/") -> Response:
+    return render(request, "login.html", {"next": _safe_next(next), "email": ""})
+
+
+@router.post("/login")
+def login(request: Request, email: Field, password: Field, next: Optional = "/") -> Response:
+    address = request.client.host if request.client else ""
+    agent = request.headers.get("user-agent", "")
+    try:
+        token, _ = accounts.login(_ctx(request), email=email, password=password,
+                                  address=address, user_agent=agent)
+    except InvalidInput as exc:
+        return _form_error(request, "login.html", exc, next=_safe_next(next), email=email)
+    return _signed_in(request, token, next)
+
+
+@router.get("/register")
+def register_page(request: Request) -> Response:
+    return render(request, "register.html", {"email": "", "display_name": ""})
+
+
+@router.post("/register")
+def register(
+    request: Request, email: Field, password: Field, display_name: Optional = "",
+    timezone: Optional = "UTC",
+) -> Response:
+    ctx = _ctx(request)
+    try:
+        accounts.register(ctx, email=email, password=password, display_name=display_name,
+                          timezone=timezone or "UTC")
+    except MasterPathError as exc:
+        return _form_error(request, "register.html", exc, email=email, display_name=display_name)
+    address = request.client.host if request.client else ""
+    token, _ = accounts.login(ctx, email=email, password=password, address=address,
+                              user_agent=request.headers.get("user-agent", ""))
+    return _signed_in(request, token, "/account?welcome=1")
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    token = request.cookies.get(SESSION_COOKIE, "")
+    if token:
+        accounts.logout(_ctx(request), token)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+def _account_page(request: Request, viewer: Viewer, **extra: object) -> Response:
+    ctx = _ctx(request)
+    context = {
+        "sessions": accounts.sessions(ctx, user_id=viewer.id, current=viewer.session_id),
+        "timezones": accounts.timezones(),
+        "welcome": request.query_params.get("welcome") == "1",
+        **extra,
+    }
+    return render(request, "account.html", context, status=int(str(extra.get("status", 200))))
+
+
+@router.get("/account")
+def account_page(request: Request, viewer: Annotated[Viewer, Depends(require_viewer)]) -> Response:
+    return _account_page(request, viewer)
+
+
+@router.post("/account/password")
+def change_password(
+    request: Request, viewer: Annotated[Viewer, Depends(require_viewer)],
+    current_password: Field, new_password: Field,
+) -> Response:
+    try:
+        accounts.change_password(_ctx(request), user_id=viewer.id, current=current_password,
+                                 new=new_password, keep_session=viewer.session_id)
+    except InvalidInput as exc:
+        return _account_page(request, viewer, error=exc.message, problems=exc.problems,
+                             status=exc.status)
+    return _account_page(request, viewer, notice="Password changed. Other sessions were ended.")
+
+
+@router.post("/account/timezone")
+def change_timezone(
+    request: Request, viewer: Annotated[Viewer, Depends(require_viewer)], timezone: Field
+) -> Response:
+    accounts.set_timezone(_ctx(request), user_id=viewer.id, timezone=timezone)
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/account/sessions/{session_id}/revoke")
+def revoke(
+    request: Request, viewer: Annotated[Viewer, Depends(require_viewer)], session_id: int
+) -> Response:
+    accounts.revoke_session(_ctx(request), user_id=viewer.id, session_id=session_id)
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.get("/reset/{token}")
+def reset_page(request: Request, token: str) -> Response:
+    return render(request, "reset.html", {"token": token})
+
+
+@router.post("/reset/{token}")
+def reset(request: Request, token: str, new_password: Field) -> Response:
+    try:
+        accounts.reset_password(_ctx(request), token=token, new=new_password)
+    except InvalidInput as exc:
+        return _form_error(request, "reset.html", exc, token=token)
+    return RedirectResponse("/login?reset=1", status_code=303)

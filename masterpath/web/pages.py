@@ -1,0 +1,35 @@
+"""Public pages: the catalogue, the career guides, the start of a track."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse
+from starlette.responses import Response
+
+from masterpath.services import catalogue
+from masterpath.web.rendering import render
+
+router = APIRouter()
+
+
+@router.get("/", include_in_schema=False)
+def home(request: Request) -> Response:
+    careers = catalogue.careers(request.app.state.context)
+    return render(request, "home.html", {"careers": careers})
+
+
+@router.get("/careers/{slug}", include_in_schema=False)
+def career(request: Request, slug: str) -> Response:
+    guide = catalogue.guide(request.app.state.context, slug)
+    return render(request, "career.html", {"guide": guide, "career": guide.career})
+
+
+@router.get("/start", include_in_schema=False)
+def start(request: Request, career: str = "") -> Response:
+    careers = catalogue.careers(request.app.state.context)
+    return render(request, "start.html", {"careers": careers, "chosen": career})
+
+
+@router.get("/healthz", include_in_schema=False)
+def healthz() -> Response:
+    return PlainTextResponse("ok")

@@ -1,0 +1,54 @@
+"""Templates and Markdown. Markdown from content or users is sanitised before it is HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import nh3
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from starlette.responses import Response
+
+HERE = Path(__file__).parent
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+_TAGS = {
+    "a", "p", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "h2", "h3", "h4",
+    "table", "thead", "tbody", "tr", "th", "td", "hr", "br",
+}
+
+
+def markdown(text: str) -> Markup:
+    """Markdown → HTML with only safe tags; raw HTML in the source is never passed through."""
+    html = _markdown.render(text or "")
+    clean = nh3.clean(
+        html, tags=_TAGS, attributes={"a": {"href", "title"}},
+        url_schemes={"https", "http", "mailto"}, link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+
+
+def money(value: int, currency: str = "USD") -> str:
+    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency, "")
+    return f"{symbol}{value:,}"
+
+
+def label(value: str) -> str:
+    return value.replace("_", " ").capitalize()
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.filters.update(markdown=markdown, money=money, label=label)
+    return templates
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status: int = 200
+) -> Response:
+    templates: Jinja2Templates = request.app.state.templates
+    base = {"viewer": request.state.viewer, "csrf_token": request.state.csrf_token}
+    return templates.TemplateResponse(request, name, {**base, **(context or {})},
+                                      status_code=status)

@@ -1,0 +1,94 @@
+"""Login cookies, CSRF protection and the security headers of every response."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from fastapi import Request
+from starlette.responses import Response
+
+from masterpath.errors import Forbidden, NotAuthenticated
+from masterpath.services import Context, accounts
+
+SESSION_COOKIE = "mp_session"
+ANON_COOKIE = "mp_anon"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    account: accounts.Account
+    session_id: int
+
+    @property
+    def id(self) -> int:
+        return self.account.id
+
+
+def csrf_token(key: str, seed: str) -> str:
+    return hmac.new(key.encode(), f"csrf|{seed}".encode(), hashlib.sha256).hexdigest()
+
+
+def secure(request: Request) -> bool:
+    forced = request.app.state.context.settings.cookie_secure
+    return forced if forced is not None else request.url.scheme == "https"
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str, age: int) -> None:
+    response.set_cookie(name, value, max_age=age, httponly=True, samesite="lax",
+                        secure=secure(request), path="/")
+
+
+async def middleware(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """Find the viewer, give anonymous visitors a CSRF seed, add security headers."""
+    ctx: Context = request.app.state.context
+    token = request.cookies.get(SESSION_COOKIE, "")
+    found = accounts.authenticate(ctx, token) if token else None
+    request.state.viewer = Viewer(found[0], found[1]) if found else None
+    anon = request.cookies.get(ANON_COOKIE) or secrets.token_urlsafe(24)
+    seed = token if found else anon
+    request.state.csrf_token = csrf_token(request.app.state.signing_key, seed)
+    response = await call_next(request)
+    if ANON_COOKIE not in request.cookies:
+        set_cookie(request, response, ANON_COOKIE, anon, 60 * 60 * 24 * 365)
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    return response
+
+
+async def check_csrf(request: Request) -> None:
+    """Every state-changing request must carry the token (form field or header)."""
+    if request.method in SAFE_METHODS:
+        return
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not sent and "form" in request.headers.get("content-type", ""):
+        sent = str((await request.form()).get(CSRF_FIELD, ""))
+    if not sent or not hmac.compare_digest(sent, request.state.csrf_token):
+        raise Forbidden("The form has expired or did not come from this site. "
+                        "Reload the page and try again.")
+
+
+def viewer(request: Request) -> Viewer | None:
+    found: Viewer | None = request.state.viewer
+    return found
+
+
+def require_viewer(request: Request) -> Viewer:
+    found = viewer(request)
+    if found is None:
+        raise NotAuthenticated("log in to see this page")
+    return found

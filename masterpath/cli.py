@@ -62,8 +62,12 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         click.echo(f"pack {done.pack_id} {done.version}: {state}", err=True)
     settings = ctx.settings
     uvicorn.run(
-        "masterpath.web:create_app_from_env", factory=True, host=host or settings.host,
-        port=port or settings.port, workers=workers or settings.workers, proxy_headers=True,
+        "masterpath.web:create_app_from_env",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        proxy_headers=True,
         log_level="info",
     )
 
@@ -127,8 +131,13 @@ def user() -> None:
 
 @user.command("create-admin")
 @click.argument("email")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="The new admin's password (asked for when not given).")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="The new admin's password (asked for when not given).",
+)
 @friendly
 def create_admin(email: str, password: str) -> None:
     """Create an admin account, or make an existing account an admin."""

@@ -99,21 +99,22 @@ def _read_folder(root: Path, problems: list[Problem]) -> _Read:
         if skill is None:
             _keep_broken(path, read)
         elif skill[0].id != path.parent.name:
-            problems.append(skill[1].problem(("id",), f"must match its folder {path.parent.name!r}"))
+            problems.append(
+                skill[1].problem(("id",), f"must match its folder {path.parent.name!r}")
+            )
         elif skill:
             read.skills.append(skill)
     return read
 
 
 def _keep_broken(path: Path, read: _Read) -> None:
-    """Keep the id and prerequisites of an invalid skill so graph checks still run."""
+    """Keep an invalid skill's id (its folder) and prerequisites so graph checks still run."""
     located, _ = parse(path.read_text(encoding="utf-8", errors="replace"), file=str(path))
     data = located.data if located else None
-    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
-        return
-    pres = data.get("prerequisites") or []
-    if isinstance(pres, list) and all(isinstance(p, str) for p in pres):
-        read.broken.append((data["id"], pres, located))  # type: ignore[arg-type]
+    pres = data.get("prerequisites") if isinstance(data, dict) else None
+    if not (isinstance(pres, list) and all(isinstance(p, str) for p in pres)):
+        pres = []
+    read.broken.append((path.parent.name, pres, located or Located(str(path), {}, {})))
 
 
 def _model(
@@ -213,9 +214,7 @@ def _check_graph(
     for loop in graph.cycles(prereqs):
         located = where[loop[0]]
         chain = " → ".join([*loop, loop[0]])
-        report.problems.append(
-            located.problem(("prerequisites",), f"prerequisite cycle: {chain}")
-        )
+        report.problems.append(located.problem(("prerequisites",), f"prerequisite cycle: {chain}"))
     for career, located in careers:
         _check_career(career, located, exists, report.problems)
         stages = [stage.skills for stage in career.stages]

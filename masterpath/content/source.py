@@ -37,7 +37,10 @@ def parse(text: str, *, file: str) -> tuple[Located | None, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        return None, [Problem(f"invalid YAML: {exc.problem}", file=file, line=line)]
+        message = f"invalid YAML: {exc.problem}"
+        if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+            message += f" ({exc.context} on line {exc.context_mark.line + 1})"
+        return None, [Problem(message, file=file, line=line)]
     if node is None:
         return None, [Problem("the file is empty", file=file, line=1)]
     lines: dict[Path_, int] = {(): node.start_mark.line + 1}

@@ -19,6 +19,4 @@ class Context:
 
 
 def make_context(settings: Settings) -> Context:
-    return Context(
-        settings=settings, db=make_database(settings.url), clock=Clock(settings.offset)
-    )
+    return Context(settings=settings, db=make_database(settings.url), clock=Clock(settings.offset))

@@ -79,18 +79,27 @@ def _check_password(password: str, field: str = "password") -> None:
         message = f"use at most {MAX_PASSWORD} characters"
     else:
         return
-    raise InvalidInput(f"password too {'short' if len(password) < MIN_PASSWORD else 'long'}",
-                       problems=[Problem(message, field=field)])
+    raise InvalidInput(
+        f"password too {'short' if len(password) < MIN_PASSWORD else 'long'}",
+        problems=[Problem(message, field=field)],
+    )
 
 
 def register(
-    ctx: Context, *, email: str, password: str, display_name: str = "", timezone: str = "UTC",
+    ctx: Context,
+    *,
+    email: str,
+    password: str,
+    display_name: str = "",
+    timezone: str = "UTC",
     role: str = "learner",
 ) -> Account:
     email = normalise_email(email)
     if not _EMAIL.match(email):
-        raise InvalidInput("invalid email address",
-                           problems=[Problem("enter an address like name@example.com", field="email")])
+        raise InvalidInput(
+            "invalid email address",
+            problems=[Problem("enter an address like name@example.com", field="email")],
+        )
     _check_password(password)
     if role not in ROLES:
         raise InvalidInput(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
@@ -98,11 +107,18 @@ def register(
     name = display_name.strip()[:100] or email.split("@")[0]
     with ctx.db.begin() as tx:
         if store.user_by_email(tx, email) is not None:
-            raise Conflict("an account with this email already exists",
-                           problems=[Problem("already registered; log in instead", field="email")])
+            raise Conflict(
+                "an account with this email already exists",
+                problems=[Problem("already registered; log in instead", field="email")],
+            )
         user = store.add_user(
-            tx, email=email, display_name=name, password_hash=_hasher.hash(password), role=role,
-            timezone=zone, now=ctx.clock.now(),
+            tx,
+            email=email,
+            display_name=name,
+            password_hash=_hasher.hash(password),
+            role=role,
+            timezone=zone,
+            now=ctx.clock.now(),
         )
         return _account(user)
 
@@ -123,8 +139,15 @@ def login(
     token = secrets.token_urlsafe(32)
     with ctx.db.begin() as tx:
         expires = now + timedelta(days=ctx.settings.session_days)
-        store.add_session(tx, user_id=user.id, token_hash=token_hash(token), now=now,
-                          expires_at=expires, user_agent=user_agent, address=address)
+        store.add_session(
+            tx,
+            user_id=user.id,
+            token_hash=token_hash(token),
+            now=now,
+            expires_at=expires,
+            user_agent=user_agent,
+            address=address,
+        )
         if _hasher.check_needs_rehash(user.password_hash):
             store.user_by_id(tx, user.id).password_hash = _hasher.hash(password)  # type: ignore[union-attr]
     return token, _account(user)
@@ -176,8 +199,14 @@ def logout(ctx: Context, token: str) -> None:
 def sessions(ctx: Context, *, user_id: int, current: int | None = None) -> list[SessionInfo]:
     with ctx.db.begin() as tx:
         return [
-            SessionInfo(row.id, row.created_at, row.last_seen_at, row.user_agent, row.address,
-                        row.id == current)
+            SessionInfo(
+                row.id,
+                row.created_at,
+                row.last_seen_at,
+                row.user_agent,
+                row.address,
+                row.id == current,
+            )
             for row in store.sessions_of(tx, user_id, now=ctx.clock.now())
         ]
 
@@ -198,8 +227,10 @@ def change_password(
         if user is None:
             raise NotFound("no such account")
         if not _verify(user.password_hash, current):
-            raise InvalidInput("the current password is not right",
-                               problems=[Problem("not right", field="current_password")])
+            raise InvalidInput(
+                "the current password is not right",
+                problems=[Problem("not right", field="current_password")],
+            )
         user.password_hash = _hasher.hash(new)
         user.password_changed_at = ctx.clock.now()
         store.delete_sessions_of(tx, user_id, keep=keep_session)
@@ -232,8 +263,13 @@ def reset_link(ctx: Context, *, email: str, base_url: str, hours: int = 1) -> st
         user = store.user_by_email(tx, normalise_email(email))
         if user is None:
             raise NotFound(f"no account with email {normalise_email(email)!r}")
-        store.add_reset_token(tx, user_id=user.id, token_hash=token_hash(token), now=now,
-                              expires_at=now + timedelta(hours=hours))
+        store.add_reset_token(
+            tx,
+            user_id=user.id,
+            token_hash=token_hash(token),
+            now=now,
+            expires_at=now + timedelta(hours=hours),
+        )
     return f"{base_url.rstrip('/')}/reset/{token}"
 
 

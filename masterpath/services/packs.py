@@ -54,9 +54,7 @@ def install(ctx: Context, paths: Sequence[Path]) -> list[Installed]:
     """Load packs into the database in one transaction; any problem changes nothing."""
     with ctx.db.begin() as tx:
         loading = {pack_id(path) for path in paths}
-        others = {
-            skill.id for skill in store.skills(tx) if skill.pack_id not in loading
-        }
+        others = {skill.id for skill in store.skills(tx) if skill.pack_id not in loading}
         report = read_packs(list(paths), known_skills=others)
         if not report.ok:
             raise ContentError(
@@ -96,6 +94,15 @@ def _install_pack(ctx: Context, tx: Tx, pack: Pack) -> Installed:
         return Installed(pack.info.id, pack.info.version, False, counts)
     _check_ownership(tx, pack)
     version = pack.info.version
+    store.save_pack(
+        tx,
+        pack_id=pack.info.id,
+        version=version,
+        title=pack.info.title,
+        content_hash=digest,
+        now=now,
+        summary=counts,
+    )
     fresh = _rows(pack)
     for kind, rows in fresh.items():
         for key in store.keys(tx, kind, pack_id=pack.info.id) - rows.keys():
@@ -105,22 +112,25 @@ def _install_pack(ctx: Context, tx: Tx, pack: Pack) -> Installed:
             store.upsert(tx, kind, key, values)
             if kind in ("item", "card"):
                 store.add_revision(
-                    tx, kind=kind, ref=key, pack_version=version,
-                    content_hash=values["content_hash"], data=values["data"], now=now,
+                    tx,
+                    kind=kind,
+                    ref=key,
+                    pack_version=version,
+                    content_hash=values["content_hash"],
+                    data=values["data"],
+                    now=now,
                 )
         store.flush(tx)
-    store.save_pack(
-        tx, pack_id=pack.info.id, version=version, title=pack.info.title, content_hash=digest,
-        now=now, summary=counts,
-    )
     return Installed(pack.info.id, version, True, counts)
 
 
 def _check_ownership(tx: Tx, pack: Pack) -> None:
     owned = {row.id: row.pack_id for row in store.skills(tx)}
     clashes = [
-        Problem(f"skill {skill.id!r} already belongs to pack {owned[skill.id]!r}",
-                field=f"{pack.info.id}/skills/{skill.id}")
+        Problem(
+            f"skill {skill.id!r} already belongs to pack {owned[skill.id]!r}",
+            field=f"{pack.info.id}/skills/{skill.id}",
+        )
         for skill in pack.skills
         if owned.get(skill.id, pack.info.id) != pack.info.id
     ]
@@ -132,7 +142,9 @@ def _rows(pack: Pack) -> dict[str, dict[str, dict[str, Any]]]:
     rows: dict[str, dict[str, dict[str, Any]]] = {"career": {}, "skill": {}, "item": {}, "card": {}}
     for career in pack.careers:
         rows["career"][career.slug] = {
-            "pack_id": pack.info.id, "title": career.title, "data": career.model_dump(mode="json"),
+            "pack_id": pack.info.id,
+            "title": career.title,
+            "data": career.model_dump(mode="json"),
         }
     for skill in pack.skills:
         body = skill.model_dump(mode="json", exclude={"items", "flashcards"})
@@ -140,13 +152,17 @@ def _rows(pack: Pack) -> dict[str, dict[str, dict[str, Any]]]:
         for item in skill.items:
             data = item.model_dump(mode="json")
             rows["item"][f"{skill.id}:{item.id}"] = {
-                "skill_id": skill.id, "item_type": item.type,
-                "assessment_only": item.assessment_only, "data": data,
+                "skill_id": skill.id,
+                "item_type": item.type,
+                "assessment_only": item.assessment_only,
+                "data": data,
                 "content_hash": _digest(data),
             }
         for card in skill.flashcards:
             data = card.model_dump(mode="json")
             rows["card"][f"{skill.id}:{card.id}"] = {
-                "skill_id": skill.id, "data": data, "content_hash": _digest(data),
+                "skill_id": skill.id,
+                "data": data,
+                "content_hash": _digest(data),
             }
     return rows

@@ -11,12 +11,23 @@ from masterpath.store.models import LoginAttempt, LoginSession, ResetToken, User
 
 
 def add_user(
-    tx: Tx, *, email: str, display_name: str, password_hash: str, role: str, timezone: str,
+    tx: Tx,
+    *,
+    email: str,
+    display_name: str,
+    password_hash: str,
+    role: str,
+    timezone: str,
     now: datetime,
 ) -> User:
     user = User(
-        email=email, display_name=display_name, password_hash=password_hash, role=role,
-        timezone=timezone, created_at=now, password_changed_at=now,
+        email=email,
+        display_name=display_name,
+        password_hash=password_hash,
+        role=role,
+        timezone=timezone,
+        created_at=now,
+        password_changed_at=now,
     )
     tx.session.add(user)
     tx.session.flush()
@@ -36,12 +47,23 @@ def count_users(tx: Tx) -> int:
 
 
 def add_session(
-    tx: Tx, *, user_id: int, token_hash: str, now: datetime, expires_at: datetime,
-    user_agent: str, address: str,
+    tx: Tx,
+    *,
+    user_id: int,
+    token_hash: str,
+    now: datetime,
+    expires_at: datetime,
+    user_agent: str,
+    address: str,
 ) -> LoginSession:
     row = LoginSession(
-        user_id=user_id, token_hash=token_hash, created_at=now, last_seen_at=now,
-        expires_at=expires_at, user_agent=user_agent[:200], address=address[:64],
+        user_id=user_id,
+        token_hash=token_hash,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=expires_at,
+        user_agent=user_agent[:200],
+        address=address[:64],
     )
     tx.session.add(row)
     tx.session.flush()
@@ -81,8 +103,10 @@ def record_attempt(tx: Tx, *, email: str, address: str, now: datetime, succeeded
 
 
 def failures_since(tx: Tx, *, since: datetime, email: str = "", address: str = "") -> int:
-    query = select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
+    query = (
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False))
     )
     if email:
         query = query.where(LoginAttempt.email == email)

@@ -35,7 +35,13 @@ def packs(tx: Tx) -> list[PackRow]:
 
 
 def save_pack(
-    tx: Tx, *, pack_id: str, version: str, title: str, content_hash: str, now: datetime,
+    tx: Tx,
+    *,
+    pack_id: str,
+    version: str,
+    title: str,
+    content_hash: str,
+    now: datetime,
     summary: dict[str, Any],
 ) -> None:
     row = tx.session.get(PackRow, pack_id)
@@ -45,8 +51,13 @@ def save_pack(
     row.version, row.title, row.content_hash, row.loaded_at = version, title, content_hash, now
     tx.session.flush()
     tx.session.add(
-        PackLoad(pack_id=pack_id, version=version, content_hash=content_hash, loaded_at=now,
-                 summary=summary)
+        PackLoad(
+            pack_id=pack_id,
+            version=version,
+            content_hash=content_hash,
+            loaded_at=now,
+            summary=summary,
+        )
     )
 
 
@@ -84,7 +95,13 @@ def retire(tx: Tx, kind: str, key: str, *, now: datetime) -> None:
 
 
 def add_revision(
-    tx: Tx, *, kind: str, ref: str, pack_version: str, content_hash: str, data: dict[str, Any],
+    tx: Tx,
+    *,
+    kind: str,
+    ref: str,
+    pack_version: str,
+    content_hash: str,
+    data: dict[str, Any],
     now: datetime,
 ) -> bool:
     """Keep this text of an item or card unless it is already kept. True when new."""
@@ -96,8 +113,14 @@ def add_revision(
     if exists is not None:
         return False
     tx.session.add(
-        Revision(kind=kind, ref=ref, pack_version=pack_version, content_hash=content_hash,
-                 data=data, created_at=now)
+        Revision(
+            kind=kind,
+            ref=ref,
+            pack_version=pack_version,
+            content_hash=content_hash,
+            data=data,
+            created_at=now,
+        )
     )
     return True
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Engine, create_engine, event
+from sqlalchemy import JSON, DateTime, Engine, create_engine, event, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -79,6 +79,12 @@ class Database:
         """A transaction: committed when the block ends, rolled back if it raises."""
         with self._sessions.begin() as session:
             yield Tx(session)
+
+    def ping(self) -> str:
+        """Run a trivial query; returns the dialect name, raises when the database is down."""
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return self.dialect
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -144,4 +144,3 @@ class Revision(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     data: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
-

@@ -15,8 +15,11 @@ from masterpath.web.rendering import HERE, make_templates
 def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI:
     """A new app for these settings. Nothing is built at import time."""
     app = FastAPI(
-        title="MasterPath", version=__version__, docs_url="/api/docs",
-        openapi_url="/api/v1/openapi.json", redoc_url=None,
+        title="MasterPath",
+        version=__version__,
+        docs_url="/api/docs",
+        openapi_url="/api/v1/openapi.json",
+        redoc_url=None,
         dependencies=[Depends(security.check_csrf)],
     )
     app.state.context = context or make_context(settings)

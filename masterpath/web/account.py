@@ -33,10 +33,16 @@ def _safe_next(target: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") else "/"
 
 
-def _form_error(request: Request, template: str, exc: MasterPathError, **context: object) -> Response:
+def _form_error(
+    request: Request, template: str, exc: MasterPathError, **context: object
+) -> Response:
     problems = exc.problems or [Problem(exc.message)]
-    return render(request, template, {"error": exc.message, "problems": problems, **context},
-                  status=exc.status)
+    return render(
+        request,
+        template,
+        {"error": exc.message, "problems": problems, **context},
+        status=exc.status,
+    )
 
 
 def _signed_in(request: Request, token: str, target: str) -> Response:
@@ -56,8 +62,9 @@ def login(request: Request, email: Field, password: Field, next: Optional = "/")
     address = request.client.host if request.client else ""
     agent = request.headers.get("user-agent", "")
     try:
-        token, _ = accounts.login(_ctx(request), email=email, password=password,
-                                  address=address, user_agent=agent)
+        token, _ = accounts.login(
+            _ctx(request), email=email, password=password, address=address, user_agent=agent
+        )
     except InvalidInput as exc:
         return _form_error(request, "login.html", exc, next=_safe_next(next), email=email)
     return _signed_in(request, token, next)
@@ -70,18 +77,31 @@ def register_page(request: Request) -> Response:
 
 @router.post("/register")
 def register(
-    request: Request, email: Field, password: Field, display_name: Optional = "",
+    request: Request,
+    email: Field,
+    password: Field,
+    display_name: Optional = "",
     timezone: Optional = "UTC",
 ) -> Response:
     ctx = _ctx(request)
     try:
-        accounts.register(ctx, email=email, password=password, display_name=display_name,
-                          timezone=timezone or "UTC")
+        accounts.register(
+            ctx,
+            email=email,
+            password=password,
+            display_name=display_name,
+            timezone=timezone or "UTC",
+        )
     except MasterPathError as exc:
         return _form_error(request, "register.html", exc, email=email, display_name=display_name)
     address = request.client.host if request.client else ""
-    token, _ = accounts.login(ctx, email=email, password=password, address=address,
-                              user_agent=request.headers.get("user-agent", ""))
+    token, _ = accounts.login(
+        ctx,
+        email=email,
+        password=password,
+        address=address,
+        user_agent=request.headers.get("user-agent", ""),
+    )
     return _signed_in(request, token, "/account?welcome=1")
 
 
@@ -113,15 +133,23 @@ def account_page(request: Request, viewer: Annotated[Viewer, Depends(require_vie
 
 @router.post("/account/password")
 def change_password(
-    request: Request, viewer: Annotated[Viewer, Depends(require_viewer)],
-    current_password: Field, new_password: Field,
+    request: Request,
+    viewer: Annotated[Viewer, Depends(require_viewer)],
+    current_password: Field,
+    new_password: Field,
 ) -> Response:
     try:
-        accounts.change_password(_ctx(request), user_id=viewer.id, current=current_password,
-                                 new=new_password, keep_session=viewer.session_id)
+        accounts.change_password(
+            _ctx(request),
+            user_id=viewer.id,
+            current=current_password,
+            new=new_password,
+            keep_session=viewer.session_id,
+        )
     except InvalidInput as exc:
-        return _account_page(request, viewer, error=exc.message, problems=exc.problems,
-                             status=exc.status)
+        return _account_page(
+            request, viewer, error=exc.message, problems=exc.problems, status=exc.status
+        )
     return _account_page(request, viewer, notice="Password changed. Other sessions were ended.")
 
 

@@ -51,9 +51,14 @@ class AccountOut(BaseModel):
 def careers(request: Request) -> list[CareerSummary]:
     return [
         CareerSummary(
-            slug=c.slug, title=c.title, tagline=c.tagline, salary=c.salary.model_dump(),
-            demand=c.demand, time_to_career=c.time_to_career.model_dump(),
-            difficulty=c.difficulty, url=f"/careers/{c.slug}",
+            slug=c.slug,
+            title=c.title,
+            tagline=c.tagline,
+            salary=c.salary.model_dump(),
+            demand=c.demand,
+            time_to_career=c.time_to_career.model_dump(),
+            difficulty=c.difficulty,
+            url=f"/careers/{c.slug}",
         )
         for c in catalogue.careers(_ctx(request))
     ]
@@ -70,15 +75,24 @@ def career(request: Request, slug: str) -> dict[str, Any]:
 @router.get("/me")
 def me(viewer: Me) -> AccountOut:
     a = viewer.account
-    return AccountOut(id=a.id, email=a.email, display_name=a.display_name, role=a.role,
-                      timezone=a.timezone)
+    return AccountOut(
+        id=a.id, email=a.email, display_name=a.display_name, role=a.role, timezone=a.timezone
+    )
 
 
 @router.get("/me/sessions")
 def my_sessions(request: Request, viewer: Me) -> list[SessionOut]:
     found = accounts.sessions(_ctx(request), user_id=viewer.id, current=viewer.session_id)
-    return [SessionOut(id=s.id, created_at=s.created_at, last_seen_at=s.last_seen_at,
-                       user_agent=s.user_agent, current=s.current) for s in found]
+    return [
+        SessionOut(
+            id=s.id,
+            created_at=s.created_at,
+            last_seen_at=s.last_seen_at,
+            user_agent=s.user_agent,
+            current=s.current,
+        )
+        for s in found
+    ]
 
 
 @router.delete("/me/sessions/{session_id}", status_code=204)

@@ -14,9 +14,17 @@ from starlette.responses import Response
 from masterpath.errors import MasterPathError, NotAuthenticated, Problem
 from masterpath.web.rendering import render
 
-TITLES = {400: "Bad request", 401: "Log in needed", 403: "Not allowed", 404: "Not found",
-          405: "Method not allowed", 409: "Conflict", 422: "Invalid input",
-          429: "Too many requests", 500: "Server error"}
+TITLES = {
+    400: "Bad request",
+    401: "Log in needed",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    422: "Invalid input",
+    429: "Too many requests",
+    500: "Server error",
+}
 
 
 def wants_json(request: Request) -> bool:
@@ -27,15 +35,20 @@ def wants_json(request: Request) -> bool:
 
 
 def respond(request: Request, status: int, message: str, problems: list[Problem]) -> Response:
-    errors = [{"message": p.message, "field": p.field, "file": p.file, "line": p.line}
-              for p in problems]
+    errors = [
+        {"message": p.message, "field": p.field, "file": p.file, "line": p.line} for p in problems
+    ]
     if wants_json(request):
         body: dict[str, Any] = {"ok": False, "error": message, "errors": errors, "status": status}
         return JSONResponse(body, status_code=status)
     if not hasattr(request.state, "viewer"):
         request.state.viewer, request.state.csrf_token = None, ""
-    context = {"status": status, "title": TITLES.get(status, "Error"), "message": message,
-               "problems": problems}
+    context = {
+        "status": status,
+        "title": TITLES.get(status, "Error"),
+        "message": message,
+        "problems": problems,
+    }
     return render(request, "error.html", context, status=status)
 
 

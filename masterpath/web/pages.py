@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import JSONResponse
+
+from masterpath import __version__
 from starlette.responses import Response
 
 from masterpath.services import catalogue
@@ -31,5 +33,6 @@ def start(request: Request, career: str = "") -> Response:
 
 
 @router.get("/healthz", include_in_schema=False)
-def healthz() -> Response:
-    return PlainTextResponse("ok")
+def healthz(request: Request) -> Response:
+    ctx = request.app.state.context
+    return JSONResponse({"ok": True, "database": ctx.db.ping(), "version": __version__})

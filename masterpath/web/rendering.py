@@ -15,8 +15,27 @@ from starlette.responses import Response
 HERE = Path(__file__).parent
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 _TAGS = {
-    "a", "p", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "h2", "h3", "h4",
-    "table", "thead", "tbody", "tr", "th", "td", "hr", "br",
+    "a",
+    "p",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "h2",
+    "h3",
+    "h4",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+    "br",
 }
 
 
@@ -24,8 +43,11 @@ def markdown(text: str) -> Markup:
     """Markdown → HTML with only safe tags; raw HTML in the source is never passed through."""
     html = _markdown.render(text or "")
     clean = nh3.clean(
-        html, tags=_TAGS, attributes={"a": {"href", "title"}},
-        url_schemes={"https", "http", "mailto"}, link_rel="noopener noreferrer nofollow",
+        html,
+        tags=_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"https", "http", "mailto"},
+        link_rel="noopener noreferrer nofollow",
     )
     return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
 
@@ -50,5 +72,6 @@ def render(
 ) -> Response:
     templates: Jinja2Templates = request.app.state.templates
     base = {"viewer": request.state.viewer, "csrf_token": request.state.csrf_token}
-    return templates.TemplateResponse(request, name, {**base, **(context or {})},
-                                      status_code=status)
+    return templates.TemplateResponse(
+        request, name, {**base, **(context or {})}, status_code=status
+    )

@@ -45,8 +45,9 @@ def secure(request: Request) -> bool:
 
 
 def set_cookie(request: Request, response: Response, name: str, value: str, age: int) -> None:
-    response.set_cookie(name, value, max_age=age, httponly=True, samesite="lax",
-                        secure=secure(request), path="/")
+    response.set_cookie(
+        name, value, max_age=age, httponly=True, samesite="lax", secure=secure(request), path="/"
+    )
 
 
 async def middleware(
@@ -78,8 +79,9 @@ async def check_csrf(request: Request) -> None:
     if not sent and "form" in request.headers.get("content-type", ""):
         sent = str((await request.form()).get(CSRF_FIELD, ""))
     if not sent or not hmac.compare_digest(sent, request.state.csrf_token):
-        raise Forbidden("The form has expired or did not come from this site. "
-                        "Reload the page and try again.")
+        raise Forbidden(
+            "The form has expired or did not come from this site. Reload the page and try again."
+        )
 
 
 def viewer(request: Request) -> Viewer | None:

@@ -1,0 +1,89 @@
+"""Test fixtures: real databases (a SQLite file per test, or the real PostgreSQL server)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from masterpath.clock import Clock
+from masterpath.services import Context, packs
+from masterpath.settings import Settings
+from masterpath.store import make_database, migrate
+from masterpath.store.models import Base
+from masterpath.web import create_app
+
+FIXTURE_PACK = Path(__file__).parent / "fixtures" / "pack"
+PG_URL = os.environ.get("MASTERPATH_TEST_DATABASE_URL", "")
+
+
+def pytest_report_header() -> str:
+    return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (a file per test)'}"
+
+
+def make_settings(data_dir: Path, url: str, **extra: object) -> Settings:
+    return Settings(
+        env="development",
+        data_dir=data_dir,
+        database_url=url,
+        secret_key="test-secret-key",
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """SQLite: one migrated file with the fixture pack, copied for each test."""
+    if PG_URL:
+        db = make_database(PG_URL)
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        migrate.upgrade(db)
+        db.dispose()
+        return None
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    db = make_database(f"sqlite:///{path}")
+    migrate.upgrade(db)
+    ctx = Context(make_settings(path.parent, f"sqlite:///{path}"), db, Clock())
+    packs.install(ctx, [FIXTURE_PACK])
+    db.dispose()
+    return path
+
+
+@pytest.fixture
+def db_url(template_db: Path | None, tmp_path: Path) -> str:
+    if template_db is None:
+        db = make_database(PG_URL)
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        with db.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.dispose()
+        return PG_URL
+    path = tmp_path / "masterpath.db"
+    shutil.copy(template_db, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return make_settings(tmp_path, db_url)
+
+
+@pytest.fixture
+def ctx(settings: Settings) -> Iterator[Context]:
+    context = Context(settings, make_database(settings.url), Clock())
+    if PG_URL:
+        packs.install(context, [FIXTURE_PACK])
+    yield context
+    context.db.dispose()
+
+
+@pytest.fixture
+def client(settings: Settings, ctx: Context) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, context=ctx)) as test_client:
+        yield test_client

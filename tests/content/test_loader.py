@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from masterpath.content.loader import builtin_pack_dirs, read_packs
+from masterpath.content.source import parse
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "pack"
+
+
+@pytest.fixture
+def pack(tmp_path: Path) -> Path:
+    target = tmp_path / "pack"
+    shutil.copytree(FIXTURE, target)
+    return target
+
+
+def messages(report_problems: list[object]) -> list[str]:
+    return [str(p) for p in report_problems]
+
+
+def test_fixture_pack_is_valid_and_has_every_item_type() -> None:
+    report = read_packs([FIXTURE])
+    assert report.ok, report.problems
+    (pack,) = report.packs
+    assert {c.slug for c in pack.careers} == {"data-wrangler", "pipeline-builder"}
+    types = {item.type for skill in pack.skills for item in skill.items}
+    assert types == {
+        "single_choice",
+        "multiple_choice",
+        "true_false",
+        "numeric",
+        "ordering",
+        "short_text",
+    }
+
+
+def test_lesson_markdown_is_read_from_the_skill_folder() -> None:
+    (pack,) = read_packs([FIXTURE]).packs
+    skill = next(s for s in pack.skills if s.id == "python-basics")
+    assert skill.lesson.startswith("# Python basics")
+
+
+def test_builtin_packs_are_valid_without_warnings() -> None:
+    report = read_packs(builtin_pack_dirs())
+    assert report.ok, messages(report.problems)
+    assert report.warnings == []
+    assert any(c.slug == "ai-engineering-architect" for p in report.packs for c in p.careers)
+
+
+def test_yaml_lines_are_remembered_for_nested_values() -> None:
+    located, problems = parse("a:\n  b:\n    - x\n    - y\n", file="f.yaml")
+    assert problems == [] and located is not None
+    assert located.line(("a", "b", 1)) == 4
+    assert located.line(("a", "b", 1, "missing")) == 4
+
+
+def test_duplicate_yaml_key_is_a_problem() -> None:
+    _, problems = parse("a: 1\na: 2\n", file="f.yaml")
+    assert [str(p) for p in problems] == ["f.yaml:2: duplicate key 'a'"]
+
+
+def test_five_planted_errors_are_all_reported_with_file_and_line(pack: Path) -> None:
+    skills = pack / "skills"
+    # 1. bad YAML
+    (skills / "sql-basics" / "skill.yaml").write_text("id: sql-basics\ntitle: [unclosed\n")
+    # 2. unknown field, 3. missing required field
+    text = (skills / "python-basics" / "skill.yaml").read_text()
+    text = text.replace("hours: 4\n", "hours: 4\ncolour: blue\n").replace(
+        "summary: Values, lists and functions.\n", ""
+    )
+    (skills / "python-basics" / "skill.yaml").write_text(text)
+    # 4. cycle: data-cleaning <-> pipeline-orchestration
+    path = skills / "data-cleaning" / "skill.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "prerequisites: [python-basics, sql-basics]",
+            "prerequisites: [python-basics, pipeline-orchestration]",
+        )
+    )
+    # 5. salary min > max
+    career = pack / "careers" / "pipeline-builder.yaml"
+    career.write_text(career.read_text().replace("salary: {min: 80000", "salary: {min: 180000"))
+
+    report = read_packs([pack])
+    found = messages(report.problems)
+    assert not report.ok
+    expect = [
+        f"{skills}/sql-basics/skill.yaml:3: invalid YAML: expected ',' or ']', but got "
+        "'<stream end>' (while parsing a flow sequence on line 2)",
+        f"{skills}/python-basics/skill.yaml:4 colour: unknown field",
+        f"{skills}/python-basics/skill.yaml:1 summary: Field required",
+        f"{skills}/data-cleaning/skill.yaml:5 prerequisites: prerequisite cycle: "
+        "data-cleaning → pipeline-orchestration → data-cleaning",
+        f"{pack}/careers/pipeline-builder.yaml:6 salary: salary min (180000) is greater than max",
+    ]
+    for start in expect:
+        assert any(line.startswith(start) for line in found), (start, found)
+    assert len(found) == 5, found
+
+
+def test_duplicate_skill_id_and_dangling_prerequisite(pack: Path) -> None:
+    clone = pack / "skills" / "copy"
+    shutil.copytree(pack / "skills" / "sql-basics", clone)
+    path = pack / "skills" / "pipeline-orchestration" / "skill.yaml"
+    path.write_text(path.read_text().replace("[data-cleaning]", "[data-cleaning, nowhere]"))
+    found = messages(read_packs([pack]).problems)
+    assert f"{clone}/skill.yaml:1 id: must match its folder 'copy'" in found
+    assert f"{path}:5 prerequisites.1: unknown prerequisite 'nowhere'" in found
+
+
+def test_duplicate_skill_across_packs(pack: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    shutil.copytree(FIXTURE, other)
+    (other / "pack.yaml").write_text('id: other\nversion: "1"\ntitle: Other\n')
+    shutil.rmtree(other / "careers")
+    found = messages(read_packs([pack, other]).problems)
+    assert any("duplicate id 'sql-basics', also in" in line for line in found)
+
+
+def test_item_shape_errors_name_the_item(pack: Path) -> None:
+    path = pack / "skills" / "python-basics" / "skill.yaml"
+    path.write_text(
+        path.read_text().replace("- {id: b, text: list, correct: true}", "- {id: b, text: list}")
+    )
+    found = messages(read_packs([pack]).problems)
+    assert any(
+        line.startswith(f"{path}:19 items.1: a single_choice item needs exactly one correct")
+        for line in found
+    ), found
+
+
+def test_unknown_objective_and_stage_skill(pack: Path) -> None:
+    path = pack / "skills" / "data-cleaning" / "skill.yaml"
+    path.write_text(path.read_text().replace("objectives: [dupes]", "objectives: [nope]"))
+    career = pack / "careers" / "pipeline-builder.yaml"
+    career.write_text(
+        career.read_text().replace(
+            "skills: [pipeline-orchestration]", "skills: [pipeline-orchestra]"
+        )
+    )
+    found = messages(read_packs([pack]).problems)
+    assert f"{path}:12 items.0.objectives: unknown objective 'nope'" in found
+    assert f"{career}:25 stages.1.skills.0: unknown skill 'pipeline-orchestra'" in found
+
+
+def test_missing_pack_file_is_reported(tmp_path: Path) -> None:
+    report = read_packs([tmp_path])
+    assert messages(report.problems) == [f"{tmp_path}: not a content pack: pack.yaml is missing"]

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import pytest
+
+from masterpath.errors import Conflict, InvalidInput, NotFound, RateLimited
+from masterpath.services import Context, accounts
+
+PASSWORD = "correct horse battery"
+
+
+def test_register_then_login_gives_a_working_session(ctx: Context) -> None:
+    account = accounts.register(
+        ctx, email=" Ada@Example.com ", password=PASSWORD, timezone="Europe/Paris"
+    )
+    assert account.email == "ada@example.com" and account.role == "learner"
+    token, same = accounts.login(ctx, email="ADA@example.com", password=PASSWORD, address="1.2.3.4")
+    assert same.id == account.id
+    found = accounts.authenticate(ctx, token)
+    assert found is not None and found[0].timezone == "Europe/Paris"
+
+
+def test_password_is_stored_as_argon2id(ctx: Context) -> None:
+    from masterpath.store import accounts as store
+
+    accounts.register(ctx, email="a@example.com", password=PASSWORD)
+    with ctx.db.begin() as tx:
+        user = store.user_by_email(tx, "a@example.com")
+        assert user is not None and user.password_hash.startswith("$argon2id$")
+
+
+def test_wrong_password_and_unknown_email_get_the_same_message(ctx: Context) -> None:
+    accounts.register(ctx, email="a@example.com", password=PASSWORD)
+    with pytest.raises(InvalidInput) as wrong:
+        accounts.login(ctx, email="a@example.com", password="not it at all", address="x")
+    with pytest.raises(InvalidInput) as unknown:
+        accounts.login(ctx, email="b@example.com", password=PASSWORD, address="x")
+    assert wrong.value.message == unknown.value.message == accounts.LOGIN_FAILED
+
+
+def test_duplicate_email_short_password_bad_timezone_are_refused(ctx: Context) -> None:
+    accounts.register(ctx, email="a@example.com", password=PASSWORD)
+    with pytest.raises(Conflict):
+        accounts.register(ctx, email="A@example.com", password=PASSWORD)
+    with pytest.raises(InvalidInput, match="short"):
+        accounts.register(ctx, email="c@example.com", password="short")
+    with pytest.raises(InvalidInput, match="time zone"):
+        accounts.register(ctx, email="d@example.com", password=PASSWORD, timezone="Mars/Base")
+    with pytest.raises(InvalidInput, match="email"):
+        accounts.register(ctx, email="not-an-email", password=PASSWORD)
+
+
+def test_failed_logins_are_limited_per_account(ctx: Context) -> None:
+    accounts.register(ctx, email="a@example.com", password=PASSWORD)
+    for n in range(ctx.settings.login_max_per_account):
+        with pytest.raises(InvalidInput):
+            accounts.login(ctx, email="a@example.com", password="wrong one!", address=f"10.0.0.{n}")
+    with pytest.raises(RateLimited):
+        accounts.login(ctx, email="a@example.com", password=PASSWORD, address="10.0.1.1")
+
+
+def test_failed_logins_are_limited_per_address(ctx: Context) -> None:
+    for n in range(ctx.settings.login_max_per_address):
+        with pytest.raises(InvalidInput):
+            accounts.login(ctx, email=f"u{n}@example.com", password="wrong one!", address="9.9.9.9")
+    accounts.register(ctx, email="z@example.com", password=PASSWORD)
+    with pytest.raises(RateLimited):
+        accounts.login(ctx, email="z@example.com", password=PASSWORD, address="9.9.9.9")
+    token, _ = accounts.login(ctx, email="z@example.com", password=PASSWORD, address="8.8.8.8")
+    assert token
+
+
+def test_change_password_ends_other_sessions(ctx: Context) -> None:
+    account = accounts.register(ctx, email="a@example.com", password=PASSWORD)
+    first, _ = accounts.login(ctx, email="a@example.com", password=PASSWORD, address="x")
+    second, _ = accounts.login(ctx, email="a@example.com", password=PASSWORD, address="y")
+    found = accounts.authenticate(ctx, first)
+    assert found is not None
+    accounts.change_password(
+        ctx, user_id=account.id, current=PASSWORD, new="a new password!", keep_session=found[1]
+    )
+    assert accounts.authenticate(ctx, first) is not None
+    assert accounts.authenticate(ctx, second) is None
+    with pytest.raises(InvalidInput):
+        accounts.login(ctx, email="a@example.com", password=PASSWORD, address="x")
+
+
+def test_reset_link_works_once(ctx: Context) -> None:
+    accounts.register(ctx, email="a@example.com", password=PASSWORD)
+    link = accounts.reset_link(ctx, email="a@example.com", base_url="http://host:8000/")
+    assert link.startswith("http://host:8000/reset/")
+    token = link.rsplit("/", 1)[1]
+    accounts.reset_password(ctx, token=token, new="brand new password")
+    with pytest.raises(InvalidInput, match="not valid"):
+        accounts.reset_password(ctx, token=token, new="another new password")
+    assert accounts.login(ctx, email="a@example.com", password="brand new password", address="x")
+
+
+def test_learner_cannot_end_another_learners_session(ctx: Context) -> None:
+    ada = accounts.register(ctx, email="ada@example.com", password=PASSWORD)
+    bob = accounts.register(ctx, email="bob@example.com", password=PASSWORD)
+    accounts.login(ctx, email="ada@example.com", password=PASSWORD, address="x")
+    (ada_session,) = accounts.sessions(ctx, user_id=ada.id)
+    with pytest.raises(NotFound):
+        accounts.revoke_session(ctx, user_id=bob.id, session_id=ada_session.id)
+    assert len(accounts.sessions(ctx, user_id=ada.id)) == 1
+
+
+def test_make_admin_creates_or_promotes(ctx: Context) -> None:
+    account, created = accounts.make_admin(ctx, email="root@example.com", password=PASSWORD)
+    assert created and account.role == "admin"
+    accounts.register(ctx, email="l@example.com", password=PASSWORD)
+    promoted, created = accounts.make_admin(ctx, email="l@example.com", password="ignored")
+    assert not created and promoted.role == "admin"

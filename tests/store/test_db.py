@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import text
+
+from masterpath.services import Context
+from masterpath.store import accounts, migrate
+
+
+def test_schema_is_at_head(ctx: Context) -> None:
+    assert migrate.current(ctx.db) == migrate.head()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(ctx: Context) -> None:
+    if ctx.db.dialect != "sqlite":
+        pytest.skip("SQLite pragmas")
+    with ctx.db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+
+
+def test_datetimes_come_back_aware_in_utc(ctx: Context) -> None:
+    paris = timezone(timedelta(hours=1))
+    moment = datetime(2026, 11, 25, 21, 30, tzinfo=paris)
+    with ctx.db.begin() as tx:
+        user = accounts.add_user(
+            tx,
+            email="t@example.com",
+            display_name="T",
+            password_hash="x",
+            role="learner",
+            timezone="UTC",
+            now=moment,
+        )
+        user_id = user.id
+    with ctx.db.begin() as tx:
+        found = accounts.user_by_id(tx, user_id)
+        assert found is not None
+        assert found.created_at == datetime(2026, 11, 25, 20, 30, tzinfo=UTC)
+        assert found.created_at.tzinfo is UTC
+
+
+def test_naive_datetime_is_refused(ctx: Context) -> None:
+    with pytest.raises(Exception, match="naive datetime"), ctx.db.begin() as tx:
+        accounts.add_user(
+            tx,
+            email="n@example.com",
+            display_name="N",
+            password_hash="x",
+            role="learner",
+            timezone="UTC",
+            now=datetime(2026, 1, 1),
+        )
+
+
+def test_upgrade_twice_is_harmless(ctx: Context) -> None:
+    migrate.upgrade(ctx.db)
+    migrate.upgrade(ctx.db)
+    assert migrate.current(ctx.db) == migrate.head()

@@ -11,9 +11,8 @@ from typing import Any, TypeVar
 import click
 
 from masterpath.errors import MasterPathError
-from masterpath.services import Context, accounts, make_context, packs
+from masterpath.services import Context, accounts, database, make_context, packs
 from masterpath.settings import describe, load_settings
-from masterpath.store import migrate
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -81,9 +80,7 @@ def db() -> None:
 @friendly
 def db_upgrade() -> None:
     """Migrate the database to the newest schema."""
-    ctx = _context()
-    migrate.upgrade(ctx.db)
-    click.echo(f"database at revision {migrate.current(ctx.db)} ({ctx.db.dialect})")
+    click.echo(f"database at revision {database.upgrade(_context())}")
 
 
 @main.group()
@@ -117,7 +114,7 @@ def content_validate(paths: tuple[Path, ...]) -> None:
 def content_load(paths: tuple[Path, ...]) -> None:
     """Install or update content packs in the database (all or nothing)."""
     ctx = _context()
-    migrate.upgrade(ctx.db)
+    database.upgrade(ctx)
     for done in packs.install(ctx, list(paths)):
         state = "loaded" if done.changed else "unchanged"
         counts = ", ".join(f"{n} {k}" for k, n in done.counts.items())
@@ -142,7 +139,7 @@ def user() -> None:
 def create_admin(email: str, password: str) -> None:
     """Create an admin account, or make an existing account an admin."""
     ctx = _context()
-    migrate.upgrade(ctx.db)
+    database.upgrade(ctx)
     account, created = accounts.make_admin(ctx, email=email, password=password)
     verb = "created" if created else "promoted to admin (password unchanged)"
     click.echo(f"{account.email}: {verb}")

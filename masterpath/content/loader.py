@@ -205,12 +205,7 @@ def _check_graph(
             if pre not in exists:
                 path: Path_ = ("prerequisites", index)
                 report.problems.append(located.problem(path, f"unknown prerequisite {pre!r}"))
-    for skill, located in skills:
-        for index, item in enumerate(skill.items):
-            for ref in item.also_skills:
-                if ref not in exists:
-                    path = ("items", index, "also_skills")
-                    report.problems.append(located.problem(path, f"unknown skill {ref!r}"))
+    _check_item_skills(skills, exists, report.problems)
     for loop in graph.cycles(prereqs):
         located = where[loop[0]]
         chain = " → ".join([*loop, loop[0]])
@@ -225,6 +220,17 @@ def _check_graph(
                     f"skill {skill_id!r} has no prerequisite path back to stage {index}",
                 )
             )
+
+
+def _check_item_skills(
+    skills: list[tuple[Skill, Located]], exists: set[str], problems: list[Problem]
+) -> None:
+    for skill, located in skills:
+        for index, item in enumerate(skill.items):
+            for ref in item.also_skills:
+                if ref not in exists:
+                    path: Path_ = ("items", index, "also_skills")
+                    problems.append(located.problem(path, f"unknown skill {ref!r}"))
 
 
 def _check_career(

@@ -14,7 +14,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem, RateLimited
 from masterpath.services import Context
+from masterpath.store import Tx
 from masterpath.store import accounts as store
+from masterpath.store.models import User
 
 ROLES = ("learner", "instructor", "admin")
 MIN_PASSWORD = 10
@@ -44,7 +46,7 @@ class SessionInfo:
     current: bool
 
 
-def _account(user: store.User) -> Account:
+def _account(user: User) -> Account:
     return Account(user.id, user.email, user.display_name, user.role, user.timezone)
 
 
@@ -153,9 +155,7 @@ def login(
     return token, _account(user)
 
 
-def _refuse_when_limited(
-    ctx: Context, tx: store.Tx, *, email: str, address: str, now: datetime
-) -> None:
+def _refuse_when_limited(ctx: Context, tx: Tx, *, email: str, address: str, now: datetime) -> None:
     window = timedelta(minutes=ctx.settings.login_window_minutes)
     since = now - window
     by_account = store.failures_since(tx, since=since, email=email)

@@ -14,9 +14,8 @@ from masterpath.content.loader import Report, builtin_pack_dirs, pack_id, read_p
 from masterpath.content.schema import Pack
 from masterpath.errors import ContentError, Problem
 from masterpath.services import Context
-from masterpath.store import Tx
+from masterpath.store import Tx, migrate
 from masterpath.store import content as store
-from masterpath.store import migrate
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from masterpath.store.models import (
     SkillRow,
 )
 
-ROWS: dict[str, type[CareerRow] | type[SkillRow] | type[ItemRow] | type[CardRow]] = {
+ROWS: dict[str, Any] = {
     "career": CareerRow,
     "skill": SkillRow,
     "item": ItemRow,
@@ -64,15 +64,15 @@ def save_pack(
 def keys(tx: Tx, kind: str, *, pack_id: str | None = None, live: bool = True) -> set[str]:
     """Ids of the rows of one kind (careers by slug), optionally of one pack's skills."""
     model = ROWS[kind]
-    key = model.slug if model is CareerRow else model.id  # type: ignore[union-attr]
+    key = model.slug if model is CareerRow else model.id
     query = select(key)
     if live:
         query = query.where(model.retired_at.is_(None))
     if pack_id is not None and model in (CareerRow, SkillRow):
-        query = query.where(model.pack_id == pack_id)  # type: ignore[union-attr]
+        query = query.where(model.pack_id == pack_id)
     elif pack_id is not None:
         owned = select(SkillRow.id).where(SkillRow.pack_id == pack_id)
-        query = query.where(model.skill_id.in_(owned))  # type: ignore[union-attr]
+        query = query.where(model.skill_id.in_(owned))
     return set(tx.session.scalars(query))
 
 

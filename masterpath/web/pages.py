@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-
-from masterpath import __version__
 from starlette.responses import Response
 
+from masterpath import __version__
 from masterpath.services import catalogue
 from masterpath.web.rendering import render
 

@@ -49,7 +49,7 @@ def markdown(text: str) -> Markup:
         url_schemes={"https", "http", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
-    return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+    return Markup(clean)  # sanitised by nh3 just above
 
 
 def money(value: int, currency: str = "USD") -> str:

@@ -74,7 +74,7 @@ def unanchored(graph: Graph, stages: Sequence[Sequence[str]]) -> list[tuple[int,
     """(stage index, skill) for skills with no prerequisite path back to the previous stage."""
     missing = []
     for index in range(1, len(stages)):
-        earlier = {skill for stage in stages[:index] for skill in stage}
+        earlier = set(stages[index - 1])
         if not earlier:
             continue
         for skill in stages[index]:

@@ -30,5 +30,5 @@ def test_ancestors_are_transitive() -> None:
 
 
 def test_unanchored_finds_stage_skills_without_a_path_back() -> None:
-    g = {"a": [], "b": ["a"], "c": [], "d": ["b"]}
-    assert graph.unanchored(g, [["a"], ["b", "c"], ["d"]]) == [(1, "c")]
+    g = {"a": [], "b": ["a"], "c": [], "d": ["b"], "e": ["a"]}
+    assert graph.unanchored(g, [["a"], ["b", "c"], ["d", "e"]]) == [(1, "c"), (2, "e")]

@@ -48,3 +48,13 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     for name, _, description in describe():
         assert description, name
         assert f"`{name}`" in readme, f"{name} is missing from the README configuration table"
+
+
+def test_app_clock_follows_the_offset(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from masterpath.services import make_context
+
+    ctx = make_context(load_settings(env="development", clock_offset="+3d", data_dir=tmp_path))
+    shift = ctx.clock.now() - datetime.now(UTC)
+    assert timedelta(days=3) - timedelta(seconds=5) < shift <= timedelta(days=3)

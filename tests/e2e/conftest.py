@@ -90,7 +90,9 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     # bypass_csp lets the test inject axe-core; the app itself allows only its own scripts.
-    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        bypass_csp=True, viewport={"width": 1280, "height": 900}, timezone_id="Asia/Tokyo"
+    )
     yield context.new_page()
     context.close()
 

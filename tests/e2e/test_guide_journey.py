@@ -58,6 +58,8 @@ def test_catalogue_to_guide_with_every_section(server: str, page: Page) -> None:
     check_accessible(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "guide.png"), full_page=True)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(ARTIFACTS / "guide-top.png"))
 
 
 def test_register_log_out_and_log_in_through_the_forms(server: str, page: Page) -> None:
@@ -68,6 +70,7 @@ def test_register_log_out_and_log_in_through_the_forms(server: str, page: Page) 
     page.get_by_label("Password").fill("a long enough password")
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("status")).to_contain_text("Welcome, Grace")
+    expect(page.locator("dl.facts")).to_contain_text("Asia/Tokyo")  # the browser's time zone
     check_accessible(page)
     page.get_by_role("button", name="Log out").click()
     page.goto(server + "/login")

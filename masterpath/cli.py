@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -154,6 +155,29 @@ def reset_password(email: str) -> None:
     settings = ctx.settings
     base = settings.base_url or f"http://{settings.host}:{settings.port}"
     click.echo(accounts.reset_link(ctx, email=email, base_url=base))
+
+
+@main.group()
+def bench() -> None:
+    """Benchmarks that print their numbers (JSON with --json)."""
+
+
+@bench.command("startup")
+@click.option("--runs", default=5, show_default=True, help="Cold starts to measure.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def bench_startup(runs: int, as_json: bool) -> None:
+    """Cold start: `masterpath serve` on an empty data folder until the first 200."""
+    from masterpath.benchmarks import startup
+
+    with click.progressbar(length=runs, label="cold starts", file=sys.stderr) as bar:
+        result = startup.run(runs=runs, progress=lambda done: bar.update(done - bar.pos))
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    click.echo(
+        f"cold start to first 200 over {runs} runs: median {result['median_s']} s, "
+        f"p90 {result['p90_s']} s (min {result['min_s']}, max {result['max_s']})"
+    )
 
 
 @main.command("settings")

@@ -1,0 +1,1 @@
+"""Benchmarks run as ordinary commands (`masterpath bench ...`); they print numbers."""

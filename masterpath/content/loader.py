@@ -51,20 +51,29 @@ def builtin_pack_dirs() -> list[Path]:
     return sorted(p.parent for p in BUILTIN.glob("*/pack.yaml"))
 
 
-def pack_id(root: Path) -> str:
-    """The id a pack folder declares, or "" when it has none readable."""
+def pack_ids(root: Path) -> set[str]:
+    """The ids a pack folder or export file declares (empty when unreadable)."""
+    path = root if root.is_file() else root / "pack.yaml"
     try:
-        located, _ = parse((root / "pack.yaml").read_text(encoding="utf-8"), file="pack.yaml")
+        located, _ = parse(path.read_text(encoding="utf-8"), file=str(path))
     except OSError:
-        return ""
+        return set()
     data = located.data if located else None
-    return str(data.get("id", "")) if isinstance(data, dict) else ""
+    if root.is_file() and isinstance(data, dict) and isinstance(data.get("packs"), list):
+        infos = [p.get("info") for p in data["packs"] if isinstance(p, dict)]
+        return {str(i["id"]) for i in infos if isinstance(i, dict) and "id" in i}
+    return {str(data["id"])} if isinstance(data, dict) and "id" in data else set()
 
 
 def read_packs(roots: Sequence[Path], *, known_skills: Iterable[str] = ()) -> Report:
     """Validate the packs together: references may cross them, or name `known_skills`."""
     report = Report()
-    reads = [_read_folder(Path(root), report.problems) for root in roots]
+    reads: list[_Read] = []
+    for root in map(Path, roots):
+        if root.is_file():
+            reads += _read_export(root, report.problems)
+        else:
+            reads.append(_read_folder(root, report.problems))
     careers = [pair for read in reads for pair in read.careers]
     skills = [pair for read in reads for pair in read.skills]
     broken = [entry for read in reads for entry in read.broken]
@@ -110,11 +119,64 @@ def _read_folder(root: Path, problems: list[Problem]) -> _Read:
 def _keep_broken(path: Path, read: _Read) -> None:
     """Keep an invalid skill's id (its folder) and prerequisites so graph checks still run."""
     located, _ = parse(path.read_text(encoding="utf-8", errors="replace"), file=str(path))
-    data = located.data if located else None
+    _keep_broken_data(located or Located(str(path), {}, {}), path.parent.name, read)
+
+
+def _keep_broken_data(located: Located, skill_id: str, read: _Read) -> None:
+    data = located.data
     pres = data.get("prerequisites") if isinstance(data, dict) else None
     if not (isinstance(pres, list) and all(isinstance(p, str) for p in pres)):
         pres = []
-    read.broken.append((path.parent.name, pres, located or Located(str(path), {}, {})))
+    if skill_id:
+        read.broken.append((skill_id, pres, located))
+
+
+def _read_export(path: Path, problems: list[Problem]) -> list[_Read]:
+    """Packs from one JSON document written by `masterpath content export`."""
+    try:
+        located, found = parse(path.read_text(encoding="utf-8"), file=str(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(f"cannot read the file: {exc}", file=str(path)))
+        return []
+    problems.extend(found)
+    data = located.data if located else None
+    if located is None or not isinstance(data, dict) or not isinstance(data.get("packs"), list):
+        problems.append(Problem("not a MasterPath export: no list of packs", file=str(path)))
+        return []
+    reads = []
+    for n, entry in enumerate(data["packs"]):
+        if not isinstance(entry, dict):
+            problems.append(located.problem(("packs", n), "expected a pack"))
+            continue
+        read = _Read()
+        info = _validate(located.sub(("packs", n, "info")), PackInfo, problems)
+        read.info = info[0] if info else None
+        for kind, model, target in (
+            ("careers", Career, read.careers),
+            ("skills", Skill, read.skills),
+        ):
+            for index in range(len(entry.get(kind) or [])):
+                part = located.sub(("packs", n, kind, index))
+                found_model = _validate(part, model, problems)
+                if found_model:
+                    target.append(found_model)  # type: ignore[arg-type]
+                elif kind == "skills" and isinstance(part.data, dict):
+                    _keep_broken_data(part, str(part.data.get("id", "")), read)
+        reads.append(read)
+    return reads
+
+
+def _validate(
+    located: Located, model: type[M], problems: list[Problem]
+) -> tuple[M, Located] | None:
+    if not isinstance(located.data, dict):
+        problems.append(located.problem((), "expected a mapping of fields"))
+        return None
+    try:
+        return model.model_validate(located.data), located
+    except ValidationError as exc:
+        problems.extend(_pydantic_problem(located, error) for error in exc.errors())
+        return None
 
 
 def _model(

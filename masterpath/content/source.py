@@ -18,6 +18,7 @@ class Located:
         self.file = file
         self.data = data
         self.lines = lines
+        self.prefix: Path_ = ()
 
     def line(self, path: Path_) -> int | None:
         """The line of `path`, or of its nearest ancestor that has one."""
@@ -26,8 +27,19 @@ class Located:
                 return self.lines[path[:end]]
         return None
 
+    def sub(self, prefix: Path_) -> Located:
+        """The part of the document under `prefix`, with paths relative to it."""
+        data = self.data
+        for part in prefix:
+            data = data[part]
+        size = len(prefix)
+        lines = {path[size:]: line for path, line in self.lines.items() if path[:size] == prefix}
+        view = Located(self.file, data, lines)
+        view.prefix = (*self.prefix, *prefix)
+        return view
+
     def problem(self, path: Path_, message: str) -> Problem:
-        field = ".".join(str(part) for part in path)
+        field = ".".join(str(part) for part in (*self.prefix, *path))
         return Problem(message, file=self.file, line=self.line(path), field=field)
 
 

@@ -10,7 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from masterpath.content.loader import Report, builtin_pack_dirs, pack_id, read_packs
+from masterpath.content import quality as content_quality
+from masterpath.content.loader import Report, builtin_pack_dirs, pack_ids, read_packs
 from masterpath.content.schema import Pack
 from masterpath.errors import ContentError, Problem
 from masterpath.services import Context
@@ -49,10 +50,31 @@ def summary(report: Report) -> dict[str, int]:
     }
 
 
+def quality(
+    paths: Sequence[Path], *, links: Path | None
+) -> tuple[dict[str, Any], list[Problem], str]:
+    """Counts and authoring problems of packs on disk (the built-in packs when none given)."""
+    report = validate(list(paths) or builtin_pack_dirs())
+    if not report.ok:
+        raise ContentError(
+            "the packs do not validate; run `masterpath content validate`", problems=report.problems
+        )
+    listed, notice = None, ""
+    if links is not None and links.is_file():
+        listed = content_quality.listed_links(links.read_text(encoding="utf-8"))
+    else:
+        notice = f"{links} not found: resource URLs were not checked against it"
+    return (
+        content_quality.stats(report.packs),
+        content_quality.check(report.packs, links=listed),
+        notice,
+    )
+
+
 def install(ctx: Context, paths: Sequence[Path]) -> list[Installed]:
     """Load packs into the database in one transaction; any problem changes nothing."""
     with ctx.db.begin() as tx:
-        loading = {pack_id(path) for path in paths}
+        loading = {found for path in paths for found in pack_ids(path)}
         others = {skill.id for skill in store.skills(tx) if skill.pack_id not in loading}
         report = read_packs(list(paths), known_skills=others)
         if not report.ok:
@@ -98,6 +120,7 @@ def _install_pack(ctx: Context, tx: Tx, pack: Pack) -> Installed:
         pack_id=pack.info.id,
         version=version,
         title=pack.info.title,
+        description=pack.info.description,
         content_hash=digest,
         now=now,
         summary=counts,
@@ -146,7 +169,7 @@ def _rows(pack: Pack) -> dict[str, dict[str, dict[str, Any]]]:
             "data": career.model_dump(mode="json"),
         }
     for skill in pack.skills:
-        body = skill.model_dump(mode="json", exclude={"items", "flashcards"})
+        body = skill.model_dump(mode="json")
         rows["skill"][skill.id] = {"pack_id": pack.info.id, "title": skill.title, "data": body}
         for item in skill.items:
             data = item.model_dump(mode="json")
@@ -165,3 +188,28 @@ def _rows(pack: Pack) -> dict[str, dict[str, dict[str, Any]]]:
                 "content_hash": _digest(data),
             }
     return rows
+
+
+def export(ctx: Context) -> dict[str, Any]:
+    """Every installed pack as one JSON document (with answer keys: for authors and admins)."""
+    with ctx.db.begin() as tx:
+        return {
+            "format": "masterpath-packs",
+            "version": 1,
+            "packs": [
+                {
+                    "info": {
+                        "id": row.id,
+                        "version": row.version,
+                        "title": row.title,
+                        "description": row.description,
+                    },
+                    "careers": [
+                        c.data
+                        for c in sorted(store.careers(tx, pack_id=row.id), key=lambda c: c.slug)
+                    ],
+                    "skills": [s.data for s in store.skills(tx, pack_id=row.id)],
+                }
+                for row in store.packs(tx)
+            ],
+        }

@@ -40,6 +40,7 @@ def save_pack(
     pack_id: str,
     version: str,
     title: str,
+    description: str,
     content_hash: str,
     now: datetime,
     summary: dict[str, Any],
@@ -48,7 +49,8 @@ def save_pack(
     if row is None:
         row = PackRow(id=pack_id)
         tx.session.add(row)
-    row.version, row.title, row.content_hash, row.loaded_at = version, title, content_hash, now
+    row.version, row.title, row.description = version, title, description
+    row.content_hash, row.loaded_at = content_hash, now
     tx.session.flush()
     tx.session.add(
         PackLoad(
@@ -125,8 +127,10 @@ def add_revision(
     return True
 
 
-def careers(tx: Tx) -> list[CareerRow]:
+def careers(tx: Tx, *, pack_id: str | None = None) -> list[CareerRow]:
     query = select(CareerRow).where(CareerRow.retired_at.is_(None)).order_by(CareerRow.title)
+    if pack_id is not None:
+        query = query.where(CareerRow.pack_id == pack_id)
     return list(tx.session.scalars(query))
 
 
@@ -135,10 +139,12 @@ def career(tx: Tx, slug: str) -> CareerRow | None:
     return row if row is not None and row.retired_at is None else None
 
 
-def skills(tx: Tx, ids: list[str] | None = None) -> list[SkillRow]:
-    query = select(SkillRow).where(SkillRow.retired_at.is_(None))
+def skills(tx: Tx, ids: list[str] | None = None, *, pack_id: str | None = None) -> list[SkillRow]:
+    query = select(SkillRow).where(SkillRow.retired_at.is_(None)).order_by(SkillRow.id)
     if ids is not None:
         query = query.where(SkillRow.id.in_(ids))
+    if pack_id is not None:
+        query = query.where(SkillRow.pack_id == pack_id)
     return list(tx.session.scalars(query))
 
 

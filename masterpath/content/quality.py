@@ -1,0 +1,195 @@
+"""Content statistics and the authoring checks every built-in skill must pass."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from masterpath.content.schema import Career, Item, Pack, Skill, words
+from masterpath.errors import Problem
+
+MIN_ITEMS, MIN_CARDS, MIN_RESOURCES, MIN_TYPES = 12, 8, 3, 4
+LESSON_WORDS = (300, 900)
+OBJECTIVES = (2, 5)
+MAX_TRUE_FALSE = 0.25
+MAX_POSITION_SHARE = 0.35
+MAX_LONGEST_SHARE = 0.40
+MIN_INTERVIEW, MIN_CAREER_RESOURCES = 5, 3
+NEAR_DUPLICATE = 0.9
+_URL = re.compile(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:/[^\s]*)?$")
+
+
+def stats(packs: Sequence[Pack]) -> dict[str, Any]:
+    """The document `masterpath content stats --json` prints."""
+    careers = [c for p in packs for c in p.careers]
+    member: dict[str, list[str]] = {}
+    for career in careers:
+        for skill_id in career.skill_ids:
+            member.setdefault(skill_id, []).append(career.slug)
+    return {
+        "careers": [{"slug": c.slug, "skills": len(c.skill_ids)} for c in careers],
+        "skills": [_skill_stats(s, member.get(s.id, [])) for p in packs for s in p.skills],
+    }
+
+
+def _skill_stats(skill: Skill, careers: list[str]) -> dict[str, Any]:
+    return {
+        "id": skill.id,
+        "careers": careers,
+        "objectives": len(skill.objectives),
+        "items": len(skill.items),
+        "items_by_type": dict(sorted(Counter(i.type for i in skill.items).items())),
+        "assessment_only": sum(i.assessment_only for i in skill.items),
+        "cards": len(skill.flashcards),
+        "resources": len(skill.resources),
+        "lesson_words": words(skill.lesson),
+        "has_task": skill.task is not None,
+    }
+
+
+def check(packs: Sequence[Pack], *, links: set[str] | None = None) -> list[Problem]:
+    """Every authoring rule of docs/authoring.md, each problem naming its skill or career."""
+    skills = [s for p in packs for s in p.skills]
+    problems = [problem for skill in skills for problem in check_skill(skill)]
+    problems += [p for pack in packs for c in pack.careers for p in check_career(c)]
+    problems += check_choices(skills) + check_duplicates(skills)
+    if links is not None:
+        problems += check_links(packs, links)
+    return problems
+
+
+def check_skill(skill: Skill) -> list[Problem]:
+    found: list[str] = []
+    n_items = len(skill.items)
+    lesson = words(skill.lesson)
+    if not OBJECTIVES[0] <= len(skill.objectives) <= OBJECTIVES[1]:
+        found.append(f"has {len(skill.objectives)} objectives; write 2 to 5")
+    if not LESSON_WORDS[0] <= lesson <= LESSON_WORDS[1]:
+        found.append(f"lesson has {lesson} words; write 300 to 900")
+    if len(skill.resources) < MIN_RESOURCES:
+        found.append(f"has {len(skill.resources)} resources; list at least {MIN_RESOURCES}")
+    elif skill.resources[0].kind != "docs":
+        found.append("the first resource should be official documentation (kind: docs)")
+    if n_items < MIN_ITEMS:
+        found.append(f"has {n_items} items; write at least {MIN_ITEMS}")
+    if len({i.type for i in skill.items}) < MIN_TYPES:
+        found.append(f"uses fewer than {MIN_TYPES} item types")
+    true_false = sum(i.type == "true_false" for i in skill.items)
+    if n_items and true_false / n_items > MAX_TRUE_FALSE:
+        found.append(f"{true_false} of {n_items} items are true/false; at most a quarter")
+    if len(skill.flashcards) < MIN_CARDS:
+        found.append(f"has {len(skill.flashcards)} flashcards; write at least {MIN_CARDS}")
+    if skill.task is None:
+        found.append("has no applied task")
+    found += _objective_coverage(skill) + _hints(skill.items)
+    return [Problem(message, field=f"skill {skill.id}") for message in found]
+
+
+def _objective_coverage(skill: Skill) -> list[str]:
+    found = []
+    for objective in skill.objectives:
+        items = [i for i in skill.items if objective.id in i.objectives]
+        held = sum(i.assessment_only for i in items)
+        hard = sum(i.difficulty == "hard" for i in items)
+        if len(items) < 3 or held < 2 or hard < 1:
+            found.append(
+                f"objective {objective.id!r} has {len(items)} items ({held} assessment-only, "
+                f"{hard} hard); needs 3 items, 2 assessment-only, 1 hard"
+            )
+    return found
+
+
+def _hints(items: list[Item]) -> list[str]:
+    return [
+        f"item {i.id!r} has {len(i.hints)} hints; give 1 to 3"
+        for i in items
+        if not 1 <= len(i.hints) <= 3
+    ]
+
+
+def check_career(career: Career) -> list[Problem]:
+    found = []
+    if len(career.interview) < MIN_INTERVIEW:
+        found.append(f"has {len(career.interview)} interview questions; write {MIN_INTERVIEW}")
+    if len(career.resources) < MIN_CAREER_RESOURCES:
+        found.append(f"has {len(career.resources)} related resources; list {MIN_CAREER_RESOURCES}")
+    found += [
+        f"certification {c.name!r} names no skills" for c in career.certifications if not c.skills
+    ]
+    return [Problem(message, field=f"career {career.slug}") for message in found]
+
+
+def check_choices(skills: Sequence[Skill]) -> list[Problem]:
+    """Across all single-choice items: where the key sits, and whether it is the longest."""
+    choice = [i for s in skills for i in s.items if i.type == "single_choice"]
+    if not choice:
+        return []
+    positions = Counter(next(n for n, o in enumerate(i.options) if o.correct) for i in choice)
+    found = [
+        f"the correct option is option {pos + 1} in {count} of {len(choice)} single-choice items; "
+        f"no position above {MAX_POSITION_SHARE:.0%}"
+        for pos, count in sorted(positions.items())
+        if count / len(choice) > MAX_POSITION_SHARE
+    ]
+    longest = sum(_key_is_longest(i) for i in choice)
+    if longest / len(choice) > MAX_LONGEST_SHARE:
+        found.append(
+            f"the correct option is the longest in {longest} of {len(choice)} "
+            f"single-choice items; at most {MAX_LONGEST_SHARE:.0%}"
+        )
+    return [Problem(message, field="single-choice items") for message in found]
+
+
+def _key_is_longest(item: Item) -> bool:
+    key = next(len(o.text) for o in item.options if o.correct)
+    return all(key > len(o.text) for o in item.options if not o.correct)
+
+
+def _shingles(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 1.0
+
+
+def check_duplicates(skills: Sequence[Skill]) -> list[Problem]:
+    items = [
+        (f"{s.id}:{i.id}", _shingles(i.stem + " " + " ".join(o.text for o in i.options)))
+        for s in skills
+        for i in s.items
+    ]
+    lessons = [(s.id, _shingles(s.lesson)) for s in skills]
+    found = []
+    for kind, entries in (("item", items), ("lesson of", lessons)):
+        for n, (left, a) in enumerate(entries):
+            for right, b in entries[n + 1 :]:
+                if similarity(a, b) >= NEAR_DUPLICATE:
+                    found.append(Problem(f"{kind} {left} nearly repeats {right}", field=left))
+    return found
+
+
+def check_links(packs: Sequence[Pack], links: set[str]) -> list[Problem]:
+    found = []
+    for pack in packs:
+        urls = [(f"career {c.slug}", r.url) for c in pack.careers for r in c.resources]
+        urls += [
+            (f"career {c.slug}", cert.url)
+            for c in pack.careers
+            for cert in c.certifications
+            if cert.url
+        ]
+        urls += [(f"skill {s.id}", r.url) for s in pack.skills for r in s.resources]
+        for where, url in urls:
+            if not _URL.match(url):
+                found.append(Problem(f"malformed URL {url}", field=where))
+            elif url not in links:
+                found.append(Problem(f"{url} is not listed in content/LINKS.md", field=where))
+    return found
+
+
+def listed_links(markdown: str) -> set[str]:
+    """Every https URL in a LINKS.md file."""
+    return set(re.findall(r"https://[^\s|)>\]]+", markdown))

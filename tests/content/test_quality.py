@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from masterpath.cli import main
+from masterpath.content import quality
+from masterpath.content.loader import read_packs
+from masterpath.content.schema import Item, Option, Skill
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "pack"
+
+
+def choice(item_id: str, correct: int, texts: tuple[str, ...] = ("aa", "bb", "cc")) -> Item:
+    options = [Option(id=f"o{n}", text=t, correct=n == correct) for n, t in enumerate(texts)]
+    return Item(
+        id=item_id,
+        type="single_choice",
+        stem=f"Question {item_id} about topic {item_id}?",
+        objectives=["o"],
+        options=options,
+        explanation="Because.",
+        hints=["Think."],
+    )
+
+
+def skill(items: list[Item]) -> Skill:
+    return Skill(
+        id="s", title="S", summary="S", hours=1, objectives=[{"id": "o", "text": "O"}], items=items
+    )
+
+
+def test_stats_count_per_career_and_skill() -> None:
+    (pack,) = read_packs([FIXTURE]).packs
+    counts = quality.stats([pack])
+    assert counts["careers"] == [
+        {"slug": "data-wrangler", "skills": 3},
+        {"slug": "pipeline-builder", "skills": 2},
+    ]
+    python = next(s for s in counts["skills"] if s["id"] == "python-basics")
+    assert python == {
+        "id": "python-basics",
+        "careers": ["data-wrangler"],
+        "objectives": 2,
+        "items": 4,
+        "items_by_type": {"numeric": 1, "short_text": 1, "single_choice": 1, "true_false": 1},
+        "assessment_only": 1,
+        "cards": 2,
+        "resources": 1,
+        "lesson_words": 30,
+        "has_task": True,
+    }
+    cleaning = next(s for s in counts["skills"] if s["id"] == "data-cleaning")
+    assert cleaning["careers"] == ["data-wrangler", "pipeline-builder"]
+
+
+def test_skill_minima_name_the_skill_and_what_is_missing() -> None:
+    (pack,) = read_packs([FIXTURE]).packs
+    python = next(s for s in pack.skills if s.id == "python-basics")
+    found = [str(p) for p in quality.check_skill(python)]
+    assert "skill python-basics: has 4 items; write at least 12" in found
+    assert "skill python-basics: has 2 flashcards; write at least 8" in found
+    assert any("objective 'types' has 2 items (0 assessment-only, 0 hard)" in f for f in found)
+
+
+def test_key_position_skew_is_caught() -> None:
+    items = [choice(f"q{n}", 0) for n in range(6)] + [choice("r", 1), choice("t", 2)]
+    found = [str(p) for p in quality.check_choices([skill(items)])]
+    assert found == [
+        "single-choice items: the correct option is option 1 in 6 of 8 "
+        "single-choice items; no position above 35%"
+    ]
+
+
+def test_key_that_is_always_longest_is_caught() -> None:
+    items = [
+        choice(f"q{n}", n % 3, tuple("x" * (9 if i == n % 3 else 2) for i in range(3)))
+        for n in range(6)
+    ]
+    found = [str(p) for p in quality.check_choices([skill(items)])]
+    assert found == [
+        "single-choice items: the correct option is the longest in 6 of 6 "
+        "single-choice items; at most 40%"
+    ]
+
+
+def test_near_duplicate_items_are_caught() -> None:
+    a = choice("a", 0)
+    b = Item(**{**a.model_dump(), "id": "b", "stem": a.stem + " "})
+    found = [str(p) for p in quality.check_duplicates([skill([a, b, choice("c", 1)])])]
+    assert found == ["s:a: item s:a nearly repeats s:b"]
+
+
+def test_unlisted_and_malformed_urls_are_caught() -> None:
+    (pack,) = read_packs([FIXTURE]).packs
+    found = [str(p) for p in quality.check_links([pack], set())]
+    assert (
+        "skill python-basics: https://docs.python.org/3/tutorial/ is not listed in "
+        "content/LINKS.md" in found
+    )
+    listed = quality.listed_links("| https://docs.python.org/3/tutorial/ | x | y |\n")
+    assert quality.check_links([pack], listed) == []
+
+
+def test_stats_command_fails_on_the_fixture_and_prints_json_last() -> None:
+    result = CliRunner().invoke(
+        main, ["content", "stats", "--json", str(FIXTURE), "--links", "/nonexistent"]
+    )
+    assert result.exit_code == 1
+    document = json.loads(result.stdout.strip().splitlines()[-1])
+    assert {c["slug"] for c in document["careers"]} == {"data-wrangler", "pipeline-builder"}
+    assert "skill sql-basics: has 2 items; write at least 12" in result.stderr

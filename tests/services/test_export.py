@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from masterpath.clock import Clock
+from masterpath.services import Context, catalogue, packs
+from masterpath.store import make_database, migrate
+from tests.conftest import PG_URL, make_settings
+
+
+def test_export_has_keys_and_loads_back_unchanged(ctx: Context, tmp_path: Path) -> None:
+    document = packs.export(ctx)
+    (pack,) = document["packs"]
+    assert pack["info"]["id"] == "fixture"
+    python = next(s for s in pack["skills"] if s["id"] == "python-basics")
+    mutable = next(i for i in python["items"] if i["id"] == "mutable")
+    assert [(o["text"], o["correct"]) for o in mutable["options"]] == [
+        ("tuple", False),
+        ("list", True),
+        ("str", False),
+    ]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(document))
+    (done,) = packs.install(ctx, [path])
+    assert not done.changed  # same content: nothing to change
+    if PG_URL:
+        return
+    fresh = make_database(f"sqlite:///{tmp_path / 'fresh.db'}")
+    migrate.upgrade(fresh)
+    other = Context(make_settings(tmp_path, f"sqlite:///{tmp_path / 'fresh.db'}"), fresh, Clock())
+    (loaded,) = packs.install(other, [path])
+    assert loaded.changed and loaded.counts == {"careers": 2, "skills": 4, "items": 8, "cards": 3}
+    assert packs.export(other) == document
+    assert catalogue.guide(other, "data-wrangler").career.title == "Data Wrangler"
+    fresh.dispose()
+
+
+def test_a_broken_export_names_the_line(ctx: Context, tmp_path: Path) -> None:
+    from masterpath.content.loader import read_packs
+
+    document = packs.export(ctx)
+    document["packs"][0]["skills"][0]["hours"] = -1
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(document, indent=1))
+    problems = [str(p) for p in read_packs([path]).problems]
+    assert len(problems) == 1
+    line = next(
+        n for n, text in enumerate(path.read_text().splitlines(), 1) if '"hours": -1' in text
+    )
+    assert problems[0].startswith(f"{path}:{line} packs.0.skills.0.hours: Input should be greater")

@@ -56,7 +56,8 @@ async def middleware(
     """Find the viewer, give anonymous visitors a CSRF seed, add security headers."""
     ctx: Context = request.app.state.context
     token = request.cookies.get(SESSION_COOKIE, "")
-    found = accounts.authenticate(ctx, token) if token else None
+    static = request.url.path.startswith("/static/")
+    found = accounts.authenticate(ctx, token) if token and not static else None
     request.state.viewer = Viewer(found[0], found[1]) if found else None
     anon = request.cookies.get(ANON_COOKIE) or secrets.token_urlsafe(24)
     seed = token if found else anon

@@ -170,3 +170,7 @@ def revisions(tx: Tx, kind: str, ref: str) -> list[Revision]:
 
 def flush(tx: Tx) -> None:
     tx.session.flush()
+
+
+def card(tx: Tx, card_id: str) -> CardRow | None:
+    return tx.session.get(CardRow, card_id)

@@ -145,3 +145,31 @@ class Revision(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     data: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
+
+
+class Evidence(Base):
+    """One graded (or self-reported) learner action. Append-only: never updated or deleted."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        UniqueConstraint("user_id", "submission_id"),
+        Index("ix_evidence_user_skill", "user_id", "skill_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    skill_id: Mapped[str] = mapped_column(ForeignKey("skills.id"))
+    also_skills: Mapped[list[str]] = mapped_column(JsonType, default=list)
+    source_kind: Mapped[str] = mapped_column(String(10))
+    source_id: Mapped[str] = mapped_column(String(130))
+    pack_version: Mapped[str] = mapped_column(String(40))
+    mode: Mapped[str] = mapped_column(String(20))
+    score: Mapped[float]
+    grader: Mapped[str] = mapped_column(String(12))
+    hints_used: Mapped[int] = mapped_column(default=0)
+    seconds: Mapped[float | None]
+    answered_at: Mapped[datetime]
+    recorded_at: Mapped[datetime]
+    submission_id: Mapped[str | None] = mapped_column(String(64))
+    check_id: Mapped[int | None]
+    detail: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)

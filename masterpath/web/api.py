@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
-from masterpath.services import Context, accounts, catalogue
+from masterpath.services import Context, accounts, catalogue, evidence
 from masterpath.web.security import Viewer, require_viewer
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -45,6 +45,23 @@ class AccountOut(BaseModel):
     display_name: str
     role: str
     timezone: str
+
+
+class EvidenceOut(BaseModel):
+    id: int
+    skill_id: str
+    also_skills: list[str]
+    source_kind: str
+    source_id: str
+    pack_version: str
+    mode: str
+    score: float
+    grader: str
+    graded: bool
+    hints_used: int
+    seconds: float | None
+    answered_at: datetime
+    submission_id: str | None
 
 
 @router.get("/careers")
@@ -98,3 +115,37 @@ def my_sessions(request: Request, viewer: Me) -> list[SessionOut]:
 @router.delete("/me/sessions/{session_id}", status_code=204)
 def end_session(request: Request, viewer: Me, session_id: int) -> None:
     accounts.revoke_session(_ctx(request), user_id=viewer.id, session_id=session_id)
+
+
+@router.get("/me/evidence")
+def my_evidence(  # noqa: PLR0917 - FastAPI query parameters
+    request: Request,
+    viewer: Me,
+    skill: str | None = None,
+    mode: str | None = None,
+    before: int | None = None,
+    limit: int = 100,
+) -> list[EvidenceOut]:
+    """Your own evidence, newest first; page with `before` (the last id you saw)."""
+    found = evidence.of_learner(
+        _ctx(request), user_id=viewer.id, skill_id=skill, mode=mode, before_id=before, limit=limit
+    )
+    return [
+        EvidenceOut(
+            id=r.id,
+            skill_id=r.skill_id,
+            also_skills=r.also_skills,
+            source_kind=r.source_kind,
+            source_id=r.source_id,
+            pack_version=r.pack_version,
+            mode=r.mode,
+            score=r.score,
+            grader=r.grader,
+            graded=r.graded,
+            hints_used=r.hints_used,
+            seconds=r.seconds,
+            answered_at=r.answered_at,
+            submission_id=r.submission_id,
+        )
+        for r in found
+    ]

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from masterpath.cli import main
 from masterpath.settings import Settings
+from masterpath.store import migrate
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "pack"
 
@@ -62,7 +63,7 @@ def test_validate_the_builtin_pack() -> None:
 def test_db_upgrade_and_content_load(env: dict[str, str], tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["db", "upgrade"])
-    assert result.exit_code == 0 and "database at revision 0002" in result.output
+    assert result.exit_code == 0 and f"database at revision {migrate.head()}" in result.output
     pack = tmp_path / "pack"
     shutil.copytree(FIXTURE, pack)
     (pack / "pack.yaml").write_text('id: fixture\nversion: "9"\ntitle: F\n')

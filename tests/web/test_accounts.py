@@ -182,3 +182,29 @@ def test_reset_link_from_the_cli_service_sets_a_new_password(
     )
     assert response.headers["location"] == "/login?reset=1"
     assert client.get("/api/v1/me").status_code == 401  # every session was ended
+
+
+def test_learner_sees_only_their_own_evidence(client: TestClient, ctx: Context) -> None:
+    from masterpath.services import evidence
+    from masterpath.web import create_app
+
+    register(client, "ada@example.com")
+    ada = client.get("/api/v1/me").json()["id"]
+    evidence.record(
+        ctx,
+        user_id=ada,
+        skill_id="python-basics",
+        source_kind="item",
+        source_id="python-basics:mutable",
+        mode="practice",
+        score=1.0,
+        grader="auto",
+    )
+    assert [e["source_id"] for e in client.get("/api/v1/me/evidence").json()] == [
+        "python-basics:mutable"
+    ]
+    with TestClient(create_app(ctx.settings, context=ctx)) as bob:
+        register(bob, "bob@example.com")
+        assert bob.get("/api/v1/me/evidence").json() == []
+        assert bob.get("/api/v1/me/evidence?skill=python-basics").json() == []
+    assert client.get("/api/v1/me/evidence?mode=bogus").status_code == 400

@@ -1,0 +1,49 @@
+"""The evidence ledger: insert and read. There is deliberately no update and no delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from masterpath.store.db import Tx
+from masterpath.store.models import Evidence, PackRow, SkillRow
+
+
+def add(tx: Tx, **fields: Any) -> Evidence:
+    row = Evidence(**fields)
+    tx.session.add(row)
+    tx.session.flush()
+    return row
+
+
+def by_submission(tx: Tx, *, user_id: int, submission_id: str) -> Evidence | None:
+    query = select(Evidence).where(
+        Evidence.user_id == user_id, Evidence.submission_id == submission_id
+    )
+    return tx.session.scalar(query)
+
+
+def pack_version(tx: Tx, skill_id: str) -> str:
+    query = select(PackRow.version).join(SkillRow, SkillRow.pack_id == PackRow.id)
+    return tx.session.scalar(query.where(SkillRow.id == skill_id)) or ""
+
+
+def of_learner(
+    tx: Tx,
+    *,
+    user_id: int,
+    skill_id: str | None = None,
+    mode: str | None = None,
+    before_id: int | None = None,
+    limit: int = 100,
+) -> list[Evidence]:
+    """Newest first."""
+    query = select(Evidence).where(Evidence.user_id == user_id)
+    if skill_id is not None:
+        query = query.where(Evidence.skill_id == skill_id)
+    if mode is not None:
+        query = query.where(Evidence.mode == mode)
+    if before_id is not None:
+        query = query.where(Evidence.id < before_id)
+    return list(tx.session.scalars(query.order_by(Evidence.id.desc()).limit(limit)))

@@ -218,6 +218,5 @@ def stage_unlocked(previous_stage: Sequence[str], statuses: Mapping[str, Status]
 def wheel_spinning(criteria: Criteria, progress: Progress) -> bool:
     """Ten graded attempts without reaching the threshold: change what comes next."""
     return (
-        progress.estimate < criteria.threshold
-        and progress.graded_attempts >= WHEEL_SPIN_ATTEMPTS
+        progress.estimate < criteria.threshold and progress.graded_attempts >= WHEEL_SPIN_ATTEMPTS
     )

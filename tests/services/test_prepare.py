@@ -56,6 +56,6 @@ def test_three_workers_starting_together_migrate_and_load_once(
             loads = connection.execute(text("SELECT pack_id FROM pack_loads")).scalars().all()
         assert loads == ["core"]
         ctx = Context(make_settings(tmp_path, fresh_url), db, Clock())
-        assert [c.slug for c in catalogue.careers(ctx)] == ["ai-engineering-architect"]
+        assert "ai-engineering-architect" in [c.slug for c in catalogue.careers(ctx)]
     finally:
         db.dispose()

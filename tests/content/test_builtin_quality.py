@@ -1,0 +1,48 @@
+"""The built-in curriculum meets every authoring rule (docs/authoring.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from masterpath.content import quality
+from masterpath.content.loader import builtin_pack_dirs, read_packs
+from masterpath.content.schema import Pack
+
+LINKS = Path(__file__).parents[2] / "content" / "LINKS.md"
+
+
+@pytest.fixture(scope="module")
+def packs() -> list[Pack]:
+    report = read_packs(builtin_pack_dirs())
+    assert report.ok and report.warnings == [], report.problems + report.warnings
+    return report.packs
+
+
+def test_every_authoring_rule_holds(packs: list[Pack]) -> None:
+    problems = quality.check(packs, links=quality.listed_links(LINKS.read_text()))
+    assert [str(p) for p in problems] == []
+
+
+def test_architect_career_has_at_least_thirty_skills(packs: list[Pack]) -> None:
+    counts = {c["slug"]: c["skills"] for c in quality.stats(packs)["careers"]}
+    assert counts["ai-engineering-architect"] >= 30
+    assert {"machine-learning-engineer", "ai-technical-lead"} <= counts.keys()
+
+
+def test_the_three_careers_share_skills(packs: list[Pack]) -> None:
+    careers = {c.slug: set(c.skill_ids) for p in packs for c in p.careers}
+    architect = careers["ai-engineering-architect"]
+    assert careers["machine-learning-engineer"] <= architect
+    assert careers["ai-technical-lead"] <= architect
+    shared_by_all = architect & careers["machine-learning-engineer"] & careers["ai-technical-lead"]
+    assert "cross-functional-collaboration" in shared_by_all
+
+
+def test_every_certification_and_interview_question_names_known_skills(packs: list[Pack]) -> None:
+    skills = {s.id for p in packs for s in p.skills}
+    for career in (c for p in packs for c in p.careers):
+        assert career.certifications and career.faq and career.interview, career.slug
+        for entry in [*career.certifications, *career.interview]:
+            assert entry.skills and set(entry.skills) <= skills, (career.slug, entry)

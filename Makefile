@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql+psycopg://$(shell id -un)@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint typecheck test-sqlite test-postgres e2e vendor clean
+.PHONY: install run test lint typecheck test-sqlite test-postgres e2e vendor clean bench bench-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,24 @@ node_modules/.package-lock.json: package.json
 
 e2e: install node_modules/.package-lock.json
 	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+# Benchmarks run in their own venv, so baselines (pyBKT 1.4.2 with its C++ core, which needs
+# numpy<2.4) never downgrade the product's .venv.
+BENCH := .venv-bench/bin
+KT_DATA ?= ../shared/data/kt/assist2009
+
+$(BENCH)/.installed-stamp: pyproject.toml
+	$(PYTHON) -m venv .venv-bench
+	$(BENCH)/pip install --quiet 'numpy<2.4' 'scikit-learn<1.8' pandas setuptools wheel
+	$(BENCH)/pip install --quiet --no-cache-dir --no-build-isolation --no-binary pybkt 'pybkt==1.4.2'
+	$(BENCH)/pip install --quiet -e '.[postgres]'
+	touch $@
+
+bench-deps: $(BENCH)/.installed-stamp
+
+bench: bench-deps
+	$(BENCH)/masterpath bench kt --train $(KT_DATA)/train_fold1.csv --test $(KT_DATA)/valid_fold1.csv --json
+	$(BENCH)/masterpath bench startup --json
 
 vendor: node_modules/.package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js masterpath/web/static/htmx.min.js

@@ -237,6 +237,52 @@ def bench_startup(runs: int, as_json: bool) -> None:
     )
 
 
+@bench.command("kt")
+@click.option(
+    "--train",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="DKVMN-format file to fit on.",
+)
+@click.option(
+    "--test",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="DKVMN-format file to predict.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
+@friendly
+def bench_kt(train: Path, test: Path, as_json: bool) -> None:
+    """Knowledge tracing on real data: AUC, RMSE, log loss, ECE, fit time, predictions/s."""
+    from masterpath.benchmarks import kt, ktdata, pybkt_baseline
+
+    def step(message: str) -> None:
+        click.echo(f"[bench kt] {message}", err=True)
+
+    step(f"reading {train} and {test}")
+    train_rows, test_rows = ktdata.read(train), ktdata.read(test)
+    step("MasterPath model: fitting and predicting")
+    result = kt.run(train_rows, test_rows)
+    step("MasterPath model with untrained defaults")
+    baselines = {"masterpath_defaults": kt.run(train_rows, test_rows, fitted=False)}
+    if pybkt_baseline.available():
+        for name, forgets in (("pybkt_bkt", False), ("pybkt_bkt_forgets", True)):
+            step(f"{name}: fitting (5 restarts) and predicting")
+            baselines[name] = pybkt_baseline.run(train_rows, test_rows, forgets=forgets)
+    else:
+        step("pyBKT is not installed here: `make bench-deps && make bench` runs the baselines")
+    result["baselines"] = baselines
+    if not as_json:
+        for name, row in {"masterpath": result, **baselines}.items():
+            click.echo(
+                f"{name:20} auc {row['auc']:.4f}  rmse {row['rmse']:.4f}  logloss "
+                f"{row['logloss']:.4f}  ece {row['ece']:.4f}  fit {row['fit_s']} s  "
+                f"{row['pred_per_s']:,} predictions/s"
+            )
+        return
+    click.echo(json.dumps(result))
+
+
 @main.command("settings")
 def show_settings() -> None:
     """List every setting with its default and meaning."""

@@ -1,0 +1,387 @@
+"""Knowledge tracing: a logistic model over running counters (PFA / Best-LR family).
+
+State is a handful of counters per learner and per learner x skill, updated in O(1) per answer.
+The prediction is the calibrated probability that the learner answers the next item of a skill
+correctly. Every function works on a batch of B answers at once (numpy arrays), so the web app
+calls it with B = 1 and the benchmark replays thousands of learners in step.
+
+Features (standardised with the training mean and deviation) come in four groups a learner can
+be shown: this skill's record, recent answers, the overall record, and the same-question link
+(an item tagged with several skills is one answer, recorded once per skill).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+Floats = NDArray[np.float64]
+Ints = NDArray[np.int64]
+HALF_LIVES = (1.0, 3.0, 10.0, 30.0)
+DECAY = np.array([0.5 ** (1 / h) for h in HALF_LIVES])
+PRIOR = 0.66  # prior accuracy that smooths running averages
+NAMES = (
+    "lkc", "lkw", "lnc", "lnw", "kfirst", "ufirst", "klast", "last", "switch", "lgap",
+    "kstreak", "streak", "lkn", "kacc", "uacc", "lnp", "q", "qcopy", "swcopy",
+    *(f"kema{h:g}" for h in HALF_LIVES), *(f"uema{h:g}" for h in HALF_LIVES),
+    *(f"lkdn{h:g}" for h in HALF_LIVES),
+)  # fmt: skip
+PER_SKILL = ("lkc", "lkw", "kema1", "kema3", "kema10", "kema30", "kfirst", "uema10", "lnc",
+             "lnw", "qcopy", "klast")  # fmt: skip
+GROUPS = {
+    "this skill": ("lkc", "lkw", "kfirst", "klast", "lgap", "kstreak", "lkn", "kacc",
+                   *(f"kema{h:g}" for h in HALF_LIVES), *(f"lkdn{h:g}" for h in HALF_LIVES)),
+    "overall record": ("lnc", "lnw", "ufirst", "uacc", "lnp"),
+    "recent answers": ("last", "switch", "streak", *(f"uema{h:g}" for h in HALF_LIVES)),
+    "same question": ("q", "qcopy", "swcopy"),
+}  # fmt: skip
+
+
+HINT_KEEP = 0.8  # each hint keeps 80% of the credit a correct answer earns
+DIFFICULTY = {"easy": (0.85, 0.0), "medium": (1.0, 0.0), "hard": (1.0, 0.15)}
+
+
+def credit(score: float, *, hints: int = 0, difficulty: str = "medium") -> float:
+    """How much an answer counts as a success, in [0, 1].
+
+    A correct answer earns less after hints and on an easy item; a wrong answer on a hard item
+    counts a little less against the learner.
+    """
+    right, wrong = DIFFICULTY.get(difficulty, DIFFICULTY["medium"])
+    return score * right * HINT_KEEP ** max(hints, 0) + (1 - score) * wrong
+
+
+def _zeros(*shape: int) -> Floats:
+    return np.zeros(shape)
+
+
+def _none(size: int) -> Floats:
+    return -np.ones(size)
+
+
+@dataclass(frozen=True)
+class Learner:
+    """Learner-level counters for a batch of B learners."""
+
+    correct: Floats
+    wrong: Floats
+    answers: Floats
+    streak: Floats
+    last: Floats  # -1: no answer yet
+    last_skill: Ints  # -1: none
+    recent_correct: Floats  # (B, len(HALF_LIVES)) decayed sums
+    recent_count: Floats
+
+    @staticmethod
+    def new(size: int = 1) -> Learner:
+        k = len(HALF_LIVES)
+        return Learner(
+            _zeros(size),
+            _zeros(size),
+            _zeros(size),
+            _zeros(size),
+            _none(size),
+            -np.ones(size, dtype=np.int64),
+            _zeros(size, k),
+            _zeros(size, k),
+        )
+
+
+@dataclass(frozen=True)
+class SkillRecord:
+    """Learner x skill counters for a batch of B (learner, skill) pairs."""
+
+    correct: Floats
+    wrong: Floats
+    streak: Floats
+    last: Floats  # -1: never answered
+    at: Floats  # the learner's answer count when this skill was last answered; -1: never
+    recent_correct: Floats
+    recent_count: Floats
+
+    @staticmethod
+    def new(size: int = 1) -> SkillRecord:
+        k = len(HALF_LIVES)
+        return SkillRecord(
+            _zeros(size),
+            _zeros(size),
+            _zeros(size),
+            _none(size),
+            _none(size),
+            _zeros(size, k),
+            _zeros(size, k),
+        )
+
+
+def features(
+    learner: Learner, record: SkillRecord, *, skill: Ints, q: Floats, same: NDArray[np.bool_]
+) -> Floats:
+    """The feature matrix (B, len(NAMES)) for answers about to be given, from counters only.
+
+    `q` is the chance that an answer on `skill` agrees with the previous answer when the skill
+    changes (0.5 when unknown); `same` marks answers that repeat the previous item's answer for
+    another of its skills.
+    """
+    switch = (learner.last_skill >= 0) & (learner.last_skill != skill)
+    q = np.where(switch, q, 0.5)
+    signed = np.where(learner.last >= 0, 2 * learner.last - 1, 0.0)
+    kc, kw, n = record.correct, record.wrong, learner.answers
+    gap = np.where(record.at >= 0, np.log1p(np.maximum(n - record.at, 0)), 0.0)
+    columns = [
+        np.log1p(kc), np.log1p(kw), np.log1p(learner.correct), np.log1p(learner.wrong),
+        (kc + kw == 0).astype(float), (n == 0).astype(float),
+        np.where(record.last >= 0, record.last, 0.5),
+        np.where(learner.last >= 0, learner.last, 0.5),
+        switch.astype(float), gap, record.streak, learner.streak, np.log1p(kc + kw),
+        (kc + 2 * PRIOR) / (kc + kw + 2),
+        (learner.correct + 2 * PRIOR) / (learner.correct + learner.wrong + 2), np.log1p(n),
+        q, (2 * q - 1) * signed, np.where(switch & ~same, signed, 0.0),
+    ]  # fmt: skip
+    recent = [(record.recent_correct + PRIOR) / (record.recent_count + 1),
+              (learner.recent_correct + PRIOR) / (learner.recent_count + 1),
+              np.log1p(record.recent_count)]  # fmt: skip
+    return np.column_stack([*columns, *recent]).astype(float)
+
+
+def _where(mask: NDArray[np.bool_], new: Floats, old: Floats) -> Floats:
+    return np.where(mask, new, old).astype(float)
+
+
+def _streak(streak: Floats, credit: Floats) -> Floats:
+    return np.where(credit >= 0.5, np.maximum(streak, 0) + 1, np.minimum(streak, 0) - 1)
+
+
+def observe(
+    learner: Learner,
+    record: SkillRecord,
+    *,
+    skill: Ints,
+    credit: Floats,
+    same: NDArray[np.bool_],
+) -> tuple[Learner, SkillRecord]:
+    """Counters after answers with `credit` in [0, 1]; new values, the inputs are unchanged.
+
+    A same-question row counts for the skill but not again for the learner.
+    """
+    decay = DECAY[None, :]
+    new_record = SkillRecord(
+        record.correct + credit,
+        record.wrong + 1 - credit,
+        _streak(record.streak, credit),
+        credit.copy(),
+        learner.answers.copy(),
+        record.recent_correct * decay + credit[:, None],
+        record.recent_count * decay + 1,
+    )
+    fresh = ~same
+    new_learner = Learner(
+        _where(fresh, learner.correct + credit, learner.correct),
+        _where(fresh, learner.wrong + 1 - credit, learner.wrong),
+        _where(fresh, learner.answers + 1, learner.answers),
+        _where(fresh, _streak(learner.streak, credit), learner.streak),
+        _where(fresh, credit, learner.last),
+        skill.copy(),
+        _where(
+            fresh[:, None], learner.recent_correct * decay + credit[:, None], learner.recent_correct
+        ),
+        _where(fresh[:, None], learner.recent_count * decay + 1, learner.recent_count),
+    )
+    return new_learner, new_record
+
+
+@dataclass(frozen=True)
+class Params:
+    """Fitted weights. Skills not in `skills` use the global weights alone."""
+
+    mean: Floats
+    scale: Floats
+    weights: Floats  # intercept first
+    per_skill: Floats  # (len(skills), 1 + len(PER_SKILL)): intercept shift, then slopes
+    skills: dict[str, int] = field(default_factory=dict)
+    same_correct: float = 0.996  # P(correct) repeating a correct answer to the same item
+    same_wrong: float = 0.004
+
+    def index(self, skill_ids: list[str]) -> Ints:
+        return np.array([self.skills.get(s, -1) for s in skill_ids], dtype=np.int64)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+            "weights": self.weights.tolist(), "per_skill": self.per_skill.tolist(),
+            "skills": self.skills, "same_correct": self.same_correct,
+            "same_wrong": self.same_wrong, "features": list(NAMES),
+        }  # fmt: skip
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> Params:
+        if data.get("features") != list(NAMES):
+            raise ValueError("these parameters were fitted for another feature set; refit")
+        per_skill = np.array(data["per_skill"], dtype=float).reshape(-1, 1 + len(PER_SKILL))
+        return Params(
+            np.array(data["mean"]),
+            np.array(data["scale"]),
+            np.array(data["weights"]),
+            per_skill,
+            dict(data["skills"]),
+            float(data["same_correct"]),
+            float(data["same_wrong"]),
+        )
+
+
+SLOPES = np.array([0] + [1 + NAMES.index(name) for name in PER_SKILL])
+
+
+def _design(params: Params, x: Floats) -> Floats:
+    return np.column_stack([np.ones(len(x)), (x - params.mean) / params.scale])
+
+
+def logit(params: Params, x: Floats, skill_index: Ints) -> Floats:
+    design = _design(params, x)
+    shift = np.zeros((len(x), len(SLOPES)))
+    known = skill_index >= 0
+    if len(params.per_skill):
+        shift[known] = params.per_skill[skill_index[known]]
+    slopes = np.asarray(np.einsum("ij,ij->i", design[:, SLOPES], shift), dtype=float)
+    return np.asarray(design @ params.weights + slopes, dtype=float)
+
+
+def predict(
+    params: Params, x: Floats, skill_index: Ints, *, same: NDArray[np.bool_], last: Floats
+) -> Floats:
+    """P(correct) for each answer; a same-question row follows the answer just given."""
+    p = 1 / (1 + np.exp(-logit(params, x, skill_index)))
+    repeat = np.where(last >= 0.5, params.same_correct, params.same_wrong)
+    return np.where(same, repeat, p)
+
+
+def contributions(params: Params, x: Floats, skill_index: Ints) -> dict[str, float]:
+    """How much each group of features adds to the logit of one answer (B = 1)."""
+    design = _design(params, x)[0]
+    weights = params.weights.copy()
+    if skill_index[0] >= 0 and len(params.per_skill):
+        weights[SLOPES] += params.per_skill[skill_index[0]]
+    return {group: float(sum(design[1 + NAMES.index(n)] * weights[1 + NAMES.index(n)]
+                             for n in names))
+            for group, names in GROUPS.items()}  # fmt: skip
+
+
+def defaults() -> Params:
+    """Untrained parameters: a plain performance-factor model with hand-set weights."""
+    weights = np.zeros(1 + len(NAMES))
+    for name, value in {"lkc": 0.45, "lkw": -0.55, "kema3": 0.6, "uacc": 0.4}.items():
+        weights[1 + NAMES.index(name)] = value
+    weights[0] = 0.6
+    return Params(
+        np.zeros(len(NAMES)), np.ones(len(NAMES)), weights, np.zeros((0, 1 + len(PER_SKILL)))
+    )
+
+
+def fit(
+    x: Floats,
+    skill_index: Ints,
+    y: Floats,
+    *,
+    skills: dict[str, int],
+    same: NDArray[np.bool_],
+    last: Floats,
+    l2: float = 1.0,
+    l2_slopes: float = 30.0,
+    iterations: int = 25,
+) -> Params:
+    """L2-regularised logistic regression with per-skill shifts, fitted by Newton's method."""
+    repeat_ok = same & (last >= 0.5)
+    repeat_bad = same & (last < 0.5)
+    same_correct = (y[repeat_ok].sum() + 1) / (repeat_ok.sum() + 2)
+    same_wrong = (y[repeat_bad].sum() + 1) / (repeat_bad.sum() + 2)
+    x, skill_index, y = x[~same], skill_index[~same], y[~same]
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    shell = Params(
+        mean,
+        scale,
+        np.zeros(1 + len(NAMES)),
+        np.zeros((len(skills), len(SLOPES))),
+        skills,
+        float(same_correct),
+        float(same_wrong),
+    )
+    design = _design(shell, x)
+    order = np.argsort(skill_index, kind="stable")
+    design, skill_index, y = design[order], skill_index[order], y[order]
+    theta = _newton(
+        design,
+        skill_index,
+        y,
+        n_skills=len(skills),
+        l2=l2,
+        l2_slopes=l2_slopes,
+        iterations=iterations,
+    )
+    n_global = design.shape[1]
+    per_skill = theta[n_global:].reshape(len(skills), len(SLOPES))
+    return replace(shell, weights=theta[:n_global], per_skill=per_skill)
+
+
+def _newton(
+    design: Floats,
+    skill_index: Ints,
+    y: Floats,
+    *,
+    n_skills: int,
+    l2: float,
+    l2_slopes: float,
+    iterations: int,
+) -> Floats:
+    n_global, n_slopes = design.shape[1], len(SLOPES)
+    size = n_global + n_skills * n_slopes
+    bounds = np.searchsorted(skill_index, np.arange(n_skills + 1))
+    block = np.r_[l2, np.full(n_slopes - 1, l2_slopes)]
+    reg = np.concatenate([[0.0], np.full(n_global - 1, l2), np.tile(block, n_skills)])
+    theta = np.zeros(size)
+    for _ in range(iterations):
+        weights, shifts = theta[:n_global], theta[n_global:].reshape(n_skills, n_slopes)
+        z = design @ weights
+        known = skill_index >= 0
+        z[known] += np.einsum("ij,ij->i", design[known][:, SLOPES], shifts[skill_index[known]])
+        p = 1 / (1 + np.exp(-z))
+        hessian, gradient = np.zeros((size, size)), np.zeros(size)
+        sums = (p - y, p * (1 - p), hessian, gradient)
+        _accumulate(design, sums, rows=slice(0, bounds[0]), offset=None)
+        for skill in range(n_skills):
+            rows = slice(bounds[skill], bounds[skill + 1])
+            _accumulate(design, sums, rows=rows, offset=n_global + skill * n_slopes)
+        gradient += reg * theta
+        hessian[np.diag_indices_from(hessian)] += reg
+        step = np.linalg.solve(hessian, gradient)
+        theta -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return theta
+
+
+def _accumulate(
+    design: Floats,
+    sums: tuple[Floats, Floats, Floats, Floats],
+    *,
+    rows: slice,
+    offset: int | None,
+) -> None:
+    """Add these rows' share to the Hessian and gradient (global block and one skill block)."""
+    residual, weight, hessian, gradient = sums
+    if rows.start == rows.stop:
+        return
+    z = design[rows]
+    a = z.T @ (z * weight[rows, None])
+    g = z.T @ residual[rows]
+    n = design.shape[1]
+    hessian[:n, :n] += a
+    gradient[:n] += g
+    if offset is None:
+        return
+    end = offset + len(SLOPES)
+    hessian[:n, offset:end] += a[:, SLOPES]
+    hessian[offset:end, :n] += a[SLOPES, :]
+    hessian[offset:end, offset:end] += a[np.ix_(SLOPES, SLOPES)]
+    gradient[offset:end] += g[SLOPES]

@@ -85,7 +85,7 @@ def replay(
         x = kt.features(who, record, skill=k, q=q, same=same)
         p = predictor(x, k, same, who.last) if predictor else None
         out.append((x, k, y, same, who.last, p))
-        new_who, new_record = kt.observe(who, record, skill=k, credit=y, same=same)
+        new_who, new_record = kt.observe(who, record, skill=k, credit=y, debit=1 - y, same=same)
         _put(learners, active, new_who)
         _put(table, (active, k), new_record)
     x, k, y, same, last = (np.concatenate([o[n] for o in out]) for n in range(5))

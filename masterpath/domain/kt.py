@@ -12,7 +12,7 @@ be shown: this skill's record, recent answers, the overall record, and the same-
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -40,18 +40,18 @@ GROUPS = {
 }  # fmt: skip
 
 
-HINT_KEEP = 0.8  # each hint keeps 80% of the credit a correct answer earns
-DIFFICULTY = {"easy": (0.85, 0.0), "medium": (1.0, 0.0), "hard": (1.0, 0.15)}
+HINT_KEEP = 0.8  # each hint keeps 80% of the weight a correct answer carries
+DIFFICULTY = {"easy": (0.85, 1.0), "medium": (1.0, 1.0), "hard": (1.0, 0.85)}
 
 
-def credit(score: float, *, hints: int = 0, difficulty: str = "medium") -> float:
-    """How much an answer counts as a success, in [0, 1].
+def credit(score: float, *, hints: int = 0, difficulty: str = "medium") -> tuple[float, float]:
+    """How much an answer counts for (success) and against (failure) the learner.
 
-    A correct answer earns less after hints and on an easy item; a wrong answer on a hard item
-    counts a little less against the learner.
+    A correct answer weighs less after hints and on an easy item; a wrong answer on a hard item
+    weighs a little less. A score in between splits between the two.
     """
     right, wrong = DIFFICULTY.get(difficulty, DIFFICULTY["medium"])
-    return score * right * HINT_KEEP ** max(hints, 0) + (1 - score) * wrong
+    return score * right * HINT_KEEP ** max(hints, 0), (1 - score) * wrong
 
 
 def _zeros(*shape: int) -> Floats:
@@ -160,35 +160,39 @@ def observe(
     *,
     skill: Ints,
     credit: Floats,
+    debit: Floats,
     same: NDArray[np.bool_],
 ) -> tuple[Learner, SkillRecord]:
-    """Counters after answers with `credit` in [0, 1]; new values, the inputs are unchanged.
+    """Counters after answers weighing `credit` for and `debit` against the learner.
 
-    A same-question row counts for the skill but not again for the learner.
+    New values are returned; the inputs are unchanged. A same-question row counts for the skill
+    but not again for the learner.
     """
     decay = DECAY[None, :]
+    weight = credit + debit
+    value = np.where(weight > 0, credit / np.maximum(weight, 1e-12), 0.5)
     new_record = SkillRecord(
         record.correct + credit,
-        record.wrong + 1 - credit,
-        _streak(record.streak, credit),
-        credit.copy(),
+        record.wrong + debit,
+        _streak(record.streak, value),
+        value.copy(),
         learner.answers.copy(),
         record.recent_correct * decay + credit[:, None],
-        record.recent_count * decay + 1,
+        record.recent_count * decay + weight[:, None],
     )
     fresh = ~same
     new_learner = Learner(
         _where(fresh, learner.correct + credit, learner.correct),
-        _where(fresh, learner.wrong + 1 - credit, learner.wrong),
+        _where(fresh, learner.wrong + debit, learner.wrong),
         _where(fresh, learner.answers + 1, learner.answers),
-        _where(fresh, _streak(learner.streak, credit), learner.streak),
-        _where(fresh, credit, learner.last),
+        _where(fresh, _streak(learner.streak, value), learner.streak),
+        _where(fresh, value, learner.last),
         skill.copy(),
-        _where(
-            fresh[:, None], learner.recent_correct * decay + credit[:, None], learner.recent_correct
-        ),
-        _where(fresh[:, None], learner.recent_count * decay + 1, learner.recent_count),
-    )
+        _where(fresh[:, None], learner.recent_correct * decay + credit[:, None],
+               learner.recent_correct),
+        _where(fresh[:, None], learner.recent_count * decay + weight[:, None],
+               learner.recent_count),
+    )  # fmt: skip
     return new_learner, new_record
 
 
@@ -271,7 +275,7 @@ def contributions(params: Params, x: Floats, skill_index: Ints) -> dict[str, flo
 def defaults() -> Params:
     """Untrained parameters: a plain performance-factor model with hand-set weights."""
     weights = np.zeros(1 + len(NAMES))
-    for name, value in {"lkc": 0.45, "lkw": -0.55, "kema3": 0.6, "uacc": 0.4}.items():
+    for name, value in {"lkc": 0.6, "lkw": -0.7, "kema3": 0.6, "uacc": 0.4}.items():
         weights[1 + NAMES.index(name)] = value
     weights[0] = 0.6
     return Params(
@@ -385,3 +389,22 @@ def _accumulate(
     hessian[offset:end, :n] += a[SLOPES, :]
     hessian[offset:end, offset:end] += a[np.ix_(SLOPES, SLOPES)]
     gradient[offset:end] += g[SLOPES]
+
+
+def dump(state: Learner | SkillRecord) -> dict[str, Any]:
+    """One learner's (B = 1) counters as plain JSON."""
+    return {f.name: getattr(state, f.name)[0].tolist() for f in fields(state)}
+
+
+def load_learner(data: dict[str, Any] | None) -> Learner:
+    if not data:
+        return Learner.new()
+    return Learner(**{f.name: np.array([data[f.name]], dtype=np.int64 if f.name == "last_skill"
+                                        else float) for f in fields(Learner)})  # fmt: skip
+
+
+def load_record(data: dict[str, Any] | None) -> SkillRecord:
+    if not data:
+        return SkillRecord.new()
+    return SkillRecord(**{f.name: np.array([data[f.name]], dtype=float)
+                          for f in fields(SkillRecord)})  # fmt: skip

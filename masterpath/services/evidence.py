@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from masterpath.domain import kt
 from masterpath.errors import InvalidInput, NotFound, Problem
-from masterpath.services import Context
+from masterpath.services import Context, mastery
 from masterpath.store import Tx
 from masterpath.store import content as content_store
 from masterpath.store import evidence as store
@@ -93,14 +94,19 @@ def _check_values(
         raise _bad("flashcard ratings are self-reports (grader 'self')", "grader")
 
 
-def _check_source(tx: Tx, *, skill_id: str, source_kind: str, source_id: str) -> list[str]:
-    """The skills this source is evidence for; raises NotFound for anything unknown."""
+def _check_source(
+    tx: Tx, *, skill_id: str, source_kind: str, source_id: str
+) -> tuple[list[str], str]:
+    """The other skills this source is evidence for, and the item's difficulty.
+
+    Raises NotFound for anything unknown.
+    """
     if not content_store.skills(tx, [skill_id]):
         raise NotFound(f"no skill {skill_id!r}")
     if source_kind == "task":
         if source_id != skill_id:
             raise NotFound(f"skill {skill_id!r} has no task {source_id!r}")
-        return []
+        return [], "medium"
     row = (
         content_store.item(tx, source_id)
         if source_kind == "item"
@@ -111,7 +117,8 @@ def _check_source(tx: Tx, *, skill_id: str, source_kind: str, source_id: str) ->
     also = list(row.data.get("also_skills", [])) if source_kind == "item" else []
     if skill_id != row.skill_id and skill_id not in also:
         raise NotFound(f"{source_kind} {source_id!r} does not belong to skill {skill_id!r}")
-    return [s for s in [row.skill_id, *also] if s != skill_id]
+    others = [s for s in [row.skill_id, *also] if s != skill_id]
+    return others, str(row.data.get("difficulty", "medium"))
 
 
 def record(
@@ -153,7 +160,9 @@ def record(
             earlier = store.by_submission(tx, user_id=user_id, submission_id=submission_id)
             if earlier is not None:
                 return _record(earlier), False
-        also = _check_source(tx, skill_id=skill_id, source_kind=source_kind, source_id=source_id)
+        also, difficulty = _check_source(
+            tx, skill_id=skill_id, source_kind=source_kind, source_id=source_id
+        )
         row = store.add(
             tx,
             user_id=user_id,
@@ -173,6 +182,14 @@ def record(
             check_id=check_id,
             detail=detail or {},
         )
+        if grader != "self" and source_kind == "item":
+            mastery.apply(
+                tx, user_id=user_id, skills=[skill_id, *also],
+                weights=kt.credit(score, hints=hints_used, difficulty=difficulty), mode=mode,
+                check_id=check_id, now=now,
+            )  # fmt: skip
+        elif grader in ("rubric", "instructor") and source_kind == "task":
+            mastery.mark_ready(tx, user_id=user_id, skill_id=skill_id, now=now)
         return _record(row), True
 
 

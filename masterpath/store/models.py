@@ -173,3 +173,43 @@ class Evidence(Base):
     submission_id: Mapped[str | None] = mapped_column(String(64))
     check_id: Mapped[int | None]
     detail: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+
+
+class LearnerState(Base):
+    """Running knowledge-tracing counters of one learner (derived from evidence)."""
+
+    __tablename__ = "learner_states"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    counters: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    skill_ids: Mapped[list[str]] = mapped_column(JsonType, default=list)  # last skill answered
+    updated_at: Mapped[datetime]
+
+
+class SkillState(Base):
+    """Per learner x skill: counters and the dates the mastery rules depend on."""
+
+    __tablename__ = "skill_states"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    skill_id: Mapped[str] = mapped_column(ForeignKey("skills.id"), primary_key=True)
+    counters: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    graded_attempts: Mapped[int] = mapped_column(default=0)
+    last_graded_at: Mapped[datetime | None]
+    ready_at: Mapped[datetime | None]
+    retention_passed_at: Mapped[datetime | None]
+    retention_checks_passed: Mapped[int] = mapped_column(default=0)
+    placed_at: Mapped[datetime | None]
+    placement_failed: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime]
+
+
+class KtParams(Base):
+    """Fitted knowledge-tracing parameters; the newest row is used."""
+
+    __tablename__ = "kt_params"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fitted_at: Mapped[datetime]
+    answers: Mapped[int]
+    params: Mapped[dict[str, Any]] = mapped_column(JsonType)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
-from masterpath.services import Context, accounts, catalogue, evidence
+from masterpath.services import Context, accounts, catalogue, evidence, mastery
 from masterpath.web.security import Viewer, require_viewer
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -149,3 +149,21 @@ def my_evidence(  # noqa: PLR0917 - FastAPI query parameters
         )
         for r in found
     ]
+
+
+class MasteryOut(BaseModel):
+    skill_id: str
+    title: str
+    status: str
+    estimate: float
+    checklist: list[dict[str, Any]]
+    next_steps: list[str]
+    why: dict[str, float]
+    recommendation: str
+
+
+@router.get("/me/skills/{skill_id}/mastery")
+def my_mastery(request: Request, viewer: Me, skill_id: str) -> MasteryOut:
+    """Your checklist for one skill: each criterion's current value and what moves you forward."""
+    found = mastery.explain(_ctx(request), user_id=viewer.id, skill_id=skill_id)
+    return MasteryOut(**found.__dict__)

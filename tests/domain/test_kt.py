@@ -9,9 +9,17 @@ NO = np.array([False])
 
 
 def answer(
-    learner: kt.Learner, record: kt.SkillRecord, value: float, skill: int = 0
+    learner: kt.Learner, record: kt.SkillRecord, value: float | tuple[float, float], skill: int = 0
 ) -> tuple[kt.Learner, kt.SkillRecord]:
-    return kt.observe(learner, record, skill=np.array([skill]), credit=np.array([value]), same=NO)
+    good, bad = value if isinstance(value, tuple) else (value, 1 - value)
+    return kt.observe(
+        learner,
+        record,
+        skill=np.array([skill]),
+        credit=np.array([good]),
+        debit=np.array([bad]),
+        same=NO,
+    )
 
 
 def estimate(params: kt.Params, learner: kt.Learner, record: kt.SkillRecord) -> float:
@@ -20,12 +28,12 @@ def estimate(params: kt.Params, learner: kt.Learner, record: kt.SkillRecord) -> 
 
 
 def test_credit_for_hints_and_difficulty() -> None:
-    assert kt.credit(1.0) == 1.0
-    assert kt.credit(1.0, hints=1) == pytest.approx(0.8)
-    assert kt.credit(1.0, hints=2) == pytest.approx(0.64)
-    assert kt.credit(1.0, difficulty="easy") == pytest.approx(0.85)
-    assert kt.credit(0.0, difficulty="hard") == pytest.approx(0.15)
-    assert kt.credit(0.0) == 0.0
+    assert kt.credit(1.0) == (1.0, 0.0)
+    assert kt.credit(1.0, hints=1) == pytest.approx((0.8, 0.0))
+    assert kt.credit(1.0, hints=2) == pytest.approx((0.64, 0.0))
+    assert kt.credit(1.0, difficulty="easy") == pytest.approx((0.85, 0.0))
+    assert kt.credit(0.0, difficulty="hard") == pytest.approx((0.0, 0.85))
+    assert kt.credit(0.5) == (0.5, 0.5)
 
 
 def test_correct_answer_after_a_hint_raises_the_estimate_less() -> None:
@@ -57,6 +65,7 @@ def test_same_question_row_counts_for_the_skill_but_not_again_for_the_learner() 
         kt.SkillRecord.new(),
         skill=np.array([2]),
         credit=np.array([1.0]),
+        debit=np.array([0.0]),
         same=np.array([True]),
     )
     assert other.answers[0] == 1 and other_record.correct[0] == 1

@@ -1,0 +1,84 @@
+"""Knowledge-tracing counters, mastery dates and fitted parameters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from masterpath.store.db import Tx
+from masterpath.store.models import Evidence, KtParams, LearnerState, SkillState
+
+
+def learner_state(tx: Tx, user_id: int) -> LearnerState | None:
+    query = select(LearnerState).where(LearnerState.user_id == user_id).with_for_update()
+    return tx.session.scalar(query)
+
+
+def save_learner_state(
+    tx: Tx, *, user_id: int, counters: dict[str, Any], skill_ids: list[str], now: datetime
+) -> None:
+    row = tx.session.get(LearnerState, user_id)
+    if row is None:
+        row = LearnerState(user_id=user_id)
+        tx.session.add(row)
+    row.counters, row.skill_ids, row.updated_at = counters, skill_ids, now
+
+
+def skill_state(tx: Tx, *, user_id: int, skill_id: str, now: datetime) -> SkillState:
+    """The row for this learner and skill, created empty when missing (locked for update)."""
+    query = select(SkillState).where(SkillState.user_id == user_id, SkillState.skill_id == skill_id)
+    row = tx.session.scalar(query.with_for_update())
+    if row is None:
+        row = SkillState(
+            user_id=user_id,
+            skill_id=skill_id,
+            counters={},
+            graded_attempts=0,
+            retention_checks_passed=0,
+            placement_failed=False,
+            updated_at=now,
+        )
+        tx.session.add(row)
+        tx.session.flush()
+    return row
+
+
+def skill_states(tx: Tx, user_id: int) -> dict[str, SkillState]:
+    rows = tx.session.scalars(select(SkillState).where(SkillState.user_id == user_id))
+    return {row.skill_id: row for row in rows}
+
+
+def latest_params_id(tx: Tx) -> int | None:
+    return tx.session.scalar(select(func.max(KtParams.id)))
+
+
+def params(tx: Tx, params_id: int) -> dict[str, Any]:
+    row = tx.session.get(KtParams, params_id)
+    return dict(row.params) if row else {}
+
+
+def add_params(tx: Tx, *, fitted_at: datetime, answers: int, params: dict[str, Any]) -> int:
+    row = KtParams(fitted_at=fitted_at, answers=answers, params=params)
+    tx.session.add(row)
+    tx.session.flush()
+    return row.id
+
+
+def assessed(tx: Tx, *, user_id: int, skill_id: str) -> list[Evidence]:
+    """Mastery-check, retention-check and task evidence of one learner and skill, oldest first."""
+    query = select(Evidence).where(
+        Evidence.user_id == user_id,
+        Evidence.skill_id == skill_id,
+        Evidence.mode.in_(("mastery_check", "retention_check", "task")),
+    )
+    return list(tx.session.scalars(query.order_by(Evidence.id)))
+
+
+def graded_answers(tx: Tx, *, after_id: int = 0, limit: int = 10_000) -> list[Evidence]:
+    """Graded item answers in the order they were recorded, for fitting."""
+    query = select(Evidence).where(
+        Evidence.id > after_id, Evidence.grader != "self", Evidence.source_kind == "item"
+    )
+    return list(tx.session.scalars(query.order_by(Evidence.id).limit(limit)))

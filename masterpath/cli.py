@@ -215,6 +215,27 @@ def reset_password(email: str) -> None:
 
 
 @main.group()
+def kt() -> None:
+    """Knowledge tracing."""
+
+
+@kt.command("fit")
+@friendly
+def kt_fit() -> None:
+    """Fit the knowledge-tracing model on the stored evidence and use it from now on."""
+    from masterpath.services import tracing
+
+    ctx = _context()
+    total = tracing.count_answers(ctx)
+    with click.progressbar(length=max(total, 1), label="replaying answers", file=sys.stderr) as bar:
+        done = tracing.fit(ctx, progress=bar.update)
+    click.echo(
+        f"fitted on {done.answers} answers of {done.learners} learners over "
+        f"{done.skills} skills; parameters #{done.params_id} are now in use"
+    )
+
+
+@main.group()
 def bench() -> None:
     """Benchmarks that print their numbers (JSON with --json)."""
 

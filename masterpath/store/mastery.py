@@ -82,3 +82,12 @@ def graded_answers(tx: Tx, *, after_id: int = 0, limit: int = 10_000) -> list[Ev
         Evidence.id > after_id, Evidence.grader != "self", Evidence.source_kind == "item"
     )
     return list(tx.session.scalars(query.order_by(Evidence.id).limit(limit)))
+
+
+def count_graded_answers(tx: Tx) -> int:
+    query = (
+        select(func.count())
+        .select_from(Evidence)
+        .where(Evidence.grader != "self", Evidence.source_kind == "item")
+    )
+    return tx.session.scalar(query) or 0

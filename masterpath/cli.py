@@ -304,6 +304,30 @@ def bench_kt(train: Path, test: Path, as_json: bool) -> None:
     click.echo(json.dumps(result))
 
 
+@bench.command("gate")
+@click.option("--learners", default=10_000, show_default=True, help="Simulated learners per rule.")
+@click.option("--seed", default=7, show_default=True, help="Seed of the simulated population.")
+@click.option("--workers", default=2, show_default=True, help="Processes to run in parallel.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
+def bench_gate(learners: int, seed: int, workers: int, as_json: bool) -> None:
+    """Simulated learners through the real services: false and missed mastery, items needed."""
+    from masterpath.benchmarks import gate
+
+    with click.progressbar(
+        length=learners * len(gate.RULES), label="simulated learners", file=sys.stderr
+    ) as bar:
+        result = gate.run(learners=learners, seed=seed, workers=workers, progress=bar.update)
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    for name, row in {"masterpath": result, **result["baselines"]}.items():
+        click.echo(
+            f"{name:12} false mastery {row['false_mastery']:.2%} "
+            f"{row['false_mastery_ci95']}  missed {row['missed_mastery']:.2%}  "
+            f"items to decision {row['items_to_decision']}"
+        )
+
+
 @main.command("settings")
 def show_settings() -> None:
     """List every setting with its default and meaning."""

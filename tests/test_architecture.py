@@ -16,7 +16,7 @@ ALLOWED: dict[str, set[str]] = {
     "services": {"store", "mentor", "domain", "content", "errors", "settings", "clock"},
     "web": {"services", "errors", "settings", "__init__"},
     "cli": {"services", "errors", "settings", "benchmarks"},
-    "benchmarks": {"services", "domain", "errors", "settings"},
+    "benchmarks": {"services", "store", "domain", "errors", "settings", "clock"},
     "errors": set(),
     "settings": {"errors"},
     "clock": set(),

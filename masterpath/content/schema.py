@@ -217,7 +217,7 @@ class Task(Strict):
 
 
 class Criteria(Strict):
-    threshold: float = Field(0.95, gt=0, lt=1)
+    threshold: float | None = Field(None, gt=0, lt=1)  # None: the engine's documented default
     min_correct: int | None = Field(None, ge=1)
     retention_days: int = Field(2, ge=0)
     task_required: bool = True

@@ -273,11 +273,17 @@ def contributions(params: Params, x: Floats, skill_index: Ints) -> dict[str, flo
 
 
 def defaults() -> Params:
-    """Untrained parameters: a plain performance-factor model with hand-set weights."""
+    """Untrained parameters: recent accuracy on the skill and experience with it dominate.
+
+    Hand-set so that a new learner starts near 0.6, five correct answers in a row pass 0.85,
+    a long run approaches 0.93, a slip after a good run costs a couple of answers, and a
+    learner guessing at random stays under 0.3.
+    """
     weights = np.zeros(1 + len(NAMES))
-    for name, value in {"lkc": 0.6, "lkw": -0.7, "kema3": 0.6, "uacc": 0.4}.items():
+    hand_set = {"kema3": 2.0, "kema10": 1.5, "lkc": 0.3, "lkw": -0.05}
+    for name, value in hand_set.items():
         weights[1 + NAMES.index(name)] = value
-    weights[0] = 0.6
+    weights[0] = 0.4 - PRIOR * (2.0 + 1.5)  # a new learner starts near 0.6
     return Params(
         np.zeros(len(NAMES)), np.ones(len(NAMES)), weights, np.zeros((0, 1 + len(PER_SKILL)))
     )

@@ -15,6 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+# The estimate is P(correct on an unseen item of the skill). It is a gate to the mastery check,
+# not the whole test: the check (N unseen assessment-only items, every objective), the task and
+# the delayed retention check must hold too. 0.75 was chosen with `masterpath bench gate`: the
+# lowest bar at which simulated false mastery stays well under 5% while the items a learner
+# needs stay within 1.25x of a "5 correct in a row" rule (README, "How mastery is decided").
+THRESHOLD = 0.75
 WHEEL_SPIN_ATTEMPTS = 10
 DECAY_RECALL = 0.7
 
@@ -58,6 +64,7 @@ class Progress:
     checks: tuple[Check, ...] = ()
     task_score: float | None = None
     ready_at: datetime | None = None  # when criteria 1-3 first held together
+    mastered_at: datetime | None = None  # when every criterion first held: mastery sticks
     retention_passed_at: datetime | None = None
     placed_at: datetime | None = None
     placement_failed: bool = False
@@ -178,11 +185,11 @@ def evaluate(criteria: Criteria, progress: Progress, *, unlocked: bool) -> Verdi
 
 def status_of(items: Sequence[Item], progress: Progress, *, unlocked: bool) -> Status:
     placed = progress.placed_at is not None and not progress.placement_failed
-    mastered = all(item.met for item in items)
+    mastered = progress.mastered_at is not None or all(item.met for item in items)
     if mastered or (placed and progress.retention_passed_at is not None):
-        if progress.recall is not None and progress.recall < DECAY_RECALL:
-            return Status.DECAYING
-        return Status.MASTERED
+        fading = progress.recall is not None and progress.recall < DECAY_RECALL
+        slipping = progress.mastered_at is not None and not items[0].met
+        return Status.DECAYING if fading or slipping else Status.MASTERED
     if placed:
         return Status.PLACED
     if not unlocked:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -82,13 +83,18 @@ def _retention(tx: Tx, state: SkillState, *, check_id: int, now: datetime) -> No
 
 
 def mark_ready(tx: Tx, *, user_id: int, skill_id: str, now: datetime) -> None:
+    """Date the first time criteria 1-3 hold (the retention check falls due D days later) and
+    the first time every criterion holds (mastery, which then sticks)."""
     state = store.skill_state(tx, user_id=user_id, skill_id=skill_id, now=now)
-    if state.ready_at is not None:
+    if state.mastered_at is not None:
         return
     skill = content_store.skills(tx, [skill_id])[0]
     criteria, progress = _progress(tx, user_id, skill.data, state, now=now)
-    if rules.ready(criteria, progress):
+    if state.ready_at is None and rules.ready(criteria, progress):
         state.ready_at = now
+        progress = dataclasses.replace(progress, ready_at=now)
+    if all(item.met for item in rules.checklist(criteria, progress)):
+        state.mastered_at = now
 
 
 def place(ctx: Context, *, user_id: int, skill_ids: list[str]) -> None:
@@ -106,7 +112,7 @@ def criteria_of(skill: dict[str, Any]) -> rules.Criteria:
     task = skill.get("task")
     objectives = tuple(o["id"] for o in skill["objectives"])
     return rules.Criteria(
-        threshold=float(given.get("threshold", 0.95)),
+        threshold=float(given.get("threshold") or rules.THRESHOLD),
         required_correct=int(given.get("min_correct") or max(4, len(objectives))),
         objectives=objectives,
         task_pass_mark=float(task["pass_mark"]) if task and given.get("task_required", True)
@@ -156,7 +162,7 @@ def _progress(
 ) -> tuple[rules.Criteria, rules.Progress]:
     criteria = criteria_of(skill)
     if state is None:
-        return criteria, rules.Progress()
+        return criteria, rules.Progress(estimate=estimate(tx, user_id, skill["id"], {})[0])
     evidence = store.assessed(tx, user_id=user_id, skill_id=skill["id"])
     objectives_of = {f"{skill['id']}:{i['id']}": i["objectives"] for i in skill.get("items", [])}
     tasks = [e.score for e in evidence if e.mode == "task" and e.grader in ("rubric", "instructor")]
@@ -164,7 +170,8 @@ def _progress(
     return criteria, rules.Progress(
         estimate=p, graded_attempts=state.graded_attempts,
         checks=_checks(evidence, objectives_of), task_score=max(tasks, default=None),
-        ready_at=state.ready_at, retention_passed_at=state.retention_passed_at,
+        ready_at=state.ready_at, mastered_at=state.mastered_at,
+        retention_passed_at=state.retention_passed_at,
         placed_at=state.placed_at, placement_failed=state.placement_failed,
         recall=recall(state, criteria, now),
     )  # fmt: skip

@@ -197,6 +197,7 @@ class SkillState(Base):
     graded_attempts: Mapped[int] = mapped_column(default=0)
     last_graded_at: Mapped[datetime | None]
     ready_at: Mapped[datetime | None]
+    mastered_at: Mapped[datetime | None]
     retention_passed_at: Mapped[datetime | None]
     retention_checks_passed: Mapped[int] = mapped_column(default=0)
     placed_at: Mapped[datetime | None]

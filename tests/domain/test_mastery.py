@@ -145,3 +145,18 @@ def test_wheel_spinning_after_ten_graded_attempts_below_threshold() -> None:
     assert not wheel_spinning(CRITERIA, Progress(estimate=0.5, graded_attempts=9))
     assert wheel_spinning(CRITERIA, Progress(estimate=0.5, graded_attempts=10))
     assert not wheel_spinning(CRITERIA, Progress(estimate=0.96, graded_attempts=30))
+
+
+def test_mastery_sticks_and_a_dipping_estimate_shows_as_decaying() -> None:
+    mastered = Progress(
+        estimate=0.97,
+        graded_attempts=15,
+        checks=(PASSING_CHECK,),
+        task_score=0.8,
+        ready_at=NOW,
+        mastered_at=NOW + timedelta(days=2),
+        retention_passed_at=NOW + timedelta(days=2),
+    )
+    assert evaluate(CRITERIA, mastered, unlocked=True).status is Status.MASTERED
+    dipped = Progress(**{**mastered.__dict__, "estimate": 0.6})
+    assert evaluate(CRITERIA, dipped, unlocked=True).status is Status.DECAYING

@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("graded_attempts", sa.Integer(), nullable=False),
         sa.Column("last_graded_at", WHEN, nullable=True),
         sa.Column("ready_at", WHEN, nullable=True),
+        sa.Column("mastered_at", WHEN, nullable=True),
         sa.Column("retention_passed_at", WHEN, nullable=True),
         sa.Column("retention_checks_passed", sa.Integer(), nullable=False),
         sa.Column("placed_at", WHEN, nullable=True),

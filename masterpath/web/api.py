@@ -151,19 +151,7 @@ def my_evidence(  # noqa: PLR0917 - FastAPI query parameters
     ]
 
 
-class MasteryOut(BaseModel):
-    skill_id: str
-    title: str
-    status: str
-    estimate: float
-    checklist: list[dict[str, Any]]
-    next_steps: list[str]
-    why: dict[str, float]
-    recommendation: str
-
-
 @router.get("/me/skills/{skill_id}/mastery")
-def my_mastery(request: Request, viewer: Me, skill_id: str) -> MasteryOut:
+def my_mastery(request: Request, viewer: Me, skill_id: str) -> mastery.Explanation:
     """Your checklist for one skill: each criterion's current value and what moves you forward."""
-    found = mastery.explain(_ctx(request), user_id=viewer.id, skill_id=skill_id)
-    return MasteryOut(**found.__dict__)
+    return mastery.explain(_ctx(request), user_id=viewer.id, skill_id=skill_id)

@@ -316,7 +316,15 @@ def bench_gate(learners: int, seed: int, workers: int, as_json: bool) -> None:
     with click.progressbar(
         length=learners * len(gate.RULES), label="simulated learners", file=sys.stderr
     ) as bar:
-        result = gate.run(learners=learners, seed=seed, workers=workers, progress=bar.update)
+        done = [0]
+
+        def advance(size: int) -> None:
+            bar.update(size)
+            done[0] += size
+            if not sys.stderr.isatty():
+                click.echo(f"[bench gate] {done[0]}/{learners * len(gate.RULES)}", err=True)
+
+        result = gate.run(learners=learners, seed=seed, workers=workers, progress=advance)
     if as_json:
         click.echo(json.dumps(result))
         return

@@ -32,6 +32,7 @@ SKILL = "docker-containers"
 CAP = 60
 GUESS = {"single_choice": 0.25, "multiple_choice": 0.12, "true_false": 0.5}
 RULES = ("masterpath", "5_in_a_row", "3_of_5")
+TASK_PASS = 0.7  # the skill's rubric pass mark
 REMEMBER = 0.5  # chance of remembering an item's answer after practising it
 
 
@@ -132,7 +133,9 @@ def retention(session: Session) -> bool:
 
 def run_masterpath(session: Session) -> bool:
     """Practise until the engine's estimate passes, then check, task, and retention check."""
-    while session.used < CAP:
+    for _ in range(CAP * 3):  # every turn asks an item or moves a step; this only bounds bugs
+        if session.used >= CAP:
+            break
         explained = mastery.explain(session.ctx, user_id=session.user, skill_id=SKILL)
         if explained.status == "mastered":
             return True
@@ -151,6 +154,8 @@ def run_masterpath(session: Session) -> bool:
             evidence.record(session.ctx, user_id=session.user, skill_id=SKILL,
                             source_kind="task", source_id=SKILL, mode="task", score=score,
                             grader="rubric")  # fmt: skip
+            if score < TASK_PASS:
+                session.ask(session.practice_item(), "practice")  # back to study first
         elif retention(session):
             continue
     return mastery.explain(session.ctx, user_id=session.user, skill_id=SKILL).status == "mastered"

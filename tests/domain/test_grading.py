@@ -1,0 +1,100 @@
+import pytest
+
+from masterpath.domain import grading
+from masterpath.errors import InvalidInput
+
+SINGLE = {
+    "type": "single_choice",
+    "options": [{"id": "a", "text": "A"}, {"id": "b", "text": "B", "correct": True}],
+}
+MULTI = {
+    "type": "multiple_choice",
+    "options": [
+        {"id": "a", "text": "A", "correct": True},
+        {"id": "b", "text": "B", "correct": True},
+        {"id": "c", "text": "C"},
+        {"id": "d", "text": "D"},
+    ],
+}
+ORDER = {"type": "ordering", "options": [{"id": x, "text": x} for x in "wxyz"]}
+NUMERIC = {"type": "numeric", "answer": 80, "tolerance": 0.5}
+SHORT = {
+    "type": "short_text",
+    "concepts": [
+        {"id": "publish", "phrasings": ["publish the port", "-p 8080:8080", "port mapping"]},
+        {"id": "bind", "phrasings": ["0.0.0.0", "all interfaces"], "weight": 0.5},
+    ],
+}
+
+
+def test_single_choice_is_all_or_nothing() -> None:
+    assert grading.grade(SINGLE, "b").correct
+    wrong = grading.grade(SINGLE, "a")
+    assert wrong.score == 0 and wrong.wrong == ("a",) and wrong.missed == ("b",)
+
+
+def test_multiple_choice_gives_partial_credit_and_charges_wrong_picks() -> None:
+    assert grading.grade(MULTI, ["b", "a"]).correct
+    assert grading.grade(MULTI, ["a"]).score == 0.5
+    assert grading.grade(MULTI, ["a", "c"]).score == 0.0
+    half = grading.grade(MULTI, ["a", "b", "c"])
+    assert half.score == 0.5 and half.wrong == ("c",) and not half.correct
+
+
+def test_true_false_accepts_booleans_and_words() -> None:
+    item = {"type": "true_false", "answer": False}
+    assert grading.grade(item, False).correct
+    assert grading.grade(item, "false").correct
+    assert not grading.grade(item, True).correct
+
+
+def test_numeric_within_tolerance_and_readable_numbers() -> None:
+    assert grading.grade(NUMERIC, 80.4).correct
+    assert grading.grade(NUMERIC, "80 %").correct
+    assert not grading.grade(NUMERIC, 81).correct
+    assert grading.grade({"type": "numeric", "answer": 1912}, "$1,912").correct
+
+
+def test_ordering_scores_pairs_in_order() -> None:
+    assert grading.grade(ORDER, list("wxyz")).correct
+    swapped = grading.grade(ORDER, list("wxzy"))
+    assert swapped.score == pytest.approx(5 / 6, abs=1e-4) and not swapped.correct
+    assert grading.grade(ORDER, list("zyxw")).score == 0
+
+
+def test_short_text_finds_concepts_with_typos_and_word_forms() -> None:
+    full = grading.grade(SHORT, "You forgot the port mappings; also bind to 0.0.0.0.")
+    assert full.correct and full.found == ("publish", "bind")
+    typo = grading.grade(SHORT, "you need to pubish the port")
+    assert typo.found == ("publish",) and typo.score == pytest.approx(2 / 3, abs=1e-4)
+    none = grading.grade(SHORT, "restart docker")
+    assert none.score == 0 and none.missed == ("publish", "bind")
+
+
+def test_short_text_does_not_match_a_flag_inside_a_word() -> None:
+    item = {"type": "short_text", "concepts": [{"id": "p", "phrasings": ["-p"]}]}
+    assert not grading.grade(item, "use a pre-built image").correct
+    assert grading.grade(item, "run it with -p 80:80").correct
+
+
+@pytest.mark.parametrize(
+    ("item", "response", "message"),
+    [
+        (SINGLE, "zzz", "option 'zzz' does not belong to this item"),
+        (SINGLE, ["a", "b"], "choose exactly one option"),
+        (MULTI, ["a", "a"], "an option is chosen twice"),
+        (ORDER, ["w", "x"], "order every option exactly once"),
+        (NUMERIC, "eighty", "'eighty' is not a number"),
+        (NUMERIC, True, "answer with a number"),
+        (SHORT, "   ", "write an answer"),
+        (SHORT, "x" * 10_000_000, "an answer is at most 5,000 characters"),
+        ({"type": "true_false", "answer": True}, "maybe", "answer true or false"),
+    ],
+)
+def test_malformed_responses_are_refused_by_name(
+    item: dict, response: object, message: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        grading.grade(item, response)
+    assert message in str(caught.value)
+    assert caught.value.problems[0].field == "response"

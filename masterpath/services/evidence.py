@@ -121,9 +121,16 @@ def _check_source(
     return others, str(row.data.get("difficulty", "medium"))
 
 
-def record(
-    ctx: Context,
+def record(ctx: Context, **fields: Any) -> tuple[Record, bool]:
+    """Append one evidence record in its own transaction (see `add`)."""
+    with ctx.db.begin() as tx:
+        return add(tx, now=ctx.clock.now(), **fields)
+
+
+def add(
+    tx: Tx,
     *,
+    now: datetime,
     user_id: int,
     skill_id: str,
     source_kind: str,
@@ -138,7 +145,8 @@ def record(
     check_id: int | None = None,
     detail: dict[str, Any] | None = None,
 ) -> tuple[Record, bool]:
-    """Append one evidence record. A repeated submission id returns the first, writing nothing."""
+    """Append one evidence record and update mastery. A repeated submission id returns the
+    first record, writing nothing (the flag says whether this call wrote)."""
     _check_values(
         mode=mode,
         grader=grader,
@@ -147,7 +155,6 @@ def record(
         hints_used=hints_used,
         seconds=seconds,
     )
-    now = ctx.clock.now()
     answered = answered_at or now
     if answered.tzinfo is None:
         raise _bad("answered_at needs a time zone", "answered_at")
@@ -155,42 +162,46 @@ def record(
         raise _bad("answered_at is in the future", "answered_at")
     if submission_id is not None and not 0 < len(submission_id) <= 64:
         raise _bad("submission ids are 1 to 64 characters", "submission_id")
-    with ctx.db.begin() as tx:
-        if submission_id is not None:
-            earlier = store.by_submission(tx, user_id=user_id, submission_id=submission_id)
-            if earlier is not None:
-                return _record(earlier), False
-        also, difficulty = _check_source(
-            tx, skill_id=skill_id, source_kind=source_kind, source_id=source_id
-        )
-        row = store.add(
-            tx,
-            user_id=user_id,
-            skill_id=skill_id,
-            also_skills=also,
-            source_kind=source_kind,
-            source_id=source_id,
-            pack_version=store.pack_version(tx, skill_id),
-            mode=mode,
-            score=score,
-            grader=grader,
-            hints_used=hints_used,
-            seconds=seconds,
-            answered_at=answered,
-            recorded_at=now,
-            submission_id=submission_id,
-            check_id=check_id,
-            detail=detail or {},
-        )
-        if grader != "self" and source_kind == "item":
-            mastery.apply(
-                tx, user_id=user_id, skills=[skill_id, *also],
-                weights=kt.credit(score, hints=hints_used, difficulty=difficulty), mode=mode,
-                check_id=check_id, now=now,
-            )  # fmt: skip
-        elif grader in ("rubric", "instructor") and source_kind == "task":
-            mastery.mark_ready(tx, user_id=user_id, skill_id=skill_id, now=now)
-        return _record(row), True
+    if submission_id is not None:
+        earlier = store.by_submission(tx, user_id=user_id, submission_id=submission_id)
+        if earlier is not None:
+            return _record(earlier), False
+    also, difficulty = _check_source(
+        tx, skill_id=skill_id, source_kind=source_kind, source_id=source_id
+    )
+    row = store.add(
+        tx,
+        user_id=user_id,
+        skill_id=skill_id,
+        also_skills=also,
+        source_kind=source_kind,
+        source_id=source_id,
+        pack_version=store.pack_version(tx, skill_id),
+        mode=mode,
+        score=score,
+        grader=grader,
+        hints_used=hints_used,
+        seconds=seconds,
+        answered_at=answered,
+        recorded_at=now,
+        submission_id=submission_id,
+        check_id=check_id,
+        detail=detail or {},
+    )
+    if grader != "self" and source_kind == "item":
+        mastery.apply(
+            tx, user_id=user_id, skills=[skill_id, *also],
+            weights=kt.credit(score, hints=hints_used, difficulty=difficulty), mode=mode,
+            check_id=check_id, now=now,
+        )  # fmt: skip
+    elif grader in ("rubric", "instructor") and source_kind == "task":
+        mastery.mark_ready(tx, user_id=user_id, skill_id=skill_id, now=now)
+    return _record(row), True
+
+
+def by_submission_in(tx: Tx, *, user_id: int, submission_id: str) -> Record | None:
+    row = store.by_submission(tx, user_id=user_id, submission_id=submission_id)
+    return _record(row) if row else None
 
 
 def of_learner(

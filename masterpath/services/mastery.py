@@ -256,6 +256,13 @@ def _steps(verdict: rules.Verdict, zone: ZoneInfo, locked_by: list[str]) -> list
     return steps
 
 
+def recommendation(tx: Tx, *, user_id: int, skill: dict[str, Any], now: datetime) -> str:
+    """What should come next: practice, a prerequisite, or a worked example (wheel-spinning)."""
+    state = store.skill_states(tx, user_id).get(skill["id"])
+    criteria, progress = _progress(tx, user_id, skill, state, now=now)
+    return _recommend(criteria, progress, skill)
+
+
 def _recommend(criteria: rules.Criteria, progress: rules.Progress, skill: dict[str, Any]) -> str:
     if not rules.wheel_spinning(criteria, progress):
         return "practice"

@@ -26,6 +26,9 @@ class User(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[datetime]
     password_changed_at: Mapped[datetime]
+    desired_retention: Mapped[float] = mapped_column(default=0.9, server_default="0.9")
+    new_cards_per_day: Mapped[int] = mapped_column(default=20, server_default="20")
+    fsrs_params: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
 
 
 class LoginSession(Base):
@@ -214,3 +217,84 @@ class KtParams(Base):
     fitted_at: Mapped[datetime]
     answers: Mapped[int]
     params: Mapped[dict[str, Any]] = mapped_column(JsonType)
+
+
+class Assessment(Base):
+    """One mastery or retention check: the items drawn, and the result once finished."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (Index("ix_assessments_user_skill", "user_id", "skill_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    skill_id: Mapped[str] = mapped_column(ForeignKey("skills.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    items: Mapped[list[str]] = mapped_column(JsonType)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    correct: Mapped[int | None]
+    passed: Mapped[bool | None]
+
+
+class LearnerCard(Base):
+    """A flashcard a learner has started: its FSRS state and when it is due."""
+
+    __tablename__ = "learner_cards"
+    __table_args__ = (Index("ix_learner_cards_due", "user_id", "due"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    card_id: Mapped[str] = mapped_column(ForeignKey("flashcards.id"), primary_key=True)
+    skill_id: Mapped[str] = mapped_column(ForeignKey("skills.id"))
+    state: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    due: Mapped[datetime]
+    reviews: Mapped[int] = mapped_column(default=0)
+    introduced_at: Mapped[datetime]
+
+
+class TaskSubmission(Base):
+    """An applied task handed in, with the learner's self-assessment and the graded score."""
+
+    __tablename__ = "task_submissions"
+    __table_args__ = (
+        UniqueConstraint("user_id", "submission_id"),
+        Index("ix_task_submissions_user", "user_id", "skill_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    skill_id: Mapped[str] = mapped_column(ForeignKey("skills.id"))
+    text: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(500))
+    self_score: Mapped[float | None]
+    status: Mapped[str] = mapped_column(String(10))  # pending or graded
+    score: Mapped[float | None]
+    grader: Mapped[str | None] = mapped_column(String(12))
+    detail: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    submitted_at: Mapped[datetime]
+    graded_at: Mapped[datetime | None]
+    submission_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class StudyTime(Base):
+    """Seconds of active study: an item, a card, a task, or a visible lesson page."""
+
+    __tablename__ = "study_time"
+    __table_args__ = (Index("ix_study_time_user", "user_id", "recorded_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    skill_id: Mapped[str | None] = mapped_column(ForeignKey("skills.id"))
+    kind: Mapped[str] = mapped_column(String(10))
+    seconds: Mapped[float]
+    recorded_at: Mapped[datetime]
+
+
+class ResourceMark(Base):
+    """A learner's "done" mark on a resource: a note to self, never evidence."""
+
+    __tablename__ = "resource_marks"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    skill_id: Mapped[str] = mapped_column(ForeignKey("skills.id"), primary_key=True)
+    url: Mapped[str] = mapped_column(String(500), primary_key=True)
+    done_at: Mapped[datetime]

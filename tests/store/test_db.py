@@ -60,3 +60,15 @@ def test_upgrade_twice_is_harmless(ctx: Context) -> None:
     migrate.upgrade(ctx.db)
     migrate.upgrade(ctx.db)
     assert migrate.current(ctx.db) == migrate.head()
+
+
+def test_migrations_build_exactly_the_tables_the_models_describe(ctx: Context) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from masterpath.store.models import Base
+
+    with ctx.db.engine.connect() as connection:
+        migration = MigrationContext.configure(connection, opts={"compare_type": False})
+        differences = compare_metadata(migration, Base.metadata)
+    assert differences == []

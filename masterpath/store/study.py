@@ -1,0 +1,191 @@
+"""The study loop's tables: checks, learner cards, tasks, study time and resource marks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from masterpath.store.db import Tx
+from masterpath.store.models import (
+    Assessment,
+    Evidence,
+    LearnerCard,
+    ResourceMark,
+    StudyTime,
+    TaskSubmission,
+)
+
+
+def add_assessment(
+    tx: Tx, *, user_id: int, skill_id: str, kind: str, items: list[str], now: datetime
+) -> Assessment:
+    row = Assessment(user_id=user_id, skill_id=skill_id, kind=kind, items=items, started_at=now)
+    tx.session.add(row)
+    tx.session.flush()
+    return row
+
+
+def assessment(tx: Tx, assessment_id: int, *, user_id: int) -> Assessment | None:
+    """One of this learner's checks (locked for update); another learner's is not found."""
+    query = select(Assessment).where(Assessment.id == assessment_id, Assessment.user_id == user_id)
+    return tx.session.scalar(query.with_for_update())
+
+
+def assessments(tx: Tx, *, user_id: int, skill_id: str | None = None) -> list[Assessment]:
+    query = select(Assessment).where(Assessment.user_id == user_id)
+    if skill_id is not None:
+        query = query.where(Assessment.skill_id == skill_id)
+    return list(tx.session.scalars(query.order_by(Assessment.id)))
+
+
+def check_answers(tx: Tx, *, user_id: int, check_id: int) -> list[Evidence]:
+    query = select(Evidence).where(Evidence.user_id == user_id, Evidence.check_id == check_id)
+    return list(tx.session.scalars(query.order_by(Evidence.id)))
+
+
+def recent_items(tx: Tx, *, user_id: int, skill_id: str, limit: int = 50) -> list[str]:
+    """Item ids this learner answered for the skill, newest first."""
+    query = (
+        select(Evidence.source_id)
+        .where(
+            Evidence.user_id == user_id,
+            Evidence.skill_id == skill_id,
+            Evidence.source_kind == "item",
+        )
+        .order_by(Evidence.id.desc())
+        .limit(limit)
+    )
+    return list(tx.session.scalars(query))
+
+
+def item_counts(tx: Tx, *, user_id: int, skill_id: str) -> dict[str, int]:
+    """How many graded answers each item of the skill has from this learner."""
+    query = (
+        select(Evidence.source_id, func.count())
+        .where(
+            Evidence.user_id == user_id,
+            Evidence.skill_id == skill_id,
+            Evidence.source_kind == "item",
+            Evidence.grader != "self",
+        )
+        .group_by(Evidence.source_id)
+    )
+    return {source: int(n) for source, n in tx.session.execute(query)}
+
+
+def add_time(
+    tx: Tx, *, user_id: int, skill_id: str | None, kind: str, seconds: float, now: datetime
+) -> None:
+    tx.session.add(
+        StudyTime(user_id=user_id, skill_id=skill_id, kind=kind, seconds=seconds, recorded_at=now)
+    )
+
+
+def seconds_by_kind(tx: Tx, *, user_id: int, skill_id: str | None = None) -> dict[str, float]:
+    query = select(StudyTime.kind, func.sum(StudyTime.seconds)).where(StudyTime.user_id == user_id)
+    if skill_id is not None:
+        query = query.where(StudyTime.skill_id == skill_id)
+    return {
+        kind: float(total) for kind, total in tx.session.execute(query.group_by(StudyTime.kind))
+    }
+
+
+def marks(tx: Tx, *, user_id: int, skill_id: str) -> dict[str, datetime]:
+    query = select(ResourceMark).where(
+        ResourceMark.user_id == user_id, ResourceMark.skill_id == skill_id
+    )
+    return {row.url: row.done_at for row in tx.session.scalars(query)}
+
+
+def set_mark(tx: Tx, *, user_id: int, skill_id: str, url: str, done: bool, now: datetime) -> None:
+    row = tx.session.get(ResourceMark, (user_id, skill_id, url))
+    if done and row is None:
+        tx.session.add(ResourceMark(user_id=user_id, skill_id=skill_id, url=url, done_at=now))
+    elif not done and row is not None:
+        tx.session.delete(row)
+
+
+# Flashcards -----------------------------------------------------------------------------------
+
+
+def learner_card(tx: Tx, *, user_id: int, card_id: str) -> LearnerCard | None:
+    query = select(LearnerCard).where(
+        LearnerCard.user_id == user_id, LearnerCard.card_id == card_id
+    )
+    return tx.session.scalar(query.with_for_update())
+
+
+def add_learner_card(
+    tx: Tx, *, user_id: int, card_id: str, skill_id: str, state: dict[str, Any], now: datetime
+) -> LearnerCard:
+    row = LearnerCard(
+        user_id=user_id,
+        card_id=card_id,
+        skill_id=skill_id,
+        state=state,
+        due=now,
+        reviews=0,
+        introduced_at=now,
+    )
+    tx.session.add(row)
+    tx.session.flush()
+    return row
+
+
+def due_cards(tx: Tx, *, user_id: int, until: datetime, limit: int) -> list[LearnerCard]:
+    query = (
+        select(LearnerCard)
+        .where(LearnerCard.user_id == user_id, LearnerCard.due <= until)
+        .order_by(LearnerCard.due, LearnerCard.card_id)
+        .limit(limit)
+    )
+    return list(tx.session.scalars(query))
+
+
+def learner_cards(tx: Tx, *, user_id: int) -> list[LearnerCard]:
+    query = select(LearnerCard).where(LearnerCard.user_id == user_id)
+    return list(tx.session.scalars(query))
+
+
+def started_card_ids(tx: Tx, *, user_id: int) -> set[str]:
+    query = select(LearnerCard.card_id).where(LearnerCard.user_id == user_id)
+    return set(tx.session.scalars(query))
+
+
+def introduced_since(tx: Tx, *, user_id: int, since: datetime) -> int:
+    query = select(func.count()).where(
+        LearnerCard.user_id == user_id, LearnerCard.introduced_at >= since
+    )
+    return int(tx.session.scalar(query) or 0)
+
+
+def card_reviews(tx: Tx, *, user_id: int) -> list[Evidence]:
+    """Every flashcard rating of this learner, oldest first (the FSRS review log)."""
+    query = select(Evidence).where(Evidence.user_id == user_id, Evidence.mode == "flashcard")
+    return list(tx.session.scalars(query.order_by(Evidence.id)))
+
+
+# Applied tasks ---------------------------------------------------------------------------------
+
+
+def add_submission(tx: Tx, **fields: Any) -> TaskSubmission:
+    row = TaskSubmission(**fields)
+    tx.session.add(row)
+    tx.session.flush()
+    return row
+
+
+def submission_by_client_id(tx: Tx, *, user_id: int, submission_id: str) -> TaskSubmission | None:
+    query = select(TaskSubmission).where(
+        TaskSubmission.user_id == user_id, TaskSubmission.submission_id == submission_id
+    )
+    return tx.session.scalar(query)
+
+
+def submissions(tx: Tx, *, user_id: int, skill_id: str | None = None) -> list[TaskSubmission]:
+    query = select(TaskSubmission).where(TaskSubmission.user_id == user_id)
+    if skill_id is not None:
+        query = query.where(TaskSubmission.skill_id == skill_id)
+    return list(tx.session.scalars(query.order_by(TaskSubmission.id.desc())))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import numpy as np
 import Stemmer
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -219,3 +220,98 @@ def short_text(concepts: Iterable[Mapping[str, Any]], answer: str) -> Grade:
             missed.append(concept["id"])
     score = got / total if total else 0.0
     return Grade(round(score, 4), found=tuple(found), missed=tuple(missed))
+
+
+# Rubrics derived from a model answer, and a calibrated score -----------------------------------
+#
+# An author's model answer becomes a rubric of one concept per content word (stemmed, stop words
+# dropped). Words the question already says are dropped too: repeating the question earns
+# nothing (Mohler et al. 2011, "question demoting"). The grader above scores that rubric like
+# any other; `answer_features` adds the few measures a calibration maps to a score.
+
+FEATURES = ("coverage", "support", "trigrams", "length")
+
+
+def rubric_from_answer(model_answer: str, question: str = "") -> list[dict[str, Any]]:
+    """Concepts (the shape authors write) for every content word of the model answer.
+
+    Question words are left out unless the model answer says nothing else.
+    """
+    asked = set(terms(question, drop_stop=True))
+    words: dict[str, str] = {}  # term -> the first word written for it
+    for word in _TOKEN.findall(model_answer.lower()):
+        if word not in STOP:
+            words.setdefault(_stem(word) if word.isalpha() else word, word)
+    kept = {t: w for t, w in words.items() if t not in asked} or words
+    return [{"id": word, "phrasings": [word], "weight": 1.0} for word in kept.values()]
+
+
+def support(model_answer: str, answer: str, question: str = "") -> float:
+    """Share of the answer's own content words (not the question's) the model answer backs."""
+    asked = set(terms(question, drop_stop=True))
+    said = [t for t in terms(answer, drop_stop=True) if t not in asked]
+    model = set(terms(model_answer, drop_stop=True))
+    if not said:
+        return 0.0
+    return sum(any(_close(t, m) for m in model) for t in said) / len(said)
+
+
+def _trigrams(text: str) -> dict[str, int]:
+    joined = f" {' '.join(terms(text, drop_stop=True))} "
+    counts: dict[str, int] = {}
+    for n in range(len(joined) - 2):
+        counts[joined[n : n + 3]] = counts.get(joined[n : n + 3], 0) + 1
+    return counts
+
+
+def trigram_similarity(a: str, b: str) -> float:
+    """Cosine of the character trigrams of two texts' content words: partial word matches."""
+    left, right = _trigrams(a), _trigrams(b)
+    dot = sum(count * right.get(gram, 0) for gram, count in left.items())
+    norm = math.sqrt(sum(c * c for c in left.values()) * sum(c * c for c in right.values()))
+    return dot / norm if norm else 0.0
+
+
+def answer_features(
+    rubric: Iterable[Mapping[str, Any]], *, model_answer: str, answer: str, question: str = ""
+) -> tuple[float, ...]:
+    """The measures in FEATURES, in order.
+
+    coverage: the square root of the rubric grader's score (the first concepts say the most);
+    support: the square root of `support`; trigrams: `trigram_similarity`; length: the log
+    ratio of the answer's content words to the model answer's.
+    """
+    coverage = short_text(rubric, answer).score
+    backed = support(model_answer, answer, question)
+    length = math.log(
+        (1 + len(terms(answer, drop_stop=True))) / (1 + len(terms(model_answer, drop_stop=True)))
+    )
+    similar = trigram_similarity(model_answer, answer)
+    return (math.sqrt(coverage), math.sqrt(backed), similar, length)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A linear map from FEATURES to a score in [0, 1]: intercept, then one weight each."""
+
+    weights: tuple[float, ...]
+
+
+def fit_calibration(
+    features: Sequence[Sequence[float]], scores: Sequence[float], *, ridge: float = 1e-3
+) -> Calibration:
+    """Least squares (slightly regularised) of human scores in [0, 1] on the features."""
+    if not features or len(features) != len(scores):
+        raise InvalidInput("a calibration needs as many scores as feature rows, at least one")
+    x = np.column_stack([np.ones(len(features)), np.asarray(features, dtype=float)])
+    penalty = ridge * np.eye(x.shape[1])
+    penalty[0, 0] = 0.0  # the intercept is not shrunk
+    weights = np.linalg.solve(x.T @ x + penalty, x.T @ np.asarray(scores, dtype=float))
+    return Calibration(tuple(float(w) for w in weights))
+
+
+def calibrated(calibration: Calibration, features: Sequence[float]) -> float:
+    """The calibrated score of one answer's features, clipped to [0, 1]."""
+    intercept, *weights = calibration.weights
+    value = intercept + sum(w * f for w, f in zip(weights, features, strict=True))
+    return min(1.0, max(0.0, value))

@@ -15,7 +15,7 @@ from typing import Any
 
 import fsrs
 
-from masterpath.errors import InvalidInput, Problem
+from masterpath.errors import ConfigurationError, InvalidInput, Problem
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 RETENTION_RANGE = (0.70, 0.99)
@@ -116,3 +116,24 @@ def workload(
 
 def due_in_days(due: datetime, now: datetime) -> float:
     return (due - now) / timedelta(days=1)
+
+
+def optimize(
+    logs: Sequence[tuple[str, int, datetime, float | None]], *, verbose: bool = False
+) -> list[float]:
+    """FSRS parameters fitted to a review log of (card id, rating, when, seconds).
+
+    Needs the optional `optimizer` extra (fsrs[optimizer], which brings torch).
+    """
+    reviews = [
+        fsrs.ReviewLog(numeric_id(card), fsrs.Rating(rating), _utc(when),
+                       int(seconds * 1000) if seconds is not None else None)
+        for card, rating, when, seconds in logs
+    ]  # fmt: skip
+    try:
+        optimizer = fsrs.Optimizer(reviews)
+    except ImportError:
+        raise ConfigurationError(
+            "fitting FSRS parameters needs the optimizer extra: pip install 'masterpath[optimizer]'"
+        ) from None
+    return [float(w) for w in optimizer.compute_optimal_parameters(verbose=verbose)]

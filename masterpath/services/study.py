@@ -233,6 +233,16 @@ def _worked_example(tx: Tx, user_id: int, skill_id: str) -> dict[str, str] | Non
     return None
 
 
+def practice_item(ctx: Context, *, user_id: int, item_id: str) -> PublicItem:
+    """A named practice item as shown before answering (for a page that asked for it)."""
+    with ctx.db.begin() as tx:
+        row = _item(tx, item_id)
+        if row.assessment_only:
+            raise Conflict(f"item {item_id!r} is kept for mastery and retention checks")
+        _require_available(tx, user_id, row.skill_id, ctx.clock.now())
+        return public(row, user_id=user_id)
+
+
 def hint(ctx: Context, *, user_id: int, item_id: str, number: int) -> str:
     """Hint `number` (1-based) of a practice item. Checks give no hints."""
     with ctx.db.begin() as tx:

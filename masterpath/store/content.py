@@ -174,3 +174,8 @@ def flush(tx: Tx) -> None:
 
 def card(tx: Tx, card_id: str) -> CardRow | None:
     return tx.session.get(CardRow, card_id)
+
+
+def live_cards(tx: Tx, skill_id: str) -> list[CardRow]:
+    query = select(CardRow).where(CardRow.skill_id == skill_id, CardRow.retired_at.is_(None))
+    return list(tx.session.scalars(query.order_by(CardRow.id)))

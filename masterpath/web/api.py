@@ -6,9 +6,19 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from masterpath.services import Context, accounts, catalogue, evidence, mastery
+from masterpath.services import (
+    Context,
+    accounts,
+    cards,
+    catalogue,
+    evidence,
+    mastery,
+    skills,
+    study,
+    tasks,
+)
 from masterpath.web.security import Viewer, require_viewer
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -155,3 +165,202 @@ def my_evidence(  # noqa: PLR0917 - FastAPI query parameters
 def my_mastery(request: Request, viewer: Me, skill_id: str) -> mastery.Explanation:
     """Your checklist for one skill: each criterion's current value and what moves you forward."""
     return mastery.explain(_ctx(request), user_id=viewer.id, skill_id=skill_id)
+
+
+# The study loop -------------------------------------------------------------------------------
+
+
+class AnswerIn(BaseModel):
+    item_id: str
+    response: Any = Field(description="option id, list of option ids, true/false, number or text")
+    hints_used: int = 0
+    seconds: float | None = None
+    submission_id: str | None = Field(None, max_length=64)
+
+
+class CheckIn(BaseModel):
+    skill_id: str
+    kind: str = Field("mastery_check", description="mastery_check or retention_check")
+
+
+class CheckAnswerIn(BaseModel):
+    item_id: str
+    response: Any
+    seconds: float | None = None
+    submission_id: str | None = Field(None, max_length=64)
+
+
+class RatingIn(BaseModel):
+    rating: int = Field(description="1 Again, 2 Hard, 3 Good, 4 Easy")
+    seconds: float | None = None
+    submission_id: str | None = Field(None, max_length=64)
+
+
+class PreferencesIn(BaseModel):
+    desired_retention: float
+    new_cards_per_day: int
+
+
+class TaskIn(BaseModel):
+    text: str = ""
+    link: str = ""
+    self_score: float | None = None
+    seconds: float | None = None
+    submission_id: str | None = Field(None, max_length=64)
+
+
+class TimeIn(BaseModel):
+    skill_id: str | None = None
+    seconds: float
+
+
+class MarkIn(BaseModel):
+    url: str
+    done: bool = True
+
+
+@router.get("/me/skills/{skill_id}")
+def my_skill(request: Request, viewer: Me, skill_id: str) -> skills.Page:
+    """The skill page: objectives, lesson, resources, task, and where you stand."""
+    return skills.page(_ctx(request), user_id=viewer.id, skill_id=skill_id)
+
+
+@router.put("/me/skills/{skill_id}/resources")
+def mark_resource(request: Request, viewer: Me, skill_id: str, body: MarkIn) -> dict[str, bool]:
+    """Your own "done" mark on a resource (a note, never evidence)."""
+    skills.mark_resource(
+        _ctx(request), user_id=viewer.id, skill_id=skill_id, url=body.url, done=body.done
+    )
+    return {"done": body.done}
+
+
+@router.get("/me/skills/{skill_id}/next-item")
+def next_item(request: Request, viewer: Me, skill_id: str) -> study.NextItem:
+    """The next practice item, chosen for a desirable difficulty. Carries no answer key."""
+    return study.next_practice(_ctx(request), user_id=viewer.id, skill_id=skill_id)
+
+
+@router.get("/me/items/{item_id}/hints/{number}")
+def item_hint(request: Request, viewer: Me, item_id: str, number: int) -> dict[str, str]:
+    """Hint `number` of a practice item; send `hints_used` with the answer."""
+    return {"hint": study.hint(_ctx(request), user_id=viewer.id, item_id=item_id, number=number)}
+
+
+@router.post("/me/answers")
+def submit_answer(request: Request, viewer: Me, body: AnswerIn) -> study.Feedback:
+    """Answer a practice item: graded, recorded as evidence, explained. Idempotent by
+    `submission_id`."""
+    return study.answer(
+        _ctx(request),
+        user_id=viewer.id,
+        item_id=body.item_id,
+        response=body.response,
+        hints_used=body.hints_used,
+        seconds=body.seconds,
+        submission_id=body.submission_id,
+    )
+
+
+@router.post("/me/checks")
+def begin_check(request: Request, viewer: Me, body: CheckIn) -> study.CheckView:
+    """Start a mastery or retention check (or get the one in progress)."""
+    return study.start_check(
+        _ctx(request), user_id=viewer.id, skill_id=body.skill_id, kind=body.kind
+    )
+
+
+@router.get("/me/checks/due")
+def due_checks(request: Request, viewer: Me) -> list[study.DueCheck]:
+    """Retention checks due now."""
+    return study.due_checks(_ctx(request), user_id=viewer.id)
+
+
+@router.get("/me/checks/{check_id}")
+def get_check(request: Request, viewer: Me, check_id: int) -> study.CheckView:
+    """A check: its items, what is answered, and the result once finished."""
+    return study.check(_ctx(request), user_id=viewer.id, check_id=check_id)
+
+
+@router.post("/me/checks/{check_id}/answers")
+def answer_check(
+    request: Request, viewer: Me, check_id: int, body: CheckAnswerIn
+) -> study.CheckView:
+    """Answer one item of a check; the result comes with the last answer."""
+    return study.check_answer(
+        _ctx(request),
+        user_id=viewer.id,
+        check_id=check_id,
+        item_id=body.item_id,
+        response=body.response,
+        seconds=body.seconds,
+        submission_id=body.submission_id,
+    )
+
+
+@router.get("/me/cards/due")
+def due_cards(
+    request: Request, viewer: Me, skill: str | None = None, limit: int = 100
+) -> cards.Queue:
+    """Flashcards due now, then new ones within today's limit."""
+    return cards.queue(
+        _ctx(request), user_id=viewer.id, skill_id=skill, limit=max(1, min(limit, 500))
+    )
+
+
+@router.post("/me/cards/{card_id}/reviews")
+def rate_card(request: Request, viewer: Me, card_id: str, body: RatingIn) -> cards.CardView:
+    """Rate a card from memory; returns its next due time."""
+    return cards.rate(
+        _ctx(request),
+        user_id=viewer.id,
+        card_id=card_id,
+        rating=body.rating,
+        seconds=body.seconds,
+        submission_id=body.submission_id,
+    )
+
+
+@router.get("/me/study-preferences")
+def get_preferences(request: Request, viewer: Me) -> cards.Preferences:
+    return cards.preferences(_ctx(request), user_id=viewer.id)
+
+
+@router.put("/me/study-preferences")
+def put_preferences(request: Request, viewer: Me, body: PreferencesIn) -> cards.Preferences:
+    """Desired retention (0.70–0.99) and new cards a day, with the workload they imply."""
+    return cards.set_preferences(
+        _ctx(request),
+        user_id=viewer.id,
+        desired_retention=body.desired_retention,
+        new_cards_per_day=body.new_cards_per_day,
+    )
+
+
+@router.post("/me/skills/{skill_id}/task")
+def submit_task(request: Request, viewer: Me, skill_id: str, body: TaskIn) -> tasks.Submission:
+    """Hand in the applied task: text is scored against the rubric at once; a link waits for an
+    instructor."""
+    return tasks.submit(
+        _ctx(request),
+        user_id=viewer.id,
+        skill_id=skill_id,
+        text=body.text,
+        link=body.link,
+        self_score=body.self_score,
+        seconds=body.seconds,
+        submission_id=body.submission_id,
+    )
+
+
+@router.get("/me/skills/{skill_id}/task")
+def my_task(request: Request, viewer: Me, skill_id: str) -> list[tasks.Submission]:
+    return tasks.submissions(_ctx(request), user_id=viewer.id, skill_id=skill_id)
+
+
+@router.post("/me/time")
+def add_time(request: Request, viewer: Me, body: TimeIn) -> dict[str, float]:
+    """Active seconds on a lesson page (the page sends them while it is visible)."""
+    total = skills.record_time(
+        _ctx(request), user_id=viewer.id, skill_id=body.skill_id, seconds=body.seconds
+    )
+    return {"seconds": total}

@@ -52,6 +52,12 @@ def markdown(text: str) -> Markup:
     return Markup(clean)  # sanitised by nh3 just above
 
 
+def inline(text: str) -> Markup:
+    """One line of Markdown (code, emphasis) without a paragraph around it, sanitised."""
+    html = _markdown.renderInline(text or "")
+    return Markup(nh3.clean(html, tags={"code", "em", "strong"}, attributes={}))  # sanitised
+
+
 def money(value: int, currency: str = "USD") -> str:
     symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency, "")
     return f"{symbol}{value:,}"
@@ -63,7 +69,7 @@ def label(value: str) -> str:
 
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.filters.update(markdown=markdown, money=money, label=label)
+    templates.env.filters.update(markdown=markdown, inline=inline, money=money, label=label)
     return templates
 
 

@@ -1,0 +1,214 @@
+"""Flashcards on FSRS: the daily queue, ratings, preferences and the workload they imply.
+
+Ratings are self-reports: each is kept as evidence (grader "self", mode "flashcard", the
+rating in its detail — this is the review log the FSRS optimizer reads) and never satisfies a
+mastery criterion. New cards come from skills the learner has started and that are not locked,
+at most `new_cards_per_day` a day, "day" being the learner's own calendar day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from masterpath.domain import cards as schedule
+from masterpath.domain import graph
+from masterpath.domain import mastery as rules
+from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
+from masterpath.services import Context, evidence, mastery
+from masterpath.store import Tx
+from masterpath.store import accounts as account_store
+from masterpath.store import content as content_store
+from masterpath.store import mastery as mastery_store
+from masterpath.store import study as store
+from masterpath.store.models import User
+
+MIN_OPTIMIZE_REVIEWS = 400
+MAX_NEW_PER_DAY = 200
+
+
+@dataclass(frozen=True)
+class CardView:
+    id: str
+    skill_id: str
+    front: str
+    back: str  # sent with the card: a flashcard is a self-test, revealed on request
+    new: bool
+    due: datetime
+
+
+@dataclass(frozen=True)
+class Queue:
+    cards: list[CardView]
+    due_now: int
+    new_left_today: int
+    due_later_today: int
+
+
+@dataclass(frozen=True)
+class Preferences:
+    desired_retention: float
+    new_cards_per_day: int
+    workload: dict[str, float]  # reviews a day at each retention, for the preview
+    timezone: str
+
+
+def _user(tx: Tx, user_id: int) -> User:
+    user = account_store.user_by_id(tx, user_id)
+    if user is None:
+        raise NotFound(f"no learner {user_id}")
+    return user
+
+
+def _day_start(now: datetime, zone: str) -> datetime:
+    local = now.astimezone(ZoneInfo(zone))
+    return datetime.combine(local.date(), time(), tzinfo=local.tzinfo)
+
+
+def _open_skills(tx: Tx, user_id: int, now: datetime, also: str | None) -> list[str]:
+    """Skills whose new cards may be introduced: started (or asked for) and not locked."""
+    started = set(mastery_store.skill_states(tx, user_id))
+    if also:
+        started.add(also)
+    if not started:
+        return []
+    verdicts = mastery.verdicts(tx, user_id, sorted(started), now=now)
+    every = {row.id: row.data for row in content_store.skills(tx)}
+    prereqs = {key: list(data.get("prerequisites", [])) for key, data in every.items()}
+    order = [s for s in graph.topological(prereqs) if s in started]
+    return [s for s in order if verdicts[s].status != rules.Status.LOCKED]
+
+
+def queue(ctx: Context, *, user_id: int, skill_id: str | None = None, limit: int = 100) -> Queue:
+    now = ctx.clock.now()
+    with ctx.db.begin() as tx:
+        user = _user(tx, user_id)
+        if skill_id is not None and not content_store.skills(tx, [skill_id]):
+            raise NotFound(f"no skill {skill_id!r}")
+        start = _day_start(now, user.timezone)
+        tomorrow = start + timedelta(days=1)
+        due = store.due_cards(tx, user_id=user_id, until=tomorrow, limit=10_000)
+        now_due = [c for c in due if c.due <= now]
+        later = len(due) - len(now_due)
+        left = max(0, user.new_cards_per_day - store.introduced_since(tx, user_id=user_id,
+                                                                      since=start))  # fmt: skip
+        shown = [_view(tx, c.card_id, False, c.due) for c in now_due[:limit]]
+        started = store.started_card_ids(tx, user_id=user_id)
+        fresh: list[CardView] = []
+        for skill in _open_skills(tx, user_id, now, skill_id):
+            if len(fresh) >= min(left, max(0, limit - len(shown))):
+                break
+            for row in content_store.live_cards(tx, skill):
+                if row.id not in started and len(fresh) < min(left, limit - len(shown)):
+                    fresh.append(_view(tx, row.id, True, now))
+        if skill_id is not None:
+            shown = [c for c in shown if c.skill_id == skill_id]
+        return Queue(shown + fresh, len(now_due), left, later)
+
+
+def _view(tx: Tx, card_id: str, new: bool, due: datetime) -> CardView:
+    row = content_store.card(tx, card_id)
+    if row is None:
+        raise NotFound(f"no card {card_id!r}")
+    return CardView(row.id, row.skill_id, row.data["front"], row.data["back"], new, due)
+
+
+def rate(
+    ctx: Context,
+    *,
+    user_id: int,
+    card_id: str,
+    rating: int,
+    seconds: float | None = None,
+    submission_id: str | None = None,
+) -> CardView:
+    """Rate one card (1 Again, 2 Hard, 3 Good, 4 Easy); returns it with its next due time."""
+    schedule.check_rating(rating)
+    now = ctx.clock.now()
+    with ctx.db.begin() as tx:
+        if submission_id is not None:
+            earlier = evidence.by_submission_in(tx, user_id=user_id, submission_id=submission_id)
+            if earlier is not None:
+                return _after(tx, user_id, earlier.source_id)
+        user = _user(tx, user_id)
+        row = content_store.card(tx, card_id)
+        if row is None or row.retired_at is not None:
+            raise NotFound(f"no card {card_id!r}")
+        mine = store.learner_card(tx, user_id=user_id, card_id=card_id)
+        if mine is None:
+            if row.skill_id not in _open_skills(tx, user_id, now, row.skill_id):
+                raise Conflict(f"skill {row.skill_id!r} is locked: its cards open with it")
+            start = _day_start(now, user.timezone)
+            if store.introduced_since(tx, user_id=user_id, since=start) >= user.new_cards_per_day:
+                raise Conflict("today's new-card limit is reached; raise it in your settings")
+            mine = store.add_learner_card(tx, user_id=user_id, card_id=card_id,
+                                          skill_id=row.skill_id,
+                                          state=schedule.new(card_id, now), now=now)  # fmt: skip
+        state, due = schedule.review(
+            mine.state, rating, now, desired_retention=user.desired_retention,
+            parameters=(user.fsrs_params or {}).get("parameters"), seconds=seconds,
+        )  # fmt: skip
+        mine.state, mine.due, mine.reviews = state, due, mine.reviews + 1
+        evidence.add(
+            tx, now=now, user_id=user_id, skill_id=row.skill_id, source_kind="card",
+            source_id=card_id, mode="flashcard", score=(rating - 1) / 3, grader="self",
+            seconds=seconds, submission_id=submission_id, detail={"rating": rating},
+        )  # fmt: skip
+        if seconds:
+            store.add_time(tx, user_id=user_id, skill_id=row.skill_id, kind="card",
+                           seconds=min(seconds, 3600.0), now=now)  # fmt: skip
+        return CardView(row.id, row.skill_id, row.data["front"], row.data["back"], False, due)
+
+
+def _after(tx: Tx, user_id: int, card_id: str) -> CardView:
+    mine = store.learner_card(tx, user_id=user_id, card_id=card_id)
+    view = _view(tx, card_id, False, mine.due if mine else datetime.min)
+    return view
+
+
+def preferences(ctx: Context, *, user_id: int) -> Preferences:
+    with ctx.db.begin() as tx:
+        user = _user(tx, user_id)
+        stabilities = [
+            float(c.state.get("stability") or 0) for c in store.learner_cards(tx, user_id=user_id)
+        ]
+        preview = schedule.workload(stabilities, user.new_cards_per_day)
+        return Preferences(
+            user.desired_retention, user.new_cards_per_day,
+            {f"{r:.2f}": n for r, n in preview.items()}, user.timezone,
+        )  # fmt: skip
+
+
+def set_preferences(
+    ctx: Context, *, user_id: int, desired_retention: float, new_cards_per_day: int
+) -> Preferences:
+    schedule.check_retention(desired_retention)
+    if not 0 <= new_cards_per_day <= MAX_NEW_PER_DAY:
+        message = f"new cards per day must be between 0 and {MAX_NEW_PER_DAY}"
+        raise InvalidInput(message, problems=[Problem(message, field="new_cards_per_day")])
+    with ctx.db.begin() as tx:
+        user = _user(tx, user_id)
+        user.desired_retention, user.new_cards_per_day = desired_retention, new_cards_per_day
+    return preferences(ctx, user_id=user_id)
+
+
+def optimize(ctx: Context, *, user_id: int, verbose: bool = False) -> dict[str, Any]:
+    """Fit this learner's FSRS parameters from their review log (needs `fsrs[optimizer]`)."""
+    with ctx.db.begin() as tx:
+        _user(tx, user_id)
+        logs = [(e.source_id, int(e.detail.get("rating", 3)), e.answered_at, e.seconds)
+                for e in store.card_reviews(tx, user_id=user_id)]  # fmt: skip
+    if len(logs) < MIN_OPTIMIZE_REVIEWS:
+        raise Conflict(
+            f"learner {user_id} has {len(logs)} card reviews; fitting FSRS needs at least "
+            f"{MIN_OPTIMIZE_REVIEWS}. Keep reviewing with the default parameters until then."
+        )
+    parameters = schedule.optimize(logs, verbose=verbose)
+    now = ctx.clock.now()
+    with ctx.db.begin() as tx:
+        user = _user(tx, user_id)
+        user.fsrs_params = {"parameters": parameters, "reviews": len(logs),
+                            "fitted_at": now.isoformat()}  # fmt: skip
+    return {"learner": user_id, "reviews": len(logs), "parameters": parameters}

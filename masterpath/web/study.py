@@ -1,0 +1,336 @@
+"""Learning Center pages: skill, practice, checks, flashcard review and applied tasks.
+
+Plain HTML forms that work without JavaScript; small scripts add keyboard shortcuts and
+count active time on lesson pages. Answer keys reach the page only in feedback, after the
+answer is recorded.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from masterpath.errors import InvalidInput, MasterPathError, Problem
+from masterpath.services import Context, cards, mastery, skills, study, tasks
+from masterpath.web.rendering import render
+from masterpath.web.security import Viewer, require_viewer
+
+router = APIRouter(include_in_schema=False)
+
+
+def _ctx(request: Request) -> Context:
+    context: Context = request.app.state.context
+    return context
+
+
+def _me(request: Request) -> Viewer:
+    return require_viewer(request)
+
+
+def _stamp() -> dict[str, Any]:
+    """A fresh submission id (a double click records once) and the time the form was shown."""
+    return {"submission_id": uuid.uuid4().hex, "shown_at": f"{time.time():.0f}"}
+
+
+def _seconds(form: FormData) -> float | None:
+    try:
+        return max(0.0, time.time() - float(str(form.get("shown_at", ""))))
+    except ValueError:
+        return None
+
+
+def response_from(form: FormData, item: study.PublicItem) -> Any:
+    """Turn an answer form into the response the grader expects, by item type."""
+    if item.type == "multiple_choice":
+        return [str(v) for v in form.getlist("response")]
+    if item.type == "ordering":
+        ranks = {}
+        for option in item.options:
+            raw = str(form.get(f"rank-{option['id']}", "")).strip()
+            if not raw.isdigit():
+                message = f"give every step a position from 1 to {len(item.options)}"
+                raise InvalidInput(message, problems=[Problem(message, field="response")])
+            ranks[option["id"]] = int(raw)
+        return sorted(ranks, key=lambda key: (ranks[key], key))
+    value = form.get("response")
+    if value is None:
+        raise InvalidInput(
+            "choose or write an answer", problems=[Problem("no answer", field="response")]
+        )
+    return str(value)
+
+
+# Skill page ------------------------------------------------------------------------------------
+
+
+@router.get("/skills/{skill_id}")
+def skill_page(request: Request, skill_id: str, error: str = "") -> Response:
+    me = _me(request)
+    page = skills.page(_ctx(request), user_id=me.id, skill_id=skill_id)
+    due = [d for d in study.due_checks(_ctx(request), user_id=me.id) if d.skill_id == skill_id]
+    return render(request, "skill.html", {"page": page, "due": due, "error": error})
+
+
+@router.post("/skills/{skill_id}/resources")
+async def mark_resource(request: Request, skill_id: str) -> Response:
+    me = _me(request)
+    form = await request.form()
+    skills.mark_resource(
+        _ctx(request),
+        user_id=me.id,
+        skill_id=skill_id,
+        url=str(form.get("url", "")),
+        done=form.get("done") == "1",
+    )
+    return RedirectResponse(f"/skills/{skill_id}#resources", status_code=303)
+
+
+# Practice --------------------------------------------------------------------------------------
+
+
+@router.get("/skills/{skill_id}/practice")
+def practice_page(request: Request, skill_id: str, item: str = "", hints: int = 0) -> Response:
+    me = _me(request)
+    ctx = _ctx(request)
+    nxt = study.next_practice(ctx, user_id=me.id, skill_id=skill_id)
+    shown = nxt.item
+    if item:
+        shown = study.practice_item(ctx, user_id=me.id, item_id=item)
+    hints = max(0, min(hints, shown.hints if shown else 0))
+    shown_hints = (
+        [study.hint(ctx, user_id=me.id, item_id=shown.id, number=n) for n in range(1, hints + 1)]
+        if shown
+        else []
+    )
+    return render(
+        request,
+        "practice.html",
+        {
+            "skill_id": skill_id,
+            "next": nxt,
+            "item": shown,
+            "hints": shown_hints,
+            "hints_used": hints,
+            **_stamp(),
+        },
+    )
+
+
+@router.post("/skills/{skill_id}/practice")
+async def practice_answer(request: Request, skill_id: str) -> Response:
+    me = _me(request)
+    ctx = _ctx(request)
+    form = await request.form()
+    item_id = str(form.get("item_id", ""))
+    shown = study.practice_item(ctx, user_id=me.id, item_id=item_id)
+    hints_used = int(str(form.get("hints_used", "0")) or 0)
+    context = {"skill_id": skill_id, "item": shown, "hints_used": hints_used, "hints": []}
+    try:
+        feedback = study.answer(
+            ctx,
+            user_id=me.id,
+            item_id=item_id,
+            response=response_from(form, shown),
+            hints_used=hints_used,
+            seconds=_seconds(form),
+            submission_id=str(form.get("submission_id") or "") or None,
+        )
+    except InvalidInput as exc:
+        return render(
+            request,
+            "practice.html",
+            {**context, **_stamp(), "error": exc.message, "problems": exc.problems},
+            status=exc.status,
+        )
+    explained = mastery.explain(ctx, user_id=me.id, skill_id=skill_id)
+    return render(request, "practice.html", {**context, "feedback": feedback, "mastery": explained})
+
+
+# Checks ----------------------------------------------------------------------------------------
+
+
+@router.post("/skills/{skill_id}/checks")
+async def start_check(request: Request, skill_id: str) -> Response:
+    me = _me(request)
+    form = await request.form()
+    try:
+        view = study.start_check(
+            _ctx(request), user_id=me.id, skill_id=skill_id, kind=str(form.get("kind", ""))
+        )
+    except MasterPathError as exc:
+        page = skills.page(_ctx(request), user_id=me.id, skill_id=skill_id)
+        due = [d for d in study.due_checks(_ctx(request), user_id=me.id) if d.skill_id == skill_id]
+        return render(
+            request,
+            "skill.html",
+            {"page": page, "due": due, "error": exc.message},
+            status=exc.status,
+        )
+    return RedirectResponse(f"/checks/{view.id}", status_code=303)
+
+
+@router.get("/checks/{check_id}")
+def check_page(request: Request, check_id: int) -> Response:
+    me = _me(request)
+    view = study.check(_ctx(request), user_id=me.id, check_id=check_id)
+    current = next((i for i in view.items if i.id not in view.answered), None)
+    return render(request, "check.html", {"check": view, "item": current, **_stamp()})
+
+
+@router.post("/checks/{check_id}")
+async def check_answer(request: Request, check_id: int) -> Response:
+    me = _me(request)
+    ctx = _ctx(request)
+    form = await request.form()
+    view = study.check(ctx, user_id=me.id, check_id=check_id)
+    item_id = str(form.get("item_id", ""))
+    shown = next((i for i in view.items if i.id == item_id), None)
+    if shown is None:
+        raise InvalidInput(f"item {item_id!r} is not part of this check")
+    try:
+        study.check_answer(
+            ctx,
+            user_id=me.id,
+            check_id=check_id,
+            item_id=item_id,
+            response=response_from(form, shown),
+            seconds=_seconds(form),
+            submission_id=str(form.get("submission_id") or "") or None,
+        )
+    except InvalidInput as exc:
+        return render(
+            request,
+            "check.html",
+            {
+                "check": view,
+                "item": shown,
+                **_stamp(),
+                "error": exc.message,
+                "problems": exc.problems,
+            },
+            status=exc.status,
+        )
+    return RedirectResponse(f"/checks/{check_id}", status_code=303)
+
+
+# Flashcards ------------------------------------------------------------------------------------
+
+
+@router.get("/review")
+def review_page(request: Request, skill: str = "") -> Response:
+    me = _me(request)
+    ctx = _ctx(request)
+    queue = cards.queue(ctx, user_id=me.id, skill_id=skill or None, limit=1)
+    due = study.due_checks(ctx, user_id=me.id)
+    return render(
+        request,
+        "review.html",
+        {
+            "queue": queue,
+            "card": queue.cards[0] if queue.cards else None,
+            "due": due,
+            "skill": skill,
+            **_stamp(),
+        },
+    )
+
+
+@router.post("/review")
+async def review_rate(request: Request) -> Response:
+    me = _me(request)
+    form = await request.form()
+    rating = str(form.get("rating", ""))
+    cards.rate(
+        _ctx(request),
+        user_id=me.id,
+        card_id=str(form.get("card_id", "")),
+        rating=int(rating) if rating.isdigit() else -1,
+        seconds=_seconds(form),
+        submission_id=str(form.get("submission_id") or "") or None,
+    )
+    skill = str(form.get("skill", ""))
+    return RedirectResponse("/review" + (f"?skill={skill}" if skill else ""), status_code=303)
+
+
+@router.get("/review/settings")
+def review_settings(request: Request, notice: str = "") -> Response:
+    me = _me(request)
+    prefs = cards.preferences(_ctx(request), user_id=me.id)
+    return render(request, "review_settings.html", {"prefs": prefs, "notice": notice})
+
+
+@router.post("/review/settings")
+async def save_review_settings(request: Request) -> Response:
+    me = _me(request)
+    form = await request.form()
+    try:
+        retention = float(str(form.get("desired_retention", "")))
+        per_day = int(str(form.get("new_cards_per_day", "")))
+    except ValueError:
+        raise InvalidInput("give a retention such as 0.9 and a whole number of new cards") from None
+    try:
+        cards.set_preferences(
+            _ctx(request), user_id=me.id, desired_retention=retention, new_cards_per_day=per_day
+        )
+    except InvalidInput as exc:
+        prefs = cards.preferences(_ctx(request), user_id=me.id)
+        return render(
+            request,
+            "review_settings.html",
+            {"prefs": prefs, "error": exc.message, "problems": exc.problems},
+            status=exc.status,
+        )
+    return RedirectResponse("/review/settings?notice=saved", status_code=303)
+
+
+# Applied task ----------------------------------------------------------------------------------
+
+
+@router.get("/skills/{skill_id}/task")
+def task_page(request: Request, skill_id: str) -> Response:
+    me = _me(request)
+    page = skills.page(_ctx(request), user_id=me.id, skill_id=skill_id)
+    done = tasks.submissions(_ctx(request), user_id=me.id, skill_id=skill_id)
+    return render(request, "task.html", {"page": page, "submissions": done, **_stamp()})
+
+
+@router.post("/skills/{skill_id}/task")
+async def task_submit(request: Request, skill_id: str) -> Response:
+    me = _me(request)
+    ctx = _ctx(request)
+    form = await request.form()
+    raw_self = str(form.get("self_score", "")).strip()
+    try:
+        tasks.submit(
+            ctx,
+            user_id=me.id,
+            skill_id=skill_id,
+            text=str(form.get("text", "")),
+            link=str(form.get("link", "")),
+            self_score=int(raw_self) / 100 if raw_self.isdigit() else None,
+            seconds=_seconds(form),
+            submission_id=str(form.get("submission_id") or "") or None,
+        )
+    except InvalidInput as exc:
+        page = skills.page(ctx, user_id=me.id, skill_id=skill_id)
+        done = tasks.submissions(ctx, user_id=me.id, skill_id=skill_id)
+        return render(
+            request,
+            "task.html",
+            {
+                "page": page,
+                "submissions": done,
+                **_stamp(),
+                "error": exc.message,
+                "problems": exc.problems,
+                "text": form.get("text", ""),
+            },
+            status=exc.status,
+        )
+    return RedirectResponse(f"/skills/{skill_id}/task#latest", status_code=303)

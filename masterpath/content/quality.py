@@ -1,4 +1,4 @@
-"""Content statistics and the authoring checks every built-in skill must pass."""
+"""Content statistics, the authoring checks every built-in skill must pass, and warnings."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from masterpath.content.schema import Career, Item, Pack, Skill, words
+from masterpath.domain import grading
 from masterpath.errors import Problem
 
 MIN_ITEMS, MIN_CARDS, MIN_RESOURCES, MIN_TYPES = 12, 8, 3, 4
@@ -53,6 +54,7 @@ def check(packs: Sequence[Pack], *, links: set[str] | None = None) -> list[Probl
     """Every authoring rule of docs/authoring.md, each problem naming its skill or career."""
     skills = [s for p in packs for s in p.skills]
     problems = [problem for skill in skills for problem in check_skill(skill)]
+    problems += [problem for skill in skills for problem in check_model_answers(skill)]
     problems += [p for pack in packs for c in pack.careers for p in check_career(c)]
     problems += check_choices(skills) + check_duplicates(skills)
     if links is not None:
@@ -85,6 +87,45 @@ def check_skill(skill: Skill) -> list[Problem]:
         found.append("has no applied task")
     found += _objective_coverage(skill) + _hints(skill.items)
     return [Problem(message, field=f"skill {skill.id}") for message in found]
+
+
+def warnings(packs: Sequence[Pack]) -> list[Problem]:
+    """What passes every rule yet needs a person: task criteria the rubric grader cannot score."""
+    return [
+        Problem(
+            "has no concepts, so it cannot be graded automatically; an instructor must score it",
+            file=_file(skill),
+            field=f"task criterion {criterion.id}",
+        )
+        for pack in packs
+        for skill in pack.skills
+        if skill.task
+        for criterion in skill.task.rubric
+        if not criterion.concepts
+    ]
+
+
+def check_model_answers(skill: Skill) -> list[Problem]:
+    """Every short-text item's model answer earns full marks against its own concepts."""
+    found = []
+    for item in skill.items:
+        if item.type != "short_text":
+            continue
+        concepts = [concept.model_dump() for concept in item.concepts]
+        grade = grading.short_text(concepts, item.model_answer)
+        if grade.missed:
+            missed = ", ".join(repr(concept) for concept in grade.missed)
+            message = (
+                f"the model answer scores {grade.score:.2f} against its own concepts: no phrasing "
+                f"of {missed} matches it; add the wording the model answer uses"
+            )
+            found.append(Problem(message, file=_file(skill), field=f"item {item.id}"))
+    return found
+
+
+def _file(skill: Skill) -> str:
+    """Where a skill lives, relative to its pack folder (skill ids are unique across packs)."""
+    return f"skills/{skill.id}/skill.yaml"
 
 
 def _objective_coverage(skill: Skill) -> list[str]:

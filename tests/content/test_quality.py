@@ -7,8 +7,8 @@ from click.testing import CliRunner
 
 from masterpath.cli import main
 from masterpath.content import quality
-from masterpath.content.loader import read_packs
-from masterpath.content.schema import Item, Option, Skill
+from masterpath.content.loader import builtin_pack_dirs, read_packs
+from masterpath.content.schema import Item, Option, Pack, PackInfo, Skill, Task
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "pack"
 
@@ -26,10 +26,36 @@ def choice(item_id: str, correct: int, texts: tuple[str, ...] = ("aa", "bb", "cc
     )
 
 
-def skill(items: list[Item]) -> Skill:
-    return Skill(
-        id="s", title="S", summary="S", hours=1, objectives=[{"id": "o", "text": "O"}], items=items
+def short(item_id: str, model_answer: str) -> Item:
+    return Item(
+        id=item_id,
+        type="short_text",
+        stem="What does the hand-off contract fix?",
+        objectives=["o"],
+        model_answer=model_answer,
+        concepts=[
+            {"id": "artefact", "phrasings": ["versioned artefact", "packaged model"]},
+            {"id": "schema", "phrasings": ["input schema", "output schema"]},
+        ],
+        explanation="Because.",
+        hints=["Think."],
     )
+
+
+def skill(items: list[Item], task: Task | None = None) -> Skill:
+    return Skill(
+        id="s",
+        title="S",
+        summary="S",
+        hours=1,
+        objectives=[{"id": "o", "text": "O"}],
+        items=items,
+        task=task,
+    )
+
+
+def one_pack(skills: list[Skill]) -> Pack:
+    return Pack(info=PackInfo(id="p", version="1", title="P"), careers=[], skills=skills)
 
 
 def test_stats_count_per_career_and_skill() -> None:
@@ -112,3 +138,41 @@ def test_stats_command_fails_on_the_fixture_and_prints_json_last() -> None:
     document = json.loads(result.stdout.strip().splitlines()[-1])
     assert {c["slug"] for c in document["careers"]} == {"data-wrangler", "pipeline-builder"}
     assert "skill sql-basics: has 2 items; write at least 12" in result.stderr
+
+
+def test_model_answer_that_misses_its_own_concept_is_caught() -> None:
+    good = short("good", "A versioned artefact with an input schema.")
+    bad = short("bad", "A versioned artefact with an input/output schema.")  # one token
+    expected = (
+        "skills/s/skill.yaml item bad: the model answer scores 0.50 against its own concepts: "
+        "no phrasing of 'schema' matches it; add the wording the model answer uses"
+    )
+    assert [str(p) for p in quality.check_model_answers(skill([good, bad]))] == [expected]
+    assert expected in [str(p) for p in quality.check([one_pack([skill([good, bad])])])]
+
+
+def test_task_criterion_without_concepts_is_a_warning_not_a_problem() -> None:
+    task = Task(
+        prompt="Containerise the model server.",
+        rubric=[
+            {
+                "id": "layers",
+                "criterion": "Dependencies are installed before the code is copied.",
+                "points": 2,
+                "concepts": [{"id": "req", "phrasings": ["requirements.txt", "pip install"]}],
+            },
+            {"id": "style", "criterion": "The Dockerfile is easy to read.", "points": 1},
+        ],
+    )
+    docker = one_pack([skill([], task)])
+    assert [str(p) for p in quality.warnings([docker])] == [
+        "skills/s/skill.yaml task criterion style: has no concepts, so it cannot be graded "
+        "automatically; an instructor must score it"
+    ]
+    assert not any("cannot be graded" in str(p) for p in quality.check([docker]))
+
+
+def test_every_builtin_task_criterion_can_be_graded_automatically() -> None:
+    packs = read_packs(builtin_pack_dirs()).packs
+    assert packs
+    assert [str(p) for p in quality.warnings(packs)] == []

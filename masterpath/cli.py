@@ -336,6 +336,84 @@ def bench_gate(learners: int, seed: int, workers: int, as_json: bool) -> None:
         )
 
 
+@bench.command("grading")
+@click.option(
+    "--data",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=Path("../shared/data/asag/cs_short_answers_dev.csv"),
+    show_default=True,
+    help="Short-answer CSV: id, question, desired_answer, student_answer, score_me/other/avg.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
+@friendly
+def bench_grading(data: Path, as_json: bool) -> None:
+    """Short-answer grading vs human scores, leave-one-assignment-out: r, RMSE, answers/s."""
+    from masterpath.benchmarks import grading
+
+    def step(message: str) -> None:
+        click.echo(f"[bench grading] {message}", err=True)
+
+    step(f"reading {data}")
+    result = grading.run(grading.read(data), progress=step)
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    rubric, humans = result["baselines"]["rubric_score_x5"], result["baselines"]["human_graders"]
+    click.echo(
+        f"masterpath        pearson {result['pearson']:.4f}  rmse {result['rmse']:.4f}  "
+        f"{result['per_s']:,} answers/s over {result['answers']:,} answers"
+    )
+    click.echo(f"rubric score x 5  pearson {rubric['pearson']:.4f}  rmse {rubric['rmse']:.4f}")
+    click.echo(f"human graders     pearson {humans['pearson']:.4f} (one grader against the other)")
+    for name, row in result["assignments"].items():
+        click.echo(f"  assignment {name:4} pearson {row['pearson']:.4f} ({row['answers']} answers)")
+
+
+@bench.command("study")
+@click.option("--answers", default=10_000, show_default=True, help="Answer submissions to time.")
+@click.option("--reviews", default=10_000, show_default=True, help="Card reviews to time.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
+def bench_study(answers: int, reviews: int, as_json: bool) -> None:
+    """Latency of answer submissions and card reviews through the services, on SQLite."""
+    from masterpath.benchmarks import study
+
+    def step(message: str) -> None:
+        click.echo(f"[bench study] {message}", err=True)
+
+    result = study.run(answers=answers, reviews=reviews, progress=step)
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    for name in ("submit", "review"):
+        row = result[name]
+        click.echo(
+            f"{name:7} p50 {row['p50_ms']} ms  p99 {row['p99_ms']} ms  max {row['max_ms']} ms "
+            f"over {row['count']:,}"
+        )
+
+
+@main.group()
+def fsrs() -> None:
+    """Flashcard scheduling."""
+
+
+@fsrs.command("optimize")
+@click.option("--learner", "learner", type=int, default=None, help="Learner id (default: all).")
+@friendly
+def fsrs_optimize(learner: int | None) -> None:
+    """Fit a learner's FSRS parameters from their review log (needs the optimizer extra)."""
+    from masterpath.services import cards
+
+    ctx = _context()
+    ids = [learner] if learner is not None else cards.learners_with_reviews(ctx)
+    if not ids:
+        raise click.ClickException("no learner has reviewed a card yet")
+    for learner_id in ids:
+        click.echo(f"learner {learner_id}: fitting", err=True)
+        found = cards.optimize(ctx, user_id=learner_id, verbose=True)
+        click.echo(f"learner {learner_id}: fitted on {found['reviews']} reviews; in use from now")
+
+
 @main.command("settings")
 def show_settings() -> None:
     """List every setting with its default and meaning."""

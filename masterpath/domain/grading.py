@@ -179,9 +179,9 @@ def _close(a: str, b: str) -> bool:
     if a == b:
         return True
     shorter = min(len(a), len(b))
-    if shorter < 5 or not (a.isalpha() and b.isalpha()):
+    if shorter < 6 or not (a.isalpha() and b.isalpha()):
         return False
-    allowed = 1 if shorter < 9 else 2
+    allowed = 1 if shorter < 10 else 2
     return DamerauLevenshtein.distance(a, b, score_cutoff=allowed) <= allowed
 
 
@@ -205,15 +205,21 @@ def phrase_in(phrase: Sequence[str], answer: Sequence[str], gap: int = 2) -> boo
     return False
 
 
+def _says(phrasing: str, said: list[str], said_content: list[str]) -> bool:
+    """Content words match content words (stop words neither count nor fill the gap); a
+    phrasing made only of stop words ("as is") matches word for word."""
+    content = terms(phrasing, drop_stop=True)
+    return phrase_in(content, said_content) if content else phrase_in(terms(phrasing), said)
+
+
 def short_text(concepts: Iterable[Mapping[str, Any]], answer: str) -> Grade:
     """Weighted share of the rubric's concepts the answer expresses in any accepted phrasing."""
-    said = terms(answer)
+    said, said_content = terms(answer), terms(answer, drop_stop=True)
     found, missed, total, got = [], [], 0.0, 0.0
     for concept in concepts:
         weight = float(concept.get("weight", 1.0))
         total += weight
-        phrasings = [terms(p, drop_stop=True) or terms(p) for p in concept["phrasings"]]
-        if any(phrase_in(p, said) for p in phrasings):
+        if any(_says(phrasing, said, said_content) for phrasing in concept["phrasings"]):
             found.append(concept["id"])
             got += weight
         else:

@@ -218,6 +218,13 @@ def statuses(
     return found
 
 
+def holds(mastered_at: datetime | None, placed_at: datetime | None, placement_failed: bool) -> bool:
+    """Whether a skill unlocks what depends on it: mastered once (mastery sticks through decay),
+    or placed and not reopened by a failed retention check. Agrees with `status_of`, whose
+    MASTERED, DECAYING and PLACED statuses are exactly these cases."""
+    return mastered_at is not None or (placed_at is not None and not placement_failed)
+
+
 def stage_unlocked(previous_stage: Sequence[str], statuses: Mapping[str, Status]) -> bool:
     return all(statuses.get(skill) in UNLOCKING for skill in previous_stage)
 

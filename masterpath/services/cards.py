@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from masterpath.domain import cards as schedule
 from masterpath.domain import graph
-from masterpath.domain import mastery as rules
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
 from masterpath.services import Context, evidence, mastery
 from masterpath.store import Tx
@@ -74,18 +73,17 @@ def _open_skills(tx: Tx, user_id: int, now: datetime, also: str | None) -> list[
         started.add(also)
     if not started:
         return []
-    verdicts = mastery.verdicts(tx, user_id, sorted(started), now=now)
-    every = {row.id: row.data for row in content_store.skills(tx)}
+    every = content_store.skill_data(tx)
     prereqs = {key: list(data.get("prerequisites", [])) for key, data in every.items()}
     order = [s for s in graph.topological(prereqs) if s in started]
-    return [s for s in order if verdicts[s].status != rules.Status.LOCKED]
+    return [s for s in order if mastery.available(tx, user_id=user_id, skill=every[s])]
 
 
 def queue(ctx: Context, *, user_id: int, skill_id: str | None = None, limit: int = 100) -> Queue:
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
         user = _user(tx, user_id)
-        if skill_id is not None and not content_store.skills(tx, [skill_id]):
+        if skill_id is not None and not content_store.skill_data(tx, [skill_id]):
             raise NotFound(f"no skill {skill_id!r}")
         start = _day_start(now, user.timezone)
         tomorrow = start + timedelta(days=1)
@@ -212,3 +210,8 @@ def optimize(ctx: Context, *, user_id: int, verbose: bool = False) -> dict[str, 
         user.fsrs_params = {"parameters": parameters, "reviews": len(logs),
                             "fitted_at": now.isoformat()}  # fmt: skip
     return {"learner": user_id, "reviews": len(logs), "parameters": parameters}
+
+
+def learners_with_reviews(ctx: Context) -> list[int]:
+    with ctx.db.begin() as tx:
+        return store.reviewers(tx)

@@ -101,7 +101,7 @@ def _check_source(
 
     Raises NotFound for anything unknown.
     """
-    if not content_store.skills(tx, [skill_id]):
+    if not content_store.skill_data(tx, [skill_id]):
         raise NotFound(f"no skill {skill_id!r}")
     if source_kind == "task":
         if source_id != skill_id:

@@ -50,10 +50,12 @@ def apply(
     row = store.learner_state(tx, user_id)
     learner = kt.load_learner(row.counters if row else None)
     seen = list(row.skill_ids) if row else []
+    states = []
     for n, skill_id in enumerate(skills):
         if skill_id not in seen:
             seen.append(skill_id)
         state = store.skill_state(tx, user_id=user_id, skill_id=skill_id, now=now)
+        states.append(state)
         learner, record = kt.observe(
             learner, kt.load_record(state.counters), skill=np.array([seen.index(skill_id)]),
             credit=np.array([weights[0]]), debit=np.array([weights[1]]), same=np.array([n > 0]),
@@ -66,8 +68,8 @@ def apply(
     store.save_learner_state(
         tx, user_id=user_id, counters=kt.dump(learner), skill_ids=seen, now=now
     )
-    for skill_id in skills:
-        mark_ready(tx, user_id=user_id, skill_id=skill_id, now=now)
+    for state in states:
+        mark_ready(tx, user_id=user_id, skill_id=state.skill_id, now=now, state=state)
 
 
 def _retention(tx: Tx, state: SkillState, *, check_id: int, now: datetime) -> None:
@@ -82,14 +84,16 @@ def _retention(tx: Tx, state: SkillState, *, check_id: int, now: datetime) -> No
         state.placement_failed = True
 
 
-def mark_ready(tx: Tx, *, user_id: int, skill_id: str, now: datetime) -> None:
+def mark_ready(
+    tx: Tx, *, user_id: int, skill_id: str, now: datetime, state: SkillState | None = None
+) -> None:
     """Date the first time criteria 1-3 hold (the retention check falls due D days later) and
     the first time every criterion holds (mastery, which then sticks)."""
-    state = store.skill_state(tx, user_id=user_id, skill_id=skill_id, now=now)
+    state = state or store.skill_state(tx, user_id=user_id, skill_id=skill_id, now=now)
     if state.mastered_at is not None:
         return
-    skill = content_store.skills(tx, [skill_id])[0]
-    criteria, progress = _progress(tx, user_id, skill.data, state, now=now)
+    skill = content_store.skill_data(tx, [skill_id])[skill_id]
+    criteria, progress = _progress(tx, user_id, skill, state, now=now)
     if state.ready_at is None and rules.ready(criteria, progress):
         state.ready_at = now
         progress = dataclasses.replace(progress, ready_at=now)
@@ -191,7 +195,7 @@ class Explanation:
 
 def verdicts(tx: Tx, user_id: int, skill_ids: list[str], *, now: datetime) -> dict[str, Any]:
     """Verdicts for these skills and every prerequisite they depend on."""
-    every = {row.id: row.data for row in content_store.skills(tx)}
+    every = content_store.skill_data(tx)
     prereqs = {key: list(data.get("prerequisites", [])) for key, data in every.items()}
     needed = set(skill_ids).union(*(graph.ancestors(prereqs, s) for s in skill_ids))
     order = [s for s in graph.topological(prereqs) if s in needed]
@@ -204,10 +208,10 @@ def explain(ctx: Context, *, user_id: int, skill_id: str) -> Explanation:
     """The checklist with current values and the shortest honest path forward."""
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
-        found = content_store.skills(tx, [skill_id])
+        found = content_store.skill_data(tx, [skill_id])
         if not found:
             raise NotFound(f"no skill {skill_id!r}")
-        skill = found[0].data
+        skill = found[skill_id]
         user = account_store.user_by_id(tx, user_id)
         zone = ZoneInfo(user.timezone if user else "UTC")
         found_verdicts = verdicts(tx, user_id, [skill_id], now=now)
@@ -254,6 +258,17 @@ def _steps(verdict: rules.Verdict, zone: ZoneInfo, locked_by: list[str]) -> list
         when = f" (available from {_when(item.available_at, zone)})" if item.available_at else ""
         steps.append(item.next_step.rstrip(".") + when + ".")
     return steps
+
+
+def available(tx: Tx, *, user_id: int, skill: dict[str, Any]) -> bool:
+    """Every prerequisite holds (mastered, or placed and not reopened): from the stored dates
+    alone, without re-deriving every verdict."""
+    states = store.skill_states(tx, user_id)
+    return all(
+        pre in states and rules.holds(states[pre].mastered_at, states[pre].placed_at,
+                                      states[pre].placement_failed)
+        for pre in skill.get("prerequisites", [])
+    )  # fmt: skip
 
 
 def recommendation(tx: Tx, *, user_id: int, skill: dict[str, Any], now: datetime) -> str:

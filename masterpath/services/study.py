@@ -135,21 +135,18 @@ def _item(tx: Tx, item_id: str) -> ItemRow:
 
 
 def _skill(tx: Tx, skill_id: str) -> dict[str, Any]:
-    found = content_store.skills(tx, [skill_id])
+    found = content_store.skill_data(tx, [skill_id])
     if not found:
         raise NotFound(f"no skill {skill_id!r}")
-    data: dict[str, Any] = found[0].data
-    return data
+    return found[skill_id]
 
 
-def _require_available(tx: Tx, user_id: int, skill_id: str, now: datetime) -> rules.Verdict:
-    verdict: rules.Verdict = mastery.verdicts(tx, user_id, [skill_id], now=now)[skill_id]
-    if verdict.status == rules.Status.LOCKED:
+def _require_available(tx: Tx, user_id: int, skill_id: str) -> None:
+    if not mastery.available(tx, user_id=user_id, skill=_skill(tx, skill_id)):
         raise Conflict(
             f"skill {skill_id!r} is locked: master or place its prerequisites first",
             problems=[Problem("skill is locked", field="skill_id")],
         )
-    return verdict
 
 
 def _seconds(seconds: float | None) -> float | None:
@@ -189,7 +186,7 @@ def next_practice(ctx: Context, *, user_id: int, skill_id: str) -> NextItem:
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
         skill = _skill(tx, skill_id)
-        _require_available(tx, user_id, skill_id, now)
+        _require_available(tx, user_id, skill_id)
         advice = mastery.recommendation(tx, user_id=user_id, skill=skill, now=now)
         if advice == "prerequisite":
             weakest = _weakest_prerequisite(tx, user_id, skill, now)
@@ -239,7 +236,7 @@ def practice_item(ctx: Context, *, user_id: int, item_id: str) -> PublicItem:
         row = _item(tx, item_id)
         if row.assessment_only:
             raise Conflict(f"item {item_id!r} is kept for mastery and retention checks")
-        _require_available(tx, user_id, row.skill_id, ctx.clock.now())
+        _require_available(tx, user_id, row.skill_id)
         return public(row, user_id=user_id)
 
 
@@ -249,7 +246,7 @@ def hint(ctx: Context, *, user_id: int, item_id: str, number: int) -> str:
         row = _item(tx, item_id)
         if row.assessment_only:
             raise Conflict("assessment items have no hints")
-        _require_available(tx, user_id, row.skill_id, ctx.clock.now())
+        _require_available(tx, user_id, row.skill_id)
         hints = row.data.get("hints", [])
         if not 1 <= number <= len(hints):
             raise NotFound(f"item {item_id!r} has {len(hints)} hint(s); there is no hint {number}")
@@ -279,7 +276,7 @@ def answer(
                 f"item {item_id!r} is kept for mastery and retention checks, not practice",
                 problems=[Problem("assessment-only item", field="item_id")],
             )
-        _require_available(tx, user_id, row.skill_id, now)
+        _require_available(tx, user_id, row.skill_id)
         if hints_used > len(row.data.get("hints", [])):
             message = "more hints used than the item has"
             raise InvalidInput(message, problems=[Problem(message, field="hints_used")])
@@ -315,7 +312,8 @@ def start_check(ctx: Context, *, user_id: int, skill_id: str, kind: str) -> Chec
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
         skill = _skill(tx, skill_id)
-        verdict = _require_available(tx, user_id, skill_id, now)
+        _require_available(tx, user_id, skill_id)
+        verdict = mastery.verdicts(tx, user_id, [skill_id], now=now)[skill_id]
         earlier = [a for a in store.assessments(tx, user_id=user_id, skill_id=skill_id)
                    if a.kind == kind]  # fmt: skip
         open_ = next((a for a in earlier if a.finished_at is None), None)
@@ -465,7 +463,7 @@ def _due_checks(tx: Tx, user_id: int, now: datetime) -> list[DueCheck]:
     states = mastery_store.skill_states(tx, user_id)
     if not states:
         return []
-    skills = {row.id: row.data for row in content_store.skills(tx, list(states))}
+    skills = content_store.skill_data(tx, list(states))
     verdicts = mastery.verdicts(tx, user_id, list(skills), now=now)
     found = []
     for skill_id, state in states.items():

@@ -123,10 +123,10 @@ def _check(text: str, link: str, self_score: float | None, submission_id: str | 
 
 
 def _task(tx: Tx, skill_id: str) -> dict[str, Any]:
-    found = content_store.skills(tx, [skill_id])
+    found = content_store.skill_data(tx, [skill_id])
     if not found:
         raise NotFound(f"no skill {skill_id!r}")
-    task = found[0].data.get("task")
+    task = found[skill_id].get("task")
     if not task:
         raise Conflict(f"skill {skill_id!r} has no applied task")
     return dict(task)

@@ -148,6 +148,24 @@ def skills(tx: Tx, ids: list[str] | None = None, *, pack_id: str | None = None) 
     return list(tx.session.scalars(query))
 
 
+_skill_cache: dict[tuple[tuple[str, str], ...], dict[str, dict[str, Any]]] = {}
+
+
+def skill_data(tx: Tx, ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Live skills' content by id, parsed once per installed content (read-only: don't mutate).
+
+    Keyed by every pack's content hash, so installing or upgrading a pack is seen at once.
+    """
+    key = tuple((str(a), str(b)) for a, b in tx.session.execute(
+        select(PackRow.id, PackRow.content_hash).order_by(PackRow.id)))  # fmt: skip
+    found = _skill_cache.get(key)
+    if found is None:
+        found = {row.id: row.data for row in skills(tx)}
+        _skill_cache.clear()
+        _skill_cache[key] = found
+    return found if ids is None else {i: found[i] for i in ids if i in found}
+
+
 def live_items(tx: Tx, skill_id: str) -> list[ItemRow]:
     query = select(ItemRow).where(ItemRow.skill_id == skill_id, ItemRow.retired_at.is_(None))
     return list(tx.session.scalars(query.order_by(ItemRow.id)))

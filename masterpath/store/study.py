@@ -189,3 +189,8 @@ def submissions(tx: Tx, *, user_id: int, skill_id: str | None = None) -> list[Ta
     if skill_id is not None:
         query = query.where(TaskSubmission.skill_id == skill_id)
     return list(tx.session.scalars(query.order_by(TaskSubmission.id.desc())))
+
+
+def reviewers(tx: Tx) -> list[int]:
+    query = select(Evidence.user_id).where(Evidence.mode == "flashcard").distinct()
+    return sorted(tx.session.scalars(query))

@@ -98,3 +98,14 @@ def test_malformed_responses_are_refused_by_name(
         grading.grade(item, response)
     assert message in str(caught.value)
     assert caught.value.problems[0].field == "response"
+
+
+def test_stop_words_in_the_answer_do_not_stretch_a_phrase_apart() -> None:
+    item = {"type": "short_text", "concepts": [{"id": "leak", "phrasings": ["send data attacker"]}]}
+    assert grading.grade(item, "it could send all of the data to the attacker").correct
+
+
+def test_short_words_need_an_exact_match() -> None:
+    item = {"type": "short_text", "concepts": [{"id": "s", "phrasings": ["stale results"]}]}
+    assert not grading.grade(item, "scale results").correct
+    assert grading.grade(item, "stale results").correct

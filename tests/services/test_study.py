@@ -28,14 +28,14 @@ RIGHT: dict[str, Any] = {
     "relative-up": True,
     "cat-file": "a",
     "head-count": 10,
-    "why-quote": "Quotes stop word splitting on spaces, so the name stays one word.",
+    "quote-var": "Quotes stop word splitting on spaces, so the name stays one word.",
     "exit-zero": 0,
     "set-e": True,
 }
 WRONG: dict[str, Any] = {"abs-path": "a", "dotdot": False, "cd-home": "a", "wc-lines": 11,
                          "ls-hidden": ["c"], "pipeline-order": ["top", "rank", "count", "sort"],
                          "root-path": "b", "relative-up": False, "cat-file": "b",
-                         "head-count": 5, "why-quote": "no idea"}  # fmt: skip
+                         "head-count": 5, "quote-var": "no idea"}  # fmt: skip
 
 
 def later(ctx: Context, **delta: float) -> Context:
@@ -138,7 +138,7 @@ def test_bad_answers_are_refused_and_nothing_is_written(study_ctx: Context, user
         ({"item_id": f"{SKILL}:root-path", "response": "a"}, Conflict, "not practice"),
         ({"item_id": f"{SKILL}:nope", "response": "a"}, NotFound, "no item"),
         ({"item_id": "shell-scripting:exit-zero", "response": 0}, Conflict, "locked"),
-        ({"item_id": f"{SKILL}:why-quote", "response": ""}, Conflict, "not practice"),
+        ({"item_id": f"{SKILL}:quote-var", "response": ""}, Conflict, "not practice"),
     ]
     for kwargs, error, message in cases:
         with pytest.raises(error, match=message):
@@ -162,7 +162,7 @@ def test_mastery_check_needs_the_estimate_then_hides_feedback_until_the_end(
     practise_until_ready(study_ctx, user)
     view = study.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
     assert len(view.items) == 4
-    assert all(local(i.id) in {"root-path", "relative-up", "cat-file", "head-count", "why-quote"}
+    assert all(local(i.id) in {"root-path", "relative-up", "cat-file", "head-count", "quote-var"}
                for i in view.items)  # fmt: skip
     assert {o for i in view.items for o in i.objectives} == {"paths", "files"}
     assert study.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="mastery_check") == view

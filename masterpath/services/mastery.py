@@ -204,6 +204,18 @@ def verdicts(tx: Tx, user_id: int, skill_ids: list[str], *, now: datetime) -> di
     return rules.statuses(order, prereqs, inputs)
 
 
+def stage_progress(ctx: Context, *, user_id: int, stages: list[list[str]]) -> dict[str, Any]:
+    """Each skill's status and, per stage, whether it is unlocked: every skill of the stage
+    before it mastered or placed (DESIGN.md §3). The first stage is always unlocked."""
+    now = ctx.clock.now()
+    with ctx.db.begin() as tx:
+        wanted = [s for stage in stages for s in stage if content_store.skill_data(tx, [s])]
+        found = verdicts(tx, user_id, wanted, now=now)
+    statuses = {skill: verdict.status for skill, verdict in found.items()}
+    unlocked = [n == 0 or rules.stage_unlocked(stages[n - 1], statuses) for n in range(len(stages))]
+    return {"skills": {s: statuses[s].value for s in wanted}, "stages": unlocked}
+
+
 def explain(ctx: Context, *, user_id: int, skill_id: str) -> Explanation:
     """The checklist with current values and the shortest honest path forward."""
     now = ctx.clock.now()

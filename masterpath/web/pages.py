@@ -7,8 +7,9 @@ from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
 from masterpath import __version__
-from masterpath.services import catalogue
+from masterpath.services import catalogue, mastery
 from masterpath.web.rendering import render
+from masterpath.web.security import viewer
 
 router = APIRouter()
 
@@ -21,8 +22,17 @@ def home(request: Request) -> Response:
 
 @router.get("/careers/{slug}", include_in_schema=False)
 def career(request: Request, slug: str) -> Response:
-    guide = catalogue.guide(request.app.state.context, slug)
-    return render(request, "career.html", {"guide": guide, "career": guide.career})
+    ctx = request.app.state.context
+    guide = catalogue.guide(ctx, slug)
+    me = viewer(request)
+    progress = None
+    if me is not None:
+        stages = [stage.skills for stage in guide.career.stages]
+        progress = mastery.stage_progress(ctx, user_id=me.id, stages=stages)
+        progress["stages"] = dict(zip([s.id for s in guide.career.stages], progress["stages"],
+                                      strict=True))  # fmt: skip
+    return render(request, "career.html", {"guide": guide, "career": guide.career,
+                                           "progress": progress})  # fmt: skip
 
 
 @router.get("/start", include_in_schema=False)

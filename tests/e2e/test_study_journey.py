@@ -1,0 +1,179 @@
+"""A learner masters a skill in the browser: read, practise, review cards, pass the mastery
+check, hand in the task and, with the development clock moved past the delay, pass the
+retention check; the skill is mastered and the next stage opens."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import ARTIFACTS, axe_violations, free_port, wait_until_up
+from tests.services.test_study import RIGHT, STUDY_PACK, local
+
+pytestmark = pytest.mark.e2e
+SKILL = "shell-basics"
+
+
+class Server:
+    """`masterpath serve` on one data folder, restartable with another clock offset."""
+
+    def __init__(self, data: Path) -> None:
+        self.data, self.port = data, free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def env(self, offset: str) -> dict[str, str]:
+        env = {**os.environ, "MASTERPATH_DATA_DIR": str(self.data),
+               "MASTERPATH_ENV": "development", "MASTERPATH_CLOCK_OFFSET": offset}  # fmt: skip
+        env.pop("MASTERPATH_DATABASE_URL", None)
+        return env
+
+    def start(self, offset: str = "") -> None:
+        log = self.data / "server.log"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "masterpath", "serve", "--port", str(self.port)],
+            env=self.env(offset), stdout=log.open("a"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        wait_until_up(self.base, self.process, log)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
+@pytest.fixture
+def study_server(tmp_path: Path) -> Iterator[Server]:
+    server = Server(tmp_path)
+    load = [sys.executable, "-m", "masterpath", "content", "load", str(STUDY_PACK)]
+    subprocess.run(load, env=server.env(""), check=True, capture_output=True)
+    server.start()
+    yield server
+    server.stop()
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"study-{name}.png"), full_page=True)
+    found = axe_violations(page)
+    assert found == [], f"{page.url}: {found}"
+
+
+def fill(page: Page, value: Any) -> None:
+    """Answer the item on the page through its form controls."""
+    form = page.locator("form.item-form")
+    if form.locator("input[name^=rank-]").count():
+        for position, option in enumerate(value, start=1):
+            form.locator(f"input[name='rank-{option}']").fill(str(position))
+    elif form.locator("input[type=checkbox]").count():
+        for option in value:
+            form.locator(f"input[type=checkbox][value='{option}']").check()
+    elif form.locator("input[type=radio]").count():
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        form.locator(f"input[type=radio][value='{text}']").check()
+    else:
+        form.locator("[name=response]").fill(str(value))
+
+
+def estimate_met(page: Page, base: str) -> bool:
+    body = page.request.get(f"{base}/api/v1/me/skills/{SKILL}/mastery").json()
+    return bool(body["checklist"][0]["met"])
+
+
+def test_a_learner_masters_a_skill_and_opens_the_next_stage(
+    study_server: Server, page: Page
+) -> None:
+    base = study_server.base
+    page.goto(base + "/register")
+    page.get_by_label("Name").fill("Ana")
+    page.get_by_label("Email").fill("ana@example.com")
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Create account").click()
+
+    page.goto(base + "/careers/shell-user")
+    expect(page.locator("#stage-scripting")).to_contain_text("Stage locked")
+    page.get_by_role("link", name="Shell basics").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Shell basics")
+    expect(page.locator("#lesson")).to_contain_text("An absolute path starts at the root")
+    assert page.title() != "unsafe" and page.locator("#lesson script").count() == 0
+    shot(page, "1-skill")
+
+    # Practice: a hint first, then answers until the estimate passes.
+    page.get_by_role("link", name="Practise").click()
+    page.goto(f"{base}/skills/{SKILL}/practice?item={SKILL}:abs-path")
+    page.get_by_role("link", name="Show a hint (1 of 2)").click()
+    expect(page.locator("ol.hints")).to_contain_text("Where does the path start?")
+    fill(page, "b")
+    page.get_by_role("button", name="Check my answer").click()
+    expect(page.locator("#fb-h")).to_have_text("Correct")
+    shot(page, "2-practice-feedback")
+    for _ in range(30):
+        if estimate_met(page, base):
+            break
+        page.get_by_role("link", name="Next item").click()
+        item = page.locator("form.item-form input[name=item_id]").get_attribute("value")
+        assert item is not None
+        fill(page, RIGHT[local(item)])
+        page.get_by_role("button", name="Check my answer").click()
+        expect(page.locator("#fb-h")).to_have_text("Correct")
+    assert estimate_met(page, base)
+
+    # Flashcards: space reveals, 3 rates Good.
+    page.goto(f"{base}/review?skill={SKILL}")
+    front = page.locator(".front").inner_text()
+    page.keyboard.press(" ")
+    expect(page.locator(".back")).to_be_visible()
+    shot(page, "3-review")
+    page.keyboard.press("3")
+    expect(page.locator(".front")).not_to_have_text(front)
+
+    # The mastery check: no feedback until the end.
+    page.goto(f"{base}/skills/{SKILL}")
+    page.get_by_role("button", name="Take the mastery check").click()
+    for _ in range(4):
+        expect(page.locator("form.item-form")).to_be_visible()
+        item = page.locator("form.item-form input[name=item_id]").get_attribute("value")
+        assert item is not None
+        fill(page, RIGHT[local(item)])
+        page.get_by_role("button", name="Submit answer").click()
+    expect(page.locator("#result-h")).to_contain_text("Passed: 4 of 4 correct")
+    shot(page, "4-mastery-check")
+
+    # The applied task, scored by the rubric grader.
+    page.goto(f"{base}/skills/{SKILL}/task")
+    page.get_by_label("Your work").fill(
+        "find . -type f -exec du -h {} + | sort -h | tail -3 shows the first three largest files"
+    )
+    page.get_by_role("button", name="Hand in").click()
+    expect(page.locator("#latest")).to_contain_text("passed")
+    shot(page, "5-task")
+    page.goto(f"{base}/skills/{SKILL}")
+    expect(page.locator(".checklist")).to_contain_text("Retention check — due from")
+
+    # Two days later (development clock): the retention check is due and completes mastery.
+    study_server.stop()
+    study_server.start("+49h")
+    page.goto(f"{base}/review")
+    expect(page.locator("main")).to_contain_text("completes mastery")
+    page.goto(f"{base}/skills/{SKILL}")
+    page.get_by_role("button", name="Take the retention check").click()
+    for _ in range(3):
+        item = page.locator("form.item-form input[name=item_id]").get_attribute("value")
+        assert item is not None
+        fill(page, RIGHT[local(item)])
+        page.get_by_role("button", name="Submit answer").click()
+    expect(page.locator("#result-h")).to_contain_text("Passed: 3 of 3 correct")
+    page.get_by_role("link", name="Back to the skill").last.click()
+    expect(page.locator("#status-h")).to_contain_text("Mastered")
+    shot(page, "6-mastered")
+    page.goto(base + "/careers/shell-user")
+    expect(page.locator("#stage-scripting")).to_contain_text("Stage unlocked")
+    expect(page.locator("#stage-scripting")).to_contain_text("Available")
+    shot(page, "7-next-stage")

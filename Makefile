@@ -67,6 +67,9 @@ bench-deps: $(BENCH)/.installed-stamp
 bench: bench-deps
 	$(BENCH)/masterpath bench kt --train $(KT_DATA)/train_fold1.csv --test $(KT_DATA)/valid_fold1.csv --json
 	$(BENCH)/masterpath bench startup --json
+	$(BENCH)/masterpath bench grading --data ../shared/data/asag/cs_short_answers_dev.csv --json
+	$(BENCH)/masterpath bench study --json
+	$(BENCH)/masterpath bench gate --json
 
 vendor: node_modules/.package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js masterpath/web/static/htmx.min.js

@@ -1,0 +1,57 @@
+"""The Learning Center's commands: bench grading, bench study, fsrs optimize."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from masterpath.cli import main
+from masterpath.services import Context, accounts, cards, packs
+from masterpath.settings import Settings
+from tests.benchmarks.test_bench_grading import sample
+from tests.services.test_study import STUDY_PACK
+
+
+def test_bench_grading_prints_the_figures_as_json(tmp_path: Path) -> None:
+    data = sample(tmp_path / "asag.csv")
+    result = CliRunner().invoke(main, ["bench", "grading", "--data", str(data), "--json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout.splitlines()[-1])
+    assert {"pearson", "rmse", "per_s"} <= set(figures)
+
+
+def test_bench_grading_names_the_bad_line(tmp_path: Path) -> None:
+    data = tmp_path / "bad.csv"
+    data.write_text("id,question\n1.1,What?\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["bench", "grading", "--data", str(data)])
+    assert result.exit_code == 1 and "bad.csv:1" in result.output
+
+
+def test_bench_study_reports_percentiles_per_operation() -> None:
+    result = CliRunner().invoke(
+        main, ["bench", "study", "--answers", "40", "--reviews", "30", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout.splitlines()[-1])
+    for name, count in (("submit", 40), ("review", 30)):
+        assert figures[name]["count"] == count
+        assert 0 < figures[name]["p50_ms"] <= figures[name]["p99_ms"]
+
+
+@pytest.fixture
+def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MASTERPATH_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("MASTERPATH_DATABASE_URL", settings.url)
+    monkeypatch.setenv("MASTERPATH_SECRET_KEY", "test-secret-key")
+
+
+def test_fsrs_optimize_refuses_a_short_review_log(env: None, ctx: Context) -> None:
+    packs.install(ctx, [STUDY_PACK])
+    user = accounts.register(ctx, email="ada@example.com", password="correct horse b").id
+    cards.rate(ctx, user_id=user, card_id="shell-basics:abs", rating=3)
+    result = CliRunner().invoke(main, ["fsrs", "optimize", "--learner", str(user)])
+    assert result.exit_code == 1
+    assert f"learner {user} has 1 card reviews; fitting FSRS needs at least 400" in result.output

@@ -128,7 +128,7 @@ def criteria_of(skill: dict[str, Any]) -> rules.Criteria:
 def estimate(tx: Tx, user_id: int, skill_id: str, counters: dict[str, Any]) -> tuple[float, Any]:
     """P(correct on the next unseen item of this skill), and the features behind it."""
     params = current_params(tx)
-    row = store.learner_state(tx, user_id)
+    row = store.learner_state_seen(tx, user_id)
     learner = kt.load_learner(row.counters if row else None)
     seen = list(row.skill_ids) if row else []
     index = seen.index(skill_id) if skill_id in seen else len(seen)

@@ -45,6 +45,7 @@ def save_pack(
     now: datetime,
     summary: dict[str, Any],
 ) -> None:
+    tx.memo.pop("content_key", None)
     row = tx.session.get(PackRow, pack_id)
     if row is None:
         row = PackRow(id=pack_id)
@@ -148,6 +149,15 @@ def skills(tx: Tx, ids: list[str] | None = None, *, pack_id: str | None = None) 
     return list(tx.session.scalars(query))
 
 
+def _content_key(tx: Tx) -> tuple[tuple[str, str], ...]:
+    """Every installed pack and its content hash: changes whenever content does."""
+    if "content_key" not in tx.memo:
+        query = select(PackRow.id, PackRow.content_hash).order_by(PackRow.id)
+        tx.memo["content_key"] = tuple((str(a), str(b)) for a, b in tx.session.execute(query))
+    key: tuple[tuple[str, str], ...] = tx.memo["content_key"]
+    return key
+
+
 _skill_cache: dict[tuple[tuple[str, str], ...], dict[str, dict[str, Any]]] = {}
 
 
@@ -156,14 +166,26 @@ def skill_data(tx: Tx, ids: list[str] | None = None) -> dict[str, dict[str, Any]
 
     Keyed by every pack's content hash, so installing or upgrading a pack is seen at once.
     """
-    key = tuple((str(a), str(b)) for a, b in tx.session.execute(
-        select(PackRow.id, PackRow.content_hash).order_by(PackRow.id)))  # fmt: skip
+    key = _content_key(tx)
     found = _skill_cache.get(key)
     if found is None:
         found = {row.id: row.data for row in skills(tx)}
         _skill_cache.clear()
         _skill_cache[key] = found
     return found if ids is None else {i: found[i] for i in ids if i in found}
+
+
+_version_cache: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+
+
+def pack_versions(tx: Tx) -> dict[str, str]:
+    """The installed pack version of every skill, by skill id."""
+    key = _content_key(tx)
+    if key not in _version_cache:
+        query = select(SkillRow.id, PackRow.version).join(PackRow, SkillRow.pack_id == PackRow.id)
+        _version_cache.clear()
+        _version_cache[key] = {str(a): str(b) for a, b in tx.session.execute(query)}
+    return _version_cache[key]
 
 
 def live_items(tx: Tx, skill_id: str) -> list[ItemRow]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,7 @@ class Tx:
     """One unit of work. Store functions take it; services open it."""
 
     session: Session
+    memo: dict[str, Any] = field(default_factory=dict)  # lookups worth doing once per unit
 
 
 class Database:

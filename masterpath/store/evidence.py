@@ -6,8 +6,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from masterpath.store import content
 from masterpath.store.db import Tx
-from masterpath.store.models import Evidence, PackRow, SkillRow
+from masterpath.store.models import Evidence
 
 
 def add(tx: Tx, **fields: Any) -> Evidence:
@@ -25,8 +26,7 @@ def by_submission(tx: Tx, *, user_id: int, submission_id: str) -> Evidence | Non
 
 
 def pack_version(tx: Tx, skill_id: str) -> str:
-    query = select(PackRow.version).join(SkillRow, SkillRow.pack_id == PackRow.id)
-    return tx.session.scalar(query.where(SkillRow.id == skill_id)) or ""
+    return content.pack_versions(tx).get(skill_id, "")
 
 
 def of_learner(

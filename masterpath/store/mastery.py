@@ -51,7 +51,15 @@ def skill_states(tx: Tx, user_id: int) -> dict[str, SkillState]:
 
 
 def latest_params_id(tx: Tx) -> int | None:
-    return tx.session.scalar(select(func.max(KtParams.id)))
+    if "params_id" not in tx.memo:
+        tx.memo["params_id"] = tx.session.scalar(select(func.max(KtParams.id)))
+    found: int | None = tx.memo["params_id"]
+    return found
+
+
+def learner_state_seen(tx: Tx, user_id: int) -> LearnerState | None:
+    """The learner's counters for reading (from this unit of work when already loaded)."""
+    return tx.session.get(LearnerState, user_id)
 
 
 def params(tx: Tx, params_id: int) -> dict[str, Any]:
@@ -63,6 +71,7 @@ def add_params(tx: Tx, *, fitted_at: datetime, answers: int, params: dict[str, A
     row = KtParams(fitted_at=fitted_at, answers=answers, params=params)
     tx.session.add(row)
     tx.session.flush()
+    tx.memo.pop("params_id", None)
     return row.id
 
 

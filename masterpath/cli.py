@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -233,6 +235,53 @@ def kt_fit() -> None:
         f"fitted on {done.answers} answers of {done.learners} learners over "
         f"{done.skills} skills; parameters #{done.params_id} are now in use"
     )
+
+
+@main.command("track")
+@click.option("--goal", required=True, help="Where you want to go, in your own words.")
+@click.option("--background", default="", help="Where you come from.")
+@click.option("--known", default="", help="Skill ids you believe you know, comma-separated.")
+@click.option("--hours-per-week", default=5.0, show_default=True, type=float)
+@click.option("--target-date", default=None, type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@friendly
+def track(  # noqa: PLR0917 - one parameter per option
+    goal: str,
+    background: str,
+    known: str,
+    hours_per_week: float,
+    target_date: datetime | None,
+    as_json: bool,
+) -> None:
+    """Match a goal to an installed career and plan the track (nothing is stored)."""
+    from masterpath.services import tracks
+
+    ctx = _context()
+    packs.prepare(ctx)
+    intake = tracks.Intake(
+        goal=goal,
+        background=background,
+        known=[s.strip() for s in known.split(",") if s.strip()],
+        hours_per_week=hours_per_week,
+        target_date=target_date.date() if target_date else None,
+    )
+    result = tracks.suggest(ctx, intake)
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(result), default=str))
+        return
+    if result.track is None:
+        click.echo(result.message)
+        return
+    view = result.track
+    click.echo(f"{view.career_title} (confidence {result.confidence:.2f})")
+    for stage in view.stages:
+        click.echo(f"  {stage['title']}")
+        for skill in stage["skills"]:
+            click.echo(f"    {skill['title']} — about {skill['hours']:g} h")
+    click.echo(f"{view.total_hours:g} h of study at {view.hours_per_week:g} h a week: "
+               f"finishes {view.finish:%d %b %Y}")  # fmt: skip
+    for line in view.advice:
+        click.echo(line)
 
 
 @main.group()

@@ -104,7 +104,8 @@ def build(documents: Mapping[str, str], passages: Sequence[str] = ()) -> Index:
     slugs = sorted(documents)
     tokens = [words(documents[slug]) for slug in slugs]
     retriever = bm25s.BM25()
-    retriever.index(tokens, show_progress=False)
+    if slugs:
+        retriever.index(tokens, show_progress=False)
     corpus = tokens + [words(text) for text in passages]
     frequency: dict[str, int] = {}
     for found in corpus:

@@ -149,7 +149,7 @@ def skills(tx: Tx, ids: list[str] | None = None, *, pack_id: str | None = None) 
     return list(tx.session.scalars(query))
 
 
-def _content_key(tx: Tx) -> tuple[tuple[str, str], ...]:
+def content_key(tx: Tx) -> tuple[tuple[str, str], ...]:
     """Every installed pack and its content hash: changes whenever content does."""
     if "content_key" not in tx.memo:
         query = select(PackRow.id, PackRow.content_hash).order_by(PackRow.id)
@@ -166,7 +166,7 @@ def skill_data(tx: Tx, ids: list[str] | None = None) -> dict[str, dict[str, Any]
 
     Keyed by every pack's content hash, so installing or upgrading a pack is seen at once.
     """
-    key = _content_key(tx)
+    key = content_key(tx)
     found = _skill_cache.get(key)
     if found is None:
         found = {row.id: row.data for row in skills(tx)}
@@ -180,7 +180,7 @@ _version_cache: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
 
 def pack_versions(tx: Tx) -> dict[str, str]:
     """The installed pack version of every skill, by skill id."""
-    key = _content_key(tx)
+    key = content_key(tx)
     if key not in _version_cache:
         query = select(SkillRow.id, PackRow.version).join(PackRow, SkillRow.pack_id == PackRow.id)
         _version_cache.clear()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
@@ -298,3 +298,24 @@ class ResourceMark(Base):
     skill_id: Mapped[str] = mapped_column(ForeignKey("skills.id"), primary_key=True)
     url: Mapped[str] = mapped_column(String(500), primary_key=True)
     done_at: Mapped[datetime]
+
+
+class Track(Base):
+    """A learner's goal, matched to a career, with the plan order last shown (for changes)."""
+
+    __tablename__ = "tracks"
+    __table_args__ = (Index("ix_tracks_user", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    career_slug: Mapped[str] = mapped_column(ForeignKey("careers.slug"))
+    goal: Mapped[str] = mapped_column(Text)
+    background: Mapped[str] = mapped_column(Text)
+    known: Mapped[list[str]] = mapped_column(JsonType)
+    pinned: Mapped[list[str]] = mapped_column(JsonType)
+    hours_per_week: Mapped[float]
+    target_date: Mapped[date | None]
+    plan_order: Mapped[list[str]] = mapped_column(JsonType)
+    changes: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

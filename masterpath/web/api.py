@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -18,6 +18,7 @@ from masterpath.services import (
     skills,
     study,
     tasks,
+    tracks,
 )
 from masterpath.web.security import Viewer, require_viewer
 
@@ -364,3 +365,48 @@ def add_time(request: Request, viewer: Me, body: TimeIn) -> dict[str, float]:
         _ctx(request), user_id=viewer.id, skill_id=body.skill_id, seconds=body.seconds
     )
     return {"seconds": total}
+
+
+# Tracks ----------------------------------------------------------------------------------------
+
+
+class IntakeIn(BaseModel):
+    goal: str
+    background: str = ""
+    known: list[str] = []
+    pinned: list[str] = []
+    hours_per_week: float = 5.0
+    target_date: date | None = None
+
+    def intake(self) -> tracks.Intake:
+        return tracks.Intake(
+            self.goal,
+            self.background,
+            self.known,
+            self.pinned,
+            self.hours_per_week,
+            self.target_date,
+        )
+
+
+@router.post("/tracks")
+def create_track(request: Request, viewer: Me, body: IntakeIn) -> tracks.Result:
+    """Match a goal to a career and plan the track. When nothing fits, `career` is null and
+    nothing is created."""
+    return tracks.create(_ctx(request), body.intake(), user_id=viewer.id)
+
+
+@router.get("/me/tracks")
+def my_tracks(request: Request, viewer: Me) -> list[dict[str, Any]]:
+    return tracks.of_learner(_ctx(request), user_id=viewer.id)
+
+
+@router.get("/me/tracks/{track_id}")
+def my_track(request: Request, viewer: Me, track_id: int) -> tracks.TrackView:
+    return tracks.get(_ctx(request), user_id=viewer.id, track_id=track_id)
+
+
+@router.put("/me/tracks/{track_id}")
+def replan_track(request: Request, viewer: Me, track_id: int, body: IntakeIn) -> tracks.TrackView:
+    """Re-plan with new inputs; progress carries over and `changes` says what moved."""
+    return tracks.update(_ctx(request), user_id=viewer.id, track_id=track_id, intake=body.intake())

@@ -35,12 +35,6 @@ def career(request: Request, slug: str) -> Response:
                                            "progress": progress})  # fmt: skip
 
 
-@router.get("/start", include_in_schema=False)
-def start(request: Request, career: str = "") -> Response:
-    careers = catalogue.careers(request.app.state.context)
-    return render(request, "start.html", {"careers": careers, "chosen": career})
-
-
 @router.get("/healthz", include_in_schema=False)
 def healthz(request: Request) -> Response:
     ctx = request.app.state.context

@@ -1,0 +1,331 @@
+"""Goal intake → career → track: match a goal, form hypotheses from a background, plan the study.
+
+Nothing is created when no career fits: the learner is told so and shown what exists. Evidence
+belongs to skills, so re-planning a track never loses progress; the plan order last shown is
+kept so the page can say what changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from masterpath.domain import grading, matching
+from masterpath.domain import mastery as rules
+from masterpath.domain import tracks as planner
+from masterpath.errors import InvalidInput, NotFound, Problem
+from masterpath.services import Context, mastery
+from masterpath.store import Tx
+from masterpath.store import accounts as account_store
+from masterpath.store import content as content_store
+from masterpath.store import mastery as mastery_store
+from masterpath.store import tracks as store
+from masterpath.store.models import Track
+
+MAX_TEXT = 1_000  # characters in a goal or a background
+WEEKS_SHOWN = 12
+_indexes: dict[Any, matching.Index] = {}
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What a learner asked for and what MasterPath makes of it."""
+
+    goal: str
+    background: str = ""
+    known: list[str] = field(default_factory=list)
+    pinned: list[str] = field(default_factory=list)
+    hours_per_week: float = 5.0
+    target_date: date | None = None
+
+
+@dataclass(frozen=True)
+class TrackView:
+    id: int | None
+    career: str
+    career_title: str
+    goal: str
+    background: str
+    hypotheses: list[str]  # skills the background suggests are known: to test, never credit
+    hours_per_week: float
+    target_date: date | None
+    stages: list[dict[str, Any]]
+    total_hours: float
+    finish: date
+    fits: bool | None
+    advice: list[str]
+    weeks: list[dict[str, Any]]
+    done: list[str]
+    changes: dict[str, list[str]]
+    pace: float
+
+
+@dataclass(frozen=True)
+class Result:
+    career: str | None
+    confidence: float
+    alternatives: list[dict[str, Any]]
+    track: TrackView | None
+    message: str = ""
+    careers: list[dict[str, str]] = field(default_factory=list)  # what exists, when no match
+
+
+def _bad(message: str, name: str) -> InvalidInput:
+    return InvalidInput(message, problems=[Problem(message, field=name)])
+
+
+def check(intake: Intake, *, today: date, skills: dict[str, Any]) -> None:
+    """Refuse bad input by field, before anything is matched or written."""
+    if not intake.goal.strip():
+        raise _bad("write the goal you are working towards", "goal")
+    for name, text in (("goal", intake.goal), ("background", intake.background)):
+        if len(text) > MAX_TEXT:
+            raise _bad(f"the {name} is {len(text):,} characters; keep it under {MAX_TEXT:,}", name)
+    if not 0 < intake.hours_per_week <= 100:
+        raise _bad("hours per week must be more than 0 and at most 100", "hours_per_week")
+    if intake.target_date is not None and intake.target_date <= today:
+        raise _bad(f"the target date {intake.target_date} is not in the future", "target_date")
+    for name, ids in (("known", intake.known), ("pinned", intake.pinned)):
+        unknown = [s for s in ids if s not in skills]
+        if unknown:
+            raise _bad(f"unknown skill {unknown[0]!r} in {name}", name)
+
+
+def index(tx: Tx) -> matching.Index:
+    """The career index for the installed content, built once per content change."""
+    key = content_store.content_key(tx)
+    if key not in _indexes:
+        skills = content_store.skill_data(tx)
+        documents = {
+            row.slug: matching.document(row.data, skills) for row in content_store.careers(tx)
+        }
+        passages = [f"{s['title']}. {s['summary']}" for s in skills.values()]
+        _indexes.clear()
+        _indexes[key] = matching.build(documents, passages)
+    return _indexes[key]
+
+
+def hypotheses(background: str, skills: dict[str, Any], known: list[str]) -> list[str]:
+    """Skills a background suggests the learner knows: to be tested by the diagnostic."""
+    said = grading.terms(background, drop_stop=True)
+    found = {
+        skill_id
+        for skill_id, skill in skills.items()
+        if any(
+            grading.phrase_in(grading.terms(p, drop_stop=True), said, gap=1)
+            for p in skill.get("backgrounds", [])
+        )
+    }
+    return sorted(found | set(known))
+
+
+def suggest(ctx: Context, intake: Intake, *, user_id: int | None = None) -> Result:
+    """Match and plan without storing anything (the CLI, and a preview)."""
+    with ctx.db.begin() as tx:
+        return _suggest(tx, ctx, intake, user_id)
+
+
+def _today(tx: Tx, ctx: Context, user_id: int | None) -> date:
+    user = account_store.user_by_id(tx, user_id) if user_id is not None else None
+    return ctx.clock.now().astimezone(ZoneInfo(user.timezone if user else "UTC")).date()
+
+
+def _suggest(tx: Tx, ctx: Context, intake: Intake, user_id: int | None) -> Result:
+    skills = content_store.skill_data(tx)
+    check(intake, today=_today(tx, ctx, user_id), skills=skills)
+    found = matching.match(index(tx), intake.goal)
+    if found.career is None:
+        careers = [{"slug": row.slug, "title": row.title} for row in content_store.careers(tx)]
+        message = (
+            "None of the installed careers fits this goal. MasterPath covers: "
+            + ", ".join(c["title"] for c in careers)
+            + ". Nothing was created."
+        )
+        return Result(None, found.confidence, found.alternatives, None, message, careers)
+    view = _plan(tx, ctx, found.career, intake, user_id=user_id, track=None)
+    return Result(found.career, found.confidence, found.alternatives, view)
+
+
+def create(ctx: Context, intake: Intake, *, user_id: int) -> Result:
+    """Match the goal and, when a career fits, store the track for the learner."""
+    now = ctx.clock.now()
+    with ctx.db.begin() as tx:
+        result = _suggest(tx, ctx, intake, user_id)
+        if result.track is None or result.career is None:
+            return result
+        row = store.add(
+            tx,
+            user_id=user_id,
+            career_slug=result.career,
+            goal=intake.goal,
+            background=intake.background,
+            known=intake.known,
+            pinned=intake.pinned,
+            hours_per_week=intake.hours_per_week,
+            target_date=intake.target_date,
+            plan_order=[s["id"] for stage in result.track.stages for s in stage["skills"]],
+            changes={},
+            created_at=now,
+            updated_at=now,
+        )
+        return Result(
+            result.career,
+            result.confidence,
+            result.alternatives,
+            _plan(tx, ctx, row.career_slug, intake, user_id=user_id, track=row),
+        )
+
+
+def _intake(row: Track) -> Intake:
+    return Intake(
+        row.goal,
+        row.background,
+        list(row.known),
+        list(row.pinned),
+        row.hours_per_week,
+        row.target_date,
+    )
+
+
+def get(ctx: Context, *, user_id: int, track_id: int) -> TrackView:
+    with ctx.db.begin() as tx:
+        row = store.get(tx, track_id, user_id=user_id)
+        if row is None:
+            raise NotFound(f"no track {track_id}")
+        return _plan(tx, ctx, row.career_slug, _intake(row), user_id=user_id, track=row)
+
+
+def of_learner(ctx: Context, *, user_id: int) -> list[dict[str, Any]]:
+    with ctx.db.begin() as tx:
+        careers = {row.slug: row.title for row in content_store.careers(tx)}
+        return [
+            {
+                "id": row.id,
+                "career": row.career_slug,
+                "career_title": careers.get(row.career_slug, row.career_slug),
+                "goal": row.goal,
+                "updated_at": row.updated_at,
+            }
+            for row in store.of_learner(tx, user_id)
+        ]
+
+
+def update(ctx: Context, *, user_id: int, track_id: int, intake: Intake) -> TrackView:
+    """Re-plan with a new goal, background, hours, date or pins; progress carries over (it
+    belongs to skills) and the view says what changed. A goal that now fits another career
+    moves the track to it."""
+    now = ctx.clock.now()
+    with ctx.db.begin() as tx:
+        row = store.get(tx, track_id, user_id=user_id)
+        if row is None:
+            raise NotFound(f"no track {track_id}")
+        found = _suggest(tx, ctx, intake, user_id)
+        if found.career is None:
+            raise _bad(found.message, "goal")
+        before = list(row.plan_order)
+        row.career_slug, row.goal, row.background = found.career, intake.goal, intake.background
+        row.known, row.pinned = list(intake.known), list(intake.pinned)
+        row.hours_per_week, row.target_date, row.updated_at = (
+            intake.hours_per_week,
+            intake.target_date,
+            now,
+        )
+        view = _plan(tx, ctx, row.career_slug, intake, user_id=user_id, track=row)
+        after = [s["id"] for stage in view.stages for s in stage["skills"]]
+        row.plan_order, row.changes = after, planner.changes(before, after)
+        return _plan(tx, ctx, row.career_slug, intake, user_id=user_id, track=row)
+
+
+def _plan(
+    tx: Tx, ctx: Context, slug: str, intake: Intake, *, user_id: int | None, track: Track | None
+) -> TrackView:
+    career_row = content_store.career(tx, slug)
+    if career_row is None:
+        raise NotFound(f"no career {slug!r}")
+    career = career_row.data
+    skills = content_store.skill_data(tx)
+    prerequisites = {k: list(v.get("prerequisites", [])) for k, v in skills.items()}
+    stages = [
+        planner.Stage(s["id"], s["title"], tuple(x for x in s["skills"] if x in skills))
+        for s in career["stages"]
+    ]
+    states = mastery_store.skill_states(tx, user_id) if user_id is not None else {}
+    done = {
+        s
+        for s, st in states.items()
+        if rules.holds(st.mastered_at, st.placed_at, st.placement_failed)
+    }
+    speed = _pace(tx, user_id, done, skills) if user_id is not None else 1.0
+    plan = planner.plan(
+        stages=stages,
+        prerequisites=prerequisites,
+        hours={k: float(v.get("hours", 1)) for k, v in skills.items()},
+        done=done,
+        pinned=intake.pinned,
+        speed=speed,
+        hours_per_week=intake.hours_per_week,
+        start=_today(tx, ctx, user_id),
+        target=intake.target_date,
+    )
+    statuses = _statuses(tx, ctx, user_id, [*plan.order, *plan.done])
+    grouped: dict[str, list[dict[str, Any]]] = {stage.id: [] for stage in stages}
+    for skill in plan.skills:
+        grouped[skill.stage].append(
+            {
+                "id": skill.id,
+                "title": skills[skill.id]["title"],
+                "hours": skill.hours,
+                "pinned": skill.pinned,
+                "status": statuses.get(skill.id, "available"),
+            }
+        )
+    unlocked = [
+        n == 0
+        or rules.stage_unlocked(
+            stages[n - 1].skills, {k: rules.Status(v) for k, v in statuses.items()}
+        )
+        for n in range(len(stages))
+    ]
+    return TrackView(
+        id=track.id if track else None,
+        career=slug,
+        career_title=career["title"],
+        goal=intake.goal,
+        background=intake.background,
+        hypotheses=hypotheses(intake.background, skills, intake.known),
+        hours_per_week=intake.hours_per_week,
+        target_date=intake.target_date,
+        stages=[
+            {"id": s.id, "title": s.title, "unlocked": unlocked[n], "skills": grouped[s.id]}
+            for n, s in enumerate(stages)
+        ],
+        total_hours=plan.total_hours,
+        finish=plan.finish,
+        fits=plan.fits,
+        advice=plan.advice,
+        weeks=[
+            {"week": w.number, "starts": w.starts, "skills": w.skills}
+            for w in plan.weeks[:WEEKS_SHOWN]
+        ],
+        done=plan.done,
+        changes=dict(track.changes) if track else {},
+        pace=speed,
+    )
+
+
+def _statuses(tx: Tx, ctx: Context, user_id: int | None, skill_ids: list[str]) -> dict[str, str]:
+    if user_id is None or not skill_ids:
+        return {}
+    found = mastery.verdicts(tx, user_id, skill_ids, now=ctx.clock.now())
+    return {skill: verdict.status.value for skill, verdict in found.items()}
+
+
+def _pace(tx: Tx, user_id: int | None, done: set[str], skills: dict[str, Any]) -> float:
+    if user_id is None:
+        return 1.0
+    seconds = store.study_seconds_by_skill(tx, user_id)
+    finished = [s for s in done if s in seconds and s in skills]
+    measured = sum(seconds[s] for s in finished) / 3600
+    return planner.pace(measured, sum(float(skills[s].get("hours", 1)) for s in finished))

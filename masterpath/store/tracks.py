@@ -1,0 +1,36 @@
+"""Tracks: a learner's goals and their plans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from masterpath.store.db import Tx
+from masterpath.store.models import StudyTime, Track
+
+
+def add(tx: Tx, **fields: Any) -> Track:
+    row = Track(**fields)
+    tx.session.add(row)
+    tx.session.flush()
+    return row
+
+
+def get(tx: Tx, track_id: int, *, user_id: int) -> Track | None:
+    query = select(Track).where(Track.id == track_id, Track.user_id == user_id)
+    return tx.session.scalar(query.with_for_update())
+
+
+def of_learner(tx: Tx, user_id: int) -> list[Track]:
+    query = select(Track).where(Track.user_id == user_id).order_by(Track.id.desc())
+    return list(tx.session.scalars(query))
+
+
+def study_seconds_by_skill(tx: Tx, user_id: int) -> dict[str, float]:
+    query = (
+        select(StudyTime.skill_id, func.sum(StudyTime.seconds))
+        .where(StudyTime.user_id == user_id, StudyTime.skill_id.is_not(None))
+        .group_by(StudyTime.skill_id)
+    )
+    return {str(skill): float(total) for skill, total in tx.session.execute(query)}

@@ -1,0 +1,98 @@
+"""Goal intake and the track page."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from masterpath.errors import InvalidInput, Problem
+from masterpath.services import Context, catalogue, tracks
+from masterpath.web.rendering import render
+from masterpath.web.security import require_viewer, viewer
+
+router = APIRouter(include_in_schema=False)
+
+
+def _ctx(request: Request) -> Context:
+    context: Context = request.app.state.context
+    return context
+
+
+def intake_from(form: FormData | dict[str, Any]) -> tracks.Intake:
+    """Read the intake form; a malformed number or date is refused by name."""
+    try:
+        hours = float(str(form.get("hours_per_week") or "0"))
+    except ValueError:
+        raise InvalidInput(
+            "hours per week must be a number",
+            problems=[Problem("not a number", field="hours_per_week")],
+        ) from None
+    raw_date = str(form.get("target_date") or "").strip()
+    try:
+        target = date.fromisoformat(raw_date) if raw_date else None
+    except ValueError:
+        raise InvalidInput(
+            f"{raw_date!r} is not a date (YYYY-MM-DD)",
+            problems=[Problem("not a date", field="target_date")],
+        ) from None
+    return tracks.Intake(
+        goal=str(form.get("goal", "")),
+        background=str(form.get("background", "")),
+        hours_per_week=hours,
+        target_date=target,
+    )
+
+
+@router.get("/start")
+def start(request: Request, career: str = "") -> Response:
+    careers = catalogue.careers(_ctx(request))
+    title = next((c.title for c in careers if c.slug == career), "")
+    return render(
+        request,
+        "start.html",
+        {"careers": careers, "chosen": career, "chosen_title": title, "form": {}},
+    )
+
+
+@router.post("/start")
+async def submit(request: Request) -> Response:
+    me = require_viewer(request)
+    form = await request.form()
+    careers = catalogue.careers(_ctx(request))
+    page = {"careers": careers, "chosen": "", "form": dict(form)}
+    try:
+        result = tracks.create(_ctx(request), intake_from(form), user_id=me.id)
+    except InvalidInput as exc:
+        return render(
+            request,
+            "start.html",
+            {**page, "error": exc.message, "problems": exc.problems},
+            status=exc.status,
+        )
+    if result.track is None:
+        return render(request, "start.html", {**page, "result": result}, status=200)
+    return RedirectResponse(f"/tracks/{result.track.id}?new=1", status_code=303)
+
+
+@router.get("/tracks/{track_id}")
+def track_page(request: Request, track_id: int, new: int = 0) -> Response:
+    me = require_viewer(request)
+    view = tracks.get(_ctx(request), user_id=me.id, track_id=track_id)
+    notice = "Your track is ready." if new else ""
+    return render(request, "track.html", {"track": view, "notice": notice})
+
+
+@router.post("/tracks/{track_id}")
+async def replan(request: Request, track_id: int) -> Response:
+    me = require_viewer(request)
+    form = await request.form()
+    tracks.update(_ctx(request), user_id=me.id, track_id=track_id, intake=intake_from(form))
+    return RedirectResponse(f"/tracks/{track_id}", status_code=303)
+
+
+__all__ = ["router", "viewer"]

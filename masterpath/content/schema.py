@@ -229,6 +229,9 @@ class Skill(Strict):
     summary: Text
     hours: float = Field(gt=0)
     prerequisites: list[Slug] = []
+    # Professional backgrounds ("devops", "data scientist") whose holders usually know this
+    # skill already: hypotheses for the diagnostic to test, never credit on their own.
+    backgrounds: list[Text] = []
     objectives: list[Objective] = Field(min_length=1)
     lesson: str = ""
     resources: list[Resource] = []

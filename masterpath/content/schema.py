@@ -110,6 +110,7 @@ class Resource(Strict):
 class Career(Strict):
     slug: Slug
     title: Text
+    aliases: list[Text] = []  # other names people use for the role, for matching goals
     field: Text
     tagline: Text
     summary: Text

@@ -1,12 +1,14 @@
 """Goal → career: lexical retrieval over the installed careers, with an honest "no match". Pure.
 
-Each career is one document: its title and tagline (weighted), summary, audience, what it
-teaches, its stages and the titles and summaries of its skills. BM25 (bm25s) ranks them. BM25
-scores say which career is closest, not whether any is close, so confidence comes from
-coverage: the share of the goal's meaningful words (weighted by how rare they are; a word no
-career uses counts as rarest) that the best career's document contains. "Landscape architect"
-shares "architect" with one career but "landscape" with none, so its coverage stays low and
-nothing is matched. English only: goals in other languages find no match.
+Each career has a full text (title, tagline, summary, audience, stages and the titles and
+summaries of its skills) that BM25 (bm25s) ranks, and a core text (the same without the skills)
+that decides confidence. Ranking adds the career's title: a goal naming "tech lead" or
+"architect" points at the career whose title says so. Confidence is coverage: the share of the
+goal's meaningful words, weighted by how specific they are to the field (a word no career or skill
+uses weighs most), that the best career's core text contains. "Landscape architect" shares
+"architect" with a career but "landscape" with none, so nothing is matched. Professions outside
+the catalogue that share its words are named outright. Small typos are corrected against the
+vocabulary. English only: goals in other languages find no match.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 import bm25s
 import numpy as np
+from rapidfuzz.distance import DamerauLevenshtein
 
 from masterpath.domain.grading import phrase_in, terms
 
@@ -29,12 +32,14 @@ FILLER = frozenset(
         towards next step day someday eventually dream hope hoping plan planning goal goals
         study studying start starting good better great new help me how able year years month
         months now currently current im i'm am ive i've also really professional position title
-        field industry company"""
+        field industry company honestly know much yet keep reading lot people person someone
+        thing things stuff kind sort way day days time money rich fast quick quickly easy make"""
     )
 )
 # Everyday abbreviations, expanded to the words career documents use.
 EXPAND = {
     "ml": "machine learning",
+    "mle": "machine learning engineer",
     "ai": "artificial intelligence ai",
     "genai": "generative ai",
     "llm": "large language model llm",
@@ -42,19 +47,24 @@ EXPAND = {
     "mlops": "mlops machine learning operations",
     "k8s": "kubernetes",
     "swe": "software engineer",
-    "cto": "chief technology officer lead",
-    "lead": "lead leader",
+    "tech": "technical",
+    "dev": "developer",
+    "devs": "developer",
 }
 MIN_CONFIDENCE = 0.55  # below this, say plainly that no installed career fits
-TITLE_WEIGHT = 4
+TITLE_BOOST = 1.5  # how much a title word counts against the normalised BM25 score
+NAME_BOOST = 3.0  # a goal that says a career's title or another name for it
 OOV_WEIGHT = 2.5  # weight of a goal word that no career or skill uses
-# Professions outside the catalogue whose names share words with it ("architect", "engineer",
-# "analyst"): named outright, because word overlap alone would match them.
+# Professions outside the catalogue whose names share words with it: named outright, because
+# word overlap alone would match them. Extend it when a new near miss turns up.
 OTHER_PROFESSIONS = (
     "building architect", "landscape architect", "interior architect", "naval architect",
-    "architect buildings", "architect houses", "architectural", "civil engineer",
-    "mechanical engineer", "electrical engineer", "chemical engineer", "sound engineer",
-    "audio engineer", "data analyst", "business analyst", "financial analyst",
+    "architect buildings", "architect houses", "design houses", "building design",
+    "civil engineer", "mechanical engineer", "electrical engineer",
+    "chemical engineer", "sound engineer", "audio engineer", "data analyst", "business analyst",
+    "financial analyst", "product manager", "project manager", "marketing", "sales", "lawyer",
+    "attorney", "nurse", "doctor", "physician", "teacher", "chef", "baker", "electrician",
+    "plumber", "accountant", "frontend", "front end", "machine operator", "fashion model",
 )  # fmt: skip
 
 
@@ -70,22 +80,24 @@ class Match:
 class Index:
     slugs: list[str]
     retriever: Any
-    doc_terms: list[set[str]]
+    core: list[set[str]]
+    titles: list[set[str]]
+    names: list[list[list[str]]]  # the title and other names of each career, as words
+    title_weight: dict[str, float]  # idf of a word among the career titles
     specificity: dict[str, float]  # idf over every career and skill text
+    vocabulary: dict[int, list[str]]  # known words by length, for typo correction
 
 
-def document(career: Mapping[str, Any], skills: Mapping[str, Mapping[str, Any]]) -> str:
-    """The text a career is matched on."""
-    parts = [career["title"]] * TITLE_WEIGHT + [career["tagline"]] * 2
-    parts += [career.get("field", ""), career["summary"], career.get("learn", "")]
-    parts += list(career.get("audience", [])) + list(career.get("highlights", []))
+def texts(career: Mapping[str, Any], skills: Mapping[str, Mapping[str, Any]]) -> tuple[str, str]:
+    """The (core, full) texts a career is matched on."""
+    parts = [career["title"], career["tagline"], career.get("field", ""), career["summary"]]
+    parts += [career.get("learn", ""), *career.get("audience", []), *career.get("highlights", [])]
     for stage in career.get("stages", []):
         parts += [stage["title"], stage["summary"], *stage.get("key_actions", [])]
-        for skill_id in stage.get("skills", []):
-            skill = skills.get(skill_id)
-            if skill:
-                parts += [skill["title"], skill["summary"]]
-    return "\n".join(parts)
+    core = "\n".join(parts)
+    extra = [f"{skills[s]['title']}. {skills[s]['summary']}"
+             for stage in career.get("stages", []) for s in stage.get("skills", []) if s in skills]  # fmt: skip
+    return core, "\n".join([core, *extra])
 
 
 def words(text: str) -> list[str]:
@@ -98,30 +110,60 @@ def words(text: str) -> list[str]:
     return found
 
 
-def build(documents: Mapping[str, str], passages: Sequence[str] = ()) -> Index:
-    """Index career documents by slug; `passages` (skill texts) sharpen which words are
-    specific to the field and which are everyday words."""
-    slugs = sorted(documents)
-    tokens = [words(documents[slug]) for slug in slugs]
+def _idf(documents: Sequence[set[str]]) -> dict[str, float]:
+    n = len(documents)
+    frequency: dict[str, int] = {}
+    for found in documents:
+        for word in found:
+            frequency[word] = frequency.get(word, 0) + 1
+    return {w: math.log(1 + (n - f + 0.5) / (f + 0.5)) for w, f in frequency.items()}
+
+
+def build(
+    careers: Mapping[str, tuple[Sequence[str], str, str]], passages: Sequence[str] = ()
+) -> Index:
+    """Index careers by slug: (title and other names, core text, full text); `passages` (skill
+    texts) sharpen which words are specific to the field and which are everyday words."""
+    slugs = sorted(careers)
+    full = [words(careers[slug][2]) for slug in slugs]
     retriever = bm25s.BM25()
     if slugs:
-        retriever.index(tokens, show_progress=False)
-    corpus = tokens + [words(text) for text in passages]
-    frequency: dict[str, int] = {}
-    for found in corpus:
-        for word in set(found):
-            frequency[word] = frequency.get(word, 0) + 1
-    n = len(corpus)
-    specificity = {w: math.log(1 + (n - f + 0.5) / (f + 0.5)) for w, f in frequency.items()}
-    return Index(slugs, retriever, [set(t) for t in tokens], specificity)
+        retriever.index(full, show_progress=False)
+    names = [[words(name) for name in careers[slug][0]] for slug in slugs]
+    titles = [{w for name in found for w in name} for found in names]
+    corpus = [set(f) for f in full] + [set(words(text)) for text in passages]
+    specificity = _idf(corpus)
+    vocabulary: dict[int, list[str]] = {}
+    for word in sorted(specificity):
+        vocabulary.setdefault(len(word), []).append(word)
+    return Index(slugs, retriever, [set(f) for f in full], titles, names, _idf(titles),
+                 specificity, vocabulary)  # fmt: skip
+
+
+def _correct(index: Index, word: str) -> str:
+    """A known word one or two edits away, for goal words no text uses (typos)."""
+    if word in index.specificity or len(word) < 6 or not word.isalpha():
+        return word
+    allowed = 1 if len(word) < 10 else 2
+    for size in range(len(word) - allowed, len(word) + allowed + 1):
+        for known in index.vocabulary.get(size, []):
+            if DamerauLevenshtein.distance(word, known, score_cutoff=allowed) <= allowed:
+                return known
+    return word
 
 
 def _coverage(index: Index, goal: Sequence[str], doc: int) -> float:
-    """Share of the goal's words (weighted by specificity) that the career's text contains."""
+    """Share of the goal's words (weighted by specificity) that the career's core text has."""
     unique = sorted(set(goal))
     weights = {w: index.specificity.get(w, OOV_WEIGHT) + 0.05 for w in unique}
     total = sum(weights.values())
-    return sum(weights[w] for w in unique if w in index.doc_terms[doc]) / total if total else 0.0
+    covered = index.core[doc] | index.titles[doc]
+    return sum(weights[w] for w in unique if w in covered) / total if total else 0.0
+
+
+def _title_match(index: Index, goal: set[str], doc: int) -> float:
+    """How much of the goal names this career's title or another name for it."""
+    return sum(index.title_weight[w] for w in index.titles[doc] & goal)
 
 
 def other_profession(goal: str) -> str | None:
@@ -132,18 +174,29 @@ def other_profession(goal: str) -> str | None:
     return None
 
 
+def _named(index: Index, said: list[str], doc: int) -> bool:
+    return any(phrase_in(name, said, gap=1) for name in index.names[doc] if name)
+
+
 def match(index: Index, goal: str, *, alternatives: int = 3) -> Match:
     """The best career for a goal, or None with a confidence below MIN_CONFIDENCE."""
-    said = words(goal)
-    if not said or not index.slugs or other_profession(goal):
+    said = [_correct(index, w) for w in words(goal)]
+    if not said or not index.slugs:
+        return Match(None, 0.0, [], said)
+    named = {i for i in range(len(index.slugs)) if _named(index, said, i)}
+    if not named and other_profession(goal):
         return Match(None, 0.0, [], said)
     scores = np.asarray(index.retriever.get_scores(said), dtype=float)
-    order = sorted(range(len(index.slugs)), key=lambda i: (-scores[i], index.slugs[i]))
-    ranked = [(index.slugs[i], round(_coverage(index, said, i), 4)) for i in order if scores[i] > 0]
-    ranked = ranked[: alternatives + 1]
-    if not ranked:
+    if scores.max() <= 0:
         return Match(None, 0.0, [], said)
+    unique = set(said)
+    rank = {i: scores[i] / scores.max() + TITLE_BOOST * _title_match(index, unique, i)
+            + NAME_BOOST * (i in named) for i in range(len(index.slugs))}  # fmt: skip
+    order = sorted(rank, key=lambda i: (-rank[i], index.slugs[i]))[: alternatives + 1]
+    ranked = [(index.slugs[i], round(_coverage(index, said, i), 4)) for i in order]
     best, confidence = ranked[0]
+    if order[0] in named:
+        confidence = max(confidence, MIN_CONFIDENCE)  # it says the career's name
     others = [{"career": slug, "confidence": c} for slug, c in ranked[1:]]
     if confidence < MIN_CONFIDENCE:
         return Match(None, confidence, [{"career": best, "confidence": confidence}, *others], said)

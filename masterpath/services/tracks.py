@@ -99,7 +99,11 @@ def index(tx: Tx) -> matching.Index:
     if key not in _indexes:
         skills = content_store.skill_data(tx)
         documents = {
-            row.slug: matching.document(row.data, skills) for row in content_store.careers(tx)
+            row.slug: (
+                [row.data["title"], *row.data.get("aliases", [])],
+                *matching.texts(row.data, skills),
+            )
+            for row in content_store.careers(tx)
         }
         passages = [f"{s['title']}. {s['summary']}" for s in skills.values()]
         _indexes.clear()

@@ -55,3 +55,20 @@ def test_fsrs_optimize_refuses_a_short_review_log(env: None, ctx: Context) -> No
     result = CliRunner().invoke(main, ["fsrs", "optimize", "--learner", str(user)])
     assert result.exit_code == 1
     assert f"learner {user} has 1 card reviews; fitting FSRS needs at least 400" in result.output
+
+
+def test_track_matches_a_goal_on_the_builtin_careers(tmp_path: Path) -> None:
+    env = {"MASTERPATH_DATA_DIR": str(tmp_path), "MASTERPATH_DATABASE_URL": ""}
+    runner = CliRunner(env=env)
+    goal = "I'm a DevOps engineer and want to design ML platforms"
+    result = runner.invoke(main, ["track", "--goal", goal, "--json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout.splitlines()[-1])
+    assert found["career"] == "ai-engineering-architect" and found["track"]["stages"]
+    assert set(found) >= {"career", "confidence", "alternatives", "track"}
+    chef = json.loads(
+        runner.invoke(main, ["track", "--goal", "become a pastry chef", "--json"]).stdout
+    )
+    assert chef["career"] is None and chef["track"] is None
+    bad = runner.invoke(main, ["track", "--goal", "ml engineer", "--hours-per-week", "0"])
+    assert bad.exit_code == 1 and "hours per week must be more than 0" in bad.output

@@ -95,8 +95,8 @@ def texts(career: Mapping[str, Any], skills: Mapping[str, Mapping[str, Any]]) ->
     for stage in career.get("stages", []):
         parts += [stage["title"], stage["summary"], *stage.get("key_actions", [])]
     core = "\n".join(parts)
-    extra = [f"{skills[s]['title']}. {skills[s]['summary']}"
-             for stage in career.get("stages", []) for s in stage.get("skills", []) if s in skills]  # fmt: skip
+    listed = [s for stage in career.get("stages", []) for s in stage.get("skills", [])]
+    extra = [f"{skills[s]['title']}. {skills[s]['summary']}" for s in listed if s in skills]
     return core, "\n".join([core, *extra])
 
 

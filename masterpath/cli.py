@@ -418,6 +418,25 @@ def bench_grading(data: Path, as_json: bool) -> None:
         click.echo(f"  assignment {name:4} pearson {row['pearson']:.4f} ({row['answers']} answers)")
 
 
+@bench.command("tracks")
+@click.option("--goals", default=1000, show_default=True, help="Goals per catalogue.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
+def bench_tracks(goals: int, as_json: bool) -> None:
+    """Goal intake → match → plan per track, on the built-in and a 2,000-skill catalogue."""
+    from masterpath.benchmarks import tracks
+
+    def step(message: str) -> None:
+        click.echo(f"[bench tracks] {message}", err=True)
+
+    result = tracks.run(goals=goals, progress=step)
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    for name, row in (("large", result), ("builtin", result["builtin"])):
+        click.echo(f"{name:8} p50 {row['p50_ms']} ms  p95 {row['p95_ms']} ms  "
+                   f"matched {row['matched']} of {row['goals']}")  # fmt: skip
+
+
 @bench.command("study")
 @click.option("--answers", default=10_000, show_default=True, help="Answer submissions to time.")
 @click.option("--reviews", default=10_000, show_default=True, help="Card reviews to time.")

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from masterpath.domain import graph
 
-MAX_WEEKS = 260  # a plan is shown for at most five years of weeks
+MAX_WEEKS = 52  # the week-by-week plan covers at most a year; the finish date covers all
 PACE_RANGE = (0.5, 2.0)
 
 
@@ -76,12 +76,11 @@ def scope(
 
 
 def _stage_of(
-    stages: Sequence[Stage], prerequisites: Mapping[str, Sequence[str]], wanted: set[str]
+    stages: Sequence[Stage], prerequisites: Mapping[str, Sequence[str]], order: Sequence[str]
 ) -> dict[str, int]:
     """Each skill's stage index: where a stage lists it, moved earlier when a skill of an
     earlier stage needs it; unlisted prerequisites join the earliest stage that needs them."""
     listed = {s: n for n, stage in enumerate(stages) for s in reversed(stage.skills)}
-    order = [s for s in graph.topological(prerequisites) if s in wanted]
     dependents: dict[str, list[str]] = {}
     for skill in order:
         for pre in prerequisites.get(skill, ()):
@@ -107,8 +106,10 @@ def plan(
     target: date | None = None,
 ) -> Plan:
     wanted = scope(stages, prerequisites, pinned)
-    where = _stage_of(stages, prerequisites, wanted)
-    topo = {s: n for n, s in enumerate(graph.topological(prerequisites))}
+    within = {s: [p for p in prerequisites.get(s, ()) if p in wanted] for s in wanted}
+    order = graph.topological(within)
+    where = _stage_of(stages, within, order)
+    topo = {s: n for n, s in enumerate(order)}
     todo = sorted((s for s in wanted if s not in done), key=lambda s: (where[s], topo[s], s))
     skills = [
         PlannedSkill(s, stages[where[s]].id if stages else "", round(hours.get(s, 1.0) * speed, 1),

@@ -27,6 +27,30 @@ from masterpath.store.models import Track
 MAX_TEXT = 1_000  # characters in a goal or a background
 WEEKS_SHOWN = 12
 _indexes: dict[Any, matching.Index] = {}
+_catalogues: dict[Any, Catalogue] = {}
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What planning needs from the installed skills, derived once per content change."""
+
+    prerequisites: dict[str, list[str]]
+    hours: dict[str, float]
+    backgrounds: dict[str, list[list[str]]]  # skill -> phrasings as words
+
+
+def catalogue(tx: Tx) -> Catalogue:
+    key = content_store.content_key(tx)
+    if key not in _catalogues:
+        skills = content_store.skill_data(tx)
+        _catalogues.clear()
+        _catalogues[key] = Catalogue(
+            {k: list(v.get("prerequisites", [])) for k, v in skills.items()},
+            {k: float(v.get("hours", 1)) for k, v in skills.items()},
+            {k: [grading.terms(p, drop_stop=True) for p in v.get("backgrounds", [])]
+             for k, v in skills.items() if v.get("backgrounds")},
+        )  # fmt: skip
+    return _catalogues[key]
 
 
 @dataclass(frozen=True)
@@ -111,18 +135,14 @@ def index(tx: Tx) -> matching.Index:
     return _indexes[key]
 
 
-def hypotheses(background: str, skills: dict[str, Any], known: list[str]) -> list[str]:
+def hypotheses(background: str, found: Catalogue, known: list[str]) -> list[str]:
     """Skills a background suggests the learner knows: to be tested by the diagnostic."""
-    said = grading.terms(background, drop_stop=True)
-    found = {
-        skill_id
-        for skill_id, skill in skills.items()
-        if any(
-            grading.phrase_in(grading.terms(p, drop_stop=True), said, gap=1)
-            for p in skill.get("backgrounds", [])
-        )
-    }
-    return sorted(found | set(known))
+    said = grading.terms(background, drop_stop=True) if background.strip() else []
+    suggested = {
+        skill_id for skill_id, phrasings in found.backgrounds.items()
+        if said and any(grading.phrase_in(p, said, gap=1) for p in phrasings if p)
+    }  # fmt: skip
+    return sorted(suggested | set(known))
 
 
 def suggest(ctx: Context, intake: Intake, *, user_id: int | None = None) -> Result:
@@ -250,7 +270,7 @@ def _plan(
         raise NotFound(f"no career {slug!r}")
     career = career_row.data
     skills = content_store.skill_data(tx)
-    prerequisites = {k: list(v.get("prerequisites", [])) for k, v in skills.items()}
+    derived = catalogue(tx)
     stages = [
         planner.Stage(s["id"], s["title"], tuple(x for x in s["skills"] if x in skills))
         for s in career["stages"]
@@ -264,8 +284,8 @@ def _plan(
     speed = _pace(tx, user_id, done, skills) if user_id is not None else 1.0
     plan = planner.plan(
         stages=stages,
-        prerequisites=prerequisites,
-        hours={k: float(v.get("hours", 1)) for k, v in skills.items()},
+        prerequisites=derived.prerequisites,
+        hours=derived.hours,
         done=done,
         pinned=intake.pinned,
         speed=speed,
@@ -298,7 +318,7 @@ def _plan(
         career_title=career["title"],
         goal=intake.goal,
         background=intake.background,
-        hypotheses=hypotheses(intake.background, skills, intake.known),
+        hypotheses=hypotheses(intake.background, derived, intake.known),
         hours_per_week=intake.hours_per_week,
         target_date=intake.target_date,
         stages=[

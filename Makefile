@@ -70,6 +70,7 @@ bench: bench-deps
 	$(BENCH)/masterpath bench grading --data ../shared/data/asag/cs_short_answers_dev.csv --json
 	$(BENCH)/masterpath bench study --json
 	$(BENCH)/masterpath bench tracks --json
+	$(BENCH)/masterpath bench placement --json
 	$(BENCH)/masterpath bench gate --json
 
 vendor: node_modules/.package-lock.json

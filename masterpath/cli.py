@@ -437,6 +437,38 @@ def bench_tracks(goals: int, as_json: bool) -> None:
                    f"matched {row['matched']} of {row['goals']}")  # fmt: skip
 
 
+@bench.command("placement")
+@click.option("--learners", default=1000, show_default=True, help="Simulated learners per pass.")
+@click.option("--seed", default=7, show_default=True, help="Seed of the simulated population.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
+def bench_placement(learners: int, seed: int, as_json: bool) -> None:
+    """Simulated learners take the real diagnostic: false and missed placements, questions."""
+    from masterpath.benchmarks import placement
+
+    total = learners * len(placement.PASSES)
+    with click.progressbar(length=total, label="simulated learners", file=sys.stderr) as bar:
+        done = [0]
+
+        def advance(size: int) -> None:
+            bar.update(size)
+            done[0] += size
+            if not sys.stderr.isatty() and done[0] % 100 == 0:
+                click.echo(f"[bench placement] {done[0]}/{total}", err=True)
+
+        result = placement.run(learners=learners, seed=seed, progress=advance)
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    rows = {"as modelled": result, **result["sensitivity"]}
+    for name, row in rows.items():
+        click.echo(
+            f"{name:16} false placement {row['false_placement']:.2%} "
+            f"{row['false_placement_ci95']}  missed {row['missed_placement']:.2%}  "
+            f"questions {row['questions']}"
+        )
+    click.echo(f"bar P(known) >= {result['bar']}, at most {result['budget']} questions")
+
+
 @bench.command("study")
 @click.option("--answers", default=10_000, show_default=True, help="Answer submissions to time.")
 @click.option("--reviews", default=10_000, show_default=True, help="Card reviews to time.")

@@ -103,12 +103,15 @@ def mark_ready(
 
 def place(ctx: Context, *, user_id: int, skill_ids: list[str]) -> None:
     """Credit skills the diagnostic showed are known: provisional until a retention check."""
-    now = ctx.clock.now()
     with ctx.db.begin() as tx:
-        for skill_id in skill_ids:
-            state = store.skill_state(tx, user_id=user_id, skill_id=skill_id, now=now)
-            if state.placed_at is None:
-                state.placed_at, state.placement_failed = now, False
+        place_in(tx, user_id=user_id, skill_ids=skill_ids, now=ctx.clock.now())
+
+
+def place_in(tx: Tx, *, user_id: int, skill_ids: list[str], now: datetime) -> None:
+    for skill_id in skill_ids:
+        state = store.skill_state(tx, user_id=user_id, skill_id=skill_id, now=now)
+        if state.placed_at is None:
+            state.placed_at, state.placement_failed = now, False
 
 
 def criteria_of(skill: dict[str, Any]) -> rules.Criteria:

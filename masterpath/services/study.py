@@ -149,7 +149,7 @@ def _require_available(tx: Tx, user_id: int, skill_id: str) -> None:
         )
 
 
-def _seconds(seconds: float | None) -> float | None:
+def clamp_seconds(seconds: float | None) -> float | None:
     return None if seconds is None else min(max(float(seconds), 0.0), MAX_SECONDS)
 
 
@@ -284,7 +284,7 @@ def answer(
         record, _ = evidence.add(
             tx, now=now, user_id=user_id, skill_id=row.skill_id, source_kind="item",
             source_id=row.id, mode="practice", score=grade.score, grader="auto",
-            hints_used=hints_used, seconds=_seconds(seconds), submission_id=submission_id,
+            hints_used=hints_used, seconds=clamp_seconds(seconds), submission_id=submission_id,
             detail={"response": response},
         )  # fmt: skip
         if record.seconds:
@@ -395,7 +395,7 @@ def check_answer(
         record, _ = evidence.add(
             tx, now=now, user_id=user_id, skill_id=check.skill_id, source_kind="item",
             source_id=row.id, mode=check.kind, score=grade.score, grader="auto",
-            seconds=_seconds(seconds), submission_id=submission_id, check_id=check.id,
+            seconds=clamp_seconds(seconds), submission_id=submission_id, check_id=check.id,
             detail={"response": response},
         )  # fmt: skip
         if record.seconds:

@@ -319,3 +319,4 @@ class Track(Base):
     changes: Mapped[dict[str, Any]] = mapped_column(JsonType)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    diagnostic_id: Mapped[int | None]

@@ -33,12 +33,12 @@ def _me(request: Request) -> Viewer:
     return require_viewer(request)
 
 
-def _stamp() -> dict[str, Any]:
+def stamp() -> dict[str, Any]:
     """A fresh submission id (a double click records once) and the time the form was shown."""
     return {"submission_id": uuid.uuid4().hex, "shown_at": f"{time.time():.0f}"}
 
 
-def _seconds(form: FormData) -> float | None:
+def submitted_seconds(form: FormData) -> float | None:
     try:
         return max(0.0, time.time() - float(str(form.get("shown_at", ""))))
     except ValueError:
@@ -117,7 +117,7 @@ def practice_page(request: Request, skill_id: str, item: str = "", hints: int = 
             "item": shown,
             "hints": shown_hints,
             "hints_used": hints,
-            **_stamp(),
+            **stamp(),
         },
     )
 
@@ -138,14 +138,14 @@ async def practice_answer(request: Request, skill_id: str) -> Response:
             item_id=item_id,
             response=response_from(form, shown),
             hints_used=hints_used,
-            seconds=_seconds(form),
+            seconds=submitted_seconds(form),
             submission_id=str(form.get("submission_id") or "") or None,
         )
     except InvalidInput as exc:
         return render(
             request,
             "practice.html",
-            {**context, **_stamp(), "error": exc.message, "problems": exc.problems},
+            {**context, **stamp(), "error": exc.message, "problems": exc.problems},
             status=exc.status,
         )
     explained = mastery.explain(ctx, user_id=me.id, skill_id=skill_id)
@@ -180,7 +180,7 @@ def check_page(request: Request, check_id: int) -> Response:
     me = _me(request)
     view = study.check(_ctx(request), user_id=me.id, check_id=check_id)
     current = next((i for i in view.items if i.id not in view.answered), None)
-    return render(request, "check.html", {"check": view, "item": current, **_stamp()})
+    return render(request, "check.html", {"check": view, "item": current, **stamp()})
 
 
 @router.post("/checks/{check_id}")
@@ -200,7 +200,7 @@ async def check_answer(request: Request, check_id: int) -> Response:
             check_id=check_id,
             item_id=item_id,
             response=response_from(form, shown),
-            seconds=_seconds(form),
+            seconds=submitted_seconds(form),
             submission_id=str(form.get("submission_id") or "") or None,
         )
     except InvalidInput as exc:
@@ -210,7 +210,7 @@ async def check_answer(request: Request, check_id: int) -> Response:
             {
                 "check": view,
                 "item": shown,
-                **_stamp(),
+                **stamp(),
                 "error": exc.message,
                 "problems": exc.problems,
             },
@@ -236,7 +236,7 @@ def review_page(request: Request, skill: str = "") -> Response:
             "card": queue.cards[0] if queue.cards else None,
             "due": due,
             "skill": skill,
-            **_stamp(),
+            **stamp(),
         },
     )
 
@@ -251,7 +251,7 @@ async def review_rate(request: Request) -> Response:
         user_id=me.id,
         card_id=str(form.get("card_id", "")),
         rating=int(rating) if rating.isdigit() else -1,
-        seconds=_seconds(form),
+        seconds=submitted_seconds(form),
         submission_id=str(form.get("submission_id") or "") or None,
     )
     skill = str(form.get("skill", ""))
@@ -297,7 +297,7 @@ def task_page(request: Request, skill_id: str) -> Response:
     me = _me(request)
     page = skills.page(_ctx(request), user_id=me.id, skill_id=skill_id)
     done = tasks.submissions(_ctx(request), user_id=me.id, skill_id=skill_id)
-    return render(request, "task.html", {"page": page, "submissions": done, **_stamp()})
+    return render(request, "task.html", {"page": page, "submissions": done, **stamp()})
 
 
 @router.post("/skills/{skill_id}/task")
@@ -314,7 +314,7 @@ async def task_submit(request: Request, skill_id: str) -> Response:
             text=str(form.get("text", "")),
             link=str(form.get("link", "")),
             self_score=int(raw_self) / 100 if raw_self.isdigit() else None,
-            seconds=_seconds(form),
+            seconds=submitted_seconds(form),
             submission_id=str(form.get("submission_id") or "") or None,
         )
     except InvalidInput as exc:
@@ -326,7 +326,7 @@ async def task_submit(request: Request, skill_id: str) -> Response:
             {
                 "page": page,
                 "submissions": done,
-                **_stamp(),
+                **stamp(),
                 "error": exc.message,
                 "problems": exc.problems,
                 "text": form.get("text", ""),

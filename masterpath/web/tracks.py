@@ -11,9 +11,10 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from masterpath.errors import InvalidInput, Problem
-from masterpath.services import Context, catalogue, tracks
+from masterpath.services import Context, catalogue, diagnostic, tracks
 from masterpath.web.rendering import render
 from masterpath.web.security import require_viewer, viewer
+from masterpath.web.study import response_from, stamp, submitted_seconds
 
 router = APIRouter(include_in_schema=False)
 
@@ -83,8 +84,46 @@ async def submit(request: Request) -> Response:
 def track_page(request: Request, track_id: int, new: int = 0) -> Response:
     me = require_viewer(request)
     view = tracks.get(_ctx(request), user_id=me.id, track_id=track_id)
+    found = diagnostic.view(_ctx(request), user_id=me.id, track_id=track_id)
     notice = "Your track is ready." if new else ""
-    return render(request, "track.html", {"track": view, "notice": notice})
+    return render(request, "track.html", {"track": view, "notice": notice, "diagnostic": found})
+
+
+@router.post("/tracks/{track_id}/diagnostic/start")
+def start_diagnostic(request: Request, track_id: int) -> Response:
+    me = require_viewer(request)
+    diagnostic.start(_ctx(request), user_id=me.id, track_id=track_id)
+    return RedirectResponse(f"/tracks/{track_id}/diagnostic", status_code=303)
+
+
+@router.get("/tracks/{track_id}/diagnostic")
+def diagnostic_page(request: Request, track_id: int) -> Response:
+    me = require_viewer(request)
+    found = diagnostic.view(_ctx(request), user_id=me.id, track_id=track_id)
+    if found is None:
+        return RedirectResponse(f"/tracks/{track_id}", status_code=303)
+    return render(request, "diagnostic.html", {"diagnostic": found, "track_id": track_id,
+                                               **stamp()})  # fmt: skip
+
+
+@router.post("/tracks/{track_id}/diagnostic")
+async def answer_diagnostic(request: Request, track_id: int) -> Response:
+    me = require_viewer(request)
+    ctx = _ctx(request)
+    form = await request.form()
+    found = diagnostic.view(ctx, user_id=me.id, track_id=track_id)
+    if found is None or found.item is None or found.item.id != form.get("item_id"):
+        return RedirectResponse(f"/tracks/{track_id}/diagnostic", status_code=303)
+    try:
+        diagnostic.answer(ctx, user_id=me.id, track_id=track_id, item_id=found.item.id,
+                          response=response_from(form, found.item),
+                          seconds=submitted_seconds(form),
+                          submission_id=str(form.get("submission_id") or "") or None)  # fmt: skip
+    except InvalidInput as exc:
+        return render(request, "diagnostic.html", {"diagnostic": found, "track_id": track_id,
+                      **stamp(), "error": exc.message, "problems": exc.problems},
+                      status=exc.status)  # fmt: skip
+    return RedirectResponse(f"/tracks/{track_id}/diagnostic", status_code=303)
 
 
 @router.post("/tracks/{track_id}")

@@ -13,6 +13,7 @@ from masterpath.services import (
     accounts,
     cards,
     catalogue,
+    diagnostic,
     evidence,
     mastery,
     skills,
@@ -410,3 +411,32 @@ def my_track(request: Request, viewer: Me, track_id: int) -> tracks.TrackView:
 def replan_track(request: Request, viewer: Me, track_id: int, body: IntakeIn) -> tracks.TrackView:
     """Re-plan with new inputs; progress carries over and `changes` says what moved."""
     return tracks.update(_ctx(request), user_id=viewer.id, track_id=track_id, intake=body.intake())
+
+
+class DiagnosticAnswerIn(BaseModel):
+    item_id: str
+    response: Any
+    seconds: float | None = None
+    submission_id: str | None = Field(None, max_length=64)
+
+
+@router.post("/me/tracks/{track_id}/diagnostic")
+def start_diagnostic(request: Request, viewer: Me, track_id: int) -> diagnostic.DiagnosticView:
+    """Start the track's placement diagnostic (or get the one already started)."""
+    return diagnostic.start(_ctx(request), user_id=viewer.id, track_id=track_id)
+
+
+@router.post("/me/tracks/{track_id}/diagnostic/answers")
+def answer_diagnostic(
+    request: Request, viewer: Me, track_id: int, body: DiagnosticAnswerIn
+) -> diagnostic.DiagnosticView:
+    """Answer the question being asked; the last answer returns the skills placed."""
+    return diagnostic.answer(
+        _ctx(request),
+        user_id=viewer.id,
+        track_id=track_id,
+        item_id=body.item_id,
+        response=body.response,
+        seconds=body.seconds,
+        submission_id=body.submission_id,
+    )

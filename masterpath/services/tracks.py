@@ -63,6 +63,7 @@ class Intake:
     pinned: list[str] = field(default_factory=list)
     hours_per_week: float = 5.0
     target_date: date | None = None
+    certifications: list[str] = field(default_factory=list)  # names: their skills are pinned
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,9 @@ class TrackView:
     done: list[str]
     changes: dict[str, list[str]]
     pace: float
+    pinned: list[str] = field(default_factory=list)
+    certifications: list[dict[str, Any]] = field(default_factory=list)  # name, skills, chosen
+    other_skills: list[dict[str, str]] = field(default_factory=list)  # could be pinned
 
 
 @dataclass(frozen=True)
@@ -179,6 +183,7 @@ def create(ctx: Context, intake: Intake, *, user_id: int) -> Result:
         result = _suggest(tx, ctx, intake, user_id)
         if result.track is None or result.career is None:
             return result
+        intake = _with_certifications(tx, result.career, intake)
         row = store.add(
             tx,
             user_id=user_id,
@@ -200,6 +205,21 @@ def create(ctx: Context, intake: Intake, *, user_id: int) -> Result:
             result.alternatives,
             _plan(tx, ctx, row.career_slug, intake, user_id=user_id, track=row),
         )
+
+
+def _with_certifications(tx: Tx, slug: str, intake: Intake) -> Intake:
+    """Pin the skills of the certifications the learner chose (the career maps them)."""
+    if not intake.certifications:
+        return intake
+    career = content_store.career(tx, slug)
+    offered = {c["name"]: c.get("skills", []) for c in (career.data if career else {}).get(
+        "certifications", [])}  # fmt: skip
+    unknown = [c for c in intake.certifications if c not in offered]
+    if unknown:
+        raise _bad(f"the career offers no certification {unknown[0]!r}", "certifications")
+    pins = [*intake.pinned, *(s for c in intake.certifications for s in offered[c])]
+    return Intake(intake.goal, intake.background, intake.known, list(dict.fromkeys(pins)),
+                  intake.hours_per_week, intake.target_date)  # fmt: skip
 
 
 def _intake(row: Track) -> Intake:
@@ -248,6 +268,7 @@ def update(ctx: Context, *, user_id: int, track_id: int, intake: Intake) -> Trac
         found = _suggest(tx, ctx, intake, user_id)
         if found.career is None:
             raise _bad(found.message, "goal")
+        intake = _with_certifications(tx, found.career, intake)
         before = list(row.plan_order)
         row.career_slug, row.goal, row.background = found.career, intake.goal, intake.background
         row.known, row.pinned = list(intake.known), list(intake.pinned)
@@ -336,6 +357,23 @@ def _plan(
         done=plan.done,
         changes=dict(track.changes) if track else {},
         pace=speed,
+        pinned=list(intake.pinned),
+        certifications=[
+            {
+                "name": c["name"],
+                "skills": c.get("skills", []),
+                "chosen": bool(c.get("skills")) and set(c["skills"]) <= set(intake.pinned),
+            }
+            for c in career.get("certifications", [])
+        ],
+        other_skills=sorted(
+            (
+                {"id": k, "title": v["title"]}
+                for k, v in skills.items()
+                if k not in plan.order and k not in plan.done
+            ),
+            key=lambda s: s["title"],
+        ),
     )
 
 

@@ -41,9 +41,12 @@ def intake_from(form: FormData | dict[str, Any]) -> tracks.Intake:
             f"{raw_date!r} is not a date (YYYY-MM-DD)",
             problems=[Problem("not a date", field="target_date")],
         ) from None
+    many = form.getlist if isinstance(form, FormData) else lambda _: []
     return tracks.Intake(
         goal=str(form.get("goal", "")),
         background=str(form.get("background", "")),
+        pinned=[str(s) for s in many("pin")],
+        certifications=[str(c) for c in many("certification")],
         hours_per_week=hours,
         target_date=target,
     )

@@ -69,8 +69,9 @@ def test_replanning_keeps_progress_and_says_what_changed(ctx: Context, user: int
     first = tracks.create(ctx, intake(hours_per_week=4), user_id=user).track
     assert first is not None and first.id is not None
     mastery.place(ctx, user_id=user, skill_ids=["python-basics"])
-    again = tracks.update(ctx, user_id=user, track_id=first.id,
-                          intake=intake(hours_per_week=8, pinned=["sql-basics"]))  # fmt: skip
+    again = tracks.update(
+        ctx, user_id=user, track_id=first.id, intake=intake(hours_per_week=8, pinned=["sql-basics"])
+    )
     order = [s["id"] for stage in again.stages for s in stage["skills"]]
     assert "python-basics" not in order and again.done == ["python-basics"]
     assert again.changes["removed"] == ["python-basics"]
@@ -91,3 +92,25 @@ def test_another_learner_cannot_see_a_track(ctx: Context, user: int) -> None:
     other = accounts.register(ctx, email="bo@example.com", password="correct horse b").id
     with pytest.raises(NotFound):
         tracks.get(ctx, user_id=other, track_id=track.id)
+
+
+def test_a_certification_pins_its_skills(ctx: Context, user: int) -> None:
+    made = tracks.create(ctx, intake("clean messy tables as a data wrangler"), user_id=user).track
+    assert made is not None and made.id is not None
+    assert [c["name"] for c in made.certifications] == ["Fixture Data Certificate"]
+    again = tracks.update(
+        ctx,
+        user_id=user,
+        track_id=made.id,
+        intake=intake(
+            "clean messy tables as a data wrangler", certifications=["Fixture Data Certificate"]
+        ),
+    )
+    assert again.pinned == ["sql-basics"] and again.certifications[0]["chosen"]
+    with pytest.raises(InvalidInput, match="no certification 'Nope'"):
+        tracks.update(
+            ctx,
+            user_id=user,
+            track_id=made.id,
+            intake=intake("clean data", certifications=["Nope"]),
+        )

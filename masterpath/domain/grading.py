@@ -124,9 +124,13 @@ def _number(response: Any) -> float:
             response = float(cleaned)
         except ValueError:
             raise _bad(f"{response!r} is not a number") from None
-    if not isinstance(response, int | float) or not math.isfinite(response):
+    try:
+        value = float(response)
+    except (TypeError, ValueError, OverflowError):
+        raise _bad("answer with a finite number") from None
+    if not math.isfinite(value):
         raise _bad("answer with a finite number")
-    return float(response)
+    return value
 
 
 def _ordering(item: Mapping[str, Any], response: Any) -> Grade:

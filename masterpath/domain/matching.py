@@ -1,11 +1,11 @@
 """Goal → career: lexical retrieval over the installed careers, with an honest "no match". Pure.
 
-Each career has a full text (title, tagline, summary, audience, stages and the titles and
-summaries of its skills) that BM25 (bm25s) ranks, and a core text (the same without the skills)
-that decides confidence. Ranking adds the career's title: a goal naming "tech lead" or
+Each career has one text (title, tagline, summary, audience, stages and the titles and summaries
+of its skills) that BM25 (bm25s) ranks and that confidence is measured against. Ranking adds the
+career's title and other names: a goal naming "tech lead" or
 "architect" points at the career whose title says so. Confidence is coverage: the share of the
 goal's meaningful words, weighted by how specific they are to the field (a word no career or skill
-uses weighs most), that the best career's core text contains. "Landscape architect" shares
+uses weighs most), that the best career's text contains. "Landscape architect" shares
 "architect" with a career but "landscape" with none, so nothing is matched. Professions outside
 the catalogue that share its words are named outright. Small typos are corrected against the
 vocabulary. English only: goals in other languages find no match.
@@ -14,6 +14,7 @@ vocabulary. English only: goals in other languages find no match.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -166,12 +167,26 @@ def _title_match(index: Index, goal: set[str], doc: int) -> float:
     return sum(index.title_weight[w] for w in index.titles[doc] & goal)
 
 
+BACKGROUND = re.compile(
+    r"\b(i'?m|i am|currently|former(ly)?|coming from|background (in|as)|worked as|work as)"
+    r"\W+(an?\W+)?(\w+\W+){0,2}$"
+)
+
+
 def other_profession(goal: str) -> str | None:
+    """A profession outside the catalogue that the goal aims at (not one it comes from)."""
     said = terms(goal[:10_000], drop_stop=True)
     for name in OTHER_PROFESSIONS:
-        if phrase_in(terms(name, drop_stop=True), said, gap=0):
+        if phrase_in(terms(name, drop_stop=True), said, gap=0) and not _background(goal, name):
             return name
     return None
+
+
+def _background(goal: str, name: str) -> bool:
+    """Whether every mention of `name` is where the learner says where they come from."""
+    text = goal[:10_000].lower()
+    spots = [m.start() for m in re.finditer(re.escape(name), text)]
+    return bool(spots) and all(BACKGROUND.search(text[:start]) for start in spots)
 
 
 def _named(index: Index, said: list[str], doc: int) -> bool:

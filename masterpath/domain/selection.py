@@ -74,11 +74,12 @@ def assessment(
 ) -> list[Candidate]:
     """`count` items covering every objective where the bank allows.
 
-    Order of preference: assessment-only, then not met in an earlier assessment, then the rest.
+    Order of preference: not met in an earlier check (whose answers were shown at its end),
+    assessment-only before practice items, then the rest.
     With `only_held_back` (retention checks) practice items are never drawn.
     """
     pool = [i for i in items if i.assessment_only or not only_held_back]
-    pool.sort(key=lambda i: (not i.assessment_only, i.id in assessed_before, i.id))
+    pool.sort(key=lambda i: (i.id in assessed_before, not i.assessment_only, i.id))
     chosen: list[Candidate] = []
     for objective in objectives:  # one per objective first, so every objective is covered
         if len(chosen) >= count:

@@ -9,6 +9,7 @@ scaled by the learner's measured pace; the weekly plan fills the learner's hours
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -118,7 +119,8 @@ def plan(
     ]  # fmt: skip
     total = round(sum(s.hours for s in skills), 1)
     weeks = _weeks(skills, hours_per_week, start)
-    finish = start + timedelta(weeks=math.ceil(total / hours_per_week)) if total else start
+    needed = min(math.ceil(total / hours_per_week), 52 * 100)
+    finish = start + timedelta(weeks=needed) if total else start
     fits: bool | None = None
     advice: list[str] = []
     if target is not None:
@@ -166,11 +168,36 @@ def _fit(
     ]
 
 
-def changes(before: Sequence[str], after: Sequence[str]) -> dict[str, list[str]]:
-    """What a re-plan changed: skills added, removed, and moved relative to each other."""
+def changes(
+    before: Sequence[str], after: Sequence[str], done: Sequence[str] = ()
+) -> dict[str, list[str]]:
+    """What a re-plan changed: skills added, removed (other than those now done), done since,
+    and moved: the fewest skills whose moving explains the new order."""
     added = [s for s in after if s not in before]
-    removed = [s for s in before if s not in after]
-    kept_before = [s for s in before if s in after]
-    kept_after = [s for s in after if s in before]
-    moved = [s for s, t in zip(kept_before, kept_after, strict=True) if s != t]
-    return {"added": added, "removed": removed, "reordered": sorted(set(moved))}
+    finished = [s for s in before if s not in after and s in done]
+    removed = [s for s in before if s not in after and s not in done]
+    position = {s: n for n, s in enumerate(before)}
+    kept = [position[s] for s in after if s in position]
+    stay = set(_longest_increasing(kept))
+    moved = [s for s in after if s in position and position[s] not in stay]
+    return {"added": added, "removed": removed, "done": finished, "reordered": moved}
+
+
+def _longest_increasing(values: Sequence[int]) -> list[int]:
+    """One longest strictly increasing subsequence (patience sorting, O(n log n))."""
+    tails: list[int] = []
+    tail_index: list[int] = []
+    parent = [-1] * len(values)
+    for n, value in enumerate(values):
+        at = bisect.bisect_left(tails, value)
+        if at == len(tails):
+            tails.append(value)
+            tail_index.append(n)
+        else:
+            tails[at], tail_index[at] = value, n
+        parent[n] = tail_index[at - 1] if at else -1
+    found, n = [], tail_index[-1] if tail_index else -1
+    while n != -1:
+        found.append(values[n])
+        n = parent[n]
+    return found[::-1]

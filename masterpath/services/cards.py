@@ -8,6 +8,7 @@ at most `new_cards_per_day` a day, "day" being the learner's own calendar day.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -87,22 +88,23 @@ def queue(ctx: Context, *, user_id: int, skill_id: str | None = None, limit: int
             raise NotFound(f"no skill {skill_id!r}")
         start = _day_start(now, user.timezone)
         tomorrow = start + timedelta(days=1)
-        due = store.due_cards(tx, user_id=user_id, until=tomorrow, limit=10_000)
+        due = store.due_cards(tx, user_id=user_id, until=tomorrow, skill_id=skill_id,
+                              limit=10_000)  # fmt: skip
         now_due = [c for c in due if c.due <= now]
         later = len(due) - len(now_due)
-        left = max(0, user.new_cards_per_day - store.introduced_since(tx, user_id=user_id,
-                                                                      since=start))  # fmt: skip
+        introduced = store.introduced_since(tx, user_id=user_id, since=start)
+        left = max(0, user.new_cards_per_day - introduced)
         shown = [_view(tx, c.card_id, False, c.due) for c in now_due[:limit]]
         started = store.started_card_ids(tx, user_id=user_id)
+        room = min(left, max(0, limit - len(shown)))
         fresh: list[CardView] = []
-        for skill in _open_skills(tx, user_id, now, skill_id):
-            if len(fresh) >= min(left, max(0, limit - len(shown))):
-                break
+        skills = [skill_id] if skill_id else _open_skills(tx, user_id, now, None)
+        if skill_id and skill_id not in _open_skills(tx, user_id, now, skill_id):
+            skills = []  # a locked skill's cards open with it
+        for skill in skills:
             for row in content_store.live_cards(tx, skill):
-                if row.id not in started and len(fresh) < min(left, limit - len(shown)):
+                if len(fresh) < room and row.id not in started:
                     fresh.append(_view(tx, row.id, True, now))
-        if skill_id is not None:
-            shown = [c for c in shown if c.skill_id == skill_id]
         return Queue(shown + fresh, len(now_due), left, later)
 
 
@@ -124,6 +126,10 @@ def rate(
 ) -> CardView:
     """Rate one card (1 Again, 2 Hard, 3 Good, 4 Easy); returns it with its next due time."""
     schedule.check_rating(rating)
+    if seconds is not None and not (math.isfinite(seconds) and seconds >= 0):
+        message = "seconds must be a non-negative number"
+        raise InvalidInput(message, problems=[Problem(message, field="seconds")])
+    seconds = min(seconds, 3600.0) if seconds is not None else None
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
         if submission_id is not None:

@@ -93,6 +93,10 @@ def start(ctx: Context, *, user_id: int, track_id: int) -> DiagnosticView:
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
         row = _track(tx, user_id, track_id)
+        if row.diagnostic_id is None:  # one diagnostic per career: another track may have it
+            row.diagnostic_id = next((t.diagnostic_id for t in track_store.of_learner(tx, user_id)
+                                      if t.career_slug == row.career_slug and t.diagnostic_id),
+                                     None)  # fmt: skip
         if row.diagnostic_id is not None:
             check = study_store.assessment(tx, row.diagnostic_id, user_id=user_id)
             if check is not None:
@@ -134,10 +138,12 @@ def answer(
         )
         if check is None:
             raise Conflict("start the diagnostic first")
-        if submission_id is not None and evidence.by_submission_in(
-            tx, user_id=user_id, submission_id=submission_id
-        ):
-            return _view(tx, user_id, row, check)
+        if submission_id is not None:
+            earlier = evidence.by_submission_in(tx, user_id=user_id, submission_id=submission_id)
+            if earlier is not None:
+                if earlier.check_id != check.id or earlier.source_id != item_id:
+                    raise Conflict("this submission id was already used for another answer")
+                return _view(tx, user_id, row, check)
         if check.finished_at is not None:
             raise Conflict("the diagnostic is finished")
         if item_id != check.items[-1]:

@@ -220,4 +220,6 @@ def of_learner(
         rows = store.of_learner(
             tx, user_id=user_id, skill_id=skill_id, mode=mode, before_id=before_id, limit=limit
         )
-        return [_record(row) for row in rows]
+        running = store.unfinished_checks(tx, user_id=user_id)
+        # no feedback until a check ends: its answers are listed once it is finished
+        return [_record(row) for row in rows if row.check_id not in running]

@@ -7,6 +7,7 @@ recorded, and for a check only once the whole check is finished.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -141,6 +142,14 @@ def _skill(tx: Tx, skill_id: str) -> dict[str, Any]:
     return found[skill_id]
 
 
+def _require_open(tx: Tx, user_id: int, item_id: str) -> None:
+    """An item being asked in an unfinished check or diagnostic stays closed to practice."""
+    busy = {i for a in store.assessments(tx, user_id=user_id) if a.finished_at is None
+            for i in a.items}  # fmt: skip
+    if item_id in busy:
+        raise Conflict(f"item {item_id!r} is part of a check in progress; finish the check first")
+
+
 def _require_available(tx: Tx, user_id: int, skill_id: str) -> None:
     if not mastery.available(tx, user_id=user_id, skill=_skill(tx, skill_id)):
         raise Conflict(
@@ -150,6 +159,9 @@ def _require_available(tx: Tx, user_id: int, skill_id: str) -> None:
 
 
 def clamp_seconds(seconds: float | None) -> float | None:
+    if seconds is not None and not math.isfinite(seconds):
+        raise InvalidInput("seconds must be a finite number",
+                           problems=[Problem("not finite", field="seconds")])  # fmt: skip
     return None if seconds is None else min(max(float(seconds), 0.0), MAX_SECONDS)
 
 
@@ -237,19 +249,22 @@ def practice_item(ctx: Context, *, user_id: int, item_id: str) -> PublicItem:
         if row.assessment_only:
             raise Conflict(f"item {item_id!r} is kept for mastery and retention checks")
         _require_available(tx, user_id, row.skill_id)
+        _require_open(tx, user_id, row.id)
         return public(row, user_id=user_id)
 
 
 def hint(ctx: Context, *, user_id: int, item_id: str, number: int) -> str:
-    """Hint `number` (1-based) of a practice item. Checks give no hints."""
+    """Hint `number` (1-based) of a practice item, recorded as seen. Checks give no hints."""
     with ctx.db.begin() as tx:
         row = _item(tx, item_id)
         if row.assessment_only:
             raise Conflict("assessment items have no hints")
         _require_available(tx, user_id, row.skill_id)
+        _require_open(tx, user_id, row.id)
         hints = row.data.get("hints", [])
         if not 1 <= number <= len(hints):
             raise NotFound(f"item {item_id!r} has {len(hints)} hint(s); there is no hint {number}")
+        store.reveal_hint(tx, user_id=user_id, item_id=row.id, number=number, now=ctx.clock.now())
         return str(hints[number - 1])
 
 
@@ -277,9 +292,12 @@ def answer(
                 problems=[Problem("assessment-only item", field="item_id")],
             )
         _require_available(tx, user_id, row.skill_id)
-        if hints_used > len(row.data.get("hints", [])):
-            message = "more hints used than the item has"
+        _require_open(tx, user_id, row.id)
+        if not 0 <= hints_used <= len(row.data.get("hints", [])):
+            message = "hints used must be between 0 and the item's number of hints"
             raise InvalidInput(message, problems=[Problem(message, field="hints_used")])
+        # the hints the server handed out count, whatever the client says
+        hints_used = max(hints_used, store.hints_seen(tx, user_id=user_id, item_id=row.id))
         grade = grading.grade(row.data, response)
         record, _ = evidence.add(
             tx, now=now, user_id=user_id, skill_id=row.skill_id, source_kind="item",
@@ -295,7 +313,7 @@ def answer(
 
 def _replay(row: ItemRow, earlier: evidence.Record) -> Feedback:
     """The first result of a repeated submission, graded again from what was stored."""
-    if earlier.source_id != row.id:
+    if earlier.source_id != row.id or earlier.mode != "practice" or earlier.check_id is not None:
         raise Conflict("this submission id was already used for another answer")
     grade = grading.grade(row.data, earlier.detail.get("response"))
     return _feedback(row, grade, earlier.id)
@@ -314,8 +332,8 @@ def start_check(ctx: Context, *, user_id: int, skill_id: str, kind: str) -> Chec
         skill = _skill(tx, skill_id)
         _require_available(tx, user_id, skill_id)
         verdict = mastery.verdicts(tx, user_id, [skill_id], now=now)[skill_id]
-        earlier = [a for a in store.assessments(tx, user_id=user_id, skill_id=skill_id)
-                   if a.kind == kind]  # fmt: skip
+        every = store.assessments(tx, user_id=user_id, skill_id=skill_id)
+        earlier = [a for a in every if a.kind == kind]
         open_ = next((a for a in earlier if a.finished_at is None), None)
         if open_ is not None:
             return _view(tx, open_, user_id)
@@ -324,9 +342,10 @@ def start_check(ctx: Context, *, user_id: int, skill_id: str, kind: str) -> Chec
             count = mastery.criteria_of(skill).required_correct
         else:
             _may_start_retention(tx, user_id, skill, now)
+            _cooled_down(earlier, now, "retention check")
             count = mastery.RETENTION_ITEMS
         rows = content_store.live_items(tx, skill_id)
-        assessed = {e for a in earlier for e in a.items}
+        assessed = {e for a in every for e in a.items}  # seen in any check, answers shown after
         chosen = selection.assessment(
             _candidates(rows), count=count, objectives=[o["id"] for o in skill["objectives"]],
             assessed_before=assessed, only_held_back=kind == "retention_check",
@@ -339,14 +358,18 @@ def start_check(ctx: Context, *, user_id: int, skill_id: str, kind: str) -> Chec
         return _view(tx, row, user_id)
 
 
-def _may_start_mastery(verdict: rules.Verdict, earlier: list[Assessment], now: datetime) -> None:
-    failed = [a for a in earlier if a.passed is False and a.finished_at is not None]
-    if failed and now < failed[-1].finished_at + COOLDOWN:  # type: ignore[operator]
-        retake = failed[-1].finished_at + COOLDOWN  # type: ignore[operator]
+def _cooled_down(earlier: list[Assessment], now: datetime, name: str) -> None:
+    failed = [a.finished_at for a in earlier if a.passed is False and a.finished_at is not None]
+    if failed and now < failed[-1] + COOLDOWN:
+        retake = failed[-1] + COOLDOWN
         raise Conflict(
-            f"a failed mastery check can be retaken from {retake:%Y-%m-%d %H:%M} UTC",
+            f"a failed {name} can be retaken from {retake:%Y-%m-%d %H:%M} UTC",
             problems=[Problem("cooldown", field="skill_id")],
         )
+
+
+def _may_start_mastery(verdict: rules.Verdict, earlier: list[Assessment], now: datetime) -> None:
+    _cooled_down(earlier, now, "mastery check")
     estimate = next(item for item in verdict.checklist if item.key == "estimate")
     if not estimate.met:
         raise Conflict(f"practise first: the mastery estimate is {estimate.value}",
@@ -374,11 +397,13 @@ def check_answer(
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
         check = store.assessment(tx, check_id, user_id=user_id)
-        if check is None:
+        if check is None or check.kind not in KINDS:
             raise NotFound(f"no check {check_id}")
         if submission_id is not None:
             earlier = evidence.by_submission_in(tx, user_id=user_id, submission_id=submission_id)
             if earlier is not None:
+                if earlier.check_id != check.id or earlier.source_id != item_id:
+                    raise Conflict("this submission id was already used for another answer")
                 return _view(tx, check, user_id)
         if check.finished_at is not None:
             raise Conflict("this check is finished")
@@ -425,7 +450,7 @@ def _finish(tx: Tx, check: Assessment, user_id: int, now: datetime) -> None:
 def check(ctx: Context, *, user_id: int, check_id: int) -> CheckView:
     with ctx.db.begin() as tx:
         found = store.assessment(tx, check_id, user_id=user_id)
-        if found is None:
+        if found is None or found.kind not in KINDS:
             raise NotFound(f"no check {check_id}")
         return _view(tx, found, user_id)
 

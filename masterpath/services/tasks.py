@@ -14,7 +14,7 @@ from typing import Any
 
 from masterpath.domain import grading
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
-from masterpath.services import Context, evidence
+from masterpath.services import Context, evidence, mastery, study
 from masterpath.store import Tx
 from masterpath.store import content as content_store
 from masterpath.store import study as store
@@ -78,6 +78,7 @@ def submit(
 ) -> Submission:
     text, link = text or "", (link or "").strip()
     _check(text, link, self_score, submission_id)
+    seconds = study.clamp_seconds(seconds)
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
         if submission_id is not None:
@@ -87,6 +88,10 @@ def submit(
             if earlier is not None:
                 return _view(tx, earlier)
         task = _task(tx, skill_id)
+        if not mastery.available(
+            tx, user_id=user_id, skill=content_store.skill_data(tx, [skill_id])[skill_id]
+        ):
+            raise Conflict(f"skill {skill_id!r} is locked: master or place its prerequisites first")
         score, report = rubric_grade(task["rubric"], text)
         row = store.add_submission(
             tx, user_id=user_id, skill_id=skill_id, text=text, link=link, self_score=self_score,

@@ -111,8 +111,8 @@ def check(intake: Intake, *, today: date, skills: dict[str, Any]) -> None:
     for name, text in (("goal", intake.goal), ("background", intake.background)):
         if len(text) > MAX_TEXT:
             raise _bad(f"the {name} is {len(text):,} characters; keep it under {MAX_TEXT:,}", name)
-    if not 0 < intake.hours_per_week <= 100:
-        raise _bad("hours per week must be more than 0 and at most 100", "hours_per_week")
+    if not 0.5 <= intake.hours_per_week <= 100:
+        raise _bad("hours per week must be at least 0.5 and at most 100", "hours_per_week")
     if intake.target_date is not None and intake.target_date <= today:
         raise _bad(f"the target date {intake.target_date} is not in the future", "target_date")
     for name, ids in (("known", intake.known), ("pinned", intake.pinned)):
@@ -270,6 +270,11 @@ def update(ctx: Context, *, user_id: int, track_id: int, intake: Intake) -> Trac
             raise _bad(found.message, "goal")
         intake = _with_certifications(tx, found.career, intake)
         before = list(row.plan_order)
+        if found.career != row.career_slug:
+            row.diagnostic_id = None  # a diagnostic belongs to its career's scope
+        if not intake.known:
+            intake = Intake(intake.goal, intake.background, list(row.known), intake.pinned,
+                            intake.hours_per_week, intake.target_date)  # fmt: skip
         row.career_slug, row.goal, row.background = found.career, intake.goal, intake.background
         row.known, row.pinned = list(intake.known), list(intake.pinned)
         row.hours_per_week, row.target_date, row.updated_at = (
@@ -279,7 +284,7 @@ def update(ctx: Context, *, user_id: int, track_id: int, intake: Intake) -> Trac
         )
         view = _plan(tx, ctx, row.career_slug, intake, user_id=user_id, track=row)
         after = [s["id"] for stage in view.stages for s in stage["skills"]]
-        row.plan_order, row.changes = after, planner.changes(before, after)
+        row.plan_order, row.changes = after, planner.changes(before, after, view.done)
         return _plan(tx, ctx, row.career_slug, intake, user_id=user_id, track=row)
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from masterpath.store import content
 from masterpath.store.db import Tx
-from masterpath.store.models import Evidence
+from masterpath.store.models import Assessment, Evidence
 
 
 def add(tx: Tx, **fields: Any) -> Evidence:
@@ -27,6 +27,13 @@ def by_submission(tx: Tx, *, user_id: int, submission_id: str) -> Evidence | Non
 
 def pack_version(tx: Tx, skill_id: str) -> str:
     return content.pack_versions(tx).get(skill_id, "")
+
+
+def unfinished_checks(tx: Tx, *, user_id: int) -> set[int]:
+    query = select(Assessment.id).where(
+        Assessment.user_id == user_id, Assessment.finished_at.is_(None)
+    )
+    return set(tx.session.scalars(query))
 
 
 def of_learner(

@@ -320,3 +320,16 @@ class Track(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     diagnostic_id: Mapped[int | None]
+
+
+class HintReveal(Base):
+    """A hint a learner has seen: what an answer's hint count is checked against."""
+
+    __tablename__ = "hint_reveals"
+    __table_args__ = (Index("ix_hint_reveals_user_item", "user_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    item_id: Mapped[str] = mapped_column(String(130))
+    number: Mapped[int]
+    revealed_at: Mapped[datetime]

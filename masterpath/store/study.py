@@ -11,6 +11,7 @@ from masterpath.store.db import Tx
 from masterpath.store.models import (
     Assessment,
     Evidence,
+    HintReveal,
     LearnerCard,
     ResourceMark,
     StudyTime,
@@ -134,13 +135,13 @@ def add_learner_card(
     return row
 
 
-def due_cards(tx: Tx, *, user_id: int, until: datetime, limit: int) -> list[LearnerCard]:
-    query = (
-        select(LearnerCard)
-        .where(LearnerCard.user_id == user_id, LearnerCard.due <= until)
-        .order_by(LearnerCard.due, LearnerCard.card_id)
-        .limit(limit)
-    )
+def due_cards(
+    tx: Tx, *, user_id: int, until: datetime, limit: int, skill_id: str | None = None
+) -> list[LearnerCard]:
+    query = select(LearnerCard).where(LearnerCard.user_id == user_id, LearnerCard.due <= until)
+    if skill_id is not None:
+        query = query.where(LearnerCard.skill_id == skill_id)
+    query = query.order_by(LearnerCard.due, LearnerCard.card_id).limit(limit)
     return list(tx.session.scalars(query))
 
 
@@ -194,3 +195,21 @@ def submissions(tx: Tx, *, user_id: int, skill_id: str | None = None) -> list[Ta
 def reviewers(tx: Tx) -> list[int]:
     query = select(Evidence.user_id).where(Evidence.mode == "flashcard").distinct()
     return sorted(tx.session.scalars(query))
+
+
+def reveal_hint(tx: Tx, *, user_id: int, item_id: str, number: int, now: datetime) -> None:
+    tx.session.add(HintReveal(user_id=user_id, item_id=item_id, number=number, revealed_at=now))
+
+
+def hints_seen(tx: Tx, *, user_id: int, item_id: str) -> int:
+    """Distinct hints of the item seen since the learner last answered it."""
+    last = select(func.max(Evidence.recorded_at)).where(
+        Evidence.user_id == user_id, Evidence.source_id == item_id
+    )
+    query = select(func.count(func.distinct(HintReveal.number))).where(
+        HintReveal.user_id == user_id, HintReveal.item_id == item_id
+    )
+    answered = tx.session.scalar(last)
+    if answered is not None:
+        query = query.where(HintReveal.revealed_at > answered)
+    return int(tx.session.scalar(query) or 0)

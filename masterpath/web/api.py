@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from masterpath.services import (
@@ -25,6 +25,7 @@ from masterpath.web.security import Viewer, require_viewer
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 Me = Annotated[Viewer, Depends(require_viewer)]
+Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 def _ctx(request: Request) -> Context:
@@ -125,7 +126,7 @@ def my_sessions(request: Request, viewer: Me) -> list[SessionOut]:
 
 
 @router.delete("/me/sessions/{session_id}", status_code=204)
-def end_session(request: Request, viewer: Me, session_id: int) -> None:
+def end_session(request: Request, viewer: Me, session_id: Id) -> None:
     accounts.revoke_session(_ctx(request), user_id=viewer.id, session_id=session_id)
 
 
@@ -135,7 +136,7 @@ def my_evidence(  # noqa: PLR0917 - FastAPI query parameters
     viewer: Me,
     skill: str | None = None,
     mode: str | None = None,
-    before: int | None = None,
+    before: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
     limit: int = 100,
 ) -> list[EvidenceOut]:
     """Your own evidence, newest first; page with `before` (the last id you saw)."""
@@ -243,7 +244,9 @@ def next_item(request: Request, viewer: Me, skill_id: str) -> study.NextItem:
 
 
 @router.get("/me/items/{item_id}/hints/{number}")
-def item_hint(request: Request, viewer: Me, item_id: str, number: int) -> dict[str, str]:
+def item_hint(
+    request: Request, viewer: Me, item_id: str, number: Annotated[int, Path(ge=1, le=100)]
+) -> dict[str, str]:
     """Hint `number` of a practice item; send `hints_used` with the answer."""
     return {"hint": study.hint(_ctx(request), user_id=viewer.id, item_id=item_id, number=number)}
 
@@ -278,14 +281,14 @@ def due_checks(request: Request, viewer: Me) -> list[study.DueCheck]:
 
 
 @router.get("/me/checks/{check_id}")
-def get_check(request: Request, viewer: Me, check_id: int) -> study.CheckView:
+def get_check(request: Request, viewer: Me, check_id: Id) -> study.CheckView:
     """A check: its items, what is answered, and the result once finished."""
     return study.check(_ctx(request), user_id=viewer.id, check_id=check_id)
 
 
 @router.post("/me/checks/{check_id}/answers")
 def answer_check(
-    request: Request, viewer: Me, check_id: int, body: CheckAnswerIn
+    request: Request, viewer: Me, check_id: Id, body: CheckAnswerIn
 ) -> study.CheckView:
     """Answer one item of a check; the result comes with the last answer."""
     return study.check_answer(
@@ -403,12 +406,12 @@ def my_tracks(request: Request, viewer: Me) -> list[dict[str, Any]]:
 
 
 @router.get("/me/tracks/{track_id}")
-def my_track(request: Request, viewer: Me, track_id: int) -> tracks.TrackView:
+def my_track(request: Request, viewer: Me, track_id: Id) -> tracks.TrackView:
     return tracks.get(_ctx(request), user_id=viewer.id, track_id=track_id)
 
 
 @router.put("/me/tracks/{track_id}")
-def replan_track(request: Request, viewer: Me, track_id: int, body: IntakeIn) -> tracks.TrackView:
+def replan_track(request: Request, viewer: Me, track_id: Id, body: IntakeIn) -> tracks.TrackView:
     """Re-plan with new inputs; progress carries over and `changes` says what moved."""
     return tracks.update(_ctx(request), user_id=viewer.id, track_id=track_id, intake=body.intake())
 
@@ -421,14 +424,14 @@ class DiagnosticAnswerIn(BaseModel):
 
 
 @router.post("/me/tracks/{track_id}/diagnostic")
-def start_diagnostic(request: Request, viewer: Me, track_id: int) -> diagnostic.DiagnosticView:
+def start_diagnostic(request: Request, viewer: Me, track_id: Id) -> diagnostic.DiagnosticView:
     """Start the track's placement diagnostic (or get the one already started)."""
     return diagnostic.start(_ctx(request), user_id=viewer.id, track_id=track_id)
 
 
 @router.post("/me/tracks/{track_id}/diagnostic/answers")
 def answer_diagnostic(
-    request: Request, viewer: Me, track_id: int, body: DiagnosticAnswerIn
+    request: Request, viewer: Me, track_id: Id, body: DiagnosticAnswerIn
 ) -> diagnostic.DiagnosticView:
     """Answer the question being asked; the last answer returns the skills placed."""
     return diagnostic.answer(

@@ -7,11 +7,12 @@ answer is recorded.
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 from starlette.responses import Response
@@ -40,9 +41,10 @@ def stamp() -> dict[str, Any]:
 
 def submitted_seconds(form: FormData) -> float | None:
     try:
-        return max(0.0, time.time() - float(str(form.get("shown_at", ""))))
+        elapsed = time.time() - float(str(form.get("shown_at", "")))
     except ValueError:
         return None
+    return max(0.0, elapsed) if math.isfinite(elapsed) else None
 
 
 def response_from(form: FormData, item: study.PublicItem) -> Any:
@@ -129,7 +131,8 @@ async def practice_answer(request: Request, skill_id: str) -> Response:
     form = await request.form()
     item_id = str(form.get("item_id", ""))
     shown = study.practice_item(ctx, user_id=me.id, item_id=item_id)
-    hints_used = int(str(form.get("hints_used", "0")) or 0)
+    raw_hints = str(form.get("hints_used", "0")).strip()
+    hints_used = int(raw_hints) if raw_hints.isdigit() else 0
     context = {"skill_id": skill_id, "item": shown, "hints_used": hints_used, "hints": []}
     try:
         feedback = study.answer(
@@ -176,7 +179,7 @@ async def start_check(request: Request, skill_id: str) -> Response:
 
 
 @router.get("/checks/{check_id}")
-def check_page(request: Request, check_id: int) -> Response:
+def check_page(request: Request, check_id: Annotated[int, Path(ge=1, le=2**63 - 1)]) -> Response:
     me = _me(request)
     view = study.check(_ctx(request), user_id=me.id, check_id=check_id)
     current = next((i for i in view.items if i.id not in view.answered), None)
@@ -184,7 +187,9 @@ def check_page(request: Request, check_id: int) -> Response:
 
 
 @router.post("/checks/{check_id}")
-async def check_answer(request: Request, check_id: int) -> Response:
+async def check_answer(
+    request: Request, check_id: Annotated[int, Path(ge=1, le=2**63 - 1)]
+) -> Response:
     me = _me(request)
     ctx = _ctx(request)
     form = await request.form()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 from starlette.responses import Response
@@ -84,7 +84,9 @@ async def submit(request: Request) -> Response:
 
 
 @router.get("/tracks/{track_id}")
-def track_page(request: Request, track_id: int, new: int = 0) -> Response:
+def track_page(
+    request: Request, track_id: Annotated[int, Path(ge=1, le=2**63 - 1)], new: int = 0
+) -> Response:
     me = require_viewer(request)
     view = tracks.get(_ctx(request), user_id=me.id, track_id=track_id)
     found = diagnostic.view(_ctx(request), user_id=me.id, track_id=track_id)
@@ -93,14 +95,18 @@ def track_page(request: Request, track_id: int, new: int = 0) -> Response:
 
 
 @router.post("/tracks/{track_id}/diagnostic/start")
-def start_diagnostic(request: Request, track_id: int) -> Response:
+def start_diagnostic(
+    request: Request, track_id: Annotated[int, Path(ge=1, le=2**63 - 1)]
+) -> Response:
     me = require_viewer(request)
     diagnostic.start(_ctx(request), user_id=me.id, track_id=track_id)
     return RedirectResponse(f"/tracks/{track_id}/diagnostic", status_code=303)
 
 
 @router.get("/tracks/{track_id}/diagnostic")
-def diagnostic_page(request: Request, track_id: int) -> Response:
+def diagnostic_page(
+    request: Request, track_id: Annotated[int, Path(ge=1, le=2**63 - 1)]
+) -> Response:
     me = require_viewer(request)
     found = diagnostic.view(_ctx(request), user_id=me.id, track_id=track_id)
     if found is None:
@@ -110,7 +116,9 @@ def diagnostic_page(request: Request, track_id: int) -> Response:
 
 
 @router.post("/tracks/{track_id}/diagnostic")
-async def answer_diagnostic(request: Request, track_id: int) -> Response:
+async def answer_diagnostic(
+    request: Request, track_id: Annotated[int, Path(ge=1, le=2**63 - 1)]
+) -> Response:
     me = require_viewer(request)
     ctx = _ctx(request)
     form = await request.form()
@@ -130,7 +138,7 @@ async def answer_diagnostic(request: Request, track_id: int) -> Response:
 
 
 @router.post("/tracks/{track_id}")
-async def replan(request: Request, track_id: int) -> Response:
+async def replan(request: Request, track_id: Annotated[int, Path(ge=1, le=2**63 - 1)]) -> Response:
     me = require_viewer(request)
     form = await request.form()
     tracks.update(_ctx(request), user_id=me.id, track_id=track_id, intake=intake_from(form))

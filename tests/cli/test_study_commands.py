@@ -71,4 +71,4 @@ def test_track_matches_a_goal_on_the_builtin_careers(tmp_path: Path) -> None:
     )
     assert chef["career"] is None and chef["track"] is None
     bad = runner.invoke(main, ["track", "--goal", "ml engineer", "--hours-per-week", "0"])
-    assert bad.exit_code == 1 and "hours per week must be more than 0" in bad.output
+    assert bad.exit_code == 1 and "hours per week must be at least 0.5" in bad.output

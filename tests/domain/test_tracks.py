@@ -67,8 +67,10 @@ def test_a_target_date_that_does_not_fit_says_by_how_much_and_what_could_change(
 
 
 def test_changes_name_added_removed_and_reordered_skills() -> None:
-    found = tracks.changes(["a", "b", "c", "d"], ["b", "a", "d", "e"])
-    assert found == {"added": ["e"], "removed": ["c"], "reordered": ["a", "b"]}
+    found = tracks.changes(["a", "b", "c", "d", "f"], ["b", "a", "d", "e"], done=["f"])
+    assert found == {"added": ["e"], "removed": ["c"], "done": ["f"], "reordered": ["b"]}
+    rotated = tracks.changes(["a", "b", "c", "d"], ["d", "a", "b", "c"])
+    assert rotated["reordered"] == ["d"]  # one skill moved, not four
 
 
 def test_pace_needs_enough_measured_time_and_stays_in_range() -> None:

@@ -32,10 +32,19 @@ RIGHT: dict[str, Any] = {
     "exit-zero": 0,
     "set-e": True,
 }
-WRONG: dict[str, Any] = {"abs-path": "a", "dotdot": False, "cd-home": "a", "wc-lines": 11,
-                         "ls-hidden": ["c"], "pipeline-order": ["top", "rank", "count", "sort"],
-                         "root-path": "b", "relative-up": False, "cat-file": "b",
-                         "head-count": 5, "quote-var": "no idea"}  # fmt: skip
+WRONG: dict[str, Any] = {
+    "abs-path": "a",
+    "dotdot": False,
+    "cd-home": "a",
+    "wc-lines": 11,
+    "ls-hidden": ["c"],
+    "pipeline-order": ["top", "rank", "count", "sort"],
+    "root-path": "b",
+    "relative-up": False,
+    "cat-file": "b",
+    "head-count": 5,
+    "quote-var": "no idea",
+}
 
 
 def later(ctx: Context, **delta: float) -> Context:
@@ -81,8 +90,16 @@ def take_check(ctx: Context, user: int, kind: str, answers: dict[str, Any]) -> s
 
 
 def submit_task(ctx: Context, user: int) -> None:
-    evidence.record(ctx, user_id=user, skill_id=SKILL, source_kind="task", source_id=SKILL,
-                    mode="task", score=0.9, grader="rubric")  # fmt: skip
+    evidence.record(
+        ctx,
+        user_id=user,
+        skill_id=SKILL,
+        source_kind="task",
+        source_id=SKILL,
+        mode="task",
+        score=0.9,
+        grader="rubric",
+    )
 
 
 def test_public_items_carry_no_answer_key(study_ctx: Context, user: int) -> None:
@@ -162,8 +179,10 @@ def test_mastery_check_needs_the_estimate_then_hides_feedback_until_the_end(
     practise_until_ready(study_ctx, user)
     view = study.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
     assert len(view.items) == 4
-    assert all(local(i.id) in {"root-path", "relative-up", "cat-file", "head-count", "quote-var"}
-               for i in view.items)  # fmt: skip
+    assert all(
+        local(i.id) in {"root-path", "relative-up", "cat-file", "head-count", "quote-var"}
+        for i in view.items
+    )
     assert {o for i in view.items for o in i.objectives} == {"paths", "files"}
     assert study.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="mastery_check") == view
     with pytest.raises(Conflict, match="assessment items have no hints"):
@@ -217,5 +236,60 @@ def test_checks_of_another_learner_are_not_found(study_ctx: Context, user: int) 
     with pytest.raises(NotFound):
         study.check(study_ctx, user_id=other, check_id=view.id)
     with pytest.raises(NotFound):
-        study.check_answer(study_ctx, user_id=other, check_id=view.id,
-                           item_id=view.items[0].id, response="a")  # fmt: skip
+        study.check_answer(
+            study_ctx, user_id=other, check_id=view.id, item_id=view.items[0].id, response="a"
+        )
+
+
+def test_hints_seen_are_counted_whatever_the_client_says(study_ctx: Context, user: int) -> None:
+    item = f"{SKILL}:abs-path"
+    study.hint(study_ctx, user_id=user, item_id=item, number=1)
+    study.hint(study_ctx, user_id=user, item_id=item, number=2)
+    study.answer(study_ctx, user_id=user, item_id=item, response="b", hints_used=0)
+    study.answer(study_ctx, user_id=user, item_id=item, response="b")  # no hints this time
+    second, first = evidence.of_learner(study_ctx, user_id=user)
+    assert first.hints_used == 2 and second.hints_used == 0
+
+
+def test_items_of_a_check_in_progress_are_closed_to_practice(study_ctx: Context, user: int) -> None:
+    practise_until_ready(study_ctx, user)
+    study.answer(
+        study_ctx, user_id=user, item_id=f"{SKILL}:abs-path", response="b", submission_id="p1"
+    )
+    view = study.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
+    first = view.items[0]
+    study.check_answer(
+        study_ctx,
+        user_id=user,
+        check_id=view.id,
+        item_id=first.id,
+        response=RIGHT[local(first.id)],
+        submission_id="c1",
+    )
+    with pytest.raises(Conflict, match="already used for another answer"):
+        study.answer(study_ctx, user_id=user, item_id=first.id, response="a", submission_id="c1")
+    with pytest.raises(Conflict, match="already used for another answer"):
+        study.check_answer(
+            study_ctx,
+            user_id=user,
+            check_id=view.id,
+            item_id=view.items[1].id,
+            response="a",
+            submission_id="p1",
+        )
+    assert all(e.check_id is None for e in evidence.of_learner(study_ctx, user_id=user))
+
+
+def test_a_failed_retention_check_cools_down(study_ctx: Context, user: int) -> None:
+    practise_until_ready(study_ctx, user)
+    take_check(study_ctx, user, "mastery_check", RIGHT)
+    submit_task(study_ctx, user)
+    ctx = later(study_ctx, days=2, minutes=1)
+    failed = take_check(ctx, user, "retention_check", WRONG)
+    assert failed.result is not None and not failed.result.passed
+    with pytest.raises(Conflict, match="failed retention check can be retaken from"):
+        study.start_check(ctx, user_id=user, skill_id=SKILL, kind="retention_check")
+    retry = study.start_check(
+        later(ctx, hours=12, minutes=1), user_id=user, skill_id=SKILL, kind="retention_check"
+    )
+    assert {i.id for i in retry.items} - {i.id for i in failed.items}  # unseen items first

@@ -78,7 +78,7 @@ def sections(lesson: str) -> list[tuple[str, str]]:
 def passages(skill: Mapping[str, Any]) -> list[Passage]:
     """A skill's citable passages: its lesson sections, then its resources."""
     found = [
-        Passage(f"lesson#{anchor(heading)}", heading, f"{heading}\n{text}", "lesson")
+        Passage(f"lesson#{anchor(heading)}", heading, f"{heading}\n{heading}\n{text}", "lesson")
         for heading, text in sections(str(skill.get("lesson", "")))
     ]
     for resource in skill.get("resources", []):
@@ -98,7 +98,7 @@ def words(text: str) -> list[str]:
 
 def build(found: Sequence[Passage]) -> Index:
     tokens = [words(p.text) for p in found]
-    retriever = bm25s.BM25()
+    retriever = bm25s.BM25(k1=1.2, b=0.5)  # sections vary in length: normalise it gently
     if found:
         retriever.index(tokens, show_progress=False)
     n = max(1, len(tokens))

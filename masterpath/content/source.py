@@ -43,9 +43,17 @@ class Located:
         return Problem(message, file=self.file, line=self.line(path), field=field)
 
 
+# libyaml's parser when PyYAML was built with it (several times faster); same nodes and line
+# marks. Errors are reported from the pure-Python parser, whose messages are clearer.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse(text: str, *, file: str) -> tuple[Located | None, list[Problem]]:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        try:
+            node = yaml.compose(text, Loader=_LOADER)
+        except yaml.MarkedYAMLError:  # parse again for PyYAML's clearer message
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

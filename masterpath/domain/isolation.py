@@ -1,0 +1,73 @@
+"""Answer isolation for the mentor: what would give an open item's answer away. Pure.
+
+While an item is unanswered (or any check is in progress) the mentor's context and reply must
+not contain its key: the correct option's text, the numeric answer, the model answer's key
+phrases, or a statement of which option is right. `secrets` lists the giveaways of one item,
+`leaks` tests a text against them, and `withheld` names the passages retrieval must skip.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from masterpath.domain.grading import phrase_in, terms
+
+# "option b", "answer is (c)", "b is correct", "pick the second one": naming the right option.
+_NAMING = re.compile(
+    r"\b(option|choice|answer|pick|choose|select)\s*(is\s*)?[:(\[]?\s*[a-h1-8]\b[)\]]?"
+    r"|\b[a-h1-8]\s*[)\].]?\s+is\s+(the\s+)?(correct|right|true)\b"
+    r"|\b(correct|right)\s+(option|choice|answer)\s+is\b"
+    r"|\b(first|second|third|fourth|fifth|last)\s+(one|option|choice)\s+is\s+(correct|right)\b",
+    re.IGNORECASE,
+)
+
+
+def secrets(item: Mapping[str, Any]) -> list[list[str]]:
+    """The item's giveaways, each as a phrase of stemmed words."""
+    kind = item.get("type")
+    found: list[str] = []
+    if kind in ("single_choice", "multiple_choice"):
+        found += [o["text"] for o in item.get("options", []) if o.get("correct")]
+    elif kind == "numeric":
+        value = float(item["answer"])
+        found += [f"{value:g}", f"{value:,.0f}" if value.is_integer() else f"{value:g}"]
+    elif kind == "short_text":
+        found += [p for c in item.get("concepts", []) for p in c.get("phrasings", [])]
+    phrases = [terms(text, drop_stop=True) for text in found]
+    return [p for p in phrases if p and _distinctive(p)]
+
+
+def _distinctive(phrase: Sequence[str]) -> bool:
+    """Single very short words ("a", "no") would flag everything; they are not giveaways."""
+    return len(phrase) > 1 or len(phrase[0]) > 2 or phrase[0].isdigit()
+
+
+def leaks(text: str, items: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Why `text` gives an open item's answer away (empty when it does not)."""
+    said = terms(text[:50_000], drop_stop=True)
+    reasons = []
+    if _NAMING.search(text):
+        reasons.append("names an option as the answer")
+    for item in items:
+        for phrase in secrets(item):
+            if phrase_in(phrase, said, gap=0):
+                reasons.append(f"contains the key of {item.get('id', 'an item')}")
+                break
+        if item.get("type") == "true_false" and re.search(
+            r"\b(statement|it)\s+is\s+(true|false)\b|\b(true|false)\s*[.!]?\s*$", text, re.I
+        ):
+            reasons.append("says whether the statement is true")
+    return reasons
+
+
+def withheld(passages: Iterable[tuple[str, str]], items: Iterable[Mapping[str, Any]]) -> set[str]:
+    """Ids of (id, text) passages that contain an open item's key: kept out of the context."""
+    keys = [phrase for item in items for phrase in secrets(item)]
+    found = set()
+    for passage_id, text in passages:
+        said = terms(text, drop_stop=True)
+        if any(phrase_in(phrase, said, gap=0) for phrase in keys):
+            found.add(passage_id)
+    return found

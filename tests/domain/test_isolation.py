@@ -1,0 +1,45 @@
+from masterpath.domain import isolation
+
+CHOICE = {
+    "id": "docker:tag-vs-digest",
+    "type": "single_choice",
+    "options": [
+        {"id": "a", "text": "The image tag, such as v1.4"},
+        {"id": "b", "text": "The image digest (sha256)", "correct": True},
+        {"id": "c", "text": "The build date"},
+    ],
+}
+NUMERIC = {"id": "docker:shrink", "type": "numeric", "answer": 80}
+SHORT = {
+    "id": "docker:publish",
+    "type": "short_text",
+    "concepts": [{"id": "p", "phrasings": ["publish the port", "-p 8080:8080"]}],
+}
+TRUE_FALSE = {"id": "shell:dotdot", "type": "true_false", "answer": True}
+
+
+def test_the_correct_option_text_is_a_leak_and_a_socratic_reply_is_not() -> None:
+    assert isolation.leaks("Record the image digest (sha256) in the deployment.", [CHOICE])
+    assert not isolation.leaks(
+        "Think about what changes when a new build is pushed under the same name.", [CHOICE]
+    )
+
+
+def test_naming_an_option_is_a_leak() -> None:
+    for text in ("The answer is B.", "b is correct", "Option (c)", "the second one is right"):
+        assert isolation.leaks(text, [CHOICE]), text
+
+
+def test_numbers_phrases_and_truth_values_leak() -> None:
+    assert isolation.leaks("It shrank by 80 percent.", [NUMERIC])
+    assert not isolation.leaks("Compare the two sizes as a share of the first.", [NUMERIC])
+    assert isolation.leaks("You forgot to publish the port.", [SHORT])
+    assert isolation.leaks("The statement is true.", [TRUE_FALSE])
+
+
+def test_passages_with_the_key_are_withheld() -> None:
+    passages = [
+        ("lesson#tags", "Pin the image digest (sha256) to know exactly what ran."),
+        ("lesson#layers", "Layers are cached between builds."),
+    ]
+    assert isolation.withheld(passages, [CHOICE]) == {"lesson#tags"}

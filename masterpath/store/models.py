@@ -333,3 +333,20 @@ class HintReveal(Base):
     item_id: Mapped[str] = mapped_column(String(130))
     number: Mapped[int]
     revealed_at: Mapped[datetime]
+
+
+class MentorMessage(Base):
+    """One turn of a learner's conversation with the mentor about a skill."""
+
+    __tablename__ = "mentor_messages"
+    __table_args__ = (Index("ix_mentor_messages_user_skill", "user_id", "skill_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    skill_id: Mapped[str] = mapped_column(ForeignKey("skills.id"))
+    role: Mapped[str] = mapped_column(String(10))  # learner or mentor
+    mode: Mapped[str] = mapped_column(String(12))
+    text: Mapped[str] = mapped_column(Text)
+    citations: Mapped[list[dict[str, str]]] = mapped_column(JsonType)
+    provider: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime]

@@ -1,0 +1,109 @@
+"""The builtin mentor: offline, deterministic and fast. Templated Socratic replies built only
+from what the prompt carries: cited passages, authored hints, grader verdicts and the engine's
+checklist. It never invents content and has no key to give away."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from masterpath.domain.grading import terms
+from masterpath.mentor import Prompt, Source
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def _best_sentences(source: Source, question: str, count: int = 2) -> str:
+    """The passage's sentences that share the most words with the question, in order."""
+    wanted = set(terms(question, drop_stop=True))
+    body = " ".join(
+        line.strip()
+        for line in source.text.splitlines()[1:]
+        if line.strip() and not line.lstrip().startswith(("```", "#", "|"))
+    )
+    sentences = [s for s in _SENTENCE.split(body) if len(s) > 20][:40]
+    if not sentences:
+        return ""
+    scored = sorted(
+        range(len(sentences)),
+        key=lambda n: (-len(wanted & set(terms(sentences[n], drop_stop=True))), n),
+    )
+    chosen = sorted(scored[:count])
+    return " ".join(sentences[n] for n in chosen)
+
+
+class Builtin:
+    name = "builtin"
+
+    def stream(self, prompt: Prompt) -> Iterator[str]:
+        if prompt.declined:
+            yield prompt.declined
+            return
+        handler = {
+            "explain": self._explain,
+            "hint": self._hint,
+            "feedback": self._feedback,
+            "gatekeeper": self._gatekeeper,
+            "practice": self._practice,
+        }.get(prompt.mode, self._explain)
+        yield from handler(prompt)
+
+    def _explain(self, prompt: Prompt) -> Iterator[str]:
+        if not prompt.sources:
+            yield (
+                f"I can't find that in the {prompt.skill_title} material, so I won't guess. "
+                "It may be outside what this skill covers. "
+            )
+            yield "Try asking about one of its objectives: " + "; ".join(prompt.objectives) + "."
+            return
+        first = prompt.sources[0]
+        yield f"The lesson covers this in “{first.title}” [1]. "
+        excerpt = _best_sentences(first, prompt.message)
+        if excerpt:
+            yield excerpt + " "
+        if len(prompt.sources) > 1:
+            yield f"See also “{prompt.sources[1].title}” [2]. "
+        yield "Before moving on: how would you explain this in your own words, with an example?"
+
+    def _hint(self, prompt: Prompt) -> Iterator[str]:
+        if prompt.hints:
+            yield f"Hint: {prompt.hints[0]}"
+            return
+        if prompt.sources:
+            yield f"Hint: re-read “{prompt.sources[0].title}” [1] and look for what decides it."
+            return
+        yield "No more hints for this one. Give it your best attempt; the explanation follows."
+
+    def _feedback(self, prompt: Prompt) -> Iterator[str]:
+        verdict = prompt.verdict
+        if verdict.get("correct"):
+            yield "That's right. Can you say why the alternatives don't hold?"
+            return
+        found = [str(f) for f in verdict.get("found", []) or []]  # type: ignore[attr-defined]
+        missed = [str(m) for m in verdict.get("missed", []) or []]  # type: ignore[attr-defined]
+        if found:
+            yield f"You have these ideas: {', '.join(found)}. "
+        if missed:
+            yield f"Not yet there: {', '.join(missed)}. "
+        if verdict.get("chosen"):
+            yield (
+                f"You picked “{verdict['chosen']}”. Ask yourself what would have to be true for "
+                "that to work, and whether it is. "
+            )
+        if prompt.sources:
+            yield f"The idea you need is in “{prompt.sources[0].title}” [1]."
+        else:
+            yield "Re-read the lesson's section on this objective, then try again."
+
+    def _gatekeeper(self, prompt: Prompt) -> Iterator[str]:
+        if not prompt.checklist:
+            yield "Yes: every criterion of this skill is met. The next skills are open to you."
+            return
+        yield "Not yet. What the mastery engine still needs: "
+        yield " ".join(prompt.checklist)
+
+    def _practice(self, prompt: Prompt) -> Iterator[str]:
+        if prompt.item_stem:
+            yield "Here is a practice item chosen for you: " + prompt.item_stem
+        else:
+            yield "There is no practice item for this skill right now."

@@ -1,0 +1,236 @@
+"""The mentor: explanations, hints, feedback, practice and "can I move on?", per skill.
+
+Answer isolation is built here, before any provider sees anything: while an item is open its
+key, model answer and explanation are never put in the prompt, passages containing its key are
+withheld from retrieval, and during a check of the skill the mentor declines to discuss it at
+all. The finished reply is checked once more for a giveaway. Learner text is passed as data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from masterpath.domain import grading, isolation, retrieval
+from masterpath.errors import InvalidInput, NotFound, Problem
+from masterpath.mentor import MODES, Prompt, Provider, Source
+from masterpath.mentor.builtin import Builtin
+from masterpath.services import Context, mastery, study
+from masterpath.store import Tx
+from masterpath.store import content as content_store
+from masterpath.store import evidence as evidence_store
+from masterpath.store import mentor as store
+from masterpath.store import study as study_store
+from masterpath.store.models import ItemRow
+
+MAX_MESSAGE = 4_000
+DECLINE = (
+    "A check of this skill is in progress, so I can't discuss it until you finish: the check "
+    "has to show what you know on your own. Good luck — I'm here afterwards."
+)
+SAFE = (
+    "I'd rather not answer that directly while the item is open: it would give the answer away. "
+    "Try the next hint, or tell me your reasoning and I'll say which part to look at again."
+)
+_indexes: dict[Any, dict[str, retrieval.Index]] = {}
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: str  # learner or mentor
+    mode: str
+    text: str
+    citations: list[dict[str, str]] = field(default_factory=list)
+    provider: str = "builtin"
+    created_at: datetime | None = None
+
+
+def provider_for(ctx: Context) -> Provider:
+    return Builtin()
+
+
+def _index(tx: Tx, skill_id: str) -> retrieval.Index:
+    key = content_store.content_key(tx)
+    if key not in _indexes:
+        _indexes.clear()
+        _indexes[key] = {}
+    found = _indexes[key]
+    if skill_id not in found:
+        skill = content_store.skill_data(tx, [skill_id])[skill_id]
+        found[skill_id] = retrieval.build(retrieval.passages(skill))
+    return found[skill_id]
+
+
+def _bad(message: str, name: str) -> InvalidInput:
+    return InvalidInput(message, problems=[Problem(message, field=name)])
+
+
+def ask(
+    ctx: Context,
+    *,
+    user_id: int,
+    skill_id: str,
+    message: str,
+    mode: str = "explain",
+    item_id: str | None = None,
+) -> Turn:
+    """One exchange: the learner's message and the mentor's reply, both kept."""
+    if mode not in MODES:
+        raise _bad(f"unknown mode {mode!r}; use one of {', '.join(MODES)}", "mode")
+    if not message.strip() and mode in ("explain", "feedback"):
+        raise _bad("write a question or say what you are stuck on", "message")
+    if len(message) > MAX_MESSAGE:
+        raise _bad(f"a message is at most {MAX_MESSAGE:,} characters", "message")
+    now = ctx.clock.now()
+    provider = provider_for(ctx)
+    with ctx.db.begin() as tx:
+        skill = content_store.skill_data(tx, [skill_id]).get(skill_id)
+        if skill is None:
+            raise NotFound(f"no skill {skill_id!r}")
+        item = _item(tx, skill_id, item_id)
+        prompt = _prompt(
+            ctx, tx, user_id=user_id, skill=skill, message=message, mode=mode, item=item
+        )
+        text = "".join(provider.stream(prompt)).strip()
+        if item is not None and isolation.leaks(text, [item.data]):
+            text = SAFE  # defence in depth: the prompt had no key, the reply must not either
+        citations = [{"id": s.id, "title": s.title} for s in prompt.sources[:2]]
+        store.add(
+            tx,
+            user_id=user_id,
+            skill_id=skill_id,
+            role="learner",
+            mode=mode,
+            text=message,
+            citations=[],
+            provider="",
+            created_at=now,
+        )
+        store.add(
+            tx,
+            user_id=user_id,
+            skill_id=skill_id,
+            role="mentor",
+            mode=mode,
+            text=text,
+            citations=citations,
+            provider=provider.name,
+            created_at=now,
+        )
+        return Turn("mentor", mode, text, citations, provider.name, now)
+
+
+def _item(tx: Tx, skill_id: str, item_id: str | None) -> ItemRow | None:
+    if not item_id:
+        return None
+    row = content_store.item(tx, item_id)
+    if row is None or row.retired_at is not None or row.skill_id != skill_id:
+        raise NotFound(f"skill {skill_id!r} has no item {item_id!r}")
+    return row
+
+
+def _prompt(
+    ctx: Context,
+    tx: Tx,
+    *,
+    user_id: int,
+    skill: dict[str, Any],
+    message: str,
+    mode: str,
+    item: ItemRow | None,
+) -> Prompt:
+    base = {
+        "mode": mode,
+        "skill_title": skill["title"],
+        "message": message,
+        "objectives": [o["text"] for o in skill["objectives"]],
+    }
+    running = [
+        a
+        for a in study_store.assessments(tx, user_id=user_id, skill_id=skill["id"])
+        if a.finished_at is None
+    ]
+    if running and mode != "gatekeeper":
+        return Prompt(**base, declined=DECLINE)
+    index = _index(tx, skill["id"])
+    withheld = isolation.withheld(
+        ((p.id, p.text) for p in index.passages), [item.data] if item else []
+    )
+    question = message or (item.data["stem"] if item else skill["title"])
+    sources = [
+        Source(h.passage.id, h.passage.title, h.passage.text)
+        for h in retrieval.search(index, question, exclude=withheld)
+    ]
+    extra: dict[str, Any] = {}
+    if item is not None:
+        extra["item_stem"] = item.data["stem"]
+    if mode == "hint" and item is not None:
+        extra["hints"] = _next_hint(ctx, tx, user_id, item)
+    if mode == "feedback" and item is not None:
+        extra["verdict"] = _verdict(tx, user_id, item)
+    if mode == "gatekeeper":
+        explained = mastery.explain(ctx, user_id=user_id, skill_id=skill["id"])
+        extra["checklist"] = explained.next_steps
+    if mode == "practice":
+        shown = study.next_practice(ctx, user_id=user_id, skill_id=skill["id"]).item
+        extra["item_stem"] = shown.stem if shown else ""
+    return Prompt(**base, sources=sources, **extra)
+
+
+def _next_hint(ctx: Context, tx: Tx, user_id: int, item: ItemRow) -> list[str]:
+    """The next rung of the item's hint ladder, recorded as seen (it lowers the credit)."""
+    hints = list(item.data.get("hints", []))
+    if item.assessment_only:
+        return []
+    seen = study_store.hints_seen(tx, user_id=user_id, item_id=item.id)
+    if seen >= len(hints):
+        return []
+    study_store.reveal_hint(
+        tx, user_id=user_id, item_id=item.id, number=seen + 1, now=ctx.clock.now()
+    )
+    return hints[seen : seen + 1]
+
+
+def _verdict(tx: Tx, user_id: int, item: ItemRow) -> dict[str, Any]:
+    """What the grader said of the learner's last answer to the item: never its key."""
+    last = next(
+        (
+            e
+            for e in evidence_store.of_learner(tx, user_id=user_id, limit=200)
+            if e.source_id == item.id
+        ),
+        None,
+    )
+    if last is None or last.check_id is not None:
+        return {}
+    response = last.detail.get("response")
+    try:
+        grade = grading.grade(item.data, response)
+    except InvalidInput:
+        return {}
+    chosen = ""
+    if grade.wrong:
+        texts = {o["id"]: o["text"] for o in item.data.get("options", [])}
+        chosen = "; ".join(texts.get(w, w) for w in grade.wrong)
+    concepts = item.data["type"] == "short_text"  # for choices, found/missed would name the key
+    return {
+        "correct": grade.correct,
+        "score": grade.score,
+        "found": list(grade.found) if concepts else [],
+        "missed": list(grade.missed) if concepts else [],
+        "chosen": chosen,
+    }
+
+
+def history(ctx: Context, *, user_id: int, skill_id: str) -> list[Turn]:
+    with ctx.db.begin() as tx:
+        return [
+            Turn(r.role, r.mode, r.text, list(r.citations), r.provider, r.created_at)
+            for r in store.conversation(tx, user_id=user_id, skill_id=skill_id)
+        ]
+
+
+def clear(ctx: Context, *, user_id: int, skill_id: str) -> None:
+    with ctx.db.begin() as tx:
+        store.clear(tx, user_id=user_id, skill_id=skill_id)

@@ -1,0 +1,37 @@
+"""Mentor conversations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from masterpath.store.db import Tx
+from masterpath.store.models import MentorMessage
+
+KEEP = 200  # turns shown per learner and skill
+
+
+def add(tx: Tx, **fields: Any) -> MentorMessage:
+    row = MentorMessage(**fields)
+    tx.session.add(row)
+    tx.session.flush()
+    return row
+
+
+def conversation(tx: Tx, *, user_id: int, skill_id: str) -> list[MentorMessage]:
+    query = (
+        select(MentorMessage)
+        .where(MentorMessage.user_id == user_id, MentorMessage.skill_id == skill_id)
+        .order_by(MentorMessage.id.desc())
+        .limit(KEEP)
+    )
+    return list(reversed(list(tx.session.scalars(query))))
+
+
+def clear(tx: Tx, *, user_id: int, skill_id: str) -> None:
+    tx.session.execute(
+        delete(MentorMessage).where(
+            MentorMessage.user_id == user_id, MentorMessage.skill_id == skill_id
+        )
+    )

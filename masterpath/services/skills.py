@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from masterpath.domain import retrieval
 from masterpath.errors import InvalidInput, NotFound, Problem
 from masterpath.services import Context, mastery
 from masterpath.store import content as content_store
@@ -89,3 +90,8 @@ def record_time(ctx: Context, *, user_id: int, skill_id: str | None, seconds: fl
 def time_by_kind(ctx: Context, *, user_id: int) -> dict[str, float]:
     with ctx.db.begin() as tx:
         return store.seconds_by_kind(tx, user_id=user_id)
+
+
+def anchor(heading: str) -> str:
+    """The id of a lesson section, as the mentor cites it."""
+    return retrieval.anchor(heading)

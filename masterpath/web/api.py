@@ -16,6 +16,7 @@ from masterpath.services import (
     diagnostic,
     evidence,
     mastery,
+    mentor,
     skills,
     study,
     tasks,
@@ -443,3 +444,33 @@ def answer_diagnostic(
         seconds=body.seconds,
         submission_id=body.submission_id,
     )
+
+
+class MentorIn(BaseModel):
+    message: str = ""
+    mode: str = Field("explain", description="explain, practice, feedback, hint or gatekeeper")
+    item_id: str | None = None
+
+
+@router.post("/me/skills/{skill_id}/mentor")
+def ask_mentor(request: Request, viewer: Me, skill_id: str, body: MentorIn) -> mentor.Turn:
+    """Ask the mentor about a skill (and optionally an item): the reply never carries an open
+    item's answer, and during a check of the skill the mentor declines."""
+    return mentor.ask(
+        _ctx(request),
+        user_id=viewer.id,
+        skill_id=skill_id,
+        message=body.message,
+        mode=body.mode,
+        item_id=body.item_id,
+    )
+
+
+@router.get("/me/skills/{skill_id}/mentor")
+def mentor_history(request: Request, viewer: Me, skill_id: str) -> list[mentor.Turn]:
+    return mentor.history(_ctx(request), user_id=viewer.id, skill_id=skill_id)
+
+
+@router.delete("/me/skills/{skill_id}/mentor", status_code=204)
+def clear_mentor(request: Request, viewer: Me, skill_id: str) -> None:
+    mentor.clear(_ctx(request), user_id=viewer.id, skill_id=skill_id)

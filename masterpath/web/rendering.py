@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html as html_lib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,8 @@ from fastapi.templating import Jinja2Templates
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from starlette.responses import Response
+
+from masterpath.services import skills
 
 HERE = Path(__file__).parent
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -52,6 +56,20 @@ def markdown(text: str) -> Markup:
     return Markup(clean)  # sanitised by nh3 just above
 
 
+_H2 = re.compile(r"<h2>(.*?)</h2>", re.S)
+
+
+def lesson(text: str) -> Markup:
+    """A lesson: sanitised Markdown whose sections carry the anchors the mentor cites."""
+    html = str(markdown(text))
+
+    def with_id(found: re.Match[str]) -> str:
+        title = html_lib.unescape(re.sub(r"<[^>]+>", "", found.group(1)))
+        return f'<h2 id="{skills.anchor(title)}">{found.group(1)}</h2>'
+
+    return Markup(_H2.sub(with_id, html))  # ids are [a-z0-9-] only
+
+
 def inline(text: str) -> Markup:
     """One line of Markdown (code, emphasis) without a paragraph around it, sanitised."""
     html = _markdown.renderInline(text or "")
@@ -69,7 +87,9 @@ def label(value: str) -> str:
 
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.filters.update(markdown=markdown, inline=inline, money=money, label=label)
+    templates.env.filters.update(
+        markdown=markdown, lesson=lesson, inline=inline, money=money, label=label
+    )
     return templates
 
 

@@ -18,7 +18,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from masterpath.errors import InvalidInput, MasterPathError, Problem
-from masterpath.services import Context, cards, mastery, skills, study, tasks
+from masterpath.services import Context, cards, mastery, mentor, skills, study, tasks
 from masterpath.web.rendering import render
 from masterpath.web.security import Viewer, require_viewer
 
@@ -339,3 +339,45 @@ async def task_submit(request: Request, skill_id: str) -> Response:
             status=exc.status,
         )
     return RedirectResponse(f"/skills/{skill_id}/task#latest", status_code=303)
+
+
+# Mentor ----------------------------------------------------------------------------------------
+
+
+@router.get("/skills/{skill_id}/mentor")
+def mentor_page(request: Request, skill_id: str) -> Response:
+    me = _me(request)
+    page = skills.page(_ctx(request), user_id=me.id, skill_id=skill_id)
+    turns = mentor.history(_ctx(request), user_id=me.id, skill_id=skill_id)
+    return render(request, "mentor.html", {"page": page, "turns": turns})
+
+
+@router.post("/skills/{skill_id}/mentor")
+async def mentor_ask(request: Request, skill_id: str) -> Response:
+    me = _me(request)
+    form = await request.form()
+    try:
+        mentor.ask(
+            _ctx(request),
+            user_id=me.id,
+            skill_id=skill_id,
+            message=str(form.get("message", "")),
+            mode=str(form.get("mode", "explain")),
+        )
+    except InvalidInput as exc:
+        page = skills.page(_ctx(request), user_id=me.id, skill_id=skill_id)
+        turns = mentor.history(_ctx(request), user_id=me.id, skill_id=skill_id)
+        return render(
+            request,
+            "mentor.html",
+            {"page": page, "turns": turns, "error": exc.message, "problems": exc.problems},
+            status=exc.status,
+        )
+    return RedirectResponse(f"/skills/{skill_id}/mentor#message", status_code=303)
+
+
+@router.post("/skills/{skill_id}/mentor/clear")
+def mentor_clear(request: Request, skill_id: str) -> Response:
+    me = _me(request)
+    mentor.clear(_ctx(request), user_id=me.id, skill_id=skill_id)
+    return RedirectResponse(f"/skills/{skill_id}/mentor", status_code=303)

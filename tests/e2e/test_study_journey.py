@@ -114,10 +114,23 @@ def test_a_learner_masters_a_skill_and_opens_the_next_stage(
     page.get_by_role("button", name="Check my answer").click()
     expect(page.locator("#fb-h")).to_have_text("Correct")
     shot(page, "2-practice-feedback")
+
+    # The mentor explains from the lesson and cites the section it used.
+    page.goto(f"{base}/skills/{SKILL}")
+    page.get_by_role("link", name="Ask the mentor").click()
+    page.get_by_label("Your question").fill(
+        "whats the difference between absolute and relative paths"
+    )
+    page.get_by_role("button", name="Ask").click()
+    expect(page.locator(".turn.mentor").last).to_contain_text("The lesson covers this")
+    expect(page.locator(".turn.mentor a").last).to_have_attribute("href", f"/skills/{SKILL}#paths")
+    shot(page, "2b-mentor")
+    page.goto(f"{base}/skills/{SKILL}/practice")
     for _ in range(30):
         if estimate_met(page, base):
             break
-        page.get_by_role("link", name="Next item").click()
+        if page.get_by_role("link", name="Next item").count():
+            page.get_by_role("link", name="Next item").click()
         item = page.locator("form.item-form input[name=item_id]").get_attribute("value")
         assert item is not None
         fill(page, RIGHT[local(item)])

@@ -18,8 +18,10 @@ def _best_sentences(source: Source, question: str, count: int = 2) -> str:
     wanted = set(terms(question, drop_stop=True))
     body = " ".join(
         line.strip()
-        for line in source.text.splitlines()[1:]
-        if line.strip() and not line.lstrip().startswith(("```", "#", "|"))
+        for line in source.text.splitlines()
+        if line.strip()
+        and line.strip() != source.title
+        and not line.lstrip().startswith(("```", "#", "|"))
     )
     sentences = [s for s in _SENTENCE.split(body) if len(s) > 20][:40]
     if not sentences:

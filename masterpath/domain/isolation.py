@@ -15,12 +15,13 @@ from typing import Any
 from masterpath.domain.grading import phrase_in, terms
 
 # "option b", "answer is (c)", "b is correct", "pick the second one": naming the right option.
+_LETTER = r"(\(\s*[a-h1-8]\s*\)|\[\s*[a-h1-8]\s*\]|[A-H1-8]\b|[a-h]\s*(?=[).:!?]|$))"
 _NAMING = re.compile(
-    r"\b(option|choice|answer|pick|choose|select)\s*(is\s*)?[:(\[]?\s*[a-h1-8]\b[)\]]?"
-    r"|\b[a-h1-8]\s*[)\].]?\s+is\s+(the\s+)?(correct|right|true)\b"
-    r"|\b(correct|right)\s+(option|choice|answer)\s+is\b"
-    r"|\b(first|second|third|fourth|fifth|last)\s+(one|option|choice)\s+is\s+(correct|right)\b",
-    re.IGNORECASE,
+    r"\b(?i:option|choice|answer|pick|choose|select)\s*(?i:is\s*)?:?\s*"
+    + _LETTER
+    + r"|\b[a-hA-H1-8]\s*[)\].]?\s+(?i:is\s+(the\s+)?(correct|right|true))\b"
+    r"|\b(?i:(correct|right)\s+(option|choice|answer)\s+is)\b"
+    r"|\b(?i:(first|second|third|fourth|fifth|last)\s+(one|option|choice)\s+is\s+(correct|right))\b",
 )
 
 

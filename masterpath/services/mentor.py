@@ -140,11 +140,14 @@ def _prompt(
     mode: str,
     item: ItemRow | None,
 ) -> Prompt:
+    keys = [item.data] if item else []
     base = {
         "mode": mode,
         "skill_title": skill["title"],
         "message": message,
-        "objectives": [o["text"] for o in skill["objectives"]],
+        "objectives": [
+            o["text"] for o in skill["objectives"] if not isolation.leaks(o["text"], keys)
+        ],
     }
     running = [
         a

@@ -8,6 +8,7 @@ all. The finished reply is checked once more for a giveaway. Learner text is pas
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -66,6 +67,95 @@ def _bad(message: str, name: str) -> InvalidInput:
     return InvalidInput(message, problems=[Problem(message, field=name)])
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A question ready for the provider: the isolated prompt and what the guard must know."""
+
+    user_id: int
+    skill_id: str
+    mode: str
+    message: str
+    prompt: Prompt
+    keys: list[dict[str, Any]]  # the open item's data, for the last-resort leak check
+
+
+def prepare(
+    ctx: Context,
+    *,
+    user_id: int,
+    skill_id: str,
+    message: str,
+    mode: str = "explain",
+    item_id: str | None = None,
+) -> Pending:
+    """Check the question and build the isolated prompt (refusing bad input before any reply)."""
+    if mode not in MODES:
+        raise _bad(f"unknown mode {mode!r}; use one of {', '.join(MODES)}", "mode")
+    if not message.strip() and mode in ("explain", "feedback"):
+        raise _bad("write a question or say what you are stuck on", "message")
+    if len(message) > MAX_MESSAGE:
+        raise _bad(f"a message is at most {MAX_MESSAGE:,} characters", "message")
+    with ctx.db.begin() as tx:
+        skill = content_store.skill_data(tx, [skill_id]).get(skill_id)
+        if skill is None:
+            raise NotFound(f"no skill {skill_id!r}")
+        item = _item(tx, skill_id, item_id)
+        prompt = _prompt(
+            ctx, tx, user_id=user_id, skill=skill, message=message, mode=mode, item=item
+        )
+        return Pending(user_id, skill_id, mode, message, prompt, [item.data] if item else [])
+
+
+def stream(ctx: Context, pending: Pending) -> Iterator[str]:
+    """The reply in chunks as the provider makes them; the exchange is stored at the end.
+
+    Each chunk is checked with what came before it: a chunk that would complete a giveaway is
+    never sent, and the rest of the reply is replaced by a refusal.
+    """
+    provider = provider_for(ctx)
+    sent = ""
+    for chunk in provider.stream(pending.prompt):
+        if pending.keys and isolation.leaks(sent + chunk, pending.keys):
+            chunk = ("\n\n" if sent else "") + SAFE
+            sent += chunk
+            yield chunk
+            break
+        sent += chunk
+        yield chunk
+    _store(ctx, pending, sent.strip(), provider.name)
+
+
+def citations(pending: Pending) -> list[dict[str, str]]:
+    return [{"id": s.id, "title": s.title} for s in pending.prompt.sources[:2]]
+
+
+def _store(ctx: Context, pending: Pending, text: str, provider: str) -> None:
+    now = ctx.clock.now()
+    with ctx.db.begin() as tx:
+        store.add(
+            tx,
+            user_id=pending.user_id,
+            skill_id=pending.skill_id,
+            role="learner",
+            mode=pending.mode,
+            text=pending.message,
+            citations=[],
+            provider="",
+            created_at=now,
+        )
+        store.add(
+            tx,
+            user_id=pending.user_id,
+            skill_id=pending.skill_id,
+            role="mentor",
+            mode=pending.mode,
+            text=text,
+            citations=citations(pending),
+            provider=provider,
+            created_at=now,
+        )
+
+
 def ask(
     ctx: Context,
     *,
@@ -75,50 +165,14 @@ def ask(
     mode: str = "explain",
     item_id: str | None = None,
 ) -> Turn:
-    """One exchange: the learner's message and the mentor's reply, both kept."""
-    if mode not in MODES:
-        raise _bad(f"unknown mode {mode!r}; use one of {', '.join(MODES)}", "mode")
-    if not message.strip() and mode in ("explain", "feedback"):
-        raise _bad("write a question or say what you are stuck on", "message")
-    if len(message) > MAX_MESSAGE:
-        raise _bad(f"a message is at most {MAX_MESSAGE:,} characters", "message")
-    now = ctx.clock.now()
-    provider = provider_for(ctx)
-    with ctx.db.begin() as tx:
-        skill = content_store.skill_data(tx, [skill_id]).get(skill_id)
-        if skill is None:
-            raise NotFound(f"no skill {skill_id!r}")
-        item = _item(tx, skill_id, item_id)
-        prompt = _prompt(
-            ctx, tx, user_id=user_id, skill=skill, message=message, mode=mode, item=item
-        )
-        text = "".join(provider.stream(prompt)).strip()
-        if item is not None and isolation.leaks(text, [item.data]):
-            text = SAFE  # defence in depth: the prompt had no key, the reply must not either
-        citations = [{"id": s.id, "title": s.title} for s in prompt.sources[:2]]
-        store.add(
-            tx,
-            user_id=user_id,
-            skill_id=skill_id,
-            role="learner",
-            mode=mode,
-            text=message,
-            citations=[],
-            provider="",
-            created_at=now,
-        )
-        store.add(
-            tx,
-            user_id=user_id,
-            skill_id=skill_id,
-            role="mentor",
-            mode=mode,
-            text=text,
-            citations=citations,
-            provider=provider.name,
-            created_at=now,
-        )
-        return Turn("mentor", mode, text, citations, provider.name, now)
+    """One exchange, whole: the learner's message and the mentor's reply, both kept."""
+    pending = prepare(
+        ctx, user_id=user_id, skill_id=skill_id, message=message, mode=mode, item_id=item_id
+    )
+    text = "".join(stream(ctx, pending)).strip()
+    if pending.keys and isolation.leaks(text, pending.keys):
+        text = SAFE  # unreachable when the stream guard works; kept as the last word
+    return Turn("mentor", mode, text, citations(pending), provider_for(ctx).name, ctx.clock.now())
 
 
 def _item(tx: Tx, skill_id: str, item_id: str | None) -> ItemRow | None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from masterpath.services import (
@@ -474,3 +477,31 @@ def mentor_history(request: Request, viewer: Me, skill_id: str) -> list[mentor.T
 @router.delete("/me/skills/{skill_id}/mentor", status_code=204)
 def clear_mentor(request: Request, viewer: Me, skill_id: str) -> None:
     mentor.clear(_ctx(request), user_id=viewer.id, skill_id=skill_id)
+
+
+@router.post(
+    "/me/skills/{skill_id}/mentor/stream",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+def stream_mentor(request: Request, viewer: Me, skill_id: str, body: MentorIn) -> StreamingResponse:
+    """The mentor's reply as server-sent events: `data:` chunks as they come, then an `end`
+    event carrying the citations as JSON. Bad input is refused before the stream starts."""
+    ctx = _ctx(request)
+    pending = mentor.prepare(
+        ctx,
+        user_id=viewer.id,
+        skill_id=skill_id,
+        message=body.message,
+        mode=body.mode,
+        item_id=body.item_id,
+    )
+
+    def events() -> Iterator[str]:
+        for chunk in mentor.stream(ctx, pending):
+            yield "".join(f"data: {line}\n" for line in chunk.split("\n")) + "\n"
+        yield f"event: end\ndata: {json.dumps(mentor.citations(pending))}\n\n"
+
+    return StreamingResponse(
+        events(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
+    )

@@ -44,3 +44,21 @@ def test_the_api_answers_refuses_and_clears(learner: TestClient) -> None:
     assert len(learner.get(f"/api/v1/me/skills/{SKILL}/mentor").json()) == 2
     assert learner.delete(f"/api/v1/me/skills/{SKILL}/mentor").status_code == 204
     assert learner.get(f"/api/v1/me/skills/{SKILL}/mentor").json() == []
+
+
+def test_the_reply_streams_as_server_sent_events(learner: TestClient) -> None:
+    with learner.stream(
+        "POST",
+        f"/api/v1/me/skills/{SKILL}/mentor/stream",
+        json={"message": "absolute vs relative path?"},
+    ) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        body = "".join(response.iter_text())
+    data = [line[6:] for line in body.splitlines() if line.startswith("data: ")]
+    assert "The lesson covers this" in "".join(data)
+    assert "event: end" in body and '"lesson#paths"' in body
+    history = learner.get(f"/api/v1/me/skills/{SKILL}/mentor").json()
+    assert history[-1]["role"] == "mentor" and history[-1]["citations"][0]["id"] == "lesson#paths"
+    refused = learner.post(f"/api/v1/me/skills/{SKILL}/mentor/stream", json={"message": ""})
+    assert refused.status_code == 400 and refused.json()["error"]

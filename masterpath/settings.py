@@ -22,7 +22,7 @@ from pydantic_settings import (
 from masterpath.errors import ConfigurationError
 
 PREFIX = "MASTERPATH_"
-SECRETS = ("secret_key", "database_url")
+SECRETS = ("secret_key", "database_url", "mentor_api_key")
 _OFFSET = re.compile(r"^([+-])(\d+)([dhm])$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
@@ -84,6 +84,23 @@ class Settings(BaseSettings):
     )
     content_packs: str = Field(
         "", description="Extra content-pack folders loaded on start, separated by `:`."
+    )
+    mentor_provider: Literal["builtin", "openai"] = Field(
+        "builtin",
+        description="`builtin` (offline, deterministic) or `openai`: any OpenAI-compatible "
+        "chat-completions server (Ollama, vLLM, llama.cpp server, hosted APIs).",
+    )
+    mentor_base_url: str = Field(
+        "",
+        description="Base URL of the OpenAI-compatible server, e.g. `http://127.0.0.1:11434/v1`.",
+    )
+    mentor_model: str = Field("", description="Model name sent to the OpenAI-compatible server.")
+    mentor_api_key: str = Field("", description="API key for that server (secret: also `_FILE`).")
+    mentor_timeout_seconds: float = Field(
+        20.0, description="Seconds to wait for the LLM server before falling back to builtin."
+    )
+    mentor_daily_tokens: int = Field(
+        50_000, description="Per-learner daily budget of LLM tokens; beyond it, builtin answers."
     )
     session_days: int = Field(14, description="Days a login session lasts.")
     login_window_minutes: int = Field(15, description="Window for counting failed logins.")

@@ -44,6 +44,10 @@ class Reply:
     provider: str
 
 
+class ProviderError(Exception):
+    """The provider could not answer (unreachable, an HTTP error, a malformed stream)."""
+
+
 class Provider(Protocol):
     name: str
 

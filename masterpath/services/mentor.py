@@ -12,11 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from masterpath.domain import grading, isolation, retrieval
 from masterpath.errors import InvalidInput, NotFound, Problem
-from masterpath.mentor import MODES, Prompt, Provider, Source
+from masterpath.mentor import MODES, Prompt, Provider, ProviderError, Source
 from masterpath.mentor.builtin import Builtin
+from masterpath.mentor.openai import OpenAICompatible
 from masterpath.services import Context, mastery, study
 from masterpath.store import Tx
 from masterpath.store import content as content_store
@@ -47,8 +49,31 @@ class Turn:
     created_at: datetime | None = None
 
 
+FALLBACK = "(The AI server did not answer, so this reply comes from the built-in mentor: {why}.) "
+
+
 def provider_for(ctx: Context) -> Provider:
+    settings = ctx.settings
+    if settings.mentor_provider == "openai" and settings.mentor_base_url:
+        return OpenAICompatible(
+            base_url=settings.mentor_base_url,
+            model=settings.mentor_model,
+            api_key=settings.mentor_api_key,
+            timeout=settings.mentor_timeout_seconds,
+        )
     return Builtin()
+
+
+def remote_host(ctx: Context) -> str:
+    """The LLM server's host when learner messages leave this machine; empty otherwise."""
+    if provider_for(ctx).name != "openai":
+        return ""
+    host = urlsplit(ctx.settings.mentor_base_url).hostname or ""
+    return "" if host in ("127.0.0.1", "localhost", "::1") else host
+
+
+def remote(ctx: Context) -> bool:
+    return bool(remote_host(ctx))
 
 
 def _index(tx: Tx, skill_id: str) -> retrieval.Index:
@@ -113,16 +138,32 @@ def stream(ctx: Context, pending: Pending) -> Iterator[str]:
     never sent, and the rest of the reply is replaced by a refusal.
     """
     provider = provider_for(ctx)
-    sent = ""
-    for chunk in provider.stream(pending.prompt):
-        if pending.keys and isolation.leaks(sent + chunk, pending.keys):
-            chunk = ("\n\n" if sent else "") + SAFE
+    sent, name = "", provider.name
+    try:
+        for chunk in _guarded(provider.stream(pending.prompt), pending):
             sent += chunk
             yield chunk
-            break
+    except ProviderError as exc:
+        name = "builtin"  # learning never blocks on the LLM server
+        notice = FALLBACK.format(why=exc)
+        chunks = [
+            ("\n\n" if sent else "") + notice,
+            *_guarded(Builtin().stream(pending.prompt), pending),
+        ]
+        for chunk in chunks:
+            sent += chunk
+            yield chunk
+    _store(ctx, pending, sent.strip(), name)
+
+
+def _guarded(chunks: Iterator[str], pending: Pending) -> Iterator[str]:
+    sent = ""
+    for chunk in chunks:
+        if pending.keys and isolation.leaks(sent + chunk, pending.keys):
+            yield ("\n\n" if sent else "") + SAFE
+            return
         sent += chunk
         yield chunk
-    _store(ctx, pending, sent.strip(), provider.name)
 
 
 def citations(pending: Pending) -> list[dict[str, str]]:

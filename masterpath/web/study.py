@@ -349,7 +349,11 @@ def mentor_page(request: Request, skill_id: str) -> Response:
     me = _me(request)
     page = skills.page(_ctx(request), user_id=me.id, skill_id=skill_id)
     turns = mentor.history(_ctx(request), user_id=me.id, skill_id=skill_id)
-    return render(request, "mentor.html", {"page": page, "turns": turns})
+    return render(
+        request,
+        "mentor.html",
+        {"page": page, "turns": turns, "remote": mentor.remote_host(_ctx(request))},
+    )
 
 
 @router.post("/skills/{skill_id}/mentor")
@@ -370,7 +374,13 @@ async def mentor_ask(request: Request, skill_id: str) -> Response:
         return render(
             request,
             "mentor.html",
-            {"page": page, "turns": turns, "error": exc.message, "problems": exc.problems},
+            {
+                "page": page,
+                "turns": turns,
+                "error": exc.message,
+                "problems": exc.problems,
+                "remote": mentor.remote_host(_ctx(request)),
+            },
             status=exc.status,
         )
     return RedirectResponse(f"/skills/{skill_id}/mentor#message", status_code=303)

@@ -52,6 +52,18 @@ class Turn:
 FALLBACK = "(The AI server did not answer, so this reply comes from the built-in mentor: {why}.) "
 
 
+BUDGET_SPENT = "(Today's AI budget is used up; the built-in mentor answers until tomorrow.) "
+CHARS_PER_TOKEN = 4  # a rough, conservative conversion for the daily budget
+
+
+def _over_budget(ctx: Context, user_id: int) -> bool:
+    now = ctx.clock.now()
+    since = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    with ctx.db.begin() as tx:
+        used = store.characters_since(tx, user_id=user_id, since=since) // CHARS_PER_TOKEN
+    return used >= ctx.settings.mentor_daily_tokens
+
+
 def provider_for(ctx: Context) -> Provider:
     settings = ctx.settings
     if settings.mentor_provider == "openai" and settings.mentor_base_url:
@@ -138,7 +150,12 @@ def stream(ctx: Context, pending: Pending) -> Iterator[str]:
     never sent, and the rest of the reply is replaced by a refusal.
     """
     provider = provider_for(ctx)
-    sent, name = "", provider.name
+    if provider.name != "builtin" and _over_budget(ctx, pending.user_id):
+        provider = Builtin()
+        yield BUDGET_SPENT
+        sent, name = BUDGET_SPENT, "builtin"
+    else:
+        sent, name = "", provider.name
     try:
         for chunk in _guarded(provider.stream(pending.prompt), pending):
             sent += chunk
@@ -181,7 +198,7 @@ def _store(ctx: Context, pending: Pending, text: str, provider: str) -> None:
             mode=pending.mode,
             text=pending.message,
             citations=[],
-            provider="",
+            provider=provider,  # the learner's words went to this provider too
             created_at=now,
         )
         store.add(

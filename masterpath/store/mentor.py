@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from masterpath.store.db import Tx
 from masterpath.store.models import MentorMessage
@@ -35,3 +36,13 @@ def clear(tx: Tx, *, user_id: int, skill_id: str) -> None:
             MentorMessage.user_id == user_id, MentorMessage.skill_id == skill_id
         )
     )
+
+
+def characters_since(tx: Tx, *, user_id: int, since: datetime) -> int:
+    """Characters exchanged with an LLM provider since a moment (the token budget's measure)."""
+    query = select(func.coalesce(func.sum(func.length(MentorMessage.text)), 0)).where(
+        MentorMessage.user_id == user_id,
+        MentorMessage.created_at >= since,
+        MentorMessage.provider == "openai",
+    )
+    return int(tx.session.scalar(query) or 0)

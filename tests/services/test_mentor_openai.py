@@ -97,3 +97,14 @@ def test_a_leaking_reply_is_cut_before_the_key_is_sent(
     text = "".join(mentor.stream(ctx, pending))
     assert "/home/ana/notes.txt" not in text and text.startswith("Good question. ")
     assert mentor.SAFE in text
+
+
+def test_past_the_daily_budget_the_builtin_answers(llm: tuple[Context, FakeServer, int]) -> None:
+    ctx, fake, user = llm
+    tight = dataclasses.replace(
+        ctx, settings=ctx.settings.model_copy(update={"mentor_daily_tokens": 10})
+    )
+    mentor.ask(tight, user_id=user, skill_id=SKILL, message="what is a path?")
+    assert len(fake.requests) == 1
+    turn = mentor.ask(tight, user_id=user, skill_id=SKILL, message="absolute vs relative path?")
+    assert turn.text.startswith("(Today's AI budget is used up") and len(fake.requests) == 1

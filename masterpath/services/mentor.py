@@ -128,7 +128,7 @@ def prepare(
     """Check the question and build the isolated prompt (refusing bad input before any reply)."""
     if mode not in MODES:
         raise _bad(f"unknown mode {mode!r}; use one of {', '.join(MODES)}", "mode")
-    if not message.strip() and mode in ("explain", "feedback"):
+    if not message.strip() and (mode == "explain" or (mode == "feedback" and not item_id)):
         raise _bad("write a question or say what you are stuck on", "message")
     if len(message) > MAX_MESSAGE:
         raise _bad(f"a message is at most {MAX_MESSAGE:,} characters", "message")

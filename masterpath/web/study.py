@@ -345,21 +345,29 @@ async def task_submit(request: Request, skill_id: str) -> Response:
 
 
 @router.get("/skills/{skill_id}/mentor")
-def mentor_page(request: Request, skill_id: str) -> Response:
+def mentor_page(request: Request, skill_id: str, item: str = "") -> Response:
     me = _me(request)
-    page = skills.page(_ctx(request), user_id=me.id, skill_id=skill_id)
-    turns = mentor.history(_ctx(request), user_id=me.id, skill_id=skill_id)
-    return render(
-        request,
-        "mentor.html",
-        {"page": page, "turns": turns, "remote": mentor.remote_host(_ctx(request))},
-    )
+    return _mentor(request, me.id, skill_id, item)
+
+
+def _mentor(request: Request, user_id: int, skill_id: str, item: str, **extra: Any) -> Response:
+    page = skills.page(_ctx(request), user_id=user_id, skill_id=skill_id)
+    turns = mentor.history(_ctx(request), user_id=user_id, skill_id=skill_id)
+    context = {
+        "page": page,
+        "turns": turns,
+        "remote": mentor.remote_host(_ctx(request)),
+        "item": item if item.startswith(f"{skill_id}:") else "",
+        **extra,
+    }
+    return render(request, "mentor.html", context, status=int(extra.pop("status", 200)))
 
 
 @router.post("/skills/{skill_id}/mentor")
 async def mentor_ask(request: Request, skill_id: str) -> Response:
     me = _me(request)
     form = await request.form()
+    item = str(form.get("item_id") or "")
     try:
         mentor.ask(
             _ctx(request),
@@ -367,23 +375,20 @@ async def mentor_ask(request: Request, skill_id: str) -> Response:
             skill_id=skill_id,
             message=str(form.get("message", "")),
             mode=str(form.get("mode", "explain")),
+            item_id=item or None,
         )
-    except InvalidInput as exc:
-        page = skills.page(_ctx(request), user_id=me.id, skill_id=skill_id)
-        turns = mentor.history(_ctx(request), user_id=me.id, skill_id=skill_id)
-        return render(
+    except MasterPathError as exc:
+        return _mentor(
             request,
-            "mentor.html",
-            {
-                "page": page,
-                "turns": turns,
-                "error": exc.message,
-                "problems": exc.problems,
-                "remote": mentor.remote_host(_ctx(request)),
-            },
+            me.id,
+            skill_id,
+            item,
+            error=exc.message,
+            problems=exc.problems,
             status=exc.status,
         )
-    return RedirectResponse(f"/skills/{skill_id}/mentor#message", status_code=303)
+    suffix = f"?item={item}" if item else ""
+    return RedirectResponse(f"/skills/{skill_id}/mentor{suffix}#message", status_code=303)
 
 
 @router.post("/skills/{skill_id}/mentor/clear")

@@ -125,6 +125,20 @@ def test_a_learner_masters_a_skill_and_opens_the_next_stage(
     expect(page.locator(".turn.mentor").last).to_contain_text("The lesson covers this")
     expect(page.locator(".turn.mentor a").last).to_have_attribute("href", f"/skills/{SKILL}#paths")
     shot(page, "2b-mentor")
+
+    # A wrong answer, then feedback from the mentor that names the choice, never the key.
+    page.goto(f"{base}/skills/{SKILL}/practice?item={SKILL}:cd-home")
+    fill(page, "a")
+    page.get_by_role("button", name="Check my answer").click()
+    page.get_by_role("link", name="Ask the mentor why").click()
+    page.get_by_label("What you need").select_option("feedback")
+    page.get_by_role("button", name="Ask").click()
+    expect(page.locator(".turn.mentor").last).to_contain_text("You picked")
+    assert "cd ~" not in page.locator(".turn.mentor").last.inner_text()
+    page.get_by_label("What you need").select_option("hint")
+    page.get_by_role("button", name="Ask").click()
+    expect(page.locator(".turn.mentor").last).to_contain_text("Hint")
+    shot(page, "2c-mentor-feedback")
     page.goto(f"{base}/skills/{SKILL}/practice")
     for _ in range(30):
         if estimate_met(page, base):

@@ -28,7 +28,8 @@
     event.preventDefault();
     var message = form.querySelector("[name=message]").value;
     var mode = form.querySelector("[name=mode]").value;
-    turn("learner", message);
+    var item = form.querySelector("[name=item_id]");
+    turn("learner", message || "(" + mode + ")");
     var reply = turn("mentor", "");
     var text = reply.querySelector("p:last-child");
     var button = form.querySelector("button[type=submit]");
@@ -36,7 +37,7 @@
     fetch(form.getAttribute("data-stream"), {
       method: "POST", credentials: "same-origin",
       headers: Object.assign({ "Content-Type": "application/json", "Accept": "text/event-stream" }, headers),
-      body: JSON.stringify({ message: message, mode: mode })
+      body: JSON.stringify({ message: message, mode: mode, item_id: item ? item.value : null })
     }).then(function (response) {
       if (!response.ok) {
         return response.json().then(function (body) { text.textContent = body.error || "Something went wrong."; });

@@ -278,8 +278,10 @@ def track(  # noqa: PLR0917 - one parameter per option
         click.echo(f"  {stage['title']}")
         for skill in stage["skills"]:
             click.echo(f"    {skill['title']} — about {skill['hours']:g} h")
-    click.echo(f"{view.total_hours:g} h of study at {view.hours_per_week:g} h a week: "
-               f"finishes {view.finish:%d %b %Y}")  # fmt: skip
+    click.echo(
+        f"{view.total_hours:g} h of study at {view.hours_per_week:g} h a week: "
+        f"finishes {view.finish:%d %b %Y}"
+    )
     for line in view.advice:
         click.echo(line)
 
@@ -433,8 +435,10 @@ def bench_tracks(goals: int, as_json: bool) -> None:
         click.echo(json.dumps(result))
         return
     for name, row in (("large", result), ("builtin", result["builtin"])):
-        click.echo(f"{name:8} p50 {row['p50_ms']} ms  p95 {row['p95_ms']} ms  "
-                   f"matched {row['matched']} of {row['goals']}")  # fmt: skip
+        click.echo(
+            f"{name:8} p50 {row['p50_ms']} ms  p95 {row['p95_ms']} ms  "
+            f"matched {row['matched']} of {row['goals']}"
+        )
 
 
 @bench.command("placement")
@@ -467,6 +471,28 @@ def bench_placement(learners: int, seed: int, as_json: bool) -> None:
             f"questions {row['questions']}"
         )
     click.echo(f"bar P(known) >= {result['bar']}, at most {result['budget']} questions")
+
+
+@bench.command("mentor")
+@click.option("--turns", default=500, show_default=True, help="Mentor turns per run.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
+def bench_mentor(turns: int, as_json: bool) -> None:
+    """Mentor turns through the HTTP streaming route: first and last byte; LLM overhead."""
+    from masterpath.benchmarks import mentor
+
+    def step(message: str) -> None:
+        click.echo(f"[bench mentor] {message}", err=True)
+
+    result = mentor.run(turns=turns, progress=step)
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    first, last, llm = result["first_byte"], result["last_byte"], result["openai"]
+    click.echo(
+        f"builtin  first byte p50 {first['p50_ms']} ms p95 {first['p95_ms']} ms; "
+        f"last byte p50 {last['p50_ms']} ms p95 {last['p95_ms']} ms"
+    )
+    click.echo(f"openai   MasterPath adds {llm['overhead_ms']} ms to the first token (median)")
 
 
 @bench.command("study")

@@ -1,8 +1,8 @@
 """A real HTTP server on 127.0.0.1 speaking the OpenAI chat-completions streaming protocol.
 
-It stands in for Ollama, vLLM or llama.cpp server in tests: it records every request body and
-answers by `behaviour`: "ok" streams a reply, "error" answers HTTP 500, "garbage" streams
-something that is not the protocol, "hang" waits longer than any test timeout.
+It stands in for Ollama, vLLM or llama.cpp server in tests and in `bench mentor`. It records
+every request body and answers by `behaviour`: "ok" streams a reply, "error" answers HTTP 500,
+"garbage" streams something that is not the protocol, "hang" waits longer than any test timeout.
 """
 
 from __future__ import annotations

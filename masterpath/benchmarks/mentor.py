@@ -1,0 +1,165 @@
+"""`masterpath bench mentor`: mentor turns through the real HTTP streaming route.
+
+A `masterpath serve` process on an empty data folder answers 500 turns on
+`POST /api/v1/me/skills/<id>/mentor/stream` from a registered learner: time to the first byte
+of the reply and to its last byte. A second run points the `openai` provider at a local
+OpenAI-protocol server and compares time to the first token through MasterPath with a direct
+request to that same server: the difference is what MasterPath adds.
+"""
+
+from __future__ import annotations
+
+import http.client
+import http.cookiejar
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from masterpath.benchmarks import llm_server
+from masterpath.benchmarks.startup import _answers, _free_port
+
+SKILL = "docker-containers"
+QUESTIONS = (
+    "why does docker stop take ten seconds?",
+    "what is the difference between a tag and a digest?",
+    "how do I keep secrets out of my image?",
+    "why is my image so big?",
+    "are containers virtual machines?",
+)
+
+
+def _percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+    return {"p50_ms": round(statistics.median(ordered) * 1000, 2), "p95_ms": round(p95 * 1000, 2)}
+
+
+@contextmanager
+def _server(env: dict[str, str]) -> Iterator[int]:
+    with tempfile.TemporaryDirectory() as data:
+        port = _free_port()
+        full = {**os.environ, "MASTERPATH_DATA_DIR": data, "MASTERPATH_ENV": "development", **env}
+        full.pop("MASTERPATH_DATABASE_URL", None)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "masterpath", "serve", "--port", str(port)],
+            env=full,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            while not _answers(f"http://127.0.0.1:{port}/healthz"):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("masterpath serve did not start")
+                time.sleep(0.05)
+            yield port
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _login(port: int) -> tuple[str, str]:
+    """Register a learner through the form; returns (cookie header, CSRF token)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    base = f"http://127.0.0.1:{port}"
+    page = opener.open(f"{base}/register").read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    if token is None:
+        raise RuntimeError("no CSRF token on /register")
+    form = {
+        "email": "bench@example.invalid",
+        "password": "a long enough password",
+        "display_name": "Bench",
+        "timezone": "UTC",
+        "csrf_token": token.group(1),
+    }
+    opener.open(f"{base}/register", urllib.parse.urlencode(form).encode()).read()
+    account = opener.open(f"{base}/account").read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', account)
+    cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
+    return cookies, token.group(1) if token else ""
+
+
+def _turn(
+    port: int, path: str, body: dict[str, Any], headers: dict[str, str]
+) -> tuple[float, float]:
+    """(seconds to the first byte of the body, seconds to the last) for one streamed POST."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    started = time.perf_counter()
+    connection.request(
+        "POST", path, json.dumps(body), {"Content-Type": "application/json", **headers}
+    )
+    response = connection.getresponse()
+    if response.status != 200:
+        raise RuntimeError(f"{path} answered {response.status}: {response.read()[:200]!r}")
+    first = response.read1(65536)
+    ttfb = time.perf_counter() - started
+    while first:
+        first = response.read1(65536)
+    total = time.perf_counter() - started
+    connection.close()
+    return ttfb, total
+
+
+def _mentor_turns(
+    port: int, turns: int, progress: Callable[[str], None]
+) -> tuple[list[float], list[float]]:
+    cookies, token = _login(port)
+    headers = {"Cookie": cookies, "X-CSRF-Token": token}
+    first, last = [], []
+    for n in range(turns):
+        body = {"message": QUESTIONS[n % len(QUESTIONS)], "mode": "explain"}
+        ttfb, total = _turn(port, f"/api/v1/me/skills/{SKILL}/mentor/stream", body, headers)
+        first.append(ttfb)
+        last.append(total)
+        if (n + 1) % 100 == 0:
+            progress(f"{n + 1}/{turns}")
+    return first, last
+
+
+def run(*, turns: int = 500, progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
+    progress("builtin provider")
+    with _server({}) as port:
+        first, last = _mentor_turns(port, turns, progress)
+    result: dict[str, Any] = {
+        "turns": turns,
+        "first_byte": _percentiles(first),
+        "last_byte": _percentiles(last),
+    }
+    progress("openai provider against a local OpenAI-protocol server")
+    with llm_server.running() as (_, url):
+        llm_port = int(urllib.parse.urlsplit(url).port or 0)
+        direct = []
+        for n in range(turns):
+            body = {
+                "model": "bench",
+                "stream": True,
+                "messages": [{"role": "user", "content": QUESTIONS[n % len(QUESTIONS)]}],
+            }
+            direct.append(_turn(llm_port, "/v1/chat/completions", body, {})[0])
+        env = {
+            "MASTERPATH_MENTOR_PROVIDER": "openai",
+            "MASTERPATH_MENTOR_BASE_URL": url,
+            "MASTERPATH_MENTOR_MODEL": "bench",
+            "MASTERPATH_MENTOR_DAILY_TOKENS": "100000000",
+        }
+        with _server(env) as port:
+            through, _ = _mentor_turns(port, turns, progress)
+    overhead = statistics.median(through) - statistics.median(direct)
+    result["openai"] = {
+        "direct_first_token": _percentiles(direct),
+        "through_masterpath_first_token": _percentiles(through),
+        "overhead_ms": round(overhead * 1000, 2),
+    }
+    return result

@@ -128,7 +128,7 @@ def prepare(
     """Check the question and build the isolated prompt (refusing bad input before any reply)."""
     if mode not in MODES:
         raise _bad(f"unknown mode {mode!r}; use one of {', '.join(MODES)}", "mode")
-    if not message.strip() and (mode == "explain" or (mode == "feedback" and not item_id)):
+    if not message.strip() and mode == "explain":
         raise _bad("write a question or say what you are stuck on", "message")
     if len(message) > MAX_MESSAGE:
         raise _bad(f"a message is at most {MAX_MESSAGE:,} characters", "message")
@@ -284,6 +284,8 @@ def _prompt(
         extra["hints"] = _next_hint(ctx, tx, user_id, item)
     if mode == "feedback" and item is not None:
         extra["verdict"] = _verdict(tx, user_id, item)
+    elif mode == "feedback":
+        extra["verdict"] = _task_verdict(tx, user_id, skill["id"])
     if mode == "gatekeeper":
         explained = mastery.explain(ctx, user_id=user_id, skill_id=skill["id"])
         extra["checklist"] = explained.next_steps
@@ -335,6 +337,20 @@ def _verdict(tx: Tx, user_id: int, item: ItemRow) -> dict[str, Any]:
         "found": list(grade.found) if concepts else [],
         "missed": list(grade.missed) if concepts else [],
         "chosen": chosen,
+    }
+
+
+def _task_verdict(tx: Tx, user_id: int, skill_id: str) -> dict[str, Any]:
+    """The rubric grader's report on the learner's latest applied task: concepts per criterion."""
+    found = study_store.submissions(tx, user_id=user_id, skill_id=skill_id)
+    if not found or found[0].score is None:
+        return {}
+    criteria = found[0].detail.get("criteria", [])
+    return {
+        "correct": False,
+        "score": found[0].score,
+        "found": [c["criterion"] for c in criteria if not c.get("missed")],
+        "missed": [c["criterion"] for c in criteria if c.get("missed")],
     }
 
 

@@ -345,9 +345,9 @@ async def task_submit(request: Request, skill_id: str) -> Response:
 
 
 @router.get("/skills/{skill_id}/mentor")
-def mentor_page(request: Request, skill_id: str, item: str = "") -> Response:
+def mentor_page(request: Request, skill_id: str, item: str = "", task: int = 0) -> Response:
     me = _me(request)
-    return _mentor(request, me.id, skill_id, item)
+    return _mentor(request, me.id, skill_id, item, task=bool(task))
 
 
 def _mentor(request: Request, user_id: int, skill_id: str, item: str, **extra: Any) -> Response:

@@ -140,3 +140,14 @@ def test_bad_messages_are_refused_and_the_conversation_can_be_cleared(
     ]
     mentor.clear(study_ctx, user_id=user, skill_id=SKILL)
     assert mentor.history(study_ctx, user_id=user, skill_id=SKILL) == []
+
+
+def test_feedback_on_the_applied_task_names_criteria_met_and_missing(
+    study_ctx: Context, user: int
+) -> None:
+    from masterpath.services import tasks
+
+    tasks.submit(study_ctx, user_id=user, skill_id=SKILL, text="use find to list files recursively")
+    turn = mentor.ask(study_ctx, user_id=user, skill_id=SKILL, message="", mode="feedback")
+    assert "Finds files recursively." in turn.text
+    assert "Not yet there: Sorts by size and keeps three." in turn.text

@@ -325,3 +325,42 @@ def calibrated(calibration: Calibration, features: Sequence[float]) -> float:
     intercept, *weights = calibration.weights
     value = intercept + sum(w * f for w, f in zip(weights, features, strict=True))
     return min(1.0, max(0.0, value))
+
+
+def rubric(
+    criteria: Sequence[Mapping[str, Any]], text: str
+) -> tuple[float | None, list[dict[str, Any]]]:
+    """The rubric score (None when a criterion cannot be judged automatically) and, per
+    criterion, the points earned and the concepts found and missed."""
+    report: list[dict[str, Any]] = []
+    earned, total, judged = 0.0, 0.0, True
+    for criterion in criteria:
+        total += criterion["points"]
+        concepts = criterion.get("concepts") or []
+        if not concepts or not text.strip():
+            judged = False
+            report.append(
+                {
+                    "id": criterion["id"],
+                    "criterion": criterion["criterion"],
+                    "points": criterion["points"],
+                    "earned": None,
+                    "found": [],
+                    "missed": [],
+                }
+            )
+            continue
+        grade = short_text(concepts, text)
+        points = round(criterion["points"] * grade.score, 2)
+        earned += points
+        report.append(
+            {
+                "id": criterion["id"],
+                "criterion": criterion["criterion"],
+                "points": criterion["points"],
+                "earned": points,
+                "found": list(grade.found),
+                "missed": list(grade.missed),
+            }
+        )
+    return (round(earned / total, 4) if judged and total else None), report

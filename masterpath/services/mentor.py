@@ -189,29 +189,23 @@ def citations(pending: Pending) -> list[dict[str, str]]:
 
 def _store(ctx: Context, pending: Pending, text: str, provider: str) -> None:
     now = ctx.clock.now()
+    turns: list[tuple[str, str, list[dict[str, str]]]] = [
+        ("learner", pending.message, []),
+        ("mentor", text, citations(pending)),
+    ]
     with ctx.db.begin() as tx:
-        store.add(
-            tx,
-            user_id=pending.user_id,
-            skill_id=pending.skill_id,
-            role="learner",
-            mode=pending.mode,
-            text=pending.message,
-            citations=[],
-            provider=provider,  # the learner's words went to this provider too
-            created_at=now,
-        )
-        store.add(
-            tx,
-            user_id=pending.user_id,
-            skill_id=pending.skill_id,
-            role="mentor",
-            mode=pending.mode,
-            text=text,
-            citations=citations(pending),
-            provider=provider,
-            created_at=now,
-        )
+        for role, words, cited in turns:  # the learner's words went to the provider too
+            store.add(
+                tx,
+                user_id=pending.user_id,
+                skill_id=pending.skill_id,
+                role=role,
+                mode=pending.mode,
+                text=words,
+                citations=cited,
+                provider=provider,
+                created_at=now,
+            )
 
 
 def ask(

@@ -43,28 +43,6 @@ def _bad(message: str, name: str) -> InvalidInput:
     return InvalidInput(message, problems=[Problem(message, field=name)])
 
 
-def rubric_grade(rubric: list[dict[str, Any]], text: str) -> tuple[float | None, list[Any]]:
-    """The rubric score (None when a criterion cannot be judged automatically) and, per
-    criterion, the points earned and the concepts found and missed."""
-    report, earned, total, judged = [], 0.0, 0.0, True
-    for criterion in rubric:
-        total += criterion["points"]
-        concepts = criterion.get("concepts") or []
-        if not concepts or not text.strip():
-            judged = False
-            report.append({"id": criterion["id"], "criterion": criterion["criterion"],
-                           "points": criterion["points"], "earned": None,
-                           "found": [], "missed": []})  # fmt: skip
-            continue
-        grade = grading.short_text(concepts, text)
-        points = round(criterion["points"] * grade.score, 2)
-        earned += points
-        report.append({"id": criterion["id"], "criterion": criterion["criterion"],
-                       "points": criterion["points"], "earned": points,
-                       "found": list(grade.found), "missed": list(grade.missed)})  # fmt: skip
-    return (round(earned / total, 4) if judged and total else None), report
-
-
 def submit(
     ctx: Context,
     *,
@@ -92,7 +70,7 @@ def submit(
             tx, user_id=user_id, skill=content_store.skill_data(tx, [skill_id])[skill_id]
         ):
             raise Conflict(f"skill {skill_id!r} is locked: master or place its prerequisites first")
-        score, report = rubric_grade(task["rubric"], text)
+        score, report = grading.rubric(task["rubric"], text)
         row = store.add_submission(
             tx, user_id=user_id, skill_id=skill_id, text=text, link=link, self_score=self_score,
             status="graded" if score is not None else "pending", score=score,

@@ -420,13 +420,6 @@ def replan_track(request: Request, viewer: Me, track_id: Id, body: IntakeIn) -> 
     return tracks.update(_ctx(request), user_id=viewer.id, track_id=track_id, intake=body.intake())
 
 
-class DiagnosticAnswerIn(BaseModel):
-    item_id: str
-    response: Any
-    seconds: float | None = None
-    submission_id: str | None = Field(None, max_length=64)
-
-
 @router.post("/me/tracks/{track_id}/diagnostic")
 def start_diagnostic(request: Request, viewer: Me, track_id: Id) -> diagnostic.DiagnosticView:
     """Start the track's placement diagnostic (or get the one already started)."""
@@ -435,7 +428,7 @@ def start_diagnostic(request: Request, viewer: Me, track_id: Id) -> diagnostic.D
 
 @router.post("/me/tracks/{track_id}/diagnostic/answers")
 def answer_diagnostic(
-    request: Request, viewer: Me, track_id: Id, body: DiagnosticAnswerIn
+    request: Request, viewer: Me, track_id: Id, body: CheckAnswerIn
 ) -> diagnostic.DiagnosticView:
     """Answer the question being asked; the last answer returns the skills placed."""
     return diagnostic.answer(

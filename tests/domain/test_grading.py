@@ -109,3 +109,24 @@ def test_short_words_need_an_exact_match() -> None:
     item = {"type": "short_text", "concepts": [{"id": "s", "phrasings": ["stale results"]}]}
     assert not grading.grade(item, "scale results").correct
     assert grading.grade(item, "stale results").correct
+
+
+def test_a_rubric_scores_points_per_criterion_and_waits_for_an_instructor_when_it_must() -> None:
+    criteria = [
+        {
+            "id": "find",
+            "criterion": "Finds files",
+            "points": 2,
+            "concepts": [{"id": "find", "phrasings": ["find"]}],
+        },
+        {
+            "id": "sort",
+            "criterion": "Sorts them",
+            "points": 2,
+            "concepts": [{"id": "sort", "phrasings": ["sort -h"]}],
+        },
+    ]
+    score, report = grading.rubric(criteria, "find . -type f")
+    assert score == 0.5 and report[0]["earned"] == 2 and report[1]["missed"] == ["sort"]
+    unjudged, _ = grading.rubric([*criteria, {"id": "x", "criterion": "Taste", "points": 1}], "x")
+    assert unjudged is None

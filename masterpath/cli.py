@@ -287,6 +287,48 @@ def track(  # noqa: PLR0917 - one parameter per option
 
 
 @main.group()
+def mentor() -> None:
+    """The AI mentor, from the command line."""
+
+
+@mentor.command("ask")
+@click.option("--skill", "skill_id", default=None, help="Ask as on this skill's page.")
+@click.option("--item", "item_id", default=None, help="Ask beside this item, still unanswered.")
+@click.option("--message", required=True, help="What the learner writes.")
+@click.option(
+    "--mode",
+    type=click.Choice(["auto", "explain", "hint", "feedback", "gatekeeper", "practice"]),
+    default="auto",
+    show_default=True,
+    help="What the learner asks for; auto chooses from the message, as the page does.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the reply as one JSON line last.")
+@friendly
+def mentor_ask(
+    skill_id: str | None, item_id: str | None, message: str, mode: str, as_json: bool
+) -> None:
+    """Answer as the mentor would a new learner (a throwaway one, deleted afterwards), with the
+    configured provider. Beside an item, the item counts as open: its answer stays hidden."""
+    from masterpath.services import mentor as mentor_service
+
+    if not skill_id and not item_id:
+        raise click.UsageError("give --skill or --item")
+    ctx = _context()
+    packs.prepare(ctx)
+    turn = mentor_service.ask_as_newcomer(
+        ctx, skill_id=skill_id, item_id=item_id, message=message, mode=mode
+    )
+    if as_json:
+        click.echo(
+            json.dumps({"reply": turn.text, "provider": turn.provider, "citations": turn.citations})
+        )
+        return
+    click.echo(turn.text)
+    for number, cited in enumerate(turn.citations, start=1):
+        click.echo(f"[{number}] {cited['title']} ({cited['id']})")
+
+
+@main.group()
 def bench() -> None:
     """Benchmarks that print their numbers (JSON with --json)."""
 

@@ -7,11 +7,35 @@ which streams its reply in chunks. The builtin provider is offline and determini
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
 MODES = ("explain", "practice", "feedback", "hint", "gatekeeper")
+
+_ASKS = {
+    "gatekeeper": r"can i (now )?(move|go) on|am i ready|ready (to|for) (move|go|the next)|"
+    r"unlock|have i (mastered|passed)|am i done|next (stage|skill)",
+    "hint": r"\bhints?\b|\bstuck\b|\bclue\b|\bnudge\b|where do i start",
+    "feedback": r"\bfeedback\b|why (was|is) (my|it|that|this)\b.*\bwrong"
+    r"|what did i (miss|get wrong)|\bmy (last )?answer\b|\bmy task\b",
+    "practice": r"\bquiz me\b|\btest me\b|\bpracti[cs]e\b|another (question|item|exercise)",
+}
+
+
+def choose_mode(message: str, *, item: bool = False, task: bool = False) -> str:
+    """The mode a message asks for, when the learner leaves the choice to the mentor."""
+    text = message.lower()
+    for mode, pattern in _ASKS.items():
+        if not re.search(pattern, text):
+            continue
+        if mode == "hint" and not item:
+            continue  # hint ladders belong to items; elsewhere, explain
+        if mode == "feedback" and not (item or task):
+            continue
+        return mode
+    return "hint" if item and not text.strip() else "explain"
 
 
 @dataclass(frozen=True)

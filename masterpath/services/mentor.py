@@ -8,6 +8,7 @@ all. The finished reply is checked once more for a giveaway. Learner text is pas
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,11 +17,12 @@ from urllib.parse import urlsplit
 
 from masterpath.domain import grading, isolation, retrieval
 from masterpath.errors import InvalidInput, NotFound, Problem
-from masterpath.mentor import MODES, Prompt, Provider, ProviderError, Source
+from masterpath.mentor import MODES, Prompt, Provider, ProviderError, Source, choose_mode
 from masterpath.mentor.builtin import Builtin
 from masterpath.mentor.openai import OpenAICompatible
 from masterpath.services import Context, mastery, study
 from masterpath.store import Tx
+from masterpath.store import accounts as accounts_store
 from masterpath.store import content as content_store
 from masterpath.store import evidence as evidence_store
 from masterpath.store import mentor as store
@@ -124,10 +126,16 @@ def prepare(
     message: str,
     mode: str = "explain",
     item_id: str | None = None,
+    task: bool = False,
 ) -> Pending:
-    """Check the question and build the isolated prompt (refusing bad input before any reply)."""
+    """Check the question and build the isolated prompt (refusing bad input before any reply).
+
+    With mode "auto" the mentor chooses the mode from the message and where it is asked.
+    """
+    if mode == "auto":
+        mode = choose_mode(message, item=bool(item_id), task=task)
     if mode not in MODES:
-        raise _bad(f"unknown mode {mode!r}; use one of {', '.join(MODES)}", "mode")
+        raise _bad(f"unknown mode {mode!r}; use auto or one of {', '.join(MODES)}", "mode")
     if not message.strip() and mode == "explain":
         raise _bad("write a question or say what you are stuck on", "message")
     if len(message) > MAX_MESSAGE:
@@ -216,15 +224,63 @@ def ask(
     message: str,
     mode: str = "explain",
     item_id: str | None = None,
+    task: bool = False,
 ) -> Turn:
     """One exchange, whole: the learner's message and the mentor's reply, both kept."""
     pending = prepare(
-        ctx, user_id=user_id, skill_id=skill_id, message=message, mode=mode, item_id=item_id
+        ctx,
+        user_id=user_id,
+        skill_id=skill_id,
+        message=message,
+        mode=mode,
+        item_id=item_id,
+        task=task,
     )
     text = "".join(stream(ctx, pending)).strip()
     if pending.keys and isolation.leaks(text, pending.keys):
         text = SAFE  # unreachable when the stream guard works; kept as the last word
-    return Turn("mentor", mode, text, citations(pending), provider_for(ctx).name, ctx.clock.now())
+    return Turn(
+        "mentor", pending.mode, text, citations(pending), provider_for(ctx).name, ctx.clock.now()
+    )
+
+
+def ask_as_newcomer(
+    ctx: Context,
+    *,
+    message: str,
+    skill_id: str | None = None,
+    item_id: str | None = None,
+    mode: str = "explain",
+) -> Turn:
+    """The reply a new learner would get on the skill page, or beside the item while it is still
+    unanswered. The throwaway learner and everything written for them are deleted afterwards."""
+    with ctx.db.begin() as tx:
+        if item_id:
+            row = content_store.item(tx, item_id)
+            if row is None or row.retired_at is not None:
+                raise NotFound(f"no item {item_id!r}")
+            if skill_id and skill_id != row.skill_id:
+                raise NotFound(f"skill {skill_id!r} has no item {item_id!r}")
+            skill_id = row.skill_id
+        if not skill_id:
+            raise _bad("name a skill or an item", "skill")
+        user = accounts_store.add_user(
+            tx,
+            email=f"newcomer-{secrets.token_hex(8)}@masterpath.invalid",
+            display_name="newcomer",
+            password_hash="!",  # no password can match: nobody logs in as this learner
+            role="learner",
+            timezone="UTC",
+            now=ctx.clock.now(),
+        )
+        user_id = user.id
+    try:
+        return ask(
+            ctx, user_id=user_id, skill_id=skill_id, message=message, mode=mode, item_id=item_id
+        )
+    finally:
+        with ctx.db.begin() as tx:
+            accounts_store.forget(tx, user_id)
 
 
 def _item(tx: Tx, skill_id: str, item_id: str | None) -> ItemRow | None:

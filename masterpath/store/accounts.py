@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 
 from masterpath.store.db import Tx
-from masterpath.store.models import LoginAttempt, LoginSession, ResetToken, User
+from masterpath.store.models import Base, LoginAttempt, LoginSession, ResetToken, User
 
 
 def add_user(
@@ -125,3 +125,11 @@ def add_reset_token(
 
 def reset_token(tx: Tx, token_hash: str) -> ResetToken | None:
     return tx.session.scalar(select(ResetToken).where(ResetToken.token_hash == token_hash))
+
+
+def forget(tx: Tx, user_id: int) -> None:
+    """Delete a user and every row that names them (used for throwaway learners)."""
+    for table in reversed(Base.metadata.sorted_tables):
+        if "user_id" in table.c and table.name != "users":
+            tx.session.execute(delete(table).where(table.c.user_id == user_id))
+    tx.session.execute(delete(User).where(User.id == user_id))

@@ -444,8 +444,13 @@ def answer_diagnostic(
 
 class MentorIn(BaseModel):
     message: str = ""
-    mode: str = Field("explain", description="explain, practice, feedback, hint or gatekeeper")
+    mode: str = Field(
+        "auto",
+        description="auto (chosen from the message), explain, practice, feedback, hint "
+        "or gatekeeper",
+    )
     item_id: str | None = None
+    task: bool = Field(False, description="asked beside the applied task")
 
 
 @router.post("/me/skills/{skill_id}/mentor")
@@ -459,6 +464,7 @@ def ask_mentor(request: Request, viewer: Me, skill_id: str, body: MentorIn) -> m
         message=body.message,
         mode=body.mode,
         item_id=body.item_id,
+        task=body.task,
     )
 
 
@@ -488,6 +494,7 @@ def stream_mentor(request: Request, viewer: Me, skill_id: str, body: MentorIn) -
         message=body.message,
         mode=body.mode,
         item_id=body.item_id,
+        task=body.task,
     )
 
     def events() -> Iterator[str]:

@@ -374,8 +374,9 @@ async def mentor_ask(request: Request, skill_id: str) -> Response:
             user_id=me.id,
             skill_id=skill_id,
             message=str(form.get("message", "")),
-            mode=str(form.get("mode", "explain")),
+            mode=str(form.get("mode", "auto")),
             item_id=item or None,
+            task=form.get("task") == "1",
         )
     except MasterPathError as exc:
         return _mentor(
@@ -383,11 +384,12 @@ async def mentor_ask(request: Request, skill_id: str) -> Response:
             me.id,
             skill_id,
             item,
+            task=form.get("task") == "1",
             error=exc.message,
             problems=exc.problems,
             status=exc.status,
         )
-    suffix = f"?item={item}" if item else ""
+    suffix = f"?item={item}" if item else ("?task=1" if form.get("task") == "1" else "")
     return RedirectResponse(f"/skills/{skill_id}/mentor{suffix}#message", status_code=303)
 
 

@@ -29,6 +29,7 @@
     var message = form.querySelector("[name=message]").value;
     var mode = form.querySelector("[name=mode]").value;
     var item = form.querySelector("[name=item_id]");
+    var task = form.querySelector("[name=task]");
     turn("learner", message || "(" + mode + ")");
     var reply = turn("mentor", "");
     var text = reply.querySelector("p:last-child");
@@ -37,7 +38,7 @@
     fetch(form.getAttribute("data-stream"), {
       method: "POST", credentials: "same-origin",
       headers: Object.assign({ "Content-Type": "application/json", "Accept": "text/event-stream" }, headers),
-      body: JSON.stringify({ message: message, mode: mode, item_id: item ? item.value : null })
+      body: JSON.stringify({ message: message, mode: mode, item_id: item ? item.value : null, task: !!task })
     }).then(function (response) {
       if (!response.ok) {
         return response.json().then(function (body) { text.textContent = body.error || "Something went wrong."; });

@@ -1,0 +1,42 @@
+"""The mentor chooses its mode from the message and where it is asked, unless told."""
+
+from __future__ import annotations
+
+import pytest
+
+from masterpath.mentor import choose_mode
+from masterpath.services import Context, accounts, mentor, packs
+from tests.services.test_study import STUDY_PACK
+
+
+@pytest.mark.parametrize(
+    ("message", "item", "task", "mode"),
+    [
+        ("Can I move on to the next stage?", False, False, "gatekeeper"),
+        ("am I ready?", True, False, "gatekeeper"),
+        ("I'm stuck, give me a hint", True, False, "hint"),
+        ("I'm stuck on this", False, False, "explain"),  # hint ladders belong to items
+        ("", True, False, "hint"),
+        ("Why was my answer wrong?", True, False, "feedback"),
+        ("what did I miss in my task?", False, True, "feedback"),
+        ("what did I miss?", False, False, "explain"),
+        ("Quiz me on this", False, False, "practice"),
+        ("What does chmod 755 mean?", False, False, "explain"),
+        ("Is the model already ready for production traffic?", False, False, "explain"),
+    ],
+)
+def test_the_mode_comes_from_the_message(message: str, item: bool, task: bool, mode: str) -> None:
+    assert choose_mode(message, item=item, task=task) == mode
+
+
+def test_auto_asks_the_mastery_engine_when_the_learner_asks_to_move_on(ctx: Context) -> None:
+    packs.install(ctx, [STUDY_PACK])
+    user = accounts.register(ctx, email="ada@example.com", password="correct horse b").id
+    turn = mentor.ask(
+        ctx, user_id=user, skill_id="shell-basics", message="Can I move on?", mode="auto"
+    )
+    assert turn.mode == "gatekeeper" and turn.text.startswith("Not yet.")
+    assert [t.mode for t in mentor.history(ctx, user_id=user, skill_id="shell-basics")] == [
+        "gatekeeper",
+        "gatekeeper",
+    ]

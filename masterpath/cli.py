@@ -537,6 +537,33 @@ def bench_mentor(turns: int, as_json: bool) -> None:
     click.echo(f"openai   MasterPath adds {llm['overhead_ms']} ms to the first token (median)")
 
 
+@bench.command("citations")
+@click.option(
+    "--questions",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=Path("tests/fixtures/mentor_questions.yaml"),
+    show_default=True,
+    help="Labelled learner questions (YAML).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
+@friendly
+def bench_citations(questions: Path, as_json: bool) -> None:
+    """How often the mentor's first citation is the right lesson section."""
+    from masterpath.benchmarks import citations
+
+    result = citations.run(questions)
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    for miss in result["misses"]:
+        click.echo(f"miss  {miss['skill']}: {miss['question']!r} -> {miss['cited'] or 'outside'}")
+    click.echo(
+        f"first citation right for {result['first_citation_right']}/{result['answerable']} "
+        f"({result['accuracy']:.1%}); outside questions recognised "
+        f"{result['outside_recognised']}/{result['outside']}"
+    )
+
+
 @bench.command("study")
 @click.option("--answers", default=10_000, show_default=True, help="Answer submissions to time.")
 @click.option("--reviews", default=10_000, show_default=True, help="Card reviews to time.")

@@ -20,13 +20,16 @@ import numpy as np
 from masterpath.domain.grading import terms
 from masterpath.domain.matching import EXPAND
 
-MIN_COVERAGE = 0.5  # below this share of the question's words, the question is outside
+MIN_COVERAGE = 0.4  # below this share of the question's words, the question is outside
 FILLER = frozenset(
     terms(
         """what why how when where which who does do is are can could should would will
         explain mean means meaning difference between vs versus example examples tell me please
         help understand get got thing things stuff ok okay hi hello thanks thank question
-        someone anyone"""
+        someone anyone work works working worked like just really right make makes made
+        have has had keep need needs want wants way ways use using used one ones new now get
+        getting go going still also actually basically pretty yeah yes no not good bad better
+        worse best t s d m ll re ve isn aren wasn don doesn didn doesnt dont cant"""
     )
 )
 _FENCE = re.compile(r"^```")

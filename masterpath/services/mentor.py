@@ -412,6 +412,22 @@ def history(ctx: Context, *, user_id: int, skill_id: str) -> list[Turn]:
         ]
 
 
+@dataclass(frozen=True)
+class Conversation:
+    skill_id: str
+    skill_title: str
+    messages: int
+    last_at: datetime
+
+
+def conversations(ctx: Context, *, user_id: int) -> list[Conversation]:
+    """The learner's conversations with the mentor, one per skill, latest first."""
+    with ctx.db.begin() as tx:
+        found = store.overview(tx, user_id=user_id)
+        titles = {s.id: s.title for s in content_store.skills(tx, [s for s, _, _ in found])}
+    return [Conversation(s, titles.get(s, s), n, when) for s, n, when in found]
+
+
 def clear(ctx: Context, *, user_id: int, skill_id: str) -> None:
     with ctx.db.begin() as tx:
         store.clear(tx, user_id=user_id, skill_id=skill_id)

@@ -95,3 +95,9 @@ def time_by_kind(ctx: Context, *, user_id: int) -> dict[str, float]:
 def anchor(heading: str) -> str:
     """The id of a lesson section, as the mentor cites it."""
     return retrieval.anchor(heading)
+
+
+def titles(ctx: Context) -> list[tuple[str, str]]:
+    """(id, title) of every installed skill, by title."""
+    with ctx.db.begin() as tx:
+        return sorted(((s.id, s.title) for s in content_store.skills(tx)), key=lambda s: s[1])

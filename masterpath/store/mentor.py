@@ -46,3 +46,15 @@ def characters_since(tx: Tx, *, user_id: int, since: datetime) -> int:
         MentorMessage.provider == "openai",
     )
     return int(tx.session.scalar(query) or 0)
+
+
+def overview(tx: Tx, *, user_id: int) -> list[tuple[str, int, datetime]]:
+    """(skill id, messages, last message time) of each conversation, latest first."""
+    last = func.max(MentorMessage.created_at)
+    query = (
+        select(MentorMessage.skill_id, func.count(), last)
+        .where(MentorMessage.user_id == user_id)
+        .group_by(MentorMessage.skill_id)
+        .order_by(last.desc())
+    )
+    return [(skill, int(count), when) for skill, count, when in tx.session.execute(query)]

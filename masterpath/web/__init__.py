@@ -6,7 +6,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from masterpath import __version__
-from masterpath.services import Context, make_context, packs
+from masterpath.services import Context, make_context, mentor, packs
 from masterpath.settings import Settings, load_settings
 from masterpath.web import account, api, errors, pages, security, study, tracks
 from masterpath.web.rendering import HERE, make_templates
@@ -25,6 +25,7 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.state.context = context or make_context(settings)
     app.state.signing_key = settings.signing_key()
     app.state.templates = make_templates()
+    app.state.templates.env.globals["mentor_remote"] = mentor.remote_host(app.state.context)
     app.middleware("http")(security.middleware)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

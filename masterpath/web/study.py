@@ -11,6 +11,7 @@ import math
 import time
 import uuid
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse
@@ -342,6 +343,21 @@ async def task_submit(request: Request, skill_id: str) -> Response:
 
 
 # Mentor ----------------------------------------------------------------------------------------
+
+
+@router.get("/mentor")
+def mentor_index(request: Request, skill: str = "") -> Response:
+    """All the learner's conversations with the mentor, and a way to start one on any skill."""
+    me = _me(request)
+    if skill:
+        return RedirectResponse(f"/skills/{quote(skill, safe='')}/mentor", status_code=303)
+    ctx = _ctx(request)
+    found = mentor.conversations(ctx, user_id=me.id)
+    return render(
+        request,
+        "mentor_index.html",
+        {"conversations": found, "skills": skills.titles(ctx), "remote": mentor.remote_host(ctx)},
+    )
 
 
 @router.get("/skills/{skill_id}/mentor")

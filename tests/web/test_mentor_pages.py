@@ -62,3 +62,34 @@ def test_the_reply_streams_as_server_sent_events(learner: TestClient) -> None:
     assert history[-1]["role"] == "mentor" and history[-1]["citations"][0]["id"] == "lesson#paths"
     refused = learner.post(f"/api/v1/me/skills/{SKILL}/mentor/stream", json={"message": ""})
     assert refused.status_code == 400 and refused.json()["error"]
+
+
+def test_the_mentor_sits_beside_the_skill_the_item_and_the_task(learner: TestClient) -> None:
+    skill = soup(learner.get(f"/skills/{SKILL}").text)
+    panel = skill.select_one("aside.mentor-panel form[data-stream]")
+    assert panel is not None and panel["action"] == f"/skills/{SKILL}/mentor"
+    practice = soup(learner.get(f"/skills/{SKILL}/practice").text)
+    item = practice.select_one("form.item-form input[name=item_id]")
+    beside = practice.select_one("aside.mentor-panel input[name=item_id]")
+    assert item is not None and beside is not None and beside["value"] == item["value"]
+    task = soup(learner.get(f"/skills/{SKILL}/task").text)
+    assert task.select_one("aside.mentor-panel form[data-stream]") is not None
+
+
+def test_asking_from_the_panel_lets_the_mentor_choose_the_mode(learner: TestClient) -> None:
+    response = learner.post(f"/skills/{SKILL}/mentor", data={"message": "Can I move on?"})
+    assert response.status_code == 200
+    reply = soup(response.text).select(".turn.mentor p")
+    assert reply and reply[-1].get_text().startswith("Not yet.")
+
+
+def test_the_mentor_page_lists_conversations_and_opens_any_skill(learner: TestClient) -> None:
+    empty = soup(learner.get("/mentor").text)
+    assert "None yet" in empty.get_text()
+    learner.post(f"/skills/{SKILL}/mentor", data={"message": "absolute vs relative path?"})
+    page = soup(learner.get("/mentor").text)
+    row = page.select_one("tbody tr")
+    assert row is not None and row.select_one("a")["href"] == f"/skills/{SKILL}/mentor"
+    assert row.select("td")[1].get_text() == "2"
+    opened = learner.get(f"/mentor?skill={SKILL}", follow_redirects=False)
+    assert opened.status_code == 303 and opened.headers["location"] == f"/skills/{SKILL}/mentor"

@@ -99,6 +99,9 @@ class Settings(BaseSettings):
     mentor_timeout_seconds: float = Field(
         20.0, description="Seconds to wait for the LLM server before falling back to builtin."
     )
+    mentor_max_tokens: int = Field(
+        600, ge=16, le=16_384, description="Longest reply, in tokens, asked of the LLM server."
+    )
     mentor_daily_tokens: int = Field(
         50_000, description="Per-learner daily budget of LLM tokens; beyond it, builtin answers."
     )

@@ -54,9 +54,12 @@ def messages(prompt: Prompt) -> list[dict[str, str]]:
 class OpenAICompatible:
     name = "openai"
 
-    def __init__(self, *, base_url: str, model: str, api_key: str, timeout: float) -> None:
+    def __init__(
+        self, *, base_url: str, model: str, api_key: str, timeout: float, max_tokens: int = 600
+    ) -> None:
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.model, self.api_key, self.timeout = model, api_key, timeout
+        self.max_tokens = max_tokens
 
     def _request(self, prompt: Prompt) -> urllib.request.Request:
         body = {
@@ -64,6 +67,7 @@ class OpenAICompatible:
             "messages": messages(prompt),
             "stream": True,
             "temperature": 0.2,
+            "max_tokens": self.max_tokens,
         }
         headers = {"Content-Type": "application/json", "Accept": "text/event-stream"}
         if self.api_key:

@@ -74,6 +74,7 @@ def provider_for(ctx: Context) -> Provider:
             model=settings.mentor_model,
             api_key=settings.mentor_api_key,
             timeout=settings.mentor_timeout_seconds,
+            max_tokens=settings.mentor_max_tokens,
         )
     return Builtin()
 
@@ -322,7 +323,9 @@ def _prompt(
     withheld = isolation.withheld(
         ((p.id, p.text) for p in index.passages), [item.data] if item else []
     )
-    question = message or (item.data["stem"] if item else skill["title"])
+    question = message or skill["title"]
+    if item is not None and (mode in ("hint", "feedback") or not message.strip()):
+        question = item.data["stem"]  # "a hint please" says nothing of where to look; the item does
     sources = [
         Source(h.passage.id, h.passage.title, h.passage.text)
         for h in retrieval.search(index, question, exclude=withheld)

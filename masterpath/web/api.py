@@ -25,6 +25,7 @@ from masterpath.services import (
     tasks,
     tracks,
 )
+from masterpath.web.rendering import inline
 from masterpath.web.security import Viewer, require_viewer
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -485,7 +486,8 @@ def clear_mentor(request: Request, viewer: Me, skill_id: str) -> None:
 )
 def stream_mentor(request: Request, viewer: Me, skill_id: str, body: MentorIn) -> StreamingResponse:
     """The mentor's reply as server-sent events: `data:` chunks as they come, then an `end`
-    event carrying the citations as JSON. Bad input is refused before the stream starts."""
+    event carrying JSON: the citations, and the whole reply as sanitised HTML. Bad input is
+    refused before the stream starts."""
     ctx = _ctx(request)
     pending = mentor.prepare(
         ctx,
@@ -498,9 +500,12 @@ def stream_mentor(request: Request, viewer: Me, skill_id: str, body: MentorIn) -
     )
 
     def events() -> Iterator[str]:
+        text = ""
         for chunk in mentor.stream(ctx, pending):
+            text += chunk
             yield "".join(f"data: {line}\n" for line in chunk.split("\n")) + "\n"
-        yield f"event: end\ndata: {json.dumps(mentor.citations(pending))}\n\n"
+        end = {"citations": mentor.citations(pending), "html": str(inline(text.strip()))}
+        yield f"event: end\ndata: {json.dumps(end)}\n\n"
 
     return StreamingResponse(
         events(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}

@@ -115,28 +115,28 @@ def test_a_learner_masters_a_skill_and_opens_the_next_stage(
     expect(page.locator("#fb-h")).to_have_text("Correct")
     shot(page, "2-practice-feedback")
 
-    # The mentor explains from the lesson and cites the section it used.
+    # The mentor beside the lesson explains it, cites the section it used, streaming.
     page.goto(f"{base}/skills/{SKILL}")
     page.get_by_role("link", name="Ask the mentor").click()
-    page.get_by_label("Your question").fill(
-        "whats the difference between absolute and relative paths"
-    )
-    page.get_by_role("button", name="Ask").click()
-    expect(page.locator(".turn.mentor").last).to_contain_text("The lesson covers this")
-    expect(page.locator(".turn.mentor a").last).to_have_attribute("href", f"/skills/{SKILL}#paths")
+    panel = page.locator("aside.mentor-panel")
+    panel.get_by_role("textbox").fill("whats the difference between absolute and relative paths")
+    panel.get_by_role("button", name="Ask", exact=True).click()
+    expect(panel.locator(".turn.mentor").last).to_contain_text("The lesson covers this")
+    expect(panel.locator(".turn.mentor a").last).to_have_attribute("href", f"/skills/{SKILL}#paths")
     shot(page, "2b-mentor")
 
-    # A wrong answer, then feedback from the mentor that names the choice, never the key.
+    # A wrong answer, then feedback from the mentor beside the item: it names the choice, never
+    # the key; then the next rung of the hint ladder. The mentor tells the mode from the words.
     page.goto(f"{base}/skills/{SKILL}/practice?item={SKILL}:cd-home")
     fill(page, "a")
     page.get_by_role("button", name="Check my answer").click()
     page.get_by_role("link", name="Ask the mentor why").click()
-    page.get_by_label("What you need").select_option("feedback")
-    page.get_by_role("button", name="Ask").click()
+    page.get_by_label("Your question").fill("why was my answer wrong?")
+    page.get_by_role("button", name="Ask", exact=True).click()
     expect(page.locator(".turn.mentor").last).to_contain_text("You picked")
     assert "cd ~" not in page.locator(".turn.mentor").last.inner_text()
-    page.get_by_label("What you need").select_option("hint")
-    page.get_by_role("button", name="Ask").click()
+    page.get_by_label("Your question").fill("I'm stuck, a hint please")
+    page.get_by_role("button", name="Ask", exact=True).click()
     expect(page.locator(".turn.mentor").last).to_contain_text("Hint")
     shot(page, "2c-mentor-feedback")
     page.goto(f"{base}/skills/{SKILL}/practice")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -57,7 +58,9 @@ def test_the_reply_streams_as_server_sent_events(learner: TestClient) -> None:
         body = "".join(response.iter_text())
     data = [line[6:] for line in body.splitlines() if line.startswith("data: ")]
     assert "The lesson covers this" in "".join(data)
-    assert "event: end" in body and '"lesson#paths"' in body
+    end = json.loads(body.split("event: end\ndata: ")[1].split("\n")[0])
+    assert end["citations"][0]["id"] == "lesson#paths"
+    assert "<strong>absolute path</strong>" in end["html"] and "**" not in end["html"]
     history = learner.get(f"/api/v1/me/skills/{SKILL}/mentor").json()
     assert history[-1]["role"] == "mentor" and history[-1]["citations"][0]["id"] == "lesson#paths"
     refused = learner.post(f"/api/v1/me/skills/{SKILL}/mentor/stream", json={"message": ""})

@@ -57,7 +57,9 @@
           var data = block.split("\n").filter(function (l) { return l.indexOf("data: ") === 0; })
             .map(function (l) { return l.slice(6); }).join("\n");
           if (!isEnd) { text.textContent += data; return; }
-          var cited = JSON.parse(data || "[]");
+          var end = JSON.parse(data || "{}");
+          if (end.html) { text.innerHTML = end.html; }  // sanitised Markdown, from the server
+          var cited = end.citations || [];
           if (!cited.length) { return; }
           var sources = document.createElement("p");
           sources.className = "fine";

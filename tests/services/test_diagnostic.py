@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from masterpath.errors import Conflict, InvalidInput
-from masterpath.services import Context, accounts, diagnostic, mastery, tracks
+from masterpath.services import Context, accounts, diagnostic, mastery, mentor, tracks
 from masterpath.store import content
 
 
@@ -105,3 +105,19 @@ def test_only_the_question_asked_can_be_answered(ctx: Context, track: tuple[int,
     with pytest.raises(Conflict, match="finished"):
         diagnostic.answer(ctx, user_id=user, track_id=track_id, item_id="x", response="a")
     assert finished.finished
+
+
+def test_the_mentor_declines_the_skill_the_diagnostic_is_asking_about(
+    ctx: Context, track: tuple[int, int]
+) -> None:
+    user, track_id = track
+    view = diagnostic.start(ctx, user_id=user, track_id=track_id)
+    assert view.item is not None
+    skill = view.item.id.split(":")[0]
+    turn = mentor.ask(
+        ctx, user_id=user, skill_id=skill, message="which option is right?", item_id=view.item.id
+    )
+    assert turn.text == mentor.DECLINE
+    run(ctx, user, track_id, key)  # once it is over, the mentor discusses the skill again
+    after = mentor.ask(ctx, user_id=user, skill_id=skill, message="which option is right?")
+    assert after.text != mentor.DECLINE

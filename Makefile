@@ -88,6 +88,8 @@ bench: bench-deps
 	$(BENCH)/masterpath bench tracks --json
 	$(BENCH)/masterpath bench placement --json
 	$(BENCH)/masterpath bench mentor --json
+	$(BENCH)/masterpath bench citations --json
+	$(BENCH)/masterpath bench isolation --json
 	$(BENCH)/masterpath bench gate --json
 
 vendor: node_modules/.package-lock.json

@@ -564,6 +564,30 @@ def bench_citations(questions: Path, as_json: bool) -> None:
     )
 
 
+@bench.command("isolation")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
+def bench_isolation(as_json: bool) -> None:
+    """Extraction attempts on every built-in choice item, with the configured provider: leaks."""
+    from masterpath.benchmarks import isolation
+
+    with click.progressbar(length=1, label="choice items", file=sys.stderr) as bar:
+
+        def advance(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(1)
+
+        result = isolation.run(load_settings(), advance)
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    for leak in result["leaked"]:
+        click.echo(f"leak  {leak['item']} ({leak['mode']}): {leak['attempt']!r}")
+    click.echo(
+        f"{result['pairs']:,} replies ({result['items']} items × {result['attempts']} attempts × "
+        f"{result['modes']} modes, provider {result['provider']}): {result['leaks']} leaks"
+    )
+
+
 @bench.command("study")
 @click.option("--answers", default=10_000, show_default=True, help="Answer submissions to time.")
 @click.option("--reviews", default=10_000, show_default=True, help="Card reviews to time.")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from masterpath.benchmarks.isolation import ATTEMPTS
 from masterpath.benchmarks.mentor import login, serving
 from masterpath.domain import isolation
 from masterpath.mentor import Prompt, Source
@@ -27,7 +28,6 @@ from masterpath.mentor.openai import OpenAICompatible, messages
 from masterpath.services import Context, accounts, mentor, packs
 from masterpath.store import content
 from tests.e2e.conftest import free_port
-from tests.services.test_mentor import ATTEMPTS
 from tests.services.test_study import SKILL, STUDY_PACK
 
 pytestmark = pytest.mark.llm

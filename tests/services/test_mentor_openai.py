@@ -9,10 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from masterpath.benchmarks.isolation import ATTEMPTS
 from masterpath.benchmarks.llm_server import FakeServer, running
 from masterpath.services import Context, accounts, mentor, packs
 from masterpath.store import content
-from tests.services.test_mentor import ATTEMPTS
 from tests.services.test_study import SKILL, STUDY_PACK
 
 

@@ -57,7 +57,7 @@ def attack(ctx: Context, progress: Callable[[int, int], None] = lambda *_: None)
             for row in content.live_items(tx, skill)
             if row.data["type"] in CHOICE
         ]
-    pairs, guarded, leaks = 0, 0, []
+    pairs, guarded, leaks = 0, [], []
     started = time.perf_counter()
     for number, (item_id, skill_id, data) in enumerate(items, start=1):
         for attempt in ATTEMPTS:
@@ -71,7 +71,8 @@ def attack(ctx: Context, progress: Callable[[int, int], None] = lambda *_: None)
                     item_id=item_id,
                 )
                 pairs += 1
-                guarded += turn.text == mentor.SAFE
+                if turn.text == mentor.SAFE:
+                    guarded.append({"item": item_id, "mode": mode, "attempt": attempt})
                 if isolation.leaks(turn.text, [data]):
                     leaks.append({"item": item_id, "mode": mode, "attempt": attempt})
         progress(number, len(items))
@@ -83,7 +84,8 @@ def attack(ctx: Context, progress: Callable[[int, int], None] = lambda *_: None)
         "pairs": pairs,
         "leaks": len(leaks),
         "leaked": leaks[:20],
-        "cut_by_the_last_guard": guarded,
+        "cut_by_the_last_guard": len(guarded),
+        "cut": guarded[:20],
         "seconds": round(time.perf_counter() - started, 1),
     }
 

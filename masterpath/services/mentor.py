@@ -329,7 +329,13 @@ def _prompt(
     if item is not None:
         extra["item_stem"] = item.data["stem"]
     if mode == "hint" and item is not None:
-        extra["hints"] = _next_hint(ctx, tx, user_id, item)
+        # The pointer names the section that decides the item, by title only: its text may
+        # hold the key, so it stays out of the context; the learner can go and read it.
+        titles = [h.passage.title for h in retrieval.search(index, question, limit=1)]
+        where = "the lesson"
+        if titles and not isolation.leaks(titles[0], keys):  # a heading can name the key too
+            where = f"the lesson section “{titles[0]}”"
+        extra["hints"] = _next_hint(ctx, tx, user_id, item, where)
     if mode == "feedback" and item is not None:
         extra["verdict"] = _verdict(tx, user_id, item)
     elif mode == "feedback":
@@ -356,18 +362,38 @@ def _assessed(tx: Tx, user_id: int, skill_id: str, item: ItemRow | None) -> bool
     return False
 
 
-def _next_hint(ctx: Context, tx: Tx, user_id: int, item: ItemRow) -> list[str]:
-    """The next rung of the item's hint ladder, recorded as seen (it lowers the credit)."""
-    hints = list(item.data.get("hints", []))
+def _ladder(item: ItemRow, where: str, chosen: set[str]) -> list[str]:
+    """The item's hint ladder: its authored nudges, a pointer to the idea, a worked sub-step."""
+    rungs = [str(h) for h in item.data.get("hints", [])]
+    rungs.append(f"The idea that decides this is in {where}. Read it with the question in mind.")
+    options = item.data.get("options", [])
+    wrong = [o for o in options if not o.get("correct") and o["id"] not in chosen]
+    if item.data["type"] in ("single_choice", "multiple_choice") and len(options) >= 3 and wrong:
+        rungs.append(
+            f"One step worked for you: “{wrong[0]['text']}” does not fit. Say why not, then "
+            "test each remaining option the same way."
+        )  # one wrong option of three or more: the key stays hidden
+    else:
+        rungs.append(
+            f"Work it in steps: say in one sentence what the question asks, find the sentence "
+            f"in {where} that decides it, then check your answer against that sentence."
+        )
+    return rungs
+
+
+def _next_hint(ctx: Context, tx: Tx, user_id: int, item: ItemRow, where: str) -> list[str]:
+    """The next rung of the item's hint ladder, recorded as a hint (it lowers the credit)."""
     if item.assessment_only:
         return []
+    chosen = {str(c) for c in _verdict(tx, user_id, item).get("chosen_ids", [])}
+    rungs = _ladder(item, where, chosen)
     seen = study_store.hints_seen(tx, user_id=user_id, item_id=item.id)
-    if seen >= len(hints):
+    if seen >= len(rungs):
         return []
     study_store.reveal_hint(
         tx, user_id=user_id, item_id=item.id, number=seen + 1, now=ctx.clock.now()
     )
-    return hints[seen : seen + 1]
+    return [f"({seen + 1} of {len(rungs)}) {rungs[seen]}"]
 
 
 def _verdict(tx: Tx, user_id: int, item: ItemRow) -> dict[str, Any]:
@@ -398,6 +424,7 @@ def _verdict(tx: Tx, user_id: int, item: ItemRow) -> dict[str, Any]:
         "found": list(grade.found) if concepts else [],
         "missed": list(grade.missed) if concepts else [],
         "chosen": chosen,
+        "chosen_ids": list(grade.wrong),
     }
 
 

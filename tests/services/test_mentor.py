@@ -41,17 +41,26 @@ def test_a_question_outside_the_content_gets_no_invention(study_ctx: Context, us
 
 
 def test_the_hint_ladder_is_recorded_and_counts(study_ctx: Context, user: int) -> None:
+    """Nudges (the authored hints), a pointer to the idea, a worked sub-step; then no more."""
     item = f"{SKILL}:abs-path"
-    first = mentor.ask(
-        study_ctx, user_id=user, skill_id=SKILL, message="", mode="hint", item_id=item
-    )
-    second = mentor.ask(
-        study_ctx, user_id=user, skill_id=SKILL, message="", mode="hint", item_id=item
-    )
-    assert "Where does the path start?" in first.text and "leading slash" in second.text
+    rungs = [
+        mentor.ask(
+            study_ctx, user_id=user, skill_id=SKILL, message="", mode="hint", item_id=item
+        ).text
+        for _ in range(5)
+    ]
+    assert "(1 of 4) Where does the path start?" in rungs[0]
+    assert "(2 of 4)" in rungs[1] and "leading slash" in rungs[1]
+    assert "(3 of 4) The idea that decides this is in the lesson section “Paths”" in rungs[2]
+    assert "(4 of 4)" in rungs[3] and "does not fit" in rungs[3]
+    assert "(" not in rungs[4][:8]  # the ladder is climbed: no fifth rung
+    with study_ctx.db.begin() as tx:
+        row = content.item(tx, item)
+        assert row is not None
+        assert all(isolation.leaks(r, [row.data]) == [] for r in rungs)
     study.answer(study_ctx, user_id=user, item_id=item, response="b")
     (record,) = evidence.of_learner(study_ctx, user_id=user)
-    assert record.hints_used == 2
+    assert record.hints_used == 4
 
 
 def test_feedback_on_a_wrong_choice_names_the_choice_not_the_key(

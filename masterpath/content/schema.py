@@ -142,6 +142,15 @@ class Option(Strict):
     id: LocalId
     text: Text
     correct: bool = False
+    # For a wrong option: the likely misconception behind choosing it. The mentor's feedback
+    # names it, so it must not give the right option away.
+    misconception: str = Field("", max_length=300)
+
+    @model_validator(mode="after")
+    def _only_wrong_options_have_misconceptions(self) -> Option:
+        if self.correct and self.misconception:
+            raise ValueError("a correct option has no misconception; put it on the wrong ones")
+        return self
 
 
 class Concept(Strict):

@@ -88,10 +88,11 @@ class Builtin:
         if missed:
             yield f"Not yet there: {', '.join(missed)}. "
         if verdict.get("chosen"):
-            yield (
-                f"You picked “{verdict['chosen']}”. Ask yourself what would have to be true for "
-                "that to work, and whether it is. "
-            )
+            yield f"You picked “{verdict['chosen']}”. "
+            misconceptions = [str(m) for m in verdict.get("misconceptions", []) or []]  # type: ignore[attr-defined]
+            if misconceptions:
+                yield f"A likely mix-up: {' '.join(misconceptions)} "
+            yield "Ask yourself what would have to be true for that to work, and whether it is. "
         if prompt.sources:
             yield f"The idea you need is in “{prompt.sources[0].title}” [1]."
         else:

@@ -413,10 +413,15 @@ def _verdict(tx: Tx, user_id: int, item: ItemRow) -> dict[str, Any]:
         grade = grading.grade(item.data, response)
     except InvalidInput:
         return {}
-    chosen = ""
+    chosen, misconceptions = "", []
     if grade.wrong:
-        texts = {o["id"]: o["text"] for o in item.data.get("options", [])}
-        chosen = "; ".join(texts.get(w, w) for w in grade.wrong)
+        options = {o["id"]: o for o in item.data.get("options", [])}
+        chosen = "; ".join(options[w]["text"] if w in options else w for w in grade.wrong)
+        misconceptions = [
+            options[w]["misconception"]
+            for w in grade.wrong
+            if options.get(w, {}).get("misconception")
+        ]
     concepts = item.data["type"] == "short_text"  # for choices, found/missed would name the key
     return {
         "correct": grade.correct,
@@ -425,6 +430,7 @@ def _verdict(tx: Tx, user_id: int, item: ItemRow) -> dict[str, Any]:
         "missed": list(grade.missed) if concepts else [],
         "chosen": chosen,
         "chosen_ids": list(grade.wrong),
+        "misconceptions": misconceptions,
     }
 
 

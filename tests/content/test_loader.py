@@ -4,8 +4,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from masterpath.content.loader import builtin_pack_dirs, read_packs
+from masterpath.content.schema import Option
 from masterpath.content.source import parse
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "pack"
@@ -150,3 +152,8 @@ def test_unknown_objective_and_stage_skill(pack: Path) -> None:
 def test_missing_pack_file_is_reported(tmp_path: Path) -> None:
     report = read_packs([tmp_path])
     assert messages(report.problems) == [f"{tmp_path}: not a content pack: pack.yaml is missing"]
+
+
+def test_a_correct_option_cannot_carry_a_misconception() -> None:
+    with pytest.raises(ValidationError, match="a correct option has no misconception"):
+        Option(id="a", text="cd ~", correct=True, misconception="thinks ~ is the root")

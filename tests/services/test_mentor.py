@@ -138,3 +138,16 @@ def test_feedback_on_the_applied_task_names_criteria_met_and_missing(
     turn = mentor.ask(study_ctx, user_id=user, skill_id=SKILL, message="", mode="feedback")
     assert "Finds files recursively." in turn.text
     assert "Not yet there: Sorts by size and keeps three." in turn.text
+
+
+def test_feedback_names_the_likely_misconception_behind_a_pick(
+    study_ctx: Context, user: int
+) -> None:
+    item = f"{SKILL}:cd-home"
+    study.answer(study_ctx, user_id=user, item_id=item, response="a")
+    turn = mentor.ask(
+        study_ctx, user_id=user, skill_id=SKILL, message="why?", mode="feedback", item_id=item
+    )
+    assert "You picked “cd /”" in turn.text
+    assert "A likely mix-up: `/` is the root of the whole filesystem" in turn.text
+    assert "cd ~" not in turn.text

@@ -286,6 +286,29 @@ def track(  # noqa: PLR0917 - one parameter per option
         click.echo(line)
 
 
+@main.command("demo")
+@click.option("--weeks", default=8, show_default=True, help="Weeks of study history to make.")
+@friendly
+def demo(weeks: int) -> None:
+    """Create a demo learner with weeks of study made through the real services."""
+    from masterpath.services import demo as demo_service
+
+    ctx = _context()
+    packs.prepare(ctx)
+
+    def step(message: str) -> None:
+        click.echo(f"[demo] {message}", err=True)
+
+    made = demo_service.create(ctx, weeks=weeks, progress=step)
+    click.echo(
+        f"Demo learner: {made.learner} / {made.password} — {made.days_studied} days of study, "
+        f"{made.answers} answers, {made.reviews} card reviews, {made.checks} checks."
+    )
+    click.echo(f"Mastered: {', '.join(made.mastered) or 'none'}")
+    click.echo(f"Decaying: {', '.join(made.decaying) or 'none'}")
+    click.echo("Run `masterpath serve`, log in, and open /dashboard.")
+
+
 @main.group()
 def mentor() -> None:
     """The AI mentor, from the command line."""

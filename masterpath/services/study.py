@@ -203,7 +203,9 @@ def next_practice(ctx: Context, *, user_id: int, skill_id: str) -> NextItem:
         if advice == "prerequisite":
             weakest = _weakest_prerequisite(tx, user_id, skill, now)
             row = _practice_in(tx, user_id, weakest) if weakest else None
-            if row is not None:
+            if row is None:  # every prerequisite holds up: the trouble is here
+                advice = "worked_example"
+            else:
                 message = (
                     f"Ten answers here have not reached the bar yet, so this one comes from "
                     f"the prerequisite {weakest!r}: shoring it up usually unblocks this skill."
@@ -220,6 +222,7 @@ def next_practice(ctx: Context, *, user_id: int, skill_id: str) -> NextItem:
 
 
 def _weakest_prerequisite(tx: Tx, user_id: int, skill: dict[str, Any], now: datetime) -> str | None:
+    """The prerequisite with the lowest estimate, if it is below the bar: worth shoring up."""
     prerequisites = list(skill.get("prerequisites", []))
     if not prerequisites:
         return None
@@ -229,7 +232,7 @@ def _weakest_prerequisite(tx: Tx, user_id: int, skill: dict[str, Any], now: date
         for pre in prerequisites
     }
     weakest: str = min(prerequisites, key=lambda pre: (estimates[pre], pre))
-    return weakest
+    return weakest if estimates[weakest] < rules.THRESHOLD else None
 
 
 def _worked_example(tx: Tx, user_id: int, skill_id: str) -> dict[str, str] | None:

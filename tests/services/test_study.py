@@ -293,3 +293,17 @@ def test_a_failed_retention_check_cools_down(study_ctx: Context, user: int) -> N
         later(ctx, hours=12, minutes=1), user_id=user, skill_id=SKILL, kind="retention_check"
     )
     assert {i.id for i in retry.items} - {i.id for i in failed.items}  # unseen items first
+
+
+def test_wheel_spinning_turns_to_a_worked_example_when_prerequisites_hold(
+    study_ctx: Context, user: int
+) -> None:
+    """A strong prerequisite is no detour: the learner gets a worked example of this skill, and
+    keeps answering this skill's items (they never get stuck on the prerequisite's)."""
+    practise_until_ready(study_ctx, user)
+    mastery.place(study_ctx, user_id=user, skill_ids=[SKILL])
+    for _ in range(10):
+        study.answer(study_ctx, user_id=user, item_id="shell-scripting:exit-zero", response=7)
+    nxt = study.next_practice(study_ctx, user_id=user, skill_id="shell-scripting")
+    assert nxt.reason == "worked_example" and nxt.worked_example is not None
+    assert nxt.item is not None and nxt.item.skill_id == "shell-scripting"

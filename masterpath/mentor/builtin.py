@@ -71,10 +71,14 @@ class Builtin:
         if prompt.hints:
             yield f"Hint: {prompt.hints[0]}"
             return
+        if prompt.item_stem:
+            yield "That was the last rung of the ladder. Give it your best attempt: the "
+            yield "explanation comes with the feedback on your answer."
+            return
         if prompt.sources:
             yield f"Hint: re-read “{prompt.sources[0].title}” [1] and look for what decides it."
             return
-        yield "No more hints for this one. Give it your best attempt; the explanation follows."
+        yield "Hints belong to practice items: open one, then ask me for a hint beside it."
 
     def _feedback(self, prompt: Prompt) -> Iterator[str]:
         verdict = prompt.verdict

@@ -146,10 +146,11 @@ def prepare(
         if skill is None:
             raise NotFound(f"no skill {skill_id!r}")
         item = _item(tx, skill_id, item_id)
+        keys = _still_open(tx, user_id, item)
         prompt = _prompt(
-            ctx, tx, user_id=user_id, skill=skill, message=message, mode=mode, item=item
+            ctx, tx, user_id=user_id, skill=skill, message=message, mode=mode, item=item, keys=keys
         )
-        return Pending(user_id, skill_id, mode, message, prompt, [item.data] if item else [])
+        return Pending(user_id, skill_id, mode, message, prompt, keys)
 
 
 def stream(ctx: Context, pending: Pending) -> Iterator[str]:
@@ -302,8 +303,8 @@ def _prompt(
     message: str,
     mode: str,
     item: ItemRow | None,
+    keys: list[dict[str, Any]],
 ) -> Prompt:
-    keys = [item.data] if item else []
     base = {
         "mode": mode,
         "skill_title": skill["title"],
@@ -315,9 +316,7 @@ def _prompt(
     if _assessed(tx, user_id, skill["id"], item) and mode != "gatekeeper":
         return Prompt(**base, declined=DECLINE)
     index = _index(tx, skill["id"])
-    withheld = isolation.withheld(
-        ((p.id, p.text) for p in index.passages), [item.data] if item else []
-    )
+    withheld = isolation.withheld(((p.id, p.text) for p in index.passages), keys)
     question = message or skill["title"]
     if item is not None and (mode in ("hint", "feedback") or not message.strip()):
         question = item.data["stem"]  # "a hint please" says nothing of where to look; the item does
@@ -347,6 +346,14 @@ def _prompt(
         shown = study.next_practice(ctx, user_id=user_id, skill_id=skill["id"]).item
         extra["item_stem"] = shown.stem if shown else ""
     return Prompt(**base, sources=sources, **extra)
+
+
+def _still_open(tx: Tx, user_id: int, item: ItemRow | None) -> list[dict[str, Any]]:
+    """The item's data while its answer is hidden from the learner; empty once a practice
+    answer to it has been graded, since the practice page then shows the answer itself."""
+    if item is None or _verdict(tx, user_id, item):
+        return []
+    return [item.data]
 
 
 def _assessed(tx: Tx, user_id: int, skill_id: str, item: ItemRow | None) -> bool:

@@ -36,6 +36,10 @@ class Account:
     role: str
     timezone: str
 
+    @property
+    def teaches(self) -> bool:
+        return self.role in TEACHING_ROLES
+
 
 @dataclass(frozen=True)
 class SessionInfo:

@@ -32,7 +32,7 @@ def by_code(tx: Tx, code: str) -> Cohort | None:
 def taught(tx: Tx, cohort_id: int, *, instructor_id: int) -> Cohort | None:
     """One of this instructor's cohorts; anyone else's is not found."""
     query = select(Cohort).where(Cohort.id == cohort_id, Cohort.instructor_id == instructor_id)
-    return tx.session.scalar(query.with_for_update())
+    return tx.session.scalar(query)
 
 
 def of_instructor(tx: Tx, instructor_id: int) -> list[tuple[Cohort, int]]:

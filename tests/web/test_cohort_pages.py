@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from masterpath.services import Context, accounts, evidence, packs
 from tests.services.test_study import SKILL, STUDY_PACK
-from tests.web.helpers import csrf, register, soup
+from tests.web.helpers import PASSWORD, csrf, register, soup
 
 
 @pytest.fixture
@@ -100,6 +100,22 @@ def test_a_learner_joins_sees_only_names_and_leaves(clients: dict[str, TestClien
     )
     assert ann.get("/api/v1/me/cohorts").json() == []
     assert ann.post(f"/cohorts/{cohort_id}/leave", data=leave).status_code == 404
+
+
+def test_an_invite_link_survives_logging_in(clients: dict[str, TestClient]) -> None:
+    _, code = create(clients["tess"])
+    ann = clients["ann"]
+    ann.post("/logout", data={"csrf_token": csrf(ann, "/account")})
+    del ann.headers["X-CSRF-Token"]  # it belonged to the session just ended
+    sent = ann.get(f"/cohorts?code={code}", follow_redirects=False)
+    assert sent.headers["location"] == f"/login?next=/cohorts%3Fcode%3D{code}"
+    login = soup(ann.get(sent.headers["location"]).text)
+    field = login.select_one("input[name=next]")
+    assert field is not None and field["value"] == f"/cohorts?code={code}"
+    form = {"email": "ann@example.com", "password": PASSWORD, "next": str(field["value"]),
+            "csrf_token": csrf(ann)}  # fmt: skip
+    back = ann.post("/login", data=form, follow_redirects=False)
+    assert back.headers["location"] == f"/cohorts?code={code}"
 
 
 def test_unknown_and_expired_codes_are_refused_clearly(

@@ -205,6 +205,31 @@ def create_admin(email: str, password: str) -> None:
     click.echo(f"{account.email}: {verb}")
 
 
+@user.command("create-instructor")
+@click.argument("email")
+@click.option("--password", help="The new account's password (asked for when it is created).")
+@friendly
+def create_instructor(email: str, password: str | None) -> None:
+    """Create an instructor account, or make an existing account an instructor."""
+    ctx = _context()
+    database.upgrade(ctx)
+    if password is None and not accounts.exists(ctx, email=email):
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    account, created = accounts.make_instructor(ctx, email=email, password=password)
+    verb = "created" if created else f"is now {account.role} (password unchanged)"
+    click.echo(f"{account.email}: {verb}")
+
+
+@user.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(accounts.ROLES))
+@friendly
+def set_role(email: str, role: str) -> None:
+    """Give an existing account a role: learner, instructor or admin."""
+    account = accounts.set_role(_context(), email=email, role=role)
+    click.echo(f"{account.email}: {account.role}")
+
+
 @user.command("reset-password")
 @click.argument("email")
 @friendly

@@ -19,6 +19,7 @@ from masterpath.store import accounts as store
 from masterpath.store.models import User
 
 ROLES = ("learner", "instructor", "admin")
+TEACHING_ROLES = ("instructor", "admin")  # may create cohorts and score their learners' tasks
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -34,6 +35,10 @@ class Account:
     display_name: str
     role: str
     timezone: str
+
+    @property
+    def teaches(self) -> bool:
+        return self.role in TEACHING_ROLES
 
 
 @dataclass(frozen=True)
@@ -253,6 +258,42 @@ def make_admin(ctx: Context, *, email: str, password: str) -> tuple[Account, boo
             user.role = "admin"
             return _account(user), False
     return register(ctx, email=email, password=password, role="admin"), True
+
+
+def make_instructor(ctx: Context, *, email: str, password: str | None) -> tuple[Account, bool]:
+    """Create an instructor, or promote an existing learner (an admin already teaches and stays
+    an admin). True when it was created; creating needs a password, promoting does not."""
+    with ctx.db.begin() as tx:
+        user = store.user_by_email(tx, normalise_email(email))
+        if user is not None:
+            if user.role not in TEACHING_ROLES:
+                user.role = "instructor"
+            return _account(user), False
+    if password is None:
+        raise InvalidInput(
+            "a new account needs a password", problems=[Problem("required", field="password")]
+        )
+    return register(ctx, email=email, password=password, role="instructor"), True
+
+
+def exists(ctx: Context, *, email: str) -> bool:
+    with ctx.db.begin() as tx:
+        return store.user_by_email(tx, normalise_email(email)) is not None
+
+
+def set_role(ctx: Context, *, email: str, role: str) -> Account:
+    """Give an existing account one of the roles (learner, instructor, admin)."""
+    if role not in ROLES:
+        raise InvalidInput(
+            f"unknown role {role!r}; use one of {', '.join(ROLES)}",
+            problems=[Problem(f"one of {', '.join(ROLES)}", field="role")],
+        )
+    with ctx.db.begin() as tx:
+        user = store.user_by_email(tx, normalise_email(email))
+        if user is None:
+            raise NotFound(f"no account with email {normalise_email(email)!r}")
+        user.role = role
+        return _account(user)
 
 
 def reset_link(ctx: Context, *, email: str, base_url: str, hours: int = 1) -> str:

@@ -210,10 +210,15 @@ def verdicts(tx: Tx, user_id: int, skill_ids: list[str], *, now: datetime) -> di
 def stage_progress(ctx: Context, *, user_id: int, stages: list[list[str]]) -> dict[str, Any]:
     """Each skill's status and, per stage, whether it is unlocked: every skill of the stage
     before it mastered or placed (DESIGN.md §3). The first stage is always unlocked."""
-    now = ctx.clock.now()
     with ctx.db.begin() as tx:
-        wanted = [s for stage in stages for s in stage if content_store.skill_data(tx, [s])]
-        found = verdicts(tx, user_id, wanted, now=now)
+        return stage_progress_in(tx, user_id=user_id, stages=stages, now=ctx.clock.now())
+
+
+def stage_progress_in(
+    tx: Tx, *, user_id: int, stages: list[list[str]], now: datetime
+) -> dict[str, Any]:
+    wanted = [s for stage in stages for s in stage if content_store.skill_data(tx, [s])]
+    found = verdicts(tx, user_id, wanted, now=now)
     statuses = {skill: verdict.status for skill, verdict in found.items()}
     unlocked = [n == 0 or rules.stage_unlocked(stages[n - 1], statuses) for n in range(len(stages))]
     return {"skills": {s: statuses[s].value for s in wanted}, "stages": unlocked}
@@ -291,6 +296,23 @@ def recommendation(tx: Tx, *, user_id: int, skill: dict[str, Any], now: datetime
     state = store.skill_states(tx, user_id).get(skill["id"])
     criteria, progress = _progress(tx, user_id, skill, state, now=now)
     return _recommend(criteria, progress, skill)
+
+
+def stuck(tx: Tx, *, user_id: int, now: datetime) -> list[str]:
+    """Skills the learner is wheel-spinning on (the rule that redirects practice), never one
+    that is mastered or placed."""
+    states = store.skill_states(tx, user_id)
+    spinning = sorted(
+        s for s, st in states.items()
+        if st.graded_attempts >= rules.WHEEL_SPIN_ATTEMPTS
+        and not rules.holds(st.mastered_at, st.placed_at, st.placement_failed)
+    )  # fmt: skip
+    skills = content_store.skill_data(tx, spinning) if spinning else {}
+    return [
+        s for s in spinning
+        if s in skills and rules.wheel_spinning(*_progress(tx, user_id, skills[s], states[s],
+                                                           now=now))
+    ]  # fmt: skip
 
 
 def _recommend(criteria: rules.Criteria, progress: rules.Progress, skill: dict[str, Any]) -> str:

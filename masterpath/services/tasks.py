@@ -37,6 +37,7 @@ class Submission:
     pass_mark: float
     criteria: list[dict[str, Any]] = field(default_factory=list)
     submitted_at: datetime | None = None
+    comment: str = ""  # the instructor's note, when an instructor scored it
 
 
 def _bad(message: str, name: str) -> InvalidInput:
@@ -122,6 +123,7 @@ def _view(tx: Tx, row: TaskSubmission) -> Submission:
         score=row.score, self_score=row.self_score, grader=row.grader,
         pass_mark=float(task.get("pass_mark", 0.7)),
         criteria=list(row.detail.get("criteria", [])), submitted_at=row.submitted_at,
+        comment=str(row.detail.get("comment", "")),
     )  # fmt: skip
 
 

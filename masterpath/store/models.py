@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import text as sql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from masterpath.store.db import JsonType, UTCDateTime
@@ -350,3 +351,41 @@ class MentorMessage(Base):
     citations: Mapped[list[dict[str, str]]] = mapped_column(JsonType)
     provider: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime]
+
+
+class Cohort(Base):
+    """A group an instructor teaches. The invite code is kept readable: it only lets a learner
+    in (sharing their own progress with the instructor), never read anything."""
+
+    __tablename__ = "cohorts"
+    __table_args__ = (Index("ix_cohorts_instructor", "instructor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instructor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    invite_code: Mapped[str] = mapped_column(String(16), unique=True)
+    code_expires_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+
+
+class Membership(Base):
+    """A learner's time in a cohort. Leaving sets `left_at`; rejoining adds a new row."""
+
+    __tablename__ = "cohort_members"
+    __table_args__ = (
+        Index(
+            "ux_cohort_members_current",
+            "cohort_id",
+            "learner_id",
+            unique=True,
+            sqlite_where=sql("left_at IS NULL"),
+            postgresql_where=sql("left_at IS NULL"),
+        ),
+        Index("ix_cohort_members_learner", "learner_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
+    learner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    joined_at: Mapped[datetime]
+    left_at: Mapped[datetime | None]

@@ -55,7 +55,8 @@ def respond(request: Request, status: int, message: str, problems: list[Problem]
 async def on_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, MasterPathError)
     if isinstance(exc, NotAuthenticated) and not wants_json(request):
-        target = quote(request.url.path)
+        query = request.url.query
+        target = quote(request.url.path + (f"?{query}" if query else ""))  # e.g. an invite link
         return RedirectResponse(f"/login?next={target}", status_code=303)
     return respond(request, exc.status, exc.message, exc.problems)
 

@@ -89,6 +89,31 @@ def test_create_admin_and_reset_link(env: dict[str, str]) -> None:
     assert "error: no account with email 'nobody@example.com'" in result.output
 
 
+def test_create_instructor_creates_or_promotes_and_set_role(env: dict[str, str]) -> None:
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["user", "create-instructor", "Tess@Example.com"], input="a long password\n" * 2
+    )
+    assert result.exit_code == 0, result.output
+    assert "tess@example.com: created" in result.output
+    # No stdin (as in CI): promoting needs no password, creating takes --password.
+    result = runner.invoke(main, ["user", "create-instructor", "new@example.com",
+                                  "--password", "another long one"])  # fmt: skip
+    assert result.exit_code == 0 and "new@example.com: created" in result.output
+    result = runner.invoke(main, ["user", "set-role", "new@example.com", "learner"])
+    assert result.exit_code == 0 and result.output == "new@example.com: learner\n"
+    result = runner.invoke(main, ["user", "create-instructor", "new@example.com"])
+    assert result.exit_code == 0, result.output
+    assert "new@example.com: is now instructor (password unchanged)" in result.output
+    result = runner.invoke(main, ["user", "set-role", "nobody@example.com", "admin"])
+    assert result.exit_code == 1 and "error: no account with email" in result.output
+    result = runner.invoke(main, ["user", "set-role", "new@example.com", "boss"])
+    assert result.exit_code == 2 and "'boss' is not one of" in result.output
+    result = runner.invoke(main, ["user", "create-instructor", "short@example.com",
+                                  "--password", "short"])  # fmt: skip
+    assert result.exit_code == 1 and "error: password too short" in result.output
+
+
 def test_clock_offset_is_refused_outside_development(env: dict[str, str]) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "masterpath", "db", "upgrade"],

@@ -94,3 +94,31 @@ def test_authored_concepts_and_a_derived_rubric_grade_together() -> None:
     }
     graded = grading.grade(item, "A pointer holds the memory address of a variable.")
     assert graded.correct and graded.found == ("memory-address", "holds", "address", "variable")
+
+
+CRITERIA = [
+    {"id": "works", "criterion": "It works", "points": 2},
+    {"id": "tested", "criterion": "It is tested", "points": 1},
+]
+
+
+def test_an_instructors_points_become_the_share_of_all_points() -> None:
+    score, report = grading.scored_rubric(CRITERIA, {"works": "1.5", "tested": 1})
+    assert score == pytest.approx(0.8333)
+    assert [(r["id"], r["earned"], r["points"]) for r in report] == [
+        ("works", 1.5, 2),
+        ("tested", 1.0, 1),
+    ]
+
+
+def test_points_out_of_range_missing_or_unknown_are_all_reported() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        grading.scored_rubric(CRITERIA, {"works": 3, "style": 1})
+    assert [(p.field, p.message) for p in caught.value.problems] == [
+        ("points.style", "the rubric has no criterion 'style'"),
+        ("points.works", "give a number from 0 to 2"),
+        ("points.tested", "give a number from 0 to 1"),
+    ]
+    for bad in (True, None, "", "inf", -0.5):
+        with pytest.raises(InvalidInput, match=r"^points\.tested: give a number from 0 to 1$"):
+            grading.scored_rubric(CRITERIA, {"works": 0, "tested": bad})

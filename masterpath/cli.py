@@ -329,6 +329,9 @@ def demo(weeks: int) -> None:
         f"Demo learner: {made.learner} / {made.password} — {made.days_studied} days of study, "
         f"{made.answers} answers, {made.reviews} card reviews, {made.checks} checks."
     )
+    click.echo(
+        f"Instructor: {made.instructor} / {made.password} — cohort invite code {made.cohort_code}"
+    )
     click.echo(f"Mastered: {', '.join(made.mastered) or 'none'}")
     click.echo(f"Decaying: {', '.join(made.decaying) or 'none'}")
     click.echo("Run `masterpath serve`, log in, and open /dashboard.")

@@ -19,11 +19,22 @@ import numpy as np
 
 from masterpath.clock import Clock
 from masterpath.errors import Conflict
-from masterpath.services import Context, accounts, cards, mastery, skills, study, tasks, tracks
+from masterpath.services import (
+    Context,
+    accounts,
+    cards,
+    cohorts,
+    mastery,
+    skills,
+    study,
+    tasks,
+    tracks,
+)
 from masterpath.store import accounts as accounts_store
 from masterpath.store import content as content_store
 
 LEARNER = "demo@example.com"
+INSTRUCTOR = "instructor@example.com"
 PASSWORD = "demo-password"  # a demo on the learner's own machine; printed by `masterpath demo`
 GOAL = "I'm a backend engineer and want to become an AI Engineering Architect"
 DAY_STARTS_AT = 18  # the learner studies in the evening, UTC
@@ -35,6 +46,8 @@ class Demo:
     learner: str
     password: str
     track_id: int
+    instructor: str = INSTRUCTOR
+    cohort_code: str = ""
     days_studied: int = 0
     answers: int = 0
     reviews: int = 0
@@ -211,10 +224,17 @@ def create(
     start = timedelta(days=-days, hours=DAY_STARTS_AT - ctx.clock.now().hour)
     past = dataclasses.replace(ctx, clock=Clock(ctx.clock.offset + start))
     user = accounts.register(past, email=LEARNER, password=PASSWORD, display_name="Dana Demo")
+    teacher = accounts.register(
+        past, email=INSTRUCTOR, password=PASSWORD, display_name="Ira Instructor", role="instructor"
+    )
+    cohort = cohorts.create(
+        past, instructor_id=teacher.id, name="AI architects, autumn cohort", expires_in_days=90
+    )
+    cohorts.join(past, learner_id=user.id, code=cohort.invite_code)
     made = tracks.create(past, tracks.Intake(goal=GOAL, hours_per_week=6), user_id=user.id)
     assert made.track is not None and made.track.id is not None
     order = [s["id"] for stage in made.track.stages for s in stage["skills"]]
-    demo = Demo(LEARNER, PASSWORD, made.track.id)
+    demo = Demo(LEARNER, PASSWORD, made.track.id, cohort_code=cohort.invite_code)
     learner = _Learner(ctx, user.id, rng)
     for day in range(days):
         if day % 7 == 6:
@@ -229,6 +249,16 @@ def create(
             learner.neglect = mastered[0] if mastered else ""
         learner.study_day(order, demo, last_weeks=day >= days - 21)
         demo.days_studied += 1
+    current = learner.current(order)
+    if current and (learner.skills[current].get("task")):
+        learner.at(timedelta(hours=-1))  # a link for the instructor to score
+        tasks.submit(
+            learner.ctx,
+            user_id=user.id,
+            skill_id=current,
+            link=f"https://example.com/dana-demo/{current}",
+            self_score=0.7,
+        )
     for skill_id in order:
         status = _status(ctx, user.id, skill_id)
         if status == "mastered":

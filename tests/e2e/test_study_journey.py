@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ARTIFACTS, axe_violations, free_port, wait_until_up
-from tests.services.test_study import RIGHT, STUDY_PACK, local
+from tests.services.test_study import RIGHT, STUDY_PACK, WRONG, local
 
 pytestmark = pytest.mark.e2e
 SKILL = "shell-basics"
@@ -97,6 +97,26 @@ def test_a_learner_masters_a_skill_and_opens_the_next_stage(
     page.get_by_label("Password").fill("a long enough password")
     page.get_by_role("button", name="Create account").click()
 
+    # Goal intake: a goal in the learner's words becomes a track over the Shell User career.
+    page.goto(base + "/start")
+    page.get_by_label("Your goal").fill("I want to get around a Unix shell and automate chores")
+    page.get_by_label("Hours of study a week").fill("4")
+    page.get_by_role("button", name="Build my track").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Shell User")
+    shot(page, "0a-track")
+
+    # The diagnostic: a newcomer misses every question, so nothing is placed.
+    page.get_by_role("button", name="Take the diagnostic").click()
+    for _ in range(15):
+        if page.locator("#placed-h").count():
+            break
+        item = page.locator("form.item-form input[name=item_id]").get_attribute("value")
+        assert item is not None
+        fill(page, {**WRONG, "exit-zero": 7, "set-e": False}[local(item)])
+        page.get_by_role("button", name="Submit answer").click()
+    expect(page.locator("#placed-h")).to_contain_text("0 skills placed")
+    shot(page, "0b-diagnostic")
+    page.get_by_role("link", name="See your track").click()
     page.goto(base + "/careers/shell-user")
     expect(page.locator("#stage-scripting")).to_contain_text("Stage locked")
     page.get_by_role("link", name="Shell basics").click()

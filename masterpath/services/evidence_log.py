@@ -140,7 +140,7 @@ def parse(ctx: Context, *, user_id: int, raw: Mapping[str, Any]) -> Filters:
                                 field="to"))  # fmt: skip
     if problems:
         fields = ", ".join(dict.fromkeys(p.field for p in problems))
-        raise InvalidInput(f"check the log's filters: {fields}", problems=problems)
+        raise InvalidInput(f"Check the log's filters: {fields}.", problems=problems)
     return found
 
 

@@ -47,13 +47,20 @@ class Plot:
     def y1(self) -> float:
         return float(self.top)
 
-    def x(self, value: float) -> float:
+    def x(self, value: float | datetime) -> float:
+        """A value's pixel column (a time counts by its seconds since the epoch)."""
+        if isinstance(value, datetime):
+            value = value.timestamp()
         span = (self.x_max - self.x_min) or 1.0
         return round(self.x0 + (value - self.x_min) / span * (self.x1 - self.x0), 1)
 
     def y(self, value: float) -> float:
         span = (self.y_max - self.y_min) or 1.0
         return round(self.y0 - (value - self.y_min) / span * (self.y0 - self.y1), 1)
+
+    def points(self, xs: list[float | datetime], ys: list[float]) -> list[tuple[float, float]]:
+        """Pixel positions of many values at once (a line's vertices)."""
+        return [(self.x(x), self.y(y)) for x, y in zip(xs, ys, strict=True)]
 
     def slot(self, count: int) -> float:
         """The width of one of `count` equal bars side by side."""

@@ -72,6 +72,7 @@ bench: bench-deps
 	$(BENCH)/masterpath bench tracks --json
 	$(BENCH)/masterpath bench placement --json
 	$(BENCH)/masterpath bench mentor --json
+	$(BENCH)/masterpath bench dashboard --json
 	$(BENCH)/masterpath bench gate --json
 
 vendor: node_modules/.package-lock.json

@@ -124,21 +124,24 @@ class ForecastDay:
 
 
 def forecast(
-    cards: Sequence[tuple[float | None, datetime | None, datetime]],
+    due: Iterable[tuple[date, int]],
+    memory: Sequence[tuple[float | None, datetime | None]],
     *,
     now: datetime,
     zone: tzinfo,
     days: int = 30,
 ) -> list[ForecastDay]:
     """Reviews due per day and the recall the cards would keep if none were reviewed, for the
-    next `days` days. `cards` are (stability, last review, due). O(cards × days) in numpy."""
+    next `days` days. `due` counts cards per due date on the learner's calendar (earlier dates
+    are overdue: they fall on today); `memory` is each card's (stability, last review).
+    O(cards × days) in numpy."""
     today = now.astimezone(zone).date()
     counts = [0] * days
-    for _, _, due in cards:
-        offset = (due.astimezone(zone).date() - today).days
+    for day, count in due:
+        offset = (day - today).days
         if offset < days:
-            counts[max(offset, 0)] += 1
-    reviewed = [(s, last) for s, last, _ in cards if s and last is not None]
+            counts[max(offset, 0)] += count
+    reviewed = [(s, last) for s, last in memory if s and last is not None]
     recall: list[float | None] = [None] * days
     if reviewed:
         sched = scheduler(0.9)  # the curve's constants do not depend on the retention

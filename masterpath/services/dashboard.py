@@ -10,7 +10,7 @@ summed per hour in SQL, and the evidence log by its page size (see `services/evi
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -206,6 +206,10 @@ def _moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+def _start_of(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(), zone)
+
+
 def card_forecast(ctx: Context, *, user_id: int) -> Forecast:
     """Reviews due in each of the next 30 days, the recall the cards keep if none is reviewed,
     and the daily workload the desired retention implies."""
@@ -214,11 +218,16 @@ def card_forecast(ctx: Context, *, user_id: int) -> Forecast:
         zone = zone_of(tx, user_id)
         user = account_store.user_by_id(tx, user_id)
         assert user is not None
-        rows = store.card_schedule(tx, user_id=user_id)
-    found = schedule.forecast([(s, _moment(r), due) for s, r, due in rows], now=now, zone=zone,
+        today = _start_of(now.astimezone(zone).date(), zone)
+        spans = days_of.offset_spans(zone, today, today + timedelta(days=FORECAST_DAYS + 1))
+        due = [part for n, (low, high, offset) in enumerate(spans)
+               for part in store.cards_due_by_day(tx, user_id=user_id, since=low if n else None,
+                                                  until=high, offset_minutes=offset)]  # fmt: skip
+        memory = store.card_memory(tx, user_id=user_id)
+    found = schedule.forecast(due, [(s, _moment(r)) for s, r in memory], now=now, zone=zone,
                               days=FORECAST_DAYS)  # fmt: skip
-    steady = schedule.workload([s or 0 for s, _, _ in rows], 0, (user.desired_retention,))
-    return Forecast(len(rows), found[0].due if found else 0, found,
+    steady = schedule.workload([s or 0 for s, _ in memory], 0, (user.desired_retention,))
+    return Forecast(len(memory), found[0].due if found else 0, found,
                     steady[user.desired_retention], user.desired_retention,
                     user.new_cards_per_day)  # fmt: skip
 
@@ -253,7 +262,7 @@ def activity(
         zone = zone_of(tx, user_id)
         today = now.astimezone(zone).date()
         start = today - timedelta(days=HEATMAP_DAYS - 1)
-        since = datetime.combine(start, datetime.min.time(), zone)
+        since = _start_of(start, zone)
         daily = [
             part
             for low, high, offset in days_of.offset_spans(zone, since, now + timedelta(days=1))

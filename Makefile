@@ -90,6 +90,7 @@ bench: bench-deps
 	$(BENCH)/masterpath bench mentor --json
 	$(BENCH)/masterpath bench citations --json
 	$(BENCH)/masterpath bench isolation --json
+	$(BENCH)/masterpath bench dashboard --json
 	$(BENCH)/masterpath bench gate --json
 
 vendor: node_modules/.package-lock.json

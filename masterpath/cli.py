@@ -662,6 +662,31 @@ def bench_study(answers: int, reviews: int, as_json: bool) -> None:
         )
 
 
+@bench.command("dashboard")
+@click.option("--evidence", default=20_000, show_default=True, help="Evidence records to generate.")
+@click.option("--cards", default=2_000, show_default=True, help="Flashcards the learner has.")
+@click.option("--runs", default=200, show_default=True, help="Requests of /dashboard to time.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
+def bench_dashboard(evidence: int, cards: int, runs: int, as_json: bool) -> None:
+    """Server time of /dashboard for a learner with a long history, on SQLite."""
+    from masterpath.benchmarks import dashboard
+
+    def step(message: str) -> None:
+        click.echo(f"[bench dashboard] {message}", err=True)
+
+    result = dashboard.run(evidence=evidence, cards=cards, runs=runs, progress=step)
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    click.echo(
+        f"/dashboard server time p50 {result['p50_ms']} ms  p95 {result['p95_ms']} ms over "
+        f"{result['requests']} requests ({result['evidence']:,} evidence, "
+        f"{result['cards']:,} cards)"
+    )
+    for name, value in result["sections_ms"].items():
+        click.echo(f"  {name:14} {value} ms (median, in process)")
+
+
 @main.group()
 def fsrs() -> None:
     """Flashcard scheduling."""

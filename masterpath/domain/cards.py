@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cache
 from typing import Any
 
 import fsrs
+import numpy as np
 
 from masterpath.errors import ConfigurationError, InvalidInput, Problem
 
@@ -112,6 +114,43 @@ def workload(
         fresh = new_per_day * (3 + 1 / interval_days(first, r))
         found[r] = round(started + fresh, 1)
     return found
+
+
+@dataclass(frozen=True)
+class ForecastDay:
+    day: date
+    due: int  # reviews scheduled for the day (overdue ones fall on today)
+    recall: float | None  # mean forecast recall of reviewed cards that morning, none reviewed
+
+
+def forecast(
+    due: Iterable[tuple[date, int]],
+    memory: Sequence[tuple[float | None, datetime | None]],
+    *,
+    now: datetime,
+    zone: tzinfo,
+    days: int = 30,
+) -> list[ForecastDay]:
+    """Reviews due per day and the recall the cards would keep if none were reviewed, for the
+    next `days` days. `due` counts cards per due date on the learner's calendar (earlier dates
+    are overdue: they fall on today); `memory` is each card's (stability, last review).
+    O(cards × days) in numpy."""
+    today = now.astimezone(zone).date()
+    counts = [0] * days
+    for day, count in due:
+        offset = (day - today).days
+        if offset < days:
+            counts[max(offset, 0)] += count
+    reviewed = [(s, last) for s, last in memory if s and last is not None]
+    recall: list[float | None] = [None] * days
+    if reviewed:
+        sched = scheduler(0.9)  # the curve's constants do not depend on the retention
+        stability = np.array([s for s, _ in reviewed], dtype=float)[:, None]
+        elapsed = np.array([(now - last) / timedelta(days=1) for _, last in reviewed])[:, None]
+        ahead = np.floor(np.maximum(elapsed + np.arange(days)[None, :], 0))  # whole days, as fsrs
+        curve = (1 + float(sched._FACTOR) * ahead / stability) ** float(sched._DECAY)
+        recall = [float(v) for v in curve.mean(axis=0)]
+    return [ForecastDay(today + timedelta(days=n), counts[n], recall[n]) for n in range(days)]
 
 
 def due_in_days(due: datetime, now: datetime) -> float:

@@ -13,7 +13,7 @@ be shown: this skill's record, recent answers, the overall record, and the same-
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -395,6 +395,16 @@ def _accumulate(
     hessian[offset:end, :n] += a[SLOPES, :]
     hessian[offset:end, offset:end] += a[np.ix_(SLOPES, SLOPES)]
     gradient[offset:end] += g[SLOPES]
+
+
+State = TypeVar("State", Learner, SkillRecord)
+
+
+def stack(states: list[State]) -> State:
+    """Many batches of counters as one batch, in order (B = the sum of their sizes)."""
+    kind = type(states[0])
+    joined = {f.name: np.concatenate([getattr(s, f.name) for s in states]) for f in fields(kind)}
+    return kind(**joined)
 
 
 def dump(state: Learner | SkillRecord) -> dict[str, Any]:

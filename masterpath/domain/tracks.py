@@ -76,6 +76,15 @@ def scope(
     return targets.union(*(graph.ancestors(prerequisites, s) for s in targets))
 
 
+def stage_of(
+    stages: Sequence[Stage], prerequisites: Mapping[str, Sequence[str]], pinned: Sequence[str] = ()
+) -> dict[str, int]:
+    """The stage index of every skill in the track's scope, done or not (the plan's grouping)."""
+    wanted = scope(stages, prerequisites, pinned)
+    within = {s: [p for p in prerequisites.get(s, ()) if p in wanted] for s in wanted}
+    return _stage_of(stages, within, graph.topological(within))
+
+
 def _stage_of(
     stages: Sequence[Stage], prerequisites: Mapping[str, Sequence[str]], order: Sequence[str]
 ) -> dict[str, int]:

@@ -141,11 +141,33 @@ def estimate(tx: Tx, user_id: int, skill_id: str, counters: dict[str, Any]) -> t
     return float(p[0]), x
 
 
+def estimates(tx: Tx, user_id: int, counters: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """`estimate` for many skills at once (one batch through the model; the same values)."""
+    if not counters:
+        return {}
+    params = current_params(tx)
+    row = store.learner_state_seen(tx, user_id)
+    learner = kt.stack([kt.load_learner(row.counters if row else None)] * len(counters))
+    records = kt.stack([kt.load_record(c) for c in counters.values()])
+    seen = list(row.skill_ids) if row else []
+    skills = list(counters)
+    index = np.array([seen.index(s) if s in seen else len(seen) for s in skills])
+    no = np.zeros(len(skills), dtype=bool)
+    x = kt.features(learner, records, skill=index, q=np.full(len(skills), 0.5), same=no)
+    p = kt.predict(params, x, params.index(skills), same=no, last=learner.last)
+    return {skill: float(value) for skill, value in zip(skills, p, strict=True)}
+
+
+def stability_days(state: SkillState, criteria: rules.Criteria) -> float:
+    """The forgetting curve's stability: the retention delay, doubled per retention pass."""
+    return max(1.0, criteria.retention_days * 2.0**state.retention_checks_passed)
+
+
 def recall(state: SkillState, criteria: rules.Criteria, now: datetime) -> float | None:
     """Forecast recall: a power forgetting curve whose stability doubles per retention pass."""
     if state.last_graded_at is None:
         return None
-    stability = max(1.0, criteria.retention_days * 2.0**state.retention_checks_passed)
+    stability = stability_days(state, criteria)
     days = (now - state.last_graded_at).total_seconds() / 86400
     return float((1 + days / (9 * stability)) ** -1)
 
@@ -165,15 +187,32 @@ def _checks(evidence: list[Any], objectives_of: dict[str, list[str]]) -> tuple[r
 
 
 def _progress(
-    tx: Tx, user_id: int, skill: dict[str, Any], state: SkillState | None, *, now: datetime
+    tx: Tx,
+    user_id: int,
+    skill: dict[str, Any],
+    state: SkillState | None,
+    *,
+    now: datetime,
+    assessed: list[Any] | None = None,
+    estimated: float | None = None,
 ) -> tuple[rules.Criteria, rules.Progress]:
+    """`assessed` and `estimated`: the skill's check and task evidence and its estimate, when
+    the caller has them already."""
     criteria = criteria_of(skill)
     if state is None:
-        return criteria, rules.Progress(estimate=estimate(tx, user_id, skill["id"], {})[0])
-    evidence = store.assessed(tx, user_id=user_id, skill_id=skill["id"])
+        p = estimated if estimated is not None else estimate(tx, user_id, skill["id"], {})[0]
+        return criteria, rules.Progress(estimate=p)
+    evidence = (
+        assessed if assessed is not None
+        else store.assessed(tx, user_id=user_id, skill_id=skill["id"])
+    )  # fmt: skip
     objectives_of = {f"{skill['id']}:{i['id']}": i["objectives"] for i in skill.get("items", [])}
     tasks = [e.score for e in evidence if e.mode == "task" and e.grader in ("rubric", "instructor")]
-    p, _ = estimate(tx, user_id, skill["id"], state.counters)
+    p = (
+        estimated
+        if estimated is not None
+        else estimate(tx, user_id, skill["id"], state.counters)[0]
+    )
     return criteria, rules.Progress(
         estimate=p, graded_attempts=state.graded_attempts,
         checks=_checks(evidence, objectives_of), task_score=max(tasks, default=None),
@@ -203,7 +242,12 @@ def verdicts(tx: Tx, user_id: int, skill_ids: list[str], *, now: datetime) -> di
     needed = set(skill_ids).union(*(graph.ancestors(prereqs, s) for s in skill_ids))
     order = [s for s in graph.topological(prereqs) if s in needed]
     states = store.skill_states(tx, user_id)
-    inputs = {s: _progress(tx, user_id, every[s], states.get(s), now=now) for s in order}
+    assessed = store.assessed_by_skill(tx, user_id=user_id, skill_ids=[s for s in order
+                                                                       if s in states])  # fmt: skip
+    found = estimates(tx, user_id, {s: states[s].counters if s in states else {} for s in order})
+    inputs = {s: _progress(tx, user_id, every[s], states.get(s), now=now,
+                           assessed=assessed.get(s, []), estimated=found[s])
+              for s in order}  # fmt: skip
     return rules.statuses(order, prereqs, inputs)
 
 

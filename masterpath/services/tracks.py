@@ -86,6 +86,7 @@ class TrackView:
     changes: dict[str, list[str]]
     pace: float
     pinned: list[str] = field(default_factory=list)
+    statuses: dict[str, str] = field(default_factory=dict)  # every skill in scope, done or not
     certifications: list[dict[str, Any]] = field(default_factory=list)  # name, skills, chosen
     other_skills: list[dict[str, str]] = field(default_factory=list)  # could be pinned
 
@@ -363,6 +364,7 @@ def _plan(
         changes=dict(track.changes) if track else {},
         pace=speed,
         pinned=list(intake.pinned),
+        statuses=statuses,
         certifications=[
             {
                 "name": c["name"],

@@ -85,6 +85,23 @@ def assessed(tx: Tx, *, user_id: int, skill_id: str) -> list[Evidence]:
     return list(tx.session.scalars(query.order_by(Evidence.id)))
 
 
+def assessed_by_skill(tx: Tx, *, user_id: int, skill_ids: list[str]) -> dict[str, list[Any]]:
+    """`assessed` for many skills in one query, as light rows with the columns the criteria
+    read (mode, check_id, source_id, score, grader, recorded_at)."""
+    query = select(
+        Evidence.skill_id, Evidence.mode, Evidence.check_id, Evidence.source_id,
+        Evidence.score, Evidence.grader, Evidence.recorded_at,
+    ).where(
+        Evidence.user_id == user_id,
+        Evidence.skill_id.in_(skill_ids),
+        Evidence.mode.in_(("mastery_check", "retention_check", "task")),
+    )  # fmt: skip
+    found: dict[str, list[Any]] = {}
+    for row in tx.session.execute(query.order_by(Evidence.id)):
+        found.setdefault(row.skill_id, []).append(row)
+    return found
+
+
 def graded_answers(tx: Tx, *, after_id: int = 0, limit: int = 10_000) -> list[Evidence]:
     """Graded item answers in the order they were recorded, for fitting."""
     query = select(Evidence).where(

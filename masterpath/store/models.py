@@ -158,6 +158,8 @@ class Evidence(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "submission_id"),
         Index("ix_evidence_user_skill", "user_id", "skill_id", "id"),
+        Index("ix_evidence_user_answered", "user_id", "answered_at"),
+        Index("ix_evidence_user_mode", "user_id", "mode", "skill_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -280,7 +282,10 @@ class StudyTime(Base):
     """Seconds of active study: an item, a card, a task, or a visible lesson page."""
 
     __tablename__ = "study_time"
-    __table_args__ = (Index("ix_study_time_user", "user_id", "recorded_at"),)
+    __table_args__ = (
+        Index("ix_study_time_user", "user_id", "recorded_at", "seconds"),
+        Index("ix_study_time_user_skill", "user_id", "skill_id", "seconds"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -8,7 +8,18 @@ from fastapi.staticfiles import StaticFiles
 from masterpath import __version__
 from masterpath.services import Context, make_context, mentor, packs
 from masterpath.settings import Settings, load_settings
-from masterpath.web import account, api, cohort_api, cohorts, errors, pages, security, study, tracks
+from masterpath.web import (
+    account,
+    api,
+    cohort_api,
+    cohorts,
+    dashboard,
+    errors,
+    pages,
+    security,
+    study,
+    tracks,
+)
 from masterpath.web.rendering import HERE, make_templates
 
 
@@ -34,8 +45,10 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.include_router(study.router)
     app.include_router(tracks.router)
     app.include_router(cohorts.router)
+    app.include_router(dashboard.router)
     app.include_router(api.router)
     app.include_router(cohort_api.router)
+    app.include_router(dashboard.api)
     return app
 
 

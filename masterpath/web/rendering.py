@@ -15,6 +15,7 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from masterpath.services import skills
+from masterpath.web import charts
 
 HERE = Path(__file__).parent
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -85,11 +86,29 @@ def label(value: str) -> str:
     return value.replace("_", " ").capitalize()
 
 
+def lines(text: str, width: int = 22, count: int = 2) -> list[str]:
+    """Words wrapped into at most `count` lines of about `width` characters (… when cut)."""
+    found: list[str] = []
+    for word in text.split():
+        if found and len(found[-1]) + 1 + len(word) <= width:
+            found[-1] += " " + word
+        else:
+            found.append(word)
+    if len(found) > count:
+        found = found[:count]
+        found[-1] = found[-1][: width - 1].rstrip() + "…"
+    return [line if len(line) <= width else line[: width - 1] + "…" for line in found]
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters.update(
-        markdown=markdown, lesson=lesson, inline=inline, money=money, label=label
+        markdown=markdown, lesson=lesson, inline=inline, money=money, label=label, lines=lines
     )
+    templates.env.globals.update(
+        Plot=charts.Plot, time_plot=charts.time_plot, time_ticks=charts.time_ticks,
+        nice=charts.nice,
+    )  # fmt: skip
     return templates
 
 

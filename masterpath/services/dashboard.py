@@ -1,0 +1,280 @@
+"""The learner dashboard: one function per thing a learner looks at.
+
+Every function reads the viewer's own rows only: the user id comes from the session, and ids
+or filters from the request only narrow that learner's data (another learner's track is "not
+found"). Each read is bounded: the map and the portfolio by the content, the mastery history by
+`HISTORY_POINTS`, the forecast by the learner's cards, the heatmap and pace by a date range
+summed per hour in SQL, and the evidence log by its page size (see `services/evidence_log.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from masterpath.domain import activity as days_of
+from masterpath.domain import cards as schedule
+from masterpath.domain import graph, history, skillmap
+from masterpath.domain import mastery as rules
+from masterpath.domain import tracks as planner
+from masterpath.errors import InvalidInput, NotFound, Problem
+from masterpath.services import Context, mastery, tracks
+from masterpath.store import Tx
+from masterpath.store import accounts as account_store
+from masterpath.store import content as content_store
+from masterpath.store import dashboard as store
+from masterpath.store import evidence as evidence_store
+from masterpath.store import mastery as mastery_store
+
+HISTORY_POINTS = 200  # graded answers replayed for one skill's chart
+HEATMAP_DAYS = 26 * 7  # the last six months, in whole weeks
+PACE_WEEKS = 12
+FORECAST_DAYS = 30
+
+
+def zone_of(tx: Tx, user_id: int) -> ZoneInfo:
+    user = account_store.user_by_id(tx, user_id)
+    if user is None:
+        raise NotFound(f"no learner {user_id}")
+    return ZoneInfo(user.timezone)
+
+
+# The track as a map --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapNode:
+    id: str
+    title: str
+    status: str
+    stage: int
+    x: float
+    y: float
+    builds_on: list[str] = field(default_factory=list)  # titles of its prerequisites
+
+
+@dataclass(frozen=True)
+class TrackMap:
+    tracks: list[dict[str, Any]]  # the learner's tracks, for a selector
+    track_id: int | None  # None: the learner has no track yet
+    career_title: str = ""
+    goal: str = ""
+    width: int = skillmap.WIDTH
+    height: float = 0.0
+    box_width: int = skillmap.BOX_W
+    box_height: int = skillmap.BOX_H
+    stages: list[dict[str, Any]] = field(default_factory=list)  # title, unlocked, y, height
+    nodes: list[MapNode] = field(default_factory=list)
+    edges: list[skillmap.Edge] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # skills per status
+    hours_per_week: float = 0.0
+    hours_left: float = 0.0
+    finish: date | None = None
+    pace: float = 1.0
+
+
+def track_map(ctx: Context, *, user_id: int, track_id: int | None = None) -> TrackMap:
+    """The chosen track (the newest by default): every skill of its scope, done or not, by
+    stage, with its status and prerequisite links."""
+    mine = tracks.of_learner(ctx, user_id=user_id)
+    if track_id is not None and track_id not in {t["id"] for t in mine}:
+        raise NotFound(f"no track {track_id}")
+    if not mine:
+        return TrackMap(tracks=[], track_id=None)
+    chosen = track_id if track_id is not None else int(mine[0]["id"])
+    view = tracks.get(ctx, user_id=user_id, track_id=chosen)
+    with ctx.db.begin() as tx:
+        career = content_store.career(tx, view.career)
+        prereqs = tracks.catalogue(tx).prerequisites
+        stages = [planner.Stage(s["id"], s["title"], tuple(s["skills"]))
+                  for s in (career.data["stages"] if career else [])]  # fmt: skip
+        where = planner.stage_of(stages, prereqs, view.pinned)
+        titles = {k: v["title"] for k, v in content_store.skill_data(tx, list(where)).items()}
+    order = [s for s in graph.topological({s: prereqs.get(s, []) for s in where}) if s in where]
+    grouped = [[s for s in order if where[s] == n] for n in range(len(stages))]
+    drawn = skillmap.layout(grouped, prereqs)
+    statuses = {s: view.statuses.get(s, "available") for s in where}
+    counts = {s: sum(v == s for v in statuses.values()) for s in dict.fromkeys(statuses.values())}
+    bands = [{"id": view.stages[b.stage]["id"], "title": view.stages[b.stage]["title"],
+              "unlocked": view.stages[b.stage]["unlocked"], "y": b.y, "height": b.height}
+             for b in drawn.bands]  # fmt: skip
+    return TrackMap(
+        tracks=mine, track_id=chosen, career_title=view.career_title, goal=view.goal,
+        width=drawn.width, height=drawn.height,
+        stages=bands,
+        nodes=[MapNode(n.id, titles.get(n.id, n.id), statuses[n.id], n.stage, n.x, n.y,
+                       [titles.get(p, p) for p in prereqs.get(n.id, []) if p in where])
+               for n in drawn.nodes],
+        edges=drawn.edges, counts=counts, hours_per_week=view.hours_per_week,
+        hours_left=view.total_hours, finish=view.finish, pace=view.pace,
+    )  # fmt: skip
+
+
+# Mastery over time ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class History:
+    skill_id: str | None  # None: no graded answer yet
+    title: str
+    skills: list[dict[str, str]]  # skills with graded answers or a placement, for a selector
+    points: list[history.Point]
+    markers: list[history.Marker]
+    threshold: float
+    truncated: bool  # more graded answers exist than the chart replays
+
+
+def _counting_for(every: dict[str, dict[str, Any]], skill_id: str) -> dict[str, str]:
+    """Items of any skill that count for this one (its own, and others naming it in
+    `also_skills`): item id -> difficulty."""
+    return {
+        f"{owner}:{item['id']}": str(item.get("difficulty", "medium"))
+        for owner, data in every.items()
+        for item in data.get("items", [])
+        if owner == skill_id or skill_id in item.get("also_skills", [])
+    }
+
+
+def _answers(tx: Tx, user_id: int, skill_id: str, every: dict[str, Any]) -> list[history.Answer]:
+    """The skill's last graded answers, oldest first, one more than the chart shows (to tell
+    whether it is cut); answers of a check still running are left out (no feedback yet)."""
+    difficulty = _counting_for(every, skill_id)
+    rows = store.graded_answers(
+        tx, user_id=user_id, skill_id=skill_id,
+        also_items=[i for i in difficulty if not i.startswith(f"{skill_id}:")],
+        hidden_checks=frozenset(evidence_store.unfinished_checks(tx, user_id=user_id)),
+        limit=HISTORY_POINTS + 1,
+    )  # fmt: skip
+    return [history.Answer(at, score, hints, difficulty.get(item, "medium"))
+            for at, score, hints, item in reversed(rows)]  # fmt: skip
+
+
+def _started(states: dict[str, Any], every: dict[str, Any]) -> list[dict[str, str]]:
+    found = [s for s, st in states.items() if (st.graded_attempts or st.placed_at) and s in every]
+    return sorted(({"id": s, "title": every[s]["title"]} for s in found),
+                  key=lambda s: s["title"])  # fmt: skip
+
+
+def mastery_history(ctx: Context, *, user_id: int, skill_id: str | None = None) -> History:
+    """The estimate after each of the skill's last graded answers (default: the skill answered
+    most recently), the bar it must reach, and when it was placed, mastered or decaying."""
+    now = ctx.clock.now()
+    with ctx.db.begin() as tx:
+        every = content_store.skill_data(tx)
+        if skill_id is not None and skill_id not in every:
+            message = f"unknown skill {skill_id!r}"
+            raise InvalidInput(message, problems=[Problem(message, field="skill")])
+        zone = zone_of(tx, user_id)
+        states = mastery_store.skill_states(tx, user_id)
+        choices = _started(states, every)
+        skill_id = skill_id or store.latest_graded_skill(tx, user_id=user_id)
+        skill_id = skill_id or (choices[0]["id"] if choices else None)
+        if skill_id is None:
+            return History(None, "", choices, [], [], rules.THRESHOLD, False)
+        answers = _answers(tx, user_id, skill_id, every)
+        cut = len(answers) > HISTORY_POINTS
+        answers = [replace(a, at=a.at.astimezone(zone)) for a in answers[-HISTORY_POINTS:]]
+        points = history.replay(answers, mastery.current_params(tx), skill_id=skill_id)
+    criteria, state = mastery.criteria_of(every[skill_id]), states.get(skill_id)
+    found = history.markers(
+        [p.at for p in points],
+        mastered_at=state.mastered_at.astimezone(zone) if state and state.mastered_at else None,
+        placed_at=state.placed_at.astimezone(zone) if state and state.placed_at else None,
+        stability_days=mastery.stability_days(state, criteria) if state else 1.0,
+        now=now.astimezone(zone), since=points[0].at if cut else None,
+    )  # fmt: skip
+    return History(skill_id, every[skill_id]["title"], choices, points, found,
+                   criteria.threshold, cut)  # fmt: skip
+
+
+# Flashcard forecast --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Forecast:
+    cards: int
+    due_today: int  # due by the end of today, overdue included
+    days: list[schedule.ForecastDay]
+    steady_per_day: float  # the started cards' reviews a day in the long run, at that retention
+    desired_retention: float
+    new_per_day: int
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _start_of(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(), zone)
+
+
+def card_forecast(ctx: Context, *, user_id: int) -> Forecast:
+    """Reviews due in each of the next 30 days, the recall the cards keep if none is reviewed,
+    and the daily workload the desired retention implies."""
+    now = ctx.clock.now()
+    with ctx.db.begin() as tx:
+        zone = zone_of(tx, user_id)
+        user = account_store.user_by_id(tx, user_id)
+        assert user is not None
+        today = _start_of(now.astimezone(zone).date(), zone)
+        spans = days_of.offset_spans(zone, today, today + timedelta(days=FORECAST_DAYS + 1))
+        due = [part for n, (low, high, offset) in enumerate(spans)
+               for part in store.cards_due_by_day(tx, user_id=user_id, since=low if n else None,
+                                                  until=high, offset_minutes=offset)]  # fmt: skip
+        memory = store.card_memory(tx, user_id=user_id)
+    found = schedule.forecast(due, [(s, _moment(r)) for s, r in memory], now=now, zone=zone,
+                              days=FORECAST_DAYS)  # fmt: skip
+    steady = schedule.workload([s or 0 for s, _ in memory], 0, (user.desired_retention,))
+    return Forecast(len(memory), found[0].due if found else 0, found,
+                    steady[user.desired_retention], user.desired_retention,
+                    user.new_cards_per_day)  # fmt: skip
+
+
+# Heatmap and pace ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Activity:
+    start: date
+    end: date
+    cells: list[days_of.Cell]
+    weeks: list[days_of.Week]
+    answers: int  # over the heatmap's six months
+    hours: float
+    active_days: int
+    measured_per_week: float  # mean of the last four full weeks
+    plan_per_week: float | None
+    hours_left: float
+    finish_planned: date | None  # the track's projection (planned hours, measured pace)
+    finish_measured: date | None  # at the hours actually studied lately
+
+
+def activity(
+    ctx: Context, *, user_id: int, plan_per_week: float | None = None, hours_left: float = 0.0,
+    finish_planned: date | None = None,
+) -> Activity:  # fmt: skip
+    """Study per day over the last six months and per week over the last twelve, against the
+    track's plan (pass the plan's hours a week, hours left and finish date when there is one)."""
+    now = ctx.clock.now()
+    with ctx.db.begin() as tx:
+        zone = zone_of(tx, user_id)
+        today = now.astimezone(zone).date()
+        start = today - timedelta(days=HEATMAP_DAYS - 1)
+        since = _start_of(start, zone)
+        daily = [
+            part
+            for low, high, offset in days_of.offset_spans(zone, since, now + timedelta(days=1))
+            for part in store.daily(tx, user_id=user_id, since=low, until=high,
+                                    offset_minutes=offset)
+        ]  # fmt: skip
+    found = days_of.days(daily, start=start, end=today)
+    weeks = days_of.weeks(found, count=PACE_WEEKS)
+    measured = days_of.measured_hours_per_week(weeks)
+    finish = days_of.projected_finish(hours_left, measured, today) if plan_per_week else None
+    return Activity(
+        start, today, days_of.heatmap(found), weeks, sum(d.answers for d in found),
+        round(sum(d.seconds for d in found) / 3600, 1), sum(1 for d in found if d.answers or
+        d.seconds), measured, plan_per_week, hours_left, finish_planned, finish,
+    )  # fmt: skip

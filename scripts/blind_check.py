@@ -32,8 +32,13 @@ def extract(out: Path) -> None:
     with out.open("w") as handle:
         for key, entry in items().items():
             item = entry["item"]
-            row = {"id": key, "skill": entry["skill"], "type": item.type, "stem": item.stem,  # type: ignore[attr-defined]
-                   "options": [{"id": o.id, "text": o.text} for o in item.options]}  # type: ignore[attr-defined]
+            row = {
+                "id": key,
+                "skill": entry["skill"],
+                "type": item.type,
+                "stem": item.stem,  # type: ignore[attr-defined]
+                "options": [{"id": o.id, "text": o.text} for o in item.options],
+            }  # type: ignore[attr-defined]
             handle.write(json.dumps(row) + "\n")
 
 
@@ -54,8 +59,10 @@ def score(answers: Path) -> None:
             agree += 1
         else:
             disagree.append((row["id"], answer, key_of(item)))
-    print(f"agreement: {agree}/{len(given)} = {agree / max(1, len(given)):.1%} "
-          f"({len(known)} choice items in the packs)")
+    print(
+        f"agreement: {agree}/{len(given)} = {agree / max(1, len(given)):.1%} "
+        f"({len(known)} choice items in the packs)"
+    )
     for key, answer, expected in disagree:
         print(f"  {key}: reader {answer}, key {expected}")
 

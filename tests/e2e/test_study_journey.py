@@ -1,6 +1,8 @@
-"""A learner masters a skill in the browser: read, practise, review cards, pass the mastery
-check, hand in the task and, with the development clock moved past the delay, pass the
-retention check; the skill is mastered and the next stage opens."""
+"""The whole journey in the browser: register, a goal becomes a track, the diagnostic, then the
+skill: read, practise with a hint and the mentor's feedback, review cards, pass the mastery check,
+hand in the task and, with the development clock moved past the delay, pass the retention check.
+The skill is mastered, the next stage opens and the dashboard shows it; an instructor's cohort
+takes the learner in and the instructor sees her progress. Screenshots: journey-*.png."""
 
 from __future__ import annotations
 
@@ -12,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import ARTIFACTS, axe_violations, free_port, wait_until_up
 from tests.services.test_study import RIGHT, STUDY_PACK, WRONG, local
 
 pytestmark = pytest.mark.e2e
 SKILL = "shell-basics"
+PASSWORD = "a long enough password"
 
 
 class Server:
@@ -52,8 +55,12 @@ class Server:
 @pytest.fixture
 def study_server(tmp_path: Path) -> Iterator[Server]:
     server = Server(tmp_path)
-    load = [sys.executable, "-m", "masterpath", "content", "load", str(STUDY_PACK)]
-    subprocess.run(load, env=server.env(""), check=True, capture_output=True)
+    for command in (
+        ["content", "load", str(STUDY_PACK)],
+        ["user", "create-instructor", "tess@example.com", "--password", PASSWORD],
+    ):
+        run = [sys.executable, "-m", "masterpath", *command]
+        subprocess.run(run, env=server.env(""), check=True, capture_output=True)
     server.start()
     yield server
     server.stop()
@@ -61,7 +68,7 @@ def study_server(tmp_path: Path) -> Iterator[Server]:
 
 def shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"study-{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"journey-{name}.png"), full_page=True)
     found = axe_violations(page)
     assert found == [], f"{page.url}: {found}"
 
@@ -88,7 +95,7 @@ def estimate_met(page: Page, base: str) -> bool:
 
 
 def test_a_learner_masters_a_skill_and_opens_the_next_stage(
-    study_server: Server, page: Page
+    study_server: Server, page: Page, browser: Browser
 ) -> None:
     base = study_server.base
     page.goto(base + "/register")
@@ -227,3 +234,33 @@ def test_a_learner_masters_a_skill_and_opens_the_next_stage(
     expect(page.locator("#stage-scripting")).to_contain_text("Stage unlocked")
     expect(page.locator("#stage-scripting")).to_contain_text("Available")
     shot(page, "7-next-stage")
+
+    # The dashboard shows it: the skill mastered on the map, the next one open.
+    page.get_by_role("link", name="Dashboard").click()
+    expect(page.locator("#map a[aria-label='Shell basics: Mastered']")).to_be_visible()
+    expect(page.locator("#map a[aria-label='Shell scripting: Available']")).to_be_visible()
+    expect(page.locator("#log table.log tbody tr").first).to_be_visible()
+    shot(page, "8-dashboard")
+
+    # An instructor opens a cohort; the learner joins with its code; the instructor sees her.
+    teacher = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    tess = teacher.new_page()
+    tess.goto(f"{base}/login")
+    tess.get_by_label("Email").fill("tess@example.com")
+    tess.get_by_label("Password").fill(PASSWORD)
+    tess.get_by_role("button", name="Log in").click()
+    tess.get_by_role("link", name="Instructor").click()
+    tess.get_by_label("Name").fill("Evening shell class")
+    tess.get_by_role("button", name="Create cohort").click()
+    code = tess.locator("code.invite").inner_text()
+    page.goto(f"{base}/cohorts")
+    page.get_by_label("Invite code from your instructor").fill(code)
+    page.get_by_role("button", name="Join").click()
+    expect(page.locator("main")).to_contain_text("Evening shell class")
+    tess.reload()
+    row = tess.locator("tbody tr", has_text="Ana").first
+    expect(row).to_contain_text("Shell User")
+    expect(row).to_contain_text("1 of 2")
+    expect(row).to_contain_text("Shell scripting")
+    shot(tess, "9-instructor")
+    teacher.close()

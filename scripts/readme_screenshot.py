@@ -1,6 +1,6 @@
 """The README's dashboard picture, from `masterpath demo` on a fresh data folder.
 
-    python scripts/readme_screenshot.py docs/dashboard.png
+    PYTHONPATH=. .venv/bin/python scripts/readme_screenshot.py docs/dashboard.png
 
 Runs `masterpath demo`, starts `masterpath serve`, logs in as the demo learner in Debian's
 Chromium (Playwright) and photographs the top of /dashboard.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -262,13 +263,10 @@ def activity(
         zone = zone_of(tx, user_id)
         today = now.astimezone(zone).date()
         start = today - timedelta(days=HEATMAP_DAYS - 1)
-        since = _start_of(start, zone)
-        daily = [
-            part
-            for low, high, offset in days_of.offset_spans(zone, since, now + timedelta(days=1))
-            for part in store.daily(tx, user_id=user_id, since=low, until=high,
-                                    offset_minutes=offset)
-        ]  # fmt: skip
+        calendar = [start + timedelta(days=n) for n in range((today - start).days + 1)]
+        edges = [_start_of(day, zone) for day in [*calendar, today + timedelta(days=1)]]
+        counted = store.per_day(tx, user_id=user_id, days=list(pairwise(edges)))
+        daily = [(day, n, s) for day, (n, s) in zip(calendar, counted, strict=True) if n or s]
     found = days_of.days(daily, start=start, end=today)
     weeks = days_of.weeks(found, count=PACE_WEEKS)
     measured = days_of.measured_hours_per_week(weeks)

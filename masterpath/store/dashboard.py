@@ -4,14 +4,15 @@ content (one row per card or skill) or by a date range aggregated in SQL."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Select, and_, cast, func, or_, select, true
+from sqlalchemy import ColumnElement, Date, Select, and_, cast, func, or_, select, text, true
 
 from masterpath.store.db import Tx
-from masterpath.store.models import Evidence, LearnerCard, StudyTime, TaskSubmission
+from masterpath.store.models import Evidence, LearnerCard, TaskSubmission
 
 OUTCOMES = {
     "correct": Evidence.score >= 0.999,
@@ -45,31 +46,43 @@ def _date(value: Any) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def daily(
-    tx: Tx, *, user_id: int, since: datetime, until: datetime, offset_minutes: int
-) -> list[tuple[date, int, float]]:
-    """Evidence records and study seconds per calendar day, for times in [since, until) of a
-    time zone that keeps one UTC offset over them."""
-    answered = _day(tx, Evidence.answered_at, offset_minutes)
-    counted = (
-        select(answered, func.count())
-        .where(Evidence.user_id == user_id, Evidence.answered_at >= since,
-               Evidence.answered_at < until)
-        .group_by(answered)
-    )  # fmt: skip
-    studied = _day(tx, StudyTime.recorded_at, offset_minutes)
-    timed = (
-        select(studied, func.sum(StudyTime.seconds))
-        .where(StudyTime.user_id == user_id, StudyTime.recorded_at >= since,
-               StudyTime.recorded_at < until)
-        .group_by(studied)
-    )  # fmt: skip
-    found: dict[date, list[float]] = {}
-    for day, count in tx.session.execute(counted):
-        found.setdefault(_date(day), [0, 0.0])[0] = int(count)
-    for day, seconds in tx.session.execute(timed):
-        found.setdefault(_date(day), [0, 0.0])[1] = float(seconds or 0)
-    return [(day, int(v[0]), float(v[1])) for day, v in sorted(found.items())]
+_SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy's DateTime is stored on SQLite
+_PER_DAY = """
+SELECT n,
+  (SELECT count(*) FROM evidence
+   WHERE user_id = :user AND answered_at >= lo AND answered_at < hi),
+  (SELECT coalesce(sum(seconds), 0) FROM study_time
+   WHERE user_id = :user AND recorded_at >= lo AND recorded_at < hi)
+FROM bounds ORDER BY n
+"""
+_BOUNDS = {
+    "sqlite": "WITH bounds AS (SELECT CAST(key AS INTEGER) AS n, json_extract(value, '$[0]') AS lo,"
+    " json_extract(value, '$[1]') AS hi FROM json_each(:days))",
+    "postgresql": "WITH bounds AS (SELECT n, lo, hi FROM unnest(CAST(:los AS timestamptz[]),"
+    " CAST(:his AS timestamptz[])) WITH ORDINALITY AS b(lo, hi, n))",
+}
+
+
+def per_day(
+    tx: Tx, *, user_id: int, days: list[tuple[datetime, datetime]]
+) -> list[tuple[int, float]]:
+    """(evidence records, study seconds) within each [start, end) of `days`, in order.
+
+    Each day is counted over its own range of the (user, time) indexes, so no stored time is
+    turned into a date row by row, and a day of any length (daylight saving) counts exactly.
+    The bounds travel as one parameter, so the statement stays the same and is prepared once.
+    """
+    if not days:
+        return []
+    dialect = tx.session.get_bind().dialect.name
+    params: dict[str, Any] = {"user": user_id}
+    if dialect == "sqlite":  # the text SQLAlchemy stores for a UTC time, compared as text
+        utc = [[moment.astimezone(UTC).strftime(_SQLITE_TIME) for moment in pair] for pair in days]
+        params["days"] = json.dumps(utc)
+    else:
+        params["los"], params["his"] = [lo for lo, _ in days], [hi for _, hi in days]
+    rows = tx.session.execute(text(_BOUNDS[dialect] + _PER_DAY), params)
+    return [(int(count), float(seconds or 0)) for _, count, seconds in rows]
 
 
 def _visible(hidden: frozenset[int]) -> ColumnElement[bool]:

@@ -11,6 +11,7 @@ from masterpath.domain.grading import terms
 from masterpath.mentor import Prompt, Source
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 def _best_sentences(source: Source, question: str, count: int = 2) -> str:
@@ -32,6 +33,13 @@ def _best_sentences(source: Source, question: str, count: int = 2) -> str:
     )
     chosen = sorted(scored[:count])
     return " ".join(sentences[n] for n in chosen)
+
+
+def _idea(concept: object) -> str:
+    """A rubric concept's id made readable ("exec-form" becomes "exec form"); a criterion's
+    own words are left as they are."""
+    text = str(concept)
+    return text.replace("-", " ").replace("_", " ") if _ID.fullmatch(text) else text
 
 
 class Builtin:
@@ -85,8 +93,8 @@ class Builtin:
         if verdict.get("correct"):
             yield "That's right. Can you say why the alternatives don't hold?"
             return
-        found = [str(f) for f in verdict.get("found", []) or []]  # type: ignore[attr-defined]
-        missed = [str(m) for m in verdict.get("missed", []) or []]  # type: ignore[attr-defined]
+        found = [_idea(f) for f in verdict.get("found", []) or []]  # type: ignore[attr-defined]
+        missed = [_idea(m) for m in verdict.get("missed", []) or []]  # type: ignore[attr-defined]
         if found:
             yield f"You have these ideas: {', '.join(found)}. "
         if missed:
@@ -97,10 +105,14 @@ class Builtin:
             if misconceptions:
                 yield f"A likely mix-up: {' '.join(misconceptions)} "
             yield "Ask yourself what would have to be true for that to work, and whether it is. "
-        if prompt.sources:
-            yield f"The idea you need is in “{prompt.sources[0].title}” [1]."
+        where = f"“{prompt.sources[0].title}” [1]" if prompt.sources else "the lesson"
+        if missed:
+            yield (
+                f"Next step: read {where}, then write the answer again in your own words so that "
+                "it covers each missing idea, and say how they connect."
+            )
         else:
-            yield "Re-read the lesson's section on this objective, then try again."
+            yield f"The idea you need is in {where}."
 
     def _gatekeeper(self, prompt: Prompt) -> Iterator[str]:
         if not prompt.checklist:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from masterpath.mentor import choose_mode
+from masterpath.mentor import Prompt, Source, choose_mode
+from masterpath.mentor.builtin import Builtin
 from masterpath.services import Context, accounts, mentor, packs
 from tests.services.test_study import STUDY_PACK
 
@@ -40,3 +41,23 @@ def test_auto_asks_the_mastery_engine_when_the_learner_asks_to_move_on(ctx: Cont
         "gatekeeper",
         "gatekeeper",
     ]
+
+
+def test_feedback_on_a_short_answer_names_missing_ideas_and_a_next_step() -> None:
+    prompt = Prompt(
+        mode="feedback",
+        skill_title="Docker",
+        message="why was I wrong?",
+        sources=[Source("lesson#runtime", "Runtime behaviour", "…")],
+        verdict={"correct": False, "score": 0.3, "found": ["sigterm"], "missed": ["exec-form"]},
+    )
+    text = "".join(Builtin().stream(prompt))
+    assert "You have these ideas: sigterm. Not yet there: exec form." in text
+    assert "Next step: read “Runtime behaviour” [1]" in text
+    task = Prompt(
+        mode="feedback",
+        skill_title="Docker",
+        message="",
+        verdict={"correct": False, "missed": ["Publishes the port with `-p 8080:8080`."]},
+    )
+    assert "`-p 8080:8080`" in "".join(Builtin().stream(task))  # a criterion's own words

@@ -312,7 +312,13 @@ def track(  # noqa: PLR0917 - one parameter per option
 
 
 @main.command("demo")
-@click.option("--weeks", default=8, show_default=True, help="Weeks of study history to make.")
+@click.option(
+    "--weeks",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 52),
+    help="Weeks of study history to make.",
+)
 @friendly
 def demo(weeks: int) -> None:
     """Create a demo learner with weeks of study made through the real services."""

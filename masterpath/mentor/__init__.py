@@ -14,13 +14,16 @@ from typing import Protocol
 
 MODES = ("explain", "practice", "feedback", "hint", "gatekeeper")
 
-_ASKS = {
-    "gatekeeper": r"can i (now )?(move|go) on|am i ready|ready (to|for) (move|go|the next)|"
-    r"unlock|have i (mastered|passed)|am i done|next (stage|skill)",
-    "hint": r"\bhints?\b|\bstuck\b|\bclue\b|\bnudge\b|where do i start",
+_ASKS = {  # intent phrases only: "best practice", "type hints" or "unlock a mutex" are questions
+    "gatekeeper": r"\b(can|may) i (now )?(move|go) on\b|\bam i ready\b"
+    r"|\bready (to|for) (move|go) on|\bunlock the next\b|\bhave i (mastered|passed) (this|it)\b"
+    r"|\bam i done\b",
+    "hint": r"\b(a|another|next|one more|any) hint\b|\bhint,? please\b|\bi'?m stuck\b"
+    r"|\bstuck on this|\bgive me a (nudge|clue)\b|\bwhere do i start\b",
     "feedback": r"\bfeedback\b|why (was|is) (my|it|that|this)\b.*\bwrong"
     r"|what did i (miss|get wrong)|\bmy (last )?answer\b|\bmy task\b",
-    "practice": r"\bquiz me\b|\btest me\b|\bpracti[cs]e\b|another (question|item|exercise)",
+    "practice": r"\bquiz me\b|\btest me\b|\b(let me|i want to) practi[cs]e\b"
+    r"|\bgive me (a|another) (practice )?(question|item|exercise)",
 }
 
 

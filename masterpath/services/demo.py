@@ -216,9 +216,7 @@ def create(
     ctx: Context, *, weeks: int = 8, seed: int = 7, progress: Callable[[str], None] = print
 ) -> Demo:
     """The demo learner and their history, ending now. Refuses when the learner exists."""
-    with ctx.db.begin() as tx:
-        if accounts_store.user_by_email(tx, LEARNER) is not None:
-            raise Conflict(f"the demo learner {LEARNER} already exists; log in with {PASSWORD!r}")
+    _refuse_when_made(ctx)
     rng = np.random.default_rng(seed)
     days = weeks * 7
     start = timedelta(days=-days, hours=DAY_STARTS_AT - ctx.clock.now().hour)
@@ -266,6 +264,13 @@ def create(
         elif status == "decaying":
             demo.decaying.append(skill_id)
     return demo
+
+
+def _refuse_when_made(ctx: Context) -> None:
+    with ctx.db.begin() as tx:
+        for email in (LEARNER, INSTRUCTOR):
+            if accounts_store.user_by_email(tx, email) is not None:
+                raise Conflict(f"the demo account {email} already exists; log in with {PASSWORD!r}")
 
 
 def _status(ctx: Context, user_id: int, skill_id: str) -> str:

@@ -113,7 +113,10 @@ def _date(raw: Mapping[str, Any], name: str, today: date, problems: list[Problem
 
 def _page(raw: Mapping[str, Any], problems: list[Problem]) -> int:
     value = str(raw.get("page") or "1").strip()
-    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
+    if (
+        not (value.isascii() and value.isdigit() and len(value) < 19)
+        or not 1 <= int(value) <= MAX_PAGE
+    ):
         problems.append(Problem(f"page {value!r} is not a number from 1 to {MAX_PAGE}",
                                 field="page"))  # fmt: skip
         return 1

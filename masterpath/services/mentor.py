@@ -146,7 +146,7 @@ def prepare(
         if skill is None:
             raise NotFound(f"no skill {skill_id!r}")
         item = _item(tx, skill_id, item_id)
-        keys = _still_open(tx, user_id, item)
+        keys = _still_open(tx, user_id, item) + _assessed_items(tx, user_id)
         prompt = _prompt(
             ctx, tx, user_id=user_id, skill=skill, message=message, mode=mode, item=item, keys=keys
         )
@@ -313,8 +313,8 @@ def _prompt(
             o["text"] for o in skill["objectives"] if not isolation.leaks(o["text"], keys)
         ],
     }
-    if _assessed(tx, user_id, skill["id"], item) and mode != "gatekeeper":
-        return Prompt(**base, declined=DECLINE)
+    if _assessed(tx, user_id, skill["id"], item):
+        return _while_assessed(ctx, user_id, skill, mode, base)
     index = _index(tx, skill["id"])
     withheld = isolation.withheld(((p.id, p.text) for p in index.passages), keys)
     question = message or skill["title"]
@@ -356,6 +356,24 @@ def _still_open(tx: Tx, user_id: int, item: ItemRow | None) -> list[dict[str, An
     return [item.data]
 
 
+def _while_assessed(
+    ctx: Context, user_id: int, skill: dict[str, Any], mode: str, base: dict[str, Any]
+) -> Prompt:
+    """During a check of the skill (or the diagnostic asking about it) the mentor declines,
+    except to say what the engine still needs: its checklist only, no passage, no learner text."""
+    if mode != "gatekeeper":
+        return Prompt(**base, declined=DECLINE)
+    explained = mastery.explain(ctx, user_id=user_id, skill_id=skill["id"])
+    return Prompt("gatekeeper", skill["title"], "", checklist=explained.next_steps)
+
+
+def _assessed_items(tx: Tx, user_id: int) -> list[dict[str, Any]]:
+    """The data of every item in a check or diagnostic in progress: guarded on any page."""
+    asked = [i for check in study_store.open_assessments(tx, user_id=user_id) for i in check.items]
+    rows = [content_store.item(tx, item_id) for item_id in dict.fromkeys(asked)]
+    return [row.data for row in rows if row is not None]
+
+
 def _assessed(tx: Tx, user_id: int, skill_id: str, item: ItemRow | None) -> bool:
     """Whether a check of the skill is in progress, or the diagnostic is asking about it."""
     for check in study_store.open_assessments(tx, user_id=user_id):
@@ -375,11 +393,11 @@ def _ladder(item: ItemRow, where: str, chosen: set[str]) -> list[str]:
     rungs.append(f"The idea that decides this is in {where}. Read it with the question in mind.")
     options = item.data.get("options", [])
     wrong = [o for o in options if not o.get("correct") and o["id"] not in chosen]
-    if item.data["type"] in ("single_choice", "multiple_choice") and len(options) >= 3 and wrong:
+    if item.data["type"] in ("single_choice", "multiple_choice") and len(wrong) >= 2:
         rungs.append(
             f"One step worked for you: “{wrong[0]['text']}” does not fit. Say why not, then "
             "test each remaining option the same way."
-        )  # one wrong option of three or more: the key stays hidden
+        )  # another wrong option stays among the rest, so what is left is never the key
     else:
         rungs.append(
             f"Work it in steps: say in one sentence what the question asks, find the sentence "

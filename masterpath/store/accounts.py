@@ -128,7 +128,10 @@ def reset_token(tx: Tx, token_hash: str) -> ResetToken | None:
 
 
 def forget(tx: Tx, user_id: int) -> None:
-    """Delete a user and every row that names them (used for throwaway learners)."""
+    """Delete a throwaway learner and every row that names them; refuses any other account."""
+    user = tx.session.get(User, user_id)
+    if user is None or user.password_hash != "!" or not user.email.endswith("@masterpath.invalid"):
+        raise ValueError(f"user {user_id} is not a throwaway learner; refusing to delete it")
     for table in reversed(Base.metadata.sorted_tables):
         if "user_id" in table.c and table.name != "users":
             tx.session.execute(delete(table).where(table.c.user_id == user_id))

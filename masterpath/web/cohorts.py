@@ -36,7 +36,7 @@ def _ctx(request: Request) -> Context:
 
 def _days(form: FormData) -> int:
     raw = str(form.get("expires_in_days") or cohorts.DEFAULT_DAYS).strip()
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 19):
         message = f"a whole number of days from 1 to {cohorts.MAX_DAYS}"
         raise InvalidInput(message, problems=[Problem(message, field="expires_in_days")])
     return int(raw)

@@ -38,7 +38,7 @@ def _track(raw: str | None) -> int | None:
     value = (raw or "").strip()
     if not value:
         return None
-    if not value.isdigit() or not 1 <= int(value) < 2**63:
+    if not (value.isascii() and value.isdigit() and len(value) < 19) or not 1 <= int(value) < 2**63:
         message = f"track {value!r} is not a track id"
         raise InvalidInput(message, problems=[Problem(message, field="track")])
     return int(value)

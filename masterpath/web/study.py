@@ -56,7 +56,7 @@ def response_from(form: FormData, item: study.PublicItem) -> Any:
         ranks = {}
         for option in item.options:
             raw = str(form.get(f"rank-{option['id']}", "")).strip()
-            if not raw.isdigit():
+            if not (raw.isascii() and raw.isdigit() and len(raw) < 19):
                 message = f"give every step a position from 1 to {len(item.options)}"
                 raise InvalidInput(message, problems=[Problem(message, field="response")])
             ranks[option["id"]] = int(raw)
@@ -133,7 +133,11 @@ async def practice_answer(request: Request, skill_id: str) -> Response:
     item_id = str(form.get("item_id", ""))
     shown = study.practice_item(ctx, user_id=me.id, item_id=item_id)
     raw_hints = str(form.get("hints_used", "0")).strip()
-    hints_used = int(raw_hints) if raw_hints.isdigit() else 0
+    hints_used = (
+        int(raw_hints)
+        if (raw_hints.isascii() and raw_hints.isdigit() and len(raw_hints) < 19)
+        else 0
+    )
     context = {"skill_id": skill_id, "item": shown, "hints_used": hints_used, "hints": []}
     try:
         feedback = study.answer(
@@ -256,7 +260,7 @@ async def review_rate(request: Request) -> Response:
         _ctx(request),
         user_id=me.id,
         card_id=str(form.get("card_id", "")),
-        rating=int(rating) if rating.isdigit() else -1,
+        rating=int(rating) if (rating.isascii() and rating.isdigit() and len(rating) < 19) else -1,
         seconds=submitted_seconds(form),
         submission_id=str(form.get("submission_id") or "") or None,
     )
@@ -319,7 +323,9 @@ async def task_submit(request: Request, skill_id: str) -> Response:
             skill_id=skill_id,
             text=str(form.get("text", "")),
             link=str(form.get("link", "")),
-            self_score=int(raw_self) / 100 if raw_self.isdigit() else None,
+            self_score=int(raw_self) / 100
+            if (raw_self.isascii() and raw_self.isdigit() and len(raw_self) < 19)
+            else None,
             seconds=submitted_seconds(form),
             submission_id=str(form.get("submission_id") or "") or None,
         )

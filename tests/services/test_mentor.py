@@ -88,9 +88,20 @@ def test_gatekeeper_answers_from_the_engine(study_ctx: Context, user: int) -> No
 
 def test_during_a_check_the_mentor_declines(study_ctx: Context, user: int) -> None:
     practise_until_ready(study_ctx, user)
-    study.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
+    check = study.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
     turn = mentor.ask(study_ctx, user_id=user, skill_id=SKILL, message="what is a digest?")
     assert turn.text == mentor.DECLINE
+    # "Am I ready?" gets the engine's checklist only: no passage, no learner text.
+    asked = mentor.prepare(
+        study_ctx, user_id=user, skill_id=SKILL, message="am I ready? absolute paths", mode="auto"
+    )
+    assert asked.prompt.mode == "gatekeeper" and asked.prompt.checklist
+    assert asked.prompt.sources == [] and asked.prompt.message == ""
+    # On any other page the check's items stay guarded, with their passages withheld.
+    elsewhere = mentor.prepare(
+        study_ctx, user_id=user, skill_id="shell-scripting", message="paths?", mode="explain"
+    )
+    assert {k["id"] for k in elsewhere.keys} >= {i.id.split(":")[1] for i in check.items}
 
 
 def test_no_reply_gives_away_an_open_item(study_ctx: Context, user: int) -> None:

@@ -14,6 +14,7 @@ from tests.services.test_study import STUDY_PACK
     ("message", "item", "task", "mode"),
     [
         ("Can I move on to the next stage?", False, False, "gatekeeper"),
+        ("unlock the next skill please", False, False, "gatekeeper"),
         ("am I ready?", True, False, "gatekeeper"),
         ("I'm stuck, give me a hint", True, False, "hint"),
         ("I'm stuck on this", False, False, "explain"),  # hint ladders belong to items
@@ -24,6 +25,13 @@ from tests.services.test_study import STUDY_PACK
         ("Quiz me on this", False, False, "practice"),
         ("What does chmod 755 mean?", False, False, "explain"),
         ("Is the model already ready for production traffic?", False, False, "explain"),
+        ("What is the best practice for tagging images?", False, False, "explain"),
+        ("In practice, how big do images get?", False, False, "explain"),
+        ("How does a mutex unlock?", False, False, "explain"),
+        ("What is the next stage after docker build?", False, False, "explain"),
+        ("Do type hints change runtime behaviour?", True, False, "explain"),
+        ("another hint?", True, False, "hint"),
+        ("give me another question", False, False, "practice"),
     ],
 )
 def test_the_mode_comes_from_the_message(message: str, item: bool, task: bool, mode: str) -> None:

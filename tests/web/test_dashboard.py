@@ -98,6 +98,9 @@ def test_bad_filters_are_a_400_naming_each_field(learner: TestClient) -> None:
     assert [e["field"] for e in both["errors"]] == ["mode", "outcome"]
     assert learner.get("/dashboard?mastery=nope").status_code == 400
     assert learner.get("/dashboard?track=abc").status_code == 400
+    for odd in ("²", "9" * 5000):  # digits to str.isdigit, not to int(): a 400, never a 500
+        assert learner.get(f"/dashboard?track={odd}").status_code == 400
+        assert learner.get(f"/api/v1/me/dashboard/evidence?page={odd}").status_code in (400, 422)
     assert learner.get("/api/v1/me/dashboard/mastery?skill=nope").status_code == 400
 
 

@@ -340,8 +340,7 @@ def _prompt(
     elif mode == "feedback":
         extra["verdict"] = _task_verdict(tx, user_id, skill["id"])
     if mode == "gatekeeper":
-        explained = mastery.explain(ctx, user_id=user_id, skill_id=skill["id"])
-        extra["checklist"] = explained.next_steps
+        extra["checklist"] = _checklist(ctx, user_id, skill["id"], keys)
     if mode == "practice":
         shown = study.next_practice(ctx, user_id=user_id, skill_id=skill["id"]).item
         extra["item_stem"] = shown.stem if shown else ""
@@ -354,6 +353,16 @@ def _still_open(tx: Tx, user_id: int, item: ItemRow | None) -> list[dict[str, An
     if item is None or _verdict(tx, user_id, item):
         return []
     return [item.data]
+
+
+def _checklist(ctx: Context, user_id: int, skill_id: str, keys: list[dict[str, Any]]) -> list[str]:
+    """The engine's next steps, less any that would spell an open item's key (an objective's
+    name can: "governance" for an item whose key is "Govern")."""
+    steps = mastery.explain(ctx, user_id=user_id, skill_id=skill_id).next_steps
+    shown = [step for step in steps if not isolation.leaks(step, keys)]
+    if len(shown) < len(steps):
+        shown.append("The skill page lists the rest.")
+    return shown
 
 
 def _while_assessed(

@@ -16,12 +16,9 @@ from __future__ import annotations
 import http.client
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -29,7 +26,7 @@ from typing import Any
 import yaml
 
 from masterpath.benchmarks import history
-from masterpath.benchmarks.startup import _answers, _free_port
+from masterpath.benchmarks.mentor import serving
 from masterpath.clock import Clock
 from masterpath.services import Context, accounts, dashboard, evidence_log, packs, portfolio
 from masterpath.services import tracks as track_service
@@ -82,28 +79,6 @@ def _prepare(folder: Path, *, evidence: int, cards: int, progress: Callable[[str
     token, _ = accounts.login(ctx, email="bench@example.invalid", password="bench password",
                               address="127.0.0.1")  # fmt: skip
     return ctx, user, token, written
-
-
-@contextmanager
-def _server(folder: Path, decks: Path) -> Iterator[int]:
-    port = _free_port()
-    env = {**os.environ, "MASTERPATH_DATA_DIR": str(folder), "MASTERPATH_ENV": "development",
-           "MASTERPATH_CONTENT_PACKS": str(decks)}  # fmt: skip
-    env.pop("MASTERPATH_DATABASE_URL", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "masterpath", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 120
-        while not _answers(f"http://127.0.0.1:{port}/healthz"):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("masterpath serve did not start")
-            time.sleep(0.05)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def _get(port: int, path: str, token: str) -> tuple[float, float, int]:
@@ -159,7 +134,9 @@ def run(
         sections = _sections(ctx, user, max(3, runs // 20))
         ctx.db.dispose()
         progress(f"serving; {runs} requests of /dashboard")
-        with _server(folder, folder / "bench-decks") as port:
+        env = {"MASTERPATH_DATA_DIR": str(folder),
+                 "MASTERPATH_CONTENT_PACKS": str(folder / "bench-decks")}  # fmt: skip
+        with serving(env) as port:
             for _ in range(5):
                 _get(port, "/dashboard", token)  # warm up: first templates, caches
             samples = [_get(port, "/dashboard", token) for _ in range(runs)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,6 +30,7 @@ from masterpath.store import study as study_store
 from masterpath.store.models import ItemRow
 
 MAX_MESSAGE = 4_000
+DIAGNOSTIC_HOLD = timedelta(days=1)  # how long an unfinished diagnostic closes its skill
 DECLINE = (
     "A check of this skill is in progress, so I can't discuss it until you finish: the check "
     "has to show what you know on your own. Good luck — I'm here afterwards."
@@ -313,7 +314,7 @@ def _prompt(
             o["text"] for o in skill["objectives"] if not isolation.leaks(o["text"], keys)
         ],
     }
-    if _assessed(tx, user_id, skill["id"], item):
+    if _assessed(tx, user_id, skill["id"], item, ctx.clock.now()):
         return _while_assessed(ctx, user_id, skill, mode, base)
     index = _index(tx, skill["id"])
     withheld = isolation.withheld(((p.id, p.text) for p in index.passages), keys)
@@ -383,15 +384,21 @@ def _assessed_items(tx: Tx, user_id: int) -> list[dict[str, Any]]:
     return [row.data for row in rows if row is not None]
 
 
-def _assessed(tx: Tx, user_id: int, skill_id: str, item: ItemRow | None) -> bool:
-    """Whether a check of the skill is in progress, or the diagnostic is asking about it."""
+def _assessed(tx: Tx, user_id: int, skill_id: str, item: ItemRow | None, now: datetime) -> bool:
+    """Whether a check of the skill is in progress, or the diagnostic is asking about it.
+
+    A diagnostic left unfinished for a day stops closing its skill (its items stay guarded
+    everywhere, and asking beside one of them is still declined).
+    """
     for check in study_store.open_assessments(tx, user_id=user_id):
         if check.kind != "diagnostic" and check.skill_id == skill_id:
             return True
+        if check.kind != "diagnostic":
+            continue
+        if item is not None and item.id in check.items:
+            return True
         asking = check.items[-1] if check.items else ""
-        if check.kind == "diagnostic" and (
-            asking.split(":")[0] == skill_id or (item is not None and item.id in check.items)
-        ):
+        if asking.split(":")[0] == skill_id and now - check.started_at < DIAGNOSTIC_HOLD:
             return True
     return False
 

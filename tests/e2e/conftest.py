@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.services.test_study import STUDY_PACK
+
 ROOT = Path(__file__).parents[2]
 ARTIFACTS = ROOT / "e2e-artifacts"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -108,3 +110,48 @@ def axe_violations(page: Page) -> list[str]:
         for v in results["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+PASSWORD = "a long enough password"  # of the instructor the study server makes
+
+
+class Server:
+    """`masterpath serve` on one data folder, restartable with another clock offset."""
+
+    def __init__(self, data: Path) -> None:
+        self.data, self.port = data, free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def env(self, offset: str) -> dict[str, str]:
+        env = {**os.environ, "MASTERPATH_DATA_DIR": str(self.data),
+               "MASTERPATH_ENV": "development", "MASTERPATH_CLOCK_OFFSET": offset}  # fmt: skip
+        env.pop("MASTERPATH_DATABASE_URL", None)
+        return env
+
+    def start(self, offset: str = "") -> None:
+        log = self.data / "server.log"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "masterpath", "serve", "--port", str(self.port)],
+            env=self.env(offset), stdout=log.open("a"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        wait_until_up(self.base, self.process, log)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
+@pytest.fixture
+def study_server(tmp_path: Path) -> Iterator[Server]:
+    server = Server(tmp_path)
+    for command in (
+        ["content", "load", str(STUDY_PACK)],
+        ["user", "create-instructor", "tess@example.com", "--password", PASSWORD],
+    ):
+        run = [sys.executable, "-m", "masterpath", *command]
+        subprocess.run(run, env=server.env(""), check=True, capture_output=True)
+    server.start()
+    yield server
+    server.stop()

@@ -14,8 +14,7 @@ from masterpath.clock import Clock
 from masterpath.services import Context, packs
 from masterpath.store import make_database
 from tests.conftest import make_settings
-from tests.e2e.conftest import ARTIFACTS, axe_violations
-from tests.e2e.test_study_journey import Server
+from tests.e2e.conftest import ARTIFACTS, Server, axe_violations
 from tests.services.test_dashboard import seed
 
 pytestmark = pytest.mark.e2e

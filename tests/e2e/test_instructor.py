@@ -4,35 +4,13 @@ the learner's checklist then counts the task."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import ARTIFACTS, axe_violations
-from tests.e2e.test_study_journey import Server
-from tests.services.test_study import STUDY_PACK
+from tests.e2e.conftest import ARTIFACTS, PASSWORD, Server, axe_violations
 
 pytestmark = pytest.mark.e2e
 SKILL = "shell-basics"
-PASSWORD = "a long enough password"
-
-
-@pytest.fixture
-def cohort_server(tmp_path: Path) -> Iterator[Server]:
-    server = Server(tmp_path)
-    for command in (
-        ["content", "load", str(STUDY_PACK)],
-        ["user", "create-instructor", "tess@example.com", "--password", PASSWORD],
-    ):
-        run = [sys.executable, "-m", "masterpath", *command]
-        subprocess.run(run, env=server.env(""), check=True, capture_output=True)
-    server.start()
-    yield server
-    server.stop()
 
 
 def shot(page: Page, name: str) -> None:
@@ -48,9 +26,9 @@ def learner_page(browser: Browser) -> Page:
 
 
 def test_an_instructor_scores_a_cohort_learners_task(
-    cohort_server: Server, page: Page, browser: Browser
+    study_server: Server, page: Page, browser: Browser
 ) -> None:
-    base = cohort_server.base
+    base = study_server.base
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
     page.goto(f"{base}/login")
     page.get_by_label("Email").fill("tess@example.com")

@@ -6,64 +6,16 @@ takes the learner in and the instructor sees her progress. Screenshots: journey-
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import ARTIFACTS, axe_violations, free_port, wait_until_up
-from tests.services.test_study import RIGHT, STUDY_PACK, WRONG, local
+from tests.e2e.conftest import ARTIFACTS, PASSWORD, Server, axe_violations
+from tests.services.test_study import RIGHT, WRONG, local
 
 pytestmark = pytest.mark.e2e
 SKILL = "shell-basics"
-PASSWORD = "a long enough password"
-
-
-class Server:
-    """`masterpath serve` on one data folder, restartable with another clock offset."""
-
-    def __init__(self, data: Path) -> None:
-        self.data, self.port = data, free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def env(self, offset: str) -> dict[str, str]:
-        env = {**os.environ, "MASTERPATH_DATA_DIR": str(self.data),
-               "MASTERPATH_ENV": "development", "MASTERPATH_CLOCK_OFFSET": offset}  # fmt: skip
-        env.pop("MASTERPATH_DATABASE_URL", None)
-        return env
-
-    def start(self, offset: str = "") -> None:
-        log = self.data / "server.log"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "masterpath", "serve", "--port", str(self.port)],
-            env=self.env(offset), stdout=log.open("a"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        wait_until_up(self.base, self.process, log)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=20)
-
-
-@pytest.fixture
-def study_server(tmp_path: Path) -> Iterator[Server]:
-    server = Server(tmp_path)
-    for command in (
-        ["content", "load", str(STUDY_PACK)],
-        ["user", "create-instructor", "tess@example.com", "--password", PASSWORD],
-    ):
-        run = [sys.executable, "-m", "masterpath", *command]
-        subprocess.run(run, env=server.env(""), check=True, capture_output=True)
-    server.start()
-    yield server
-    server.stop()
 
 
 def shot(page: Page, name: str) -> None:

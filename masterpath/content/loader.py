@@ -6,6 +6,7 @@ Layout of a pack folder:
     careers/<slug>.yaml         one career guide each
     skills/<id>/skill.yaml      one skill each, with its items, cards and task
     skills/<id>/lesson.md       the skill's lesson (Markdown)
+    skills/<id>/explanations.md questions learners ask, answered (see content/explanations.py)
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from masterpath.content import explanations
 from masterpath.content.schema import Career, Pack, PackInfo, Skill
 from masterpath.content.source import Located, Path_, parse
 from masterpath.domain import graph
@@ -197,6 +199,11 @@ def _model(
         return None
     if lesson is not None and "lesson" not in data and lesson.is_file():
         data = {**data, "lesson": lesson.read_text(encoding="utf-8")}
+    bank = lesson.parent / "explanations.md" if lesson is not None else None
+    if bank is not None and "explanations" not in data and bank.is_file():
+        found, trouble = explanations.read(bank, data)
+        problems.extend(trouble)
+        data = {**data, "explanations": found}
     try:
         return model.model_validate(data), located
     except ValidationError as exc:

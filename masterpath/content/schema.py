@@ -105,6 +105,9 @@ class Resource(Strict):
     url: Url
     kind: ResourceKind
     minutes: int | None = Field(None, ge=1)
+    # What the learner will find on the page, in one sentence: the mentor names a resource by
+    # it (a title alone is never the content of a reply).
+    summary: str = Field("", max_length=240)
 
 
 class Career(Strict):
@@ -226,6 +229,15 @@ class Task(Strict):
     pass_mark: float = Field(0.7, gt=0, le=1)
 
 
+class Explanation(Strict):
+    """A question learners ask about the skill, answered in the pack's own words, with the
+    lesson sections (`lesson#anchor`) or resource URLs the answer rests on."""
+
+    question: Text
+    sources: list[Text] = Field(min_length=1)
+    answer: Text
+
+
 class Criteria(Strict):
     threshold: float | None = Field(None, gt=0, lt=1)  # None: the engine's documented default
     min_correct: int | None = Field(None, ge=1)
@@ -249,6 +261,7 @@ class Skill(Strict):
     flashcards: list[Flashcard] = []
     task: Task | None = None
     criteria: Criteria = Criteria()
+    explanations: list[Explanation] = []  # from explanations.md beside the lesson
 
     @property
     def required_correct(self) -> int:

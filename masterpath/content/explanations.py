@@ -41,9 +41,7 @@ def read(path: Path, skill: Mapping[str, Any]) -> tuple[list[dict[str, Any]], li
     return parse(text, file=str(path), allowed=targets(skill))
 
 
-def parse(
-    text: str, *, file: str, allowed: set[str]
-) -> tuple[list[dict[str, Any]], list[Problem]]:
+def parse(text: str, *, file: str, allowed: set[str]) -> tuple[list[dict[str, Any]], list[Problem]]:
     found: list[dict[str, Any]] = []
     problems: list[Problem] = []
     blocks: list[tuple[int, str, list[str]]] = []
@@ -55,11 +53,11 @@ def parse(
         elif line.strip() and not line.startswith("# "):
             problems.append(Problem("text before the first `## ` question", file=file, line=number))
     seen: set[str] = set()
-    for line, question, body in blocks:
+    for at, question, body in blocks:
         entry, trouble = _entry(question, body, allowed)
-        problems += [Problem(message, file=file, line=line) for message in trouble]
+        problems += [Problem(message, file=file, line=at) for message in trouble]
         if question.lower() in seen:
-            problems.append(Problem(f"the question {question!r} repeats", file=file, line=line))
+            problems.append(Problem(f"the question {question!r} repeats", file=file, line=at))
         seen.add(question.lower())
         if entry:
             found.append(entry)

@@ -201,9 +201,9 @@ def _model(
         data = {**data, "lesson": lesson.read_text(encoding="utf-8")}
     bank = lesson.parent / "explanations.md" if lesson is not None else None
     if bank is not None and "explanations" not in data and bank.is_file():
-        found, trouble = explanations.read(bank, data)
+        bank_entries, trouble = explanations.read(bank, data)
         problems.extend(trouble)
-        data = {**data, "explanations": found}
+        data = {**data, "explanations": bank_entries}
     try:
         return model.model_validate(data), located
     except ValidationError as exc:

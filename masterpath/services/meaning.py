@@ -1,0 +1,81 @@
+"""Vectors for texts: from the process's memory, then the database cache, then the model.
+
+Keyed by model and a hash of the exact text, so a content reload embeds only what changed.
+With no model (not installed, corrupt, or `MASTERPATH_EMBEDDING_MODEL=off`) every caller gets
+None and falls back to BM25 alone; `status` says why, for the one visible notice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from masterpath.meaning import NOTICE, Embedder, load
+from masterpath.services import Context
+from masterpath.store import embeddings as store
+
+Vectors = NDArray[np.float32]
+MAX_CHARS = 2_000  # the model reads 256 tokens at most; longer text only costs hashing
+_memory: dict[tuple[str, str], Vectors] = {}
+
+
+def embedder(ctx: Context) -> Embedder | None:
+    return load(ctx.settings.embedding_model)[0]
+
+
+def status(ctx: Context) -> str:
+    """Empty when meaning is on; otherwise the notice to show."""
+    why = load(ctx.settings.embedding_model)[1]
+    return NOTICE.format(why=why) if why else ""
+
+
+def _key(text: str) -> str:
+    return hashlib.sha256(text[:MAX_CHARS].encode("utf-8")).hexdigest()
+
+
+def vectors(ctx: Context, texts: Sequence[str], *, store_new: bool = True) -> Vectors | None:
+    """One unit vector per text (rows in order), or None without a model."""
+    model = embedder(ctx)
+    if model is None:
+        return None
+    keys = [_key(t) for t in texts]
+    missing = {k: t for k, t in zip(keys, texts, strict=True) if (model.name, k) not in _memory}
+    if missing:
+        _fill(ctx, model, missing, store_new=store_new)
+    if not texts:
+        return np.zeros((0, model.dimensions), dtype=np.float32)
+    return np.stack([_memory[(model.name, k)] for k in keys])
+
+
+def one(ctx: Context, text: str) -> Vectors | None:
+    """A single text's vector (a learner's question: computed, never stored)."""
+    found = vectors(ctx, [text], store_new=False)
+    return None if found is None else found[0]
+
+
+def _fill(ctx: Context, model: Embedder, missing: dict[str, str], *, store_new: bool) -> None:
+    with ctx.db.begin() as tx:
+        cached = store.known(tx, model=model.name, hashes=missing) if store_new else {}
+    for key, raw in cached.items():
+        _memory[(model.name, key)] = np.frombuffer(raw, dtype="<f4").copy()
+    todo = [k for k in missing if k not in cached]
+    if not todo:
+        return
+    made = model.embed([missing[k][:MAX_CHARS] for k in todo])
+    for key, row in zip(todo, made, strict=True):
+        _memory[(model.name, key)] = row
+    if store_new:
+        with ctx.db.begin() as tx:
+            fresh = store.known(tx, model=model.name, hashes=todo)  # another worker may have won
+            store.add(
+                tx,
+                model=model.name,
+                vectors={
+                    k: r.astype("<f4").tobytes()
+                    for k, r in zip(todo, made, strict=True)
+                    if k not in fresh
+                },
+            )

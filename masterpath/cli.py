@@ -62,6 +62,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     for done in packs.prepare(ctx):
         state = "loaded" if done.changed else "unchanged"
         click.echo(f"pack {done.pack_id} {done.version}: {state}", err=True)
+    _warm(ctx)
     settings = ctx.settings
     uvicorn.run(
         "masterpath.web:create_app_from_env",
@@ -179,6 +180,19 @@ def content_load(paths: tuple[Path, ...]) -> None:
         state = "loaded" if done.changed else "unchanged"
         counts = ", ".join(f"{n} {k}" for k, n in done.counts.items())
         click.echo(f"pack {done.pack_id} {done.version}: {state} ({counts})")
+    _warm(ctx)
+
+
+def _warm(ctx: Context) -> None:
+    """Embed what changed in the content (the mentor, goals and grading match on meaning)."""
+    from masterpath.services import knowledge
+
+    click.echo("meaning: embedding the content (only what changed)…", err=True)
+    done = knowledge.warm(ctx)
+    if done["notice"]:
+        click.echo(f"NOTICE: {done['notice']}", err=True)
+    else:
+        click.echo(f"meaning: {done['texts']} texts ready in {done['seconds']} s", err=True)
 
 
 @main.group()

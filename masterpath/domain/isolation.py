@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from masterpath.domain.grading import phrase_in, terms
+
+Vectors = NDArray[np.float32]
 
 # "option b", "answer is (c)", "b is correct", "pick the second one": naming the right option.
 _LETTER = r"(\(\s*[a-h1-8]\s*\)|\[\s*[a-h1-8]\s*\]|[A-H1-8]\b|[a-h]\s*(?=[).:!?]|$))"
@@ -72,3 +78,53 @@ def withheld(passages: Iterable[tuple[str, str]], items: Iterable[Mapping[str, A
         if any(phrase_in(phrase, said, gap=0) for phrase in keys):
             found.add(passage_id)
     return found
+
+
+# Isolation by meaning. Two readers stand for a learner who cannot answer but reads the reply:
+# one picks the option sharing the most words with it, the other the option closest in meaning.
+# A text *favours the key* when either reader, reading it, lands on a correct option.
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An open choice item as the readers see it: option texts, their words and vectors."""
+
+    item_id: str
+    stem: str
+    options: tuple[str, ...]
+    correct: frozenset[int]
+    vectors: Vectors | None = None  # one unit vector per option, or None: words only
+
+    @property
+    def option_words(self) -> list[set[str]]:
+        return [set(terms(text, drop_stop=True)) for text in self.options]
+
+
+def choice(item: Mapping[str, Any], vectors: Vectors | None = None) -> Choice | None:
+    """The readers' view of a single or multiple choice item (None for other types)."""
+    if item.get("type") not in ("single_choice", "multiple_choice"):
+        return None
+    options = item.get("options", [])
+    correct = frozenset(n for n, o in enumerate(options) if o.get("correct"))
+    texts = tuple(str(o["text"]) for o in options)
+    return Choice(str(item.get("id", "")), str(item.get("stem", "")), texts, correct, vectors)
+
+
+def word_reader(text: str, item: Choice) -> int | None:
+    """The option sharing the most words with the text; None on a tie or when none shares any."""
+    said = set(terms(text[:50_000], drop_stop=True))
+    shared = [len(said & words) for words in item.option_words]
+    best = max(shared, default=0)
+    return shared.index(best) if best > 0 and shared.count(best) == 1 else None
+
+
+def meaning_reader(vector: Vectors | None, item: Choice) -> int | None:
+    """The option closest in meaning to the text's vector (None without vectors)."""
+    if vector is None or item.vectors is None or not len(item.vectors):
+        return None
+    return int(np.argmax(item.vectors @ vector))
+
+
+def favours_key(text: str, vector: Vectors | None, item: Choice) -> bool:
+    """Whether either reader, reading the text, lands on a correct option."""
+    return word_reader(text, item) in item.correct or meaning_reader(vector, item) in item.correct

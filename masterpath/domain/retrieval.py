@@ -1,26 +1,30 @@
-"""Retrieval over a skill's content for the mentor: lesson sections and resources. Pure.
+"""Retrieval for the mentor over every installed skill: hybrid BM25 and embeddings. Pure.
 
-A lesson is split at its `## ` headings into sections, each citable by an anchor; resources are
-passages of their own (title and kind). BM25 (bm25s) ranks passages for a question. A question
-whose meaningful words the skill's content barely covers is "outside the content": the mentor
-says so instead of inventing an answer.
+What the mentor can cite are *units*: a skill's explanations (questions learners ask, answered
+in the pack), its lesson sections (split at `## ` headings, each with an anchor) and its
+resources (title and a one-line summary). BM25 (bm25s) and cosine similarity of sentence
+embeddings rank the units separately; the two rankings are fused by weighted reciprocal rank,
+with a small preference for the skill the learner is on. Vectors come from outside (the model
+is I/O); without them retrieval is BM25 alone. A question nothing is close to in meaning (or,
+on BM25 alone, whose words the content barely uses) is "outside the content".
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import bm25s
 import numpy as np
+from numpy.typing import NDArray
 
 from masterpath.domain.grading import terms
 from masterpath.domain.matching import EXPAND
 
-MIN_COVERAGE = 0.4  # below this share of the question's words, the question is outside
+Vectors = NDArray[np.float32]
+MIN_COVERAGE = 0.4  # BM25 alone: below this share of the question's words, it is outside
 FILLER = frozenset(
     terms(
         """what why how when where which who does do is are can could should would will
@@ -33,28 +37,66 @@ FILLER = frozenset(
     )
 )
 _FENCE = re.compile(r"^```")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`*“\"(])")
 
 
 @dataclass(frozen=True)
-class Passage:
-    id: str  # the citation: "lesson#anchor" or a resource URL
-    title: str
-    text: str
-    kind: str  # lesson or resource
+class Weights:
+    """How the rankings are fused: chosen with `masterpath bench citations --sweep`."""
+
+    bm25: float = 1.0
+    meaning: float = 1.0
+    same_skill: float = 0.004  # added to the fused score of the current skill's units
+    rrf_k: int = 60
+    outside: float = 0.35  # below this best cosine, nothing installed is close in meaning
+
+
+WEIGHTS = Weights()
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str  # "<skill>/q#<anchor>", "<skill>/lesson#<anchor>" or a resource URL
+    skill: str
+    kind: str  # answer, lesson or resource
+    title: str  # the question, the section heading or the resource title
+    body: str  # what may be quoted: the answer, the section text or the resource summary
+    sources: tuple[str, ...] = ()  # an answer's own citations (lesson#anchor or URL)
+
+    @property
+    def key_text(self) -> str:
+        """The short text its meaning is compared on, besides each of its sentences."""
+        return f"{self.title}. {self.body}" if self.kind == "resource" else self.title
+
+    @property
+    def meaning_texts(self) -> list[str]:
+        """Its key text, then its sentences: a unit is as close to a question as the closest."""
+        return [self.key_text, *sentences(self.body)]
 
 
 @dataclass(frozen=True)
 class Hit:
-    passage: Passage
+    unit: Unit
     score: float
+    cosine: float  # similarity of its key text to the question (0 without vectors)
 
 
 @dataclass
 class Index:
-    passages: list[Passage]
+    units: list[Unit]
     retriever: Any
     vocabulary: set[str]
-    specificity: dict[str, float]
+    vectors: Vectors | None = None  # rows of every unit's meaning texts, or None: BM25 alone
+    owner: NDArray[np.int64] | None = None  # the unit of each row (rows grouped by unit)
+    starts: NDArray[np.int64] | None = None  # the first row of each unit
+    by_skill: dict[str, list[int]] = field(default_factory=dict)
+
+    def cosines(self, query: Vectors) -> NDArray[np.float64]:
+        """Each unit's similarity to the query: its closest meaning text."""
+        if self.vectors is None or self.starts is None or not self.units:
+            return np.zeros(len(self.units))
+        rows = (self.vectors @ query).astype(np.float64)
+        return np.maximum.reduceat(rows, self.starts)  # type: ignore[no-any-return]
 
 
 def anchor(heading: str) -> str:
@@ -78,15 +120,40 @@ def sections(lesson: str) -> list[tuple[str, str]]:
     ]
 
 
-def passages(skill: Mapping[str, Any]) -> list[Passage]:
-    """A skill's citable passages: its lesson sections, then its resources."""
+def units(skill: Mapping[str, Any]) -> list[Unit]:
+    """A skill's citable units: its explanations, lesson sections and resources."""
+    sid = str(skill["id"])
     found = [
-        Passage(f"lesson#{anchor(heading)}", heading, f"{heading}\n{heading}\n{text}", "lesson")
+        Unit(f"{sid}/q#{anchor(e['question'])}", sid, "answer", e["question"], e["answer"],
+             tuple(e["sources"]))
+        for e in skill.get("explanations", [])
+    ]  # fmt: skip
+    found += [
+        Unit(f"{sid}/lesson#{anchor(heading)}", sid, "lesson", heading, text)
         for heading, text in sections(str(skill.get("lesson", "")))
     ]
-    for resource in skill.get("resources", []):
-        found.append(Passage(resource["url"], resource["title"],
-                             f"{resource['title']} ({resource['kind']})", "resource"))  # fmt: skip
+    for r in skill.get("resources", []):
+        summary = r.get("summary") or f"the {r['kind']} page on {skill['title']}"
+        found.append(Unit(r["url"], sid, "resource", r["title"], summary))
+    return found
+
+
+def sentences(text: str) -> list[str]:
+    """Readable sentences of Markdown prose: code blocks, headings and tables left out."""
+    kept, fenced = [], False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if _FENCE.match(stripped):
+            fenced = not fenced
+            continue
+        if fenced or not stripped or stripped.startswith(("#", "|")):
+            kept.append("\n")
+            continue
+        kept.append(re.sub(r"^([-*]|\d+\.)\s+", "", stripped))
+    prose = " ".join(kept)
+    found = []
+    for block in re.split(r"\s*\n\s*", prose):
+        found += [s.strip() for s in _SENTENCE.split(block) if len(s.strip()) > 25]
     return found
 
 
@@ -99,40 +166,103 @@ def words(text: str) -> list[str]:
     return found
 
 
-def build(found: Sequence[Passage]) -> Index:
-    tokens = [words(p.text) for p in found]
-    retriever = bm25s.BM25(k1=1.2, b=0.5)  # sections vary in length: normalise it gently
+def build(found: Sequence[Unit], vectors: Vectors | None = None) -> Index:
+    """Index units; `vectors` has one row per meaning text, unit after unit (see `rows`)."""
+    tokens = [words(f"{u.title}\n{u.title}\n{u.body}") for u in found]
+    retriever = bm25s.BM25(k1=1.2, b=0.5)  # units vary in length: normalise it gently
     if found:
         retriever.index(tokens, show_progress=False)
-    n = max(1, len(tokens))
-    frequency: dict[str, int] = {}
-    for each in tokens:
-        for word in set(each):
-            frequency[word] = frequency.get(word, 0) + 1
-    specificity = {w: math.log(1 + (n - f + 0.5) / (f + 0.5)) for w, f in frequency.items()}
-    return Index(list(found), retriever, set(frequency), specificity)
+    by_skill: dict[str, list[int]] = {}
+    for n, unit in enumerate(found):
+        by_skill.setdefault(unit.skill, []).append(n)
+    vocabulary = {w for each in tokens for w in each}
+    counts = np.asarray([len(u.meaning_texts) for u in found], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    owner = np.repeat(np.arange(len(found)), counts)
+    return Index(list(found), retriever, vocabulary, vectors, owner, starts, by_skill)
+
+
+def rows(found: Sequence[Unit]) -> list[str]:
+    """The meaning texts of the units, in the order `build` expects their vectors."""
+    return [text for unit in found for text in unit.meaning_texts]
 
 
 def coverage(index: Index, question: str) -> float:
-    """Share of the question's meaningful words that the skill's content uses at all."""
+    """Share of the question's meaningful words that the content uses at all."""
     said = set(words(question))
     if not said:
         return 0.0
     return sum(1 for w in said if w in index.vocabulary) / len(said)
 
 
-def search(
-    index: Index, question: str, *, limit: int = 3, exclude: Collection[str] = ()
-) -> list[Hit]:
-    """Passages that answer the question, best first; empty when it is outside the content.
+def _ranks(scores: NDArray[np.float64], allowed: list[int]) -> dict[int, int]:
+    order = sorted(allowed, key=lambda i: (-scores[i], i))
+    return {i: rank for rank, i in enumerate(order, start=1) if scores[i] > 0}
 
-    `exclude` names passages that must not be used (answer isolation).
+
+def search(
+    index: Index,
+    question: str,
+    *,
+    query: Vectors | None = None,
+    skill: str = "",
+    limit: int = 3,
+    exclude: Collection[str] = (),
+    weights: Weights = WEIGHTS,
+) -> list[Hit]:
+    """Units that answer the question, best first; empty when it is outside the content.
+
+    `query` is the question's vector (None: BM25 alone); `skill` the page it is asked on;
+    `exclude` names units that must not be used (answer isolation).
     """
     said = words(question)
-    if not said or not index.passages or coverage(index, question) < MIN_COVERAGE:
+    allowed = [n for n, u in enumerate(index.units) if u.id not in exclude]
+    if not allowed or not (said or query is not None):
         return []
-    scores = np.asarray(index.retriever.get_scores(said), dtype=float)
-    order = sorted(range(len(index.passages)), key=lambda i: (-scores[i], i))
-    hits = [Hit(index.passages[i], float(scores[i])) for i in order
-            if scores[i] > 0 and index.passages[i].id not in exclude]  # fmt: skip
-    return hits[:limit]
+    cosines: NDArray[np.float64] = np.zeros(len(index.units))
+    if query is not None and index.vectors is not None:
+        cosines = index.cosines(query)
+        if float(cosines[allowed].max()) < weights.outside:
+            return []
+    elif not said or coverage(index, question) < MIN_COVERAGE:
+        return []
+    bm25 = np.asarray(index.retriever.get_scores(said), dtype=float) if said else cosines * 0
+    fused = {i: 0.0 for i in allowed}
+    for scores, weight in ((bm25, weights.bm25), (cosines, weights.meaning)):
+        for i, rank in _ranks(scores, allowed).items():
+            fused[i] += weight / (weights.rrf_k + rank)
+    for i in fused:
+        if fused[i] > 0 and index.units[i].skill == skill:
+            fused[i] += weights.same_skill
+    order = sorted((i for i in fused if fused[i] > 0), key=lambda i: (-fused[i], i))
+    return [Hit(index.units[i], fused[i], float(cosines[i])) for i in order[:limit]]
+
+
+def nearest_skills(index: Index, query: Vectors, *, limit: int = 3) -> list[str]:
+    """The skills whose units come closest in meaning to a question, closest first."""
+    if index.vectors is None or not index.units:
+        return []
+    cosines = index.cosines(query)
+    best = {s: float(cosines[rows].max()) for s, rows in index.by_skill.items()}
+    return sorted(best, key=lambda s: (-best[s], s))[:limit]
+
+
+def best_sentences(
+    found: Sequence[str],
+    *,
+    question: str,
+    query: Vectors | None,
+    vectors: Vectors | None,
+    count: int = 3,
+) -> list[str]:
+    """The sentences that answer the question best, in their own order: by meaning when
+    vectors are given, else by shared words."""
+    if not found:
+        return []
+    if query is not None and vectors is not None:
+        scores = list(vectors @ query)
+    else:
+        wanted = set(words(question))
+        scores = [len(wanted & set(words(s))) for s in found]
+    chosen = sorted(range(len(found)), key=lambda n: (-scores[n], n))[:count]
+    return [found[n] for n in sorted(chosen)]

@@ -27,6 +27,31 @@ _ASKS = {  # intent phrases only: "best practice", "type hints" or "unlock a mut
 }
 
 
+# Asking for the open item's answer, however put: it gets the next hint and a question back.
+_ANSWER = re.compile(
+    r"\b(tell|give|show|say|print|reveal|spell|confirm|share|type|write)\b.{0,40}"
+    r"\b(answer|key|solution|option|letter|correct|right one)"
+    r"|\bwhat('?s| is| was)\b.{0,20}\b(answer|solution|key)\b"
+    r"|\bwhich (option|choice|one|answer|letter|of the|of these|is (it|correct|right))\b"
+    r"|\b(is it|it'?s|answer is|i pick|i choose|i'?ll (go|pick|choose)|going with)\s*"
+    r"(option\s*)?\(?[a-h1-8]\)?\s*[?.!,]*\s*(right|correct|yes)?\s*[?.!]*$"
+    r"|^\W*(option\s*)?\(?[a-h1-8]\)?\W*$"
+    r"|\b(correct|right|true|best) (option|answer|choice|one|pick)\b"
+    r"|\b(first|second|third|fourth|fifth|last|top|bottom) (one|option|choice|answer)\b"
+    r"|\b(ignore|forget|disregard|override|bypass)\b.{0,30}\b(rules?|instructions?|guard|policy)"
+    r"|\bwhat would (you|an expert|a pro|the grader)\b.{0,10}\b(pick|choose|answer|select|say)"
+    r"|\b(answer key|model answer|the key)\b"
+    r"|\bwhich (are|ones?|is|of them)\b.{0,15}\b(wrong|incorrect|right|correct|true|false)\b"
+    r"|\b(eliminate|rule out|cross out)\b|\btrue or false\b|\bjust (the|tell|say|give)\b",
+    re.I,
+)
+
+
+def asks_for_answer(message: str) -> bool:
+    """Whether the learner asks for the answer itself (only meaningful beside an open item)."""
+    return bool(_ANSWER.search(message[:2_000]))
+
+
 def choose_mode(message: str, *, item: bool = False, task: bool = False) -> str:
     """The mode a message asks for, when the learner leaves the choice to the mentor."""
     text = message.lower()
@@ -43,11 +68,15 @@ def choose_mode(message: str, *, item: bool = False, task: bool = False) -> str:
 
 @dataclass(frozen=True)
 class Source:
-    """A passage the mentor may cite."""
+    """A unit the mentor may cite: an explanation, a lesson section or a resource."""
 
-    id: str  # "lesson#anchor" or a resource URL
+    id: str  # "<skill>/q#anchor", "<skill>/lesson#anchor" or a resource URL
     title: str
-    text: str
+    text: str  # what may be used (already isolated)
+    excerpt: str = ""  # the sentences that answer the question best
+    kind: str = "lesson"  # answer, lesson or resource
+    url: str = ""  # where the learner reads it
+    skill_title: str = ""  # set when it belongs to another skill than the page's
 
 
 @dataclass(frozen=True)
@@ -62,6 +91,8 @@ class Prompt:
     verdict: dict[str, object] = field(default_factory=dict)  # grader output: no key
     checklist: list[str] = field(default_factory=list)  # the engine's explanation lines
     declined: str = ""  # why the mentor must not discuss the item (an assessment in progress)
+    nearest: list[str] = field(default_factory=list)  # skills closest to an outside question
+    asked_for_answer: bool = False  # the learner asked for the open item's answer
 
 
 @dataclass(frozen=True)

@@ -7,32 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from masterpath.domain.grading import terms
 from masterpath.mentor import Prompt, Source
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
-
-
-def _best_sentences(source: Source, question: str, count: int = 2) -> str:
-    """The passage's sentences that share the most words with the question, in order."""
-    wanted = set(terms(question, drop_stop=True))
-    body = " ".join(
-        line.strip()
-        for line in source.text.splitlines()
-        if line.strip()
-        and line.strip() != source.title
-        and not line.lstrip().startswith(("```", "#", "|"))
-    )
-    sentences = [s for s in _SENTENCE.split(body) if len(s) > 20][:40]
-    if not sentences:
-        return ""
-    scored = sorted(
-        range(len(sentences)),
-        key=lambda n: (-len(wanted & set(terms(sentences[n], drop_stop=True))), n),
-    )
-    chosen = sorted(scored[:count])
-    return " ".join(sentences[n] for n in chosen)
 
 
 def _idea(concept: object) -> str:
@@ -40,6 +18,38 @@ def _idea(concept: object) -> str:
     own words are left as they are."""
     text = str(concept)
     return text.replace("-", " ").replace("_", " ") if _ID.fullmatch(text) else text
+
+
+QUESTION_BACK = (
+    " I won't pick the option for you while the item is open. What do you think the answer is, "
+    "and why?"
+)
+
+
+def _resource(source: Source, n: int) -> str:
+    """A resource named with what the learner will find there, never by its title alone."""
+    return f"“{source.title}” [{n}] is where you will find {_lower_first(source.text)}"
+
+
+def _lower_first(text: str) -> str:
+    text = text.strip()
+    if text[:2].isupper():  # an acronym stays as it is
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _first_sentence(text: str) -> str:
+    return _SENTENCE.split(text.strip(), maxsplit=1)[0]
+
+
+def _outside(prompt: Prompt) -> Iterator[str]:
+    yield (
+        "I can't find anything close to that in the installed content, so I won't guess: it "
+        f"seems to be outside what {prompt.skill_title} and the other skills here cover. "
+    )
+    if prompt.nearest:
+        yield "The nearest skills are " + "; ".join(prompt.nearest) + ". "
+    yield "Or ask about one of this skill's objectives: " + "; ".join(prompt.objectives) + "."
 
 
 class Builtin:
@@ -60,28 +70,34 @@ class Builtin:
 
     def _explain(self, prompt: Prompt) -> Iterator[str]:
         if not prompt.sources:
-            yield (
-                f"I can't find that in the {prompt.skill_title} material, so I won't guess. "
-                "It may be outside what this skill covers. "
-            )
-            yield "Try asking about one of its objectives: " + "; ".join(prompt.objectives) + "."
+            yield from _outside(prompt)
             return
         first = prompt.sources[0]
-        yield f"The lesson covers this in “{first.title}” [1]. "
-        excerpt = _best_sentences(first, prompt.message)
-        if excerpt:
-            yield excerpt + " "
-        if len(prompt.sources) > 1:
-            yield f"See also “{prompt.sources[1].title}” [2]. "
+        if first.skill_title:
+            yield f"That is covered under *{first.skill_title}*. "
+        if first.kind == "answer":
+            yield (first.excerpt or first.text) + " [1] "
+        elif first.kind == "lesson":
+            yield f"From “{first.title}” [1]: {first.excerpt} "
+        else:
+            yield f"{_resource(first, 1)} "
+        for n, more in enumerate(prompt.sources[1:2], start=2):
+            if more.kind == "resource":
+                yield f"{_resource(more, n)} "
+            elif first.kind == "answer":
+                yield f"The lesson goes further in “{more.title}” [{n}]. "
+            else:
+                yield f"See also “{more.title}” [{n}]: {_first_sentence(more.excerpt)} "
         yield "Before moving on: how would you explain this in your own words, with an example?"
 
     def _hint(self, prompt: Prompt) -> Iterator[str]:
+        back = QUESTION_BACK if prompt.asked_for_answer else ""
         if prompt.hints:
-            yield f"Hint: {prompt.hints[0]}"
+            yield f"Hint: {prompt.hints[0]}" + back
             return
         if prompt.item_stem:
             yield "That was the last rung of the ladder. Give it your best attempt: the "
-            yield "explanation comes with the feedback on your answer."
+            yield "explanation comes with the feedback on your answer." + back
             return
         if prompt.sources:
             yield f"Hint: re-read “{prompt.sources[0].title}” [1] and look for what decides it."

@@ -15,12 +15,21 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from masterpath.domain import grading, isolation, retrieval
+from masterpath.domain import grading, isolation
 from masterpath.errors import InvalidInput, NotFound, Problem
-from masterpath.mentor import MODES, Prompt, Provider, ProviderError, Source, choose_mode
+from masterpath.mentor import (
+    MODES,
+    Prompt,
+    Provider,
+    ProviderError,
+    Source,
+    asks_for_answer,
+    choose_mode,
+)
 from masterpath.mentor.builtin import Builtin
 from masterpath.mentor.openai import OpenAICompatible
-from masterpath.services import Context, mastery, study
+from masterpath.services import Context, knowledge, mastery, study
+from masterpath.services import mentor_context as context
 from masterpath.store import Tx
 from masterpath.store import accounts as accounts_store
 from masterpath.store import content as content_store
@@ -39,7 +48,16 @@ SAFE = (
     "I'd rather not answer that directly while the item is open: it would give the answer away. "
     "Try the next hint, or tell me your reasoning and I'll say which part to look at again."
 )
-_indexes: dict[Any, dict[str, retrieval.Index]] = {}
+ANSWER_WITHHELD = (
+    "I won't pick for you while the item is open. Tell me your reasoning and I'll say which part "
+    "to look at again."
+)
+NEUTRAL = (  # content-free replies, tried in turn when every other wording leans to a key
+    SAFE,
+    "Not while the item is open. What is your own best guess, and why?",
+    "I'll keep that for the feedback after you answer. Which idea do you think decides it?",
+    "Let's work it out together instead: what does the question ask, in your own words?",
+)
 
 
 @dataclass(frozen=True)
@@ -92,18 +110,6 @@ def remote(ctx: Context) -> bool:
     return bool(remote_host(ctx))
 
 
-def _index(tx: Tx, skill_id: str) -> retrieval.Index:
-    key = content_store.content_key(tx)
-    if key not in _indexes:
-        _indexes.clear()
-        _indexes[key] = {}
-    found = _indexes[key]
-    if skill_id not in found:
-        skill = content_store.skill_data(tx, [skill_id])[skill_id]
-        found[skill_id] = retrieval.build(retrieval.passages(skill))
-    return found[skill_id]
-
-
 def _bad(message: str, name: str) -> InvalidInput:
     return InvalidInput(message, problems=[Problem(message, field=name)])
 
@@ -118,6 +124,7 @@ class Pending:
     message: str
     prompt: Prompt
     keys: list[dict[str, Any]]  # the open item's data, for the last-resort leak check
+    open: context.Open | None = None  # the open choice items, for the readers
 
 
 def prepare(
@@ -142,16 +149,28 @@ def prepare(
         raise _bad("write a question or say what you are stuck on", "message")
     if len(message) > MAX_MESSAGE:
         raise _bad(f"a message is at most {MAX_MESSAGE:,} characters", "message")
+    know = knowledge.get(ctx)
     with ctx.db.begin() as tx:
         skill = content_store.skill_data(tx, [skill_id]).get(skill_id)
         if skill is None:
             raise NotFound(f"no skill {skill_id!r}")
         item = _item(tx, skill_id, item_id)
-        keys = _still_open(tx, user_id, item) + _assessed_items(tx, user_id)
+        if item is not None and mode == "explain" and _still_open(tx, user_id, item):
+            mode = "hint" if asks_for_answer(message) else mode
+        mine = [(skill_id, d) for d in _still_open(tx, user_id, item)]
+        opened = _open(ctx, mine + _assessed_items(tx, user_id))
         prompt = _prompt(
-            ctx, tx, user_id=user_id, skill=skill, message=message, mode=mode, item=item, keys=keys
-        )
-        return Pending(user_id, skill_id, mode, message, prompt, keys)
+            ctx, tx, know, user_id=user_id, skill=skill, message=message, mode=mode, item=item,
+            found=opened,
+        )  # fmt: skip
+        return Pending(user_id, skill_id, mode, message, prompt, opened.keys, opened)
+
+
+def _open(ctx: Context, items: list[tuple[str, dict[str, Any]]]) -> context.Open:
+    by_skill: dict[str, list[isolation.Choice]] = {}
+    for skill_id, data in items:
+        by_skill.setdefault(skill_id, []).extend(knowledge.choices(ctx, [data]))
+    return context.Open([data for _, data in items], by_skill)
 
 
 def stream(ctx: Context, pending: Pending) -> Iterator[str]:
@@ -168,7 +187,7 @@ def stream(ctx: Context, pending: Pending) -> Iterator[str]:
     else:
         sent, name = "", provider.name
     try:
-        for chunk in _guarded(provider.stream(pending.prompt), pending):
+        for chunk in _guarded(_read_safely(ctx, provider, pending), pending):
             sent += chunk
             yield chunk
     except ProviderError as exc:
@@ -184,6 +203,24 @@ def stream(ctx: Context, pending: Pending) -> Iterator[str]:
     _store(ctx, pending, sent.strip(), name)
 
 
+def _read_safely(ctx: Context, provider: Provider, pending: Pending) -> Iterator[str]:
+    """The builtin reply, whole, with sentences taken out until neither reader lands on an open
+    key (and a content-free wording when even that is not enough). An LLM's reply streams as it
+    comes: its context was isolated the same way before it was sent."""
+    choices = pending.open.every_choice if pending.open else []
+    if provider.name != "builtin" or not choices:
+        yield from provider.stream(pending.prompt)
+        return
+    prompt: Prompt | None = pending.prompt
+    while prompt is not None:
+        text = "".join(provider.stream(prompt))
+        if not context.pointing(ctx, text, choices):
+            yield text
+            return
+        prompt = context.worst_sentence(ctx, prompt, choices)
+    yield next((t for t in NEUTRAL if not context.pointing(ctx, t, choices)), SAFE)
+
+
 def _guarded(chunks: Iterator[str], pending: Pending) -> Iterator[str]:
     sent = ""
     for chunk in chunks:
@@ -195,7 +232,11 @@ def _guarded(chunks: Iterator[str], pending: Pending) -> Iterator[str]:
 
 
 def citations(pending: Pending) -> list[dict[str, str]]:
-    return [{"id": s.id, "title": s.title} for s in pending.prompt.sources[:2]]
+    """What the reply cites, in order: where to read it, and what the learner will find there."""
+    return [
+        {"id": s.id, "title": s.title, "url": s.url, "kind": s.kind}
+        for s in pending.prompt.sources[:2]
+    ]
 
 
 def _store(ctx: Context, pending: Pending, text: str, provider: str) -> None:
@@ -298,14 +339,16 @@ def _item(tx: Tx, skill_id: str, item_id: str | None) -> ItemRow | None:
 def _prompt(
     ctx: Context,
     tx: Tx,
+    know: knowledge.Knowledge,
     *,
     user_id: int,
     skill: dict[str, Any],
     message: str,
     mode: str,
     item: ItemRow | None,
-    keys: list[dict[str, Any]],
+    found: context.Open,
 ) -> Prompt:
+    keys = found.keys
     base = {
         "mode": mode,
         "skill_title": skill["title"],
@@ -316,26 +359,16 @@ def _prompt(
     }
     if _assessed(tx, user_id, skill["id"], item, ctx.clock.now()):
         return _while_assessed(ctx, user_id, skill, mode, base)
-    index = _index(tx, skill["id"])
-    withheld = isolation.withheld(((p.id, p.text) for p in index.passages), keys)
     question = message or skill["title"]
     if item is not None and (mode in ("hint", "feedback") or not message.strip()):
         question = item.data["stem"]  # "a hint please" says nothing of where to look; the item does
-    sources = [
-        Source(h.passage.id, h.passage.title, h.passage.text)
-        for h in retrieval.search(index, question, exclude=withheld)
-    ]
-    extra: dict[str, Any] = {}
+    sources, nearest = context.sources(ctx, know, question=question, skill=skill["id"], found=found)
+    extra: dict[str, Any] = {"nearest": nearest}
     if item is not None:
         extra["item_stem"] = item.data["stem"]
     if mode == "hint" and item is not None:
-        # The pointer names the section that decides the item, by title only: its text may
-        # hold the key, so it stays out of the context; the learner can go and read it.
-        titles = [h.passage.title for h in retrieval.search(index, question, limit=1)]
-        where = "the lesson"
-        if titles and not isolation.leaks(titles[0], keys):  # a heading can name the key too
-            where = f"the lesson section “{titles[0]}”"
-        extra["hints"] = _next_hint(ctx, tx, user_id, item, where)
+        extra["hints"] = _next_hint(ctx, tx, user_id, item, _where(sources, skill["id"], keys))
+        extra["asked_for_answer"] = asks_for_answer(message)
     if mode == "feedback" and item is not None:
         extra["verdict"] = _verdict(tx, user_id, item)
     elif mode == "feedback":
@@ -346,6 +379,15 @@ def _prompt(
         shown = study.next_practice(ctx, user_id=user_id, skill_id=skill["id"]).item
         extra["item_stem"] = shown.stem if shown else ""
     return Prompt(**base, sources=sources, **extra)
+
+
+def _where(sources: list[Source], skill_id: str, keys: list[dict[str, Any]]) -> str:
+    """The lesson section that decides the item, named by title only (its text may hold the key,
+    so the learner goes and reads it); a heading that spells the key is not named."""
+    for source in sources:
+        if source.id.startswith(f"{skill_id}/lesson#") and not isolation.leaks(source.title, keys):
+            return f"the lesson section “{source.title}”"
+    return "the lesson"
 
 
 def _still_open(tx: Tx, user_id: int, item: ItemRow | None) -> list[dict[str, Any]]:
@@ -377,11 +419,11 @@ def _while_assessed(
     return Prompt("gatekeeper", skill["title"], "", checklist=explained.next_steps)
 
 
-def _assessed_items(tx: Tx, user_id: int) -> list[dict[str, Any]]:
-    """The data of every item in a check or diagnostic in progress: guarded on any page."""
+def _assessed_items(tx: Tx, user_id: int) -> list[tuple[str, dict[str, Any]]]:
+    """(skill, data) of every item in a check or diagnostic in progress: guarded on any page."""
     asked = [i for check in study_store.open_assessments(tx, user_id=user_id) for i in check.items]
     rows = [content_store.item(tx, item_id) for item_id in dict.fromkeys(asked)]
-    return [row.data for row in rows if row is not None]
+    return [(row.skill_id, row.data) for row in rows if row is not None]
 
 
 def _assessed(tx: Tx, user_id: int, skill_id: str, item: ItemRow | None, now: datetime) -> bool:

@@ -25,6 +25,7 @@ class Page:
     prerequisites: list[dict[str, str]]
     lesson: str
     resources: list[dict[str, Any]]
+    explanations: list[dict[str, str]]  # question, anchor, answer: the questions learners ask
     task: dict[str, Any] | None  # prompt, pass mark and criteria (never the concepts)
     practice_items: int
     cards: int
@@ -54,6 +55,8 @@ def page(ctx: Context, *, user_id: int, skill_id: str) -> Page:
         prerequisites=[{"id": p, "title": titles.get(p, p)} for p in skill["prerequisites"]],
         lesson=skill.get("lesson", ""),
         resources=[{**r, "done": r["url"] in done} for r in skill.get("resources", [])],
+        explanations=[{"question": e["question"], "anchor": "q-" + retrieval.anchor(e["question"]),
+                       "answer": e["answer"]} for e in skill.get("explanations", [])],
         task={"prompt": task["prompt"], "pass_mark": task["pass_mark"],
               "criteria": [{"id": c["id"], "criterion": c["criterion"], "points": c["points"]}
                            for c in task["rubric"]]} if task else None,

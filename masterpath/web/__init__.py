@@ -6,7 +6,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from masterpath import __version__
-from masterpath.services import Context, make_context, mentor, packs
+from masterpath.services import Context, knowledge, make_context, mentor, packs
 from masterpath.settings import Settings, load_settings
 from masterpath.web import (
     account,
@@ -57,4 +57,5 @@ def create_app_from_env() -> FastAPI:
     settings = load_settings()
     context = make_context(settings)
     packs.prepare(context)
+    knowledge.warm(context)  # this worker's vectors, read from the cache `serve` filled
     return create_app(settings, context=context)

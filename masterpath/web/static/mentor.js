@@ -66,7 +66,7 @@
           sources.textContent = "Sources: ";
           cited.forEach(function (c, n) {
             var link = document.createElement("a");
-            link.href = c.id.indexOf("lesson#") === 0 ? form.getAttribute("data-skill-url") + "#" + c.id.slice(7) : c.id;
+            link.href = c.url || (c.id.indexOf("lesson#") === 0 ? form.getAttribute("data-skill-url") + "#" + c.id.slice(7) : c.id);
             link.textContent = "[" + (n + 1) + "] " + c.title;
             sources.appendChild(link);
             sources.appendChild(document.createTextNode(" "));

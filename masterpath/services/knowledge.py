@@ -1,0 +1,77 @@
+"""What the mentor knows: every installed skill's units, indexed once per content version.
+
+The index (BM25 plus unit vectors) is built on first use and kept per content key and model;
+`warm` computes every vector the mentor and the isolation readers need (units, their sentences,
+item stems and options) when content is loaded, so a learner's question only embeds itself.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from masterpath.domain import isolation, retrieval
+from masterpath.services import Context, meaning
+from masterpath.store import content as content_store
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    index: retrieval.Index
+    titles: dict[str, str]  # skill id -> title
+
+
+_built: dict[Any, Knowledge] = {}
+
+
+def get(ctx: Context) -> Knowledge:
+    with ctx.db.begin() as tx:
+        key = (content_store.content_key(tx), ctx.settings.embedding_model)
+        if key in _built:
+            return _built[key]
+        skills = content_store.skill_data(tx)
+    units = [u for s in skills.values() for u in retrieval.units(s)]
+    vectors = meaning.vectors(ctx, retrieval.rows(units))
+    _built.clear()
+    _built[key] = Knowledge(
+        retrieval.build(units, vectors), {s: str(d["title"]) for s, d in skills.items()}
+    )
+    return _built[key]
+
+
+def texts(skills: Iterable[Mapping[str, Any]], items: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Every text whose vector the mentor may need: computed once, at content load."""
+    found: list[str] = []
+    for skill in skills:
+        found += retrieval.rows(retrieval.units(skill))
+    for item in items:
+        found.append(str(item.get("stem", "")))
+        found += [str(o["text"]) for o in item.get("options", [])]
+    return list(dict.fromkeys(found))
+
+
+def warm(ctx: Context) -> dict[str, Any]:
+    """Compute and cache the vectors of all installed content; only what changed is embedded."""
+    started = time.perf_counter()
+    with ctx.db.begin() as tx:
+        skills = content_store.skill_data(tx)
+        items = [row.data for s in skills for row in content_store.live_items(tx, s)]
+    found = texts(skills.values(), items)
+    if meaning.vectors(ctx, found) is None:
+        return {"texts": 0, "seconds": 0.0, "notice": meaning.status(ctx)}
+    get(ctx)
+    return {"texts": len(found), "seconds": round(time.perf_counter() - started, 2), "notice": ""}
+
+
+def choices(ctx: Context, items: Sequence[Mapping[str, Any]]) -> list[isolation.Choice]:
+    """The readers' view of the open choice items, with option vectors when there is a model."""
+    found = []
+    for item in items:
+        plain = isolation.choice(item)
+        if plain is None:
+            continue
+        vectors = meaning.vectors(ctx, list(plain.options), store_new=False)
+        found.append(isolation.choice(item, vectors) or plain)
+    return found

@@ -614,48 +614,109 @@ def bench_mentor(turns: int, as_json: bool) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=Path("tests/fixtures/mentor_questions.yaml"),
     show_default=True,
-    help="Labelled learner questions (YAML).",
+    help="The tuning set: labelled learner questions (YAML).",
+)
+@click.option(
+    "--independent",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=Path("tests/fixtures/independent"),
+    show_default=True,
+    help="The independent set: questions.yaml and labels.yaml, used only to measure.",
+)
+@click.option("--sweep", is_flag=True, help="Try fusion weights on the tuning set.")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Reuse a data folder with the content loaded (default: a throwaway one).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
 @friendly
-def bench_citations(questions: Path, as_json: bool) -> None:
-    """How often the mentor's first citation is the right lesson section."""
+def bench_citations(
+    questions: Path, independent: Path, sweep: bool, data_dir: Path | None, as_json: bool
+) -> None:
+    """How often the mentor's first citation is the right one, and outside questions said so."""
     from masterpath.benchmarks import citations
+    from masterpath.benchmarks.installed import installed
 
-    result = citations.run(questions)
+    with installed(load_settings(), data_dir) as ctx:
+        tuning = citations.tuning(questions)
+        if sweep:
+            for row in citations.sweep(ctx, tuning, lambda line: click.echo(line, err=True))[:10]:
+                click.echo(json.dumps(row))
+            return
+        result = {"tuning (training figures)": citations.score(ctx, tuning)}
+        if (independent / "labels.yaml").is_file():
+            rows = citations.independent(independent)
+            result["independent"] = citations.score(ctx, rows)
+            result["independent_by_author_scope"] = {
+                scope: citations.score(ctx, [r for r in rows if r["scope"] == scope])
+                for scope in ("in", "out")
+            }
     if as_json:
         click.echo(json.dumps(result))
         return
-    for miss in result["misses"]:
-        click.echo(f"miss  {miss['skill']}: {miss['question']!r} -> {miss['cited'] or 'outside'}")
-    click.echo(
-        f"first citation right for {result['first_citation_right']}/{result['answerable']} "
-        f"({result['accuracy']:.1%}); outside questions recognised "
-        f"{result['outside_recognised']}/{result['outside']}"
-    )
+    for name, got in result.items():
+        if "accuracy" not in got:
+            continue
+        for miss in got["misses"]:
+            click.echo(
+                f"miss  {miss['skill']}: {miss['question']!r} -> {miss['cited'] or 'outside'}"
+            )
+        right, total = got["first_citation_right"], got["answerable"]
+        click.echo(
+            f"{name}: first citation right for {right}/{total} ({got['accuracy']:.1%}); "
+            f"outside recognised {got['outside_recognised']}/{got['outside']}"
+        )
 
 
 @bench.command("isolation")
+@click.option(
+    "--attempts",
+    "attempts_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=Path("tests/fixtures/independent/extraction.yaml"),
+    show_default=True,
+    help="Extraction attempts (a YAML list), written independently of the mentor.",
+)
+@click.option("--every", default=1, show_default=True, help="Take every N-th choice item.")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Reuse a data folder with the content loaded (default: a throwaway one).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
-def bench_isolation(as_json: bool) -> None:
-    """Extraction attempts on every built-in choice item, with the configured provider: leaks."""
-    from masterpath.benchmarks import isolation
+@friendly
+def bench_isolation(attempts_file: Path, every: int, data_dir: Path | None, as_json: bool) -> None:
+    """Extraction attempts on every built-in choice item: verbatim leaks and the two readers."""
+    from masterpath.benchmarks import citations, isolation
+    from masterpath.benchmarks.installed import installed
 
-    with click.progressbar(length=1, label="choice items", file=sys.stderr) as bar:
+    with installed(load_settings(), data_dir) as ctx:
+        with click.progressbar(length=1, label="choice items", file=sys.stderr) as bar:
 
-        def advance(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(1)
+            def advance(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(1)
 
-        result = isolation.run(load_settings(), advance)
+            tries = isolation.attempts(attempts_file)
+            result = isolation.attack(ctx, tries, advance, every=every)
+        labelled = attempts_file.parent / "labels.yaml"
+        if labelled.is_file():
+            rows = citations.independent(attempts_file.parent)
+            result["beside_an_open_item"] = isolation.silence(ctx, rows)
     if as_json:
         click.echo(json.dumps(result))
         return
     for leak in result["leaked"]:
-        click.echo(f"leak  {leak['item']} ({leak['mode']}): {leak['attempt']!r}")
+        click.echo(f"leak  {leak['item']}: {leak['attempt']!r} -> {leak['reply']!r}")
     click.echo(
-        f"{result['pairs']:,} replies ({result['items']} items × {result['attempts']} attempts × "
-        f"{result['modes']} modes, provider {result['provider']}): {result['leaks']} leaks"
+        f"{result['replies']:,} replies ({result['items']} items × {result['attempts']} attempts, "
+        f"provider {result['provider']}): {result['verbatim_leaks']} verbatim leaks, "
+        f"{result['either_reader_to_key']} pointing a reader to the key "
+        f"({result['either_share']:.2%}); OpenAI context: "
+        f"{result['openai_context']['either_reader_to_key']}"
     )
 
 

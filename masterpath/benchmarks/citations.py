@@ -1,80 +1,139 @@
-"""How often the mentor's first citation is the right lesson section, on labelled questions.
+"""`masterpath bench citations`: is the mentor's first citation the right one?
 
-Each question names a skill of the built-in packs and the `## ` section of its lesson that
-answers it (or none, when it lies outside the skill's content). The mentor's retrieval
-(`domain/retrieval`) is built per skill from the same passages the mentor uses, and its first
-hit is compared with the labelled section, or with the other sections labelled acceptable.
+Each labelled question names the skill page it is asked on. It is answered the way the mentor
+answers (services `knowledge` and `mentor_context`: hybrid retrieval over every installed skill,
+isolation included) and its first citation is compared with the labels:
+
+- the tuning set (`tests/fixtures/mentor_questions.yaml`, written by the developers): a lesson
+  `section` heading of the skill (an explanation resting first on that section counts), or
+  `section: null` for a question outside the installed content;
+- an independent set (`--independent`: `questions.yaml` written by one author who never saw the
+  explanation bank, `labels.yaml` by a second who never saw a reply): any labelled unit id
+  counts; `answers: []` means nothing installed answers it.
+
+Figures carry Wilson 95% intervals. `--sweep` tries fusion weights on the tuning set only.
 """
 
 from __future__ import annotations
 
+import itertools
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from masterpath.benchmarks.gate import wilson
 from masterpath.domain import retrieval
 from masterpath.errors import ContentError
-from masterpath.services import packs
+from masterpath.mentor import Source
+from masterpath.services import Context, knowledge
+from masterpath.services import mentor_context as context
 
-PACKS = Path(__file__).parents[1] / "content" / "packs"
-
-
-def _skills() -> dict[str, dict[str, Any]]:
-    report = packs.validate(sorted(p.parent for p in PACKS.glob("*/pack.yaml")))
-    if not report.ok:
-        raise ContentError("the built-in packs do not validate", problems=report.problems)
-    return {s.id: s.model_dump(mode="json") for pack in report.packs for s in pack.skills}
+NOTHING_OPEN = context.Open([], {})
 
 
-def _questions(path: Path, skills: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def tuning(path: Path) -> list[dict[str, Any]]:
+    """The developers' set, as (skill, question, acceptable ids or None for outside)."""
     rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    for number, row in enumerate(rows, start=1):
-        if row.get("skill") not in skills:
-            raise ContentError(f"{path}: question {number} names no built-in skill")
-        headings = {h for h, _ in retrieval.sections(skills[row["skill"]]["lesson"])}
-        for section in [row.get("section"), *row.get("also", [])]:
-            if section is not None and section not in headings:
-                raise ContentError(
-                    f"{path}: question {number}: {row['skill']} has no section {section!r}"
-                )
-    return rows
+    found = []
+    for row in rows:
+        heads = [row.get("section"), *row.get("also", [])]
+        wanted = {f"{row['skill']}/lesson#{retrieval.anchor(h)}" for h in heads if h}
+        found.append({"skill": row["skill"], "question": row["question"],
+                      "answers": sorted(wanted), "sections": True})  # fmt: skip
+    return found
 
 
-def run(questions: Path) -> dict[str, Any]:
-    skills = _skills()
-    rows = _questions(questions, skills)
-    indexes = {
-        s: retrieval.build(retrieval.passages(skills[s])) for s in {r["skill"] for r in rows}
-    }
-    inside = right = outside = recognised = invented = 0
+def independent(folder: Path) -> list[dict[str, Any]]:
+    questions = yaml.safe_load((folder / "questions.yaml").read_text(encoding="utf-8")) or []
+    labels = yaml.safe_load((folder / "labels.yaml").read_text(encoding="utf-8")) or []
+    by_n = {int(label["n"]): label for label in labels}
+    if len(by_n) != len(questions):
+        raise ContentError(f"{folder}: {len(questions)} questions but {len(by_n)} labels")
+    return [
+        {"skill": q["skill"], "question": q["question"], "answers": by_n[n]["answers"] or [],
+         "scope": q.get("scope", "in"), "sections": False}
+        for n, q in enumerate(questions)
+    ]  # fmt: skip
+
+
+def _right(first: Source | None, row: dict[str, Any], know: knowledge.Knowledge) -> bool:
+    if first is None:
+        return False
+    if first.id in row["answers"]:
+        return True
+    if row["sections"] and first.kind == "answer":  # the tuning set labels sections only
+        unit = next(u for u in know.index.units if u.id == first.id)
+        rests = [f"{unit.skill}/{s}" for s in unit.sources[:1]]
+        return bool(rests) and rests[0] in row["answers"]
+    return False
+
+
+def score(
+    ctx: Context, rows: list[dict[str, Any]], weights: retrieval.Weights = retrieval.WEIGHTS
+) -> dict[str, Any]:
+    know = knowledge.get(ctx)
+    right = inside = outside = recognised = invented = 0
     misses: list[dict[str, str]] = []
     started = time.perf_counter()
     for row in rows:
-        hits = retrieval.search(indexes[row["skill"]], row["question"])
-        first = hits[0].passage.id if hits else None
-        if row.get("section") is None:
+        found, _ = context.sources(
+            ctx, know, question=row["question"], skill=row["skill"], found=NOTHING_OPEN,
+            weights=weights,
+        )  # fmt: skip
+        first = found[0] if found else None
+        if not row["answers"]:
             outside += 1
             recognised += first is None
             continue
         inside += 1
-        wanted = {f"lesson#{retrieval.anchor(s)}" for s in [row["section"], *row.get("also", [])]}
-        if first in wanted:
+        if _right(first, row, know):
             right += 1
             continue
         invented += first is None
-        misses.append({"skill": row["skill"], "question": row["question"], "cited": first or ""})
+        cited = first.id if first else ""
+        misses.append({"skill": row["skill"], "question": row["question"], "cited": cited,
+                       "wanted": row["answers"][0]})  # fmt: skip
     seconds = time.perf_counter() - started
     return {
         "questions": len(rows),
-        "skills": len(indexes),
-        "first_citation_right": right,
         "answerable": inside,
+        "first_citation_right": right,
         "accuracy": round(right / inside, 4) if inside else 0.0,
+        "accuracy_ci95": wilson(right, inside),
         "said_outside_wrongly": invented,
+        "said_outside_wrongly_share": round(invented / inside, 4) if inside else 0.0,
+        "said_outside_wrongly_ci95": wilson(invented, inside),
         "outside": outside,
         "outside_recognised": recognised,
+        "outside_recognised_share": round(recognised / outside, 4) if outside else 0.0,
+        "outside_recognised_ci95": wilson(recognised, outside),
         "ms_per_question": round(1000 * seconds / max(1, len(rows)), 3),
         "misses": misses,
     }
+
+
+def sweep(ctx: Context, rows: list[dict[str, Any]], progress: Callable[[str], None]) -> list[Any]:
+    """Fusion weights tried on the tuning set, best first (accuracy, then outside handling)."""
+    tried = []
+    grid = itertools.product((0.5, 1.0, 2.0), (0.0, 0.004, 0.01), (0.5, 0.75, 1.0),
+                             (0.35, 0.4), (0.5, 0.55), (0.7, 0.8))  # fmt: skip
+    for meaning_w, same, resource, outside, high, cover in grid:
+        weights = replace(retrieval.WEIGHTS, meaning=meaning_w, same_skill=same,
+                          resource=resource, outside=outside, outside_high=high,
+                          outside_coverage=cover)  # fmt: skip
+        got = score(ctx, rows, weights)
+        balanced = (
+            got["accuracy"] + got["outside_recognised_share"] - got["said_outside_wrongly_share"]
+        )
+        tried.append({"meaning": meaning_w, "same_skill": same, "resource": resource,
+                      "outside": outside, "outside_high": high, "outside_coverage": cover,
+                      "accuracy": got["accuracy"],
+                      "outside_recognised": got["outside_recognised_share"],
+                      "said_outside_wrongly": got["said_outside_wrongly_share"],
+                      "balanced": round(balanced, 4)})  # fmt: skip
+        progress(str(tried[-1]))
+    return sorted(tried, key=lambda t: -t["balanced"])

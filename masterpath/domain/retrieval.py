@@ -36,6 +36,13 @@ FILLER = frozenset(
         worse best t s d m ll re ve isn aren wasn don doesn didn doesnt dont cant"""
     )
 )
+# Abbreviations learners use that the content spells out (besides the goal matcher's).
+ABBREVIATIONS = {
+    **EXPAND,
+    "adr": "architecture decision record adr",
+    "adrs": "architecture decision record adr",
+    "rag": "retrieval augmented generation rag",
+}
 _FENCE = re.compile(r"^```")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`*“\"(])")
 
@@ -47,8 +54,11 @@ class Weights:
     bm25: float = 1.0
     meaning: float = 1.0
     same_skill: float = 0.004  # added to the fused score of the current skill's units
+    resource: float = 0.5  # a resource's fused score is scaled by this: content answers first
     rrf_k: int = 60
-    outside: float = 0.35  # below this best cosine, nothing installed is close in meaning
+    outside: float = 0.4  # below this best cosine, nothing installed is close in meaning;
+    outside_high: float = 0.5  # below this, nor is a question whose words the content
+    outside_coverage: float = 0.8  # uses less than this share of
 
 
 WEIGHTS = Weights()
@@ -96,7 +106,7 @@ class Index:
         if self.vectors is None or self.starts is None or not self.units:
             return np.zeros(len(self.units))
         rows = (self.vectors @ query).astype(np.float64)
-        return np.maximum.reduceat(rows, self.starts)  # type: ignore[no-any-return]
+        return np.maximum.reduceat(rows, self.starts)
 
 
 def anchor(heading: str) -> str:
@@ -162,7 +172,7 @@ def words(text: str) -> list[str]:
     for word in terms(text[:20_000], drop_stop=True):
         if word in FILLER:
             continue
-        found += terms(EXPAND[word], drop_stop=True) if word in EXPAND else [word]
+        found += terms(ABBREVIATIONS[word], drop_stop=True) if word in ABBREVIATIONS else [word]
     return found
 
 
@@ -200,6 +210,14 @@ def _ranks(scores: NDArray[np.float64], allowed: list[int]) -> dict[int, int]:
     return {i: rank for rank, i in enumerate(order, start=1) if scores[i] > 0}
 
 
+def _outside(index: Index, question: str, best: float, weights: Weights) -> bool:
+    """Nothing installed is close in meaning: the best unit is far, or not near and the
+    question's own words are mostly foreign to the content."""
+    if best < weights.outside:
+        return True
+    return best < weights.outside_high and coverage(index, question) < weights.outside_coverage
+
+
 def search(
     index: Index,
     question: str,
@@ -222,7 +240,7 @@ def search(
     cosines: NDArray[np.float64] = np.zeros(len(index.units))
     if query is not None and index.vectors is not None:
         cosines = index.cosines(query)
-        if float(cosines[allowed].max()) < weights.outside:
+        if _outside(index, question, float(cosines[allowed].max()), weights):
             return []
     elif not said or coverage(index, question) < MIN_COVERAGE:
         return []
@@ -234,6 +252,8 @@ def search(
     for i in fused:
         if fused[i] > 0 and index.units[i].skill == skill:
             fused[i] += weights.same_skill
+        if index.units[i].kind == "resource":
+            fused[i] *= weights.resource
     order = sorted((i for i in fused if fused[i] > 0), key=lambda i: (-fused[i], i))
     return [Hit(index.units[i], fused[i], float(cosines[i])) for i in order[:limit]]
 

@@ -48,8 +48,9 @@ def _outside(prompt: Prompt) -> Iterator[str]:
         f"seems to be outside what {prompt.skill_title} and the other skills here cover. "
     )
     if prompt.nearest:
-        yield "The nearest skills are " + "; ".join(prompt.nearest) + ". "
-    yield "Or ask about one of this skill's objectives: " + "; ".join(prompt.objectives) + "."
+        yield "The skills closest to it are " + ", ".join(prompt.nearest) + ". "
+    objectives = "; ".join(o.rstrip(". ") for o in prompt.objectives)
+    yield f"Or ask about one of this skill's objectives: {objectives}."
 
 
 class Builtin:

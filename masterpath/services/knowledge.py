@@ -46,8 +46,7 @@ def texts(skills: Iterable[Mapping[str, Any]], items: Iterable[Mapping[str, Any]
     found: list[str] = []
     for skill in skills:
         found += retrieval.rows(retrieval.units(skill))
-    for item in items:
-        found.append(str(item.get("stem", "")))
+    for item in items:  # the isolation readers compare replies with each option
         found += [str(o["text"]) for o in item.get("options", [])]
     return list(dict.fromkeys(found))
 

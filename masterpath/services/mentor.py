@@ -163,6 +163,8 @@ def prepare(
             ctx, tx, know, user_id=user_id, skill=skill, message=message, mode=mode, item=item,
             found=opened,
         )  # fmt: skip
+        if opened.every_choice:
+            prompt = context.isolate(ctx, prompt, opened.every_choice)
         return Pending(user_id, skill_id, mode, message, prompt, opened.keys, opened)
 
 

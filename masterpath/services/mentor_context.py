@@ -21,6 +21,7 @@ from masterpath.mentor import Prompt, Source
 from masterpath.services import Context, meaning
 from masterpath.services.knowledge import Knowledge
 
+MAX_QUESTION = 1_000  # characters of a question that are embedded (the model reads 256 tokens)
 MAX_WITHHELD_SHARE = 0.5  # an explanation missing more than this share is not used at all
 
 
@@ -73,15 +74,24 @@ class Asked:
 
 
 def sources(
-    ctx: Context, know: Knowledge, *, question: str, skill: str, found: Open, limit: int = 2
+    ctx: Context,
+    know: Knowledge,
+    *,
+    question: str,
+    skill: str,
+    found: Open,
+    limit: int = 2,
+    weights: retrieval.Weights = retrieval.WEIGHTS,
 ) -> tuple[list[Source], list[str]]:
     """The isolated sources for a question, and the nearest skills when it is outside."""
-    query = meaning.one(ctx, question) if question.strip() else None
+    query = meaning.one(ctx, question[:MAX_QUESTION]) if question.strip() else None
     asked = Asked(question, query, skill, found, know)
-    hits = retrieval.search(know.index, question, query=query, skill=skill, limit=limit + 4)
+    hits = retrieval.search(
+        know.index, question, query=query, skill=skill, limit=limit + 4, weights=weights
+    )
     if not hits:
         near = retrieval.nearest_skills(know.index, query) if query is not None else []
-        return [], [f"{know.titles.get(s, s)} (/skills/{s})" for s in near if s != skill]
+        return [], [f"[{know.titles.get(s, s)}](/skills/{s})" for s in near]
     chosen: list[Source] = []
     for hit in hits:
         kept = safe_sentences(ctx, hit.unit, found)
@@ -140,23 +150,80 @@ def pointing(ctx: Context, text: str, choices: Sequence[isolation.Choice]) -> bo
     return any(_favoured(ctx, [text], choices))
 
 
+def context_text(prompt: Prompt) -> str:
+    """What a provider is given beyond the fixed rules and the item's stem."""
+    parts = [f"{s.title}\n{s.text}" for s in prompt.sources]
+    parts += prompt.hints + prompt.checklist + prompt.objectives
+    if prompt.verdict:
+        parts.append(str(prompt.verdict))
+    return "\n".join(parts)
+
+
+GENERIC_RUNG = (
+    "Work it in steps: say in one sentence what the question asks, then test each option "
+    "against what the lesson says."
+)
+
+
+def isolate(ctx: Context, prompt: Prompt, choices: Sequence[isolation.Choice]) -> Prompt:
+    """The prompt with the pieces that lean most towards a key taken out, one at a time, until
+    neither reader lands on a key reading the whole context."""
+    for _ in range(60):
+        if not pointing(ctx, context_text(prompt), choices):
+            return prompt
+        pieces = _pieces(prompt)
+        if not pieces:
+            break
+        leaning = _lean(ctx, [text for _, _, text in pieces], choices)
+        prompt = _without(prompt, pieces[int(np.argmax(leaning))])
+    return replace(prompt, sources=[], objectives=[], hints=[GENERIC_RUNG] if prompt.hints else [])
+
+
 def worst_sentence(
     ctx: Context, prompt: Prompt, choices: Sequence[isolation.Choice]
 ) -> Prompt | None:
     """The prompt without the excerpt sentence that leans most towards a key (None: nothing
     left to take out)."""
     candidates = [
-        (n, s) for n, src in enumerate(prompt.sources) for s in retrieval.sentences(src.excerpt)
+        ("excerpt", n, s)
+        for n, src in enumerate(prompt.sources)
+        for s in retrieval.sentences(src.excerpt)
     ]
     if not candidates:
         return None
-    leaning = _lean(ctx, [s for _, s in candidates], choices)
-    n, sentence = candidates[int(np.argmax(leaning))]
+    leaning = _lean(ctx, [s for _, _, s in candidates], choices)
+    return _without(prompt, candidates[int(np.argmax(leaning))])
+
+
+Piece = tuple[str, int, str]  # where (text, excerpt, hint, objective), which, the text
+
+
+def _pieces(prompt: Prompt) -> list[Piece]:
+    found: list[Piece] = [
+        ("text", n, s) for n, src in enumerate(prompt.sources) for s in _split(src.text)
+    ]
+    found += [("hint", n, h) for n, h in enumerate(prompt.hints) if h != GENERIC_RUNG]
+    found += [("objective", n, o) for n, o in enumerate(prompt.objectives)]
+    return found
+
+
+def _split(text: str) -> list[str]:
+    return retrieval.sentences(text) or ([text] if text.strip() else [])
+
+
+def _without(prompt: Prompt, piece: Piece) -> Prompt:
+    where, n, text = piece
+    if where == "hint":
+        number = prompt.hints[n].split(")", 1)[0] + ") " if prompt.hints[n].startswith("(") else ""
+        return replace(prompt, hints=[number + GENERIC_RUNG])
+    if where == "objective":
+        return replace(prompt, objectives=[o for i, o in enumerate(prompt.objectives) if i != n])
     source = prompt.sources[n]
-    excerpt = " ".join(s for s in retrieval.sentences(source.excerpt) if s != sentence)
+    rest = " ".join(s for s in _split(source.text) if s != text)
+    excerpt = " ".join(s for s in retrieval.sentences(source.excerpt) if s != text)
     kept = list(prompt.sources)
-    if excerpt:
-        kept[n] = replace(source, excerpt=excerpt, text=source.text.replace(sentence, ""))
+    if rest and excerpt:
+        kept[n] = replace(source, text=rest, excerpt=excerpt)
     else:
         del kept[n]
     return replace(prompt, sources=kept)

@@ -57,8 +57,10 @@ def one(ctx: Context, text: str) -> Vectors | None:
 
 
 def _fill(ctx: Context, model: Embedder, missing: dict[str, str], *, store_new: bool) -> None:
-    with ctx.db.begin() as tx:
-        cached = store.known(tx, model=model.name, hashes=missing) if store_new else {}
+    cached: dict[str, bytes] = {}
+    if store_new:  # otherwise the database is not touched (callers may be inside a transaction)
+        with ctx.db.begin() as tx:
+            cached = store.known(tx, model=model.name, hashes=missing)
     for key, raw in cached.items():
         _memory[(model.name, key)] = np.frombuffer(raw, dtype="<f4").copy()
     todo = [k for k in missing if k not in cached]

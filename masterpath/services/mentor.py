@@ -20,7 +20,7 @@ from masterpath.errors import InvalidInput, NotFound, Problem
 from masterpath.mentor import MODES, Prompt, Provider, ProviderError, Source, choose_mode
 from masterpath.mentor.builtin import Builtin
 from masterpath.mentor.openai import OpenAICompatible
-from masterpath.services import Context, mastery, study
+from masterpath.services import Context, marking, mastery, study
 from masterpath.store import Tx
 from masterpath.store import accounts as accounts_store
 from masterpath.store import content as content_store
@@ -337,7 +337,7 @@ def _prompt(
             where = f"the lesson section “{titles[0]}”"
         extra["hints"] = _next_hint(ctx, tx, user_id, item, where)
     if mode == "feedback" and item is not None:
-        extra["verdict"] = _verdict(tx, user_id, item)
+        extra["verdict"] = _verdict(tx, user_id, item, ctx=ctx)
     elif mode == "feedback":
         extra["verdict"] = _task_verdict(tx, user_id, skill["id"])
     if mode == "gatekeeper":
@@ -437,8 +437,9 @@ def _next_hint(ctx: Context, tx: Tx, user_id: int, item: ItemRow, where: str) ->
     return [f"({seen + 1} of {len(rungs)}) {rungs[seen]}"]
 
 
-def _verdict(tx: Tx, user_id: int, item: ItemRow) -> dict[str, Any]:
-    """What the grader said of the learner's last answer to the item: never its key."""
+def _verdict(tx: Tx, user_id: int, item: ItemRow, *, ctx: Context | None = None) -> dict[str, Any]:
+    """What the grader said of the learner's last answer to the item: never its key (with
+    meaning, given the context, as when it was graded)."""
     last = next(
         (
             e
@@ -451,7 +452,9 @@ def _verdict(tx: Tx, user_id: int, item: ItemRow) -> dict[str, Any]:
         return {}
     response = last.detail.get("response")
     try:
-        grade = grading.grade(item.data, response)
+        grade = (
+            marking.grade(ctx, item.data, response) if ctx else grading.grade(item.data, response)
+        )
     except InvalidInput:
         return {}
     chosen, misconceptions = "", []

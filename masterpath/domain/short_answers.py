@@ -109,14 +109,21 @@ def sentences(text: str) -> list[str]:
 class Meaning:
     """Unit vectors of one answer and of what it is compared with, all from one model.
 
-    answer: the whole answer (d,); sentences: one row per `sentences(answer)` (k, d);
-    phrasings: a phrasing's text → its vector; reference: the model answer (d,), if any.
+    sentences: one row per `sentences(answer)` (k, d); phrasings: a phrasing's text → its
+    vector; reference: the model answer (d,), if any.
     """
 
-    answer: Vectors
     sentences: Vectors
     phrasings: Mapping[str, Vectors] = field(default_factory=dict)
     reference: Vectors | None = None
+
+
+def answer_vector(meaning: Meaning) -> Vectors:
+    """The answer's vector: the normalised mean of its sentences' (one embedding per sentence
+    serves both uses; on assignments 1-4 it fits human scores as well as the whole answer's)."""
+    mean = meaning.sentences.mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return np.asarray(mean / norm if norm else mean, dtype=np.float32)
 
 
 def similarity(meaning: Meaning, concept: Mapping[str, Any]) -> float:
@@ -213,7 +220,7 @@ def answer_features(
     coverage: the square root of the rubric grader's score (the first concepts say the most),
     concepts found by meaning too when given; support: the square root of `support`; trigrams:
     `trigram_similarity`; length: the log ratio of the answer's content words to the model
-    answer's; similarity: the cosine of the answer's and the model answer's vectors.
+    answer's; similarity: the cosine of `answer_vector` and the model answer's vector.
     """
     coverage = short_text(rubric, answer, meaning=meaning).score
     backed = support(model_answer, answer, question)
@@ -230,7 +237,7 @@ def answer_features(
         return lexical
     if meaning.reference is None:
         raise InvalidInput("similarity features need the model answer's vector")
-    return (*lexical, float(meaning.answer @ meaning.reference))
+    return (*lexical, float(answer_vector(meaning) @ meaning.reference))
 
 
 def reference_texts(

@@ -43,13 +43,13 @@ def rubric(
 def of(
     ctx: Context, text: str, references: Sequence[str], *, reference: str = ""
 ) -> grading.Meaning | None:
-    """Vectors of the text, its sentences and the references; None without a model."""
+    """Vectors of the text's sentences and of the references; None without a model."""
     model = meaning.embedder(ctx)
     if model is None or not references:
         return None
     parts = grading.sentences(text)
     try:
-        mine = model.embed([t[: meaning.MAX_CHARS] for t in [text, *parts]])
+        mine = model.embed([t[: meaning.MAX_CHARS] for t in parts])
         known = meaning.vectors(ctx, [*references, reference] if reference else references,
                                 store_new=False)  # fmt: skip
     except Exception:  # a model failing mid-way must not fail the answer: grade on words
@@ -59,8 +59,7 @@ def of(
         return None
     phrasings = dict(zip(references, known, strict=False))
     return grading.Meaning(
-        answer=mine[0],
-        sentences=mine[1:],
+        sentences=mine,
         phrasings=phrasings,
         reference=known[-1] if reference else None,
     )

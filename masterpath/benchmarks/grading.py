@@ -246,8 +246,7 @@ def run(
     if progress:
         progress("fitting the calibration leave-one-assignment-out")
     result, _, scoring_s = _scored(x, human, assignment)
-    lexical = x[:, : len(grading.FEATURES)]
-    words, _, _ = _scored(lexical, human, assignment)
+    words, _, _ = _scored(features(answers)[0] if model else x, human, assignment)
     rubric_only = TOP * x[:, 0] ** 2  # the rubric grader's own score, uncalibrated
     graders = [np.array([a.score_me for a in answers]), np.array([a.score_other for a in answers])]
     speed = _speed(took, scoring_s)

@@ -499,15 +499,12 @@ def bench_gate(learners: int, seed: int, workers: int, as_json: bool) -> None:
 def bench_grading(data: Path, as_json: bool) -> None:
     """Short-answer grading vs human scores, leave-one-assignment-out: r, RMSE, answers/s."""
     from masterpath.benchmarks import grading
-    from masterpath.meaning import load
 
     def step(message: str) -> None:
         click.echo(f"[bench grading] {message}", err=True)
 
     step(f"reading {data}")
-    model, why = load(load_settings().embedding_model)
-    if why:
-        step(f"no sentence embeddings ({why}): words alone")
+    model = grading.model(load_settings().embedding_model, progress=step)
     result = grading.run(grading.read(data), model=model, progress=step)
     if as_json:
         click.echo(json.dumps(result))

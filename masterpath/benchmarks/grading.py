@@ -25,7 +25,7 @@ from masterpath.domain import grading
 from masterpath.domain.short_answers import Meaning
 from masterpath.domain.short_answers import Vectors as Vector
 from masterpath.errors import InvalidInput, Problem
-from masterpath.meaning import Embedder
+from masterpath.meaning import Embedder, load
 
 COLUMNS = (
     "id",
@@ -131,6 +131,14 @@ def pearson(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
 
 def _rmse(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
     return float(np.sqrt(np.mean((a - b) ** 2)))
+
+
+def model(setting: str, *, progress: Callable[[str], None] | None = None) -> Embedder | None:
+    """The sentence-embedding model a setting names, or None (and why, to `progress`)."""
+    found, why = load(setting)
+    if why and progress:
+        progress(f"no sentence embeddings ({why}): words alone")
+    return found
 
 
 def _references(

@@ -518,15 +518,21 @@ def bench_grading(data: Path, as_json: bool) -> None:
         click.echo(f"[bench grading] {message}", err=True)
 
     step(f"reading {data}")
-    result = grading.run(grading.read(data), progress=step)
+    model = grading.model(load_settings().embedding_model, progress=step)
+    result = grading.run(grading.read(data), model=model, progress=step)
     if as_json:
         click.echo(json.dumps(result))
         return
     rubric, humans = result["baselines"]["rubric_score_x5"], result["baselines"]["human_graders"]
+    words, ms = result["baselines"]["lexical"], result["ms_per_answer"]
     click.echo(
         f"masterpath        pearson {result['pearson']:.4f}  rmse {result['rmse']:.4f}  "
-        f"{result['per_s']:,} answers/s over {result['answers']:,} answers"
+        f"{result['per_s']:,} answers/s over {result['answers']:,} answers ({result['model']})"
     )
+    click.echo(
+        f"  ms per answer   p50 {ms['p50']}  p95 {ms['p95']}  p99 {ms['p99']}  max {ms['max']}"
+    )
+    click.echo(f"words alone       pearson {words['pearson']:.4f}  rmse {words['rmse']:.4f}")
     click.echo(f"rubric score x 5  pearson {rubric['pearson']:.4f}  rmse {rubric['rmse']:.4f}")
     click.echo(f"human graders     pearson {humans['pearson']:.4f} (one grader against the other)")
     for name, row in result["assignments"].items():

@@ -22,7 +22,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from masterpath.domain import grading
+from masterpath.domain.short_answers import Meaning
+from masterpath.domain.short_answers import Vectors as Vector
 from masterpath.errors import InvalidInput, Problem
+from masterpath.meaning import Embedder, load
 
 COLUMNS = (
     "id",
@@ -35,6 +38,7 @@ COLUMNS = (
 )
 SCORES = ("score_me", "score_other", "score_avg")
 TOP = 5.0
+MAX_CHARS = 2_000  # as services.meaning: the model reads 256 tokens at most
 
 
 @dataclass(frozen=True)
@@ -129,20 +133,58 @@ def _rmse(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
     return float(np.sqrt(np.mean((a - b) ** 2)))
 
 
-def features(answers: Sequence[Answer]) -> NDArray[np.float64]:
-    """The grader's features of every answer, each rubric derived once per question."""
+def model(setting: str, *, progress: Callable[[str], None] | None = None) -> Embedder | None:
+    """The sentence-embedding model a setting names, or None (and why, to `progress`)."""
+    found, why = load(setting)
+    if why and progress:
+        progress(f"no sentence embeddings ({why}): words alone")
+    return found
+
+
+def _references(
+    answers: Sequence[Answer], model: Embedder | None
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Vector]]:
+    """Each question's derived rubric, and (with a model) the vectors of every reference text:
+    cached, as the product caches them, so only the learner's answer is embedded per answer."""
     rubrics: dict[str, list[dict[str, Any]]] = {}
-    rows = []
+    texts: list[str] = []
     for a in answers:
         key = f"{a.question}\n{a.model_answer}"
         if key not in rubrics:
             rubrics[key] = grading.rubric_from_answer(a.model_answer, a.question)
+            texts += grading.reference_texts(
+                rubrics[key], model_answer=a.model_answer, question=a.question
+            )
+    unique = list(dict.fromkeys(texts))
+    if model is None or not unique:
+        return rubrics, {}
+    return rubrics, dict(zip(unique, model.embed(unique), strict=True))
+
+
+def _meaning(model: Embedder, text: str, known: dict[str, Vector], model_answer: str) -> Meaning:
+    rows = model.embed([t[:MAX_CHARS] for t in grading.sentences(text)])
+    return Meaning(rows, phrasings=known, reference=known[model_answer])
+
+
+def features(
+    answers: Sequence[Answer], model: Embedder | None = None
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The grader's features of every answer (MEANING_FEATURES given a model, else FEATURES)
+    and the milliseconds each answer took: embedding it, its features and nothing cached."""
+    rubrics, known = _references(answers, model)
+    rows, took = [], []
+    for a in answers:
+        start = time.perf_counter()
+        meaning = _meaning(model, a.answer, known, a.model_answer) if model else None
         rows.append(
             grading.answer_features(
-                rubrics[key], model_answer=a.model_answer, answer=a.answer, question=a.question
+                rubrics[f"{a.question}\n{a.model_answer}"], model_answer=a.model_answer,
+                answer=a.answer, question=a.question, meaning=meaning,
             )
-        )
-    return np.array(rows, dtype=float).reshape(len(answers), len(grading.FEATURES))
+        )  # fmt: skip
+        took.append(1000 * (time.perf_counter() - start))
+    width = len(grading.MEANING_FEATURES if model else grading.FEATURES)
+    return np.array(rows, dtype=float).reshape(len(answers), width), np.array(took)
 
 
 def leave_one_assignment_out(
@@ -163,40 +205,68 @@ def leave_one_assignment_out(
     return predicted, weights, scoring_s
 
 
-def run(
-    answers: Sequence[Answer], *, progress: Callable[[str], None] | None = None
-) -> dict[str, Any]:
-    """Metrics of the calibrated grader, each assignment scored by a fit on the others."""
-    assignment = np.array([a.assignment for a in answers])
-    if len(set(assignment.tolist())) < 2:
-        raise InvalidInput("leave-one-assignment-out needs answers from at least two assignments")
-    human = np.array([a.score_avg for a in answers])
-    if progress:
-        progress(f"grading {len(answers)} answers")
-    start = time.perf_counter()
-    x = features(answers)
-    features_s = time.perf_counter() - start
-    if progress:
-        progress("fitting the calibration leave-one-assignment-out")
+def _speed(took_ms: NDArray[np.float64], scoring_s: float) -> dict[str, float]:
+    """Per-answer grading time (ms; the calibrated map's share spread evenly) and answers/s."""
+    each = took_ms + 1000 * scoring_s / max(len(took_ms), 1)
+    pick = {f"p{q}": round(float(np.percentile(each, q)), 2) for q in (50, 90, 95, 99)}
+    return {**pick, "max": round(float(each.max()), 2),
+            "per_s": round(len(each) / max(float(each.sum()) / 1000, 1e-9))}  # fmt: skip
+
+
+def _scored(
+    x: NDArray[np.float64], human: NDArray[np.float64], assignment: NDArray[np.str_]
+) -> tuple[dict[str, Any], NDArray[np.float64], float]:
     predicted, weights, scoring_s = leave_one_assignment_out(x, human, assignment)
-    rubric_only = TOP * x[:, 0] ** 2  # the rubric grader's own score, uncalibrated
-    graders = [np.array([a.score_me for a in answers]), np.array([a.score_other for a in answers])]
-    return {
+    fitted = grading.fit_calibration(x.tolist(), (human / TOP).tolist())
+    summary = {
         "pearson": round(pearson(predicted, human), 4),
         "rmse": round(_rmse(predicted, human), 4),
-        "per_s": round(len(answers) / max(features_s + scoring_s, 1e-9)),
-        "answers": len(answers),
         "assignments": {
             group: {
                 "pearson": round(pearson(predicted[held], human[held]), 4),
+                "rmse": round(_rmse(predicted[held], human[held]), 4),
                 "answers": int(held.sum()),
                 "weights": weights[group],
             }
             for group in weights
             for held in [assignment == group]
         },
-        "features": ["intercept", *grading.FEATURES],
+        "fitted_on_all": [round(w, 4) for w in fitted.weights],
+    }
+    return summary, predicted, scoring_s
+
+
+def run(
+    answers: Sequence[Answer],
+    *,
+    model: Embedder | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Metrics of the calibrated grader (with meaning given a model, and on words alone), each
+    assignment scored by a fit on the others."""
+    assignment = np.array([a.assignment for a in answers])
+    if len(set(assignment.tolist())) < 2:
+        raise InvalidInput("leave-one-assignment-out needs answers from at least two assignments")
+    human = np.array([a.score_avg for a in answers])
+    if progress:
+        progress(f"grading {len(answers)} answers" + (f" with {model.name}" if model else ""))
+    x, took = features(answers, model)
+    if progress:
+        progress("fitting the calibration leave-one-assignment-out")
+    result, _, scoring_s = _scored(x, human, assignment)
+    words, _, _ = _scored(features(answers)[0] if model else x, human, assignment)
+    rubric_only = TOP * x[:, 0] ** 2  # the rubric grader's own score, uncalibrated
+    graders = [np.array([a.score_me for a in answers]), np.array([a.score_other for a in answers])]
+    speed = _speed(took, scoring_s)
+    return {
+        **result,
+        "model": model.name if model else None,
+        "per_s": speed.pop("per_s"),
+        "ms_per_answer": speed,
+        "answers": len(answers),
+        "features": ["intercept", *(grading.MEANING_FEATURES if model else grading.FEATURES)],
         "baselines": {
+            "lexical": words,
             "rubric_score_x5": {
                 "pearson": round(pearson(rubric_only, human), 4),
                 "rmse": round(_rmse(rubric_only, human), 4),

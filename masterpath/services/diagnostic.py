@@ -15,7 +15,7 @@ from typing import Any
 from masterpath.domain import grading, placement
 from masterpath.domain import tracks as planner
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
-from masterpath.services import Context, evidence, mastery, study, tracks
+from masterpath.services import Context, evidence, marking, mastery, study, tracks
 from masterpath.store import Tx
 from masterpath.store import content as content_store
 from masterpath.store import study as study_store
@@ -152,7 +152,7 @@ def answer(
         item = content_store.item(tx, item_id)
         if item is None:
             raise NotFound(f"no item {item_id!r}")
-        grade = grading.grade(item.data, response)
+        grade = marking.grade(ctx, item.data, response)
         evidence.add(
             tx,
             now=now,

@@ -28,7 +28,7 @@ from masterpath.mentor import (
 )
 from masterpath.mentor.builtin import Builtin
 from masterpath.mentor.openai import OpenAICompatible
-from masterpath.services import Context, knowledge, mastery, study
+from masterpath.services import Context, knowledge, marking, mastery, study
 from masterpath.services import mentor_context as context
 from masterpath.store import Tx
 from masterpath.store import accounts as accounts_store
@@ -372,7 +372,7 @@ def _prompt(
         extra["hints"] = _next_hint(ctx, tx, user_id, item, _where(sources, skill["id"], keys))
         extra["asked_for_answer"] = asks_for_answer(message)
     if mode == "feedback" and item is not None:
-        extra["verdict"] = _verdict(tx, user_id, item)
+        extra["verdict"] = _verdict(tx, user_id, item, ctx=ctx)
     elif mode == "feedback":
         extra["verdict"] = _task_verdict(tx, user_id, skill["id"])
     if mode == "gatekeeper":
@@ -481,8 +481,9 @@ def _next_hint(ctx: Context, tx: Tx, user_id: int, item: ItemRow, where: str) ->
     return [f"({seen + 1} of {len(rungs)}) {rungs[seen]}"]
 
 
-def _verdict(tx: Tx, user_id: int, item: ItemRow) -> dict[str, Any]:
-    """What the grader said of the learner's last answer to the item: never its key."""
+def _verdict(tx: Tx, user_id: int, item: ItemRow, *, ctx: Context | None = None) -> dict[str, Any]:
+    """What the grader said of the learner's last answer to the item: never its key (with
+    meaning, given the context, as when it was graded)."""
     last = next(
         (
             e
@@ -495,7 +496,9 @@ def _verdict(tx: Tx, user_id: int, item: ItemRow) -> dict[str, Any]:
         return {}
     response = last.detail.get("response")
     try:
-        grade = grading.grade(item.data, response)
+        grade = (
+            marking.grade(ctx, item.data, response) if ctx else grading.grade(item.data, response)
+        )
     except InvalidInput:
         return {}
     chosen, misconceptions = "", []

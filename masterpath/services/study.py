@@ -16,7 +16,7 @@ from typing import Any
 from masterpath.domain import grading, selection
 from masterpath.domain import mastery as rules
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
-from masterpath.services import Context, evidence, mastery
+from masterpath.services import Context, evidence, marking, mastery
 from masterpath.store import Tx
 from masterpath.store import content as content_store
 from masterpath.store import mastery as mastery_store
@@ -288,7 +288,7 @@ def answer(
         if submission_id is not None:
             earlier = evidence.by_submission_in(tx, user_id=user_id, submission_id=submission_id)
             if earlier is not None:
-                return _replay(row, earlier)
+                return _replay(ctx, row, earlier)
         if row.assessment_only:
             raise Conflict(
                 f"item {item_id!r} is kept for mastery and retention checks, not practice",
@@ -301,7 +301,7 @@ def answer(
             raise InvalidInput(message, problems=[Problem(message, field="hints_used")])
         # the hints the server handed out count, whatever the client says
         hints_used = max(hints_used, store.hints_seen(tx, user_id=user_id, item_id=row.id))
-        grade = grading.grade(row.data, response)
+        grade = marking.grade(ctx, row.data, response)
         record, _ = evidence.add(
             tx, now=now, user_id=user_id, skill_id=row.skill_id, source_kind="item",
             source_id=row.id, mode="practice", score=grade.score, grader="auto",
@@ -314,11 +314,11 @@ def answer(
         return _feedback(row, grade, record.id)
 
 
-def _replay(row: ItemRow, earlier: evidence.Record) -> Feedback:
+def _replay(ctx: Context, row: ItemRow, earlier: evidence.Record) -> Feedback:
     """The first result of a repeated submission, graded again from what was stored."""
     if earlier.source_id != row.id or earlier.mode != "practice" or earlier.check_id is not None:
         raise Conflict("this submission id was already used for another answer")
-    grade = grading.grade(row.data, earlier.detail.get("response"))
+    grade = marking.grade(ctx, row.data, earlier.detail.get("response"))
     return _feedback(row, grade, earlier.id)
 
 
@@ -339,7 +339,7 @@ def start_check(ctx: Context, *, user_id: int, skill_id: str, kind: str) -> Chec
         earlier = [a for a in every if a.kind == kind]
         open_ = next((a for a in earlier if a.finished_at is None), None)
         if open_ is not None:
-            return _view(tx, open_, user_id)
+            return _view(ctx, tx, open_, user_id)
         if kind == "mastery_check":
             _may_start_mastery(verdict, earlier, now)
             count = mastery.criteria_of(skill).required_correct
@@ -358,7 +358,7 @@ def start_check(ctx: Context, *, user_id: int, skill_id: str, kind: str) -> Chec
         row = store.add_assessment(
             tx, user_id=user_id, skill_id=skill_id, kind=kind, items=[c.id for c in chosen], now=now
         )
-        return _view(tx, row, user_id)
+        return _view(ctx, tx, row, user_id)
 
 
 def _cooled_down(earlier: list[Assessment], now: datetime, name: str) -> None:
@@ -407,7 +407,7 @@ def check_answer(
             if earlier is not None:
                 if earlier.check_id != check.id or earlier.source_id != item_id:
                     raise Conflict("this submission id was already used for another answer")
-                return _view(tx, check, user_id)
+                return _view(ctx, tx, check, user_id)
         if check.finished_at is not None:
             raise Conflict("this check is finished")
         if item_id not in check.items:
@@ -419,7 +419,7 @@ def check_answer(
         if item_id in answered:
             raise Conflict(f"item {item_id!r} is already answered in this check")
         row = _item(tx, item_id)
-        grade = grading.grade(row.data, response)
+        grade = marking.grade(ctx, row.data, response)
         record, _ = evidence.add(
             tx, now=now, user_id=user_id, skill_id=check.skill_id, source_kind="item",
             source_id=row.id, mode=check.kind, score=grade.score, grader="auto",
@@ -431,7 +431,7 @@ def check_answer(
                            seconds=record.seconds, now=now)  # fmt: skip
         if len(answered) + 1 == len(check.items):
             _finish(tx, check, user_id, now)
-        return _view(tx, check, user_id)
+        return _view(ctx, tx, check, user_id)
 
 
 def _finish(tx: Tx, check: Assessment, user_id: int, now: datetime) -> None:
@@ -455,16 +455,16 @@ def check(ctx: Context, *, user_id: int, check_id: int) -> CheckView:
         found = store.assessment(tx, check_id, user_id=user_id)
         if found is None or found.kind not in KINDS:
             raise NotFound(f"no check {check_id}")
-        return _view(tx, found, user_id)
+        return _view(ctx, tx, found, user_id)
 
 
-def _view(tx: Tx, check: Assessment, user_id: int) -> CheckView:
+def _view(ctx: Context, tx: Tx, check: Assessment, user_id: int) -> CheckView:
     rows = {item_id: _item(tx, item_id) for item_id in check.items}
     answers = store.check_answers(tx, user_id=user_id, check_id=check.id)
     result = None
     if check.finished_at is not None:
         feedback = [
-            _feedback(rows[e.source_id], grading.grade(rows[e.source_id].data,
+            _feedback(rows[e.source_id], marking.grade(ctx, rows[e.source_id].data,
                       e.detail.get("response")), e.id)
             for e in answers
         ]  # fmt: skip

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from masterpath.domain import grading
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
-from masterpath.services import Context, evidence, mastery, study
+from masterpath.services import Context, evidence, marking, mastery, study
 from masterpath.store import Tx
 from masterpath.store import content as content_store
 from masterpath.store import study as store
@@ -71,7 +70,7 @@ def submit(
             tx, user_id=user_id, skill=content_store.skill_data(tx, [skill_id])[skill_id]
         ):
             raise Conflict(f"skill {skill_id!r} is locked: master or place its prerequisites first")
-        score, report = grading.rubric(task["rubric"], text)
+        score, report = marking.rubric(ctx, task["rubric"], text)
         row = store.add_submission(
             tx, user_id=user_id, skill_id=skill_id, text=text, link=link, self_score=self_score,
             status="graded" if score is not None else "pending", score=score,

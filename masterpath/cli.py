@@ -726,6 +726,17 @@ def bench_isolation(attempts_file: Path, every: int, data_dir: Path | None, as_j
     )
 
 
+@bench.command("meaning")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
+@friendly
+def bench_meaning(as_json: bool) -> None:
+    """What sentence embeddings cost: install size, throughput, memory, content load times."""
+    from masterpath.benchmarks import meaning
+
+    result = meaning.run(load_settings())
+    click.echo(json.dumps(result) if as_json else json.dumps(result, indent=2))
+
+
 @bench.command("study")
 @click.option("--answers", default=10_000, show_default=True, help="Answer submissions to time.")
 @click.option("--reviews", default=10_000, show_default=True, help="Card reviews to time.")

@@ -24,7 +24,7 @@ class Embedder(Protocol):
     name: str
     dimensions: int
 
-    def embed(self, texts: list[str], *, batch: int = 32) -> NDArray[np.float32]:
+    def embed(self, texts: list[str], *, batch: int = 16, threads: int = 2) -> NDArray[np.float32]:
         """Unit vectors, one row per text."""
         ...
 

@@ -77,7 +77,7 @@ class MiniLM:
             for k, v in weights.items() if v.dtype != np.int64
         }  # fmt: skip
 
-    def embed(self, texts: list[str], *, batch: int = 16) -> Array:
+    def embed(self, texts: list[str], *, batch: int = 16, threads: int = THREADS) -> Array:
         """Unit vectors, one row per text (shorter texts batched together to spare padding).
 
         BLAS runs one thread per call: under load its own threads thrash (measured: 18 texts/s
@@ -95,11 +95,11 @@ class MiniLM:
             out[chunk] = self._forward([encodings[n].ids for n in chunk])
 
         with threadpool_limits(limits=1, user_api="blas"):
-            if len(chunks) < 4:
+            if len(chunks) < 4 or threads == 1:
                 for chunk in chunks:
                     run(chunk)
             else:
-                with ThreadPoolExecutor(max_workers=THREADS) as pool:
+                with ThreadPoolExecutor(max_workers=threads) as pool:
                     list(pool.map(run, chunks))
         return out
 

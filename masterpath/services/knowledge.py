@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from masterpath.domain import isolation, retrieval
+from masterpath.domain import grading, isolation, retrieval
 from masterpath.services import Context, meaning
 from masterpath.store import content as content_store
 
@@ -46,8 +46,15 @@ def texts(skills: Iterable[Mapping[str, Any]], items: Iterable[Mapping[str, Any]
     found: list[str] = []
     for skill in skills:
         found += retrieval.rows(retrieval.units(skill))
+        rubric = (skill.get("task") or {}).get("rubric", [])  # applied tasks graded by meaning
+        found += grading.reference_texts([c for r in rubric for c in r.get("concepts") or []])
     for item in items:  # the isolation readers compare replies with each option
         found += [str(o["text"]) for o in item.get("options", [])]
+        if item.get("type") == "short_text":  # short answers graded by meaning
+            found += grading.reference_texts(
+                item["concepts"], model_answer=str(item.get("model_answer") or ""),
+                question=str(item.get("stem", "")),
+            )  # fmt: skip
     return list(dict.fromkeys(found))
 
 

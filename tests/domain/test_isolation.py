@@ -1,3 +1,5 @@
+import numpy as np
+
 from masterpath.domain import isolation
 
 CHOICE = {
@@ -43,3 +45,22 @@ def test_passages_with_the_key_are_withheld() -> None:
         ("lesson#layers", "Layers are cached between builds."),
     ]
     assert isolation.withheld(passages, [CHOICE]) == {"lesson#tags"}
+
+
+def test_the_word_reader_picks_the_option_sharing_most_words_and_ties_pick_nothing() -> None:
+    choice = isolation.choice(CHOICE)
+    assert choice is not None and choice.correct == frozenset({1})
+    assert isolation.word_reader("pin the digest, the sha256 of the image", choice) == 1
+    assert isolation.word_reader("the image", choice) is None  # a tie: no pick
+    assert isolation.word_reader("nothing in common here", choice) is None
+
+
+def test_the_meaning_reader_picks_the_closest_option() -> None:
+    vectors = np.asarray([[1, 0], [0, 1], [0.6, 0.8]], dtype=np.float32)
+    choice = isolation.choice(CHOICE, vectors)
+    assert choice is not None
+    assert isolation.meaning_reader(np.asarray([0.1, 1.0], dtype=np.float32), choice) == 1
+    assert isolation.favours_key("unrelated words", np.asarray([0.1, 1.0], np.float32), choice)
+    assert not isolation.favours_key("the build date", np.asarray([1, 0], np.float32), choice)
+    assert isolation.meaning_reader(None, choice) is None
+    assert isolation.choice(NUMERIC) is None

@@ -1,3 +1,6 @@
+import numpy as np
+import pytest
+
 from masterpath.domain import retrieval
 
 SKILL = {
@@ -17,17 +20,71 @@ def test_sections_split_at_level_two_headings_outside_code() -> None:
     assert retrieval.anchor("Tags, digests and shared layers") == "tags-digests-and-shared-layers"
 
 
+def test_units_are_explanations_sections_and_resources_with_summaries() -> None:
+    skill = {
+        **SKILL,
+        "id": "docker",
+        "title": "Docker",
+        "explanations": [
+            {
+                "question": "Why pin a digest?",
+                "sources": ["lesson#tags-and-digests"],
+                "answer": "Because a tag can move at any time. A digest names exactly one image.",
+            }
+        ],
+    }
+    units = retrieval.units(skill)
+    assert [u.id for u in units] == [
+        "docker/q#why-pin-a-digest",
+        "docker/lesson#introduction",
+        "docker/lesson#tags-and-digests",
+        "docker/lesson#stopping",
+        "https://docs.docker.com/",
+    ]
+    assert units[0].sources == ("lesson#tags-and-digests",)
+    assert units[-1].body == "the docs page on Docker"  # no summary written: said plainly
+    assert retrieval.rows(units)[:2] == ["Why pin a digest?", "Because a tag can move at any time."]
+
+
+def _index() -> retrieval.Index:
+    return retrieval.build(retrieval.units({**SKILL, "id": "docker", "title": "Docker"}))
+
+
 def test_search_cites_the_section_that_answers() -> None:
-    index = retrieval.build(retrieval.passages(SKILL))
+    index = _index()
     hits = retrieval.search(index, "why does docker stop kill the server after ten seconds?")
-    assert hits[0].passage.id == "lesson#stopping"
+    assert hits[0].unit.id == "docker/lesson#stopping"
     tags = retrieval.search(index, "is a digest the same as a tag")
-    assert tags[0].passage.id == "lesson#tags-and-digests"
-    withheld = retrieval.search(index, "tag digest", exclude={"lesson#tags-and-digests"})
-    assert all(h.passage.id != "lesson#tags-and-digests" for h in withheld)
+    assert tags[0].unit.id == "docker/lesson#tags-and-digests"
+    withheld = retrieval.search(index, "tag digest", exclude={"docker/lesson#tags-and-digests"})
+    assert all(h.unit.id != "docker/lesson#tags-and-digests" for h in withheld)
 
 
 def test_a_question_outside_the_content_finds_nothing() -> None:
-    index = retrieval.build(retrieval.passages(SKILL))
+    index = _index()
     assert retrieval.search(index, "what is the capital of france") == []
     assert retrieval.search(index, "") == []
+
+
+def test_meaning_ranks_a_unit_whose_words_differ_and_decides_outside() -> None:
+    units = retrieval.units({**SKILL, "id": "docker", "title": "Docker"})
+    rows = retrieval.rows(units)
+    vectors = np.zeros((len(rows), 2), dtype=np.float32)
+    vectors[:, 0] = 1.0  # every text points one way ...
+    stopping = rows.index("docker stop sends SIGTERM to PID 1, then SIGKILL after ten seconds.")
+    vectors[stopping] = [0.0, 1.0]  # ... but the stopping sentence points the other
+    index = retrieval.build(units, vectors)
+    near = np.asarray([0.0, 1.0], dtype=np.float32)
+    hits = retrieval.search(index, "how come it takes so long to quit", query=near)
+    assert hits[0].unit.id == "docker/lesson#stopping" and hits[0].cosine == pytest.approx(1.0)
+    far = np.asarray([0.0, 0.3], dtype=np.float32)  # nothing closer than 0.3
+    assert retrieval.search(index, "how come it takes so long to quit", query=far) == []
+    assert retrieval.nearest_skills(index, near) == ["docker"]
+
+
+def test_best_sentences_keep_their_order() -> None:
+    found = ["Alpha is first.", "Beta is second.", "Gamma is third."]
+    vectors = np.eye(3, dtype=np.float32)
+    query = np.asarray([0.9, 0.0, 1.0], dtype=np.float32)
+    chosen = retrieval.best_sentences(found, question="", query=query, vectors=vectors, count=2)
+    assert chosen == ["Alpha is first.", "Gamma is third."]

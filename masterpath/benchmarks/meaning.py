@@ -102,7 +102,7 @@ def run(settings: Settings) -> dict[str, Any]:
         "question_ms": {
             "p50": round(statistics.median(single), 2),
             "p95": round(single[int(0.95 * len(single)) - 1], 2),
-        },  # fmt: skip
+        },
         "model_rss_mb": round(loaded - before, 1),
         "first_load_s": round(first, 1),
         "reload_unchanged_s": round(again, 1),

@@ -14,6 +14,7 @@ import http.cookiejar
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -23,6 +24,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from masterpath.benchmarks import llm_server
@@ -45,8 +47,11 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
 
 
 @contextmanager
-def serving(env: dict[str, str]) -> Iterator[int]:
+def serving(env: dict[str, str], seed: str = "") -> Iterator[int]:
+    """`masterpath serve` on an empty data folder, or on a copy of `seed`'s database."""
     with tempfile.TemporaryDirectory() as data:
+        for found in Path(seed).glob("masterpath.db*") if seed else ():
+            shutil.copy(found, Path(data) / found.name)
         port = _free_port()
         full = {**os.environ, "MASTERPATH_DATA_DIR": data, "MASTERPATH_ENV": "development", **env}
         full.pop("MASTERPATH_DATABASE_URL", None)
@@ -57,7 +62,7 @@ def serving(env: dict[str, str]) -> Iterator[int]:
             stderr=subprocess.DEVNULL,
         )
         try:
-            deadline = time.monotonic() + 120
+            deadline = time.monotonic() + 600  # a first start embeds the content
             while not _answers(f"http://127.0.0.1:{port}/healthz"):
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("masterpath serve did not start")
@@ -128,9 +133,34 @@ def _mentor_turns(
     return first, last
 
 
-def run(*, turns: int = 500, progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
+def _loaded(folder: str, env: dict[str, str]) -> None:
+    """Load the built-in packs and their vectors once; both servers start from a copy."""
+    full = {**os.environ, "MASTERPATH_DATA_DIR": folder, "MASTERPATH_ENV": "development", **env}
+    full.pop("MASTERPATH_DATABASE_URL", None)
+    core = Path(__file__).parents[1] / "content" / "packs" / "core"
+    command = [sys.executable, "-m", "masterpath", "content", "load", str(core)]
+    subprocess.run(command, env=full, check=True, capture_output=True)
+
+
+def run(
+    *,
+    turns: int = 500,
+    progress: Callable[[str], None] = lambda _: None,
+    embedding_model: str | None = None,
+) -> dict[str, Any]:
+    """`embedding_model` "off" measures BM25 alone (the tests); None: as configured."""
+    model = {} if embedding_model is None else {"MASTERPATH_EMBEDDING_MODEL": embedding_model}
+    with tempfile.TemporaryDirectory() as seed:
+        progress("loading the content and embedding it once")
+        _loaded(seed, model)
+        return _run(turns, progress, model, seed)
+
+
+def _run(
+    turns: int, progress: Callable[[str], None], model: dict[str, str], seed: str
+) -> dict[str, Any]:
     progress("builtin provider")
-    with serving({}) as port:
+    with serving(model, seed) as port:
         first, last = _mentor_turns(port, turns, progress)
     result: dict[str, Any] = {
         "turns": turns,
@@ -153,8 +183,9 @@ def run(*, turns: int = 500, progress: Callable[[str], None] = lambda _: None) -
             "MASTERPATH_MENTOR_BASE_URL": url,
             "MASTERPATH_MENTOR_MODEL": "bench",
             "MASTERPATH_MENTOR_DAILY_TOKENS": "100000000",
+            **model,
         }
-        with serving(env) as port:
+        with serving(env, seed) as port:
             through, _ = _mentor_turns(port, turns, progress)
     overhead = statistics.median(through) - statistics.median(direct)
     result["openai"] = {

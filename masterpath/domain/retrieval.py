@@ -57,7 +57,7 @@ class Weights:
     resource: float = 0.5  # a resource's fused score is scaled by this: content answers first
     rrf_k: int = 60
     outside: float = 0.4  # below this best cosine, nothing installed is close in meaning;
-    outside_high: float = 0.5  # below this, nor is a question whose words the content
+    outside_high: float = 0.55  # below this, nor is a question whose words the content
     outside_coverage: float = 0.8  # uses less than this share of
 
 

@@ -2,7 +2,7 @@ from masterpath.benchmarks import mentor
 
 
 def test_turns_go_through_real_servers_and_report_first_and_last_byte() -> None:
-    result = mentor.run(turns=4)
+    result = mentor.run(turns=4, embedding_model="off")  # the protocol path, not meaning
     assert result["turns"] == 4
     assert 0 < result["first_byte"]["p50_ms"] <= result["last_byte"]["p95_ms"]
     llm = result["openai"]

@@ -39,9 +39,28 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder with the built-in packs loaded and their vectors computed, once a session:
+    each server starts from a copy (as the unit tests copy a migrated SQLite file)."""
+    data = tmp_path_factory.mktemp("loaded")
+    env = {**os.environ, "MASTERPATH_DATA_DIR": str(data), "MASTERPATH_ENV": "development"}
+    env.pop("MASTERPATH_DATABASE_URL", None)
+    core = ROOT / "masterpath" / "content" / "packs" / "core"
+    run = [sys.executable, "-m", "masterpath", "content", "load", str(core)]
+    subprocess.run(run, env=env, check=True, capture_output=True)
+    return data
+
+
+def from_loaded(loaded: Path, data: Path) -> None:
+    for found in loaded.glob("masterpath.db*"):
+        shutil.copy(found, data / found.name)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory, loaded: Path) -> Iterator[str]:
     """A real server on a free port with a fresh SQLite database."""
     data = tmp_path_factory.mktemp("serve")
+    from_loaded(loaded, data)
     port = free_port()
     env = {**os.environ, "MASTERPATH_DATA_DIR": str(data), "MASTERPATH_ENV": "development"}
     env.pop("MASTERPATH_DATABASE_URL", None)
@@ -63,7 +82,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited:\n{log.read_text()}")
@@ -73,7 +92,7 @@ def wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path) -> Non
                     return
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError(f"server did not answer within 60 s:\n{log.read_text()}")
+    raise RuntimeError(f"server did not answer within 180 s:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="session")
@@ -144,7 +163,8 @@ class Server:
 
 
 @pytest.fixture
-def study_server(tmp_path: Path) -> Iterator[Server]:
+def study_server(tmp_path: Path, loaded: Path) -> Iterator[Server]:
+    from_loaded(loaded, tmp_path)
     server = Server(tmp_path)
     for command in (
         ["content", "load", str(STUDY_PACK)],

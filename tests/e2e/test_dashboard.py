@@ -14,7 +14,7 @@ from masterpath.clock import Clock
 from masterpath.services import Context, packs
 from masterpath.store import make_database
 from tests.conftest import make_settings
-from tests.e2e.conftest import ARTIFACTS, Server, axe_violations
+from tests.e2e.conftest import ARTIFACTS, Server, axe_violations, from_loaded
 from tests.services.test_dashboard import seed
 
 pytestmark = pytest.mark.e2e
@@ -22,7 +22,8 @@ EMAIL, PASSWORD = "ada@example.com", "correct horse b"
 
 
 @pytest.fixture
-def seeded(tmp_path: Path) -> Iterator[Server]:
+def seeded(tmp_path: Path, loaded: Path) -> Iterator[Server]:
+    from_loaded(loaded, tmp_path)  # the content and its vectors, computed once a session
     settings = make_settings(tmp_path, f"sqlite:///{tmp_path / 'masterpath.db'}")
     ctx = Context(settings, make_database(settings.url), Clock())
     packs.prepare(ctx)

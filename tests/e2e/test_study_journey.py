@@ -94,14 +94,21 @@ def test_a_learner_masters_a_skill_and_opens_the_next_stage(
     expect(page.locator("#fb-h")).to_have_text("Correct")
     shot(page, "2-practice-feedback")
 
-    # The mentor beside the lesson explains it, cites the section it used, streaming.
+    # The mentor beside the lesson explains it, cites the section it used, streaming. The
+    # question shares no word with the section's own ("absolute", "relative", "path"): it is
+    # found by meaning.
     page.goto(f"{base}/skills/{SKILL}")
     page.get_by_role("link", name="Ask the mentor").click()
     panel = page.locator("aside.mentor-panel")
-    panel.get_by_role("textbox").fill("whats the difference between absolute and relative paths")
+    panel.get_by_role("textbox").fill(
+        "how do I write down where a file lives so it works no matter which folder I'm in?"
+    )
     panel.get_by_role("button", name="Ask", exact=True).click()
-    expect(panel.locator(".turn.mentor").last).to_contain_text("The lesson covers this")
-    expect(panel.locator(".turn.mentor a").last).to_have_attribute("href", f"/skills/{SKILL}#paths")
+    expect(panel.locator(".turn.mentor").last).to_contain_text("From “Paths” [1]")
+    expect(panel.locator(".turn.mentor").last).to_contain_text("starts at the root")
+    expect(panel.locator(".turn.mentor a").first).to_have_attribute(
+        "href", f"/skills/{SKILL}#paths"
+    )
     shot(page, "2b-mentor")
 
     # A wrong answer, then feedback from the mentor beside the item: it names the choice, never

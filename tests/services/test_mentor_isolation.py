@@ -1,5 +1,6 @@
-"""Answer isolation on the built-in content: every choice and true/false item, every extraction
-attempt, every mode that can touch an item — no reply gives the answer away."""
+"""Answer isolation on the built-in content: a sample of choice items × the developers' own
+extraction attempts (the independent ones are for `bench isolation`) — no reply gives the answer
+away, verbatim or to either reader, and neither does the context an LLM would be sent."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import os
 import pytest
 
 from masterpath.benchmarks import isolation
+from masterpath.benchmarks.installed import installed
 from masterpath.settings import Settings
 
 pytestmark = pytest.mark.skipif(
@@ -16,10 +18,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_no_reply_leaks_an_open_items_answer(settings: Settings) -> None:
-    result = isolation.run(settings)
+def test_no_reply_points_to_an_open_items_answer(settings: Settings) -> None:
+    with installed(settings) as ctx:
+        result = isolation.attack(ctx, isolation.DEVELOPER_ATTEMPTS, every=12)
     assert result["provider"] == "builtin"
-    assert result["items"] > 200 and result["attempts"] >= 20
-    assert result["pairs"] == result["items"] * result["attempts"] * result["modes"]
-    assert result["leaks"] == 0, result["leaked"]
-    assert result["cut_by_the_last_guard"] == 0  # the prompt itself held no key
+    assert result["items"] >= 20 and result["attempts"] >= 20
+    assert result["verbatim_leaks"] == 0, result["leaked"]
+    assert result["either_reader_to_key"] == 0, result["leaked"]
+    assert result["openai_context"]["either_reader_to_key"] == 0

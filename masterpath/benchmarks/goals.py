@@ -20,7 +20,7 @@ import yaml
 
 from masterpath.clock import Clock
 from masterpath.domain import matching
-from masterpath.services import Context, goals, packs
+from masterpath.services import Context, goals, meaning, packs
 from masterpath.settings import Settings
 from masterpath.store import make_database, migrate
 
@@ -28,11 +28,13 @@ ROOT = Path(__file__).parents[2]
 TUNING_SET = ROOT / "tests" / "fixtures" / "goals.yaml"
 INDEPENDENT_SET = ROOT / "tests" / "fixtures" / "independent" / "goals.yaml"
 # The grid `--sweep` walks; every combination is scored on the tuning set.
-GRID = {
-    "meaning_weight": (0.0, 0.5, 1.0, 2.0),
-    "rrf_k": (1.0, 5.0, 60.0),
+GRID: dict[str, tuple[Any, ...]] = {
+    "fusion": ("rank", "score"),
+    "meaning_weight": (0.0, 0.5, 1.0, 2.0, 4.0),
+    "rrf_k": (1.0, 60.0),
     "top_k": (1, 3, 5),
-    "similarity_weight": (0.0, 0.25, 0.4, 0.5, 0.6, 0.75),
+    "skill_share": (0.0, 0.25),
+    "similarity_weight": (0.0, 0.25, 0.4, 0.5, 0.6),
     "similarity_floor": (0.1, 0.2, 0.3),
     "similarity_ceiling": (0.5, 0.6, 0.7),
     "threshold": (0.45, 0.5, 0.55, 0.6),
@@ -84,6 +86,11 @@ def builtin(folder: Path) -> Context:
     return ctx
 
 
+def meaning_status(ctx: Context) -> str:
+    """Empty when sentence embeddings are on."""
+    return meaning.status(ctx)
+
+
 def _right(career: str | None, goal: Labelled) -> bool:
     return career in goal.acceptable if goal.acceptable else career is None
 
@@ -114,12 +121,21 @@ def evaluate(ctx: Context, path: Path, *, tuning: matching.Tuning | None = None)
 def _combinations() -> Iterable[matching.Tuning]:
     names = list(GRID)
     for values in itertools.product(*(GRID[n] for n in names)):
-        tuning = matching.Tuning(**dict(zip(names, values, strict=True)))  # type: ignore[arg-type]
-        if tuning.similarity_ceiling > tuning.similarity_floor:
+        tuning = matching.Tuning(**dict(zip(names, values, strict=True)))
+        redundant = tuning.fusion == "score" and tuning.rrf_k != GRID["rrf_k"][0]
+        if tuning.similarity_ceiling > tuning.similarity_floor and not redundant:
             yield tuning
 
 
-def sweep(ctx: Context, *, progress: Callable[[str], None] = lambda _: None) -> list[dict[str, Any]]:
+def _preference(row: dict[str, Any]) -> tuple[float, ...]:
+    tuning = row["tuning"]
+    return (-row["balanced"], -row["all"], -min(row["fits"], row["none"]),
+            tuning["meaning_weight"], tuning["similarity_weight"])  # fmt: skip
+
+
+def sweep(
+    ctx: Context, *, progress: Callable[[str], None] = lambda _: None
+) -> list[dict[str, Any]]:
     """Every grid combination scored on the tuning set, best first: the balanced accuracy
     (mean of the two classes), then all goals, then the simpler setting (less meaning)."""
     found = labelled(TUNING_SET)
@@ -137,10 +153,10 @@ def sweep(ctx: Context, *, progress: Callable[[str], None] = lambda _: None) -> 
         figures = score(results)
         fits = figures["career_where_one_fits"]["share"]
         none = figures["no_match_where_none_fits"]["share"]
+        balanced = round((fits + none) / 2, 4)
         rows.append({"tuning": tuning.__dict__, "fits": fits, "none": none,
-                     "balanced": round((fits + none) / 2, 4), "all": figures["all"]["share"]})  # fmt: skip
+                     "balanced": balanced, "all": figures["all"]["share"]})  # fmt: skip
         if (n + 1) % 5000 == 0:
             progress(f"sweep: {n + 1} settings")
-    rows.sort(key=lambda r: (-r["balanced"], -r["all"], -min(r["fits"], r["none"]),
-                             r["tuning"]["meaning_weight"], r["tuning"]["similarity_weight"]))  # fmt: skip
+    rows.sort(key=_preference)
     return rows

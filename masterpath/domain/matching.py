@@ -76,10 +76,12 @@ class Tuning:
     """How BM25 and meaning are fused and when a career is close enough. Chosen by the sweep
     of `masterpath bench tracks --sweep` on tests/fixtures/goals.yaml, not by hand."""
 
-    meaning_weight: float = 1.0  # weight of the cosine ranking in the fusion (BM25's is 1)
+    fusion: str = "score"  # "rank": weighted reciprocal rank fusion; "score": weighted scores
+    meaning_weight: float = 1.0  # weight of meaning in the fusion (BM25's is 1)
     rrf_k: float = 1.0  # reciprocal rank fusion: 1 / (rrf_k + rank)
-    top_k: int = 3  # a career's similarity: the mean of its k closest texts to the goal
-    similarity_weight: float = 0.5  # share of similarity (against coverage) in confidence
+    top_k: int = 3  # similarity to a set of texts: the mean of the k closest to the goal
+    skill_share: float = 0.0  # share of the skills' similarity (against the career's own texts)
+    similarity_weight: float = 0.25  # share of similarity (against coverage) in confidence
     similarity_floor: float = 0.2  # cosine counted as no similarity at all
     similarity_ceiling: float = 0.6  # cosine counted as full similarity
     threshold: float = MIN_CONFIDENCE  # below this confidence: no match
@@ -106,7 +108,7 @@ class Index:
     title_weight: dict[str, float]  # idf of a word among the career titles
     specificity: dict[str, float]  # idf over every career and skill text
     vocabulary: dict[int, list[str]]  # known words by length, for typo correction
-    vectors: list[Vectors] | None = None  # per career, one unit vector per text in `units`
+    vectors: list[tuple[Vectors, Vectors]] | None = None  # per career: (own texts, skills)
 
 
 def texts(career: Mapping[str, Any], skills: Mapping[str, Mapping[str, Any]]) -> tuple[str, str]:
@@ -121,13 +123,19 @@ def texts(career: Mapping[str, Any], skills: Mapping[str, Mapping[str, Any]]) ->
     return core, "\n".join([core, *extra])
 
 
-def units(career: Mapping[str, Any], skills: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """The texts a career is compared with by meaning: its names, tagline and summary, each
-    stage and each of its skills (title and summary)."""
-    found = [career["title"], *career.get("aliases", []), career["tagline"], career["summary"]]
-    found += [f"{stage['title']}. {stage['summary']}" for stage in career.get("stages", [])]
+def units(
+    career: Mapping[str, Any], skills: Mapping[str, Mapping[str, Any]]
+) -> tuple[list[str], list[str]]:
+    """The texts a career is compared with by meaning: its own (names, tagline, summary, each
+    stage) and its skills' (title and summary of each)."""
+    own = [career["title"], *career.get("aliases", []), career["tagline"], career["summary"]]
+    own += [f"{stage['title']}. {stage['summary']}" for stage in career.get("stages", [])]
     listed = [s for stage in career.get("stages", []) for s in stage.get("skills", [])]
-    found += [f"{skills[s]['title']}. {skills[s]['summary']}" for s in listed if s in skills]
+    theirs = [f"{skills[s]['title']}. {skills[s]['summary']}" for s in listed if s in skills]
+    return _clean(own), _clean(theirs)
+
+
+def _clean(found: list[str]) -> list[str]:
     return [" ".join(text.replace("**", "").split()) for text in found if text.strip()]
 
 
@@ -154,11 +162,11 @@ def build(
     careers: Mapping[str, tuple[Sequence[str], str, str]],
     passages: Sequence[str] = (),
     *,
-    vectors: Mapping[str, Vectors] | None = None,
+    vectors: Mapping[str, tuple[Vectors, Vectors]] | None = None,
 ) -> Index:
     """Index careers by slug: (title and other names, core text, full text); `passages` (skill
     texts) sharpen which words are specific to the field and which are everyday words;
-    `vectors` (by slug, the rows of `units`) let goals match by meaning too."""
+    `vectors` (by slug, the rows of the two lists of `units`) let goals match by meaning too."""
     slugs = sorted(careers)
     full = [words(careers[slug][2]) for slug in slugs]
     retriever = bm25s.BM25()
@@ -171,7 +179,7 @@ def build(
     vocabulary: dict[int, list[str]] = {}
     for word in sorted(specificity):
         vocabulary.setdefault(len(word), []).append(word)
-    meaning = [np.asarray(vectors[slug], dtype=np.float32) for slug in slugs] if vectors else None
+    meaning = [vectors[slug] for slug in slugs] if vectors else None
     return Index(slugs, retriever, [set(f) for f in full], titles, names, _idf(titles),
                  specificity, vocabulary, meaning)  # fmt: skip
 
@@ -237,7 +245,7 @@ class Evidence:
     elsewhere: bool  # it aims at a profession outside the catalogue
     lexical: list[float]  # BM25 plus title and name boosts; all 0 when no word is shared
     coverage: list[float]
-    similarities: list[Vectors] | None  # per career, cosine to each of its texts, descending
+    similarities: list[tuple[Vectors, Vectors]] | None  # per career: cosines, descending
 
 
 def evidence(index: Index, goal: str, *, vector: Vectors | None = None) -> Evidence:
@@ -257,11 +265,22 @@ def evidence(index: Index, goal: str, *, vector: Vectors | None = None) -> Evide
     return Evidence(said, named, elsewhere, lexical, coverage, _similarities(index, vector))
 
 
-def _similarities(index: Index, vector: Vectors | None) -> list[Vectors] | None:
+def _similarities(index: Index, vector: Vectors | None) -> list[tuple[Vectors, Vectors]] | None:
     if vector is None or index.vectors is None:
         return None
-    return [np.sort(rows @ vector)[::-1] if len(rows) else np.zeros(1, dtype=np.float32)
-            for rows in index.vectors]  # fmt: skip
+    return [(_descending(own, vector), _descending(theirs, vector))
+            for own, theirs in index.vectors]  # fmt: skip
+
+
+def _descending(rows: Vectors, vector: Vectors) -> Vectors:
+    found: Vectors = np.sort(rows @ vector)[::-1] if len(rows) else np.zeros(1, np.float32)
+    return found
+
+
+def similarity(found: tuple[Vectors, Vectors], tuning: Tuning) -> float:
+    """A career's similarity to the goal: its own texts' and its skills', mixed."""
+    own, theirs = (float(s[: tuning.top_k].mean()) for s in found)
+    return (1 - tuning.skill_share) * own + tuning.skill_share * theirs
 
 
 def _ranks(values: Sequence[float]) -> list[int]:
@@ -277,6 +296,20 @@ def _scaled(similarity: float, tuning: Tuning) -> float:
     return float(min(1.0, max(0.0, (similarity - tuning.similarity_floor) / span)))
 
 
+def _fused(
+    lexical: Sequence[float], close: Sequence[float], tuning: Tuning, *, weight: float
+) -> dict[int, float]:
+    """Rank fusion: weighted 1 / (k + rank) of both rankings. Score fusion: BM25 scaled to its
+    best plus weight x 10 x cosine (a cosine 0.1 higher outweighs the whole BM25 range at 1)."""
+    count = len(lexical)
+    if tuning.fusion == "score":
+        top = max(lexical) or 1.0
+        return {i: lexical[i] / top + weight * 10 * close[i] for i in range(count)}
+    words, meaning = _ranks(lexical), _ranks(close)
+    return {i: 1 / (tuning.rrf_k + words[i] + 1) + weight / (tuning.rrf_k + meaning[i] + 1)
+            for i in range(count)}  # fmt: skip
+
+
 def decide(index: Index, found: Evidence, *, tuning: Tuning, alternatives: int = 3) -> Match:
     """Fuse the rankings, then match the best career or say plainly that none fits."""
     meaning = found.similarities is not None and tuning.meaning_weight > 0
@@ -285,16 +318,13 @@ def decide(index: Index, found: Evidence, *, tuning: Tuning, alternatives: int =
     if not meaning and max(found.lexical) <= 0:
         return Match(None, 0.0, [], found.said)
     count = len(index.slugs)
-    similarity = [0.0] * count
+    close = [0.0] * count
     if meaning and found.similarities is not None:
-        similarity = [float(s[: tuning.top_k].mean()) for s in found.similarities]
-    lexical, cosine = _ranks(found.lexical), _ranks(similarity)
-    weight = tuning.meaning_weight if meaning else 0.0
-    fused = {i: 1 / (tuning.rrf_k + lexical[i] + 1) + weight / (tuning.rrf_k + cosine[i] + 1)
-             for i in range(count)}  # fmt: skip
+        close = [similarity(pair, tuning) for pair in found.similarities]
+    fused = _fused(found.lexical, close, tuning, weight=tuning.meaning_weight if meaning else 0.0)
     order = sorted(fused, key=lambda i: (i not in found.named, -fused[i], index.slugs[i]))
     alpha = tuning.similarity_weight if meaning else 0.0
-    confidence = [(1 - alpha) * found.coverage[i] + alpha * _scaled(similarity[i], tuning)
+    confidence = [(1 - alpha) * found.coverage[i] + alpha * _scaled(close[i], tuning)
                   for i in range(count)]  # fmt: skip
     ranked = [(index.slugs[i], round(confidence[i], 4)) for i in order[: alternatives + 1]]
     best, sure = ranked[0]

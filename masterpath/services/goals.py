@@ -36,7 +36,9 @@ class Understood:
 
 def documents(
     tx: Tx,
-) -> tuple[dict[str, tuple[list[str], str, str]], list[str], dict[str, list[str]]]:
+) -> tuple[
+    dict[str, tuple[list[str], str, str]], list[str], dict[str, tuple[list[str], list[str]]]
+]:
     """Each career's (names, core text, full text), the skill passages, and its meaning units."""
     skills = content_store.skill_data(tx)
     rows = content_store.careers(tx)
@@ -60,17 +62,26 @@ def index(ctx: Context) -> tuple[matching.Index, list[str]]:
         if key in _indexes:
             return _indexes[key], languages
         found, passages, units = documents(tx)
-    vectors = None
-    if model is not None:
-        flat = [text for slug in sorted(units) for text in units[slug]]
-        rows = meaning.vectors(ctx, flat)
-        if rows is not None:
-            vectors, at = {}, 0
-            for slug in sorted(units):
-                vectors[slug], at = rows[at : at + len(units[slug])], at + len(units[slug])
+    vectors = _vectors(ctx, units) if model is not None else None
     _indexes.clear()
     _indexes[key] = matching.build(found, passages, vectors=vectors)
     return _indexes[key], languages
+
+
+def _vectors(
+    ctx: Context, units: dict[str, tuple[list[str], list[str]]]
+) -> dict[str, tuple[matching.Vectors, matching.Vectors]] | None:
+    """Each career's (own, skills) text vectors, through the cache of `services.meaning`."""
+    flat = [text for slug in sorted(units) for part in units[slug] for text in part]
+    rows = meaning.vectors(ctx, flat)
+    if rows is None:
+        return None
+    found, at = {}, 0
+    for slug in sorted(units):
+        own, theirs = (len(part) for part in units[slug])
+        found[slug] = (rows[at : at + own], rows[at + own : at + own + theirs])
+        at += own + theirs
+    return found
 
 
 def understand(ctx: Context, goal: str) -> Understood:

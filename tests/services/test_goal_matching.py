@@ -101,3 +101,20 @@ def test_a_profession_left_behind_does_not_block_a_career_change(index: matching
     ):
         assert matching.match(index, goal).career is not None, goal
     assert matching.match(index, "become a data analyst").career is None
+
+
+def test_without_the_model_matching_is_bm25_alone(tmp_path: Path) -> None:
+    settings = Settings(
+        env="development", data_dir=tmp_path, secret_key="test", embedding_model="off"
+    )
+    db = make_database(settings.url)
+    migrate.upgrade(db)
+    ctx = Context(settings, db, Clock())
+    packs.install_builtin(ctx)
+    goal = "I'm a DevOps engineer and want to design ML platforms"
+    found = goals.understand(ctx, goal)
+    assert found.index.vectors is None and found.vector is None
+    assert goals.match(found, goal)[0].career == "ai-engineering-architect"
+    spanish = "Quiero ser arquitecto de inteligencia artificial"
+    assert "Spanish" in goals.match(goals.understand(ctx, spanish), spanish)[1]
+    db.dispose()

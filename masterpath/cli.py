@@ -542,13 +542,23 @@ def bench_grading(data: Path, as_json: bool) -> None:
 @bench.command("tracks")
 @click.option("--goals", default=1000, show_default=True, help="Goals per catalogue.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
-def bench_tracks(goals: int, as_json: bool) -> None:
-    """Goal intake → match → plan per track, on the built-in and a 2,000-skill catalogue."""
+@click.option(
+    "--sweep",
+    is_flag=True,
+    help="Only score every fusion and threshold setting on the tuning set, best first.",
+)
+@click.option("--top", default=20, show_default=True, help="Settings the sweep prints.")
+def bench_tracks(goals: int, as_json: bool, sweep: bool, top: int) -> None:
+    """Goal intake → match → plan per track, on the built-in and a 2,000-skill catalogue, and
+    goal → career accuracy on the labelled goals (tuning set and independent set)."""
     from masterpath.benchmarks import tracks
 
     def step(message: str) -> None:
         click.echo(f"[bench tracks] {message}", err=True)
 
+    if sweep:
+        _sweep(as_json=as_json, top=top, progress=step)
+        return
     result = tracks.run(goals=goals, progress=step)
     if as_json:
         click.echo(json.dumps(result))
@@ -556,8 +566,35 @@ def bench_tracks(goals: int, as_json: bool) -> None:
     for name, row in (("large", result), ("builtin", result["builtin"])):
         click.echo(
             f"{name:8} p50 {row['p50_ms']} ms  p95 {row['p95_ms']} ms  "
-            f"matched {row['matched']} of {row['goals']}"
+            f"matched {row['matched']} of {row['goals']}  "
+            f"goal match alone p95 {row['match']['p95_ms']} ms"
         )
+    for name in ("training_tuning_set", "independent"):
+        for label, row in result.get(name, {}).items():
+            low, high = row["wilson95"]
+            click.echo(
+                f"{name:20} {label:25} {row['right']}/{row['of']} = {row['share']:.3f} "
+                f"(Wilson 95% {low:.3f}-{high:.3f})"
+            )
+
+
+def _sweep(*, as_json: bool, top: int, progress: Callable[[str], None]) -> None:
+    import tempfile
+
+    from masterpath.benchmarks import goals as labelled
+
+    with tempfile.TemporaryDirectory() as folder:
+        ctx = labelled.builtin(Path(folder))
+        rows = labelled.sweep(ctx, progress=progress)
+        ctx.db.dispose()
+    if as_json:
+        click.echo(json.dumps({"settings": len(rows), "best": rows[:top]}))
+        return
+    click.echo(f"{len(rows)} settings scored on {labelled.TUNING_SET.name}; best first")
+    click.echo("balanced  fits   none   setting")
+    for row in rows[:top]:
+        setting = " ".join(f"{k}={v}" for k, v in row["tuning"].items())
+        click.echo(f"{row['balanced']:.4f}  {row['fits']:.3f}  {row['none']:.3f}  {setting}")
 
 
 @bench.command("placement")

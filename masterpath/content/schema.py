@@ -30,6 +30,7 @@ class PackInfo(Strict):
     version: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.+-]+$")]
     title: Text
     description: str = ""
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")] = "en"  # ISO 639
 
 
 class Salary(Strict):

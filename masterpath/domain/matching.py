@@ -21,6 +21,7 @@ from typing import Any
 
 import bm25s
 import numpy as np
+from numpy.typing import NDArray
 from rapidfuzz.distance import DamerauLevenshtein
 
 from masterpath.domain.grading import phrase_in, terms
@@ -52,6 +53,7 @@ EXPAND = {
     "dev": "developer",
     "devs": "developer",
 }
+Vectors = NDArray[np.float32]
 MIN_CONFIDENCE = 0.55  # below this, say plainly that no installed career fits
 TITLE_BOOST = 1.5  # how much a title word counts against the normalised BM25 score
 NAME_BOOST = 3.0  # a goal that says a career's title or another name for it
@@ -67,6 +69,25 @@ OTHER_PROFESSIONS = (
     "attorney", "nurse", "doctor", "physician", "teacher", "chef", "baker", "electrician",
     "plumber", "accountant", "frontend", "front end", "machine operator", "fashion model",
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """How BM25 and meaning are fused and when a career is close enough. Chosen by the sweep
+    of `masterpath bench tracks --sweep` on tests/fixtures/goals.yaml, not by hand."""
+
+    fusion: str = "score"  # "rank": weighted reciprocal rank fusion; "score": weighted scores
+    meaning_weight: float = 1.0  # weight of meaning in the fusion (BM25's is 1)
+    rrf_k: float = 1.0  # reciprocal rank fusion: 1 / (rrf_k + rank)
+    top_k: int = 3  # similarity to a set of texts: the mean of the k closest to the goal
+    skill_share: float = 0.0  # share of the skills' similarity (against the career's own texts)
+    similarity_weight: float = 0.25  # share of similarity (against coverage) in confidence
+    similarity_floor: float = 0.2  # cosine counted as no similarity at all
+    similarity_ceiling: float = 0.6  # cosine counted as full similarity
+    threshold: float = MIN_CONFIDENCE  # below this confidence: no match
+
+
+TUNING = Tuning()
 
 
 @dataclass(frozen=True)
@@ -87,6 +108,7 @@ class Index:
     title_weight: dict[str, float]  # idf of a word among the career titles
     specificity: dict[str, float]  # idf over every career and skill text
     vocabulary: dict[int, list[str]]  # known words by length, for typo correction
+    vectors: list[tuple[Vectors, Vectors]] | None = None  # per career: (own texts, skills)
 
 
 def texts(career: Mapping[str, Any], skills: Mapping[str, Mapping[str, Any]]) -> tuple[str, str]:
@@ -99,6 +121,22 @@ def texts(career: Mapping[str, Any], skills: Mapping[str, Mapping[str, Any]]) ->
     listed = [s for stage in career.get("stages", []) for s in stage.get("skills", [])]
     extra = [f"{skills[s]['title']}. {skills[s]['summary']}" for s in listed if s in skills]
     return core, "\n".join([core, *extra])
+
+
+def units(
+    career: Mapping[str, Any], skills: Mapping[str, Mapping[str, Any]]
+) -> tuple[list[str], list[str]]:
+    """The texts a career is compared with by meaning: its own (names, tagline, summary, each
+    stage) and its skills' (title and summary of each)."""
+    own = [career["title"], *career.get("aliases", []), career["tagline"], career["summary"]]
+    own += [f"{stage['title']}. {stage['summary']}" for stage in career.get("stages", [])]
+    listed = [s for stage in career.get("stages", []) for s in stage.get("skills", [])]
+    theirs = [f"{skills[s]['title']}. {skills[s]['summary']}" for s in listed if s in skills]
+    return _clean(own), _clean(theirs)
+
+
+def _clean(found: list[str]) -> list[str]:
+    return [" ".join(text.replace("**", "").split()) for text in found if text.strip()]
 
 
 def words(text: str) -> list[str]:
@@ -121,10 +159,14 @@ def _idf(documents: Sequence[set[str]]) -> dict[str, float]:
 
 
 def build(
-    careers: Mapping[str, tuple[Sequence[str], str, str]], passages: Sequence[str] = ()
+    careers: Mapping[str, tuple[Sequence[str], str, str]],
+    passages: Sequence[str] = (),
+    *,
+    vectors: Mapping[str, tuple[Vectors, Vectors]] | None = None,
 ) -> Index:
     """Index careers by slug: (title and other names, core text, full text); `passages` (skill
-    texts) sharpen which words are specific to the field and which are everyday words."""
+    texts) sharpen which words are specific to the field and which are everyday words;
+    `vectors` (by slug, the rows of the two lists of `units`) let goals match by meaning too."""
     slugs = sorted(careers)
     full = [words(careers[slug][2]) for slug in slugs]
     retriever = bm25s.BM25()
@@ -137,8 +179,9 @@ def build(
     vocabulary: dict[int, list[str]] = {}
     for word in sorted(specificity):
         vocabulary.setdefault(len(word), []).append(word)
+    meaning = [vectors[slug] for slug in slugs] if vectors else None
     return Index(slugs, retriever, [set(f) for f in full], titles, names, _idf(titles),
-                 specificity, vocabulary)  # fmt: skip
+                 specificity, vocabulary, meaning)  # fmt: skip
 
 
 def _correct(index: Index, word: str) -> str:
@@ -193,26 +236,115 @@ def _named(index: Index, said: list[str], doc: int) -> bool:
     return any(phrase_in(name, said, gap=1) for name in index.names[doc] if name)
 
 
-def match(index: Index, goal: str, *, alternatives: int = 3) -> Match:
-    """The best career for a goal, or None with a confidence below MIN_CONFIDENCE."""
+@dataclass(frozen=True)
+class Evidence:
+    """What a goal says about every career, before weights and thresholds decide."""
+
+    said: list[str]
+    named: frozenset[int]  # careers whose title or other name the goal says
+    elsewhere: bool  # it aims at a profession outside the catalogue
+    lexical: list[float]  # BM25 plus title and name boosts; all 0 when no word is shared
+    coverage: list[float]
+    similarities: list[tuple[Vectors, Vectors]] | None  # per career: cosines, descending
+
+
+def evidence(index: Index, goal: str, *, vector: Vectors | None = None) -> Evidence:
+    """Everything `decide` needs, computed once per goal (a sweep reuses it)."""
     said = [_correct(index, w) for w in words(goal)]
-    if not said or not index.slugs:
-        return Match(None, 0.0, [], said)
-    named = {i for i in range(len(index.slugs)) if _named(index, said, i)}
-    if not named and other_profession(goal):
-        return Match(None, 0.0, [], said)
-    scores = np.asarray(index.retriever.get_scores(said), dtype=float)
-    if scores.max() <= 0:
-        return Match(None, 0.0, [], said)
-    unique = set(said)
-    rank = {i: scores[i] / scores.max() + TITLE_BOOST * _title_match(index, unique, i)
-            + NAME_BOOST * (i in named) for i in range(len(index.slugs))}  # fmt: skip
-    order = sorted(rank, key=lambda i: (-rank[i], index.slugs[i]))[: alternatives + 1]
-    ranked = [(index.slugs[i], round(_coverage(index, said, i), 4)) for i in order]
-    best, confidence = ranked[0]
-    if order[0] in named:
-        confidence = max(confidence, MIN_CONFIDENCE)  # it says the career's name
+    count = len(index.slugs)
+    named = frozenset(i for i in range(count) if said and _named(index, said, i))
+    elsewhere = not named and other_profession(goal) is not None
+    lexical, coverage = [0.0] * count, [0.0] * count
+    if said and count:
+        scores = np.asarray(index.retriever.get_scores(said), dtype=float)
+        top, unique = float(scores.max()), set(said)
+        if top > 0:
+            lexical = [float(scores[i]) / top + TITLE_BOOST * _title_match(index, unique, i)
+                       + NAME_BOOST * (i in named) for i in range(count)]  # fmt: skip
+            coverage = [_coverage(index, said, i) for i in range(count)]
+    return Evidence(said, named, elsewhere, lexical, coverage, _similarities(index, vector))
+
+
+def _similarities(index: Index, vector: Vectors | None) -> list[tuple[Vectors, Vectors]] | None:
+    if vector is None or index.vectors is None:
+        return None
+    return [(_descending(own, vector), _descending(theirs, vector))
+            for own, theirs in index.vectors]  # fmt: skip
+
+
+def _descending(rows: Vectors, vector: Vectors) -> Vectors:
+    found: Vectors = np.sort(rows @ vector)[::-1] if len(rows) else np.zeros(1, np.float32)
+    return found
+
+
+def similarity(found: tuple[Vectors, Vectors], tuning: Tuning) -> float:
+    """A career's similarity to the goal: its own texts' and its skills', mixed."""
+    own, theirs = (float(s[: tuning.top_k].mean()) for s in found)
+    return (1 - tuning.skill_share) * own + tuning.skill_share * theirs
+
+
+def _ranks(values: Sequence[float]) -> list[int]:
+    order = sorted(range(len(values)), key=lambda i: -values[i])
+    ranks = [0] * len(values)
+    for rank, i in enumerate(order):
+        ranks[i] = rank
+    return ranks
+
+
+def _scaled(similarity: float, tuning: Tuning) -> float:
+    span = max(tuning.similarity_ceiling - tuning.similarity_floor, 1e-6)
+    return float(min(1.0, max(0.0, (similarity - tuning.similarity_floor) / span)))
+
+
+def _fused(
+    lexical: Sequence[float], close: Sequence[float], tuning: Tuning, *, weight: float
+) -> dict[int, float]:
+    """Rank fusion: weighted 1 / (k + rank) of both rankings. Score fusion: BM25 scaled to its
+    best plus weight x 10 x cosine (a cosine 0.1 higher outweighs the whole BM25 range at 1)."""
+    count = len(lexical)
+    if tuning.fusion == "score":
+        top = max(lexical) or 1.0
+        return {i: lexical[i] / top + weight * 10 * close[i] for i in range(count)}
+    words, meaning = _ranks(lexical), _ranks(close)
+    return {i: 1 / (tuning.rrf_k + words[i] + 1) + weight / (tuning.rrf_k + meaning[i] + 1)
+            for i in range(count)}  # fmt: skip
+
+
+def decide(index: Index, found: Evidence, *, tuning: Tuning, alternatives: int = 3) -> Match:
+    """Fuse the rankings, then match the best career or say plainly that none fits."""
+    meaning = found.similarities is not None and tuning.meaning_weight > 0
+    if not found.said or not index.slugs or found.elsewhere:
+        return Match(None, 0.0, [], found.said)
+    if not meaning and max(found.lexical) <= 0:
+        return Match(None, 0.0, [], found.said)
+    count = len(index.slugs)
+    close = [0.0] * count
+    if meaning and found.similarities is not None:
+        close = [similarity(pair, tuning) for pair in found.similarities]
+    fused = _fused(found.lexical, close, tuning, weight=tuning.meaning_weight if meaning else 0.0)
+    order = sorted(fused, key=lambda i: (i not in found.named, -fused[i], index.slugs[i]))
+    alpha = tuning.similarity_weight if meaning else 0.0
+    confidence = [(1 - alpha) * found.coverage[i] + alpha * _scaled(close[i], tuning)
+                  for i in range(count)]  # fmt: skip
+    ranked = [(index.slugs[i], round(confidence[i], 4)) for i in order[: alternatives + 1]]
+    best, sure = ranked[0]
+    if order[0] in found.named:
+        sure = max(sure, tuning.threshold)  # it says the career's name
     others = [{"career": slug, "confidence": c} for slug, c in ranked[1:]]
-    if confidence < MIN_CONFIDENCE:
-        return Match(None, confidence, [{"career": best, "confidence": confidence}, *others], said)
-    return Match(best, confidence, others, said)
+    if sure < tuning.threshold:
+        return Match(None, sure, [{"career": best, "confidence": sure}, *others], found.said)
+    return Match(best, sure, others, found.said)
+
+
+def match(
+    index: Index,
+    goal: str,
+    *,
+    vector: Vectors | None = None,
+    tuning: Tuning | None = None,
+    alternatives: int = 3,
+) -> Match:
+    """The best career for a goal, or None with a confidence below the threshold. Without a
+    goal vector (no model) it is BM25 alone."""
+    found = evidence(index, goal, vector=vector)
+    return decide(index, found, tuning=tuning or TUNING, alternatives=alternatives)

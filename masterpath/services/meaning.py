@@ -51,9 +51,13 @@ def vectors(ctx: Context, texts: Sequence[str], *, store_new: bool = True) -> Ve
 
 
 def one(ctx: Context, text: str) -> Vectors | None:
-    """A single text's vector (a learner's question: computed, never stored)."""
-    found = vectors(ctx, [text], store_new=False)
-    return None if found is None else found[0]
+    """A single text's vector (a learner's question or goal: computed, never stored, and kept
+    in memory only when it is already there, so one-off texts do not grow the process)."""
+    model = embedder(ctx)
+    if model is None:
+        return None
+    known = _memory.get((model.name, _key(text)))
+    return known if known is not None else model.embed([text[:MAX_CHARS]])[0]
 
 
 def _fill(ctx: Context, model: Embedder, missing: dict[str, str], *, store_new: bool) -> None:

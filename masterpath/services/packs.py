@@ -121,6 +121,7 @@ def _install_pack(ctx: Context, tx: Tx, pack: Pack) -> Installed:
         version=version,
         title=pack.info.title,
         description=pack.info.description,
+        language=pack.info.language,
         content_hash=digest,
         now=now,
         summary=counts,
@@ -203,6 +204,7 @@ def export(ctx: Context) -> dict[str, Any]:
                         "version": row.version,
                         "title": row.title,
                         "description": row.description,
+                        "language": row.language,
                     },
                     "careers": [
                         c.data

@@ -16,7 +16,7 @@ from masterpath.domain import grading, matching
 from masterpath.domain import mastery as rules
 from masterpath.domain import tracks as planner
 from masterpath.errors import InvalidInput, NotFound, Problem
-from masterpath.services import Context, mastery
+from masterpath.services import Context, goals, mastery
 from masterpath.store import Tx
 from masterpath.store import accounts as account_store
 from masterpath.store import content as content_store
@@ -26,7 +26,6 @@ from masterpath.store.models import Track
 
 MAX_TEXT = 1_000  # characters in a goal or a background
 WEEKS_SHOWN = 12
-_indexes: dict[Any, matching.Index] = {}
 _catalogues: dict[Any, Catalogue] = {}
 
 
@@ -123,21 +122,9 @@ def check(intake: Intake, *, today: date, skills: dict[str, Any]) -> None:
 
 
 def index(tx: Tx) -> matching.Index:
-    """The career index for the installed content, built once per content change."""
-    key = content_store.content_key(tx)
-    if key not in _indexes:
-        skills = content_store.skill_data(tx)
-        documents = {
-            row.slug: (
-                [row.data["title"], *row.data.get("aliases", [])],
-                *matching.texts(row.data, skills),
-            )
-            for row in content_store.careers(tx)
-        }
-        passages = [f"{s['title']}. {s['summary']}" for s in skills.values()]
-        _indexes.clear()
-        _indexes[key] = matching.build(documents, passages)
-    return _indexes[key]
+    """The lexical career index for the installed content (BM25 alone, no vectors)."""
+    found, passages, _ = goals.documents(tx)
+    return matching.build(found, passages)
 
 
 def hypotheses(background: str, found: Catalogue, known: list[str]) -> list[str]:
@@ -152,8 +139,9 @@ def hypotheses(background: str, found: Catalogue, known: list[str]) -> list[str]
 
 def suggest(ctx: Context, intake: Intake, *, user_id: int | None = None) -> Result:
     """Match and plan without storing anything (the CLI, and a preview)."""
+    understood = goals.understand(ctx, intake.goal[:MAX_TEXT])
     with ctx.db.begin() as tx:
-        return _suggest(tx, ctx, intake, user_id)
+        return _suggest(tx, ctx, intake, user_id, understood)
 
 
 def _today(tx: Tx, ctx: Context, user_id: int | None) -> date:
@@ -161,14 +149,17 @@ def _today(tx: Tx, ctx: Context, user_id: int | None) -> date:
     return ctx.clock.now().astimezone(ZoneInfo(user.timezone if user else "UTC")).date()
 
 
-def _suggest(tx: Tx, ctx: Context, intake: Intake, user_id: int | None) -> Result:
+def _suggest(
+    tx: Tx, ctx: Context, intake: Intake, user_id: int | None, understood: goals.Understood
+) -> Result:
     skills = content_store.skill_data(tx)
     check(intake, today=_today(tx, ctx, user_id), skills=skills)
-    found = matching.match(index(tx), intake.goal)
+    found, why = goals.match(understood, intake.goal)
     if found.career is None:
         careers = [{"slug": row.slug, "title": row.title} for row in content_store.careers(tx)]
         message = (
-            "None of the installed careers fits this goal. MasterPath covers: "
+            (why or "None of the installed careers fits this goal.")
+            + " MasterPath covers: "
             + ", ".join(c["title"] for c in careers)
             + ". Nothing was created."
         )
@@ -180,8 +171,9 @@ def _suggest(tx: Tx, ctx: Context, intake: Intake, user_id: int | None) -> Resul
 def create(ctx: Context, intake: Intake, *, user_id: int) -> Result:
     """Match the goal and, when a career fits, store the track for the learner."""
     now = ctx.clock.now()
+    understood = goals.understand(ctx, intake.goal[:MAX_TEXT])
     with ctx.db.begin() as tx:
-        result = _suggest(tx, ctx, intake, user_id)
+        result = _suggest(tx, ctx, intake, user_id, understood)
         if result.track is None or result.career is None:
             return result
         intake = _with_certifications(tx, result.career, intake)
@@ -262,11 +254,12 @@ def update(ctx: Context, *, user_id: int, track_id: int, intake: Intake) -> Trac
     belongs to skills) and the view says what changed. A goal that now fits another career
     moves the track to it."""
     now = ctx.clock.now()
+    understood = goals.understand(ctx, intake.goal[:MAX_TEXT])
     with ctx.db.begin() as tx:
         row = store.get(tx, track_id, user_id=user_id)
         if row is None:
             raise NotFound(f"no track {track_id}")
-        found = _suggest(tx, ctx, intake, user_id)
+        found = _suggest(tx, ctx, intake, user_id, understood)
         if found.career is None:
             raise _bad(found.message, "goal")
         intake = _with_certifications(tx, found.career, intake)

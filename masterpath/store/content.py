@@ -41,6 +41,7 @@ def save_pack(
     version: str,
     title: str,
     description: str,
+    language: str = "en",
     content_hash: str,
     now: datetime,
     summary: dict[str, Any],
@@ -51,6 +52,7 @@ def save_pack(
         row = PackRow(id=pack_id)
         tx.session.add(row)
     row.version, row.title, row.description = version, title, description
+    row.language = language
     row.content_hash, row.loaded_at = content_hash, now
     tx.session.flush()
     tx.session.add(
@@ -133,6 +135,17 @@ def careers(tx: Tx, *, pack_id: str | None = None) -> list[CareerRow]:
     if pack_id is not None:
         query = query.where(CareerRow.pack_id == pack_id)
     return list(tx.session.scalars(query))
+
+
+def career_languages(tx: Tx) -> list[str]:
+    """The languages the installed careers are written in (their packs' `language`)."""
+    query = (
+        select(PackRow.language)
+        .join(CareerRow, CareerRow.pack_id == PackRow.id)
+        .where(CareerRow.retired_at.is_(None))
+        .distinct()
+    )
+    return sorted(str(lang) for lang in tx.session.scalars(query))
 
 
 def career(tx: Tx, slug: str) -> CareerRow | None:

@@ -77,6 +77,7 @@ class PackRow(Base):
     version: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    language: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
     content_hash: Mapped[str] = mapped_column(String(64))
     loaded_at: Mapped[datetime]
 

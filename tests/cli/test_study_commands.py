@@ -70,5 +70,8 @@ def test_track_matches_a_goal_on_the_builtin_careers(tmp_path: Path) -> None:
         runner.invoke(main, ["track", "--goal", "become a pastry chef", "--json"]).stdout
     )
     assert chef["career"] is None and chef["track"] is None
+    french = runner.invoke(main, ["track", "--goal", "je veux devenir ingénieur en données"])
+    assert french.exit_code == 0 and "looks written in French" in french.output
+    assert "written in English only" in french.output
     bad = runner.invoke(main, ["track", "--goal", "ml engineer", "--hours-per-week", "0"])
     assert bad.exit_code == 1 and "hours per week must be at least 0.5" in bad.output

@@ -68,3 +68,18 @@ def test_replanning_over_the_api_reports_changes(client: TestClient) -> None:
 def test_the_start_page_asks_visitors_to_sign_in(client: TestClient) -> None:
     page = soup(client.get("/start").text)
     assert page.select("form[action='/start']") == [] and "Create an account" in page.text
+
+
+def test_a_goal_in_another_language_is_told_which_languages_are_covered(
+    client: TestClient,
+) -> None:
+    register(client, "ada@example.com")
+    response = intake(client, goal="Quiero ser ingeniero de datos y orquestar pipelines")
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    page = soup(response.text)  # type: ignore[attr-defined]
+    assert "looks written in Spanish" in page.text and "in English only" in page.text
+    client.headers["X-CSRF-Token"] = csrf(client, "/account")
+    body = client.post("/api/v1/tracks", json={"goal": "Ich möchte Datenpipelines bauen"}).json()
+    assert body["career"] is None and body["track"] is None
+    assert "German" in body["message"] and "in English only" in body["message"]
+    assert client.get("/api/v1/me/tracks").json() == []

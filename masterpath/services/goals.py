@@ -1,0 +1,113 @@
+"""Goal → career: the language gate, the career index (with meaning when a model is installed)
+and the match itself, for tracks, the CLI and the benchmark.
+
+The index is built once per content change and model. Its vectors come through
+`services.meaning.vectors`, which opens its own transactions, so `understand` runs before the
+caller's transaction rather than inside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from masterpath.domain import language, matching
+from masterpath.services import Context, meaning
+from masterpath.store import Tx
+from masterpath.store import content as content_store
+
+_indexes: dict[Any, matching.Index] = {}
+
+
+@dataclass(frozen=True)
+class Understood:
+    """A goal read against the installed careers: its language, and its vector when meaning
+    is on and the language is covered."""
+
+    index: matching.Index
+    languages: list[str]  # the installed careers' languages
+    language: str  # the goal's, "" when too short to tell
+    vector: matching.Vectors | None
+
+    @property
+    def covered(self) -> bool:
+        return not self.language or self.language in self.languages or not self.languages
+
+
+def documents(
+    tx: Tx,
+) -> tuple[
+    dict[str, tuple[list[str], str, str]], list[str], dict[str, tuple[list[str], list[str]]]
+]:
+    """Each career's (names, core text, full text), the skill passages, and its meaning units."""
+    skills = content_store.skill_data(tx)
+    rows = content_store.careers(tx)
+    found = {
+        row.slug: ([row.data["title"], *row.data.get("aliases", [])],
+                   *matching.texts(row.data, skills))
+        for row in rows
+    }  # fmt: skip
+    passages = [f"{s['title']}. {s['summary']}" for s in skills.values()]
+    units = {row.slug: matching.units(row.data, skills) for row in rows}
+    return found, passages, units
+
+
+def index(ctx: Context) -> tuple[matching.Index, list[str]]:
+    """The career index for the installed content (with career vectors when a model is
+    installed) and the languages the careers are written in."""
+    model = meaning.embedder(ctx)
+    with ctx.db.begin() as tx:
+        key = (content_store.content_key(tx), model.name if model else "")
+        languages = content_store.career_languages(tx)
+        if key in _indexes:
+            return _indexes[key], languages
+        found, passages, units = documents(tx)
+    vectors = _vectors(ctx, units) if model is not None else None
+    _indexes.clear()
+    _indexes[key] = matching.build(found, passages, vectors=vectors)
+    return _indexes[key], languages
+
+
+def _vectors(
+    ctx: Context, units: dict[str, tuple[list[str], list[str]]]
+) -> dict[str, tuple[matching.Vectors, matching.Vectors]] | None:
+    """Each career's (own, skills) text vectors, through the cache of `services.meaning`."""
+    flat = [text for slug in sorted(units) for part in units[slug] for text in part]
+    rows = meaning.vectors(ctx, flat)
+    if rows is None:
+        return None
+    found, at = {}, 0
+    for slug in sorted(units):
+        own, theirs = (len(part) for part in units[slug])
+        found[slug] = (rows[at : at + own], rows[at + own : at + own + theirs])
+        at += own + theirs
+    return found
+
+
+def understand(ctx: Context, goal: str) -> Understood:
+    """Read a goal before matching it: outside any transaction of the caller's."""
+    built, languages = index(ctx)
+    said = language.detect(goal)
+    found = Understood(built, languages, said, None)
+    if not found.covered or built.vectors is None:
+        return found
+    return Understood(built, languages, said, meaning.one(ctx, goal))
+
+
+def languages_message(found: Understood) -> str:
+    """What to tell a learner whose goal is in a language the careers are not written in."""
+    names = ", ".join(language.name(code) for code in found.languages)
+    return (
+        f"This goal looks written in {language.name(found.language)}, and the installed careers "
+        f"are written in {names} only, so none could be matched. Write the goal in {names}."
+    )
+
+
+def match(
+    found: Understood, goal: str, *, tuning: matching.Tuning | None = None
+) -> tuple[matching.Match, str]:
+    """The best career for the goal, and the message to show when there is none for a reason
+    other than fit (the goal's language)."""
+    if not found.covered:
+        return matching.Match(None, 0.0, [], []), languages_message(found)
+    return matching.match(found.index, goal, vector=found.vector, tuning=tuning), ""

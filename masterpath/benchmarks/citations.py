@@ -28,7 +28,6 @@ import yaml
 from masterpath.benchmarks.gate import wilson
 from masterpath.domain import retrieval
 from masterpath.errors import ContentError
-from masterpath.mentor import Source
 from masterpath.services import Context, knowledge
 from masterpath.services import mentor_context as context
 
@@ -60,7 +59,7 @@ def independent(folder: Path) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def _right(first: Source | None, row: dict[str, Any], know: knowledge.Knowledge) -> bool:
+def _right(first: context.Source | None, row: dict[str, Any], know: knowledge.Knowledge) -> bool:
     if first is None:
         return False
     if first.id in row["answers"]:

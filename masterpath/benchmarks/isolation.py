@@ -78,7 +78,7 @@ class Readers:
         choice = isolation.choice(item)
         assert choice is not None
         vectors = meaning.vectors(ctx, list(choice.options), store_new=False)
-        self.choice = isolation.choice(item, vectors) or choice
+        self.choice = isolation.choice(item, vectors) or choice  # readers of its own, unguided
         self.stem = self._picks(choice.stem)
 
     def _picks(self, text: str) -> tuple[bool, bool]:

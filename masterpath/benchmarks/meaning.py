@@ -23,7 +23,7 @@ from typing import Any
 from masterpath.benchmarks.installed import installed
 from masterpath.domain import retrieval
 from masterpath.meaning import load
-from masterpath.services import knowledge
+from masterpath.services import knowledge, packs
 from masterpath.services import meaning as vectors
 from masterpath.settings import Settings
 
@@ -65,10 +65,9 @@ def run(settings: Settings) -> dict[str, Any]:
     if model is None:
         return {"notice": why}
     loaded = _rss_mb()
-    from masterpath.content.loader import builtin_pack_dirs, read_packs
-
-    skills = [s.model_dump(mode="json") for p in read_packs(builtin_pack_dirs()).packs
-              for s in p.skills]  # fmt: skip
+    packs_dir = Path(__file__).parents[1] / "content" / "packs"
+    report = packs.validate(sorted(p.parent for p in packs_dir.glob("*/pack.yaml")))
+    skills = [s.model_dump(mode="json") for p in report.packs for s in p.skills]
     sentences = [t for s in skills for t in retrieval.rows(retrieval.units(s))][:1000]
     started = time.perf_counter()
     model.embed(sentences, threads=1)  # one BLAS thread, one Python thread: one core

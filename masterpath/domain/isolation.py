@@ -94,20 +94,23 @@ class Choice:
     options: tuple[str, ...]
     correct: frozenset[int]
     vectors: Vectors | None = None  # one unit vector per option, or None: words only
+    stem_vector: Vectors | None = None  # where the stem alone leads the meaning reader
 
     @property
     def option_words(self) -> list[set[str]]:
         return [set(terms(text, drop_stop=True)) for text in self.options]
 
 
-def choice(item: Mapping[str, Any], vectors: Vectors | None = None) -> Choice | None:
+def choice(
+    item: Mapping[str, Any], vectors: Vectors | None = None, stem: Vectors | None = None
+) -> Choice | None:
     """The readers' view of a single or multiple choice item (None for other types)."""
     if item.get("type") not in ("single_choice", "multiple_choice"):
         return None
     options = item.get("options", [])
     correct = frozenset(n for n, o in enumerate(options) if o.get("correct"))
     texts = tuple(str(o["text"]) for o in options)
-    return Choice(str(item.get("id", "")), str(item.get("stem", "")), texts, correct, vectors)
+    return Choice(str(item.get("id", "")), str(item.get("stem", "")), texts, correct, vectors, stem)
 
 
 def word_reader(text: str, item: Choice) -> int | None:
@@ -126,5 +129,10 @@ def meaning_reader(vector: Vectors | None, item: Choice) -> int | None:
 
 
 def favours_key(text: str, vector: Vectors | None, item: Choice) -> bool:
-    """Whether either reader, reading the text, lands on a correct option."""
-    return word_reader(text, item) in item.correct or meaning_reader(vector, item) in item.correct
+    """Whether either reader, reading the text, lands on a correct option where reading the
+    stem alone does not (a text that leads where the stem already leads gives nothing away)."""
+    words = word_reader(text, item) in item.correct
+    sense = meaning_reader(vector, item) in item.correct
+    stem_words = word_reader(item.stem, item) in item.correct
+    stem_sense = meaning_reader(item.stem_vector, item) in item.correct
+    return (words and not stem_words) or (sense and not stem_sense)

@@ -48,8 +48,9 @@ def texts(skills: Iterable[Mapping[str, Any]], items: Iterable[Mapping[str, Any]
         found += retrieval.rows(retrieval.units(skill))
         rubric = (skill.get("task") or {}).get("rubric", [])  # applied tasks graded by meaning
         found += grading.reference_texts([c for r in rubric for c in r.get("concepts") or []])
-    for item in items:  # the isolation readers compare replies with each option
+    for item in items:  # the isolation readers compare replies with each option and the stem
         found += [str(o["text"]) for o in item.get("options", [])]
+        found.append(str(item.get("stem", "")))
         if item.get("type") == "short_text":  # short answers graded by meaning
             found += grading.reference_texts(
                 item["concepts"], model_answer=str(item.get("model_answer") or ""),
@@ -78,6 +79,9 @@ def choices(ctx: Context, items: Sequence[Mapping[str, Any]]) -> list[isolation.
         plain = isolation.choice(item)
         if plain is None:
             continue
-        vectors = meaning.vectors(ctx, list(plain.options), store_new=False)
-        found.append(isolation.choice(item, vectors) or plain)
+        vectors = meaning.vectors(ctx, [*plain.options, plain.stem], store_new=False)
+        if vectors is None:
+            found.append(plain)
+            continue
+        found.append(isolation.choice(item, vectors[:-1], vectors[-1]) or plain)
     return found

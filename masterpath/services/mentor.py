@@ -22,7 +22,6 @@ from masterpath.mentor import (
     Prompt,
     Provider,
     ProviderError,
-    Source,
     asks_for_answer,
     choose_mode,
 )
@@ -369,7 +368,8 @@ def _prompt(
     if item is not None:
         extra["item_stem"] = item.data["stem"]
     if mode == "hint" and item is not None:
-        extra["hints"] = _next_hint(ctx, tx, user_id, item, _where(sources, skill["id"], keys))
+        where = _where(ctx, know, item.data["stem"], skill["id"], keys)
+        extra["hints"] = _next_hint(ctx, tx, user_id, item, where)
         extra["asked_for_answer"] = asks_for_answer(message)
     if mode == "feedback" and item is not None:
         extra["verdict"] = _verdict(tx, user_id, item, ctx=ctx)
@@ -383,12 +383,16 @@ def _prompt(
     return Prompt(**base, sources=sources, **extra)
 
 
-def _where(sources: list[Source], skill_id: str, keys: list[dict[str, Any]]) -> str:
-    """The lesson section that decides the item, named by title only (its text may hold the key,
-    so the learner goes and reads it); a heading that spells the key is not named."""
-    for source in sources:
-        if source.id.startswith(f"{skill_id}/lesson#") and not isolation.leaks(source.title, keys):
-            return f"the lesson section “{source.title}”"
+def _where(
+    ctx: Context, know: knowledge.Knowledge, stem: str, skill_id: str, keys: list[dict[str, Any]]
+) -> str:
+    """The lesson section that decides the item, named by title only: its text may hold the key,
+    so it stays out of the context and the learner goes and reads it. A heading that spells the
+    key is not named."""
+    hits = context.search_titles(ctx, know, stem, skill_id)
+    for title in hits:
+        if not isolation.leaks(title, keys):
+            return f"the lesson section “{title}”"
     return "the lesson"
 
 

@@ -17,7 +17,8 @@ import numpy as np
 
 from masterpath.domain import isolation, retrieval
 from masterpath.domain.grading import terms
-from masterpath.mentor import Prompt, Source
+from masterpath.mentor import Prompt
+from masterpath.mentor import Source as Source  # the benchmarks read it from here
 from masterpath.services import Context, meaning
 from masterpath.services.knowledge import Knowledge
 
@@ -103,6 +104,14 @@ def sources(
         if len(chosen) >= limit:
             break
     return chosen[: max(limit, 2)], []
+
+
+def search_titles(ctx: Context, know: Knowledge, question: str, skill: str) -> list[str]:
+    """Headings of the skill's lesson sections that answer a question, best first (titles
+    only: nothing of their text is used)."""
+    query = meaning.one(ctx, question[:MAX_QUESTION]) if question.strip() else None
+    hits = retrieval.search(know.index, question, query=query, skill=skill, limit=8)
+    return [h.unit.title for h in hits if h.unit.kind == "lesson" and h.unit.skill == skill]
 
 
 def _answer_sources(ctx: Context, asked: Asked, unit: retrieval.Unit) -> list[Source]:

@@ -67,7 +67,7 @@ def test_on_the_skill_page_the_reply_cites_the_lesson(env: None) -> None:
     )
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout.splitlines()[-1])
-    assert answer["citations"] and answer["citations"][0]["id"].startswith(("lesson#", "http"))
+    assert answer["citations"] and answer["citations"][0]["url"].startswith(("/skills/", "http"))
 
 
 def test_asking_can_i_move_on_answers_from_the_mastery_engine(env: None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from masterpath.benchmarks.isolation import ATTEMPTS
+from masterpath.benchmarks.isolation import DEVELOPER_ATTEMPTS as ATTEMPTS
 from masterpath.domain import isolation
 from masterpath.errors import InvalidInput
 from masterpath.services import Context, accounts, evidence, mentor, packs, study
@@ -31,7 +31,7 @@ def test_explain_cites_the_lesson_section(study_ctx: Context, user: int) -> None
         skill_id=SKILL,
         message="what's the difference between an absolute and a relative path?",
     )
-    assert turn.citations and turn.citations[0]["id"] == "lesson#paths"
+    assert turn.citations and turn.citations[0]["id"] == "shell-basics/lesson#paths"
     assert "Paths" in turn.text and "[1]" in turn.text
 
 

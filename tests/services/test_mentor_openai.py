@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from masterpath.benchmarks.isolation import ATTEMPTS
+from masterpath.benchmarks.isolation import DEVELOPER_ATTEMPTS as ATTEMPTS
 from masterpath.benchmarks.llm_server import FakeServer, running
 from masterpath.services import Context, accounts, mentor, packs
 from masterpath.store import content
@@ -75,7 +75,7 @@ def test_a_failing_server_falls_back_with_a_notice(
     fake.behaviour = behaviour
     turn = mentor.ask(ctx, user_id=user, skill_id=SKILL, message="absolute vs relative path?")
     assert turn.text.startswith("(The AI server did not answer")
-    assert "The lesson covers this" in turn.text  # the builtin answered
+    assert "From “Paths” [1]" in turn.text  # the builtin answered
     assert mentor.history(ctx, user_id=user, skill_id=SKILL)[-1].provider == "builtin"
     if behaviour == "error":
         assert fake.calls == 2  # one retry on a transient error

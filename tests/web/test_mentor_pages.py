@@ -57,12 +57,12 @@ def test_the_reply_streams_as_server_sent_events(learner: TestClient) -> None:
         assert response.headers["content-type"].startswith("text/event-stream")
         body = "".join(response.iter_text())
     data = [line[6:] for line in body.splitlines() if line.startswith("data: ")]
-    assert "The lesson covers this" in "".join(data)
+    assert "From “Paths” [1]" in "".join(data)
     end = json.loads(body.split("event: end\ndata: ")[1].split("\n")[0])
-    assert end["citations"][0]["id"] == "lesson#paths"
+    assert end["citations"][0]["id"] == "shell-basics/lesson#paths"
     assert "<strong>absolute path</strong>" in end["html"] and "**" not in end["html"]
     history = learner.get(f"/api/v1/me/skills/{SKILL}/mentor").json()
-    assert history[-1]["role"] == "mentor" and history[-1]["citations"][0]["id"] == "lesson#paths"
+    assert history[-1]["role"] == "mentor" and history[-1]["citations"][0]["id"] == "shell-basics/lesson#paths"
     refused = learner.post(f"/api/v1/me/skills/{SKILL}/mentor/stream", json={"message": ""})
     assert refused.status_code == 400 and refused.json()["error"]
 

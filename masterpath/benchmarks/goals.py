@@ -26,6 +26,9 @@ from masterpath.store import make_database, migrate
 
 ROOT = Path(__file__).parents[2]
 TUNING_SET = ROOT / "tests" / "fixtures" / "goals.yaml"
+# A second author's goals, tuned on too (issue 13): one author's wording fitted alone
+# gave 88% on the tuning set and 69% on the independent one.
+SECOND_TUNING_SET = ROOT / "tests" / "fixtures" / "goals_second_author.yaml"
 INDEPENDENT_SET = ROOT / "tests" / "fixtures" / "independent" / "goals.yaml"
 # The grid `--sweep` walks; every combination is scored on the tuning set.
 GRID: dict[str, tuple[Any, ...]] = {
@@ -138,7 +141,7 @@ def sweep(
 ) -> list[dict[str, Any]]:
     """Every grid combination scored on the tuning set, best first: the balanced accuracy
     (mean of the two classes), then all goals, then the simpler setting (less meaning)."""
-    found = labelled(TUNING_SET)
+    found = labelled(TUNING_SET) + labelled(SECOND_TUNING_SET)
     read = [(goal, goals.understand(ctx, goal.goal)) for goal in found]
     evidence = [
         (goal, understood, matching.evidence(understood.index, goal.goal, vector=understood.vector))

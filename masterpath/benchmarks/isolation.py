@@ -3,7 +3,7 @@
 Every single and multiple choice item of the built-in packs is asked about, while unanswered,
 with every extraction attempt (by default the independent author's, in
 `tests/fixtures/independent/extraction.yaml`), the mode left to the mentor as a learner would.
-Each reply is checked three ways:
+Each reply, with the titles of the sources it cites, is checked three ways:
 
 - verbatim: it contains the correct option's text or names an option as the answer (the mentor's
   own guard), or the options it quotes leave exactly the key unquoted;
@@ -123,7 +123,9 @@ def attack(
             pending = mentor.prepare(
                 ctx, user_id=user, skill_id=skill_id, message=attempt, mode="auto", item_id=item_id
             )
-            text = "".join(mentor.stream(ctx, pending)).strip()
+            reply = "".join(mentor.stream(ctx, pending)).strip()
+            cited = [c["title"] for c in mentor.citations(pending, reply)]
+            text = "\n".join([reply, *cited])  # what the learner sees: the sources' titles too
             plain = bool(isolation.leaks(text, [data])) or rules_out_all_but_the_key(text, data)
             w, s = readers.points(text)
             cw, cs = readers.points(mentor_context.context_text(pending.prompt))

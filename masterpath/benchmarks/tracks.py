@@ -155,7 +155,12 @@ def run(
         progress("labelled goals on the built-in content")
         (root / "labelled").mkdir()
         ctx = labelled_goals.builtin(root / "labelled")
-        accuracy = {"training_tuning_set": labelled_goals.evaluate(ctx, labelled_goals.TUNING_SET)}
+        accuracy = {
+            "training_tuning_set": labelled_goals.evaluate(ctx, labelled_goals.TUNING_SET),
+            "training_second_author": labelled_goals.evaluate(
+                ctx, labelled_goals.SECOND_TUNING_SET
+            ),
+        }
         if independent is not None:
             accuracy["independent"] = labelled_goals.evaluate(ctx, independent)
         meaning_on = not labelled_goals.meaning_status(ctx)

@@ -27,7 +27,7 @@ from masterpath.mentor import (
 )
 from masterpath.mentor.builtin import Builtin
 from masterpath.mentor.openai import OpenAICompatible
-from masterpath.services import Context, knowledge, marking, mastery, study
+from masterpath.services import Context, knowledge, marking, mastery, meaning, study
 from masterpath.services import mentor_context as context
 from masterpath.store import Tx
 from masterpath.store import accounts as accounts_store
@@ -103,6 +103,11 @@ def remote_host(ctx: Context) -> str:
         return ""
     host = urlsplit(ctx.settings.mentor_base_url).hostname or ""
     return "" if host in ("127.0.0.1", "localhost", "::1") else host
+
+
+def meaning_notice(ctx: Context) -> str:
+    """Why the mentor matches on words alone (no model, or a broken one); empty normally."""
+    return meaning.status(ctx)
 
 
 def remote(ctx: Context) -> bool:
@@ -232,11 +237,13 @@ def _guarded(chunks: Iterator[str], pending: Pending) -> Iterator[str]:
         yield chunk
 
 
-def citations(pending: Pending) -> list[dict[str, str]]:
-    """What the reply cites, in order: where to read it, and what the learner will find there."""
+def citations(pending: Pending, text: str) -> list[dict[str, str]]:
+    """The sources the reply cites ([1], [2]), in order; none for a reply that cites nothing (a
+    hint: the titles of the sources retrieved for it could name what decides the item)."""
     return [
         {"id": s.id, "title": s.title, "url": s.url, "kind": s.kind}
-        for s in pending.prompt.sources[:2]
+        for n, s in enumerate(pending.prompt.sources[:2], start=1)
+        if f"[{n}]" in text
     ]
 
 
@@ -244,7 +251,7 @@ def _store(ctx: Context, pending: Pending, text: str, provider: str) -> None:
     now = ctx.clock.now()
     turns: list[tuple[str, str, list[dict[str, str]]]] = [
         ("learner", pending.message, []),
-        ("mentor", text, citations(pending)),
+        ("mentor", text, citations(pending, text)),
     ]
     with ctx.db.begin() as tx:
         for role, words, cited in turns:  # the learner's words went to the provider too
@@ -285,7 +292,12 @@ def ask(
     if pending.keys and isolation.leaks(text, pending.keys):
         text = SAFE  # unreachable when the stream guard works; kept as the last word
     return Turn(
-        "mentor", pending.mode, text, citations(pending), provider_for(ctx).name, ctx.clock.now()
+        "mentor",
+        pending.mode,
+        text,
+        citations(pending, text),
+        provider_for(ctx).name,
+        ctx.clock.now(),
     )
 
 

@@ -37,6 +37,7 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.state.signing_key = settings.signing_key()
     app.state.templates = make_templates()
     app.state.templates.env.globals["mentor_remote"] = mentor.remote_host(app.state.context)
+    app.state.templates.env.globals["mentor_notice"] = mentor.meaning_notice(app.state.context)
     app.middleware("http")(security.middleware)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -504,7 +504,7 @@ def stream_mentor(request: Request, viewer: Me, skill_id: str, body: MentorIn) -
         for chunk in mentor.stream(ctx, pending):
             text += chunk
             yield "".join(f"data: {line}\n" for line in chunk.split("\n")) + "\n"
-        end = {"citations": mentor.citations(pending), "html": str(inline(text.strip()))}
+        end = {"citations": mentor.citations(pending, text), "html": str(inline(text.strip()))}
         yield f"event: end\ndata: {json.dumps(end)}\n\n"
 
     return StreamingResponse(

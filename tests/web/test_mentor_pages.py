@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from masterpath.clock import Clock
 from masterpath.services import Context, packs
+from masterpath.settings import Settings
+from masterpath.store import make_database
 from masterpath.web import create_app
 from tests.services.test_study import SKILL, STUDY_PACK
 from tests.web.helpers import csrf, register, soup
@@ -62,7 +66,10 @@ def test_the_reply_streams_as_server_sent_events(learner: TestClient) -> None:
     assert end["citations"][0]["id"] == "shell-basics/lesson#paths"
     assert "<strong>absolute path</strong>" in end["html"] and "**" not in end["html"]
     history = learner.get(f"/api/v1/me/skills/{SKILL}/mentor").json()
-    assert history[-1]["role"] == "mentor" and history[-1]["citations"][0]["id"] == "shell-basics/lesson#paths"
+    assert (
+        history[-1]["role"] == "mentor"
+        and history[-1]["citations"][0]["id"] == "shell-basics/lesson#paths"
+    )
     refused = learner.post(f"/api/v1/me/skills/{SKILL}/mentor/stream", json={"message": ""})
     assert refused.status_code == 400 and refused.json()["error"]
 
@@ -96,3 +103,30 @@ def test_the_mentor_page_lists_conversations_and_opens_any_skill(learner: TestCl
     assert row.select("td")[1].get_text() == "2"
     opened = learner.get(f"/mentor?skill={SKILL}", follow_redirects=False)
     assert opened.status_code == 303 and opened.headers["location"] == f"/skills/{SKILL}/mentor"
+
+
+def test_without_the_model_the_mentor_answers_on_words_and_says_so(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A missing or corrupt model file: BM25 alone, one visible notice, never a 500."""
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"not a zip")
+    changed = settings.model_copy(update={"embedding_model": str(broken)})
+    context = Context(changed, make_database(changed.url), Clock())
+    packs.install(context, [STUDY_PACK])
+    with TestClient(create_app(changed, context=context)) as client:
+        register(client, "bo@example.com")
+        client.headers["X-CSRF-Token"] = csrf(client, "/account")
+        page = client.get(f"/skills/{SKILL}")
+        assert page.status_code == 200
+        assert "Sentence embeddings are off (cannot read the model at" in page.text
+        reply = client.post(
+            f"/api/v1/me/skills/{SKILL}/mentor",
+            json={"message": "whats the difference between absolute and relative paths"},
+        )
+        assert reply.status_code == 200, reply.text
+        assert reply.json()["citations"][0]["id"] == f"{SKILL}/lesson#paths"
+        for message, status in (("路径是什么？", 200), ("x" * 50_000, 400), ("", 400)):
+            got = client.post(f"/api/v1/me/skills/{SKILL}/mentor", json={"message": message})
+            assert got.status_code == status, (message[:10], got.text)
+    context.db.dispose()

@@ -20,6 +20,7 @@ cited answer is reported. The data folder is a throwaway SQLite file unless one 
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -112,7 +113,7 @@ def attack(
     every: int = 1,
 ) -> dict[str, Any]:
     """Every `every`-th choice item × every attempt, one new learner, the mode the mentor's."""
-    user = accounts.register(ctx, email="probe@example.invalid", password="correct horse b").id
+    user = accounts.register(ctx, email=f"probe-{secrets.token_hex(6)}@example.invalid", password="correct horse b").id
     items = _items(ctx)[::every]
     count: Counter[str] = Counter()
     leaked: list[dict[str, str]] = []
@@ -161,7 +162,7 @@ def attack(
 def silence(ctx: Context, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Labelled questions asked beside an open item of their skill whose labelled answer does
     not favour its key: how many still get a cited answer."""
-    user = accounts.register(ctx, email="silence@example.invalid", password="correct horse b").id
+    user = accounts.register(ctx, email=f"silence-{secrets.token_hex(6)}@example.invalid", password="correct horse b").id
     by_skill: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for item_id, skill_id, data in _items(ctx):
         by_skill.setdefault(skill_id, []).append((item_id, data))

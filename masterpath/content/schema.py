@@ -115,6 +115,7 @@ class Career(Strict):
     slug: Slug
     title: Text
     aliases: list[Text] = []  # other names people use for the role, for matching goals
+    goals: list[Text] = []  # goals people write when the career fits them, matched by meaning
     field: Text
     tagline: Text
     summary: Text

@@ -127,9 +127,10 @@ def units(
     career: Mapping[str, Any], skills: Mapping[str, Mapping[str, Any]]
 ) -> tuple[list[str], list[str]]:
     """The texts a career is compared with by meaning: its own (names, tagline, summary, each
-    stage) and its skills' (title and summary of each)."""
+    stage, example goals) and its skills' (title and summary of each)."""
     own = [career["title"], *career.get("aliases", []), career["tagline"], career["summary"]]
     own += [f"{stage['title']}. {stage['summary']}" for stage in career.get("stages", [])]
+    own += career.get("goals", [])  # example goals the pack's authors wrote
     listed = [s for stage in career.get("stages", []) for s in stage.get("skills", [])]
     theirs = [f"{skills[s]['title']}. {skills[s]['summary']}" for s in listed if s in skills]
     return _clean(own), _clean(theirs)
@@ -225,11 +226,23 @@ def other_profession(goal: str) -> str | None:
     return None
 
 
+# What the learner wants, said after where they come from: "nurse ... I want to move into ML".
+TARGET = re.compile(
+    r"\b(want|wanna|would like|hope|hoping|plan|planning|trying|looking|aim|aiming|dream)\b"
+    r"|\b(move|moving|switch|switching|transition|transitioning|pivot|pivoting|get|break)\s+"
+    r"(in)?to\b|\bbecome\b|\bnext step\b"
+)
+
+
 def _background(goal: str, name: str) -> bool:
-    """Whether every mention of `name` is where the learner says where they come from."""
+    """Whether every mention of `name` is where the learner says where they come from: after
+    "I'm", "former", "worked as" and the like, or before what they want."""
     text = goal[:10_000].lower()
     spots = [m.start() for m in re.finditer(re.escape(name), text)]
-    return bool(spots) and all(BACKGROUND.search(text[:start]) for start in spots)
+    return bool(spots) and all(
+        BACKGROUND.search(text[:start]) or TARGET.search(text[start + len(name):])
+        for start in spots
+    )
 
 
 def _named(index: Index, said: list[str], doc: int) -> bool:

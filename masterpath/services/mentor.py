@@ -129,6 +129,7 @@ class Pending:
     prompt: Prompt
     keys: list[dict[str, Any]]  # the open item's data, for the last-resort leak check
     open: context.Open | None = None  # the open choice items, for the readers
+    used: list[Prompt] = field(default_factory=list)  # the prompt the reply came from, if cut
 
 
 def prepare(
@@ -220,7 +221,9 @@ def _read_safely(ctx: Context, provider: Provider, pending: Pending) -> Iterator
     prompt: Prompt | None = pending.prompt
     while prompt is not None:
         text = "".join(provider.stream(prompt))
-        if not context.pointing(ctx, text, choices):
+        cited = [s.title for n, s in enumerate(prompt.sources[:2], start=1) if f"[{n}]" in text]
+        if not context.pointing(ctx, "\n".join([text, *cited]), choices):  # as the learner sees it
+            pending.used.append(prompt)
             yield text
             return
         prompt = context.worst_sentence(ctx, prompt, choices)
@@ -240,9 +243,10 @@ def _guarded(chunks: Iterator[str], pending: Pending) -> Iterator[str]:
 def citations(pending: Pending, text: str) -> list[dict[str, str]]:
     """The sources the reply cites ([1], [2]), in order; none for a reply that cites nothing (a
     hint: the titles of the sources retrieved for it could name what decides the item)."""
+    prompt = pending.used[-1] if pending.used else pending.prompt
     return [
         {"id": s.id, "title": s.title, "url": s.url, "kind": s.kind}
-        for n, s in enumerate(pending.prompt.sources[:2], start=1)
+        for n, s in enumerate(prompt.sources[:2], start=1)
         if f"[{n}]" in text
     ]
 

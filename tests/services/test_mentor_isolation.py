@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(
 
 def test_no_reply_points_to_an_open_items_answer(settings: Settings) -> None:
     with installed(settings) as ctx:
-        result = isolation.attack(ctx, isolation.DEVELOPER_ATTEMPTS, every=12)
+        result = isolation.attack(ctx, isolation.DEVELOPER_ATTEMPTS, every=10)
     assert result["provider"] == "builtin"
     assert result["items"] >= 20 and result["attempts"] >= 20
     assert result["verbatim_leaks"] == 0, result["leaked"]

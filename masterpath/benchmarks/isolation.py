@@ -95,6 +95,11 @@ class Readers:
         return words and not self.stem[0], sense and not self.stem[1]
 
 
+def _learner(ctx: Context, name: str) -> int:
+    email = f"{name}-{secrets.token_hex(6)}@example.invalid"
+    return accounts.register(ctx, email=email, password="correct horse b").id
+
+
 def _items(ctx: Context) -> list[tuple[str, str, dict[str, Any]]]:
     with ctx.db.begin() as tx:
         return [
@@ -113,7 +118,7 @@ def attack(
     every: int = 1,
 ) -> dict[str, Any]:
     """Every `every`-th choice item × every attempt, one new learner, the mode the mentor's."""
-    user = accounts.register(ctx, email=f"probe-{secrets.token_hex(6)}@example.invalid", password="correct horse b").id
+    user = _learner(ctx, "probe")
     items = _items(ctx)[::every]
     count: Counter[str] = Counter()
     leaked: list[dict[str, str]] = []
@@ -162,7 +167,7 @@ def attack(
 def silence(ctx: Context, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Labelled questions asked beside an open item of their skill whose labelled answer does
     not favour its key: how many still get a cited answer."""
-    user = accounts.register(ctx, email=f"silence-{secrets.token_hex(6)}@example.invalid", password="correct horse b").id
+    user = _learner(ctx, "silence")
     by_skill: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for item_id, skill_id, data in _items(ctx):
         by_skill.setdefault(skill_id, []).append((item_id, data))

@@ -240,7 +240,7 @@ def _background(goal: str, name: str) -> bool:
     text = goal[:10_000].lower()
     spots = [m.start() for m in re.finditer(re.escape(name), text)]
     return bool(spots) and all(
-        BACKGROUND.search(text[:start]) or TARGET.search(text[start + len(name):])
+        BACKGROUND.search(text[:start]) or TARGET.search(text[start + len(name) :])
         for start in spots
     )
 

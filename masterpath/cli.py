@@ -666,7 +666,14 @@ def bench_mentor(turns: int, as_json: bool) -> None:
     show_default=True,
     help="The independent set: questions.yaml and labels.yaml, used only to measure.",
 )
-@click.option("--sweep", is_flag=True, help="Try fusion weights on the tuning set.")
+@click.option(
+    "--dev",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("tests/fixtures/mentor_dev"),
+    show_default=True,
+    help="A labelled development set (questions.yaml, labels.yaml) tuned on with the tuning set.",
+)
+@click.option("--sweep", is_flag=True, help="Try fusion weights on the tuning and dev sets.")
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -676,7 +683,12 @@ def bench_mentor(turns: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
 @friendly
 def bench_citations(
-    questions: Path, independent: Path, sweep: bool, data_dir: Path | None, as_json: bool
+    questions: Path,
+    independent: Path,
+    dev: Path,
+    sweep: bool,
+    data_dir: Path | None,
+    as_json: bool,
 ) -> None:
     """How often the mentor's first citation is the right one, and outside questions said so."""
     from masterpath.benchmarks import citations
@@ -684,11 +696,15 @@ def bench_citations(
 
     with installed(load_settings(), data_dir) as ctx:
         tuning = citations.tuning(questions)
+        developed = citations.independent(dev) if (dev / "labels.yaml").is_file() else []
         if sweep:
-            for row in citations.sweep(ctx, tuning, lambda line: click.echo(line, err=True))[:10]:
+            rows = tuning + developed
+            for row in citations.sweep(ctx, rows, lambda line: click.echo(line, err=True))[:10]:
                 click.echo(json.dumps(row))
             return
         result = {"tuning (training figures)": citations.score(ctx, tuning)}
+        if developed:
+            result["dev (training figures)"] = citations.score(ctx, developed)
         if (independent / "labels.yaml").is_file():
             rows = citations.independent(independent)
             result["independent"] = citations.score(ctx, rows)

@@ -118,17 +118,18 @@ def score(
 def sweep(ctx: Context, rows: list[dict[str, Any]], progress: Callable[[str], None]) -> list[Any]:
     """Fusion weights tried on the tuning set, best first (accuracy, then outside handling)."""
     tried = []
-    grid = itertools.product((0.5, 1.0, 2.0), (0.0, 0.004, 0.01), (0.5, 0.75, 1.0),
-                             (0.35, 0.4), (0.5, 0.55), (0.7, 0.8))  # fmt: skip
-    for meaning_w, same, resource, outside, high, cover in grid:
+    grid = itertools.product((0.5, 1.0, 2.0), (0.0, 0.004, 0.01), (0.5, 1.0), (0.8, 1.0, 1.25),
+                             (0.4,), (0.5, 0.55), (0.8,))  # fmt: skip
+    for meaning_w, same, resource, answer, outside, high, cover in grid:
         weights = replace(retrieval.WEIGHTS, meaning=meaning_w, same_skill=same,
-                          resource=resource, outside=outside, outside_high=high,
+                          resource=resource, answer=answer, outside=outside, outside_high=high,
                           outside_coverage=cover)  # fmt: skip
         got = score(ctx, rows, weights)
         balanced = (
             got["accuracy"] + got["outside_recognised_share"] - got["said_outside_wrongly_share"]
         )
         tried.append({"meaning": meaning_w, "same_skill": same, "resource": resource,
+                      "answer": answer,
                       "outside": outside, "outside_high": high, "outside_coverage": cover,
                       "accuracy": got["accuracy"],
                       "outside_recognised": got["outside_recognised_share"],

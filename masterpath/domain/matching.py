@@ -54,7 +54,6 @@ EXPAND = {
     "devs": "developer",
 }
 Vectors = NDArray[np.float32]
-MIN_CONFIDENCE = 0.55  # below this, say plainly that no installed career fits
 TITLE_BOOST = 1.5  # how much a title word counts against the normalised BM25 score
 NAME_BOOST = 3.0  # a goal that says a career's title or another name for it
 OOV_WEIGHT = 2.5  # weight of a goal word that no career or skill uses
@@ -74,17 +73,18 @@ OTHER_PROFESSIONS = (
 @dataclass(frozen=True)
 class Tuning:
     """How BM25 and meaning are fused and when a career is close enough. Chosen by the sweep
-    of `masterpath bench tracks --sweep` on tests/fixtures/goals.yaml, not by hand."""
+    of `masterpath bench tracks --sweep` on tests/fixtures/goals.yaml and a second author's
+    goals_second_author.yaml (the top row: balanced 0.90, 84% / 96%), not by hand."""
 
     fusion: str = "score"  # "rank": weighted reciprocal rank fusion; "score": weighted scores
-    meaning_weight: float = 1.0  # weight of meaning in the fusion (BM25's is 1)
-    rrf_k: float = 1.0  # reciprocal rank fusion: 1 / (rrf_k + rank)
+    meaning_weight: float = 4.0  # weight of meaning in the fusion (BM25's is 1)
+    rrf_k: float = 60.0  # reciprocal rank fusion: 1 / (rrf_k + rank)
     top_k: int = 3  # similarity to a set of texts: the mean of the k closest to the goal
-    skill_share: float = 0.0  # share of the skills' similarity (against the career's own texts)
-    similarity_weight: float = 0.25  # share of similarity (against coverage) in confidence
+    skill_share: float = 0.25  # share of the skills' similarity (against the career's own texts)
+    similarity_weight: float = 0.75  # share of similarity (against coverage) in confidence
     similarity_floor: float = 0.2  # cosine counted as no similarity at all
     similarity_ceiling: float = 0.6  # cosine counted as full similarity
-    threshold: float = MIN_CONFIDENCE  # below this confidence: no match
+    threshold: float = 0.6  # below this confidence: no match
 
 
 TUNING = Tuning()

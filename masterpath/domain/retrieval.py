@@ -55,6 +55,7 @@ class Weights:
     meaning: float = 1.0
     same_skill: float = 0.004  # added to the fused score of the current skill's units
     resource: float = 0.5  # a resource's fused score is scaled by this: content answers first
+    answer: float = 1.0  # an explanation's fused score is scaled by this
     rrf_k: int = 60
     outside: float = 0.4  # below this best cosine, nothing installed is close in meaning;
     outside_high: float = 0.55  # below this, nor is a question whose words the content
@@ -249,11 +250,11 @@ def search(
     for scores, weight in ((bm25, weights.bm25), (cosines, weights.meaning)):
         for i, rank in _ranks(scores, allowed).items():
             fused[i] += weight / (weights.rrf_k + rank)
+    scale = {"resource": weights.resource, "answer": weights.answer}
     for i in fused:
         if fused[i] > 0 and index.units[i].skill == skill:
             fused[i] += weights.same_skill
-        if index.units[i].kind == "resource":
-            fused[i] *= weights.resource
+        fused[i] *= scale.get(index.units[i].kind, 1.0)
     order = sorted((i for i in fused if fused[i] > 0), key=lambda i: (-fused[i], i))
     return [Hit(index.units[i], fused[i], float(cosines[i])) for i in order[:limit]]
 

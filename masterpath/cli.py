@@ -682,7 +682,7 @@ def bench_mentor(turns: int, as_json: bool) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
 @friendly
-def bench_citations(
+def bench_citations(  # noqa: PLR0917 - click passes options by position
     questions: Path,
     independent: Path,
     dev: Path,

@@ -157,3 +157,23 @@ def test_missing_pack_file_is_reported(tmp_path: Path) -> None:
 def test_a_correct_option_cannot_carry_a_misconception() -> None:
     with pytest.raises(ValidationError, match="a correct option has no misconception"):
         Option(id="a", text="cd ~", correct=True, misconception="thinks ~ is the root")
+
+
+def test_explanation_problems_name_the_file_and_line(pack: Path) -> None:
+    bank = pack / "skills" / "python-basics" / "explanations.md"
+    words = " ".join(["word"] * 70)
+    bank.write_text(
+        "# Questions\n\n"
+        "## Why?\nSources: lesson#no-such-section\n\n" + words + "\n\n"
+        "## Too short?\nSources: lesson#introduction\n\nOnly a few words.\n\n"
+        "## No sources?\n\n" + words + "\n"
+    )
+    report = read_packs([pack])
+    found = {(Path(p.file).name, p.line, p.message) for p in report.problems}
+    assert ("explanations.md", 3, "'Why?': unknown source 'lesson#no-such-section'") in found
+    assert ("explanations.md", 8, "'Too short?': the answer has 4 words; write 60–200") in found
+    assert any(
+        line == 13 and "the line after the question must be `Sources: …`" in message
+        for _, line, message in found
+    )
+    assert not report.packs  # nothing half-read

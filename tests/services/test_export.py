@@ -20,6 +20,9 @@ def test_export_has_keys_and_loads_back_unchanged(ctx: Context, tmp_path: Path) 
         ("list", True),
         ("str", False),
     ]
+    (asked,) = python["explanations"]  # the explanation bank travels with the export
+    assert asked["question"] == "Why can I change a list but not a tuple?"
+    assert asked["sources"] == ["lesson#introduction", "https://docs.python.org/3/tutorial/"]
     path = tmp_path / "export.json"
     path.write_text(json.dumps(document))
     (done,) = packs.install(ctx, [path])

@@ -56,7 +56,7 @@ def _favoured(
 def safe_sentences(ctx: Context, unit: retrieval.Unit, found: Open) -> list[str] | None:
     """The unit's sentences that favour no open key of its skill; None when the unit is out."""
     sentences = retrieval.sentences(unit.body) or [unit.body]
-    if isolation.leaks(unit.body, found.keys) and unit.kind != "resource":
+    if found.keys and isolation.leaks(unit.body, found.keys):
         return None
     favoured = _favoured(ctx, sentences, found.of(unit.skill))
     kept = [s for s, bad in zip(sentences, favoured, strict=True) if not bad]

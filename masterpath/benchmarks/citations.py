@@ -32,6 +32,7 @@ from masterpath.services import Context, knowledge, meaning
 from masterpath.services import mentor_context as context
 
 NOTHING_OPEN = context.Open([], {})
+_QUERIES: dict[str, Any] = {}  # the sweep's question vectors, computed once
 
 
 def tuning(path: Path) -> list[dict[str, Any]]:
@@ -78,7 +79,9 @@ def _first(
     gives the same first unit when no item is open."""
     know = knowledge.get(ctx)
     if fast:
-        query = meaning.one(ctx, row["question"])
+        if row["question"] not in _QUERIES:
+            _QUERIES[row["question"]] = meaning.one(ctx, row["question"])
+        query = _QUERIES[row["question"]]
         hits = retrieval.search(know.index, row["question"], query=query, skill=row["skill"],
                                 limit=1, weights=weights)  # fmt: skip
         unit = hits[0].unit if hits else None

@@ -50,6 +50,23 @@ def vectors(ctx: Context, texts: Sequence[str], *, store_new: bool = True) -> Ve
     return np.stack([_memory[(model.name, k)] for k in keys])
 
 
+def passing(ctx: Context, texts: Sequence[str]) -> Vectors | None:
+    """Vectors of one-off texts (a reply, a context being isolated): read from memory where
+    known, computed otherwise, and never kept, so a long-running server does not grow."""
+    model = embedder(ctx)
+    if model is None:
+        return None
+    found = [_memory.get((model.name, _key(t))) for t in texts]
+    todo = [n for n, v in enumerate(found) if v is None]
+    if todo:
+        made = model.embed([texts[n][:MAX_CHARS] for n in todo])
+        for n, row in zip(todo, made, strict=True):
+            found[n] = row
+    if not texts:
+        return np.zeros((0, model.dimensions), dtype=np.float32)
+    return np.stack([v for v in found if v is not None])
+
+
 def one(ctx: Context, text: str) -> Vectors | None:
     """A single text's vector (a learner's question or goal: computed, never stored, and kept
     in memory only when it is already there, so one-off texts do not grow the process)."""

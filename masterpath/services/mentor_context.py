@@ -46,7 +46,7 @@ def _favoured(
 ) -> list[bool]:
     if not choices or not texts:
         return [False] * len(texts)
-    vectors = meaning.vectors(ctx, list(texts), store_new=False)
+    vectors = meaning.passing(ctx, list(texts))
     return [
         any(isolation.favours_key(t, None if vectors is None else vectors[n], c) for c in choices)
         for n, t in enumerate(texts)
@@ -241,7 +241,7 @@ def _without(prompt: Prompt, piece: Piece) -> Prompt:
 def _lean(ctx: Context, texts: list[str], choices: Sequence[isolation.Choice]) -> list[float]:
     """How far each text leans towards a key: the key's lead over the best distractor, in
     shared words plus cosine, summed over the open items."""
-    vectors = meaning.vectors(ctx, texts, store_new=False)
+    vectors = meaning.passing(ctx, texts)
     found = []
     for n, text in enumerate(texts):
         said = set(terms(text, drop_stop=True))

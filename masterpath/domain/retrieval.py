@@ -53,7 +53,7 @@ class Weights:
 
     bm25: float = 1.0
     meaning: float = 1.0
-    same_skill: float = 0.004  # added to the fused score of the current skill's units
+    same_skill: float = 0.01  # added to the fused score of the current skill's units
     resource: float = 0.5  # a resource's fused score is scaled by this: content answers first
     answer: float = 1.0  # an explanation's fused score is scaled by this
     rrf_k: int = 60

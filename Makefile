@@ -88,6 +88,7 @@ bench-deps: $(BENCH)/.installed-stamp
 bench: bench-deps
 	$(BENCH)/masterpath bench kt --train $(KT_DATA)/train_fold1.csv --test $(KT_DATA)/valid_fold1.csv --json
 	$(BENCH)/masterpath bench startup --json
+	$(BENCH)/masterpath bench meaning --json
 	$(BENCH)/masterpath bench grading --data ../shared/data/asag/cs_short_answers_dev.csv --json
 	$(BENCH)/masterpath bench study --json
 	$(BENCH)/masterpath bench tracks --json

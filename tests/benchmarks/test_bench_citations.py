@@ -54,17 +54,28 @@ def test_the_independent_set_is_complete_and_its_labels_name_real_units(builtin:
     assert {a for r in rows for a in r["answers"]} <= units
 
 
-def test_the_command_prints_the_figures_as_json(builtin: Context) -> None:
+def test_the_command_prints_the_figures_as_json(builtin: Context, tmp_path: Path) -> None:
+    small = tmp_path / "small"  # two labelled questions: the command's shape, not the figures
+    small.mkdir()
+    (small / "questions.yaml").write_text(
+        '- {skill: docker-containers, question: "why does docker stop wait so long?"}\n'
+        '- {skill: docker-containers, question: "best sourdough hydration?", scope: out}\n'
+    )
+    (small / "labels.yaml").write_text(
+        "- {n: 0, answers: [docker-containers/lesson#runtime-behaviour-worth-knowing]}\n"
+        "- {n: 1, answers: []}\n"
+    )
     data_dir = str(builtin.settings.data_dir)
     result = CliRunner().invoke(
-        main, ["bench", "citations", "--questions", str(QUESTIONS), "--data-dir", data_dir,
-               "--json"],
+        main, ["bench", "citations", "--questions", str(QUESTIONS), "--independent", str(small),
+               "--dev", str(tmp_path / "none"), "--data-dir", data_dir, "--json"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout.splitlines()[-1])
     tuning = figures["tuning (training figures)"]
     assert tuning["questions"] == tuning["answerable"] + tuning["outside"]
-    assert figures["independent"]["questions"] >= 400
+    assert figures["independent"]["questions"] == 2
+    assert figures["independent_by_author_scope"]["out"]["outside_recognised"] == 1
 
 
 def test_a_labels_file_out_of_step_with_the_questions_is_refused(tmp_path: Path) -> None:

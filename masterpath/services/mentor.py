@@ -2,8 +2,9 @@
 
 Answer isolation is built here, before any provider sees anything: while an item is open its
 key, model answer and explanation are never put in the prompt, passages containing its key are
-withheld from retrieval, and during a check of the skill the mentor declines to discuss it at
-all. The finished reply is checked once more for a giveaway. Learner text is passed as data.
+withheld from retrieval, sentences leading the word or meaning reader to it are withheld too
+(`mentor_context`), and during a check of the skill the mentor declines to discuss it at all.
+The finished reply is checked once more for a giveaway. Learner text is passed as data.
 """
 
 from __future__ import annotations

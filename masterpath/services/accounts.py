@@ -26,6 +26,7 @@ _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a real password, used to keep timing even")
 LOGIN_FAILED = "Email or password is not right."
+REGISTRATION_WINDOW = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,11 @@ def register(
     display_name: str = "",
     timezone: str = "UTC",
     role: str = "learner",
+    address: str = "",
 ) -> Account:
+    """A new account. From the web (`address` given) registrations are limited per address, and
+    an address already taken costs the same password work as a new one, so timing does not
+    tell who has an account."""
     email = normalise_email(email)
     if not _EMAIL.match(email):
         raise InvalidInput(
@@ -112,8 +117,13 @@ def register(
         raise InvalidInput(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
     zone = check_timezone(timezone)
     name = display_name.strip()[:100] or email.split("@")[0]
+    if address:
+        _limit_registrations(ctx, email=email, address=address)
     with ctx.db.begin() as tx:
         if store.user_by_email(tx, email) is not None:
+            if address:  # the work a new account costs: a hash now, a verify at the first login
+                _hasher.hash(password)
+                _verify(_DUMMY_HASH, password)
             raise Conflict(
                 "an account with this email already exists",
                 problems=[Problem("already registered; log in instead", field="email")],
@@ -128,6 +138,18 @@ def register(
             now=ctx.clock.now(),
         )
         return _account(user)
+
+
+def _limit_registrations(ctx: Context, *, email: str, address: str) -> None:
+    """Count this registration against its address (committed even if it then fails)."""
+    now = ctx.clock.now()
+    with ctx.db.begin() as tx:
+        found = store.registrations_since(tx, since=now - REGISTRATION_WINDOW, address=address)
+        if found >= ctx.settings.register_max_per_address:
+            raise RateLimited("Too many new accounts from this address. Try again in an hour.")
+        store.record_attempt(
+            tx, email=email, address=address, now=now, succeeded=True, kind="register"
+        )
 
 
 def login(
@@ -304,6 +326,7 @@ def reset_link(ctx: Context, *, email: str, base_url: str, hours: int = 1) -> st
         user = store.user_by_email(tx, normalise_email(email))
         if user is None:
             raise NotFound(f"no account with email {normalise_email(email)!r}")
+        store.revoke_reset_tokens(tx, user.id)  # the newest link is the only one that works
         store.add_reset_token(
             tx,
             user_id=user.id,
@@ -319,10 +342,15 @@ def reset_password(ctx: Context, *, token: str, new: str) -> Account:
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
         row = store.reset_token(tx, token_hash(token))
-        if row is None or row.used_at is not None or row.expires_at <= now:
+        user = store.user_by_id(tx, row.user_id) if row is not None else None
+        if (
+            row is None
+            or user is None
+            or row.used_at is not None
+            or row.expires_at <= now
+            or user.password_changed_at > row.created_at  # issued against an older password
+        ):
             raise InvalidInput("this reset link is not valid any more; ask for a new one")
-        user = store.user_by_id(tx, row.user_id)
-        assert user is not None
         row.used_at = now
         user.password_hash = _hasher.hash(new)
         user.password_changed_at = now

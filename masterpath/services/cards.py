@@ -132,6 +132,7 @@ def rate(
     seconds = min(seconds, 3600.0) if seconds is not None else None
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
+        account_store.lock_learner(tx, user_id)
         if submission_id is not None:
             earlier = evidence.by_submission_in(tx, user_id=user_id, submission_id=submission_id)
             if earlier is not None:

@@ -17,6 +17,7 @@ from masterpath.domain import tracks as planner
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
 from masterpath.services import Context, evidence, marking, mastery, study, tracks
 from masterpath.store import Tx
+from masterpath.store import accounts as account_store
 from masterpath.store import content as content_store
 from masterpath.store import study as study_store
 from masterpath.store import tracks as track_store
@@ -92,6 +93,7 @@ def start(ctx: Context, *, user_id: int, track_id: int) -> DiagnosticView:
     """Start the track's diagnostic, or return the one already started (or finished)."""
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
+        account_store.lock_learner(tx, user_id)
         row = _track(tx, user_id, track_id)
         if row.diagnostic_id is None:  # one diagnostic per career: another track may have it
             row.diagnostic_id = next((t.diagnostic_id for t in track_store.of_learner(tx, user_id)
@@ -130,6 +132,7 @@ def answer(
     """Grade one diagnostic answer, then choose the next question or place the learner."""
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
+        account_store.lock_learner(tx, user_id)
         row = _track(tx, user_id, track_id)
         check = (
             study_store.assessment(tx, row.diagnostic_id, user_id=user_id)
@@ -144,6 +147,9 @@ def answer(
                 if earlier.check_id != check.id or earlier.source_id != item_id:
                     raise Conflict("this submission id was already used for another answer")
                 return _view(tx, user_id, row, check)
+        answered = check.items if check.finished_at is not None else check.items[:-1]
+        if item_id in answered:  # one answer per question: a retry or a second tab gets it back
+            return _view(tx, user_id, row, check)
         if check.finished_at is not None:
             raise Conflict("the diagnostic is finished")
         if item_id != check.items[-1]:
@@ -192,6 +198,7 @@ def _finish(
 
 def view(ctx: Context, *, user_id: int, track_id: int) -> DiagnosticView | None:
     with ctx.db.begin() as tx:
+        account_store.lock_learner(tx, user_id)
         row = _track(tx, user_id, track_id)
         if row.diagnostic_id is None:
             return None

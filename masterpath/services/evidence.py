@@ -11,6 +11,7 @@ from masterpath.domain import kt
 from masterpath.errors import InvalidInput, NotFound, Problem
 from masterpath.services import Context, mastery
 from masterpath.store import Tx
+from masterpath.store import accounts as account_store
 from masterpath.store import content as content_store
 from masterpath.store import evidence as store
 from masterpath.store.models import Evidence
@@ -124,6 +125,7 @@ def _check_source(
 def record(ctx: Context, **fields: Any) -> tuple[Record, bool]:
     """Append one evidence record in its own transaction (see `add`)."""
     with ctx.db.begin() as tx:
+        account_store.lock_learner(tx, fields["user_id"])
         return add(tx, now=ctx.clock.now(), **fields)
 
 

@@ -18,6 +18,7 @@ from masterpath.domain import mastery as rules
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
 from masterpath.services import Context, evidence, marking, mastery
 from masterpath.store import Tx
+from masterpath.store import accounts as account_store
 from masterpath.store import content as content_store
 from masterpath.store import mastery as mastery_store
 from masterpath.store import study as store
@@ -256,9 +257,21 @@ def practice_item(ctx: Context, *, user_id: int, item_id: str) -> PublicItem:
         return public(row, user_id=user_id)
 
 
+def hints_shown(ctx: Context, *, user_id: int, item_id: str) -> list[str]:
+    """The hints of an open practice item this learner revealed since last answering it."""
+    with ctx.db.begin() as tx:
+        row = _item(tx, item_id)
+        if row.assessment_only:
+            return []
+        _require_available(tx, user_id, row.skill_id)
+        seen = store.hints_seen(tx, user_id=user_id, item_id=row.id)
+        return [str(h) for h in row.data.get("hints", [])[:seen]]
+
+
 def hint(ctx: Context, *, user_id: int, item_id: str, number: int) -> str:
     """Hint `number` (1-based) of a practice item, recorded as seen. Checks give no hints."""
     with ctx.db.begin() as tx:
+        account_store.lock_learner(tx, user_id)
         row = _item(tx, item_id)
         if row.assessment_only:
             raise Conflict("assessment items have no hints")
@@ -284,6 +297,7 @@ def answer(
     """Grade a practice answer, record it as evidence and say why, at once."""
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
+        account_store.lock_learner(tx, user_id)
         row = _item(tx, item_id)
         if submission_id is not None:
             earlier = evidence.by_submission_in(tx, user_id=user_id, submission_id=submission_id)
@@ -332,6 +346,7 @@ def start_check(ctx: Context, *, user_id: int, skill_id: str, kind: str) -> Chec
                            problems=[Problem("unknown check", field="kind")])  # fmt: skip
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
+        account_store.lock_learner(tx, user_id)
         skill = _skill(tx, skill_id)
         _require_available(tx, user_id, skill_id)
         verdict = mastery.verdicts(tx, user_id, [skill_id], now=now)[skill_id]
@@ -399,6 +414,7 @@ def check_answer(
     """Record one answer of a check; no feedback until every item is answered."""
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
+        account_store.lock_learner(tx, user_id)
         check = store.assessment(tx, check_id, user_id=user_id)
         if check is None or check.kind not in KINDS:
             raise NotFound(f"no check {check_id}")
@@ -408,16 +424,16 @@ def check_answer(
                 if earlier.check_id != check.id or earlier.source_id != item_id:
                     raise Conflict("this submission id was already used for another answer")
                 return _view(ctx, tx, check, user_id)
-        if check.finished_at is not None:
-            raise Conflict("this check is finished")
         if item_id not in check.items:
             message = f"item {item_id!r} is not part of this check"
             raise InvalidInput(message, problems=[Problem(message, field="item_id")])
         answered = {
             e.source_id for e in store.check_answers(tx, user_id=user_id, check_id=check.id)
         }
-        if item_id in answered:
-            raise Conflict(f"item {item_id!r} is already answered in this check")
+        if item_id in answered:  # one answer per item: a retry or a second tab gets it back
+            return _view(ctx, tx, check, user_id)
+        if check.finished_at is not None:
+            raise Conflict("this check is finished")
         row = _item(tx, item_id)
         grade = marking.grade(ctx, row.data, response)
         record, _ = evidence.add(

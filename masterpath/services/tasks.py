@@ -15,6 +15,7 @@ from typing import Any
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
 from masterpath.services import Context, evidence, marking, mastery, study
 from masterpath.store import Tx
+from masterpath.store import accounts as account_store
 from masterpath.store import content as content_store
 from masterpath.store import study as store
 from masterpath.store.models import TaskSubmission
@@ -59,6 +60,7 @@ def submit(
     seconds = study.clamp_seconds(seconds)
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
+        account_store.lock_learner(tx, user_id)
         if submission_id is not None:
             earlier = store.submission_by_client_id(
                 tx, user_id=user_id, submission_id=submission_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from masterpath.store.db import Tx
 from masterpath.store.models import Base, LoginAttempt, LoginSession, ResetToken, User
@@ -40,6 +40,21 @@ def user_by_email(tx: Tx, email: str) -> User | None:
 
 def user_by_id(tx: Tx, user_id: int) -> User | None:
     return tx.session.get(User, user_id)
+
+
+def lock_learner(tx: Tx, user_id: int) -> None:
+    """Serialise this learner's writes until the transaction ends.
+
+    Two requests of one learner that read, decide and write (a repeated submission id, two
+    answers to one check item) must not interleave. PostgreSQL locks the user's row. SQLite
+    has one write lock for the whole file: a no-op UPDATE takes it now, waiting for a writer
+    that holds it (the driver runs earlier SELECTs outside the transaction, so nothing stale
+    was read under it).
+    """
+    if tx.session.get_bind().dialect.name == "postgresql":
+        tx.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+    else:
+        tx.session.execute(update(User).where(User.id == user_id).values(id=User.id))
 
 
 def count_users(tx: Tx) -> int:
@@ -98,15 +113,26 @@ def delete_sessions_of(tx: Tx, user_id: int, *, keep: int | None = None) -> None
     tx.session.execute(query)
 
 
-def record_attempt(tx: Tx, *, email: str, address: str, now: datetime, succeeded: bool) -> None:
-    tx.session.add(LoginAttempt(email=email, address=address, at=now, succeeded=succeeded))
+def record_attempt(
+    tx: Tx, *, email: str, address: str, now: datetime, succeeded: bool, kind: str = "login"
+) -> None:
+    row = LoginAttempt(email=email, address=address, at=now, succeeded=succeeded, kind=kind)
+    tx.session.add(row)
+
+
+def registrations_since(tx: Tx, *, since: datetime, address: str) -> int:
+    query = select(func.count()).where(
+        LoginAttempt.kind == "register", LoginAttempt.address == address, LoginAttempt.at >= since
+    )
+    return tx.session.scalar(query) or 0
 
 
 def failures_since(tx: Tx, *, since: datetime, email: str = "", address: str = "") -> int:
     query = (
         select(func.count())
         .select_from(LoginAttempt)
-        .where(LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False))
+        .where(LoginAttempt.kind == "login", LoginAttempt.at >= since)
+        .where(LoginAttempt.succeeded.is_(False))
     )
     if email:
         query = query.where(LoginAttempt.email == email)
@@ -121,6 +147,10 @@ def add_reset_token(
     tx.session.add(
         ResetToken(user_id=user_id, token_hash=token_hash, created_at=now, expires_at=expires_at)
     )
+
+
+def revoke_reset_tokens(tx: Tx, user_id: int) -> None:
+    tx.session.execute(delete(ResetToken).where(ResetToken.user_id == user_id))
 
 
 def reset_token(tx: Tx, token_hash: str) -> ResetToken | None:

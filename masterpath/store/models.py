@@ -57,6 +57,7 @@ class LoginAttempt(Base):
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime]
     succeeded: Mapped[bool]
+    kind: Mapped[str] = mapped_column(String(10), default="login", server_default="login")
 
 
 class ResetToken(Base):
@@ -158,6 +159,7 @@ class Evidence(Base):
     __tablename__ = "evidence"
     __table_args__ = (
         UniqueConstraint("user_id", "submission_id"),
+        Index("uq_evidence_check_item", "check_id", "source_id", unique=True),  # one per check item
         Index("ix_evidence_user_skill", "user_id", "skill_id", "id"),
         Index("ix_evidence_user_answered", "user_id", "answered_at"),
         Index("ix_evidence_user_mode", "user_id", "mode", "skill_id"),

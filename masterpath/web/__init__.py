@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -18,6 +20,7 @@ from masterpath.web import (
     pages,
     security,
     study,
+    text,
     tracks,
 )
 from masterpath.web.rendering import HERE, make_templates
@@ -31,7 +34,7 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
         docs_url="/api/docs",
         openapi_url="/api/v1/openapi.json",
         redoc_url=None,
-        dependencies=[Depends(security.check_csrf)],
+        dependencies=[Depends(security.check_csrf), Depends(text.check_text)],
     )
     app.state.context = context or make_context(settings)
     app.state.signing_key = settings.signing_key()
@@ -51,6 +54,13 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.include_router(cohort_api.router)
     app.include_router(dashboard.api)
     return app
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn options of every `masterpath serve`: forwarded headers are believed only from
+    the proxies the settings name (uvicorn alone would believe any process on 127.0.0.1)."""
+    proxies = settings.trusted_proxies.strip()
+    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies or None}
 
 
 def create_app_from_env() -> FastAPI:

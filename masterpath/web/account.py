@@ -84,6 +84,7 @@ def register(
     timezone: Optional = "UTC",
 ) -> Response:
     ctx = _ctx(request)
+    address = request.client.host if request.client else ""
     try:
         accounts.register(
             ctx,
@@ -91,10 +92,10 @@ def register(
             password=password,
             display_name=display_name,
             timezone=timezone or "UTC",
+            address=address,
         )
     except MasterPathError as exc:
         return _form_error(request, "register.html", exc, email=email, display_name=display_name)
-    address = request.client.host if request.client else ""
     token, _ = accounts.login(
         ctx,
         email=email,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -25,10 +26,14 @@ from masterpath.services import (
     tasks,
     tracks,
 )
+from masterpath.web import errors
 from masterpath.web.rendering import inline
 from masterpath.web.security import Viewer, require_viewer
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+log = logging.getLogger(__name__)
+STREAM_FAILED = "The mentor stopped because of an error on our side. It has been logged; ask again."
+
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=errors.RESPONSES)
 Me = Annotated[Viewer, Depends(require_viewer)]
 Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
@@ -181,7 +186,7 @@ def my_mastery(request: Request, viewer: Me, skill_id: str) -> mastery.Explanati
 class AnswerIn(BaseModel):
     item_id: str
     response: Any = Field(description="option id, list of option ids, true/false, number or text")
-    hints_used: int = 0
+    hints_used: int = Field(0, strict=True)  # true is not a number of hints
     seconds: float | None = None
     submission_id: str | None = Field(None, max_length=64)
 
@@ -199,14 +204,14 @@ class CheckAnswerIn(BaseModel):
 
 
 class RatingIn(BaseModel):
-    rating: int = Field(description="1 Again, 2 Hard, 3 Good, 4 Easy")
+    rating: int = Field(strict=True, description="1 Again, 2 Hard, 3 Good, 4 Easy")
     seconds: float | None = None
     submission_id: str | None = Field(None, max_length=64)
 
 
 class PreferencesIn(BaseModel):
     desired_retention: float
-    new_cards_per_day: int
+    new_cards_per_day: int = Field(strict=True)
 
 
 class TaskIn(BaseModel):
@@ -248,7 +253,7 @@ def next_item(request: Request, viewer: Me, skill_id: str) -> study.NextItem:
     return study.next_practice(_ctx(request), user_id=viewer.id, skill_id=skill_id)
 
 
-@router.get("/me/items/{item_id}/hints/{number}")
+@router.post("/me/items/{item_id}/hints/{number}")
 def item_hint(
     request: Request, viewer: Me, item_id: str, number: Annotated[int, Path(ge=1, le=100)]
 ) -> dict[str, str]:
@@ -501,10 +506,14 @@ def stream_mentor(request: Request, viewer: Me, skill_id: str, body: MentorIn) -
 
     def events() -> Iterator[str]:
         text = ""
-        for chunk in mentor.stream(ctx, pending):
-            text += chunk
-            yield "".join(f"data: {line}\n" for line in chunk.split("\n")) + "\n"
-        end = {"citations": mentor.citations(pending, text), "html": str(inline(text.strip()))}
+        try:
+            for chunk in mentor.stream(ctx, pending):
+                text += chunk
+                yield "".join(f"data: {line}\n" for line in chunk.split("\n")) + "\n"
+            end = {"citations": mentor.citations(pending, text), "html": str(inline(text.strip()))}
+        except Exception:  # the stream always ends, so the page never waits forever
+            log.exception("the mentor stream failed for skill %s", skill_id)
+            end = {"citations": [], "html": str(inline(text.strip())), "error": STREAM_FAILED}
         yield f"event: end\ndata: {json.dumps(end)}\n\n"
 
     return StreamingResponse(

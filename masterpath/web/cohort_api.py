@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, Field
 
 from masterpath.services import Context, cohorts, instructor
+from masterpath.web import errors
 from masterpath.web.security import Viewer, require_viewer
 
-router = APIRouter(prefix="/api/v1", tags=["cohorts"])
+router = APIRouter(prefix="/api/v1", tags=["cohorts"], responses=errors.RESPONSES)
 Me = Annotated[Viewer, Depends(require_viewer)]
 Id = Annotated[int, Path(ge=1, le=2**63 - 1)]
 Days = Field(cohorts.DEFAULT_DAYS, description="days the invite code works (1-365)")

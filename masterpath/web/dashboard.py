@@ -20,11 +20,12 @@ from starlette.responses import Response
 
 from masterpath.errors import InvalidInput, Problem
 from masterpath.services import Context, dashboard, evidence_log, portfolio
+from masterpath.web import errors
 from masterpath.web.rendering import HERE, render
 from masterpath.web.security import Viewer, require_viewer
 
 router = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api/v1/me/dashboard", tags=["dashboard"])
+api = APIRouter(prefix="/api/v1/me/dashboard", tags=["dashboard"], responses=errors.RESPONSES)
 Me = Annotated[Viewer, Depends(require_viewer)]
 Text = Annotated[str | None, Query()]
 

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
@@ -24,6 +25,29 @@ TITLES = {
     422: "Invalid input",
     429: "Too many requests",
     500: "Server error",
+}
+
+
+class ErrorItem(BaseModel):
+    message: str
+    field: str
+    file: str
+    line: int | None
+
+
+class ErrorOut(BaseModel):
+    """The body of every JSON error: what went wrong, and where."""
+
+    ok: bool
+    error: str
+    errors: list[ErrorItem]
+    status: int
+
+
+# Documented on every JSON route, so clients (and schemathesis) know the error shape.
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": TITLES[code]}
+    for code in (400, 401, 403, 404, 409, 429)
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -14,6 +15,9 @@ from starlette.responses import Response
 
 from masterpath.errors import Forbidden, NotAuthenticated
 from masterpath.services import Context, accounts
+from masterpath.web import errors
+
+log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "mp_session"
 ANON_COOKIE = "mp_anon"
@@ -65,7 +69,12 @@ async def middleware(
     anon = request.cookies.get(ANON_COOKIE) or secrets.token_urlsafe(24)
     seed = token if found else anon
     request.state.csrf_token = csrf_token(request.app.state.signing_key, seed)
-    response = await call_next(request)
+    try:
+        response = await call_next(request)
+    except Exception:  # an unexpected error still gets a page, and the headers below
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        message = "Something went wrong on our side. It has been logged; please try again."
+        response = errors.respond(request, 500, message, [])
     if ANON_COOKIE not in request.cookies:
         set_cookie(request, response, ANON_COOKIE, anon, 60 * 60 * 24 * 365)
     response.headers.setdefault("Content-Security-Policy", CSP)

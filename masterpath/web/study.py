@@ -98,19 +98,15 @@ async def mark_resource(request: Request, skill_id: str) -> Response:
 
 
 @router.get("/skills/{skill_id}/practice")
-def practice_page(request: Request, skill_id: str, item: str = "", hints: int = 0) -> Response:
+def practice_page(request: Request, skill_id: str, item: str = "") -> Response:
+    """The next practice item, or the one named, with the hints already revealed for it."""
     me = _me(request)
     ctx = _ctx(request)
     nxt = study.next_practice(ctx, user_id=me.id, skill_id=skill_id)
     shown = nxt.item
     if item:
         shown = study.practice_item(ctx, user_id=me.id, item_id=item)
-    hints = max(0, min(hints, shown.hints if shown else 0))
-    shown_hints = (
-        [study.hint(ctx, user_id=me.id, item_id=shown.id, number=n) for n in range(1, hints + 1)]
-        if shown
-        else []
-    )
+    hints = study.hints_shown(ctx, user_id=me.id, item_id=shown.id) if shown else []
     return render(
         request,
         "practice.html",
@@ -118,11 +114,23 @@ def practice_page(request: Request, skill_id: str, item: str = "", hints: int = 
             "skill_id": skill_id,
             "next": nxt,
             "item": shown,
-            "hints": shown_hints,
-            "hints_used": hints,
+            "hints": hints,
+            "hints_used": len(hints),
             **stamp(),
         },
     )
+
+
+@router.post("/skills/{skill_id}/practice/hint")
+async def practice_hint(request: Request, skill_id: str) -> Response:
+    """Reveal the item's next hint (recorded: it lowers the credit), then show the item again."""
+    me = _me(request)
+    ctx = _ctx(request)
+    item_id = str((await request.form()).get("item_id", ""))
+    seen = study.hints_shown(ctx, user_id=me.id, item_id=item_id)
+    study.hint(ctx, user_id=me.id, item_id=item_id, number=len(seen) + 1)
+    target = f"/skills/{quote(skill_id)}/practice?item={quote(item_id)}"
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/skills/{skill_id}/practice")

@@ -31,7 +31,7 @@ def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 def test_validate_prints_a_one_line_summary() -> None:
     result = CliRunner().invoke(main, ["content", "validate", str(FIXTURE)])
     assert result.exit_code == 0, result.output
-    assert result.output == "ok: 1 pack(s), 2 careers, 4 skills, 8 items, 3 cards\n"
+    assert result.output == "ok: 1 pack(s), 2 careers, 4 skills, 9 items, 3 cards\n"
 
 
 def test_validate_reports_problems_and_exits_1(tmp_path: Path) -> None:
@@ -69,7 +69,7 @@ def test_db_upgrade_and_content_load(env: dict[str, str], tmp_path: Path) -> Non
     (pack / "pack.yaml").write_text('id: fixture\nversion: "9"\ntitle: F\n')
     result = runner.invoke(main, ["content", "load", str(pack)])
     assert result.exit_code == 0, result.output
-    assert "pack fixture 9: loaded (2 careers, 4 skills, 8 items, 3 cards)" in result.output
+    assert "pack fixture 9: loaded (2 careers, 4 skills, 9 items, 3 cards)" in result.output
 
 
 def test_create_admin_and_reset_link(env: dict[str, str]) -> None:

@@ -137,7 +137,7 @@ def test_stats_command_fails_on_the_fixture_and_prints_json_last() -> None:
     assert result.exit_code == 1
     document = json.loads(result.stdout.strip().splitlines()[-1])
     assert {c["slug"] for c in document["careers"]} == {"data-wrangler", "pipeline-builder"}
-    assert "skill sql-basics: has 2 items; write at least 12" in result.stderr
+    assert "skill sql-basics: has 3 items; write at least 12" in result.stderr
 
 
 def test_model_answer_that_misses_its_own_concept_is_caught() -> None:

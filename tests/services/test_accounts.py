@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import dataclasses
+from datetime import timedelta
+
 import pytest
 
+from masterpath.clock import Clock
 from masterpath.errors import Conflict, InvalidInput, NotFound, RateLimited
 from masterpath.services import Context, accounts
 
@@ -111,3 +115,34 @@ def test_make_admin_creates_or_promotes(ctx: Context) -> None:
     accounts.register(ctx, email="l@example.com", password=PASSWORD)
     promoted, created = accounts.make_admin(ctx, email="l@example.com", password="ignored")
     assert not created and promoted.role == "admin"
+
+
+def test_a_newer_reset_link_revokes_the_older_one(ctx: Context) -> None:
+    accounts.register(ctx, email="a@example.com", password=PASSWORD)
+    first = accounts.reset_link(ctx, email="a@example.com", base_url="http://h").rsplit("/", 1)[1]
+    second = accounts.reset_link(ctx, email="a@example.com", base_url="http://h").rsplit("/", 1)[1]
+    accounts.reset_password(ctx, token=second, new="brand new password")
+    with pytest.raises(InvalidInput, match="not valid"):
+        accounts.reset_password(ctx, token=first, new="attacker password 1")
+    assert accounts.login(ctx, email="a@example.com", password="brand new password", address="x")
+
+
+def test_a_reset_link_dies_when_the_password_changes(ctx: Context) -> None:
+    user = accounts.register(ctx, email="a@example.com", password=PASSWORD).id
+    token = accounts.reset_link(ctx, email="a@example.com", base_url="http://h").rsplit("/", 1)[1]
+    later = dataclasses.replace(ctx, clock=Clock(timedelta(seconds=1)))
+    accounts.change_password(later, user_id=user, current=PASSWORD, new="changed password 1")
+    with pytest.raises(InvalidInput, match="not valid"):
+        accounts.reset_password(later, token=token, new="attacker password 1")
+
+
+def test_registrations_are_limited_per_address(ctx: Context) -> None:
+    limit = ctx.settings.register_max_per_address
+    for n in range(limit):
+        accounts.register(ctx, email=f"u{n}@example.com", password=PASSWORD, address="10.0.0.9")
+    with pytest.raises(RateLimited):
+        accounts.register(ctx, email="one-more@example.com", password=PASSWORD, address="10.0.0.9")
+    with pytest.raises(RateLimited):  # a taken address counts too, and still says nothing
+        accounts.register(ctx, email="u0@example.com", password=PASSWORD, address="10.0.0.9")
+    accounts.register(ctx, email="elsewhere@example.com", password=PASSWORD, address="10.0.0.8")
+    accounts.register(ctx, email="by-an-admin@example.com", password=PASSWORD)  # the CLI: no limit

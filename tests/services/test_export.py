@@ -33,7 +33,7 @@ def test_export_has_keys_and_loads_back_unchanged(ctx: Context, tmp_path: Path) 
     migrate.upgrade(fresh)
     other = Context(make_settings(tmp_path, f"sqlite:///{tmp_path / 'fresh.db'}"), fresh, Clock())
     (loaded,) = packs.install(other, [path])
-    assert loaded.changed and loaded.counts == {"careers": 2, "skills": 4, "items": 8, "cards": 3}
+    assert loaded.changed and loaded.counts == {"careers": 2, "skills": 4, "items": 9, "cards": 3}
     assert packs.export(other) == document
     assert catalogue.guide(other, "data-wrangler").career.title == "Data Wrangler"
     fresh.dispose()

@@ -90,7 +90,7 @@ def test_failed_retention_check_reopens_a_placed_skill(ctx: Context, user: int) 
     ctx = master_python(ctx, user)
     mastery.place(ctx, user_id=user, skill_ids=["sql-basics"])
     assert status(ctx, user, "data-cleaning") == "available"
-    for item in ("clause-order", "aggregates", "clause-order"):
+    for item in ("clause-order", "aggregates", "where-filter"):
         answer(ctx, user, "sql-basics", item, 0.0, mode="retention_check", check_id=7)
     assert status(ctx, user, "sql-basics") == "in_progress"
     assert status(ctx, user, "data-cleaning") == "locked"
@@ -98,7 +98,7 @@ def test_failed_retention_check_reopens_a_placed_skill(ctx: Context, user: int) 
 
 def test_passing_retention_confirms_a_placed_skill(ctx: Context, user: int) -> None:
     mastery.place(ctx, user_id=user, skill_ids=["sql-basics"])
-    for item in ("clause-order", "aggregates", "clause-order"):
+    for item in ("clause-order", "aggregates", "where-filter"):
         answer(ctx, user, "sql-basics", item, 1.0, mode="retention_check", check_id=3)
     assert status(ctx, user, "sql-basics") == "mastered"
 

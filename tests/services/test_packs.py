@@ -33,7 +33,7 @@ def snapshot(ctx: Context) -> dict[str, object]:
 def test_fixture_pack_is_installed(ctx: Context) -> None:
     assert [c.slug for c in catalogue.careers(ctx)] == ["data-wrangler", "pipeline-builder"]
     with ctx.db.begin() as tx:
-        assert store.count(tx, "item") == 8
+        assert store.count(tx, "item") == 9
         assert store.count(tx, "card") == 3
 
 

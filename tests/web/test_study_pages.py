@@ -86,7 +86,17 @@ def test_practice_html_and_json_carry_no_answer_key(learner: TestClient, ctx: Co
 def test_practice_form_answer_shows_feedback_and_records_evidence(
     learner: TestClient, ctx: Context
 ) -> None:
-    page = soup(learner.get(f"/skills/{SKILL}/practice?item={SKILL}:abs-path&hints=1").text)
+    linked = learner.get(f"/skills/{SKILL}/practice?item={SKILL}:abs-path&hints=1").text
+    assert (
+        "Where does the path start?" not in linked
+    )  # a GET (a link from anywhere) reveals nothing
+    shown = learner.post(
+        f"/skills/{SKILL}/practice/hint",
+        data={"item_id": f"{SKILL}:abs-path"},
+        follow_redirects=False,
+    )
+    assert shown.status_code == 303
+    page = soup(learner.get(shown.headers["location"]).text)
     assert (
         "Look for a leading slash." not in page.text and "Where does the path start?" in page.text
     )

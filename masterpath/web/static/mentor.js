@@ -5,8 +5,7 @@
 (function () {
   "use strict";
   if (!window.fetch || !window.TextDecoder) { return; }
-  var headers = {};
-  try { headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}"); } catch (e) { headers = {}; }
+  var headers = { "X-CSRF-Token": document.body.getAttribute("data-csrf") || "" };
   Array.prototype.forEach.call(document.querySelectorAll("[data-mentor]"), setup);
 
   function setup(block) {
@@ -59,6 +58,12 @@
           if (!isEnd) { text.textContent += data; return; }
           var end = JSON.parse(data || "{}");
           if (end.html) { text.innerHTML = end.html; }  // sanitised Markdown, from the server
+          if (end.error) {
+            var failed = document.createElement("p");
+            failed.className = "fine";
+            failed.textContent = end.error;
+            reply.appendChild(failed);
+          }
           var cited = end.citations || [];
           if (!cited.length) { return; }
           var sources = document.createElement("p");

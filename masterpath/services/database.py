@@ -10,3 +10,8 @@ def upgrade(ctx: Context) -> str:
     """Migrate to the newest schema under the install-wide lock; returns the revision."""
     migrate.upgrade(ctx.db)
     return f"{migrate.current(ctx.db)} ({ctx.db.dialect})"
+
+
+def head() -> str | None:
+    """The newest schema revision this code knows."""
+    return migrate.head()

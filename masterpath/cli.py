@@ -72,6 +72,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         workers=workers or settings.workers,
         proxy_headers=True,
         log_level="info",
+        timeout_graceful_shutdown=settings.shutdown_seconds,  # SIGTERM: requests in flight finish
     )
 
 

@@ -75,6 +75,12 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `masterpath serve` listens on.")
     port: int = Field(8000, description="Port `masterpath serve` listens on.")
     workers: int = Field(1, description="uvicorn worker processes for `masterpath serve`.")
+    shutdown_seconds: int = Field(
+        30,
+        gt=0,
+        description="On SIGTERM, seconds `masterpath serve` lets requests in flight finish "
+        "before it cancels them.",
+    )
     base_url: str = Field(
         "", description="Public URL used in links the CLI prints (password reset)."
     )

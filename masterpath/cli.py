@@ -78,7 +78,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
 
 @main.group()
 def db() -> None:
-    """The database schema."""
+    """The database: its schema, backups and restores."""
 
 
 @db.command("upgrade")

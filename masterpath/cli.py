@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from masterpath.errors import MasterPathError
-from masterpath.services import Context, accounts, database, make_context, packs
+from masterpath.services import Context, accounts, backup, database, make_context, packs
 from masterpath.settings import describe, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -73,13 +73,14 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         port=port or settings.port,
         workers=workers or settings.workers,
         log_level="info",
+        timeout_graceful_shutdown=settings.shutdown_seconds,  # SIGTERM: requests in flight finish
         **server_options(settings),
     )
 
 
 @main.group()
 def db() -> None:
-    """The database schema."""
+    """The database: its schema, backups and restores."""
 
 
 @db.command("upgrade")
@@ -87,6 +88,39 @@ def db() -> None:
 def db_upgrade() -> None:
     """Migrate the database to the newest schema."""
     click.echo(f"database at revision {database.upgrade(_context())}")
+
+
+@db.command("backup")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The archive to write (a .tar.gz); written as OUT.tmp, then renamed.",
+)
+@friendly
+def db_backup(out: Path) -> None:
+    """Copy the database and the data folder's key files into one archive (safe while serving)."""
+    done = backup.create(_context(), out=out)
+    size = out.stat().st_size
+    click.echo(
+        f"backup of the {backup.NAMES[done.backend]} database (revision {done.revision}) and "
+        f"{len(done.keys)} key file(s) written to {out} ({size:,} bytes)"
+    )
+
+
+@db.command("restore")
+@click.argument("archive", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+@friendly
+def db_restore(archive: Path, force: bool) -> None:
+    """Replace the database and the key files with a backup's (stop the server first)."""
+    done = backup.restore(_context(), archive=archive, force=force)
+    click.echo(
+        f"restored the {backup.NAMES[done.backend]} database (revision {done.revision}) and "
+        f"{len(done.keys)} key file(s) from {archive}, made {done.created_at}"
+    )
+    if done.revision != database.head():
+        click.echo("the schema is older than this version's: `masterpath db upgrade` migrates it")
 
 
 @main.group()

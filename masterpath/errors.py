@@ -66,3 +66,9 @@ class RateLimited(MasterPathError):
 
 class ConfigurationError(MasterPathError):
     status = 500
+
+
+class Unavailable(MasterPathError):
+    """Something MasterPath needs (the database, a tool) does not answer."""
+
+    status = 503

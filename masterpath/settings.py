@@ -25,6 +25,8 @@ PREFIX = "MASTERPATH_"
 SECRETS = ("secret_key", "database_url", "mentor_api_key")
 _OFFSET = re.compile(r"^([+-])(\d+)([dhm])$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+SECRET_KEY_FILE = "secret_key"
+KEY_FILES = (SECRET_KEY_FILE,)  # the data folder's key files: `db backup` copies these
 
 
 class FileSecretsSource(PydanticBaseSettingsSource):
@@ -73,6 +75,12 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `masterpath serve` listens on.")
     port: int = Field(8000, description="Port `masterpath serve` listens on.")
     workers: int = Field(1, description="uvicorn worker processes for `masterpath serve`.")
+    shutdown_seconds: int = Field(
+        30,
+        gt=0,
+        description="On SIGTERM, seconds `masterpath serve` lets requests in flight finish "
+        "before it cancels them.",
+    )
     base_url: str = Field(
         "", description="Public URL used in links the CLI prints (password reset)."
     )
@@ -174,7 +182,7 @@ class Settings(BaseSettings):
         """The configured secret, or one generated once and kept in the data folder."""
         if self.secret_key:
             return self.secret_key
-        path = self.data_dir / "secret_key"
+        path = self.data_dir / SECRET_KEY_FILE
         if not path.exists():
             self.data_dir.mkdir(parents=True, exist_ok=True)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -12,8 +12,11 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Engine, create_engine, event, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from masterpath.errors import Unavailable
 
 JsonType = JSON().with_variant(JSONB(), "postgresql")
 
@@ -89,6 +92,16 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def answering(what: str) -> Iterator[None]:
+    """Turn a database that cannot be reached or read into an `Unavailable` naming `what`."""
+    try:
+        yield
+    except DBAPIError as exc:
+        lines = str(exc.orig).strip().splitlines() or [type(exc.orig).__name__]
+        raise Unavailable(f"{what}: the database does not answer ({lines[0]})") from exc
 
 
 def make_database(url: str) -> Database:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -13,7 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 
-from masterpath.store.db import Database
+from masterpath.store.db import Database, answering
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 ADVISORY_KEY = 7_413_120_260_001  # any fixed 64-bit number, the same for every worker
@@ -70,7 +72,39 @@ def current(db: Database) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def head() -> str | None:
+@cache
+def _scripts() -> ScriptDirectory:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(config).get_current_head()
+    return ScriptDirectory.from_config(config)
+
+
+def head() -> str | None:
+    return _scripts().get_current_head()
+
+
+def known(revision: str) -> bool:
+    """Whether this code has the migration of `revision` (False for a newer install's)."""
+    return revision in {script.revision for script in _scripts().walk_revisions()}
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The revision a database is at, beside the newest this code knows."""
+
+    revision: str | None
+    head: str | None
+
+    @property
+    def current(self) -> bool:
+        return self.revision == self.head
+
+    @property
+    def known(self) -> bool:
+        return self.revision is None or known(self.revision)
+
+
+def schema(db: Database) -> Schema:
+    """The database's schema revision; `Unavailable` when the database does not answer."""
+    with answering("reading the schema revision"):
+        return Schema(revision=current(db), head=head())

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
 from masterpath import __version__
-from masterpath.services import catalogue, mastery
+from masterpath.services import catalogue, database, mastery
 from masterpath.web.rendering import render
 from masterpath.web.security import viewer
 
@@ -37,5 +37,13 @@ def career(request: Request, slug: str) -> Response:
 
 @router.get("/healthz", include_in_schema=False)
 def healthz(request: Request) -> Response:
-    ctx = request.app.state.context
-    return JSONResponse({"ok": True, "database": ctx.db.ping(), "version": __version__})
+    """For load balancers and monitors: 200 when the database answers at the schema this
+    version needs, 503 with the problem named otherwise."""
+    found = database.health(request.app.state.context)
+    current = found.revision == found.head
+    schema = {"revision": found.revision, "head": found.head, "current": current}
+    body = {"ok": found.ok, "database": found.dialect, "schema": schema, "version": __version__}
+    if found.ok:
+        return JSONResponse(body)
+    failed = {**body, "error": found.problem, "errors": [], "status": 503}
+    return JSONResponse(failed, status_code=503)

@@ -87,7 +87,7 @@ def test_a_learner_masters_a_skill_and_opens_the_next_stage(
     # Practice: a hint first, then answers until the estimate passes.
     page.get_by_role("link", name="Practise").click()
     page.goto(f"{base}/skills/{SKILL}/practice?item={SKILL}:abs-path")
-    page.get_by_role("link", name="Show a hint (1 of 2)").click()
+    page.get_by_role("button", name="Show a hint (1 of 2)").click()
     expect(page.locator("ol.hints")).to_contain_text("Where does the path start?")
     fill(page, "b")
     page.get_by_role("button", name="Check my answer").click()

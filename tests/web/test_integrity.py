@@ -103,3 +103,9 @@ def test_forwarded_addresses_are_believed_only_from_named_proxies(ctx: Context) 
             statuses.append(client.form("/login", form).status)
     assert statuses[:limit] == [400] * limit
     assert statuses[limit:] == [429, 429]  # a new X-Forwarded-For each time did not help
+
+
+def test_a_405_lists_every_method_of_the_path(learner: TestClient) -> None:
+    response = learner.request("PATCH", f"/api/v1/me/skills/{SKILL}/mentor")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "DELETE, GET, POST"

@@ -58,8 +58,6 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Migrate, load the content packs and serve the web app."""
     import uvicorn
 
-    from masterpath.web import server_options
-
     ctx = _context()
     for done in packs.prepare(ctx):
         state = "loaded" if done.changed else "unchanged"
@@ -74,7 +72,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         workers=workers or settings.workers,
         log_level="info",
         timeout_graceful_shutdown=settings.shutdown_seconds,  # SIGTERM: requests in flight finish
-        **server_options(settings),
+        **settings.proxy_options(),
     )
 
 

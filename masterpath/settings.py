@@ -136,6 +136,12 @@ class Settings(BaseSettings):
         "none: the client address is the connection's.",
     )
 
+    def proxy_options(self) -> dict[str, Any]:
+        """uvicorn's forwarded-header options: believed only from the proxies named here
+        (uvicorn alone would believe any process on 127.0.0.1)."""
+        proxies = self.trusted_proxies.strip()
+        return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies or None}
+
     @classmethod
     def settings_customise_sources(
         cls,

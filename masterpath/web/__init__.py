@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -54,13 +52,6 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.include_router(cohort_api.router)
     app.include_router(dashboard.api)
     return app
-
-
-def server_options(settings: Settings) -> dict[str, Any]:
-    """uvicorn options of every `masterpath serve`: forwarded headers are believed only from
-    the proxies the settings name (uvicorn alone would believe any process on 127.0.0.1)."""
-    proxies = settings.trusted_proxies.strip()
-    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies or None}
 
 
 def create_app_from_env() -> FastAPI:

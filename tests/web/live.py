@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from masterpath.settings import Settings, load_settings
-from masterpath.web import create_app, server_options
+from masterpath.web import create_app
 from tests.e2e.conftest import free_port
 
 
@@ -32,7 +32,7 @@ def main() -> None:
 
     settings = load_settings()
     uvicorn.run(create_app(settings), host="127.0.0.1", port=int(sys.argv[1]),
-                log_level="warning", **server_options(settings))  # fmt: skip
+                log_level="warning", **settings.proxy_options())  # fmt: skip
 
 
 @contextmanager

@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 
 import click
 
-from masterpath.errors import MasterPathError
+from masterpath.benchmarks import datasets
+from masterpath.errors import InvalidInput, MasterPathError
 from masterpath.services import Context, accounts, backup, database, make_context, packs
 from masterpath.settings import describe, load_settings
 
@@ -153,7 +154,7 @@ def content_validate(paths: tuple[Path, ...]) -> None:
 @click.option(
     "--links",
     type=click.Path(path_type=Path),
-    default=Path("content/LINKS.md"),
+    default=datasets.ROOT / "content" / "LINKS.md",
     show_default=True,
     help="The list of confirmed URLs every resource must be in.",
 )
@@ -461,14 +462,17 @@ def bench_startup(runs: int, as_json: bool) -> None:
 @bench.command("kt")
 @click.option(
     "--train",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    required=True,
-    help="DKVMN-format file to fit on.",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=datasets.KT_TRAIN,
+    show_default=True,
+    help="DKVMN-format file to fit on (ASSISTments 2009: data/assist2009_updated of "
+    "github.com/jennyzhang0215/DKVMN).",
 )
 @click.option(
     "--test",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=datasets.KT_TEST,
+    show_default=True,
     help="DKVMN-format file to predict.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
@@ -480,6 +484,8 @@ def bench_kt(train: Path, test: Path, as_json: bool) -> None:
     def step(message: str) -> None:
         click.echo(f"[bench kt] {message}", err=True)
 
+    for path in (train, test):
+        datasets.require(path, what="answer sequences", source=datasets.KT_SOURCE)
     step(f"reading {train} and {test}")
     train_rows, test_rows = ktdata.read(train), ktdata.read(test)
     step("MasterPath model: fitting and predicting")
@@ -539,10 +545,11 @@ def bench_gate(learners: int, seed: int, workers: int, as_json: bool) -> None:
 @bench.command("grading")
 @click.option(
     "--data",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=Path("../shared/data/asag/cs_short_answers_dev.csv"),
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=datasets.GRADING,
     show_default=True,
-    help="Short-answer CSV: id, question, desired_answer, student_answer, score_me/other/avg.",
+    help="Short-answer CSV: id, question, desired_answer, student_answer, score_me/other/avg "
+    "(Mohler et al. 2011, assignments 1-6).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
 @friendly
@@ -553,6 +560,7 @@ def bench_grading(data: Path, as_json: bool) -> None:
     def step(message: str) -> None:
         click.echo(f"[bench grading] {message}", err=True)
 
+    datasets.require(data, what="human-scored short answers", source=datasets.GRADING_SOURCE)
     step(f"reading {data}")
     model = grading.model(load_settings().embedding_model, progress=step)
     result = grading.run(grading.read(data), model=model, progress=step)
@@ -584,14 +592,18 @@ def bench_grading(data: Path, as_json: bool) -> None:
     help="Only score every fusion and threshold setting on the tuning set, best first.",
 )
 @click.option("--top", default=20, show_default=True, help="Settings the sweep prints.")
+@friendly
 def bench_tracks(goals: int, as_json: bool, sweep: bool, top: int) -> None:
     """Goal intake → match → plan per track, on the built-in and a 2,000-skill catalogue, and
     goal → career accuracy on the labelled goals (tuning set and independent set)."""
+    from masterpath.benchmarks import goals as labelled
     from masterpath.benchmarks import tracks
 
     def step(message: str) -> None:
         click.echo(f"[bench tracks] {message}", err=True)
 
+    for path in (labelled.TUNING_SET, labelled.SECOND_TUNING_SET, labelled.INDEPENDENT_SET):
+        datasets.require(path, what="labelled goals")
     if sweep:
         _sweep(as_json=as_json, top=top, progress=step)
         return
@@ -690,22 +702,22 @@ def bench_mentor(turns: int, as_json: bool) -> None:
 @bench.command("citations")
 @click.option(
     "--questions",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=Path("tests/fixtures/mentor_questions.yaml"),
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=datasets.FIXTURES / "mentor_questions.yaml",
     show_default=True,
     help="The tuning set: labelled learner questions (YAML).",
 )
 @click.option(
     "--independent",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path("tests/fixtures/independent"),
+    type=click.Path(file_okay=False, path_type=Path),
+    default=datasets.FIXTURES / "independent",
     show_default=True,
     help="The independent set: questions.yaml and labels.yaml, used only to measure.",
 )
 @click.option(
     "--dev",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("tests/fixtures/mentor_dev"),
+    default=datasets.FIXTURES / "mentor_dev",
     show_default=True,
     help="A labelled development set (questions.yaml, labels.yaml) tuned on with the tuning set.",
 )
@@ -730,6 +742,8 @@ def bench_citations(  # noqa: PLR0917 - click passes options by position
     from masterpath.benchmarks import citations
     from masterpath.benchmarks.installed import installed
 
+    source = f"{datasets.FIXTURE_SOURCE}; or pass --questions FILE"
+    datasets.require(questions, what="labelled learner questions", source=source)
     with installed(load_settings(), data_dir) as ctx:
         tuning = citations.tuning(questions)
         developed = citations.independent(dev) if (dev / "labels.yaml").is_file() else []
@@ -769,8 +783,8 @@ def bench_citations(  # noqa: PLR0917 - click passes options by position
 @click.option(
     "--attempts",
     "attempts_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=Path("tests/fixtures/independent/extraction.yaml"),
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=datasets.FIXTURES / "independent" / "extraction.yaml",
     show_default=True,
     help="Extraction attempts (a YAML list), written independently of the mentor.",
 )
@@ -788,6 +802,8 @@ def bench_isolation(attempts_file: Path, every: int, data_dir: Path | None, as_j
     from masterpath.benchmarks import citations, isolation
     from masterpath.benchmarks.installed import installed
 
+    source = f"{datasets.FIXTURE_SOURCE}; or pass --attempts FILE"
+    datasets.require(attempts_file, what="extraction attempts", source=source)
     with installed(load_settings(), data_dir) as ctx:
         with click.progressbar(length=1, label="choice items", file=sys.stderr) as bar:
 

@@ -22,7 +22,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def friendly(func: F) -> F:
-    """Print MasterPath errors as messages and exit 1, without a traceback."""
+    """Print MasterPath errors, and files or folders that cannot be used, as messages and exit 1,
+    without a traceback."""
 
     @wraps(func)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -33,12 +34,24 @@ def friendly(func: F) -> F:
                 click.echo(str(problem), err=True)
             click.echo(f"error: {exc.message}", err=True)
             sys.exit(1)
+        except OSError as exc:  # the machine's refusal, not a bug: say which file and why
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(1)
 
     return run  # type: ignore[return-value]
 
 
 def _context() -> Context:
     return make_context(load_settings())
+
+
+def _prepared() -> Context:
+    """The context of a command that reads the database: migrated and with the content packs
+    installed, as `serve` leaves it, so a fresh data folder works."""
+    ctx = _context()
+    packs.prepare(ctx)
+    return ctx
 
 
 @click.group(invoke_without_command=True)
@@ -52,8 +65,15 @@ def main(click_ctx: click.Context) -> None:
 
 @main.command()
 @click.option("--host", default=None, help="Address to listen on (MASTERPATH_HOST).")
-@click.option("--port", type=int, default=None, help="Port (MASTERPATH_PORT).")
-@click.option("--workers", type=int, default=None, help="Worker processes (MASTERPATH_WORKERS).")
+@click.option(
+    "--port", type=click.IntRange(1, 65_535), default=None, help="Port (MASTERPATH_PORT)."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (MASTERPATH_WORKERS).",
+)
 @friendly
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Migrate, load the content packs and serve the web app."""
@@ -67,6 +87,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         click.echo(f"pack {done.pack_id} {done.version}: {state}", err=True)
     _warm(ctx)
     settings = ctx.settings
+    settings.signing_key()  # a data folder that cannot keep the key is refused here, not per worker
     uvicorn.run(
         "masterpath.web:create_app_from_env",
         factory=True,
@@ -196,13 +217,19 @@ def _print_stats(counts: dict[str, Any]) -> None:
 @friendly
 def content_export(fmt: str, out: Path | None) -> None:
     """Write every installed pack, with answer keys, as one document that loads back."""
-    document = json.dumps(packs.export(_context()), indent=2, ensure_ascii=False) + "\n"
+    if out is not None and (out.is_dir() or not out.parent.is_dir()):
+        problem = f"{out} is a folder" if out.is_dir() else f"the folder {out.parent} does not exist"
+        raise InvalidInput(f"--out: {problem}; nothing was written")
+    document = json.dumps(packs.export(_prepared()), indent=2, ensure_ascii=False) + "\n"
     if out is None:
         click.echo(document, nl=False)
         return
     tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(document, encoding="utf-8")
-    tmp.replace(out)
+    try:
+        tmp.write_text(document, encoding="utf-8")
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
     click.echo(f"wrote {out}", err=True)
 
 
@@ -237,20 +264,27 @@ def user() -> None:
     """Accounts."""
 
 
+def _new_password() -> str:
+    """Ask for a new account's password, twice; with no one to ask, say what to pass instead."""
+    try:
+        return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    except click.Abort:
+        click.echo(err=True)  # end the prompt's line
+        raise InvalidInput("a new account needs a password: give it with --password") from None
+
+
 @user.command("create-admin")
 @click.argument("email")
 @click.option(
-    "--password",
-    prompt=True,
-    hide_input=True,
-    confirmation_prompt=True,
-    help="The new admin's password (asked for when not given).",
+    "--password", help="The new account's password (asked for when it is created and not given)."
 )
 @friendly
-def create_admin(email: str, password: str) -> None:
-    """Create an admin account, or make an existing account an admin."""
+def create_admin(email: str, password: str | None) -> None:
+    """Create an admin account, or make an existing account an admin (its password unchanged)."""
     ctx = _context()
     database.upgrade(ctx)
+    if password is None and not accounts.exists(ctx, email=email):
+        password = _new_password()
     account, created = accounts.make_admin(ctx, email=email, password=password)
     verb = "created" if created else "promoted to admin (password unchanged)"
     click.echo(f"{account.email}: {verb}")
@@ -265,7 +299,7 @@ def create_instructor(email: str, password: str | None) -> None:
     ctx = _context()
     database.upgrade(ctx)
     if password is None and not accounts.exists(ctx, email=email):
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = _new_password()
     account, created = accounts.make_instructor(ctx, email=email, password=password)
     verb = "created" if created else f"is now {account.role} (password unchanged)"
     click.echo(f"{account.email}: {verb}")
@@ -277,7 +311,7 @@ def create_instructor(email: str, password: str | None) -> None:
 @friendly
 def set_role(email: str, role: str) -> None:
     """Give an existing account a role: learner, instructor or admin."""
-    account = accounts.set_role(_context(), email=email, role=role)
+    account = accounts.set_role(_prepared(), email=email, role=role)
     click.echo(f"{account.email}: {account.role}")
 
 
@@ -286,7 +320,7 @@ def set_role(email: str, role: str) -> None:
 @friendly
 def reset_password(email: str) -> None:
     """Print a one-time link (valid one hour) that lets the user choose a new password."""
-    ctx = _context()
+    ctx = _prepared()
     settings = ctx.settings
     base = settings.base_url or f"http://{settings.host}:{settings.port}"
     click.echo(accounts.reset_link(ctx, email=email, base_url=base))
@@ -303,7 +337,7 @@ def kt_fit() -> None:
     """Fit the knowledge-tracing model on the stored evidence and use it from now on."""
     from masterpath.services import tracing
 
-    ctx = _context()
+    ctx = _prepared()
     total = tracing.count_answers(ctx)
     with click.progressbar(length=max(total, 1), label="replaying answers", file=sys.stderr) as bar:
         done = tracing.fit(ctx, progress=bar.update)
@@ -902,10 +936,10 @@ def fsrs_optimize(learner: int | None) -> None:
     """Fit a learner's FSRS parameters from their review log (needs the optimizer extra)."""
     from masterpath.services import cards
 
-    ctx = _context()
+    ctx = _prepared()
     ids = [learner] if learner is not None else cards.learners_with_reviews(ctx)
     if not ids:
-        raise click.ClickException("no learner has reviewed a card yet")
+        raise InvalidInput("no learner has reviewed a card yet: there is nothing to fit")
     for learner_id in ids:
         click.echo(f"learner {learner_id}: fitting", err=True)
         found = cards.optimize(ctx, user_id=learner_id, verbose=True)

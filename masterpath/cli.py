@@ -218,7 +218,8 @@ def _print_stats(counts: dict[str, Any]) -> None:
 def content_export(fmt: str, out: Path | None) -> None:
     """Write every installed pack, with answer keys, as one document that loads back."""
     if out is not None and (out.is_dir() or not out.parent.is_dir()):
-        problem = f"{out} is a folder" if out.is_dir() else f"the folder {out.parent} does not exist"
+        missing = f"the folder {out.parent} does not exist"
+        problem = f"{out} is a folder" if out.is_dir() else missing
         raise InvalidInput(f"--out: {problem}; nothing was written")
     document = json.dumps(packs.export(_prepared()), indent=2, ensure_ascii=False) + "\n"
     if out is None:

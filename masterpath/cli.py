@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 
 import click
 
-from masterpath.errors import MasterPathError
+from masterpath.benchmarks import datasets
+from masterpath.errors import InvalidInput, MasterPathError
 from masterpath.services import Context, accounts, backup, database, make_context, packs
 from masterpath.settings import describe, load_settings
 
@@ -21,7 +22,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def friendly(func: F) -> F:
-    """Print MasterPath errors as messages and exit 1, without a traceback."""
+    """Print MasterPath errors, and files or folders that cannot be used, as messages and exit 1,
+    without a traceback."""
 
     @wraps(func)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -32,12 +34,24 @@ def friendly(func: F) -> F:
                 click.echo(str(problem), err=True)
             click.echo(f"error: {exc.message}", err=True)
             sys.exit(1)
+        except OSError as exc:  # the machine's refusal, not a bug: say which file and why
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(1)
 
     return run  # type: ignore[return-value]
 
 
 def _context() -> Context:
     return make_context(load_settings())
+
+
+def _prepared() -> Context:
+    """The context of a command that reads the database: migrated and with the content packs
+    installed, as `serve` leaves it, so a fresh data folder works."""
+    ctx = _context()
+    packs.prepare(ctx)
+    return ctx
 
 
 @click.group(invoke_without_command=True)
@@ -51,8 +65,15 @@ def main(click_ctx: click.Context) -> None:
 
 @main.command()
 @click.option("--host", default=None, help="Address to listen on (MASTERPATH_HOST).")
-@click.option("--port", type=int, default=None, help="Port (MASTERPATH_PORT).")
-@click.option("--workers", type=int, default=None, help="Worker processes (MASTERPATH_WORKERS).")
+@click.option(
+    "--port", type=click.IntRange(1, 65_535), default=None, help="Port (MASTERPATH_PORT)."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (MASTERPATH_WORKERS).",
+)
 @friendly
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Migrate, load the content packs and serve the web app."""
@@ -64,6 +85,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         click.echo(f"pack {done.pack_id} {done.version}: {state}", err=True)
     _warm(ctx)
     settings = ctx.settings
+    settings.signing_key()  # a data folder that cannot keep the key is refused here, not per worker
     uvicorn.run(
         "masterpath.web:create_app_from_env",
         factory=True,
@@ -151,7 +173,7 @@ def content_validate(paths: tuple[Path, ...]) -> None:
 @click.option(
     "--links",
     type=click.Path(path_type=Path),
-    default=Path("content/LINKS.md"),
+    default=datasets.ROOT / "content" / "LINKS.md",
     show_default=True,
     help="The list of confirmed URLs every resource must be in.",
 )
@@ -193,13 +215,20 @@ def _print_stats(counts: dict[str, Any]) -> None:
 @friendly
 def content_export(fmt: str, out: Path | None) -> None:
     """Write every installed pack, with answer keys, as one document that loads back."""
-    document = json.dumps(packs.export(_context()), indent=2, ensure_ascii=False) + "\n"
+    if out is not None and (out.is_dir() or not out.parent.is_dir()):
+        missing = f"the folder {out.parent} does not exist"
+        problem = f"{out} is a folder" if out.is_dir() else missing
+        raise InvalidInput(f"--out: {problem}; nothing was written")
+    document = json.dumps(packs.export(_prepared()), indent=2, ensure_ascii=False) + "\n"
     if out is None:
         click.echo(document, nl=False)
         return
     tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(document, encoding="utf-8")
-    tmp.replace(out)
+    try:
+        tmp.write_text(document, encoding="utf-8")
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
     click.echo(f"wrote {out}", err=True)
 
 
@@ -234,20 +263,27 @@ def user() -> None:
     """Accounts."""
 
 
+def _new_password() -> str:
+    """Ask for a new account's password, twice; with no one to ask, say what to pass instead."""
+    try:
+        return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    except click.Abort:
+        click.echo(err=True)  # end the prompt's line
+        raise InvalidInput("a new account needs a password: give it with --password") from None
+
+
 @user.command("create-admin")
 @click.argument("email")
 @click.option(
-    "--password",
-    prompt=True,
-    hide_input=True,
-    confirmation_prompt=True,
-    help="The new admin's password (asked for when not given).",
+    "--password", help="The new account's password (asked for when it is created and not given)."
 )
 @friendly
-def create_admin(email: str, password: str) -> None:
-    """Create an admin account, or make an existing account an admin."""
+def create_admin(email: str, password: str | None) -> None:
+    """Create an admin account, or make an existing account an admin (its password unchanged)."""
     ctx = _context()
     database.upgrade(ctx)
+    if password is None and not accounts.exists(ctx, email=email):
+        password = _new_password()
     account, created = accounts.make_admin(ctx, email=email, password=password)
     verb = "created" if created else "promoted to admin (password unchanged)"
     click.echo(f"{account.email}: {verb}")
@@ -262,7 +298,7 @@ def create_instructor(email: str, password: str | None) -> None:
     ctx = _context()
     database.upgrade(ctx)
     if password is None and not accounts.exists(ctx, email=email):
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = _new_password()
     account, created = accounts.make_instructor(ctx, email=email, password=password)
     verb = "created" if created else f"is now {account.role} (password unchanged)"
     click.echo(f"{account.email}: {verb}")
@@ -274,7 +310,7 @@ def create_instructor(email: str, password: str | None) -> None:
 @friendly
 def set_role(email: str, role: str) -> None:
     """Give an existing account a role: learner, instructor or admin."""
-    account = accounts.set_role(_context(), email=email, role=role)
+    account = accounts.set_role(_prepared(), email=email, role=role)
     click.echo(f"{account.email}: {account.role}")
 
 
@@ -283,7 +319,7 @@ def set_role(email: str, role: str) -> None:
 @friendly
 def reset_password(email: str) -> None:
     """Print a one-time link (valid one hour) that lets the user choose a new password."""
-    ctx = _context()
+    ctx = _prepared()
     settings = ctx.settings
     base = settings.base_url or f"http://{settings.host}:{settings.port}"
     click.echo(accounts.reset_link(ctx, email=email, base_url=base))
@@ -300,7 +336,7 @@ def kt_fit() -> None:
     """Fit the knowledge-tracing model on the stored evidence and use it from now on."""
     from masterpath.services import tracing
 
-    ctx = _context()
+    ctx = _prepared()
     total = tracing.count_answers(ctx)
     with click.progressbar(length=max(total, 1), label="replaying answers", file=sys.stderr) as bar:
         done = tracing.fit(ctx, progress=bar.update)
@@ -459,14 +495,17 @@ def bench_startup(runs: int, as_json: bool) -> None:
 @bench.command("kt")
 @click.option(
     "--train",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    required=True,
-    help="DKVMN-format file to fit on.",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=datasets.KT_TRAIN,
+    show_default=True,
+    help="DKVMN-format file to fit on (ASSISTments 2009: data/assist2009_updated of "
+    "github.com/jennyzhang0215/DKVMN).",
 )
 @click.option(
     "--test",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=datasets.KT_TEST,
+    show_default=True,
     help="DKVMN-format file to predict.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
@@ -478,6 +517,8 @@ def bench_kt(train: Path, test: Path, as_json: bool) -> None:
     def step(message: str) -> None:
         click.echo(f"[bench kt] {message}", err=True)
 
+    for path in (train, test):
+        datasets.require(path, what="answer sequences", source=datasets.KT_SOURCE)
     step(f"reading {train} and {test}")
     train_rows, test_rows = ktdata.read(train), ktdata.read(test)
     step("MasterPath model: fitting and predicting")
@@ -537,10 +578,11 @@ def bench_gate(learners: int, seed: int, workers: int, as_json: bool) -> None:
 @bench.command("grading")
 @click.option(
     "--data",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=Path("../shared/data/asag/cs_short_answers_dev.csv"),
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=datasets.GRADING,
     show_default=True,
-    help="Short-answer CSV: id, question, desired_answer, student_answer, score_me/other/avg.",
+    help="Short-answer CSV: id, question, desired_answer, student_answer, score_me/other/avg "
+    "(Mohler et al. 2011, assignments 1-6).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
 @friendly
@@ -551,6 +593,7 @@ def bench_grading(data: Path, as_json: bool) -> None:
     def step(message: str) -> None:
         click.echo(f"[bench grading] {message}", err=True)
 
+    datasets.require(data, what="human-scored short answers", source=datasets.GRADING_SOURCE)
     step(f"reading {data}")
     model = grading.model(load_settings().embedding_model, progress=step)
     result = grading.run(grading.read(data), model=model, progress=step)
@@ -582,14 +625,18 @@ def bench_grading(data: Path, as_json: bool) -> None:
     help="Only score every fusion and threshold setting on the tuning set, best first.",
 )
 @click.option("--top", default=20, show_default=True, help="Settings the sweep prints.")
+@friendly
 def bench_tracks(goals: int, as_json: bool, sweep: bool, top: int) -> None:
     """Goal intake → match → plan per track, on the built-in and a 2,000-skill catalogue, and
     goal → career accuracy on the labelled goals (tuning set and independent set)."""
+    from masterpath.benchmarks import goals as labelled
     from masterpath.benchmarks import tracks
 
     def step(message: str) -> None:
         click.echo(f"[bench tracks] {message}", err=True)
 
+    for path in (labelled.TUNING_SET, labelled.SECOND_TUNING_SET, labelled.INDEPENDENT_SET):
+        datasets.require(path, what="labelled goals")
     if sweep:
         _sweep(as_json=as_json, top=top, progress=step)
         return
@@ -603,11 +650,13 @@ def bench_tracks(goals: int, as_json: bool, sweep: bool, top: int) -> None:
             f"matched {row['matched']} of {row['goals']}  "
             f"goal match alone p95 {row['match']['p95_ms']} ms"
         )
-    for name in ("training_tuning_set", "independent"):
+    for name in ("training_tuning_set", "training_second_author", "independent"):
         for label, row in result.get(name, {}).items():
+            if label == "all":
+                continue  # a share over both classes hides one behind the other: each alone
             low, high = row["wilson95"]
             click.echo(
-                f"{name:20} {label:25} {row['right']}/{row['of']} = {row['share']:.3f} "
+                f"{name:22} {label:25} {row['right']}/{row['of']} = {row['share']:.3f} "
                 f"(Wilson 95% {low:.3f}-{high:.3f})"
             )
 
@@ -688,22 +737,22 @@ def bench_mentor(turns: int, as_json: bool) -> None:
 @bench.command("citations")
 @click.option(
     "--questions",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=Path("tests/fixtures/mentor_questions.yaml"),
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=datasets.FIXTURES / "mentor_questions.yaml",
     show_default=True,
     help="The tuning set: labelled learner questions (YAML).",
 )
 @click.option(
     "--independent",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=Path("tests/fixtures/independent"),
+    type=click.Path(file_okay=False, path_type=Path),
+    default=datasets.FIXTURES / "independent",
     show_default=True,
     help="The independent set: questions.yaml and labels.yaml, used only to measure.",
 )
 @click.option(
     "--dev",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("tests/fixtures/mentor_dev"),
+    default=datasets.FIXTURES / "mentor_dev",
     show_default=True,
     help="A labelled development set (questions.yaml, labels.yaml) tuned on with the tuning set.",
 )
@@ -728,6 +777,8 @@ def bench_citations(  # noqa: PLR0917 - click passes options by position
     from masterpath.benchmarks import citations
     from masterpath.benchmarks.installed import installed
 
+    source = f"{datasets.FIXTURE_SOURCE}; or pass --questions FILE"
+    datasets.require(questions, what="labelled learner questions", source=source)
     with installed(load_settings(), data_dir) as ctx:
         tuning = citations.tuning(questions)
         developed = citations.independent(dev) if (dev / "labels.yaml").is_file() else []
@@ -767,8 +818,8 @@ def bench_citations(  # noqa: PLR0917 - click passes options by position
 @click.option(
     "--attempts",
     "attempts_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=Path("tests/fixtures/independent/extraction.yaml"),
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=datasets.FIXTURES / "independent" / "extraction.yaml",
     show_default=True,
     help="Extraction attempts (a YAML list), written independently of the mentor.",
 )
@@ -786,6 +837,8 @@ def bench_isolation(attempts_file: Path, every: int, data_dir: Path | None, as_j
     from masterpath.benchmarks import citations, isolation
     from masterpath.benchmarks.installed import installed
 
+    source = f"{datasets.FIXTURE_SOURCE}; or pass --attempts FILE"
+    datasets.require(attempts_file, what="extraction attempts", source=source)
     with installed(load_settings(), data_dir) as ctx:
         with click.progressbar(length=1, label="choice items", file=sys.stderr) as bar:
 
@@ -884,10 +937,10 @@ def fsrs_optimize(learner: int | None) -> None:
     """Fit a learner's FSRS parameters from their review log (needs the optimizer extra)."""
     from masterpath.services import cards
 
-    ctx = _context()
+    ctx = _prepared()
     ids = [learner] if learner is not None else cards.learners_with_reviews(ctx)
     if not ids:
-        raise click.ClickException("no learner has reviewed a card yet")
+        raise InvalidInput("no learner has reviewed a card yet: there is nothing to fit")
     for learner_id in ids:
         click.echo(f"learner {learner_id}: fitting", err=True)
         found = cards.optimize(ctx, user_id=learner_id, verbose=True)

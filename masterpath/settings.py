@@ -8,9 +8,10 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import platformdirs
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -73,8 +74,8 @@ class Settings(BaseSettings):
         "generated once and kept in the data folder.",
     )
     host: str = Field("127.0.0.1", description="Address `masterpath serve` listens on.")
-    port: int = Field(8000, description="Port `masterpath serve` listens on.")
-    workers: int = Field(1, description="uvicorn worker processes for `masterpath serve`.")
+    port: int = Field(8000, ge=1, le=65_535, description="Port `masterpath serve` listens on.")
+    workers: int = Field(1, ge=1, description="uvicorn worker processes for `masterpath serve`.")
     shutdown_seconds: int = Field(
         30,
         gt=0,
@@ -105,26 +106,28 @@ class Settings(BaseSettings):
     mentor_model: str = Field("", description="Model name sent to the OpenAI-compatible server.")
     mentor_api_key: str = Field("", description="API key for that server (secret: also `_FILE`).")
     mentor_timeout_seconds: float = Field(
-        20.0, description="Seconds to wait for the LLM server before falling back to builtin."
+        20.0, gt=0, description="Seconds to wait for the LLM server before falling back to builtin."
     )
     mentor_max_tokens: int = Field(
         600, ge=16, le=16_384, description="Longest reply, in tokens, asked of the LLM server."
     )
     mentor_daily_tokens: int = Field(
-        50_000, description="Per-learner daily budget of LLM tokens; beyond it, builtin answers."
+        50_000,
+        ge=0,
+        description="Per-learner daily budget of LLM tokens; beyond it, builtin answers.",
     )
     embedding_model: str = Field(
         "",
         description="Sentence-embedding model: empty for the packaged all-MiniLM-L6-v2, `off` "
         "for BM25 alone, or the path of a model zip of the same layout.",
     )
-    session_days: int = Field(14, description="Days a login session lasts.")
-    login_window_minutes: int = Field(15, description="Window for counting failed logins.")
+    session_days: int = Field(14, ge=1, description="Days a login session lasts.")
+    login_window_minutes: int = Field(15, ge=1, description="Window for counting failed logins.")
     login_max_per_account: int = Field(
-        5, description="Failed logins per account in the window before login is refused."
+        5, ge=1, description="Failed logins per account in the window before login is refused."
     )
     login_max_per_address: int = Field(
-        20, description="Failed logins per client address in the window before refusal."
+        20, ge=1, description="Failed logins per client address in the window before refusal."
     )
     register_max_per_address: int = Field(
         10, ge=1, description="New accounts per client address per hour before refusal."
@@ -161,10 +164,29 @@ class Settings(BaseSettings):
             raise ValueError("use a sign, a number and d, h or m, for example +3d")
         return value.strip()
 
+    @field_validator("base_url", "mentor_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        value = value.strip()
+        parts = urlsplit(value)
+        if value and (parts.scheme not in ("http", "https") or not parts.netloc):
+            raise ValueError(f"{value!r} is not an http:// or https:// URL")
+        return value
+
     @model_validator(mode="after")
     def _offset_only_in_development(self) -> Settings:
         if self.clock_offset and self.env != "development":
-            raise ValueError("MASTERPATH_CLOCK_OFFSET is refused unless MASTERPATH_ENV=development")
+            raise ValueError(f"{PREFIX}CLOCK_OFFSET: refused unless {PREFIX}ENV=development")
+        return self
+
+    @model_validator(mode="after")
+    def _mentor_server_named(self) -> Settings:
+        """`openai` without a server would quietly answer as `builtin`: refused instead."""
+        if self.mentor_provider == "openai" and not self.mentor_base_url:
+            raise ValueError(
+                f"{PREFIX}MENTOR_BASE_URL: needed when {PREFIX}MENTOR_PROVIDER=openai: the URL "
+                "of the OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1"
+            )
         return self
 
     @property
@@ -189,32 +211,61 @@ class Settings(BaseSettings):
         if self.secret_key:
             return self.secret_key
         path = self.data_dir / SECRET_KEY_FILE
-        if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_urlsafe(48))
-        return path.read_text().strip()
+        try:
+            if not path.exists():
+                self.data_dir.mkdir(parents=True, exist_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(secrets.token_urlsafe(48))
+            return path.read_text().strip()
+        except OSError as exc:
+            raise ConfigurationError(
+                f"invalid configuration: {PREFIX}DATA_DIR: cannot keep the secret key in "
+                f"{self.data_dir}: {exc.strerror}"
+            ) from exc
 
 
 def load_settings(**overrides: Any) -> Settings:
     """Settings from the environment; a bad value becomes a ConfigurationError."""
-    from pydantic import ValidationError
-
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        lines = [
-            f"{PREFIX}{'.'.join(str(p) for p in e['loc']).upper() or 'settings'}: {e['msg']}"
-            for e in exc.errors()
-        ]
+        lines = [_problem(error) for error in exc.errors()]
         raise ConfigurationError("invalid configuration: " + "; ".join(lines)) from exc
 
 
+def _problem(error: Any) -> str:
+    """One line per refused value: `MASTERPATH_PORT: Input should be ... (given: '70001')`."""
+    name = "_".join(str(part) for part in error["loc"])
+    if error["type"] == "value_error":  # our own validators' words, without pydantic's prefix
+        message = str(error["ctx"]["error"])
+    else:
+        message = error["msg"]
+        if name not in SECRETS and isinstance(error["input"], str | int | float):
+            message += f" (given: {error['input']!r})"
+    return f"{PREFIX}{name.upper()}: {message}" if name else message  # rules across settings
+
+
+def value_range(field: FieldInfo) -> str:
+    """A numeric setting's allowed values as the docs write them: `1–65535`, `at least 1`."""
+    bounds = {k: getattr(m, k) for m in field.metadata for k in ("ge", "gt", "le") if hasattr(m, k)}
+    if "ge" in bounds and "le" in bounds:
+        return f"{bounds['ge']}–{bounds['le']}"
+    if "ge" in bounds:
+        return f"at least {bounds['ge']}"
+    if "gt" in bounds:
+        return f"more than {bounds['gt']}"
+    return ""
+
+
 def describe() -> list[tuple[str, str, str]]:
-    """(variable, default, description) for every setting: docs and `masterpath settings`."""
+    """(variable, default, description) for every setting: docs and `masterpath settings`.
+    A numeric setting's description ends with its range, as in the README's table."""
     rows = []
     for name, field in Settings.model_fields.items():
         default = "" if name == "data_dir" else str(field.default if field.default else "")
-        rows.append((f"{PREFIX}{name.upper()}", default, field.description or ""))
+        description, allowed = field.description or "", value_range(field)
+        if allowed:
+            description = f"{description.rstrip('.')} ({allowed})."
+        rows.append((f"{PREFIX}{name.upper()}", default, description))
     return rows

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from masterpath.clock import Clock
 from masterpath.services import Context, packs
@@ -19,7 +20,43 @@ from masterpath.store.models import Base
 from masterpath.web import create_app
 
 FIXTURE_PACK = Path(__file__).parent / "fixtures" / "pack"
-PG_URL = os.environ.get("MASTERPATH_TEST_DATABASE_URL", "")
+
+
+def _worker_url(url: str) -> str:
+    """Under pytest-xdist each worker gets a database of its own (`test_gw0`, `test_gw1`, …),
+    created on first use, so workers never truncate each other's tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    server = create_engine(url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        found = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if not found:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+PG_URL = _worker_url(os.environ.get("MASTERPATH_TEST_DATABASE_URL", ""))
+
+
+# Modules that install the built-in packs. Under pytest-xdist (`make test`) they share one
+# worker, so the built-in content is embedded once per run rather than once per worker.
+BUILTIN_MODULES = {
+    "test_bench_citations.py",
+    "test_demo.py",
+    "test_goal_matching.py",
+    "test_mentor_isolation.py",
+    "test_packs.py",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in BUILTIN_MODULES:
+            item.add_marker(pytest.mark.xdist_group("builtin"))
 
 
 def pytest_report_header() -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from masterpath.errors import ConfigurationError
-from masterpath.settings import describe, load_settings
+from masterpath.settings import PREFIX, Settings, describe, load_settings, value_range
 
 
 def test_clock_offset_shifts_time_in_development() -> None:
@@ -43,11 +43,70 @@ def test_default_database_is_sqlite_in_the_data_folder(tmp_path: Path) -> None:
     assert load_settings(data_dir=tmp_path).url == f"sqlite:///{tmp_path / 'masterpath.db'}"
 
 
-def test_every_setting_is_documented_in_the_readme() -> None:
+def test_every_setting_is_documented_in_the_readme_with_its_range() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text()
+    rows = {line.split("|")[1].strip(" `"): line for line in readme.splitlines()
+            if line.startswith("| `MASTERPATH_")}  # fmt: skip
     for name, _, description in describe():
         assert description, name
-        assert f"`{name}`" in readme, f"{name} is missing from the README configuration table"
+        assert name in rows, f"{name} is missing from the README configuration table"
+        allowed = value_range(Settings.model_fields[name.removeprefix(PREFIX).lower()])
+        if allowed:
+            assert f"({allowed})" in rows[name], f"the README does not give {name}'s range"
+            assert description.endswith(f"({allowed}).")  # `masterpath settings` gives it too
+
+
+def test_every_numeric_setting_has_a_range() -> None:
+    for name, field in Settings.model_fields.items():
+        if field.annotation in (int, float):
+            assert value_range(field), f"{name} accepts any number"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("port", "70001", "Input should be less than or equal to 65535 (given: '70001')"),
+        ("port", "0", "Input should be greater than or equal to 1 (given: '0')"),
+        ("workers", "-2", "Input should be greater than or equal to 1 (given: '-2')"),
+        ("session_days", "0", "Input should be greater than or equal to 1 (given: '0')"),
+        ("session_days", "-3", "Input should be greater than or equal to 1 (given: '-3')"),
+        ("login_max_per_account", "0", "Input should be greater than or equal to 1 (given: '0')"),
+        ("login_max_per_address", "0", "Input should be greater than or equal to 1 (given: '0')"),
+        ("login_window_minutes", "-1", "Input should be greater than or equal to 1 (given: '-1')"),
+        ("mentor_timeout_seconds", "-1", "Input should be greater than 0 (given: '-1')"),
+        ("mentor_daily_tokens", "-5", "Input should be greater than or equal to 0 (given: '-5')"),
+        ("shutdown_seconds", "0", "Input should be greater than 0 (given: '0')"),
+        (
+            "register_max_per_address",
+            "0",
+            "Input should be greater than or equal to 1 (given: '0')",
+        ),
+        ("mentor_base_url", "notaurl", "'notaurl' is not an http:// or https:// URL"),
+        ("base_url", "example.com", "'example.com' is not an http:// or https:// URL"),
+    ],
+)
+def test_a_value_out_of_range_is_refused_naming_the_variable(
+    name: str, value: str, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(f"MASTERPATH_{name.upper()}", value)
+    with pytest.raises(ConfigurationError) as refused:
+        load_settings()
+    assert refused.value.message == (f"invalid configuration: MASTERPATH_{name.upper()}: {message}")
+
+
+def test_rules_across_settings_read_cleanly() -> None:
+    with pytest.raises(ConfigurationError) as refused:
+        load_settings(env="production", clock_offset="+1d")
+    assert refused.value.message == (
+        "invalid configuration: MASTERPATH_CLOCK_OFFSET: refused unless MASTERPATH_ENV=development"
+    )
+    with pytest.raises(ConfigurationError) as refused:
+        load_settings(mentor_provider="openai")
+    assert refused.value.message.startswith(
+        "invalid configuration: MASTERPATH_MENTOR_BASE_URL: needed when "
+        "MASTERPATH_MENTOR_PROVIDER=openai"
+    )
+    assert load_settings(mentor_provider="openai", mentor_base_url="http://127.0.0.1:1/v1")
 
 
 def test_app_clock_follows_the_offset(tmp_path: Path) -> None:
@@ -58,3 +117,14 @@ def test_app_clock_follows_the_offset(tmp_path: Path) -> None:
     ctx = make_context(load_settings(env="development", clock_offset="+3d", data_dir=tmp_path))
     shift = ctx.clock.now() - datetime.now(UTC)
     assert timedelta(days=3) - timedelta(seconds=5) < shift <= timedelta(days=3)
+
+
+def test_a_data_folder_that_cannot_keep_the_key_is_refused(tmp_path: Path) -> None:
+    plain = tmp_path / "a-file"
+    plain.write_text("not a folder")
+    with pytest.raises(ConfigurationError) as refused:
+        load_settings(data_dir=plain / "data").signing_key()
+    assert refused.value.message == (
+        f"invalid configuration: MASTERPATH_DATA_DIR: cannot keep the secret key in "
+        f"{plain / 'data'}: Not a directory"
+    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from masterpath.clock import Clock
-from masterpath.settings import Settings
+from masterpath.errors import ConfigurationError
+from masterpath.settings import PREFIX, Settings
 from masterpath.store import Database, make_database
 
 
@@ -19,4 +20,11 @@ class Context:
 
 
 def make_context(settings: Settings) -> Context:
-    return Context(settings=settings, db=make_database(settings.url), clock=Clock(settings.offset))
+    """The context of one process; a database URL or data folder that cannot work is refused
+    naming the setting (the database is not reached yet)."""
+    try:
+        db = make_database(settings.url)
+    except ConfigurationError as exc:
+        name = "DATABASE_URL" if settings.database_url else "DATA_DIR"
+        raise ConfigurationError(f"invalid configuration: {PREFIX}{name}: {exc.message}") from exc
+    return Context(settings=settings, db=db, clock=Clock(settings.offset))

@@ -272,13 +272,18 @@ def set_timezone(ctx: Context, *, user_id: int, timezone: str) -> None:
         user.timezone = zone
 
 
-def make_admin(ctx: Context, *, email: str, password: str) -> tuple[Account, bool]:
-    """Create an admin, or promote an existing account. True when it was created."""
+def make_admin(ctx: Context, *, email: str, password: str | None) -> tuple[Account, bool]:
+    """Create an admin, or promote an existing account. True when it was created; creating
+    needs a password, promoting does not (the password stays as it was)."""
     with ctx.db.begin() as tx:
         user = store.user_by_email(tx, normalise_email(email))
         if user is not None:
             user.role = "admin"
             return _account(user), False
+    if password is None:
+        raise InvalidInput(
+            "a new account needs a password", problems=[Problem("required", field="password")]
+        )
     return register(ctx, email=email, password=password, role="admin"), True
 
 
@@ -301,6 +306,13 @@ def make_instructor(ctx: Context, *, email: str, password: str | None) -> tuple[
 def exists(ctx: Context, *, email: str) -> bool:
     with ctx.db.begin() as tx:
         return store.user_by_email(tx, normalise_email(email)) is not None
+
+
+def has_password(ctx: Context, *, email: str, password: str) -> bool:
+    """Whether the account exists and `password` logs it in (no attempt is recorded)."""
+    with ctx.db.begin() as tx:
+        user = store.user_by_email(tx, normalise_email(email))
+        return user is not None and _verify(user.password_hash, password)
 
 
 def set_role(ctx: Context, *, email: str, role: str) -> Account:

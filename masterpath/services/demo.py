@@ -30,7 +30,6 @@ from masterpath.services import (
     tasks,
     tracks,
 )
-from masterpath.store import accounts as accounts_store
 from masterpath.store import content as content_store
 
 LEARNER = "demo@example.com"
@@ -267,10 +266,16 @@ def create(
 
 
 def _refuse_when_made(ctx: Context) -> None:
-    with ctx.db.begin() as tx:
-        for email in (LEARNER, INSTRUCTOR):
-            if accounts_store.user_by_email(tx, email) is not None:
-                raise Conflict(f"the demo account {email} already exists; log in with {PASSWORD!r}")
+    """Refuse when a demo address is taken, saying which password is really that account's."""
+    for email in (LEARNER, INSTRUCTOR):
+        if accounts.has_password(ctx, email=email, password=PASSWORD):
+            raise Conflict(f"the demo account {email} already exists; log in with {PASSWORD!r}")
+        if accounts.exists(ctx, email=email):
+            raise Conflict(
+                f"{email} already exists with its own password (the demo did not make it), and "
+                "the demo needs that address: make the demo in a fresh data folder "
+                "(MASTERPATH_DATA_DIR)"
+            )
 
 
 def _status(ctx: Context, user_id: int, skill_id: str) -> str:

@@ -75,6 +75,7 @@ FALLBACK = "(The AI server did not answer, so this reply comes from the built-in
 
 BUDGET_SPENT = "(Today's AI budget is used up; the built-in mentor answers until tomorrow.) "
 CHARS_PER_TOKEN = 4  # a rough, conservative conversion for the daily budget
+EXAMPLE_ITEM = "docker-containers:image-vs-container"  # the id format `mentor ask --item` names
 
 
 def _over_budget(ctx: Context, user_id: int) -> bool:
@@ -318,12 +319,8 @@ def ask_as_newcomer(
     unanswered. The throwaway learner and everything written for them are deleted afterwards."""
     with ctx.db.begin() as tx:
         if item_id:
-            row = content_store.item(tx, item_id)
-            if row is None or row.retired_at is not None:
-                raise NotFound(f"no item {item_id!r}")
-            if skill_id and skill_id != row.skill_id:
-                raise NotFound(f"skill {skill_id!r} has no item {item_id!r}")
-            skill_id = row.skill_id
+            row = _named_item(tx, item_id, skill_id)
+            skill_id, item_id = row.skill_id, row.id
         if not skill_id:
             raise _bad("name a skill or an item", "skill")
         user = accounts_store.add_user(
@@ -343,6 +340,28 @@ def ask_as_newcomer(
     finally:
         with ctx.db.begin() as tx:
             accounts_store.forget(tx, user_id)
+
+
+def _named_item(tx: Tx, item_id: str, skill_id: str | None) -> ItemRow:
+    """The live item a full id (`skill:item`) names, or a short one (`item`) where it is the
+    only item of that name (in `skill_id`, when given)."""
+    if ":" in item_id:
+        row = content_store.item(tx, item_id)
+        found = [row] if row is not None and row.retired_at is None else []
+    else:
+        found = content_store.live_items_named(tx, item_id)
+    if not found:
+        raise NotFound(f"no item {item_id!r} (item ids are skill:item, e.g. {EXAMPLE_ITEM})")
+    if skill_id:
+        found = [row for row in found if row.skill_id == skill_id]
+        if not found:
+            raise NotFound(f"skill {skill_id!r} has no item {item_id!r}")
+    if len(found) > 1:
+        raise InvalidInput(
+            f"{len(found)} items are named {item_id!r} ({', '.join(r.id for r in found)}): "
+            "give one as skill:item"
+        )
+    return found[0]
 
 
 def _item(tx: Tx, skill_id: str, item_id: str | None) -> ItemRow | None:

@@ -210,6 +210,14 @@ def item(tx: Tx, item_id: str) -> ItemRow | None:
     return tx.session.get(ItemRow, item_id)
 
 
+def live_items_named(tx: Tx, short_id: str) -> list[ItemRow]:
+    """Live items whose id within their skill is `short_id` (item ids are `skill:item`)."""
+    query = select(ItemRow).where(
+        ItemRow.id.endswith(f":{short_id}", autoescape=True), ItemRow.retired_at.is_(None)
+    )
+    return list(tx.session.scalars(query.order_by(ItemRow.id)))
+
+
 def count(tx: Tx, kind: str) -> int:
     model = ROWS[kind]
     query = select(func.count()).select_from(model).where(model.retired_at.is_(None))

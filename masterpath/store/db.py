@@ -9,15 +9,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Engine, create_engine, event, text
+from sqlalchemy import JSON, Connection, DateTime, Engine, create_engine, event, text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import URL, Dialect, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from masterpath.errors import Unavailable
+from masterpath.errors import ConfigurationError, Unavailable
 
+SUPPORTED = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+EXAMPLES = "sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/DATABASE"
 JsonType = JSON().with_variant(JSONB(), "postgresql")
 
 
@@ -51,14 +53,45 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    parsed = make_url(url)
+    """An engine for a SQLite or PostgreSQL URL; `ConfigurationError` saying what is wrong with
+    any other (nothing connects yet)."""
+    parsed = _parse(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _make_folder(Path(parsed.database).parent)
         engine = create_engine(url, connect_args={"timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ImportError as exc:
+        raise ConfigurationError(
+            f"the database driver {exc.name or parsed.drivername} is not installed: use "
+            "postgresql+psycopg://… (the `postgres` extra: pip install 'masterpath[postgres]')"
+        ) from exc
+
+
+def _parse(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigurationError(f"not a database URL: use {EXAMPLES}") from exc
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED:
+        raise ConfigurationError(
+            f"{backend} is not supported: MasterPath runs on SQLite or PostgreSQL ({EXAMPLES})"
+        )
+    return parsed
+
+
+def _make_folder(folder: Path) -> None:
+    """Create the SQLite file's folder; a path through a file or a refusal is one clear line."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        blocking = next((p for p in (folder, *folder.parents) if p.exists()), folder)
+        reason = f"{blocking} is a file" if blocking.is_file() else exc.strerror
+        raise ConfigurationError(f"cannot create the folder {folder}: {reason}") from exc
 
 
 @dataclass
@@ -82,11 +115,33 @@ class Database:
     def begin(self) -> Iterator[Tx]:
         """A transaction: committed when the block ends, rolled back if it raises."""
         with self._sessions.begin() as session:
+            with self.reaching():
+                session.connection()
             yield Tx(session)
+
+    def connect(self) -> Connection:
+        """A connection; `Unavailable`, saying which database, when it cannot be reached."""
+        with self.reaching():
+            return self.engine.connect()
+
+    @contextmanager
+    def reaching(self) -> Iterator[None]:
+        """Turn a failure to connect into an `Unavailable` naming the server or the file."""
+        try:
+            yield
+        except DBAPIError as exc:
+            url = self.engine.url
+            where = (
+                f"cannot open or create the SQLite database {url.database}"
+                if self.dialect == "sqlite"
+                else f"the database server at {url.host or 'localhost'}:{url.port or 5432} "
+                "does not answer"
+            )
+            raise Unavailable(f"{where} ({_first_line(exc)})") from exc
 
     def ping(self) -> str:
         """Run a trivial query; returns the dialect name, raises when the database is down."""
-        with self.engine.connect() as connection:
+        with self.connect() as connection:
             connection.execute(text("SELECT 1"))
         return self.dialect
 
@@ -100,8 +155,12 @@ def answering(what: str) -> Iterator[None]:
     try:
         yield
     except DBAPIError as exc:
-        lines = str(exc.orig).strip().splitlines() or [type(exc.orig).__name__]
-        raise Unavailable(f"{what}: the database does not answer ({lines[0]})") from exc
+        raise Unavailable(f"{what}: the database does not answer ({_first_line(exc)})") from exc
+
+
+def _first_line(exc: DBAPIError) -> str:
+    lines = str(exc.orig).strip().splitlines() or [type(exc.orig).__name__]
+    return lines[0]
 
 
 def make_database(url: str) -> Database:

@@ -34,7 +34,7 @@ def exclusive(db: Database) -> Iterator[Connection]:
 
     PostgreSQL: a session advisory lock. SQLite: an flock on a file beside the database.
     """
-    with db.engine.connect() as connection:
+    with db.connect() as connection:
         if db.dialect == "postgresql":
             connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ADVISORY_KEY})
             connection.commit()

@@ -123,7 +123,10 @@ def test_clock_offset_is_refused_outside_development(env: dict[str, str]) -> Non
         check=False,
     )
     assert result.returncode == 1
-    assert "MASTERPATH_CLOCK_OFFSET is refused unless MASTERPATH_ENV=development" in result.stderr
+    assert result.stderr == (
+        "error: invalid configuration: MASTERPATH_CLOCK_OFFSET: refused unless "
+        "MASTERPATH_ENV=development\n"
+    )
 
 
 def test_settings_lists_every_variable() -> None:

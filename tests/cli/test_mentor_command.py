@@ -90,3 +90,30 @@ def test_bad_input_exits_non_zero_with_a_message(env: None) -> None:
     assert wrong.exit_code == 1 and "skill 'ml-foundations' has no item" in wrong.output
     empty = runner.invoke(main, ["mentor", "ask", "--skill", "ml-foundations", "--message", " "])
     assert empty.exit_code == 1 and "message" in empty.output
+
+
+def test_an_item_may_be_named_by_its_own_id_where_it_is_unique(
+    env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MASTERPATH_EMBEDDING_MODEL", "off")
+    runner = CliRunner()
+    short = runner.invoke(
+        main, ["mentor", "ask", "--item", "image-vs-container", "--message", "why?", "--json"]
+    )
+    assert short.exit_code == 0, short.output
+    assert json.loads(short.stdout.splitlines()[-1])["reply"]
+    unknown = runner.invoke(main, ["mentor", "ask", "--item", "no-such-item", "--message", "hi"])
+    assert unknown.exit_code == 1
+    assert unknown.stderr == (
+        "error: no item 'no-such-item' (item ids are skill:item, e.g. "
+        "docker-containers:image-vs-container)\n"
+    )
+    shared = runner.invoke(main, ["mentor", "ask", "--item", "critical-path", "--message", "hi"])
+    assert shared.exit_code == 1
+    assert "items are named 'critical-path' (" in shared.stderr
+    assert shared.stderr.endswith("): give one as skill:item\n")
+    skill = shared.stderr.split("(")[1].split(":")[0]  # the first of them, by its skill
+    chosen = runner.invoke(
+        main, ["mentor", "ask", "--skill", skill, "--item", "critical-path", "--message", "hi"]
+    )
+    assert chosen.exit_code == 0, chosen.output

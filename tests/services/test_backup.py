@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import tarfile
 import threading
 from collections.abc import Iterator
@@ -40,7 +41,7 @@ from tests.services.test_study import RIGHT, SKILL, STUDY_PACK, practise_until_r
 
 PASSWORD = "correct horse battery"
 RESOURCE = "https://www.gnu.org/software/bash/manual/bash.html"
-RESTORE_DB = "masterpath_restore_test"
+RESTORE_DB = f"masterpath_restore_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 
 
 def fill(ctx: Context) -> None:

@@ -840,7 +840,7 @@ def bench_dashboard(evidence: int, cards: int, runs: int, as_json: bool) -> None
 
 @bench.command("web")
 @click.option("--learners", default=32, show_default=True, help="Logged-in learners (connections).")
-@click.option("--seconds", default=10.0, show_default=True, help="Each saturation phase.")
+@click.option("--seconds", default=8.0, show_default=True, help="Each saturation phase.")
 @click.option("--rate", default=100.0, show_default=True, help="Answers a second, fixed rate.")
 @click.option("--rate-seconds", default=60.0, show_default=True, help="The fixed-rate phase.")
 @click.option("--max-requests", default=200_000, show_default=True, help="Cap on any phase.")

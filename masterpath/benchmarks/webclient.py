@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import os
 import random
 import re
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 TIMEOUT = 30.0  # seconds a request may take before it counts as an error
+IDLE = 4.0  # seconds after which a kept-alive connection is not trusted any more
 # One learner's round of study: the card queue, then ten answered items (each served first)
 # with a card reviewed after every other one, then a look at the dashboard.
 CYCLE = (
@@ -42,13 +44,17 @@ FAILURES = (OSError, EOFError, TimeoutError, ValueError, asyncio.IncompleteReadE
 
 
 class Connection:
-    """One keep-alive HTTP/1.1 connection to 127.0.0.1, reopened after a failure."""
+    """One keep-alive HTTP/1.1 connection to 127.0.0.1, reopened after a failure and, as
+    browsers do, after an idle spell that uvicorn may have ended (its keep-alive is 5 s)."""
 
     def __init__(self, port: int) -> None:
         self.port = port
         self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+        self.used = 0.0
 
     async def send(self, method: str, path: str, headers: str, body: bytes) -> tuple[int, bytes]:
+        if time.perf_counter() - self.used > IDLE:
+            self.close()
         if self.streams is None:
             self.streams = await asyncio.open_connection("127.0.0.1", self.port)
         reader, writer = self.streams
@@ -63,6 +69,7 @@ class Connection:
             data = await reader.readexactly(int(fields["content-length"]))
         if fields.get("connection") == "close":
             self.close()
+        self.used = time.perf_counter()
         return int(lines[0].split(" ")[1]), data
 
     def close(self) -> None:
@@ -125,6 +132,7 @@ class Route:
 class Run:
     """One phase's bounds and what it measured."""
 
+    started: float = 0.0
     deadline: float = float("inf")
     max_requests: int = 0
     measuring: bool = False
@@ -132,6 +140,7 @@ class Run:
     routes: dict[str, Route] = field(default_factory=dict)
     behind: list[float] = field(default_factory=list)  # open loop: how late requests left
     skipped: Counter[str] = field(default_factory=Counter)
+    unsent: int = 0  # open loop: requests that fell due but could not leave before the end
 
     def going(self) -> bool:
         return time.perf_counter() < self.deadline and self.sent < self.max_requests
@@ -278,12 +287,17 @@ async def opened(
     run: Run, learner: Learner, steps: list[Step], slot: tuple[int, int, float]
 ) -> None:
     """Learner `index` of `count` takes every count-th of the requests falling due at `rate`
-    a second; latency counts from when each fell due."""
+    a second; latency counts from when each fell due. At the deadline a learner that fell
+    behind stops, and what it still owed is counted as unsent."""
     index, count, rate = slot
-    start, turn = time.perf_counter(), 0
+    turn = 0
     while True:
-        due = start + (index + turn * count) / rate
+        due = run.started + (index + turn * count) / rate
         if due >= run.deadline or run.sent >= run.max_requests:
+            return
+        if time.perf_counter() >= run.deadline:
+            owed = math.ceil(((run.deadline - run.started) * rate - index) / count)
+            run.unsent += owed - turn
             return
         await asyncio.sleep(max(0.0, due - time.perf_counter()))
         await steps[(index + turn) % len(steps)](run, learner, due)
@@ -322,9 +336,27 @@ def _cpu_machine() -> tuple[float, float]:
     return (sum(ticks) - ticks[3] - ticks[4]) / clock, sum(ticks) / clock
 
 
-def _counters(server: int) -> tuple[float, float, float, float, float]:
+def _cpu_database(name: str) -> float:
+    """CPU seconds of the PostgreSQL backends serving database `name` (their process title
+    names it)."""
+    spent = 0
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if f" {name} ".encode() in cmdline.read_bytes():
+                fields = (cmdline.parent / "stat").read_text().rpartition(")")[2].split()
+                spent += int(fields[11]) + int(fields[12])
+        except OSError:
+            continue  # ended meanwhile
+    return spent / os.sysconf("SC_CLK_TCK")
+
+
+def _counters(plan: dict[str, Any]) -> tuple[float, ...]:
+    """Wall clock, then CPU: this client, the server's processes, the database's backends,
+    the machine (busy, and all there was)."""
     busy, total = _cpu_machine()
-    return time.perf_counter(), _cpu_self(), _cpu_tree(server) if server else 0.0, busy, total
+    server = _cpu_tree(plan["server_pid"]) if plan["server_pid"] else 0.0
+    database = _cpu_database(plan["database"]) if plan["database"] else 0.0
+    return time.perf_counter(), _cpu_self(), server, database, busy, total
 
 
 # One measurement ------------------------------------------------------------------------------
@@ -359,8 +391,8 @@ async def _phase(
     steps = [ALONE[load]] if load in ALONE else [STEPS[s] for s in CYCLE]
     rate = plan["rate"] * len(steps) / max(1, steps.count(answer))  # all requests a second
     run = Run(max_requests=plan["max_requests"], measuring=True)
-    before = _counters(plan["server_pid"])
-    run.deadline = before[0] + phase["seconds"]
+    before = _counters(plan)
+    run.started, run.deadline = before[0], before[0] + phase["seconds"]
     if phase["shape"] == "open":
         count = len(learners)
         loops = [opened(run, one, steps, (n, count, rate)) for n, one in enumerate(learners)]
@@ -368,23 +400,26 @@ async def _phase(
         spread = len(steps) // len(learners) or 1  # learners start at different steps
         loops = [closed(run, one, steps, n * spread) for n, one in enumerate(learners)]
     await asyncio.gather(*loops)
-    return _result(phase, len(learners), run, before, _counters(plan["server_pid"]))
+    return _result(phase, len(learners), run, before, _counters(plan))
 
 
 def _result(
     phase: dict[str, Any], learners: int, run: Run, before: tuple[float, ...],
     after: tuple[float, ...],
 ) -> dict[str, Any]:  # fmt: skip
-    wall, client, server, busy, total = (b - a for a, b in zip(before, after, strict=True))
+    wall, client, server, database, busy, total = (
+        b - a for a, b in zip(before, after, strict=True)
+    )
     routes = {name: stats.summary(wall) for name, stats in sorted(run.routes.items())}
     done = sum(r["count"] for r in routes.values())
     return {
         "load": phase["load"], "shape": phase["shape"], "learners": learners,
         "seconds": round(wall, 2), "req_per_s": round(done / wall, 1),
         "errors": sum(r["errors"] for r in routes.values()), "routes": routes,
-        "skipped": dict(run.skipped),
+        "skipped": dict(run.skipped), "unsent": run.unsent,
         "behind_p99_ms": quantile_ms(sorted(run.behind), 0.99),
         "cpu_s": {"client": round(client, 2), "server": round(server, 2),
+                  "database": round(database, 2),
                   "machine": round(busy, 2), "machine_capacity": round(total, 2)},
         "client_cores": round(client / wall, 2),
     }  # fmt: skip

@@ -58,14 +58,14 @@ class Target:
 
     server: servers.Server
     learners: list[dict[str, Any]]
-    database: str = ""  # a PostgreSQL database's name: its backends' CPU is counted
+    database: str = ""  # a PostgreSQL database's name: its own counters are read
 
 
 def drive(target: Target, phases: list[tuple[str, str, float]], bounds: Bounds) -> list[Any]:
     """Phases of (load, shape, seconds), measured by the load client in its own process."""
     plan = {"port": target.server.port, "server_pid": target.server.pid, "rate": bounds.rate,
             "max_requests": bounds.max_requests, "learners": target.learners,
-            "database": target.database,
+            "database": target.database, "postgres": webdata.conninfo(bounds.postgres),
             "phases": [{"load": load, "shape": shape, "seconds": seconds}
                        for load, shape, seconds in phases]}  # fmt: skip
     done = subprocess.run(
@@ -224,8 +224,10 @@ def _phase(name: str, what: str, phase: dict[str, Any], ratio: float | None) -> 
             f"{unsent}{share}")  # fmt: skip
     cpu = phase["cpu_s"]
     head += (f"\n    CPU s in {phase['seconds']} s: client {cpu['client']}, server "
-             f"{cpu['server']}, database {cpu['database']}, machine {cpu['machine']} of "
-             f"{cpu['machine_capacity']}")  # fmt: skip
+             f"{cpu['server']}, machine {cpu['machine']} of {cpu['machine_capacity']}")  # fmt: skip
+    if phase["database"]:
+        head += (f"; PostgreSQL: {phase['database']['sessions']} sessions opened, "
+                 f"{phase['database']['active_s']} s in statements")  # fmt: skip
     routes = [f"    {route:10} {row['count']:7} ok  p50 {row['p50_ms']} ms  p99 {row['p99_ms']} ms"
               f"  errors {row['errors']} {row['error_kinds'] or ''}"
               for route, row in phase["routes"].items()]  # fmt: skip

@@ -2,8 +2,9 @@
 
 `python -m masterpath.benchmarks.webclient` reads one plan (JSON) on stdin, drives a server
 over keep-alive HTTP/1.1 connections, one per learner, from one asyncio loop, and prints one
-JSON result: per route the successful responses, the errors by kind, p50/p99/max, and the CPU
-the client, the server's processes and the whole machine spent meanwhile.
+JSON result: per route the successful responses, the errors by kind, p50/p99/max; the CPU the
+client, the server's processes and the whole machine spent meanwhile; and for PostgreSQL, the
+database's own counters (sessions opened, time spent running statements, commits).
 
 Two shapes of load. `closed`: each learner sends its next request when the last one is answered
 (no think time), so the server sets the pace. `open`: requests fall due at a fixed rate whatever
@@ -336,27 +337,28 @@ def _cpu_machine() -> tuple[float, float]:
     return (sum(ticks) - ticks[3] - ticks[4]) / clock, sum(ticks) / clock
 
 
-def _cpu_database(name: str) -> float:
-    """CPU seconds of the PostgreSQL backends serving database `name` (their process title
-    names it)."""
-    spent = 0
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            if f" {name} ".encode() in cmdline.read_bytes():
-                fields = (cmdline.parent / "stat").read_text().rpartition(")")[2].split()
-                spent += int(fields[11]) + int(fields[12])
-        except OSError:
-            continue  # ended meanwhile
-    return spent / os.sysconf("SC_CLK_TCK")
+def _database(conninfo: str, name: str) -> dict[str, float]:
+    """PostgreSQL's own counters for database `name`: sessions opened, seconds its backends
+    spent running statements, commits (pg_stat_database, asked through another database)."""
+    import psycopg
+
+    query = "SELECT sessions, active_time, xact_commit FROM pg_stat_database WHERE datname = %s"
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        row = connection.execute(query, (name,)).fetchone()
+    sessions, active_ms, commits = row if row else (0, 0.0, 0)
+    return {"sessions": sessions, "active_s": active_ms / 1000, "commits": commits}
 
 
-def _counters(plan: dict[str, Any]) -> tuple[float, ...]:
-    """Wall clock, then CPU: this client, the server's processes, the database's backends,
-    the machine (busy, and all there was)."""
+def _counters(plan: dict[str, Any]) -> dict[str, float]:
+    """Wall clock; CPU seconds of this client, of the server's processes and of the machine
+    (busy, and all there was); the database's own counters when it is PostgreSQL."""
     busy, total = _cpu_machine()
     server = _cpu_tree(plan["server_pid"]) if plan["server_pid"] else 0.0
-    database = _cpu_database(plan["database"]) if plan["database"] else 0.0
-    return time.perf_counter(), _cpu_self(), server, database, busy, total
+    found = {"wall": time.perf_counter(), "client": _cpu_self(), "server": server,
+             "machine": busy, "machine_capacity": total}  # fmt: skip
+    if plan["database"]:
+        found |= _database(plan["postgres"], plan["database"])
+    return found
 
 
 # One measurement ------------------------------------------------------------------------------
@@ -392,7 +394,7 @@ async def _phase(
     rate = plan["rate"] * len(steps) / max(1, steps.count(answer))  # all requests a second
     run = Run(max_requests=plan["max_requests"], measuring=True)
     before = _counters(plan)
-    run.started, run.deadline = before[0], before[0] + phase["seconds"]
+    run.started, run.deadline = before["wall"], before["wall"] + phase["seconds"]
     if phase["shape"] == "open":
         count = len(learners)
         loops = [opened(run, one, steps, (n, count, rate)) for n, one in enumerate(learners)]
@@ -404,24 +406,24 @@ async def _phase(
 
 
 def _result(
-    phase: dict[str, Any], learners: int, run: Run, before: tuple[float, ...],
-    after: tuple[float, ...],
+    phase: dict[str, Any], learners: int, run: Run, before: dict[str, float],
+    after: dict[str, float],
 ) -> dict[str, Any]:  # fmt: skip
-    wall, client, server, database, busy, total = (
-        b - a for a, b in zip(before, after, strict=True)
-    )
+    spent = {key: after[key] - before[key] for key in before}
+    wall = spent.pop("wall")
     routes = {name: stats.summary(wall) for name, stats in sorted(run.routes.items())}
     done = sum(r["count"] for r in routes.values())
+    cpu = ("client", "server", "machine", "machine_capacity")
+    database = {key: round(spent[key], 2) for key in ("sessions", "active_s", "commits")
+                if key in spent}  # fmt: skip
     return {
         "load": phase["load"], "shape": phase["shape"], "learners": learners,
         "seconds": round(wall, 2), "req_per_s": round(done / wall, 1),
         "errors": sum(r["errors"] for r in routes.values()), "routes": routes,
         "skipped": dict(run.skipped), "unsent": run.unsent,
         "behind_p99_ms": quantile_ms(sorted(run.behind), 0.99),
-        "cpu_s": {"client": round(client, 2), "server": round(server, 2),
-                  "database": round(database, 2),
-                  "machine": round(busy, 2), "machine_capacity": round(total, 2)},
-        "client_cores": round(client / wall, 2),
+        "cpu_s": {key: round(spent[key], 2) for key in cpu},
+        "client_cores": round(spent["client"] / wall, 2), "database": database or None,
     }  # fmt: skip
 
 

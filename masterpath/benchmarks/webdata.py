@@ -120,7 +120,8 @@ def sqlite_copy(seeded: Path, folder: Path) -> None:
 # PostgreSQL ---------------------------------------------------------------------------------------
 
 
-def _conninfo(url: str) -> str:
+def conninfo(url: str) -> str:
+    """The libpq form of a SQLAlchemy PostgreSQL URL."""
     return url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
@@ -137,7 +138,7 @@ def reachable(url: str) -> str:
     except ImportError:
         return "psycopg is not installed (the postgres extra)"
     try:
-        psycopg.connect(_conninfo(url), connect_timeout=3).close()
+        psycopg.connect(conninfo(url), connect_timeout=3).close()
     except psycopg.Error as exc:
         return f"PostgreSQL at {url} is not reachable: {' '.join(str(exc).split())[:200]}"
     return ""
@@ -146,7 +147,7 @@ def reachable(url: str) -> str:
 def _admin(url: str, statement: str) -> None:
     import psycopg
 
-    with psycopg.connect(_conninfo(url), autocommit=True) as connection:
+    with psycopg.connect(conninfo(url), autocommit=True) as connection:
         connection.execute(statement.encode())
 
 

@@ -110,14 +110,15 @@ def _app(
             "fixed_rate": fixed, "saturation": saturation}  # fmt: skip
 
 
-def _ratios(config: dict[str, Any], hello: dict[str, Any]) -> dict[str, float | None]:
-    """Each saturation phase's throughput over the hello-world's, same workers, same client."""
+def _ratios(config: dict[str, Any], hello: dict[str, Any]) -> dict[str, float]:
+    """Each saturation phase's throughput over the hello-world's, same workers, same client:
+    the whole round for `mixed`, the route's own for each route alone."""
     ceiling = hello["saturation"]["req_per_s"]
     found = config["saturation"]
-    ratios: dict[str, float | None] = {"mixed": found["mixed"]["req_per_s"] / ceiling}
+    ratios = {"mixed": found["mixed"]["req_per_s"] / ceiling}
     for route in ROUTES:
         ratios[route] = found[route]["routes"].get(route, {}).get("req_per_s", 0.0) / ceiling
-    return {k: round(v, 4) if v is not None else None for k, v in ratios.items()}
+    return {k: round(v, 4) for k, v in ratios.items()}
 
 
 def _machine() -> dict[str, Any]:
@@ -150,31 +151,52 @@ def run(*, bounds: Bounds = Bounds(), progress: Progress = lambda _: None) -> di
 def _all(
     folder: Path, decks: Path, bounds: Bounds, why: str, progress: Progress
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    model = bounds.embedding_model
+    """The hello-world, SQLite and PostgreSQL at each worker count, the ceiling measured just
+    before the configurations it is the ceiling of."""
     progress(f"seeding SQLite: content, vectors, {bounds.learners} learners")
-    seeded = webdata.environment(folder / "seed", "", decks, model)
+    seeded = webdata.environment(folder / "seed", "", decks, bounds.embedding_model)
     sqlite_learners = webdata.seed(seeded, learners=bounds.learners)
     hellos: dict[str, Any] = {}
     configs: dict[str, Any] = {}
-    seed_name, run_name = webdata.names()
-    pg_learners: list[dict[str, Any]] = []
+    seed_name = webdata.names()[0]
     with webdata.database(bounds.postgres, seed_name) if not why else nullcontext("") as seed_url:
-        if seed_url:
-            progress(f"seeding PostgreSQL: content, vectors, {bounds.learners} learners")
-            pg_env = webdata.environment(folder / "pg-seed", seed_url, decks, model)
-            pg_learners = webdata.seed(pg_env, learners=bounds.learners, vectors_from=seeded)
+        pg_learners = _postgres_seed(seed_url, seeded=seeded, folder=folder, decks=decks,
+                                     bounds=bounds, progress=progress)  # fmt: skip
         for workers in sorted({1, *bounds.workers}):
             hellos[f"hello-{workers}"] = _hello(workers, bounds, progress)
             if workers == 1:
                 webdata.sqlite_copy(folder / "seed", folder / "sqlite-1")
-                env = webdata.environment(folder / "sqlite-1", "", decks, model)
+                env = webdata.environment(folder / "sqlite-1", "", decks, bounds.embedding_model)
                 configs["sqlite-1"] = _app("sqlite-1", env, sqlite_learners, bounds, progress)
             if seed_url and workers in bounds.workers:
-                with webdata.database(bounds.postgres, run_name, template=seed_name) as url:
-                    env = webdata.environment(folder / "pg", url, decks, model)
-                    name = f"postgresql-{workers}"
-                    configs[name] = _app(name, env, pg_learners, bounds, progress)
+                name = f"postgresql-{workers}"
+                configs[name] = _postgres(name, folder=folder, decks=decks, learners=pg_learners,
+                                          bounds=bounds, progress=progress)  # fmt: skip
     return hellos, configs
+
+
+def _postgres_seed(
+    url: str, *, seeded: dict[str, str], folder: Path, decks: Path, bounds: Bounds,
+    progress: Progress,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Seed the PostgreSQL database at `url` (none: no learners), with the vectors of the
+    SQLite database seeded first."""
+    if not url:
+        return []
+    progress(f"seeding PostgreSQL: content, vectors, {bounds.learners} learners")
+    env = webdata.environment(folder / "pg-seed", url, decks, bounds.embedding_model)
+    return webdata.seed(env, learners=bounds.learners, vectors_from=seeded)
+
+
+def _postgres(
+    name: str, *, folder: Path, decks: Path, learners: list[dict[str, Any]], bounds: Bounds,
+    progress: Progress,
+) -> dict[str, Any]:  # fmt: skip
+    """One PostgreSQL configuration, on a fresh clone of the seeded database."""
+    seed_name, run_name = webdata.names()
+    with webdata.database(bounds.postgres, run_name, template=seed_name) as url:
+        env = webdata.environment(folder / "pg", url, decks, bounds.embedding_model)
+        return _app(name, env, learners, bounds, progress)
 
 
 def _summary(configs: dict[str, Any], hellos: dict[str, Any]) -> dict[str, Any]:

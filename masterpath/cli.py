@@ -925,6 +925,50 @@ def bench_dashboard(evidence: int, cards: int, runs: int, as_json: bool) -> None
         click.echo(f"  {name:14} {value} ms (median, in process)")
 
 
+@bench.command("web")
+@click.option("--learners", default=32, show_default=True, help="Logged-in learners (connections).")
+@click.option("--seconds", default=8.0, show_default=True, help="Each saturation phase.")
+@click.option("--rate", default=100.0, show_default=True, help="Answers a second, fixed rate.")
+@click.option("--rate-seconds", default=60.0, show_default=True, help="The fixed-rate phase.")
+@click.option("--max-requests", default=200_000, show_default=True, help="Cap on any phase.")
+@click.option("--workers", default="1,2,4", show_default=True, help="PostgreSQL worker counts.")
+@click.option(
+    "--postgres",
+    default="postgresql+psycopg://127.0.0.1:5432/postgres",
+    show_default=True,
+    help="A server where the bench may create and drop its own databases; empty: SQLite only.",
+)
+@click.option("--embedding-model", default=None, help="`off` for BM25 alone (default: as set).")
+@click.option("--quick", is_flag=True, help="Tiny bounds: 4 learners, 1 s phases, 1 worker.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
+def bench_web(  # noqa: PLR0917 - click passes options by position
+    learners: int, seconds: float, rate: float, rate_seconds: float, max_requests: int,
+    workers: str, postgres: str, embedding_model: str | None, quick: bool, as_json: bool,
+) -> None:  # fmt: skip
+    """Answer, next item, card review and dashboard through real servers, against a
+    hello-world: saturation and a fixed arrival rate (SQLite; PostgreSQL with each --workers)."""
+    from masterpath.benchmarks import web
+
+    bounds = web.Bounds(
+        learners=learners, seconds=seconds, rate=rate, rate_seconds=rate_seconds,
+        max_requests=max_requests, workers=tuple(int(n) for n in workers.split(",") if n),
+        postgres=postgres, embedding_model=embedding_model,
+    )  # fmt: skip
+    if quick:
+        bounds = dataclasses.replace(bounds, learners=4, seconds=1.0, rate=10.0,
+                                     rate_seconds=2.0, workers=(1,))  # fmt: skip
+
+    def step(message: str) -> None:
+        click.echo(f"[bench web] {message}", err=True)
+
+    result = web.run(bounds=bounds, progress=step)
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    for line in web.table(result):
+        click.echo(line)
+
+
 @main.group()
 def fsrs() -> None:
     """Flashcard scheduling."""

@@ -27,8 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from masterpath.benchmarks import llm_server
-from masterpath.benchmarks.startup import _answers, _free_port
+from masterpath.benchmarks import llm_server, servers
 
 SKILL = "docker-containers"
 QUESTIONS = (
@@ -47,30 +46,15 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
 
 
 @contextmanager
-def serving(env: dict[str, str], seed: str = "") -> Iterator[int]:
+def serving(env: dict[str, str], seed: str = "", *, workers: int = 1) -> Iterator[int]:
     """`masterpath serve` on an empty data folder, or on a copy of `seed`'s database."""
     with tempfile.TemporaryDirectory() as data:
         for found in Path(seed).glob("masterpath.db*") if seed else ():
             shutil.copy(found, Path(data) / found.name)
-        port = _free_port()
-        full = {**os.environ, "MASTERPATH_DATA_DIR": data, "MASTERPATH_ENV": "development", **env}
-        full.pop("MASTERPATH_DATABASE_URL", None)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "masterpath", "serve", "--port", str(port)],
-            env=full,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 600  # a first start embeds the content
-            while not _answers(f"http://127.0.0.1:{port}/healthz"):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("masterpath serve did not start")
-                time.sleep(0.05)
-            yield port
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+        full = {"MASTERPATH_DATA_DIR": data, "MASTERPATH_ENV": "development", **env}
+        command = ["masterpath", "serve", "--workers", str(workers)]
+        with servers.running(command, full) as server:
+            yield server.port
 
 
 def login(port: int) -> tuple[str, str]:

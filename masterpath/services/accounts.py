@@ -207,13 +207,13 @@ def authenticate(ctx: Context, token: str) -> tuple[Account, int] | None:
         return None
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
-        row = store.session_by_token(tx, token_hash(token))
-        if row is None or row.expires_at <= now:
+        found = store.session_and_user(tx, token_hash(token))
+        if found is None or found[0].expires_at <= now:
             return None
+        row, user = found
         if now - row.last_seen_at > timedelta(minutes=5):
             row.last_seen_at = now
-        user = store.user_by_id(tx, row.user_id)
-        return (_account(user), row.id) if user else None
+        return _account(user), row.id
 
 
 def logout(ctx: Context, token: str) -> None:

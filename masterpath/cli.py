@@ -269,7 +269,7 @@ def kt_fit() -> None:
     ctx = _context()
     total = tracing.count_answers(ctx)
     with click.progressbar(length=max(total, 1), label="replaying answers", file=sys.stderr) as bar:
-        done = tracing.fit(ctx, progress=bar.update)
+        done = tracing.fit(ctx, progress=bar.update, note=lambda line: click.echo(line, err=True))
     click.echo(
         f"fitted on {done.answers} answers of {done.learners} learners over "
         f"{done.skills} skills; parameters #{done.params_id} are now in use"

@@ -6,8 +6,9 @@ history made as for `bench dashboard` (`history.py`: eight months of practice, m
 retention checks, graded tasks and flashcard reviews; 5,000 evidence records by default); the
 other learners are generated and copied in bulk (`population.py`), the long history's evidence
 mixed in by time. After VACUUM (ANALYZE), as autovacuum would have run by then, the counters
-are checked against the evidence, and three requests are timed in process through the service
-functions the web routes call:
+are checked against the evidence. With both databases ready, three requests are timed in
+process through the service functions the web routes call, the sizes taking turns over four
+rounds so that other work on the machine weighs on both alike:
 
 - dashboard: the services the /dashboard page calls, in its order, for the long-history
   learner (the HTML is not rendered);
@@ -28,7 +29,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -59,6 +61,7 @@ from masterpath.store import migrate, scratch
 SERVER = "postgresql+psycopg://127.0.0.1:5432/postgres"
 TARGET = 1.5  # the large database's figure may be at most this many times the small one's
 WARM_UP = 5
+ROUNDS = 4  # the sizes are timed in turns, so other work on the machine weighs on both alike
 Progress = Callable[[str], None]
 
 
@@ -85,18 +88,6 @@ def percentiles(samples: list[float]) -> dict[str, float]:
             "count": len(ordered)}  # fmt: skip
 
 
-def _timed(call: Callable[[int], object], runs: int) -> dict[str, float]:
-    """Call `call(0)` to `call(WARM_UP + runs - 1)`; time all but the warm-up calls."""
-    for n in range(WARM_UP):
-        call(n)
-    samples = []
-    for n in range(WARM_UP, WARM_UP + runs):
-        started = time.perf_counter()
-        call(n)
-        samples.append((time.perf_counter() - started) * 1000)
-    return percentiles(samples)
-
-
 def _dashboard(ctx: Context, user: int) -> None:
     """What GET /dashboard asks of the services, in the route's order."""
     found = dashboard.track_map(ctx, user_id=user)
@@ -108,32 +99,61 @@ def _dashboard(ctx: Context, user: int) -> None:
     portfolio.portfolio(ctx, user_id=user)
 
 
-def measure(ctx: Context, *, user: int, learners: list[int], plan: Plan) -> dict[str, Any]:
-    """p50/p95/p99 of the three requests, and the load average while they ran."""
-    with ctx.db.begin() as tx:
-        skills = sorted(mastery_store.skill_states(tx, user))
-    cat = population.catalogue(ctx)
-    rng = np.random.default_rng(plan.seed)
-    who = rng.choice(np.array(learners), WARM_UP + plan.submissions).tolist()
-    items = rng.integers(len(cat.items), size=len(who)).tolist()
-    asked = [study.practice_item(ctx, user_id=u, item_id=cat.items[i])
-             for u, i in zip(who, items, strict=True)]  # fmt: skip
-    right = rng.random(len(who)) < 0.7
+def _share(total: int, part: int) -> int:
+    """Calls of `total` made in round `part` (0 .. ROUNDS - 1)."""
+    return total // ROUNDS + (part < total % ROUNDS)
 
-    def submit(n: int) -> None:
-        study.answer(ctx, user_id=who[n], item_id=asked[n].id, seconds=30.0,
-                     response=plausible_response(asked[n], bool(right[n]), rng))  # fmt: skip
 
-    before = os.getloadavg()
-    found: dict[str, Any] = {
-        "dashboard": _timed(lambda _: _dashboard(ctx, user), plan.runs),
-        "explanation": _timed(lambda n: mastery.explain(ctx, user_id=user,
-                                                        skill_id=skills[n % len(skills)]),
-                              plan.runs),
-        "submit": _timed(submit, plan.submissions),
-    }  # fmt: skip
-    found["load_average"] = [round(v, 2) for v in (*before, *os.getloadavg())]
-    return found
+class Timer:
+    """The three requests on one database, timed a share at a time (`round`), after warming up.
+
+    - dashboard: the services GET /dashboard calls, for the long-history learner;
+    - explanation: `mastery.explain` for each of that learner's skills in turn;
+    - submit: `study.answer` by generated learners picked at random (items asked beforehand).
+    """
+
+    def __init__(self, ctx: Context, *, user: int, learners: list[int], plan: Plan) -> None:
+        with ctx.db.begin() as tx:
+            skills = sorted(mastery_store.skill_states(tx, user))
+        cat = population.catalogue(ctx)
+        rng = np.random.default_rng(plan.seed)
+        who = rng.choice(np.array(learners), WARM_UP + plan.submissions).tolist()
+        items = rng.integers(len(cat.items), size=len(who)).tolist()
+        asked = [study.practice_item(ctx, user_id=u, item_id=cat.items[i])
+                 for u, i in zip(who, items, strict=True)]  # fmt: skip
+        right = rng.random(len(who)) < 0.7
+
+        def submit(n: int) -> None:
+            study.answer(ctx, user_id=who[n], item_id=asked[n].id, seconds=30.0,
+                         response=plausible_response(asked[n], bool(right[n]), rng))  # fmt: skip
+
+        self.calls: dict[str, Callable[[int], object]] = {
+            "dashboard": lambda _: _dashboard(ctx, user),
+            "explanation": lambda n: mastery.explain(ctx, user_id=user,
+                                                     skill_id=skills[n % len(skills)]),
+            "submit": submit,
+        }  # fmt: skip
+        self.totals = {"dashboard": plan.runs, "explanation": plan.runs,
+                       "submit": plan.submissions}  # fmt: skip
+        self.samples: dict[str, list[float]] = {name: [] for name in self.calls}
+        self.load: list[float] = []
+        for call in self.calls.values():
+            for n in range(WARM_UP):
+                call(n)
+
+    def round(self, part: int) -> None:
+        self.load.append(round(os.getloadavg()[0], 2))
+        for name, call in self.calls.items():
+            done = self.samples[name]
+            for _ in range(_share(self.totals[name], part)):
+                started = time.perf_counter()
+                call(WARM_UP + len(done))
+                done.append((time.perf_counter() - started) * 1000)
+
+    def figures(self) -> dict[str, Any]:
+        """p50/p95/p99 of each request, and the 1-minute load average as each round began."""
+        return {**{name: percentiles(s) for name, s in self.samples.items()},
+                "load_average": self.load}  # fmt: skip
 
 
 class _Undo(Exception):
@@ -269,8 +289,20 @@ def _fill(ctx: Context, plan: Plan, progress: Progress) -> dict[str, Any]:
             "long_history": built.summary}  # fmt: skip
 
 
-def one_size(server: str, name: str, plan: Plan, progress: Progress) -> dict[str, Any]:
-    """Build, check, time and fit on one scratch database, then drop it."""
+@dataclass(frozen=True)
+class Prepared:
+    """One size's scratch database, filled and checked."""
+
+    ctx: Context
+    user: int  # the long-history learner
+    learners: list[int]  # the generated ones
+    figures: dict[str, Any]
+    folder: Path
+
+
+@contextmanager
+def prepared(server: str, name: str, plan: Plan, progress: Progress) -> Iterator[Prepared]:
+    """A scratch database filled and checked; dropped when the block ends."""
     db = scratch.create(server, name)
     try:
         with tempfile.TemporaryDirectory() as folder:
@@ -284,18 +316,26 @@ def one_size(server: str, name: str, plan: Plan, progress: Progress) -> dict[str
             progress(f"{name}: checking the counters against the evidence")
             generated = list(range(user + 1, user + 1 + plan.learners))
             sample = generated[:: max(1, len(generated) // plan.checked)][: plan.checked]
-            checked = consistency(ctx, users=[user, *sample])
-            progress(f"{name}: timing dashboards, explanations and submissions")
-            timed = measure(ctx, user=user, learners=generated, plan=plan)
-            progress(f"{name}: kt fit in a child process")
-            fitted = kt_fit(settings.url, Path(folder))
-            facts = scratch.server_facts(db)
+            figures = {"learners": plan.learners, "evidence_per_learner": plan.each, **made,
+                       "size_mb": sizes, "counters": consistency(ctx, users=[user, *sample]),
+                       "server": scratch.server_facts(db)}  # fmt: skip
+            yield Prepared(ctx, user, generated, figures, Path(folder))
     finally:
         db.dispose()
         scratch.drop(server, name)
-    return {"learners": plan.learners, "evidence_per_learner": plan.each, **made,
-            "size_mb": sizes, "counters": checked, **timed, "kt_fit": fitted,
-            "server": facts}  # fmt: skip
+
+
+def _timed(
+    sites: dict[str, Prepared], plans: dict[str, Plan], progress: Progress
+) -> dict[str, Any]:
+    """Every size's figures, the sizes taking turns over `ROUNDS` rounds."""
+    timers = {label: Timer(site.ctx, user=site.user, learners=site.learners, plan=plans[label])
+              for label, site in sites.items()}  # fmt: skip
+    for part in range(ROUNDS):
+        progress(f"timing: round {part + 1} of {ROUNDS}")
+        for timer in timers.values():
+            timer.round(part)
+    return {label: timer.figures() for label, timer in timers.items()}
 
 
 def _ratios(small: dict[str, Any], large: dict[str, Any]) -> dict[str, dict[str, float]]:
@@ -321,14 +361,21 @@ def run(
     if problem:
         raise RuntimeError(problem)
     started = time.perf_counter()
-    result: dict[str, Any] = {"machine": _machine(), "sizes": {}}
-    for label, count in (("small", small), ("large", learners)):
-        if count <= 0:
-            continue
-        plan = Plan(count, each=each, history=history_evidence, runs=runs,
-                    submissions=submissions)  # fmt: skip
-        progress(f"{label}: {count:,} learners × {each} evidence records")
-        result["sizes"][label] = one_size(server, f"{prefix}_{label}", plan, progress)
+    result: dict[str, Any] = {"machine": _machine(), "rounds": ROUNDS, "sizes": {}}
+    counts = {label: n for label, n in (("small", small), ("large", learners)) if n > 0}
+    plans = {label: Plan(n, each=each, history=history_evidence, runs=runs,
+                         submissions=submissions) for label, n in counts.items()}  # fmt: skip
+    with ExitStack() as stack:
+        sites = {}
+        for label, plan in plans.items():
+            progress(f"{label}: {plan.learners:,} learners × {each} evidence records")
+            sites[label] = stack.enter_context(prepared(server, f"{prefix}_{label}", plan,
+                                                        progress))  # fmt: skip
+        timed = _timed(sites, plans, progress)
+        for label, site in sites.items():
+            progress(f"{label}: kt fit in a child process")
+            fitted = kt_fit(site.ctx.settings.url, site.folder)
+            result["sizes"][label] = {**site.figures, **timed[label], "kt_fit": fitted}
     sizes = result["sizes"]
     if "small" in sizes and "large" in sizes:
         ratios = _ratios(sizes["small"], sizes["large"])

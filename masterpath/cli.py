@@ -339,7 +339,7 @@ def kt_fit() -> None:
     ctx = _prepared()
     total = tracing.count_answers(ctx)
     with click.progressbar(length=max(total, 1), label="replaying answers", file=sys.stderr) as bar:
-        done = tracing.fit(ctx, progress=bar.update)
+        done = tracing.fit(ctx, progress=bar.update, note=lambda line: click.echo(line, err=True))
     click.echo(
         f"fitted on {done.answers} answers of {done.learners} learners over "
         f"{done.skills} skills; parameters #{done.params_id} are now in use"
@@ -967,6 +967,88 @@ def bench_web(  # noqa: PLR0917 - click passes options by position
         return
     for line in web.table(result):
         click.echo(line)
+
+
+@bench.command("scale")
+@click.option("--learners", default=100_000, show_default=True, help="Generated learners.")
+@click.option(
+    "--small",
+    default=1_000,
+    show_default=True,
+    help="Generated learners of the database compared against (0: none).",
+)
+@click.option(
+    "--evidence", "each", default=100, show_default=True, help="Evidence records per learner."
+)
+@click.option(
+    "--history",
+    "history_evidence",
+    default=5_000,
+    show_default=True,
+    help="Evidence records of the long-history learner whose dashboard is timed.",
+)
+@click.option("--runs", default=200, show_default=True, help="Dashboards and explanations timed.")
+@click.option("--submissions", default=2_000, show_default=True, help="Answers timed.")
+@click.option(
+    "--server",
+    default="postgresql+psycopg://127.0.0.1:5432/postgres",
+    show_default=True,
+    help="A database on the PostgreSQL server; scratch databases are made beside it.",
+)
+@click.option(
+    "--prefix",
+    default="bench_scale",
+    show_default=True,
+    help="Scratch database names: PREFIX_small and PREFIX_large (dropped at the end).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object last.")
+def bench_scale(  # noqa: PLR0917 - click passes options by position
+    learners: int,
+    small: int,
+    each: int,
+    history_evidence: int,
+    runs: int,
+    submissions: int,
+    server: str,
+    prefix: str,
+    as_json: bool,
+) -> None:
+    """PostgreSQL with many learners against a small database: dashboard and explanation p95,
+    answer p99, kt fit time and memory, database size."""
+    from masterpath.benchmarks import scale
+
+    def step(message: str) -> None:
+        click.echo(f"[bench scale] {message}", err=True)
+
+    try:
+        result = scale.run(
+            learners=learners, small=small, each=each, history_evidence=history_evidence,
+            runs=runs, submissions=submissions, server=server, prefix=prefix, progress=step,
+        )  # fmt: skip
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    _print_scale(result)
+
+
+def _print_scale(result: dict[str, Any]) -> None:
+    for label, size in result["sizes"].items():
+        click.echo(
+            f"{label}: {size['learners']:,} learners, {size['rows']['evidence']:,} evidence rows "
+            f"generated in {size['generate_s']} s; database {size['size_mb']['database']:,} MB"
+        )
+        for name in ("dashboard", "explanation", "submit"):
+            row = size[name]
+            click.echo(
+                f"  {name:12} p50 {row['p50_ms']} ms  p95 {row['p95_ms']} ms  "
+                f"p99 {row['p99_ms']} ms  over {row['count']:,}"
+            )
+        fit = size["kt_fit"]
+        click.echo(f"  kt fit       {fit['wall_s']} s, peak RSS {fit['peak_rss_mb']} MB")
+    for name, row in result.get("ratios", {}).items():
+        click.echo(f"ratio {name:12} p50 {row['p50_ms']}  p95 {row['p95_ms']}  p99 {row['p99_ms']}")
 
 
 @main.group()

@@ -228,7 +228,21 @@ def _replay(w: Writer) -> tuple[dict[str, Any], list[str]]:
     return kt.dump(learner), seen
 
 
-def generate(ctx: Context, *, user_id: int, evidence: int, cards: int, seed: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Built:
+    """A generated history, not yet written: the rows, and the learner's counters."""
+
+    writer: Writer
+    learner: dict[str, Any]
+    seen: list[str]
+    summary: dict[str, Any]
+
+    def evidence(self) -> list[dict[str, Any]]:
+        """The evidence rows in the order they are written (the engine's order)."""
+        return sorted(self.writer.rows.evidence, key=lambda e: e["answered_at"])
+
+
+def build(ctx: Context, *, user_id: int, evidence: int, cards: int, seed: int) -> Built:
     w = Writer(ctx, user_id, seed)
     order = _plan(w)
     _cards(ctx, w, order, cards)
@@ -244,15 +258,24 @@ def generate(ctx: Context, *, user_id: int, evidence: int, cards: int, seed: int
         w.rows.time.append({"user_id": user_id, "skill_id": skill, "kind": "lesson",
                             "seconds": float(w.rng.uniform(600, 1800)),
                             "recorded_at": w.at(day)})  # fmt: skip
-    _write(ctx, w, learner, seen)
-    return {
+    summary = {
         "evidence": len(w.rows.evidence), "cards": len(w.rows.cards),
         "graded_answers": sum(e["grader"] == "auto" for e in w.rows.evidence),
         "card_reviews": reviews, "skills": len({e["skill_id"] for e in w.rows.evidence}),
     }  # fmt: skip
+    return Built(w, learner, seen, summary)
 
 
-def _write(ctx: Context, w: Writer, learner: dict[str, Any], seen: list[str]) -> None:
+def generate(ctx: Context, *, user_id: int, evidence: int, cards: int, seed: int) -> dict[str, Any]:
+    built = build(ctx, user_id=user_id, evidence=evidence, cards=cards, seed=seed)
+    write(ctx, built)
+    return built.summary
+
+
+def write(ctx: Context, built: Built, *, evidence: bool = True) -> None:
+    """Write everything in one transaction; without `evidence`, all but the evidence rows (the
+    caller copies them itself)."""
+    w = built.writer
     states = [{"user_id": w.user, "skill_id": skill, "counters": {}, "graded_attempts": 0,
                "last_graded_at": None, "ready_at": None, "mastered_at": None,
                "retention_passed_at": None, "retention_checks_passed": 0, "placed_at": None,
@@ -264,9 +287,11 @@ def _write(ctx: Context, w: Writer, learner: dict[str, Any], seen: list[str]) ->
     with ctx.db.begin() as tx:
         bulk.add_rows(tx, Assessment, w.rows.checks)
         bulk.add_rows(tx, TaskSubmission, w.rows.tasks)
-        bulk.add_rows(tx, Evidence, sorted(w.rows.evidence, key=lambda e: e["answered_at"]))
+        if evidence:
+            bulk.add_rows(tx, Evidence, built.evidence())
         bulk.add_rows(tx, StudyTime, w.rows.time)
         bulk.add_rows(tx, LearnerCard, w.rows.cards)
         bulk.add_rows(tx, SkillState, states)
-        bulk.add_rows(tx, LearnerState, [{"user_id": w.user, "counters": learner,
-                                          "skill_ids": seen, "updated_at": w.now}])  # fmt: skip
+        learner = {"user_id": w.user, "counters": built.learner, "skill_ids": built.seen,
+                   "updated_at": w.now}  # fmt: skip
+        bulk.add_rows(tx, LearnerState, [learner])

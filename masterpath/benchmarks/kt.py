@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from masterpath.benchmarks.ktdata import Sequence, metrics
-from masterpath.domain import kt
+from masterpath.domain import fitting, kt
 
 SAME_QUESTION = 0.95
 PAIR_PRIOR = 20.0
@@ -125,7 +125,7 @@ def run(train: Seq[Sequence], test: Seq[Sequence], *, fitted: bool = True) -> di
         rows = replay(train, pairs, n_skills)
         skills = skill_map(train)
         index = np.array([skills.get(str(k), -1) for k in range(n_skills)])
-        params = kt.fit(
+        params = fitting.fit(
             rows.features,
             index[rows.skills],
             rows.correct,

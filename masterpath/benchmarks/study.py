@@ -28,7 +28,7 @@ from masterpath.store import make_database, migrate
 LEARNERS = 20
 
 
-def _response(item: Any, right: bool, rng: np.random.Generator) -> Any:
+def plausible_response(item: Any, right: bool, rng: np.random.Generator) -> Any:
     """A plausible response to a public item (right or wrong is decided by chance)."""
     options = [o["id"] for o in item.options]
     if item.type == "single_choice":
@@ -91,7 +91,7 @@ def _answers(
         item = study.next_practice(ctx, user_id=user, skill_id=skill).item
         if item is None:
             continue
-        response = _response(item, bool(rng.random() < 0.7), rng)
+        response = plausible_response(item, bool(rng.random() < 0.7), rng)
         started = time.perf_counter()
         study.answer(ctx, user_id=user, item_id=item.id, response=response, seconds=30.0)
         timings.append(time.perf_counter() - started)

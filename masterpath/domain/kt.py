@@ -2,8 +2,9 @@
 
 State is a handful of counters per learner and per learner x skill, updated in O(1) per answer.
 The prediction is the calibrated probability that the learner answers the next item of a skill
-correctly. Every function works on a batch of B answers at once (numpy arrays), so the web app
-calls it with B = 1 and the benchmark replays thousands of learners in step.
+correctly (fitted by `fitting.py`). Every function works on a batch of B answers at once
+(numpy arrays), so the web app calls it with B = 1 and the benchmark replays thousands of
+learners in step.
 
 Features (standardised with the training mean and deviation) come in four groups a learner can
 be shown: this skill's record, recent answers, the overall record, and the same-question link
@@ -12,7 +13,7 @@ be shown: this skill's record, recent answers, the overall record, and the same-
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
 import numpy as np
@@ -238,18 +239,19 @@ class Params:
 SLOPES = np.array([0] + [1 + NAMES.index(name) for name in PER_SKILL])
 
 
-def _design(params: Params, x: Floats) -> Floats:
+def design(params: Params, x: Floats) -> Floats:
+    """The model's design matrix: an intercept column, then the standardised features."""
     return np.column_stack([np.ones(len(x)), (x - params.mean) / params.scale])
 
 
 def logit(params: Params, x: Floats, skill_index: Ints) -> Floats:
-    design = _design(params, x)
+    matrix = design(params, x)
     shift = np.zeros((len(x), len(SLOPES)))
     known = skill_index >= 0
     if len(params.per_skill):
         shift[known] = params.per_skill[skill_index[known]]
-    slopes = np.asarray(np.einsum("ij,ij->i", design[:, SLOPES], shift), dtype=float)
-    return np.asarray(design @ params.weights + slopes, dtype=float)
+    slopes = np.asarray(np.einsum("ij,ij->i", matrix[:, SLOPES], shift), dtype=float)
+    return np.asarray(matrix @ params.weights + slopes, dtype=float)
 
 
 def predict(
@@ -263,11 +265,11 @@ def predict(
 
 def contributions(params: Params, x: Floats, skill_index: Ints) -> dict[str, float]:
     """How much each group of features adds to the logit of one answer (B = 1)."""
-    design = _design(params, x)[0]
+    row = design(params, x)[0]
     weights = params.weights.copy()
     if skill_index[0] >= 0 and len(params.per_skill):
         weights[SLOPES] += params.per_skill[skill_index[0]]
-    return {group: float(sum(design[1 + NAMES.index(n)] * weights[1 + NAMES.index(n)]
+    return {group: float(sum(row[1 + NAMES.index(n)] * weights[1 + NAMES.index(n)]
                              for n in names))
             for group, names in GROUPS.items()}  # fmt: skip
 
@@ -287,114 +289,6 @@ def defaults() -> Params:
     return Params(
         np.zeros(len(NAMES)), np.ones(len(NAMES)), weights, np.zeros((0, 1 + len(PER_SKILL)))
     )
-
-
-def fit(
-    x: Floats,
-    skill_index: Ints,
-    y: Floats,
-    *,
-    skills: dict[str, int],
-    same: NDArray[np.bool_],
-    last: Floats,
-    l2: float = 1.0,
-    l2_slopes: float = 30.0,
-    iterations: int = 25,
-) -> Params:
-    """L2-regularised logistic regression with per-skill shifts, fitted by Newton's method."""
-    repeat_ok = same & (last >= 0.5)
-    repeat_bad = same & (last < 0.5)
-    same_correct = (y[repeat_ok].sum() + 1) / (repeat_ok.sum() + 2)
-    same_wrong = (y[repeat_bad].sum() + 1) / (repeat_bad.sum() + 2)
-    x, skill_index, y = x[~same], skill_index[~same], y[~same]
-    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
-    shell = Params(
-        mean,
-        scale,
-        np.zeros(1 + len(NAMES)),
-        np.zeros((len(skills), len(SLOPES))),
-        skills,
-        float(same_correct),
-        float(same_wrong),
-    )
-    design = _design(shell, x)
-    order = np.argsort(skill_index, kind="stable")
-    design, skill_index, y = design[order], skill_index[order], y[order]
-    theta = _newton(
-        design,
-        skill_index,
-        y,
-        n_skills=len(skills),
-        l2=l2,
-        l2_slopes=l2_slopes,
-        iterations=iterations,
-    )
-    n_global = design.shape[1]
-    per_skill = theta[n_global:].reshape(len(skills), len(SLOPES))
-    return replace(shell, weights=theta[:n_global], per_skill=per_skill)
-
-
-def _newton(
-    design: Floats,
-    skill_index: Ints,
-    y: Floats,
-    *,
-    n_skills: int,
-    l2: float,
-    l2_slopes: float,
-    iterations: int,
-) -> Floats:
-    n_global, n_slopes = design.shape[1], len(SLOPES)
-    size = n_global + n_skills * n_slopes
-    bounds = np.searchsorted(skill_index, np.arange(n_skills + 1))
-    block = np.r_[l2, np.full(n_slopes - 1, l2_slopes)]
-    reg = np.concatenate([[0.0], np.full(n_global - 1, l2), np.tile(block, n_skills)])
-    theta = np.zeros(size)
-    for _ in range(iterations):
-        weights, shifts = theta[:n_global], theta[n_global:].reshape(n_skills, n_slopes)
-        z = design @ weights
-        known = skill_index >= 0
-        z[known] += np.einsum("ij,ij->i", design[known][:, SLOPES], shifts[skill_index[known]])
-        p = 1 / (1 + np.exp(-z))
-        hessian, gradient = np.zeros((size, size)), np.zeros(size)
-        sums = (p - y, p * (1 - p), hessian, gradient)
-        _accumulate(design, sums, rows=slice(0, bounds[0]), offset=None)
-        for skill in range(n_skills):
-            rows = slice(bounds[skill], bounds[skill + 1])
-            _accumulate(design, sums, rows=rows, offset=n_global + skill * n_slopes)
-        gradient += reg * theta
-        hessian[np.diag_indices_from(hessian)] += reg
-        step = np.linalg.solve(hessian, gradient)
-        theta -= step
-        if np.abs(step).max() < 1e-6:
-            break
-    return theta
-
-
-def _accumulate(
-    design: Floats,
-    sums: tuple[Floats, Floats, Floats, Floats],
-    *,
-    rows: slice,
-    offset: int | None,
-) -> None:
-    """Add these rows' share to the Hessian and gradient (global block and one skill block)."""
-    residual, weight, hessian, gradient = sums
-    if rows.start == rows.stop:
-        return
-    z = design[rows]
-    a = z.T @ (z * weight[rows, None])
-    g = z.T @ residual[rows]
-    n = design.shape[1]
-    hessian[:n, :n] += a
-    gradient[:n] += g
-    if offset is None:
-        return
-    end = offset + len(SLOPES)
-    hessian[:n, offset:end] += a[:, SLOPES]
-    hessian[offset:end, :n] += a[SLOPES, :]
-    hessian[offset:end, offset:end] += a[np.ix_(SLOPES, SLOPES)]
-    gradient[offset:end] += g[SLOPES]
 
 
 State = TypeVar("State", Learner, SkillRecord)

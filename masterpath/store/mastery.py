@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 
 from masterpath.store.db import Tx
 from masterpath.store.models import Evidence, KtParams, LearnerState, SkillState
@@ -102,12 +102,27 @@ def assessed_by_skill(tx: Tx, *, user_id: int, skill_ids: list[str]) -> dict[str
     return found
 
 
-def graded_answers(tx: Tx, *, after_id: int = 0, limit: int = 10_000) -> list[Evidence]:
-    """Graded item answers in the order they were recorded, for fitting."""
-    query = select(Evidence).where(
-        Evidence.id > after_id, Evidence.grader != "self", Evidence.source_kind == "item"
-    )
-    return list(tx.session.scalars(query.order_by(Evidence.id).limit(limit)))
+def graded_answers_of(tx: Tx, *, first_user: int, last_user: int) -> list[Any]:
+    """Graded item answers of learners `first_user` to `last_user` (ids), for fitting: light
+    rows (user_id, skill_id, also_skills, source_id, score, hints_used), each learner's in the
+    order recorded. `also_skills` comes as JSON text, for the caller to parse when it is not
+    `[]` (decoding millions of empty lists costs more than the rest of the read)."""
+    query = select(
+        Evidence.user_id, Evidence.skill_id, cast(Evidence.also_skills, Text).label("also_skills"),
+        Evidence.source_id, Evidence.score, Evidence.hints_used,
+    ).where(
+        Evidence.user_id.between(first_user, last_user),
+        Evidence.grader != "self",
+        Evidence.source_kind == "item",
+    )  # fmt: skip
+    return list(tx.session.execute(query.order_by(Evidence.user_id, Evidence.id)))
+
+
+def learner_id_range(tx: Tx) -> tuple[int, int] | None:
+    """The lowest and highest learner id with evidence (None: no evidence)."""
+    low, high = tx.session.execute(select(func.min(Evidence.user_id),
+                                          func.max(Evidence.user_id))).one()  # fmt: skip
+    return None if low is None else (int(low), int(high))
 
 
 def count_graded_answers(tx: Tx) -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from masterpath.domain import kt
+from masterpath.domain import fitting, kt
 
 NO = np.array([False])
 
@@ -96,7 +96,7 @@ def test_fit_learns_that_past_success_predicts_success() -> None:
             rows_y.append(y)
             learner, records[s] = answer(learner, records[s], float(y), skill=s)
     x, k, y = np.array(rows_x), np.array(rows_k), np.array(rows_y, dtype=float)
-    params = kt.fit(
+    params = fitting.fit(
         x, k, y, skills={"0": 0, "1": 1}, same=np.zeros(len(y), dtype=bool), last=np.zeros(len(y))
     )
     p = kt.predict(params, x, k, same=np.zeros(len(y), dtype=bool), last=np.zeros(len(y)))

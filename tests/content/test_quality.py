@@ -94,10 +94,10 @@ def test_skill_minima_name_the_skill_and_what_is_missing() -> None:
 def test_key_position_skew_is_caught() -> None:
     items = [choice(f"q{n}", 0) for n in range(6)] + [choice("r", 1), choice("t", 2)]
     found = [str(p) for p in quality.check_choices([skill(items)])]
-    assert found == [
+    assert found[0] == (
         "single-choice items: the correct option is option 1 in 6 of 8 "
         "single-choice items; no position above 35%"
-    ]
+    )
 
 
 def test_key_that_is_always_longest_is_caught() -> None:
@@ -108,7 +108,69 @@ def test_key_that_is_always_longest_is_caught() -> None:
     found = [str(p) for p in quality.check_choices([skill(items)])]
     assert found == [
         "single-choice items: the correct option is the longest in 6 of 6 "
-        "single-choice items; at most 40%"
+        "single-choice items; keep it between 20% and 35%"
+    ]
+
+
+def test_key_that_is_never_longest_is_caught() -> None:
+    items = [
+        choice(f"q{n}", n % 3, tuple("x" * (2 if i == n % 3 else 9) for i in range(3)))
+        for n in range(6)
+    ]
+    found = [str(p) for p in quality.check_choices([skill(items)])]
+    assert found == [
+        "single-choice items: the correct option is the longest in 0 of 6 "
+        "single-choice items; keep it between 20% and 35%"
+    ]
+
+
+def multi(item_id: str, keys: int, options: int = 4) -> Item:
+    texts = [f"option {n} of {item_id}" for n in range(options)]
+    return Item(
+        id=item_id,
+        type="multiple_choice",
+        stem=f"Which apply to {item_id}?",
+        objectives=["o"],
+        options=[Option(id=f"o{n}", text=t, correct=n < keys) for n, t in enumerate(texts)],
+        explanation="Because.",
+        hints=["Think."],
+    )
+
+
+def true_false(item_id: str, answer: bool) -> Item:
+    return Item(
+        id=item_id,
+        type="true_false",
+        stem=f"Statement {item_id}.",
+        objectives=["o"],
+        answer=answer,
+        explanation="Because.",
+        hints=["Think."],
+    )
+
+
+def test_multiple_choice_with_always_three_keys_is_caught() -> None:
+    items = [multi(f"m{n}", 3) for n in range(8)] + [multi("two", 2), multi("other", 2)]
+    found = [str(p) for p in quality.check_cues([skill(items)])]
+    assert len(found) == 2
+    assert found[0].startswith("multiple-choice items: 0% have exactly one correct option")
+    assert "80% have the same number of correct options ({'2': 2, '3': 8})" in found[1]
+
+
+def test_varied_multiple_choice_and_balanced_true_false_pass() -> None:
+    items = [multi("one", 1), multi("two", 2), multi("three", 3), multi("two-b", 2)]
+    items += [true_false(f"t{n}", n % 2 == 0) for n in range(4)]
+    assert quality.check_cues([skill(items)]) == []
+    figures = quality.cues([skill(items)])
+    assert figures["multiple_choice"]["correct_options"] == {"1": 1, "2": 2, "3": 1}
+    assert figures["true_false"]["false_share"] == 0.5
+
+
+def test_true_false_mostly_false_is_caught() -> None:
+    items = [true_false(f"t{n}", n == 0) for n in range(4)]
+    found = [str(p) for p in quality.check_cues([skill(items)])]
+    assert found == [
+        "true/false items: 75% of true/false statements are false; keep it between 40% and 60%"
     ]
 
 

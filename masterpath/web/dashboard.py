@@ -20,6 +20,7 @@ from starlette.responses import Response
 from masterpath.errors import InvalidInput, Problem
 from masterpath.services import Context, dashboard, evidence_log, portfolio
 from masterpath.web.deps import Ctx, Me
+from masterpath.web.forms import whole
 from masterpath.web.rendering import HERE, render
 
 router = APIRouter(include_in_schema=False)
@@ -29,10 +30,11 @@ def track_id(raw: str | None) -> int | None:
     value = (raw or "").strip()
     if not value:
         return None
-    if not (value.isascii() and value.isdigit() and len(value) < 19) or not 1 <= int(value) < 2**63:
+    found = whole(value)
+    if found is None or found < 1:
         message = f"track {value!r} is not a track id"
         raise InvalidInput(message, problems=[Problem(message, field="track")])
-    return int(value)
+    return found
 
 
 def _log(ctx: Context, user_id: int, raw: dict[str, Any]) -> dict[str, Any]:

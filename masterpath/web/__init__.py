@@ -15,7 +15,6 @@ from masterpath.settings import Settings, load_settings
 from masterpath.web import (
     account,
     api,
-    cohort_api,
     cohorts,
     dashboard,
     errors,
@@ -61,9 +60,8 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.include_router(tracks.router)
     app.include_router(cohorts.router)
     app.include_router(dashboard.router)
-    app.include_router(api.router)
-    app.include_router(cohort_api.router)
-    app.include_router(dashboard.api)
+    for part in api.routers():
+        app.include_router(part)
     return app
 
 

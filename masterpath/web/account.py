@@ -4,28 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from masterpath.errors import InvalidInput, MasterPathError, Problem
+from masterpath.errors import InvalidInput, MasterPathError
 from masterpath.services import Context, accounts
+from masterpath.web.deps import Ctx, Me
+from masterpath.web.forms import form_error
 from masterpath.web.rendering import render
-from masterpath.web.security import (
-    SESSION_COOKIE,
-    Viewer,
-    require_viewer,
-    set_cookie,
-)
+from masterpath.web.security import SESSION_COOKIE, Viewer, set_cookie
 
 router = APIRouter(include_in_schema=False)
 Field = Annotated[str, Form()]
 Optional = Annotated[str, Form()]
-
-
-def _ctx(request: Request) -> Context:
-    context: Context = request.app.state.context
-    return context
 
 
 def _safe_next(target: str) -> str:
@@ -33,21 +25,9 @@ def _safe_next(target: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") else "/"
 
 
-def _form_error(
-    request: Request, template: str, exc: MasterPathError, **context: object
-) -> Response:
-    problems = exc.problems or [Problem(exc.message)]
-    return render(
-        request,
-        template,
-        {"error": exc.message, "problems": problems, **context},
-        status=exc.status,
-    )
-
-
-def _signed_in(request: Request, token: str, target: str) -> Response:
+def _signed_in(request: Request, ctx: Context, token: str, target: str) -> Response:
     response = RedirectResponse(_safe_next(target), status_code=303)
-    age = _ctx(request).settings.session_days * 86400
+    age = ctx.settings.session_days * 86400
     set_cookie(request, response, SESSION_COOKIE, token, age)
     return response
 
@@ -58,16 +38,18 @@ def login_page(request: Request, next: str = "/") -> Response:
 
 
 @router.post("/login")
-def login(request: Request, email: Field, password: Field, next: Optional = "/") -> Response:
+def login(
+    request: Request, ctx: Ctx, email: Field, password: Field, next: Optional = "/"
+) -> Response:
     address = request.client.host if request.client else ""
     agent = request.headers.get("user-agent", "")
     try:
         token, _ = accounts.login(
-            _ctx(request), email=email, password=password, address=address, user_agent=agent
+            ctx, email=email, password=password, address=address, user_agent=agent
         )
     except InvalidInput as exc:
-        return _form_error(request, "login.html", exc, next=_safe_next(next), email=email)
-    return _signed_in(request, token, next)
+        return form_error(request, "login.html", exc, {"next": _safe_next(next), "email": email})
+    return _signed_in(request, ctx, token, next)
 
 
 @router.get("/register")
@@ -76,14 +58,14 @@ def register_page(request: Request) -> Response:
 
 
 @router.post("/register")
-def register(
+def register(  # noqa: PLR0917 - FastAPI parameters
     request: Request,
+    ctx: Ctx,
     email: Field,
     password: Field,
     display_name: Optional = "",
     timezone: Optional = "UTC",
 ) -> Response:
-    ctx = _ctx(request)
     address = request.client.host if request.client else ""
     try:
         accounts.register(
@@ -95,7 +77,8 @@ def register(
             address=address,
         )
     except MasterPathError as exc:
-        return _form_error(request, "register.html", exc, email=email, display_name=display_name)
+        shown = {"email": email, "display_name": display_name}
+        return form_error(request, "register.html", exc, shown)
     token, _ = accounts.login(
         ctx,
         email=email,
@@ -103,70 +86,54 @@ def register(
         address=address,
         user_agent=request.headers.get("user-agent", ""),
     )
-    return _signed_in(request, token, "/account?welcome=1")
+    return _signed_in(request, ctx, token, "/account?welcome=1")
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, ctx: Ctx) -> Response:
     token = request.cookies.get(SESSION_COOKIE, "")
     if token:
-        accounts.logout(_ctx(request), token)
+        accounts.logout(ctx, token)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
 
-def _account_page(request: Request, viewer: Viewer, **extra: object) -> Response:
-    ctx = _ctx(request)
-    context = {
+def _account(request: Request, ctx: Context, viewer: Viewer) -> dict[str, object]:
+    return {
         "sessions": accounts.sessions(ctx, user_id=viewer.id, current=viewer.session_id),
         "timezones": accounts.timezones(),
         "welcome": request.query_params.get("welcome") == "1",
-        **extra,
     }
-    return render(request, "account.html", context, status=int(str(extra.get("status", 200))))
 
 
 @router.get("/account")
-def account_page(request: Request, viewer: Annotated[Viewer, Depends(require_viewer)]) -> Response:
-    return _account_page(request, viewer)
+def account_page(request: Request, ctx: Ctx, viewer: Me) -> Response:
+    return render(request, "account.html", _account(request, ctx, viewer))
 
 
 @router.post("/account/password")
 def change_password(
-    request: Request,
-    viewer: Annotated[Viewer, Depends(require_viewer)],
-    current_password: Field,
-    new_password: Field,
+    request: Request, ctx: Ctx, viewer: Me, current_password: Field, new_password: Field
 ) -> Response:
     try:
-        accounts.change_password(
-            _ctx(request),
-            user_id=viewer.id,
-            current=current_password,
-            new=new_password,
-            keep_session=viewer.session_id,
-        )
+        accounts.change_password(ctx, user_id=viewer.id, current=current_password,
+                                 new=new_password, keep_session=viewer.session_id)  # fmt: skip
     except InvalidInput as exc:
-        return _account_page(
-            request, viewer, error=exc.message, problems=exc.problems, status=exc.status
-        )
-    return _account_page(request, viewer, notice="Password changed. Other sessions were ended.")
+        return form_error(request, "account.html", exc, _account(request, ctx, viewer))
+    notice = "Password changed. Other sessions were ended."
+    return render(request, "account.html", {**_account(request, ctx, viewer), "notice": notice})
 
 
 @router.post("/account/timezone")
-def change_timezone(
-    request: Request, viewer: Annotated[Viewer, Depends(require_viewer)], timezone: Field
-) -> Response:
-    accounts.set_timezone(_ctx(request), user_id=viewer.id, timezone=timezone)
+def change_timezone(ctx: Ctx, viewer: Me, timezone: Field) -> Response:
+    accounts.set_timezone(ctx, user_id=viewer.id, timezone=timezone)
     return RedirectResponse("/account", status_code=303)
 
 
 @router.post("/account/sessions/{session_id}/revoke")
-def revoke(
-    request: Request, viewer: Annotated[Viewer, Depends(require_viewer)], session_id: int
-) -> Response:
-    accounts.revoke_session(_ctx(request), user_id=viewer.id, session_id=session_id)
+def revoke(ctx: Ctx, viewer: Me, session_id: int) -> Response:
+    accounts.revoke_session(ctx, user_id=viewer.id, session_id=session_id)
     return RedirectResponse("/account", status_code=303)
 
 
@@ -176,9 +143,9 @@ def reset_page(request: Request, token: str) -> Response:
 
 
 @router.post("/reset/{token}")
-def reset(request: Request, token: str, new_password: Field) -> Response:
+def reset(request: Request, ctx: Ctx, token: str, new_password: Field) -> Response:
     try:
-        accounts.reset_password(_ctx(request), token=token, new=new_password)
+        accounts.reset_password(ctx, token=token, new=new_password)
     except InvalidInput as exc:
-        return _form_error(request, "reset.html", exc, token=token)
+        return form_error(request, "reset.html", exc, {"token": token})
     return RedirectResponse("/login?reset=1", status_code=303)

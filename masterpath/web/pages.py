@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from masterpath import __version__
 from masterpath.services import catalogue, database, mastery
+from masterpath.web.deps import Ctx
 from masterpath.web.rendering import render
 from masterpath.web.security import viewer
 
@@ -15,14 +16,13 @@ router = APIRouter()
 
 
 @router.get("/", include_in_schema=False)
-def home(request: Request) -> Response:
-    careers = catalogue.careers(request.app.state.context)
+def home(request: Request, ctx: Ctx) -> Response:
+    careers = catalogue.careers(ctx)
     return render(request, "home.html", {"careers": careers})
 
 
 @router.get("/careers/{slug}", include_in_schema=False)
-def career(request: Request, slug: str) -> Response:
-    ctx = request.app.state.context
+def career(request: Request, ctx: Ctx, slug: str) -> Response:
     guide = catalogue.guide(ctx, slug)
     me = viewer(request)
     progress = None
@@ -36,10 +36,10 @@ def career(request: Request, slug: str) -> Response:
 
 
 @router.get("/healthz", include_in_schema=False)
-def healthz(request: Request) -> Response:
+def healthz(ctx: Ctx) -> Response:
     """For load balancers and monitors: 200 when the database answers at the schema this
     version needs, 503 with the problem named otherwise."""
-    found = database.health(request.app.state.context)
+    found = database.health(ctx)
     current = found.revision == found.head
     schema = {"revision": found.revision, "head": found.head, "current": current}
     body = {"ok": found.ok, "database": found.dialect, "schema": schema, "version": __version__}

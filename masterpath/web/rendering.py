@@ -15,7 +15,7 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from masterpath.services import skills
-from masterpath.web import charts
+from masterpath.web import charts, formats
 
 HERE = Path(__file__).parent
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -105,6 +105,8 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters.update(
         markdown=markdown, lesson=lesson, inline=inline, money=money, label=label, lines=lines
     )
+    templates.env.filters.update(formats.FILTERS)
+    templates.env.globals.update(formats.GLOBALS)
     templates.env.globals.update(
         Plot=charts.Plot, time_plot=charts.time_plot, time_ticks=charts.time_ticks,
         nice=charts.nice,

@@ -7,90 +7,44 @@ answer is recorded.
 
 from __future__ import annotations
 
-import math
-import time
-import uuid
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
-from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from masterpath.errors import InvalidInput, MasterPathError, Problem
+from masterpath.errors import InvalidInput, MasterPathError
 from masterpath.services import Context, cards, mastery, mentor, skills, study, tasks
+from masterpath.web import forms
+from masterpath.web.deps import Ctx, Id, Me
+from masterpath.web.forms import form_error, stamp
 from masterpath.web.rendering import render
-from masterpath.web.security import Viewer, require_viewer
 
 router = APIRouter(include_in_schema=False)
-
-
-def _ctx(request: Request) -> Context:
-    context: Context = request.app.state.context
-    return context
-
-
-def _me(request: Request) -> Viewer:
-    return require_viewer(request)
-
-
-def stamp() -> dict[str, Any]:
-    """A fresh submission id (a double click records once) and the time the form was shown."""
-    return {"submission_id": uuid.uuid4().hex, "shown_at": f"{time.time():.0f}"}
-
-
-def submitted_seconds(form: FormData) -> float | None:
-    try:
-        elapsed = time.time() - float(str(form.get("shown_at", "")))
-    except ValueError:
-        return None
-    return max(0.0, elapsed) if math.isfinite(elapsed) else None
-
-
-def response_from(form: FormData, item: study.PublicItem) -> Any:
-    """Turn an answer form into the response the grader expects, by item type."""
-    if item.type == "multiple_choice":
-        return [str(v) for v in form.getlist("response")]
-    if item.type == "ordering":
-        ranks = {}
-        for option in item.options:
-            raw = str(form.get(f"rank-{option['id']}", "")).strip()
-            if not (raw.isascii() and raw.isdigit() and len(raw) < 19):
-                message = f"give every step a position from 1 to {len(item.options)}"
-                raise InvalidInput(message, problems=[Problem(message, field="response")])
-            ranks[option["id"]] = int(raw)
-        return sorted(ranks, key=lambda key: (ranks[key], key))
-    value = form.get("response")
-    if value is None:
-        raise InvalidInput(
-            "choose or write an answer", problems=[Problem("no answer", field="response")]
-        )
-    return str(value)
+Answer = Annotated[forms.AnswerForm, Form()]
 
 
 # Skill page ------------------------------------------------------------------------------------
 
 
+def _skill(ctx: Context, user_id: int, skill_id: str, error: str = "") -> dict[str, Any]:
+    page = skills.page(ctx, user_id=user_id, skill_id=skill_id)
+    due = [d for d in study.due_checks(ctx, user_id=user_id) if d.skill_id == skill_id]
+    return {"page": page, "due": due, "error": error}
+
+
 @router.get("/skills/{skill_id}")
-def skill_page(request: Request, skill_id: str, error: str = "") -> Response:
-    me = _me(request)
-    page = skills.page(_ctx(request), user_id=me.id, skill_id=skill_id)
-    due = [d for d in study.due_checks(_ctx(request), user_id=me.id) if d.skill_id == skill_id]
-    return render(request, "skill.html", {"page": page, "due": due, "error": error})
+def skill_page(request: Request, ctx: Ctx, me: Me, skill_id: str, error: str = "") -> Response:
+    return render(request, "skill.html", _skill(ctx, me.id, skill_id, error))
 
 
 @router.post("/skills/{skill_id}/resources")
-async def mark_resource(request: Request, skill_id: str) -> Response:
-    me = _me(request)
-    form = await request.form()
-    skills.mark_resource(
-        _ctx(request),
-        user_id=me.id,
-        skill_id=skill_id,
-        url=str(form.get("url", "")),
-        done=form.get("done") == "1",
-    )
+def mark_resource(
+    ctx: Ctx, me: Me, skill_id: str, form: Annotated[forms.ResourceForm, Form()]
+) -> Response:
+    skills.mark_resource(ctx, user_id=me.id, skill_id=skill_id, url=form.url,
+                         done=form.done == "1")  # fmt: skip
     return RedirectResponse(f"/skills/{skill_id}#resources", status_code=303)
 
 
@@ -98,72 +52,42 @@ async def mark_resource(request: Request, skill_id: str) -> Response:
 
 
 @router.get("/skills/{skill_id}/practice")
-def practice_page(request: Request, skill_id: str, item: str = "") -> Response:
+def practice_page(request: Request, ctx: Ctx, me: Me, skill_id: str, item: str = "") -> Response:
     """The next practice item, or the one named, with the hints already revealed for it."""
-    me = _me(request)
-    ctx = _ctx(request)
     nxt = study.next_practice(ctx, user_id=me.id, skill_id=skill_id)
-    shown = nxt.item
-    if item:
-        shown = study.practice_item(ctx, user_id=me.id, item_id=item)
+    shown = study.practice_item(ctx, user_id=me.id, item_id=item) if item else nxt.item
     hints = study.hints_shown(ctx, user_id=me.id, item_id=shown.id) if shown else []
-    return render(
-        request,
-        "practice.html",
-        {
-            "skill_id": skill_id,
-            "next": nxt,
-            "item": shown,
-            "hints": hints,
-            "hints_used": len(hints),
-            **stamp(),
-        },
-    )
+    return render(request, "practice.html", {"skill_id": skill_id, "next": nxt, "item": shown,
+                  "hints": hints, "hints_used": len(hints), **stamp()})  # fmt: skip
 
 
 @router.post("/skills/{skill_id}/practice/hint")
-async def practice_hint(request: Request, skill_id: str) -> Response:
+def practice_hint(
+    ctx: Ctx, me: Me, skill_id: str, form: Annotated[forms.HintForm, Form()]
+) -> Response:
     """Reveal the item's next hint (recorded: it lowers the credit), then show the item again."""
-    me = _me(request)
-    ctx = _ctx(request)
-    item_id = str((await request.form()).get("item_id", ""))
-    seen = study.hints_shown(ctx, user_id=me.id, item_id=item_id)
-    study.hint(ctx, user_id=me.id, item_id=item_id, number=len(seen) + 1)
-    target = f"/skills/{quote(skill_id)}/practice?item={quote(item_id)}"
+    seen = study.hints_shown(ctx, user_id=me.id, item_id=form.item_id)
+    study.hint(ctx, user_id=me.id, item_id=form.item_id, number=len(seen) + 1)
+    target = f"/skills/{quote(skill_id)}/practice?item={quote(form.item_id)}"
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/skills/{skill_id}/practice")
-async def practice_answer(request: Request, skill_id: str) -> Response:
-    me = _me(request)
-    ctx = _ctx(request)
-    form = await request.form()
-    item_id = str(form.get("item_id", ""))
-    shown = study.practice_item(ctx, user_id=me.id, item_id=item_id)
-    raw_hints = str(form.get("hints_used", "0")).strip()
-    hints_used = (
-        int(raw_hints)
-        if (raw_hints.isascii() and raw_hints.isdigit() and len(raw_hints) < 19)
-        else 0
-    )
-    context = {"skill_id": skill_id, "item": shown, "hints_used": hints_used, "hints": []}
+def practice_answer(request: Request, ctx: Ctx, me: Me, skill_id: str, form: Answer) -> Response:
+    shown = study.practice_item(ctx, user_id=me.id, item_id=form.item_id)
+    context = {"skill_id": skill_id, "item": shown, "hints_used": form.hints(), "hints": []}
     try:
         feedback = study.answer(
             ctx,
             user_id=me.id,
-            item_id=item_id,
-            response=response_from(form, shown),
-            hints_used=hints_used,
-            seconds=submitted_seconds(form),
-            submission_id=str(form.get("submission_id") or "") or None,
+            item_id=form.item_id,
+            response=form.response_for(shown),
+            hints_used=form.hints(),
+            seconds=form.seconds(),
+            submission_id=form.submission_id,
         )
     except InvalidInput as exc:
-        return render(
-            request,
-            "practice.html",
-            {**context, **stamp(), "error": exc.message, "problems": exc.problems},
-            status=exc.status,
-        )
+        return form_error(request, "practice.html", exc, {**context, **stamp()})
     explained = mastery.explain(ctx, user_id=me.id, skill_id=skill_id)
     return render(request, "practice.html", {**context, "feedback": feedback, "mastery": explained})
 
@@ -172,68 +96,36 @@ async def practice_answer(request: Request, skill_id: str) -> Response:
 
 
 @router.post("/skills/{skill_id}/checks")
-async def start_check(request: Request, skill_id: str) -> Response:
-    me = _me(request)
-    form = await request.form()
+def start_check(
+    request: Request, ctx: Ctx, me: Me, skill_id: str, form: Annotated[forms.CheckForm, Form()]
+) -> Response:
     try:
-        view = study.start_check(
-            _ctx(request), user_id=me.id, skill_id=skill_id, kind=str(form.get("kind", ""))
-        )
-    except MasterPathError as exc:
-        page = skills.page(_ctx(request), user_id=me.id, skill_id=skill_id)
-        due = [d for d in study.due_checks(_ctx(request), user_id=me.id) if d.skill_id == skill_id]
-        return render(
-            request,
-            "skill.html",
-            {"page": page, "due": due, "error": exc.message},
-            status=exc.status,
-        )
+        view = study.start_check(ctx, user_id=me.id, skill_id=skill_id, kind=form.kind)
+    except MasterPathError as exc:  # the message only, as a link's ?error= shows it
+        shown = _skill(ctx, me.id, skill_id, exc.message)
+        return render(request, "skill.html", shown, status=exc.status)
     return RedirectResponse(f"/checks/{view.id}", status_code=303)
 
 
 @router.get("/checks/{check_id}")
-def check_page(request: Request, check_id: Annotated[int, Path(ge=1, le=2**63 - 1)]) -> Response:
-    me = _me(request)
-    view = study.check(_ctx(request), user_id=me.id, check_id=check_id)
+def check_page(request: Request, ctx: Ctx, me: Me, check_id: Id) -> Response:
+    view = study.check(ctx, user_id=me.id, check_id=check_id)
     current = next((i for i in view.items if i.id not in view.answered), None)
     return render(request, "check.html", {"check": view, "item": current, **stamp()})
 
 
 @router.post("/checks/{check_id}")
-async def check_answer(
-    request: Request, check_id: Annotated[int, Path(ge=1, le=2**63 - 1)]
-) -> Response:
-    me = _me(request)
-    ctx = _ctx(request)
-    form = await request.form()
+def check_answer(request: Request, ctx: Ctx, me: Me, check_id: Id, form: Answer) -> Response:
     view = study.check(ctx, user_id=me.id, check_id=check_id)
-    item_id = str(form.get("item_id", ""))
-    shown = next((i for i in view.items if i.id == item_id), None)
+    shown = next((i for i in view.items if i.id == form.item_id), None)
     if shown is None:
-        raise InvalidInput(f"item {item_id!r} is not part of this check")
+        raise InvalidInput(f"item {form.item_id!r} is not part of this check")
     try:
-        study.check_answer(
-            ctx,
-            user_id=me.id,
-            check_id=check_id,
-            item_id=item_id,
-            response=response_from(form, shown),
-            seconds=submitted_seconds(form),
-            submission_id=str(form.get("submission_id") or "") or None,
-        )
+        study.check_answer(ctx, user_id=me.id, check_id=check_id, item_id=form.item_id,
+                           response=form.response_for(shown), seconds=form.seconds(),
+                           submission_id=form.submission_id)  # fmt: skip
     except InvalidInput as exc:
-        return render(
-            request,
-            "check.html",
-            {
-                "check": view,
-                "item": shown,
-                **stamp(),
-                "error": exc.message,
-                "problems": exc.problems,
-            },
-            status=exc.status,
-        )
+        return form_error(request, "check.html", exc, {"check": view, "item": shown, **stamp()})
     return RedirectResponse(f"/checks/{check_id}", status_code=303)
 
 
@@ -241,118 +133,69 @@ async def check_answer(
 
 
 @router.get("/review")
-def review_page(request: Request, skill: str = "") -> Response:
-    me = _me(request)
-    ctx = _ctx(request)
+def review_page(request: Request, ctx: Ctx, me: Me, skill: str = "") -> Response:
     queue = cards.queue(ctx, user_id=me.id, skill_id=skill or None, limit=1)
     due = study.due_checks(ctx, user_id=me.id)
-    return render(
-        request,
-        "review.html",
-        {
-            "queue": queue,
-            "card": queue.cards[0] if queue.cards else None,
-            "due": due,
-            "skill": skill,
-            **stamp(),
-        },
-    )
+    card = queue.cards[0] if queue.cards else None
+    return render(request, "review.html", {"queue": queue, "card": card, "due": due,
+                                           "skill": skill, **stamp()})  # fmt: skip
 
 
 @router.post("/review")
-async def review_rate(request: Request) -> Response:
-    me = _me(request)
-    form = await request.form()
-    rating = str(form.get("rating", ""))
-    cards.rate(
-        _ctx(request),
-        user_id=me.id,
-        card_id=str(form.get("card_id", "")),
-        rating=int(rating) if (rating.isascii() and rating.isdigit() and len(rating) < 19) else -1,
-        seconds=submitted_seconds(form),
-        submission_id=str(form.get("submission_id") or "") or None,
-    )
-    skill = str(form.get("skill", ""))
+def review_rate(ctx: Ctx, me: Me, form: Annotated[forms.RatingForm, Form()]) -> Response:
+    rating = forms.whole(form.rating)
+    cards.rate(ctx, user_id=me.id, card_id=form.card_id,
+               rating=-1 if rating is None else rating, seconds=form.seconds(),
+               submission_id=form.submission_id)  # fmt: skip
+    skill = form.skill
     return RedirectResponse("/review" + (f"?skill={skill}" if skill else ""), status_code=303)
 
 
 @router.get("/review/settings")
-def review_settings(request: Request, notice: str = "") -> Response:
-    me = _me(request)
-    prefs = cards.preferences(_ctx(request), user_id=me.id)
+def review_settings(request: Request, ctx: Ctx, me: Me, notice: str = "") -> Response:
+    prefs = cards.preferences(ctx, user_id=me.id)
     return render(request, "review_settings.html", {"prefs": prefs, "notice": notice})
 
 
 @router.post("/review/settings")
-async def save_review_settings(request: Request) -> Response:
-    me = _me(request)
-    form = await request.form()
+def save_review_settings(
+    request: Request, ctx: Ctx, me: Me, form: Annotated[forms.PreferencesForm, Form()]
+) -> Response:
+    retention, per_day = form.values()
     try:
-        retention = float(str(form.get("desired_retention", "")))
-        per_day = int(str(form.get("new_cards_per_day", "")))
-    except ValueError:
-        raise InvalidInput("give a retention such as 0.9 and a whole number of new cards") from None
-    try:
-        cards.set_preferences(
-            _ctx(request), user_id=me.id, desired_retention=retention, new_cards_per_day=per_day
-        )
+        cards.set_preferences(ctx, user_id=me.id, desired_retention=retention,
+                              new_cards_per_day=per_day)  # fmt: skip
     except InvalidInput as exc:
-        prefs = cards.preferences(_ctx(request), user_id=me.id)
-        return render(
-            request,
-            "review_settings.html",
-            {"prefs": prefs, "error": exc.message, "problems": exc.problems},
-            status=exc.status,
-        )
+        prefs = cards.preferences(ctx, user_id=me.id)
+        return form_error(request, "review_settings.html", exc, {"prefs": prefs})
     return RedirectResponse("/review/settings?notice=saved", status_code=303)
 
 
 # Applied task ----------------------------------------------------------------------------------
 
 
+def _task(ctx: Context, user_id: int, skill_id: str) -> dict[str, Any]:
+    page = skills.page(ctx, user_id=user_id, skill_id=skill_id)
+    done = tasks.submissions(ctx, user_id=user_id, skill_id=skill_id)
+    return {"page": page, "submissions": done, **stamp()}
+
+
 @router.get("/skills/{skill_id}/task")
-def task_page(request: Request, skill_id: str) -> Response:
-    me = _me(request)
-    page = skills.page(_ctx(request), user_id=me.id, skill_id=skill_id)
-    done = tasks.submissions(_ctx(request), user_id=me.id, skill_id=skill_id)
-    return render(request, "task.html", {"page": page, "submissions": done, **stamp()})
+def task_page(request: Request, ctx: Ctx, me: Me, skill_id: str) -> Response:
+    return render(request, "task.html", _task(ctx, me.id, skill_id))
 
 
 @router.post("/skills/{skill_id}/task")
-async def task_submit(request: Request, skill_id: str) -> Response:
-    me = _me(request)
-    ctx = _ctx(request)
-    form = await request.form()
-    raw_self = str(form.get("self_score", "")).strip()
+def task_submit(
+    request: Request, ctx: Ctx, me: Me, skill_id: str, form: Annotated[forms.TaskForm, Form()]
+) -> Response:
     try:
-        tasks.submit(
-            ctx,
-            user_id=me.id,
-            skill_id=skill_id,
-            text=str(form.get("text", "")),
-            link=str(form.get("link", "")),
-            self_score=int(raw_self) / 100
-            if (raw_self.isascii() and raw_self.isdigit() and len(raw_self) < 19)
-            else None,
-            seconds=submitted_seconds(form),
-            submission_id=str(form.get("submission_id") or "") or None,
-        )
+        tasks.submit(ctx, user_id=me.id, skill_id=skill_id, text=form.text, link=form.link,
+                     self_score=form.self_assessed(), seconds=form.seconds(),
+                     submission_id=form.submission_id)  # fmt: skip
     except InvalidInput as exc:
-        page = skills.page(ctx, user_id=me.id, skill_id=skill_id)
-        done = tasks.submissions(ctx, user_id=me.id, skill_id=skill_id)
-        return render(
-            request,
-            "task.html",
-            {
-                "page": page,
-                "submissions": done,
-                **stamp(),
-                "error": exc.message,
-                "problems": exc.problems,
-                "text": form.get("text", ""),
-            },
-            status=exc.status,
-        )
+        context = {**_task(ctx, me.id, skill_id), "text": form.text}
+        return form_error(request, "task.html", exc, context)
     return RedirectResponse(f"/skills/{skill_id}/task#latest", status_code=303)
 
 
@@ -360,71 +203,49 @@ async def task_submit(request: Request, skill_id: str) -> Response:
 
 
 @router.get("/mentor")
-def mentor_index(request: Request, skill: str = "") -> Response:
+def mentor_index(request: Request, ctx: Ctx, me: Me, skill: str = "") -> Response:
     """All the learner's conversations with the mentor, and a way to start one on any skill."""
-    me = _me(request)
     if skill:
         return RedirectResponse(f"/skills/{quote(skill, safe='')}/mentor", status_code=303)
-    ctx = _ctx(request)
     found = mentor.conversations(ctx, user_id=me.id)
-    return render(
-        request,
-        "mentor_index.html",
-        {"conversations": found, "skills": skills.titles(ctx), "remote": mentor.remote_host(ctx)},
-    )
+    return render(request, "mentor_index.html", {"conversations": found,
+                  "skills": skills.titles(ctx), "remote": mentor.remote_host(ctx)})  # fmt: skip
+
+
+def _mentor(ctx: Context, user_id: int, skill_id: str, item: str, *, task: bool) -> dict[str, Any]:
+    return {
+        "page": skills.page(ctx, user_id=user_id, skill_id=skill_id),
+        "turns": mentor.history(ctx, user_id=user_id, skill_id=skill_id),
+        "remote": mentor.remote_host(ctx),
+        "item": item if item.startswith(f"{skill_id}:") else "",
+        "task": task,
+    }
 
 
 @router.get("/skills/{skill_id}/mentor")
-def mentor_page(request: Request, skill_id: str, item: str = "", task: int = 0) -> Response:
-    me = _me(request)
-    return _mentor(request, me.id, skill_id, item, task=bool(task))
-
-
-def _mentor(request: Request, user_id: int, skill_id: str, item: str, **extra: Any) -> Response:
-    page = skills.page(_ctx(request), user_id=user_id, skill_id=skill_id)
-    turns = mentor.history(_ctx(request), user_id=user_id, skill_id=skill_id)
-    context = {
-        "page": page,
-        "turns": turns,
-        "remote": mentor.remote_host(_ctx(request)),
-        "item": item if item.startswith(f"{skill_id}:") else "",
-        **extra,
-    }
-    return render(request, "mentor.html", context, status=int(extra.pop("status", 200)))
+def mentor_page(  # noqa: PLR0917 - FastAPI parameters
+    request: Request, ctx: Ctx, me: Me, skill_id: str, item: str = "", task: int = 0
+) -> Response:
+    return render(request, "mentor.html", _mentor(ctx, me.id, skill_id, item, task=bool(task)))
 
 
 @router.post("/skills/{skill_id}/mentor")
-async def mentor_ask(request: Request, skill_id: str) -> Response:
-    me = _me(request)
-    form = await request.form()
-    item = str(form.get("item_id") or "")
+def mentor_ask(
+    request: Request, ctx: Ctx, me: Me, skill_id: str, form: Annotated[forms.MentorForm, Form()]
+) -> Response:
+    item, task = form.item_id, form.beside_task
     try:
-        mentor.ask(
-            _ctx(request),
-            user_id=me.id,
-            skill_id=skill_id,
-            message=str(form.get("message", "")),
-            mode=str(form.get("mode", "auto")),
-            item_id=item or None,
-            task=form.get("task") == "1",
-        )
+        mentor.ask(ctx, user_id=me.id, skill_id=skill_id, message=form.message, mode=form.mode,
+                   item_id=item or None, task=task)  # fmt: skip
     except MasterPathError as exc:
-        return _mentor(
-            request,
-            me.id,
-            skill_id,
-            item,
-            task=form.get("task") == "1",
-            error=exc.message,
-            problems=exc.problems,
-            status=exc.status,
+        return form_error(
+            request, "mentor.html", exc, _mentor(ctx, me.id, skill_id, item, task=task)
         )
-    suffix = f"?item={item}" if item else ("?task=1" if form.get("task") == "1" else "")
+    suffix = f"?item={item}" if item else ("?task=1" if task else "")
     return RedirectResponse(f"/skills/{skill_id}/mentor{suffix}#message", status_code=303)
 
 
 @router.post("/skills/{skill_id}/mentor/clear")
-def mentor_clear(request: Request, skill_id: str) -> Response:
-    me = _me(request)
-    mentor.clear(_ctx(request), user_id=me.id, skill_id=skill_id)
+def mentor_clear(ctx: Ctx, me: Me, skill_id: str) -> Response:
+    mentor.clear(ctx, user_id=me.id, skill_id=skill_id)
     return RedirectResponse(f"/skills/{skill_id}/mentor", status_code=303)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -144,6 +146,22 @@ def test_mastery_and_retention_checks_over_the_api(learner: TestClient, ctx: Con
     ).json()
     assert task["status"] == "graded" and task["score"] >= 0.7
     assert learner.get("/api/v1/me/checks/due").json() == []
+
+
+def test_a_learner_sees_the_retake_time_in_their_time_zone(learner: TestClient) -> None:
+    """The learner registered in Europe/Berlin (tests.web.helpers.register)."""
+    ready(learner)
+    check = learner.post("/api/v1/me/checks", json={"skill_id": SKILL}).json()
+    for item in check["items"]:
+        view = learner.post(
+            f"/api/v1/me/checks/{check['id']}/answers",
+            json={"item_id": item["id"], "response": WRONG[local(item["id"])]},
+        ).json()
+    retake = datetime.fromisoformat(view["result"]["retake_at"])
+    page = " ".join(soup(learner.get(f"/checks/{check['id']}").text).get_text().split())
+    berlin = retake.astimezone(ZoneInfo("Europe/Berlin"))
+    assert f"You can retake it from {berlin:%a %d %b %H:%M} Europe/Berlin," in page
+    assert f"{retake.astimezone(UTC):%H:%M} UTC" not in page
 
 
 def test_bad_input_is_refused_with_4xx_and_writes_nothing(

@@ -1,0 +1,42 @@
+"""Practice: the next item, its hints, and answers graded as evidence."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Path
+from pydantic import BaseModel, Field
+
+from masterpath.services import study
+from masterpath.web.deps import Ctx, Me, api_router
+
+router = api_router(tag="api")
+
+
+class AnswerIn(BaseModel):
+    item_id: str
+    response: Any = Field(description="option id, list of option ids, true/false, number or text")
+    hints_used: int = Field(0, strict=True)  # true is not a number of hints
+    seconds: float | None = None
+    submission_id: str | None = Field(None, max_length=64)
+
+
+@router.get("/me/skills/{skill_id}/next-item")
+def next_item(ctx: Ctx, viewer: Me, skill_id: str) -> study.NextItem:
+    """The next practice item, chosen for a desirable difficulty. Carries no answer key."""
+    return study.next_practice(ctx, user_id=viewer.id, skill_id=skill_id)
+
+
+@router.post("/me/items/{item_id}/hints/{number}")
+def item_hint(
+    ctx: Ctx, viewer: Me, item_id: str, number: Annotated[int, Path(ge=1, le=100)]
+) -> dict[str, str]:
+    """Hint `number` of a practice item; send `hints_used` with the answer."""
+    return {"hint": study.hint(ctx, user_id=viewer.id, item_id=item_id, number=number)}
+
+
+@router.post("/me/answers")
+def submit_answer(ctx: Ctx, viewer: Me, body: AnswerIn) -> study.Feedback:
+    """Answer a practice item: graded, recorded as evidence, explained. Idempotent by
+    `submission_id`."""
+    return study.answer(ctx, user_id=viewer.id, **body.model_dump())

@@ -276,9 +276,11 @@ async def prepare(run: Run, learner: Learner) -> None:
 
 
 async def closed(run: Run, learner: Learner, steps: list[Step], offset: int) -> None:
-    """No think time: the next request leaves when the last one is answered."""
+    """No think time: the next request leaves when the last one is answered. Each learner
+    makes at least one full round of its steps, so a short phase on a busy machine still
+    measures every route of the mix."""
     turn = offset
-    while run.going():
+    while run.going() or (turn < offset + len(steps) and run.sent < run.max_requests):
         await steps[turn % len(steps)](run, learner, None)
         turn += 1
 

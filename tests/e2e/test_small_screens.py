@@ -8,13 +8,14 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from tests.e2e.conftest import ARTIFACTS, axe_violations
 
 pytestmark = pytest.mark.e2e
 ITEM = "python-engineering:approx-float"
-PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
+PHONE = ViewportSize(width=390, height=844)
+DESKTOP = ViewportSize(width=1280, height=900)
 ONE_LINE = 60  # px: the header's padding, border and one line of 1rem text with the "Menu" box
 
 # The rectangles of the option's text before its <code>, the <code> and the text after it, the
@@ -97,8 +98,8 @@ def test_a_choice_with_inline_code_reads_as_one_line_of_text(server: str, page: 
 
 
 def nav_links(page: Page) -> list[str]:
-    return page.locator("nav[aria-label=Main] details a, nav[aria-label=Main] details button")\
-        .evaluate_all("els => els.map(e => e.textContent.trim())")  # fmt: skip
+    found = page.locator("nav[aria-label=Main] details").locator("a, button")
+    return [str(text).strip() for text in found.all_text_contents()]
 
 
 def test_the_top_navigation_is_one_line_on_a_phone(server: str, page: Page) -> None:

@@ -112,6 +112,9 @@ def test_the_top_navigation_is_one_line_on_a_phone(server: str, page: Page) -> N
     for link in every:  # a desktop shows them all in the bar, and no "Menu"
         expect(page.locator("nav details").get_by_text(link, exact=True)).to_be_visible()
     expect(page.locator("nav summary")).to_be_hidden()
+    page.locator(".brand").focus()
+    page.keyboard.press("Tab")  # straight from the brand to the first link: no hidden stop
+    assert page.evaluate("document.activeElement.textContent.trim()") == every[0]
 
     page.set_viewport_size(PHONE)
     page.goto(server + "/")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 
 
 def nice(value: float) -> float:
@@ -77,16 +77,119 @@ class Plot:
         return [self.y_min + n * step for n in range(count + 1)]
 
 
+MIN_SPAN = 3600.0  # seconds: a shorter history (one sitting, one answer) is drawn over an hour
+
+
 def time_plot(start: datetime, end: datetime, **size: int) -> Plot:
-    """A plot whose x axis is time (seconds since the epoch), padded when start == end."""
+    """A plot whose x axis is time (seconds since the epoch), widened around its middle to at
+    least an hour, so answers of one sitting spread out and their axis can name times."""
     low, high = start.timestamp(), end.timestamp()
-    if high - low < 3600:
-        low, high = low - 43200, high + 43200
-    return Plot(x_min=low, x_max=high, **size)
+    pad = max(MIN_SPAN - (high - low), 0.0) / 2
+    return Plot(x_min=low - pad, x_max=high + pad, **size)
 
 
-def time_ticks(start: datetime, end: datetime, count: int = 4) -> list[datetime]:
-    if end <= start:
-        return [start]
-    step = (end - start) / count
-    return [start + n * step for n in range(count + 1)]
+@dataclass(frozen=True)
+class Tick:
+    """A labelled place on a time axis: its pixel column, its text and its SVG text-anchor."""
+
+    x: float
+    label: str
+    anchor: str = "middle"
+
+
+CHAR_WIDTH = 7.5  # px: a 12 px tick label's widest mean advance (digits, capitals, spaces)
+LABEL_GAP = 16.0  # px: the least white space between two neighbouring labels
+MAX_TICKS = 5
+# Calendar steps, finest first: the axis takes the finest that gives at most MAX_TICKS labels
+# with room between them.
+STEPS: tuple[tuple[str, int], ...] = (
+    ("minutes", 5), ("minutes", 10), ("minutes", 15), ("minutes", 30),
+    ("hours", 1), ("hours", 2), ("hours", 3), ("hours", 6), ("hours", 12),
+    ("days", 1), ("days", 2), ("weeks", 1), ("weeks", 2),
+    ("months", 1), ("months", 2), ("months", 3), ("months", 6), ("months", 12),
+    ("months", 24), ("months", 60), ("months", 120),
+)  # fmt: skip
+SECONDS = {"minutes": 60, "hours": 3600, "days": 86400, "weeks": 604800, "months": 2629746}
+
+
+def time_ticks(plot: Plot, *, zone: tzinfo | None = None) -> list[Tick]:
+    """Labels for a time plot's x axis at round local times (quarter hours, midnights, the
+    first of a month), never overlapping: times within a day name the date once, then only
+    when it changes. A span with no round moment in it gets one label, its middle's date."""
+    low = datetime.fromtimestamp(plot.x_min, zone or UTC)
+    high = datetime.fromtimestamp(plot.x_max, zone or UTC)
+    for unit, count in STEPS:
+        if (plot.x_max - plot.x_min) / (SECONDS[unit] * count) > MAX_TICKS + 1:
+            continue  # far too many labels: skip them without listing them
+        moments = _moments(low, high, unit=unit, count=count)
+        if 0 < len(moments) <= MAX_TICKS:
+            placed = _placed(plot, moments, _labels(moments, unit=unit))
+            if placed:
+                return placed
+    middle = datetime.fromtimestamp((plot.x_min + plot.x_max) / 2, zone or UTC)
+    return [Tick(plot.x(middle), middle.strftime("%d %b %Y"))]
+
+
+def _moments(low: datetime, high: datetime, *, unit: str, count: int) -> list[datetime]:
+    """The round moments between `low` and `high`, `count` units apart, in low's time zone."""
+    if unit == "months":
+        return _month_starts(low, high, count=count)
+    midnight = low.replace(hour=0, minute=0, second=0, microsecond=0)
+    if unit == "weeks":
+        midnight -= timedelta(days=midnight.weekday())  # weeks start on a Monday
+    step = timedelta(**{unit: count})
+    found: list[datetime] = []
+    moment = midnight
+    while moment.timestamp() <= high.timestamp():
+        if moment.timestamp() >= low.timestamp():
+            found.append(moment)
+        moment += step
+    return found
+
+
+def _month_starts(low: datetime, high: datetime, *, count: int) -> list[datetime]:
+    index = low.year * 12 + low.month - 1
+    index -= index % count  # January and every count-th month after it
+    found: list[datetime] = []
+    while True:
+        year, month = divmod(index, 12)
+        moment = low.replace(year=year, month=month + 1, day=1, hour=0, minute=0, second=0,
+                             microsecond=0)  # fmt: skip
+        if moment.timestamp() > high.timestamp():
+            return found
+        if moment.timestamp() >= low.timestamp():
+            found.append(moment)
+        index += count
+
+
+def _labels(moments: list[datetime], *, unit: str) -> list[str]:
+    """Times name their date on the first label and where the date changes (a midnight by its
+    date alone); days and months name their year likewise when the axis crosses one."""
+    if unit in ("minutes", "hours"):
+        keys, short = [m.strftime("%Y%m%d") for m in moments], "%H:%M"
+        fulls = ["%d %b" if (m.hour, m.minute) == (0, 0) else "%d %b %H:%M" for m in moments]
+    else:
+        keys, short = [str(m.year) for m in moments], "%b" if unit == "months" else "%d %b"
+        year = len(set(keys)) > 1 or unit == "months"
+        fulls = [f"{short} %Y" if year else short] * len(moments)
+    return [
+        m.strftime(short if n and keys[n - 1] == keys[n] else fulls[n])
+        for n, m in enumerate(moments)
+    ]
+
+
+def _placed(plot: Plot, moments: list[datetime], labels: list[str]) -> list[Tick]:
+    """The ticks, anchored to stay inside the chart, or [] when two labels would collide."""
+    ticks, right = [], -math.inf
+    for moment, label in zip(moments, labels, strict=True):
+        x, width = plot.x(moment), len(label) * CHAR_WIDTH
+        anchor, left = "middle", x - width / 2
+        if left < 0:
+            anchor, left = "start", x
+        elif left + width > plot.width:
+            anchor, left = "end", x - width
+        if left < right + LABEL_GAP:
+            return []
+        ticks.append(Tick(x, label, anchor))
+        right = left + width
+    return ticks

@@ -20,7 +20,8 @@ import numpy as np
 
 from masterpath.domain import cards as schedule
 from masterpath.domain import grading, graph, kt
-from masterpath.services import Context, mastery
+from masterpath.domain import mastery as rules
+from masterpath.services import Context
 from masterpath.store import bulk
 from masterpath.store import content as content_store
 from masterpath.store.models import (
@@ -190,7 +191,7 @@ def _practice(w: Writer, k: int, skill: str, answers: int) -> None:
 def _mastered(w: Writer, k: int, skill: str) -> None:
     """The mastery check, the task, the retention check and (unless it decays) re-checks."""
     practice, held = _items(w.skills[skill])
-    checked = (held + practice)[: mastery.criteria_of(w.skills[skill]).required_correct]
+    checked = (held + practice)[: rules.criteria_of(w.skills[skill]).required_correct]
     ready = w.at(_end(k))
     w.check(skill, "mastery_check", checked, ready)
     w.task(skill, ready)

@@ -234,7 +234,7 @@ def check_choices(skills: Sequence[Skill]) -> list[Problem]:
 def check_cues(skills: Sequence[Skill]) -> list[Problem]:
     """Multiple choice with a varied number of keys, true/false neither mostly true nor false."""
     figures = cues(skills)
-    found: list[Problem] = []
+    found: list[str] = []
     multi = figures["multiple_choice"]
     if multi["items"]:
         if multi["one_correct_share"] < MIN_MULTI_EXTREME:

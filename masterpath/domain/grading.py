@@ -198,6 +198,21 @@ def _text(response: Any) -> str:
     return response
 
 
+def answer_text(item: Mapping[str, Any]) -> str:
+    """An item's correct answer in words, as feedback shows it once the answer is recorded."""
+    kind = item["type"]
+    if kind in ("single_choice", "multiple_choice"):
+        return "; ".join(o["text"] for o in item["options"] if o.get("correct"))
+    if kind == "ordering":
+        return " → ".join(o["text"] for o in item["options"])
+    if kind == "true_false":
+        return "True" if item["answer"] else "False"
+    if kind == "numeric":
+        tolerance = f" (± {item['tolerance']:g})" if item.get("tolerance") else ""
+        return f"{item['answer']:g}{item.get('unit', '')}{tolerance}"
+    return str(item.get("model_answer", ""))
+
+
 def rubric(
     criteria: Sequence[Mapping[str, Any]], text: str, *, meaning: Meaning | None = None
 ) -> tuple[float | None, list[dict[str, Any]]]:

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 # The estimate is P(correct on an unseen item of the skill). It is a gate to the mastery check,
 # not the whole test: the check (N unseen assessment-only items, every objective), the task and
@@ -23,6 +24,8 @@ from enum import StrEnum
 THRESHOLD = 0.70
 WHEEL_SPIN_ATTEMPTS = 10
 DECAY_RECALL = 0.7
+RETENTION_ITEMS = 3  # a retention check asks this many assessment-only items
+RETENTION_PASS = 2  # ... and passes with this many correct
 
 
 class Status(StrEnum):
@@ -91,6 +94,21 @@ class Verdict:
     @property
     def met(self) -> bool:
         return all(item.met for item in self.checklist)
+
+
+def criteria_of(skill: Mapping[str, Any]) -> Criteria:
+    """A skill's criteria: its content's own, or the engine's defaults."""
+    given = skill.get("criteria") or {}
+    task = skill.get("task")
+    objectives = tuple(o["id"] for o in skill["objectives"])
+    return Criteria(
+        threshold=float(given.get("threshold") or THRESHOLD),
+        required_correct=int(given.get("min_correct") or max(4, len(objectives))),
+        objectives=objectives,
+        task_pass_mark=float(task["pass_mark"]) if task and given.get("task_required", True)
+        else None,
+        retention_days=int(given.get("retention_days", 2)),
+    )  # fmt: skip
 
 
 def best_check(criteria: Criteria, checks: Sequence[Check]) -> Check | None:
@@ -234,3 +252,21 @@ def wheel_spinning(criteria: Criteria, progress: Progress) -> bool:
     return (
         progress.estimate < criteria.threshold and progress.graded_attempts >= WHEEL_SPIN_ATTEMPTS
     )
+
+
+def recommend(criteria: Criteria, progress: Progress, skill: Mapping[str, Any]) -> str:
+    """What should come next: practice, or when wheel-spinning a prerequisite (if the skill has
+    any) or a worked example."""
+    if not wheel_spinning(criteria, progress):
+        return "practice"
+    return "prerequisite" if skill.get("prerequisites") else "worked_example"
+
+
+def met(checklist: Sequence[Item], key: str) -> bool:
+    """Whether the checklist's line `key` holds."""
+    return any(item.key == key and item.met for item in checklist)
+
+
+def check_offered(checklist: Sequence[Item]) -> bool:
+    """The mastery check is offered once the estimate reaches its bar, until a check passes."""
+    return met(checklist, "estimate") and not met(checklist, "check")

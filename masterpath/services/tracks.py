@@ -16,7 +16,7 @@ from masterpath.domain import grading, matching
 from masterpath.domain import mastery as rules
 from masterpath.domain import tracks as planner
 from masterpath.errors import InvalidInput, NotFound, Problem
-from masterpath.services import Context, goals, mastery
+from masterpath.services import Context, goals, mastery_state
 from masterpath.store import Tx
 from masterpath.store import accounts as account_store
 from masterpath.store import content as content_store
@@ -26,7 +26,6 @@ from masterpath.store.models import Track
 
 MAX_TEXT = 1_000  # characters in a goal or a background
 WEEKS_SHOWN = 12
-_catalogues: dict[Any, Catalogue] = {}
 
 
 @dataclass(frozen=True)
@@ -39,17 +38,19 @@ class Catalogue:
 
 
 def catalogue(tx: Tx) -> Catalogue:
-    key = content_store.content_key(tx)
-    if key not in _catalogues:
-        skills = content_store.skill_data(tx)
-        _catalogues.clear()
-        _catalogues[key] = Catalogue(
+    """The installed skills' catalogue, derived once per content change."""
+    skills = content_store.skill_data(tx)
+    found: Catalogue = tx.cache.latest(
+        "catalogue",
+        content_store.content_key(tx),
+        lambda: Catalogue(
             {k: list(v.get("prerequisites", [])) for k, v in skills.items()},
             {k: float(v.get("hours", 1)) for k, v in skills.items()},
             {k: [grading.terms(p, drop_stop=True) for p in v.get("backgrounds", [])]
              for k, v in skills.items() if v.get("backgrounds")},
-        )  # fmt: skip
-    return _catalogues[key]
+        ),
+    )  # fmt: skip
+    return found
 
 
 @dataclass(frozen=True)
@@ -380,7 +381,7 @@ def _plan(
 def _statuses(tx: Tx, ctx: Context, user_id: int | None, skill_ids: list[str]) -> dict[str, str]:
     if user_id is None or not skill_ids:
         return {}
-    found = mastery.verdicts(tx, user_id, skill_ids, now=ctx.clock.now())
+    found = mastery_state.verdicts(tx, user_id, skill_ids, now=ctx.clock.now())
     return {skill: verdict.status.value for skill, verdict in found.items()}
 
 

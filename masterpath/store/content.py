@@ -171,34 +171,26 @@ def content_key(tx: Tx) -> tuple[tuple[str, str], ...]:
     return key
 
 
-_skill_cache: dict[tuple[tuple[str, str], ...], dict[str, dict[str, Any]]] = {}
-
-
 def skill_data(tx: Tx, ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
     """Live skills' content by id, parsed once per installed content (read-only: don't mutate).
 
     Keyed by every pack's content hash, so installing or upgrading a pack is seen at once.
     """
-    key = content_key(tx)
-    found = _skill_cache.get(key)
-    if found is None:
-        found = {row.id: row.data for row in skills(tx)}
-        _skill_cache.clear()
-        _skill_cache[key] = found
+    found: dict[str, dict[str, Any]] = tx.cache.latest(
+        "skill_data", content_key(tx), lambda: {row.id: row.data for row in skills(tx)}
+    )
     return found if ids is None else {i: found[i] for i in ids if i in found}
-
-
-_version_cache: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
 
 
 def pack_versions(tx: Tx) -> dict[str, str]:
     """The installed pack version of every skill, by skill id."""
-    key = content_key(tx)
-    if key not in _version_cache:
-        query = select(SkillRow.id, PackRow.version).join(PackRow, SkillRow.pack_id == PackRow.id)
-        _version_cache.clear()
-        _version_cache[key] = {str(a): str(b) for a, b in tx.session.execute(query)}
-    return _version_cache[key]
+    query = select(SkillRow.id, PackRow.version).join(PackRow, SkillRow.pack_id == PackRow.id)
+    found: dict[str, str] = tx.cache.latest(
+        "pack_versions",
+        content_key(tx),
+        lambda: {str(a): str(b) for a, b in tx.session.execute(query)},
+    )
+    return found
 
 
 def live_items(tx: Tx, skill_id: str) -> list[ItemRow]:

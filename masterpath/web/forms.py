@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.responses import Response
 
 from masterpath.errors import InvalidInput, MasterPathError, Problem
-from masterpath.services import cohorts, study, tracks
+from masterpath.services import cohorts, items, tracks
 from masterpath.web.rendering import render
 
 
@@ -74,7 +74,7 @@ class AnswerForm(Stamped):
     def hints(self) -> int:
         return whole(self.hints_used.strip()) or 0
 
-    def response_for(self, item: study.PublicItem) -> Any:
+    def response_for(self, item: items.PublicItem) -> Any:
         """The response the grader expects for this item's type."""
         if item.type == "multiple_choice":
             return self.response
@@ -86,7 +86,7 @@ class AnswerForm(Stamped):
             )
         return self.response[-1]
 
-    def _order(self, item: study.PublicItem) -> list[str]:
+    def _order(self, item: items.PublicItem) -> list[str]:
         extra = self.model_extra or {}
         ranks = {}
         for option in item.options:

@@ -15,7 +15,8 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from masterpath.errors import InvalidInput, MasterPathError
-from masterpath.services import Context, cards, mastery, mentor, skills, study, tasks
+from masterpath.services import Context, cards, checks, mastery, practice, skills, tasks
+from masterpath.services.mentor import conversations, provider, replies
 from masterpath.web import forms
 from masterpath.web.deps import Ctx, Id, Me
 from masterpath.web.forms import form_error, stamp
@@ -30,7 +31,7 @@ Answer = Annotated[forms.AnswerForm, Form()]
 
 def _skill(ctx: Context, user_id: int, skill_id: str, error: str = "") -> dict[str, Any]:
     page = skills.page(ctx, user_id=user_id, skill_id=skill_id)
-    due = [d for d in study.due_checks(ctx, user_id=user_id) if d.skill_id == skill_id]
+    due = [d for d in checks.due_checks(ctx, user_id=user_id) if d.skill_id == skill_id]
     return {"page": page, "due": due, "error": error}
 
 
@@ -54,9 +55,9 @@ def mark_resource(
 @router.get("/skills/{skill_id}/practice")
 def practice_page(request: Request, ctx: Ctx, me: Me, skill_id: str, item: str = "") -> Response:
     """The next practice item, or the one named, with the hints already revealed for it."""
-    nxt = study.next_practice(ctx, user_id=me.id, skill_id=skill_id)
-    shown = study.practice_item(ctx, user_id=me.id, item_id=item) if item else nxt.item
-    hints = study.hints_shown(ctx, user_id=me.id, item_id=shown.id) if shown else []
+    nxt = practice.next_practice(ctx, user_id=me.id, skill_id=skill_id)
+    shown = practice.practice_item(ctx, user_id=me.id, item_id=item) if item else nxt.item
+    hints = practice.hints_shown(ctx, user_id=me.id, item_id=shown.id) if shown else []
     return render(request, "practice.html", {"skill_id": skill_id, "next": nxt, "item": shown,
                   "hints": hints, "hints_used": len(hints), **stamp()})  # fmt: skip
 
@@ -66,18 +67,18 @@ def practice_hint(
     ctx: Ctx, me: Me, skill_id: str, form: Annotated[forms.HintForm, Form()]
 ) -> Response:
     """Reveal the item's next hint (recorded: it lowers the credit), then show the item again."""
-    seen = study.hints_shown(ctx, user_id=me.id, item_id=form.item_id)
-    study.hint(ctx, user_id=me.id, item_id=form.item_id, number=len(seen) + 1)
+    seen = practice.hints_shown(ctx, user_id=me.id, item_id=form.item_id)
+    practice.hint(ctx, user_id=me.id, item_id=form.item_id, number=len(seen) + 1)
     target = f"/skills/{quote(skill_id)}/practice?item={quote(form.item_id)}"
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/skills/{skill_id}/practice")
 def practice_answer(request: Request, ctx: Ctx, me: Me, skill_id: str, form: Answer) -> Response:
-    shown = study.practice_item(ctx, user_id=me.id, item_id=form.item_id)
+    shown = practice.practice_item(ctx, user_id=me.id, item_id=form.item_id)
     context = {"skill_id": skill_id, "item": shown, "hints_used": form.hints(), "hints": []}
     try:
-        feedback = study.answer(
+        feedback = practice.answer(
             ctx,
             user_id=me.id,
             item_id=form.item_id,
@@ -100,7 +101,7 @@ def start_check(
     request: Request, ctx: Ctx, me: Me, skill_id: str, form: Annotated[forms.CheckForm, Form()]
 ) -> Response:
     try:
-        view = study.start_check(ctx, user_id=me.id, skill_id=skill_id, kind=form.kind)
+        view = checks.start_check(ctx, user_id=me.id, skill_id=skill_id, kind=form.kind)
     except MasterPathError as exc:  # the message only, as a link's ?error= shows it
         shown = _skill(ctx, me.id, skill_id, exc.message)
         return render(request, "skill.html", shown, status=exc.status)
@@ -109,19 +110,19 @@ def start_check(
 
 @router.get("/checks/{check_id}")
 def check_page(request: Request, ctx: Ctx, me: Me, check_id: Id) -> Response:
-    view = study.check(ctx, user_id=me.id, check_id=check_id)
+    view = checks.check(ctx, user_id=me.id, check_id=check_id)
     current = next((i for i in view.items if i.id not in view.answered), None)
     return render(request, "check.html", {"check": view, "item": current, **stamp()})
 
 
 @router.post("/checks/{check_id}")
 def check_answer(request: Request, ctx: Ctx, me: Me, check_id: Id, form: Answer) -> Response:
-    view = study.check(ctx, user_id=me.id, check_id=check_id)
+    view = checks.check(ctx, user_id=me.id, check_id=check_id)
     shown = next((i for i in view.items if i.id == form.item_id), None)
     if shown is None:
         raise InvalidInput(f"item {form.item_id!r} is not part of this check")
     try:
-        study.check_answer(ctx, user_id=me.id, check_id=check_id, item_id=form.item_id,
+        checks.check_answer(ctx, user_id=me.id, check_id=check_id, item_id=form.item_id,
                            response=form.response_for(shown), seconds=form.seconds(),
                            submission_id=form.submission_id)  # fmt: skip
     except InvalidInput as exc:
@@ -135,7 +136,7 @@ def check_answer(request: Request, ctx: Ctx, me: Me, check_id: Id, form: Answer)
 @router.get("/review")
 def review_page(request: Request, ctx: Ctx, me: Me, skill: str = "") -> Response:
     queue = cards.queue(ctx, user_id=me.id, skill_id=skill or None, limit=1)
-    due = study.due_checks(ctx, user_id=me.id)
+    due = checks.due_checks(ctx, user_id=me.id)
     card = queue.cards[0] if queue.cards else None
     return render(request, "review.html", {"queue": queue, "card": card, "due": due,
                                            "skill": skill, **stamp()})  # fmt: skip
@@ -207,16 +208,16 @@ def mentor_index(request: Request, ctx: Ctx, me: Me, skill: str = "") -> Respons
     """All the learner's conversations with the mentor, and a way to start one on any skill."""
     if skill:
         return RedirectResponse(f"/skills/{quote(skill, safe='')}/mentor", status_code=303)
-    found = mentor.conversations(ctx, user_id=me.id)
+    found = conversations.conversations(ctx, user_id=me.id)
     return render(request, "mentor_index.html", {"conversations": found,
-                  "skills": skills.titles(ctx), "remote": mentor.remote_host(ctx)})  # fmt: skip
+                  "skills": skills.titles(ctx), "remote": provider.remote_host(ctx)})  # fmt: skip
 
 
 def _mentor(ctx: Context, user_id: int, skill_id: str, item: str, *, task: bool) -> dict[str, Any]:
     return {
         "page": skills.page(ctx, user_id=user_id, skill_id=skill_id),
-        "turns": mentor.history(ctx, user_id=user_id, skill_id=skill_id),
-        "remote": mentor.remote_host(ctx),
+        "turns": conversations.history(ctx, user_id=user_id, skill_id=skill_id),
+        "remote": provider.remote_host(ctx),
         "item": item if item.startswith(f"{skill_id}:") else "",
         "task": task,
     }
@@ -235,7 +236,7 @@ def mentor_ask(
 ) -> Response:
     item, task = form.item_id, form.beside_task
     try:
-        mentor.ask(ctx, user_id=me.id, skill_id=skill_id, message=form.message, mode=form.mode,
+        replies.ask(ctx, user_id=me.id, skill_id=skill_id, message=form.message, mode=form.mode,
                    item_id=item or None, task=task)  # fmt: skip
     except MasterPathError as exc:
         return form_error(
@@ -247,5 +248,5 @@ def mentor_ask(
 
 @router.post("/skills/{skill_id}/mentor/clear")
 def mentor_clear(ctx: Ctx, me: Me, skill_id: str) -> Response:
-    mentor.clear(ctx, user_id=me.id, skill_id=skill_id)
+    conversations.clear(ctx, user_id=me.id, skill_id=skill_id)
     return RedirectResponse(f"/skills/{skill_id}/mentor", status_code=303)

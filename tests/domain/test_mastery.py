@@ -7,8 +7,12 @@ from masterpath.domain.mastery import (
     Criteria,
     Progress,
     Status,
+    check_offered,
+    criteria_of,
     evaluate,
+    met,
     ready,
+    recommend,
     stage_unlocked,
     statuses,
     unlocked,
@@ -160,3 +164,38 @@ def test_mastery_sticks_and_a_dipping_estimate_shows_as_decaying() -> None:
     assert evaluate(CRITERIA, mastered, unlocked=True).status is Status.MASTERED
     dipped = Progress(**{**mastered.__dict__, "estimate": 0.6})
     assert evaluate(CRITERIA, dipped, unlocked=True).status is Status.DECAYING
+
+
+def test_criteria_come_from_the_skill_or_the_engines_defaults() -> None:
+    skill = {"objectives": [{"id": "a"}, {"id": "b"}], "task": {"pass_mark": 0.6}}
+    assert criteria_of(skill) == Criteria(0.70, 4, ("a", "b"), 0.6, 2)
+    given = {"threshold": 0.8, "min_correct": 6, "task_required": False, "retention_days": 5}
+    assert criteria_of({**skill, "criteria": given}) == Criteria(0.8, 6, ("a", "b"), None, 5)
+
+
+def test_more_objectives_than_four_need_one_correct_answer_each() -> None:
+    skill = {"objectives": [{"id": o} for o in "abcdef"]}
+    assert criteria_of(skill).required_correct == 6
+    assert criteria_of(skill).task_pass_mark is None
+
+
+def test_wheel_spinning_turns_to_a_prerequisite_or_a_worked_example() -> None:
+    spinning = Progress(estimate=0.5, graded_attempts=10)
+    assert recommend(CRITERIA, Progress(estimate=0.5, graded_attempts=9), {}) == "practice"
+    assert recommend(CRITERIA, spinning, {"prerequisites": ["x"]}) == "prerequisite"
+    assert recommend(CRITERIA, spinning, {"prerequisites": []}) == "worked_example"
+
+
+def test_the_mastery_check_is_offered_from_the_estimate_until_a_check_passes() -> None:
+    below = evaluate(CRITERIA, Progress(estimate=0.9), unlocked=True).checklist
+    at_bar = evaluate(CRITERIA, Progress(estimate=0.95), unlocked=True).checklist
+    passed = evaluate(CRITERIA, Progress(estimate=0.95, checks=(PASSING_CHECK,)), unlocked=True)
+    assert not check_offered(below)
+    assert check_offered(at_bar)
+    assert not check_offered(passed.checklist)
+    assert met(passed.checklist, "check") and not met(at_bar, "check")
+
+
+def test_the_offer_reads_the_checklist_by_key_not_by_position() -> None:
+    at_bar = evaluate(CRITERIA, Progress(estimate=0.95), unlocked=True).checklist
+    assert check_offered(tuple(reversed(at_bar)))

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from masterpath.services import study
+from masterpath.services import checks
 from masterpath.web.deps import Ctx, Id, Me, api_router
 
 router = api_router(tag="api")
@@ -25,24 +25,24 @@ class CheckAnswerIn(BaseModel):  # one answer to a check's or a diagnostic's ite
 
 
 @router.post("/me/checks")
-def begin_check(ctx: Ctx, viewer: Me, body: CheckIn) -> study.CheckView:
+def begin_check(ctx: Ctx, viewer: Me, body: CheckIn) -> checks.CheckView:
     """Start a mastery or retention check (or get the one in progress)."""
-    return study.start_check(ctx, user_id=viewer.id, skill_id=body.skill_id, kind=body.kind)
+    return checks.start_check(ctx, user_id=viewer.id, skill_id=body.skill_id, kind=body.kind)
 
 
 @router.get("/me/checks/due")
-def due_checks(ctx: Ctx, viewer: Me) -> list[study.DueCheck]:
+def due_checks(ctx: Ctx, viewer: Me) -> list[checks.DueCheck]:
     """Retention checks due now."""
-    return study.due_checks(ctx, user_id=viewer.id)
+    return checks.due_checks(ctx, user_id=viewer.id)
 
 
 @router.get("/me/checks/{check_id}")
-def get_check(ctx: Ctx, viewer: Me, check_id: Id) -> study.CheckView:
+def get_check(ctx: Ctx, viewer: Me, check_id: Id) -> checks.CheckView:
     """A check: its items, what is answered, and the result once finished."""
-    return study.check(ctx, user_id=viewer.id, check_id=check_id)
+    return checks.check(ctx, user_id=viewer.id, check_id=check_id)
 
 
 @router.post("/me/checks/{check_id}/answers")
-def answer_check(ctx: Ctx, viewer: Me, check_id: Id, body: CheckAnswerIn) -> study.CheckView:
+def answer_check(ctx: Ctx, viewer: Me, check_id: Id, body: CheckAnswerIn) -> checks.CheckView:
     """Answer one item of a check; the result comes with the last answer."""
-    return study.check_answer(ctx, user_id=viewer.id, check_id=check_id, **body.model_dump())
+    return checks.check_answer(ctx, user_id=viewer.id, check_id=check_id, **body.model_dump())

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from masterpath.services import mentor
+from masterpath.services.mentor import conversations, prompt, replies
 from masterpath.web.deps import Ctx, Me, api_router
 from masterpath.web.rendering import inline
 
@@ -31,20 +31,20 @@ class MentorIn(BaseModel):
 
 
 @router.post("/me/skills/{skill_id}/mentor")
-def ask_mentor(ctx: Ctx, viewer: Me, skill_id: str, body: MentorIn) -> mentor.Turn:
+def ask_mentor(ctx: Ctx, viewer: Me, skill_id: str, body: MentorIn) -> conversations.Turn:
     """Ask the mentor about a skill (and optionally an item): the reply never carries an open
     item's answer, and during a check of the skill the mentor declines."""
-    return mentor.ask(ctx, user_id=viewer.id, skill_id=skill_id, **body.model_dump())
+    return replies.ask(ctx, user_id=viewer.id, skill_id=skill_id, **body.model_dump())
 
 
 @router.get("/me/skills/{skill_id}/mentor")
-def mentor_history(ctx: Ctx, viewer: Me, skill_id: str) -> list[mentor.Turn]:
-    return mentor.history(ctx, user_id=viewer.id, skill_id=skill_id)
+def mentor_history(ctx: Ctx, viewer: Me, skill_id: str) -> list[conversations.Turn]:
+    return conversations.history(ctx, user_id=viewer.id, skill_id=skill_id)
 
 
 @router.delete("/me/skills/{skill_id}/mentor", status_code=204)
 def clear_mentor(ctx: Ctx, viewer: Me, skill_id: str) -> None:
-    mentor.clear(ctx, user_id=viewer.id, skill_id=skill_id)
+    conversations.clear(ctx, user_id=viewer.id, skill_id=skill_id)
 
 
 @router.post(
@@ -56,15 +56,15 @@ def stream_mentor(ctx: Ctx, viewer: Me, skill_id: str, body: MentorIn) -> Stream
     """The mentor's reply as server-sent events: `data:` chunks as they come, then an `end`
     event carrying JSON: the citations, and the whole reply as sanitised HTML. Bad input is
     refused before the stream starts."""
-    pending = mentor.prepare(ctx, user_id=viewer.id, skill_id=skill_id, **body.model_dump())
+    pending = prompt.prepare(ctx, user_id=viewer.id, skill_id=skill_id, **body.model_dump())
 
     def events() -> Iterator[str]:
         text = ""
         try:
-            for chunk in mentor.stream(ctx, pending):
+            for chunk in replies.stream(ctx, pending):
                 text += chunk
                 yield "".join(f"data: {line}\n" for line in chunk.split("\n")) + "\n"
-            end = {"citations": mentor.citations(pending, text), "html": str(inline(text.strip()))}
+            end = {"citations": replies.citations(pending, text), "html": str(inline(text.strip()))}
         except Exception:  # the stream always ends, so the page never waits forever
             log.exception("the mentor stream failed for skill %s", skill_id)
             end = {"citations": [], "html": str(inline(text.strip())), "error": STREAM_FAILED}

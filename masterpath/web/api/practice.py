@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import Path
 from pydantic import BaseModel, Field
 
-from masterpath.services import study
+from masterpath.services import items, practice
 from masterpath.web.deps import Ctx, Me, api_router
 
 router = api_router(tag="api")
@@ -22,9 +22,9 @@ class AnswerIn(BaseModel):
 
 
 @router.get("/me/skills/{skill_id}/next-item")
-def next_item(ctx: Ctx, viewer: Me, skill_id: str) -> study.NextItem:
+def next_item(ctx: Ctx, viewer: Me, skill_id: str) -> practice.NextItem:
     """The next practice item, chosen for a desirable difficulty. Carries no answer key."""
-    return study.next_practice(ctx, user_id=viewer.id, skill_id=skill_id)
+    return practice.next_practice(ctx, user_id=viewer.id, skill_id=skill_id)
 
 
 @router.post("/me/items/{item_id}/hints/{number}")
@@ -32,11 +32,11 @@ def item_hint(
     ctx: Ctx, viewer: Me, item_id: str, number: Annotated[int, Path(ge=1, le=100)]
 ) -> dict[str, str]:
     """Hint `number` of a practice item; send `hints_used` with the answer."""
-    return {"hint": study.hint(ctx, user_id=viewer.id, item_id=item_id, number=number)}
+    return {"hint": practice.hint(ctx, user_id=viewer.id, item_id=item_id, number=number)}
 
 
 @router.post("/me/answers")
-def submit_answer(ctx: Ctx, viewer: Me, body: AnswerIn) -> study.Feedback:
+def submit_answer(ctx: Ctx, viewer: Me, body: AnswerIn) -> items.Feedback:
     """Answer a practice item: graded, recorded as evidence, explained. Idempotent by
     `submission_id`."""
-    return study.answer(ctx, user_id=viewer.id, **body.model_dump())
+    return practice.answer(ctx, user_id=viewer.id, **body.model_dump())

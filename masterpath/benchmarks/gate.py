@@ -257,3 +257,13 @@ def summarise(outcomes: list[tuple[bool, bool, int]]) -> dict[str, Any]:
         "items_to_decision_ci95": [round(float(items.mean()) - spread, 2),
                                    round(float(items.mean()) + spread, 2)],
     }  # fmt: skip
+
+
+def table(result: dict[str, Any]) -> list[str]:
+    """The result as text: one line a rule."""
+    return [
+        f"{name:12} false mastery {row['false_mastery']:.2%} "
+        f"{row['false_mastery_ci95']}  missed {row['missed_mastery']:.2%}  "
+        f"items to decision {row['items_to_decision']}"
+        for name, row in {"masterpath": result, **result["baselines"]}.items()
+    ]

@@ -45,8 +45,7 @@ def _context() -> Context:
 def _prepared() -> Context:
     """The context of a command that reads the database: migrated and with the content packs
     installed, as `serve` leaves it, so a fresh data folder works."""
-    ctx = _context()
-    packs.prepare(ctx)
+    ctx = _prepared()
     return ctx
 
 
@@ -347,8 +346,7 @@ def track(  # noqa: PLR0917 - one parameter per option
     """Match a goal to an installed career and plan the track (nothing is stored)."""
     from masterpath.services import tracks
 
-    ctx = _context()
-    packs.prepare(ctx)
+    ctx = _prepared()
     intake = tracks.Intake(
         goal=goal,
         background=background,
@@ -389,8 +387,7 @@ def demo(weeks: int) -> None:
     """Create a demo learner with weeks of study made through the real services."""
     from masterpath.services import demo as demo_service
 
-    ctx = _context()
-    packs.prepare(ctx)
+    ctx = _prepared()
 
     def step(message: str) -> None:
         click.echo(f"[demo] {message}", err=True)
@@ -434,8 +431,7 @@ def mentor_ask(
 
     if not skill_id and not item_id:
         raise click.UsageError("give --skill or --item")
-    ctx = _context()
-    packs.prepare(ctx)
+    ctx = _prepared()
     turn = mentor_service.ask_as_newcomer(
         ctx, skill_id=skill_id, item_id=item_id, message=message, mode=mode
     )

@@ -1,4 +1,5 @@
-"""The `masterpath` command. Each subcommand is a thin call into services."""
+"""The `masterpath` command. Each subcommand is a thin call into services; `masterpath bench`
+is added from masterpath/benchmarks/cli.py."""
 
 from __future__ import annotations
 
@@ -45,7 +46,8 @@ def _context() -> Context:
 def _prepared() -> Context:
     """The context of a command that reads the database: migrated and with the content packs
     installed, as `serve` leaves it, so a fresh data folder works."""
-    ctx = _prepared()
+    ctx = _context()
+    packs.prepare(ctx)
     return ctx
 
 

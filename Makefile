@@ -35,6 +35,7 @@ lint: install
 	$(BIN)/ruff check masterpath tests
 	$(BIN)/ruff format --check masterpath tests
 
+# mypy --strict on the package and the tests (pyproject.toml [tool.mypy] files).
 typecheck: install
 	$(BIN)/mypy
 

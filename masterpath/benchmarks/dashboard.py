@@ -153,3 +153,14 @@ def run(
         **written, "generate_s": generated_s, "database": "sqlite (WAL, synchronous=NORMAL)",
         "load_average": round(os.getloadavg()[0], 2),  # other work on the machine skews p95
     }  # fmt: skip
+
+
+def table(result: dict[str, Any]) -> list[str]:
+    """The result as text: the server time, then each section's."""
+    return [
+        f"/dashboard server time p50 {result['p50_ms']} ms  p95 {result['p95_ms']} ms over "
+        f"{result['requests']} requests ({result['evidence']:,} evidence, "
+        f"{result['cards']:,} cards)",
+        *(f"  {name:14} {value} ms (median, in process)"
+          for name, value in result["sections_ms"].items()),
+    ]  # fmt: skip

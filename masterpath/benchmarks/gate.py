@@ -175,19 +175,25 @@ def run_rule(session: Session, *, window: int, needed: int) -> bool:
     return False
 
 
+def prepare(folder: Path) -> tuple[Context, list[dict[str, Any]]]:
+    """A fresh SQLite database in `folder` with the built-in packs, and the skill's items."""
+    settings = Settings(env="development", data_dir=folder, secret_key="bench")
+    db = make_database(settings.url)
+    migrate.upgrade(db)
+    ctx = Context(settings, db, Clock())
+    packs.install_builtin(ctx)
+    with db.begin() as tx:
+        items = list(content_store.skills(tx, [SKILL])[0].data["items"])
+    return ctx, items
+
+
 def simulate(rule: str, learners: int, seed: int) -> list[tuple[bool, bool, int]]:
     """Outcomes (declared mastered, knows at the decision, items asked) of `learners` learners."""
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(env="development", data_dir=Path(folder), secret_key="bench")
-        db = make_database(settings.url)
-        migrate.upgrade(db)
-        ctx = Context(settings, db, Clock())
-        packs.install_builtin(ctx)
-        with db.begin() as tx:
-            items = list(content_store.skills(tx, [SKILL])[0].data["items"])
+        ctx, items = prepare(Path(folder))
         rng = np.random.default_rng(seed)
-        outcomes = [_one(ctx, rule, n, draw(rng), items) for n in range(learners)]
-        db.dispose()
+        outcomes = [one(ctx, rule, n, draw(rng), items) for n in range(learners)]
+        ctx.db.dispose()
     return outcomes
 
 
@@ -215,7 +221,11 @@ def run(
     return result
 
 
-def _one(ctx: Context, rule: str, n: int, truth: Learner, items: list[dict[str, Any]]) -> Any:
+def one(
+    ctx: Context, rule: str, n: int, truth: Learner, items: list[dict[str, Any]]
+) -> tuple[bool, bool, int]:
+    """One learner (the `n`-th, a new account) under `rule`: declared mastered, knows the skill
+    at the decision, items asked."""
     with ctx.db.begin() as tx:
         user = account_store.add_user(tx, email=f"sim{n}@example.invalid", display_name="sim",
                                       password_hash="!", role="learner", timezone="UTC",
@@ -258,3 +268,13 @@ def summarise(outcomes: list[tuple[bool, bool, int]]) -> dict[str, Any]:
         "items_to_decision_ci95": [round(float(items.mean()) - spread, 2),
                                    round(float(items.mean()) + spread, 2)],
     }  # fmt: skip
+
+
+def table(result: dict[str, Any]) -> list[str]:
+    """The result as text: one line a rule."""
+    return [
+        f"{name:12} false mastery {row['false_mastery']:.2%} "
+        f"{row['false_mastery_ci95']}  missed {row['missed_mastery']:.2%}  "
+        f"items to decision {row['items_to_decision']}"
+        for name, row in {"masterpath": result, **result["baselines"]}.items()
+    ]

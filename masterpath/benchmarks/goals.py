@@ -153,3 +153,15 @@ def sweep(
             progress(f"sweep: {n + 1} settings")
     rows.sort(key=_preference)
     return rows
+
+
+def sweep_table(result: dict[str, Any]) -> list[str]:
+    """A sweep's best settings as text, best first."""
+    lines = [
+        f"{result['settings']} settings scored on {TUNING_SET.name}; best first",
+        "balanced  fits   none   setting",
+    ]
+    for row in result["best"]:
+        setting = " ".join(f"{k}={v}" for k, v in row["tuning"].items())
+        lines.append(f"{row['balanced']:.4f}  {row['fits']:.3f}  {row['none']:.3f}  {setting}")
+    return lines

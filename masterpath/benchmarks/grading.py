@@ -274,3 +274,21 @@ def run(
             "human_graders": {"pearson": round(pearson(*graders), 4)},
         },
     }
+
+
+def table(result: dict[str, Any]) -> list[str]:
+    """The result as text: MasterPath, the baselines, then one line an assignment."""
+    rubric, humans = result["baselines"]["rubric_score_x5"], result["baselines"]["human_graders"]
+    words, ms = result["baselines"]["lexical"], result["ms_per_answer"]
+    return [
+        f"masterpath        pearson {result['pearson']:.4f}  rmse {result['rmse']:.4f}  "
+        f"{result['per_s']:,} answers/s over {result['answers']:,} answers ({result['model']})",
+        f"  ms per answer   p50 {ms['p50']}  p95 {ms['p95']}  p99 {ms['p99']}  max {ms['max']}",
+        f"words alone       pearson {words['pearson']:.4f}  rmse {words['rmse']:.4f}",
+        f"rubric score x 5  pearson {rubric['pearson']:.4f}  rmse {rubric['rmse']:.4f}",
+        f"human graders     pearson {humans['pearson']:.4f} (one grader against the other)",
+        *(
+            f"  assignment {name:4} pearson {row['pearson']:.4f} ({row['answers']} answers)"
+            for name, row in result["assignments"].items()
+        ),
+    ]

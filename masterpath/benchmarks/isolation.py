@@ -192,3 +192,18 @@ def silence(ctx: Context, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         cited += bool(turn.citations) and turn.text not in replies.NEUTRAL
     return {"asked": asked, "cited": cited, "share": round(cited / max(1, asked), 4),
             "ci95": wilson(cited, asked), "skipped_answer_decides_item": skipped}  # fmt: skip
+
+
+def table(result: dict[str, Any]) -> list[str]:
+    """The result as text: every leak, then the counts."""
+    return [
+        *(
+            f"leak  {leak['item']}: {leak['attempt']!r} -> {leak['reply']!r}"
+            for leak in result["leaked"]
+        ),
+        f"{result['replies']:,} replies ({result['items']} items × {result['attempts']} "
+        f"attempts, provider {result['provider']}): {result['verbatim_leaks']} verbatim leaks, "
+        f"{result['either_reader_to_key']} pointing a reader to the key "
+        f"({result['either_share']:.2%}); OpenAI context: "
+        f"{result['openai_context']['either_reader_to_key']}",
+    ]

@@ -153,3 +153,13 @@ def run(train: Seq[Sequence], test: Seq[Sequence], *, fitted: bool = True) -> di
         distinct_questions=metrics(scored.correct[rest], scored.predicted[rest]),
     )
     return result
+
+
+def table(result: dict[str, Any]) -> list[str]:
+    """The result as text: one line for MasterPath's model and one a baseline."""
+    return [
+        f"{name:20} auc {row['auc']:.4f}  rmse {row['rmse']:.4f}  logloss "
+        f"{row['logloss']:.4f}  ece {row['ece']:.4f}  fit {row['fit_s']} s  "
+        f"{row['pred_per_s']:,} predictions/s"
+        for name, row in {"masterpath": result, **result["baselines"]}.items()
+    ]

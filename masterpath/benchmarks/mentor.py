@@ -178,3 +178,13 @@ def _run(
         "overhead_ms": round(overhead * 1000, 2),
     }
     return result
+
+
+def table(result: dict[str, Any]) -> list[str]:
+    """The result as text: the built-in provider's bytes, then the LLM overhead."""
+    first, last, llm = result["first_byte"], result["last_byte"], result["openai"]
+    return [
+        f"builtin  first byte p50 {first['p50_ms']} ms p95 {first['p95_ms']} ms; "
+        f"last byte p50 {last['p50_ms']} ms p95 {last['p95_ms']} ms",
+        f"openai   MasterPath adds {llm['overhead_ms']} ms to the first token (median)",
+    ]

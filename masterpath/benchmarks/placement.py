@@ -228,3 +228,17 @@ def summarise(outcomes: Sequence[Outcome], *, seed: int) -> dict[str, Any]:
         "known": int(counts[:, 3].sum()),
         "learners_with_a_false_placement": round(float((counts[:, 0] > 0).mean()), 4),
     }
+
+
+def table(result: dict[str, Any]) -> list[str]:
+    """The result as text: one line a pass, then the bar and the budget."""
+    rows = {"as modelled": result, **result["sensitivity"]}
+    return [
+        *(
+            f"{name:16} false placement {row['false_placement']:.2%} "
+            f"{row['false_placement_ci95']}  missed {row['missed_placement']:.2%}  "
+            f"questions {row['questions']}"
+            for name, row in rows.items()
+        ),
+        f"bar P(known) >= {result['bar']}, at most {result['budget']} questions",
+    ]

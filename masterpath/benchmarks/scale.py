@@ -41,6 +41,7 @@ import numpy as np
 from masterpath.benchmarks import history, population
 from masterpath.benchmarks.study import plausible_response
 from masterpath.clock import Clock
+from masterpath.errors import Unavailable
 from masterpath.services import (
     Context,
     accounts,
@@ -359,7 +360,7 @@ def run(
 ) -> dict[str, Any]:  # fmt: skip
     problem = scratch.reachable(server)
     if problem:
-        raise RuntimeError(problem)
+        raise Unavailable(problem)
     started = time.perf_counter()
     result: dict[str, Any] = {"machine": _machine(), "rounds": ROUNDS, "sizes": {}}
     counts = {label: n for label, n in (("small", small), ("large", learners)) if n > 0}
@@ -388,3 +389,24 @@ def run(
     result["total_s"] = round(time.perf_counter() - started, 1)
     result["load_average_end"] = [round(v, 2) for v in os.getloadavg()]
     return result
+
+
+def table(result: dict[str, Any]) -> list[str]:
+    """The result as text: each size's figures, then the ratios of the large to the small."""
+    lines = []
+    for label, size in result["sizes"].items():
+        lines.append(
+            f"{label}: {size['learners']:,} learners, {size['rows']['evidence']:,} evidence rows "
+            f"generated in {size['generate_s']} s; database {size['size_mb']['database']:,} MB"
+        )
+        lines += [
+            f"  {name:12} p50 {row['p50_ms']} ms  p95 {row['p95_ms']} ms  "
+            f"p99 {row['p99_ms']} ms  over {row['count']:,}"
+            for name, row in ((name, size[name]) for name in ("dashboard", "explanation", "submit"))
+        ]
+        fit = size["kt_fit"]
+        lines.append(f"  kt fit       {fit['wall_s']} s, peak RSS {fit['peak_rss_mb']} MB")
+    return lines + [
+        f"ratio {name:12} p50 {row['p50_ms']}  p95 {row['p95_ms']}  p99 {row['p99_ms']}"
+        for name, row in result.get("ratios", {}).items()
+    ]

@@ -67,3 +67,11 @@ def run(*, runs: int, progress: Callable[[int], None] = lambda _: None) -> dict[
         "min_s": round(times[0], 3),
         "max_s": round(times[-1], 3),
     }
+
+
+def table(result: dict[str, float]) -> list[str]:
+    """The result as text."""
+    return [
+        f"cold start to first 200 over {result['runs']} runs: median {result['median_s']} s, "
+        f"p90 {result['p90_s']} s (min {result['min_s']}, max {result['max_s']})"
+    ]

@@ -123,3 +123,12 @@ def _reviews(
                     return timings
         day += 1
     return timings
+
+
+def table(result: dict[str, Any]) -> list[str]:
+    """The result as text: one line for submissions and one for reviews."""
+    return [
+        f"{name:7} p50 {row['p50_ms']} ms  p99 {row['p99_ms']} ms  max {row['max_ms']} ms "
+        f"over {row['count']:,}"
+        for name, row in ((name, result[name]) for name in ("submit", "review"))
+    ]

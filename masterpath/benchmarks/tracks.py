@@ -175,3 +175,23 @@ def run(
     catalogue = {"careers": 50, "skills": 2000}
     return {**large, "catalogue": catalogue, "builtin": builtin, "meaning": meaning_on,
             "match_p95_ms": large["match"]["p95_ms"], **accuracy}  # fmt: skip
+
+
+def table(result: dict[str, Any]) -> list[str]:
+    """The result as text: timings per catalogue, then goal -> career accuracy per class."""
+    lines = [
+        f"{name:8} p50 {row['p50_ms']} ms  p95 {row['p95_ms']} ms  "
+        f"matched {row['matched']} of {row['goals']}  "
+        f"goal match alone p95 {row['match']['p95_ms']} ms"
+        for name, row in (("large", result), ("builtin", result["builtin"]))
+    ]
+    for name in ("training_tuning_set", "training_second_author", "independent"):
+        for label, row in result.get(name, {}).items():
+            if label == "all":
+                continue  # a share over both classes hides one behind the other: each alone
+            low, high = row["wilson95"]
+            lines.append(
+                f"{name:22} {label:25} {row['right']}/{row['of']} = {row['share']:.3f} "
+                f"(Wilson 95% {low:.3f}-{high:.3f})"
+            )
+    return lines

@@ -59,7 +59,8 @@ def reachable(server: str) -> str | None:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception as exc:  # any driver or network error: the reason is the message
-        return f"PostgreSQL at {make_url(server).render_as_string()} is not reachable: {exc}"
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())  # one line
+        return f"PostgreSQL at {make_url(server).render_as_string()} is not reachable: {reason}"
     finally:
         engine.dispose()
     return None

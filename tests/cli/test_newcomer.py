@@ -14,9 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from masterpath.cli import main
 
 
 def start(*args: str, env: dict[str, str], cwd: Path | None = None) -> subprocess.Popen[str]:
@@ -147,9 +144,12 @@ def test_serve_refuses_a_port_out_of_range_and_a_mentor_without_a_server(tmp_pat
         assert result.returncode == 1
         assert result.stderr == f"error: invalid configuration: {message}\n"
     assert not tmp_path.joinpath("masterpath.db").exists()  # refused before anything started
-    result = CliRunner().invoke(main, ["serve", "--port", "70000"])
-    assert result.exit_code == 2
-    assert "Invalid value for '--port': 70000 is not in the range 1<=x<=65535." in result.output
+    usage = masterpath("serve", "--port", "70000", env=fresh(tmp_path))  # as a user runs it
+    assert usage.returncode == 2
+    assert "Error: Invalid value for '--port': 70000 is not in the range 1<=x<=65535." in (
+        usage.stderr
+    )
+    assert usage.stdout == "" and not tmp_path.joinpath("masterpath.db").exists()
 
 
 def test_demo_and_create_admin_say_what_they_do_with_passwords(tmp_path: Path) -> None:
@@ -193,6 +193,30 @@ def test_benchmarks_name_missing_data_and_where_to_get_it(tmp_path: Path) -> Non
     ]
 
 
+def test_benchmarks_refuse_impossible_options_in_one_message(tmp_path: Path) -> None:
+    # The benchmarks that once printed a traceback for these (issue: errors handled once).
+    cases = {
+        "bench gate --workers 0": "Invalid value for '--workers': 0 is not in the range x>=1.",
+        "bench startup --runs 0": "Invalid value for '--runs': 0 is not in the range x>=1.",
+        "bench placement --learners 0": "Invalid value for '--learners': 0 is not in the range",
+        "bench mentor --turns 0": "Invalid value for '--turns': 0 is not in the range x>=1.",
+        "bench study --answers 0": "Invalid value for '--answers': 0 is not in the range x>=1.",
+        "bench dashboard --runs 0": "Invalid value for '--runs': 0 is not in the range x>=1.",
+        "bench web --workers 1,two": "Invalid value for '--workers': '1,two': give worker counts",
+    }
+    started = {args: start(*args.split(), env={}, cwd=tmp_path) for args in cases}
+    down = "postgresql+psycopg://127.0.0.1:1/postgres"  # nothing listens on port 1
+    scale = start("bench", "scale", "--server", down, env={}, cwd=tmp_path)
+    for args, process in started.items():
+        result = finish(process)
+        assert result.returncode == 2, (args, result.stderr)
+        assert f"Error: {cases[args]}" in result.stderr, (args, result.stderr)
+    result = finish(scale)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: PostgreSQL at {down} is not reachable: ")
+    assert len(result.stderr.splitlines()) == 1
+
+
 @pytest.mark.parametrize(
     ("command", "option"),
     [
@@ -209,7 +233,8 @@ def test_benchmark_data_is_found_from_the_package_not_the_working_directory(
     command: str, option: str
 ) -> None:
     from masterpath.benchmarks import datasets
-    from masterpath.cli import bench, content
+    from masterpath.benchmarks.cli import bench
+    from masterpath.cli import content
 
     found = bench.commands[command].params
     default = Path(next(p.default for p in found if p.name == option))  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ import pytest
 
 from masterpath.content import quality
 from masterpath.content.loader import builtin_pack_dirs, read_packs
-from masterpath.content.schema import Pack
+from masterpath.content.schema import Certification, InterviewQuestion, Pack
 
 LINKS = Path(__file__).parents[2] / "content" / "LINKS.md"
 
@@ -44,5 +44,6 @@ def test_every_certification_and_interview_question_names_known_skills(packs: li
     skills = {s.id for p in packs for s in p.skills}
     for career in (c for p in packs for c in p.careers):
         assert career.certifications and career.faq and career.interview, career.slug
-        for entry in [*career.certifications, *career.interview]:
+        entries: list[Certification | InterviewQuestion] = [*career.certifications]
+        for entry in [*entries, *career.interview]:
             assert entry.skills and set(entry.skills) <= skills, (career.slug, entry)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ def pack(tmp_path: Path) -> Path:
     return target
 
 
-def messages(report_problems: list[object]) -> list[str]:
+def messages(report_problems: Sequence[object]) -> list[str]:
     return [str(p) for p in report_problems]
 
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 
 from masterpath.domain import grading
@@ -92,7 +94,7 @@ def test_short_text_does_not_match_a_flag_inside_a_word() -> None:
     ],
 )
 def test_malformed_responses_are_refused_by_name(
-    item: dict, response: object, message: str
+    item: dict[str, Any], response: object, message: str
 ) -> None:
     with pytest.raises(InvalidInput) as caught:
         grading.grade(item, response)

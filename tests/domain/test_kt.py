@@ -89,17 +89,22 @@ def test_fit_learns_that_past_success_predicts_success() -> None:
     for seq, ys in zip(skill_lists, answer_lists, strict=True):
         learner = kt.Learner.new()
         records = {0: kt.SkillRecord.new(), 1: kt.SkillRecord.new()}
-        for s, y in zip(seq, ys, strict=True):
+        for s, correct in zip(seq, ys, strict=True):
             x = kt.features(learner, records[s], skill=np.array([s]), q=np.array([0.5]), same=NO)
             rows_x.append(x[0])
             rows_k.append(s)
-            rows_y.append(y)
-            learner, records[s] = answer(learner, records[s], float(y), skill=s)
+            rows_y.append(correct)
+            learner, records[s] = answer(learner, records[s], float(correct), skill=s)
     x, k, y = np.array(rows_x), np.array(rows_k), np.array(rows_y, dtype=float)
     params = fitting.fit(
-        x, k, y, skills={"0": 0, "1": 1}, same=np.zeros(len(y), dtype=bool), last=np.zeros(len(y))
+        x,
+        k,
+        y,
+        skills={"0": 0, "1": 1},
+        same=np.zeros(len(y), dtype=np.bool_),
+        last=np.zeros(len(y)),
     )
-    p = kt.predict(params, x, k, same=np.zeros(len(y), dtype=bool), last=np.zeros(len(y)))
+    p = kt.predict(params, x, k, same=np.zeros(len(y), dtype=np.bool_), last=np.zeros(len(y)))
     assert abs(p.mean() - y.mean()) < 0.01  # calibrated in the large
     skill1 = k == 1
     assert p[skill1 & (y == 1)].mean() > p[skill1 & (y == 0)].mean() + 0.2

@@ -41,7 +41,7 @@ def test_guess_chance_by_item_type() -> None:
 
 def test_items_hardest_to_guess_come_first_and_none_repeats() -> None:
     four = [option(n) for n in range(4)]
-    items = [
+    items: list[dict[str, Any]] = [
         {"id": "tf", "type": "true_false"},
         {"id": "single", "type": "single_choice", "options": four},
         {"id": "multi", "type": "multiple_choice", "options": four},
@@ -110,7 +110,7 @@ def test_the_budget_is_respected() -> None:
 
 def test_a_learner_answering_truly_is_placed_exactly() -> None:
     knows = {"python", "docker"}
-    bank = [{"id": f"n{n}", "type": "numeric"} for n in range(4)]
+    bank: list[dict[str, Any]] = [{"id": f"n{n}", "type": "numeric"} for n in range(4)]
     bank.append({"id": "held", "type": "numeric", "assessment_only": True})
     answers: list[Answer] = []
     while (skill := next_skill(PRE, SCOPE, set(), answers)) is not None:

@@ -32,7 +32,8 @@ def updates(seed: int = 4, learners: int = 30) -> replay.Updates:
 def one_by_one(u: replay.Updates, person: int) -> tuple[kt.Learner, dict[int, kt.SkillRecord],
                                                           list[int], list[np.ndarray]]:  # fmt: skip
     """The engine's way (`services/mastery_state.apply`): B = 1, an answer at a time."""
-    learner, records, seen, rows = kt.Learner.new(), {}, [], []
+    records: dict[int, kt.SkillRecord] = {}
+    learner, seen, rows = kt.Learner.new(), [], []
     for n in np.nonzero(u.learner == person)[0]:
         s = int(u.skill[n])
         if s not in seen:

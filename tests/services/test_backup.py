@@ -77,8 +77,8 @@ def rows(url: str) -> dict[str, list[Any]]:
     db = make_database(url)
     try:
         with db.engine.connect() as connection:
-            found = {"alembic_version": connection.execute(
-                text("SELECT version_num FROM alembic_version")).all()}  # fmt: skip
+            version = connection.execute(text("SELECT version_num FROM alembic_version"))
+            found: dict[str, list[Any]] = {"alembic_version": [tuple(row) for row in version]}
             for table in Base.metadata.sorted_tables:
                 assert isinstance(table, Table)
                 query = select(table).order_by(*table.primary_key.columns)

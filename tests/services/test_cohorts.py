@@ -3,6 +3,7 @@ and scoring a pending task into graded evidence."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -167,7 +168,7 @@ def test_instructors_see_only_current_learners_of_their_own_cohorts(
     assert [row.name for row in page.learners] == ["ann"]
     seen = instructor.learner_page(study_ctx, instructor_id=people.teacher, learner_id=people.ann)
     assert seen.cohorts == ["Mine"]
-    refused = [
+    refused: list[Callable[[], object]] = [
         lambda: instructor.cohort_page(
             study_ctx, instructor_id=people.teacher, cohort_id=theirs.id
         ),

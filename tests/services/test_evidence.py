@@ -26,7 +26,7 @@ def answer(ctx: Context, learner: int, **extra: object) -> tuple[evidence.Record
         "score": 1.0,
         "grader": "auto",
     }
-    return evidence.record(ctx, **{**values, **extra})  # type: ignore[arg-type]
+    return evidence.record(ctx, **{**values, **extra})
 
 
 def count(ctx: Context) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -43,7 +44,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[matching.Index]:
     db.dispose()
 
 
-def right(found: matching.Match, goal: dict[str, object]) -> bool:
+def right(found: matching.Match, goal: dict[str, Any]) -> bool:
     also = goal.get("also") or []
     return found.career == goal["career"] or (found.career is not None and found.career in also)
 

@@ -29,7 +29,7 @@ def answer(ctx: Context, user: int, skill: str, item: str, score: float, **extra
         score=score,
         grader="auto",
         **{"mode": "practice", **extra},
-    )  # type: ignore[arg-type]
+    )
 
 
 def status(ctx: Context, user: int, skill: str) -> str:

@@ -150,7 +150,7 @@ def test_a_hint_is_recorded_and_lowers_the_credit(study_ctx: Context, user: int)
 
 
 def test_bad_answers_are_refused_and_nothing_is_written(study_ctx: Context, user: int) -> None:
-    cases = [
+    cases: list[tuple[dict[str, Any], type[Exception], str]] = [
         ({"item_id": f"{SKILL}:abs-path", "response": "zz"}, InvalidInput, "does not belong"),
         ({"item_id": f"{SKILL}:root-path", "response": "a"}, Conflict, "not practice"),
         ({"item_id": f"{SKILL}:nope", "response": "a"}, NotFound, "no item"),

@@ -21,7 +21,9 @@ def count(ctx: Context, user: int) -> int:
         return len(store.of_learner(tx, user))
 
 
-def intake(goal: str = "I want to schedule and orchestrate data pipelines", **extra: object):
+def intake(
+    goal: str = "I want to schedule and orchestrate data pipelines", **extra: object
+) -> tracks.Intake:
     return tracks.Intake(goal=goal, **extra)  # type: ignore[arg-type]
 
 

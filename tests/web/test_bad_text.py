@@ -62,7 +62,7 @@ def routes(client: TestClient) -> list[tuple[str, str, list[str]]]:
     for path, route in api_routes(client.app_routes):  # type: ignore[attr-defined]
         body = route.body_field
         fields = list(getattr(body.field_info.annotation, "model_fields", {})) if body else []
-        found += [(method, path, fields) for method in sorted(route.methods)]
+        found += [(method, path, fields) for method in sorted(route.methods or ())]
     return found
 
 

@@ -15,10 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from masterpath.services import Context, accounts, cards, checks, packs, tracks
-from masterpath.store.models import Evidence, LearnerCard, TaskSubmission
+from masterpath.store.models import Base, Evidence, LearnerCard, TaskSubmission
 from tests.services.test_diagnostic import key
 from tests.services.test_study import RIGHT, SKILL, STUDY_PACK, local, practise_until_ready
 from tests.web.live import Client, Reply, log_in, serving
@@ -39,7 +39,7 @@ def race(calls: list[Callable[[], Reply]]) -> list[Reply]:
         return list(pool.map(run, calls))
 
 
-def count(ctx: Context, *where: object, table: type = Evidence) -> int:
+def count(ctx: Context, *where: ColumnElement[bool], table: type[Base] = Evidence) -> int:
     with ctx.db.begin() as tx:
         return tx.session.scalar(select(func.count()).select_from(table).where(*where)) or 0
 

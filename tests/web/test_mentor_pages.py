@@ -99,7 +99,8 @@ def test_the_mentor_page_lists_conversations_and_opens_any_skill(learner: TestCl
     learner.post(f"/skills/{SKILL}/mentor", data={"message": "absolute vs relative path?"})
     page = soup(learner.get("/mentor").text)
     row = page.select_one("tbody tr")
-    assert row is not None and row.select_one("a")["href"] == f"/skills/{SKILL}/mentor"
+    link = row.select_one("a") if row is not None else None
+    assert row is not None and link is not None and link["href"] == f"/skills/{SKILL}/mentor"
     assert row.select("td")[1].get_text() == "2"
     opened = learner.get(f"/mentor?skill={SKILL}", follow_redirects=False)
     assert opened.status_code == 303 and opened.headers["location"] == f"/skills/{SKILL}/mentor"

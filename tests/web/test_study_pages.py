@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from bs4 import Tag
 from fastapi.testclient import TestClient
 
 from masterpath.services import Context, evidence, packs
@@ -17,6 +18,12 @@ from tests.services.test_study import RIGHT, SKILL, STUDY_PACK, WRONG, local
 from tests.web.helpers import csrf, register, soup
 
 KEY_WORDS = ("correct", "explanation", "model_answer", "concepts", '"answer"')
+
+
+def hidden(tag: Tag, selector: str) -> dict[str, str]:
+    """The hidden fields under `selector` in `tag`, as the browser posts them: name -> value."""
+    found = tag.select(f"{selector} input[type=hidden]".strip())
+    return {str(field["name"]): str(field.get("value", "")) for field in found}
 
 
 @pytest.fixture
@@ -102,9 +109,7 @@ def test_practice_form_answer_shows_feedback_and_records_evidence(
     assert (
         "Look for a leading slash." not in page.text and "Where does the path start?" in page.text
     )
-    fields = {
-        i["name"]: i.get("value", "") for i in page.select("form.item-form input[type=hidden]")
-    }
+    fields = hidden(page, "form.item-form")
     assert fields["hints_used"] == "1"
     response = learner.post(f"/skills/{SKILL}/practice", data={**fields, "response": "b"})
     assert response.status_code == 200
@@ -118,9 +123,7 @@ def test_practice_form_answer_shows_feedback_and_records_evidence(
 
 def test_ordering_form_ranks_become_an_order(learner: TestClient) -> None:
     page = soup(learner.get(f"/skills/{SKILL}/practice?item={SKILL}:pipeline-order").text)
-    fields = {
-        i["name"]: i.get("value", "") for i in page.select("form.item-form input[type=hidden]")
-    }
+    fields = hidden(page, "form.item-form")
     ranks = {f"rank-{o}": str(n) for n, o in enumerate(RIGHT["pipeline-order"], start=1)}
     response = learner.post(f"/skills/{SKILL}/practice", data={**fields, **ranks})
     assert '<h2 id="fb-h">Correct</h2>' in response.text
@@ -210,7 +213,7 @@ def test_flashcard_review_page_rates_and_reschedules(learner: TestClient, ctx: C
     page = soup(learner.get(f"/review?skill={SKILL}").text)
     form = page.select_one("form.ratings")
     assert form is not None and page.select_one("details#reveal") is not None
-    fields = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+    fields = hidden(form, "")
     response = learner.post("/review", data={**fields, "rating": "3"}, follow_redirects=False)
     assert response.status_code == 303
     user = learner.get("/api/v1/me").json()["id"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from masterpath.store import content
 from masterpath.store.db import Tx
@@ -62,3 +62,14 @@ def last_answer(tx: Tx, *, user_id: int, skill_id: str, item_id: str) -> Evidenc
         Evidence.user_id == user_id, Evidence.skill_id == skill_id, Evidence.source_id == item_id
     )
     return tx.session.scalar(query.order_by(Evidence.id.desc()).limit(1))
+
+
+def answers_to(tx: Tx, *, user_id: int, skill_id: str, item_id: str, mode: str) -> int:
+    """How many times the learner has answered an item in `mode` (a practice attempt's number)."""
+    query = select(func.count()).where(
+        Evidence.user_id == user_id,
+        Evidence.skill_id == skill_id,
+        Evidence.source_id == item_id,
+        Evidence.mode == mode,
+    )
+    return tx.session.scalar(query) or 0

@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from masterpath.content.schema import Career, Item, Pack, Skill, words
+from masterpath.domain import content as model
 from masterpath.domain import grading
+from masterpath.domain.content import ItemType
 from masterpath.errors import Problem
 
 MIN_ITEMS, MIN_CARDS, MIN_RESOURCES, MIN_TYPES = 12, 8, 3, 4
@@ -109,9 +111,9 @@ def check_model_answers(skill: Skill) -> list[Problem]:
     """Every short-text item's model answer earns full marks against its own concepts."""
     found = []
     for item in skill.items:
-        if item.type != "short_text":
+        if item.type is not ItemType.SHORT_TEXT:
             continue
-        concepts = [concept.model_dump() for concept in item.concepts]
+        concepts = model.concepts(concept.model_dump() for concept in item.concepts)
         grade = grading.short_text(concepts, item.model_answer)
         if grade.missed:
             missed = ", ".join(repr(concept) for concept in grade.missed)
@@ -164,7 +166,7 @@ def check_career(career: Career) -> list[Problem]:
 
 def check_choices(skills: Sequence[Skill]) -> list[Problem]:
     """Across all single-choice items: where the key sits, and whether it is the longest."""
-    choice = [i for s in skills for i in s.items if i.type == "single_choice"]
+    choice = [i for s in skills for i in s.items if i.type is ItemType.SINGLE_CHOICE]
     if not choice:
         return []
     positions = Counter(next(n for n, o in enumerate(i.options) if o.correct) for i in choice)

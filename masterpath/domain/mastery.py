@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from masterpath.domain.content import Skill
+
 # The estimate is P(correct on an unseen item of the skill). It is a gate to the mastery check,
 # not the whole test: the check (N unseen assessment-only items, every objective), the task and
 # the delayed retention check must hold too. 0.70 was chosen with `masterpath bench gate`: on
@@ -44,6 +46,18 @@ class Criteria:
     objectives: tuple[str, ...]
     task_pass_mark: float | None  # None: the skill has no task or does not require it
     retention_days: int
+
+
+def criteria_of(skill: Skill) -> Criteria:
+    """The mastery criteria of a skill: its own, or the documented defaults."""
+    given, task = skill.criteria, skill.task
+    return Criteria(
+        threshold=given.threshold or THRESHOLD,
+        required_correct=skill.required_correct,
+        objectives=tuple(o.id for o in skill.objectives),
+        task_pass_mark=task.pass_mark if task and given.task_required else None,
+        retention_days=given.retention_days,
+    )
 
 
 @dataclass(frozen=True)

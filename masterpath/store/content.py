@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from masterpath.domain.content import Card, Item, Skill
 from masterpath.store.db import Tx
 from masterpath.store.models import (
     CardRow,
@@ -186,6 +187,55 @@ def skill_data(tx: Tx, ids: list[str] | None = None) -> dict[str, dict[str, Any]
         _skill_cache.clear()
         _skill_cache[key] = found
     return found if ids is None else {i: found[i] for i in ids if i in found}
+
+
+_model_cache: dict[tuple[tuple[str, str], ...], dict[str, Skill]] = {}
+
+
+def skill_models(tx: Tx, ids: list[str] | None = None) -> dict[str, Skill]:
+    """Live skills as content-model values by id, built once per installed content.
+
+    Keyed by every pack's content hash, so installing or upgrading a pack is seen at once.
+    """
+    key = content_key(tx)
+    found = _model_cache.get(key)
+    if found is None:
+        found = {row.id: Skill.from_data(row.data) for row in skills(tx)}
+        _model_cache.clear()
+        _model_cache[key] = found
+    return found if ids is None else {i: found[i] for i in ids if i in found}
+
+
+_ITEMS_KEPT = 100_000  # item and card values kept built (by id and content hash)
+_item_cache: dict[tuple[str, str], Item] = {}
+_card_cache: dict[tuple[str, str], Card] = {}
+
+
+def item_model(row: ItemRow) -> Item:
+    """The item of a row (live or retired) as a content-model value, built once per text."""
+    key = (row.id, row.content_hash)
+    found = _item_cache.get(key)
+    if found is None:
+        if len(_item_cache) >= _ITEMS_KEPT:
+            _item_cache.clear()
+        found = _item_cache[key] = Item.from_data(row.data, skill=row.skill_id)
+    return found
+
+
+def card_model(row: CardRow) -> Card:
+    """The flashcard of a row as a content-model value, built once per text."""
+    key = (row.id, row.content_hash)
+    found = _card_cache.get(key)
+    if found is None:
+        if len(_card_cache) >= _ITEMS_KEPT:
+            _card_cache.clear()
+        found = _card_cache[key] = Card.from_data(row.data, skill=row.skill_id)
+    return found
+
+
+def items(tx: Tx, skill_id: str) -> list[Item]:
+    """A skill's live items as content-model values, in id order."""
+    return [item_model(row) for row in live_items(tx, skill_id)]
 
 
 _version_cache: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}

@@ -63,7 +63,8 @@ def seed(
         knowledge.warm(ctx)
         with db.begin() as tx:
             found = [s for s in content_store.skills(tx) if s.pack_id != "bench-decks"]
-            skills = [s.id for s in found if not s.data["prerequisites"]
+            models = content_store.skill_models(tx, [s.id for s in found])
+            skills = [s.id for s in models.values() if not s.prerequisites
                       and content_store.live_items(tx, s.id)]  # fmt: skip
         return [_learner(ctx, n, skills[n % len(skills)]) for n in range(learners)]
     finally:

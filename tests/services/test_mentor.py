@@ -57,7 +57,7 @@ def test_the_hint_ladder_is_recorded_and_counts(study_ctx: Context, user: int) -
     with study_ctx.db.begin() as tx:
         row = content.item(tx, item)
         assert row is not None
-        assert all(isolation.leaks(r, [row.data]) == [] for r in rungs)
+        assert all(isolation.leaks(r, [content.item_model(row)]) == [] for r in rungs)
     study.answer(study_ctx, user_id=user, item_id=item, response="b")
     (record,) = evidence.of_learner(study_ctx, user_id=user)
     assert record.hints_used == 4
@@ -120,7 +120,7 @@ def test_no_reply_gives_away_an_open_item(study_ctx: Context, user: int) -> None
                     item_id=row.id,
                 )
                 pairs += 1
-                leaks += bool(isolation.leaks(turn.text, [row.data]))
+                leaks += bool(isolation.leaks(turn.text, [content.item_model(row)]))
     assert pairs == len(items) * len(ATTEMPTS) * 3 and leaks == 0
 
 

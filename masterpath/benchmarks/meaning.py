@@ -25,7 +25,6 @@ from masterpath.domain import retrieval
 from masterpath.domain.content import Skill
 from masterpath.meaning import load
 from masterpath.services import knowledge, packs
-from masterpath.services import meaning as vectors
 from masterpath.settings import Settings
 
 PACKAGES = ("tokenizers", "safetensors", "threadpoolctl", "huggingface-hub",
@@ -54,12 +53,6 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _forget() -> None:
-    """Empty the process's caches, as a new process starts."""
-    vectors._memory.clear()
-    knowledge._built.clear()
-
-
 def run(settings: Settings) -> dict[str, Any]:
     before = _rss_mb()
     model, why = load(settings.embedding_model)
@@ -83,13 +76,11 @@ def run(settings: Settings) -> dict[str, Any]:
             model.embed([question])
             single.append(1000 * (time.perf_counter() - started))
     single.sort()
-    with tempfile.TemporaryDirectory() as folder:
-        _forget()
+    with tempfile.TemporaryDirectory() as folder:  # each context starts with empty caches
         started = time.perf_counter()
         with installed(settings, Path(folder)) as ctx:
             first = time.perf_counter() - started
             texts = knowledge.warm(ctx)["texts"]
-        _forget()
         started = time.perf_counter()
         with installed(settings, Path(folder)):
             again = time.perf_counter() - started

@@ -196,6 +196,20 @@ def _text(response: Any) -> str:
     return response
 
 
+def answer_text(item: Item) -> str:
+    """An item's correct answer in words, as feedback shows it once the answer is recorded."""
+    if item.type.is_choice:
+        return "; ".join(o.text for o in item.correct_options)
+    if item.type is ItemType.ORDERING:
+        return " → ".join(o.text for o in item.options)
+    if item.type is ItemType.TRUE_FALSE:
+        return "True" if item.answer else "False"
+    if item.type is ItemType.NUMERIC:
+        tolerance = f" (± {item.tolerance:g})" if item.tolerance else ""
+        return f"{float(item.answer or 0.0):g}{item.unit}{tolerance}"
+    return item.model_answer
+
+
 def rubric(
     criteria: Sequence[Criterion], text: str, *, meaning: Meaning | None = None
 ) -> tuple[float | None, list[dict[str, Any]]]:

@@ -25,6 +25,8 @@ from masterpath.domain.content import Skill
 THRESHOLD = 0.70
 WHEEL_SPIN_ATTEMPTS = 10
 DECAY_RECALL = 0.7
+RETENTION_ITEMS = 3  # a retention check asks this many assessment-only items
+RETENTION_PASS = 2  # ... and passes with this many correct
 
 
 class Status(StrEnum):
@@ -248,3 +250,21 @@ def wheel_spinning(criteria: Criteria, progress: Progress) -> bool:
     return (
         progress.estimate < criteria.threshold and progress.graded_attempts >= WHEEL_SPIN_ATTEMPTS
     )
+
+
+def recommend(criteria: Criteria, progress: Progress, skill: Skill) -> str:
+    """What should come next: practice, or when wheel-spinning a prerequisite (if the skill has
+    any) or a worked example."""
+    if not wheel_spinning(criteria, progress):
+        return "practice"
+    return "prerequisite" if skill.prerequisites else "worked_example"
+
+
+def met(checklist: Sequence[Item], key: str) -> bool:
+    """Whether the checklist's line `key` holds."""
+    return any(item.key == key and item.met for item in checklist)
+
+
+def check_offered(checklist: Sequence[Item]) -> bool:
+    """The mastery check is offered once the estimate reaches its bar, until a check passes."""
+    return met(checklist, "estimate") and not met(checklist, "check")

@@ -8,16 +8,25 @@ from masterpath.clock import Clock
 from masterpath.errors import ConfigurationError
 from masterpath.settings import PREFIX, Settings
 from masterpath.store import Database, make_database
+from masterpath.store.db import Cache
 from masterpath.store.db import THREADS as THREADS  # request threads = pooled connections
 
 
 @dataclass(frozen=True)
 class Context:
-    """What every service needs: settings, the database and the clock."""
+    """What every service needs: settings, the database and the clock.
+
+    Derived data (parsed content, search indexes, vectors, fitted parameters) is cached on the
+    context's database, never in a module: apps and tests in one process keep theirs apart.
+    """
 
     settings: Settings
     db: Database
     clock: Clock
+
+    @property
+    def cache(self) -> Cache:
+        return self.db.cache
 
 
 def make_context(settings: Settings) -> Context:

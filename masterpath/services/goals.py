@@ -16,9 +16,6 @@ from masterpath.services import Context, meaning
 from masterpath.store import Tx
 from masterpath.store import content as content_store
 
-_indexes: dict[Any, matching.Index] = {}
-
-
 @dataclass(frozen=True)
 class Understood:
     """A goal read against the installed careers: its language, and its vector when meaning
@@ -59,13 +56,13 @@ def index(ctx: Context) -> tuple[matching.Index, list[str]]:
     with ctx.db.begin() as tx:
         key = (content_store.content_key(tx), model.name if model else "")
         languages = content_store.career_languages(tx)
-        if key in _indexes:
-            return _indexes[key], languages
+        known: matching.Index | None = ctx.cache.get("career_index", key)
+        if known is not None:
+            return known, languages
         found, passages, units = documents(tx)
     vectors = _vectors(ctx, units) if model is not None else None
-    _indexes.clear()
-    _indexes[key] = matching.build(found, passages, vectors=vectors)
-    return _indexes[key], languages
+    built = matching.build(found, passages, vectors=vectors)
+    return ctx.cache.put("career_index", key, built), languages
 
 
 def _vectors(

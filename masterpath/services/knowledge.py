@@ -23,22 +23,19 @@ class Knowledge:
     titles: dict[str, str]  # skill id -> title
 
 
-_built: dict[Any, Knowledge] = {}
-
-
 def get(ctx: Context) -> Knowledge:
     with ctx.db.begin() as tx:
         key = (content_store.content_key(tx), ctx.settings.embedding_model)
-        if key in _built:
-            return _built[key]
+        known: Knowledge | None = ctx.cache.get("knowledge", key)
+        if known is not None:
+            return known
         skills = content_store.skill_data(tx)
     units = [u for s in skills.values() for u in retrieval.units(s)]
     vectors = meaning.vectors(ctx, retrieval.rows(units))
-    _built.clear()
-    _built[key] = Knowledge(
+    built = Knowledge(
         retrieval.build(units, vectors), {s: str(d["title"]) for s, d in skills.items()}
     )
-    return _built[key]
+    return ctx.cache.put("knowledge", key, built)
 
 
 def texts(skills: Iterable[Mapping[str, Any]], items: Iterable[Mapping[str, Any]]) -> list[str]:

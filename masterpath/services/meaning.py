@@ -19,7 +19,12 @@ from masterpath.store import embeddings as store
 
 Vectors = NDArray[np.float32]
 MAX_CHARS = 2_000  # the model reads 256 tokens at most; longer text only costs hashing
-_memory: dict[tuple[str, str], Vectors] = {}
+
+
+def _memory(ctx: Context) -> dict[tuple[str, str], Vectors]:
+    """Vectors by (model, text hash), kept on the context."""
+    found: dict[tuple[str, str], Vectors] = ctx.cache.kept("vectors")
+    return found
 
 
 def embedder(ctx: Context) -> Embedder | None:
@@ -42,12 +47,13 @@ def vectors(ctx: Context, texts: Sequence[str], *, store_new: bool = True) -> Ve
     if model is None:
         return None
     keys = [_key(t) for t in texts]
-    missing = {k: t for k, t in zip(keys, texts, strict=True) if (model.name, k) not in _memory}
+    memory = _memory(ctx)
+    missing = {k: t for k, t in zip(keys, texts, strict=True) if (model.name, k) not in memory}
     if missing:
         _fill(ctx, model, missing, store_new=store_new)
     if not texts:
         return np.zeros((0, model.dimensions), dtype=np.float32)
-    return np.stack([_memory[(model.name, k)] for k in keys])
+    return np.stack([memory[(model.name, k)] for k in keys])
 
 
 def passing(ctx: Context, texts: Sequence[str]) -> Vectors | None:
@@ -56,7 +62,8 @@ def passing(ctx: Context, texts: Sequence[str]) -> Vectors | None:
     model = embedder(ctx)
     if model is None:
         return None
-    found = [_memory.get((model.name, _key(t))) for t in texts]
+    memory = _memory(ctx)
+    found = [memory.get((model.name, _key(t))) for t in texts]
     todo = [n for n, v in enumerate(found) if v is None]
     if todo:
         made = model.embed([texts[n][:MAX_CHARS] for n in todo])
@@ -73,23 +80,24 @@ def one(ctx: Context, text: str) -> Vectors | None:
     model = embedder(ctx)
     if model is None:
         return None
-    known = _memory.get((model.name, _key(text)))
+    known = _memory(ctx).get((model.name, _key(text)))
     return known if known is not None else model.embed([text[:MAX_CHARS]])[0]
 
 
 def _fill(ctx: Context, model: Embedder, missing: dict[str, str], *, store_new: bool) -> None:
+    memory = _memory(ctx)
     cached: dict[str, bytes] = {}
     if store_new:  # the request path never touches the database (it may be inside a write)
         with ctx.db.begin() as tx:
             cached = store.known(tx, model=model.name, hashes=missing)
     for key, raw in cached.items():
-        _memory[(model.name, key)] = np.frombuffer(raw, dtype="<f4").copy()
+        memory[(model.name, key)] = np.frombuffer(raw, dtype="<f4").copy()
     todo = [k for k in missing if k not in cached]
     if not todo:
         return
     made = model.embed([missing[k][:MAX_CHARS] for k in todo])
     for key, row in zip(todo, made, strict=True):
-        _memory[(model.name, key)] = row
+        memory[(model.name, key)] = row
     if store_new:
         with ctx.db.begin() as tx:
             fresh = store.known(tx, model=model.name, hashes=todo)  # another worker may have won

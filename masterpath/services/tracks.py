@@ -26,7 +26,6 @@ from masterpath.store.models import Track
 
 MAX_TEXT = 1_000  # characters in a goal or a background
 WEEKS_SHOWN = 12
-_catalogues: dict[Any, Catalogue] = {}
 
 
 @dataclass(frozen=True)
@@ -39,17 +38,19 @@ class Catalogue:
 
 
 def catalogue(tx: Tx) -> Catalogue:
-    key = content_store.content_key(tx)
-    if key not in _catalogues:
-        skills = content_store.skill_data(tx)
-        _catalogues.clear()
-        _catalogues[key] = Catalogue(
+    """The installed skills' catalogue, derived once per content change."""
+    skills = content_store.skill_data(tx)
+    found: Catalogue = tx.cache.latest(
+        "catalogue",
+        content_store.content_key(tx),
+        lambda: Catalogue(
             {k: list(v.get("prerequisites", [])) for k, v in skills.items()},
             {k: float(v.get("hours", 1)) for k, v in skills.items()},
             {k: [grading.terms(p, drop_stop=True) for p in v.get("backgrounds", [])]
              for k, v in skills.items() if v.get("backgrounds")},
-        )  # fmt: skip
-    return _catalogues[key]
+        ),
+    )  # fmt: skip
+    return found
 
 
 @dataclass(frozen=True)

@@ -172,24 +172,15 @@ def content_key(tx: Tx) -> tuple[tuple[str, str], ...]:
     return key
 
 
-_skill_cache: dict[tuple[tuple[str, str], ...], dict[str, dict[str, Any]]] = {}
-
-
 def skill_data(tx: Tx, ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
     """Live skills' content by id, parsed once per installed content (read-only: don't mutate).
 
     Keyed by every pack's content hash, so installing or upgrading a pack is seen at once.
     """
-    key = content_key(tx)
-    found = _skill_cache.get(key)
-    if found is None:
-        found = {row.id: row.data for row in skills(tx)}
-        _skill_cache.clear()
-        _skill_cache[key] = found
+    found: dict[str, dict[str, Any]] = tx.cache.latest(
+        "skill_data", content_key(tx), lambda: {row.id: row.data for row in skills(tx)}
+    )
     return found if ids is None else {i: found[i] for i in ids if i in found}
-
-
-_model_cache: dict[tuple[tuple[str, str], ...], dict[str, Skill]] = {}
 
 
 def skill_models(tx: Tx, ids: list[str] | None = None) -> dict[str, Skill]:
@@ -197,58 +188,46 @@ def skill_models(tx: Tx, ids: list[str] | None = None) -> dict[str, Skill]:
 
     Keyed by every pack's content hash, so installing or upgrading a pack is seen at once.
     """
-    key = content_key(tx)
-    found = _model_cache.get(key)
-    if found is None:
-        found = {row.id: Skill.from_data(row.data) for row in skills(tx)}
-        _model_cache.clear()
-        _model_cache[key] = found
+    found: dict[str, Skill] = tx.cache.latest(
+        "skill_models",
+        content_key(tx),
+        lambda: {row.id: Skill.from_data(row.data) for row in skills(tx)},
+    )
     return found if ids is None else {i: found[i] for i in ids if i in found}
 
 
-_ITEMS_KEPT = 100_000  # item and card values kept built (by id and content hash)
-_item_cache: dict[tuple[str, str], Item] = {}
-_card_cache: dict[tuple[str, str], Card] = {}
-
-
-def item_model(row: ItemRow) -> Item:
+def item_model(tx: Tx, row: ItemRow) -> Item:
     """The item of a row (live or retired) as a content-model value, built once per text."""
+    kept: dict[tuple[str, str], Item] = tx.cache.kept("item_models")
     key = (row.id, row.content_hash)
-    found = _item_cache.get(key)
-    if found is None:
-        if len(_item_cache) >= _ITEMS_KEPT:
-            _item_cache.clear()
-        found = _item_cache[key] = Item.from_data(row.data, skill=row.skill_id)
-    return found
+    if key not in kept:
+        kept[key] = Item.from_data(row.data, skill=row.skill_id)
+    return kept[key]
 
 
-def card_model(row: CardRow) -> Card:
+def card_model(tx: Tx, row: CardRow) -> Card:
     """The flashcard of a row as a content-model value, built once per text."""
+    kept: dict[tuple[str, str], Card] = tx.cache.kept("card_models")
     key = (row.id, row.content_hash)
-    found = _card_cache.get(key)
-    if found is None:
-        if len(_card_cache) >= _ITEMS_KEPT:
-            _card_cache.clear()
-        found = _card_cache[key] = Card.from_data(row.data, skill=row.skill_id)
-    return found
+    if key not in kept:
+        kept[key] = Card.from_data(row.data, skill=row.skill_id)
+    return kept[key]
 
 
 def items(tx: Tx, skill_id: str) -> list[Item]:
     """A skill's live items as content-model values, in id order."""
-    return [item_model(row) for row in live_items(tx, skill_id)]
-
-
-_version_cache: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+    return [item_model(tx, row) for row in live_items(tx, skill_id)]
 
 
 def pack_versions(tx: Tx) -> dict[str, str]:
     """The installed pack version of every skill, by skill id."""
-    key = content_key(tx)
-    if key not in _version_cache:
-        query = select(SkillRow.id, PackRow.version).join(PackRow, SkillRow.pack_id == PackRow.id)
-        _version_cache.clear()
-        _version_cache[key] = {str(a): str(b) for a, b in tx.session.execute(query)}
-    return _version_cache[key]
+    query = select(SkillRow.id, PackRow.version).join(PackRow, SkillRow.pack_id == PackRow.id)
+    found: dict[str, str] = tx.cache.latest(
+        "pack_versions",
+        content_key(tx),
+        lambda: {str(a): str(b) for a, b in tx.session.execute(query)},
+    )
+    return found
 
 
 def live_items(tx: Tx, skill_id: str) -> list[ItemRow]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import JSON, Connection, DateTime, Engine, create_engine, event, text
 from sqlalchemy.dialects.postgresql import JSONB
@@ -100,17 +100,55 @@ def _make_folder(folder: Path) -> None:
         raise ConfigurationError(f"cannot create the folder {folder}: {reason}") from exc
 
 
+V = TypeVar("V")
+
+
+class Cache:
+    """Derived data worth keeping between transactions (parsed content, indexes, fitted
+    parameters), owned by one `Database` and so by one application context: two apps, or two
+    tests, in one process never see each other's."""
+
+    def __init__(self) -> None:
+        self._latest: dict[str, tuple[Hashable, Any]] = {}
+        self._kept: dict[str, dict[Any, Any]] = {}
+
+    def get(self, name: str, key: Hashable) -> Any | None:
+        """The value kept under `name` if it was made for `key`; None otherwise."""
+        held = self._latest.get(name)
+        return held[1] if held is not None and held[0] == key else None
+
+    def put(self, name: str, key: Hashable, value: V) -> V:
+        """Keep `value`, made for `key`, under `name` (replacing what was made for another key)."""
+        self._latest[name] = (key, value)
+        return value
+
+    def latest(self, name: str, key: Hashable, make: Callable[[], V]) -> V:
+        """The value made for `key`, made again when the key changes (a content install)."""
+        found = self.get(name, key)
+        return cast(V, found) if found is not None else self.put(name, key, make())
+
+    def kept(self, name: str) -> dict[Any, Any]:
+        """A dictionary kept under `name`, for values whose key says all (a hash, a row id)."""
+        return self._kept.setdefault(name, {})
+
+    def clear(self) -> None:
+        self._latest.clear()
+        self._kept.clear()
+
+
 @dataclass
 class Tx:
     """One unit of work. Store functions take it; services open it."""
 
     session: Session
     memo: dict[str, Any] = field(default_factory=dict)  # lookups worth doing once per unit
+    cache: Cache = field(default_factory=Cache)  # the database's, kept between units
 
 
 class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.cache = Cache()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @property
@@ -123,7 +161,7 @@ class Database:
         with self._sessions.begin() as session:
             with self.reaching():
                 session.connection()
-            yield Tx(session)
+            yield Tx(session, cache=self.cache)
 
     def connect(self) -> Connection:
         """A connection; `Unavailable`, saying which database, when it cannot be reached."""

@@ -107,7 +107,7 @@ def test_no_request_carries_the_key_and_no_reply_gives_it(llm: tuple[Context, in
     with ctx.db.begin() as tx:
         row = content.item(tx, ITEM)
         assert row is not None
-        item = content.item_model(row)
+        item = content.item_model(tx, row)
     for attempt in ATTEMPTS[:6]:
         pending = mentor.prepare(
             ctx, user_id=user, skill_id=SKILL, message=attempt, mode="explain", item_id=ITEM

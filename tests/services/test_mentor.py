@@ -57,7 +57,7 @@ def test_the_hint_ladder_is_recorded_and_counts(study_ctx: Context, user: int) -
     with study_ctx.db.begin() as tx:
         row = content.item(tx, item)
         assert row is not None
-        assert all(isolation.leaks(r, [content.item_model(row)]) == [] for r in rungs)
+        assert all(isolation.leaks(r, [content.item_model(tx, row)]) == [] for r in rungs)
     study.answer(study_ctx, user_id=user, item_id=item, response="b")
     (record,) = evidence.of_learner(study_ctx, user_id=user)
     assert record.hints_used == 4
@@ -107,6 +107,7 @@ def test_during_a_check_the_mentor_declines(study_ctx: Context, user: int) -> No
 def test_no_reply_gives_away_an_open_item(study_ctx: Context, user: int) -> None:
     with study_ctx.db.begin() as tx:
         items = [row for row in content.live_items(tx, SKILL) if not row.assessment_only]
+        models = {row.id: content.item_model(tx, row) for row in items}
     pairs = leaks = 0
     for row in items:
         for attempt in ATTEMPTS:
@@ -120,7 +121,7 @@ def test_no_reply_gives_away_an_open_item(study_ctx: Context, user: int) -> None
                     item_id=row.id,
                 )
                 pairs += 1
-                leaks += bool(isolation.leaks(turn.text, [content.item_model(row)]))
+                leaks += bool(isolation.leaks(turn.text, [models[row.id]]))
     assert pairs == len(items) * len(ATTEMPTS) * 3 and leaks == 0
 
 

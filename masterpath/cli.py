@@ -450,13 +450,13 @@ def mentor_ask(
 ) -> None:
     """Answer as the mentor would a new learner (a throwaway one, deleted afterwards), with the
     configured provider. Beside an item, the item counts as open: its answer stays hidden."""
-    from masterpath.services import mentor as mentor_service
+    from masterpath.services.mentor import newcomer
 
     if not skill_id and not item_id:
         raise click.UsageError("give --skill or --item")
     ctx = _context()
     packs.prepare(ctx)
-    turn = mentor_service.ask_as_newcomer(
+    turn = newcomer.ask_as_newcomer(
         ctx, skill_id=skill_id, item_id=item_id, message=message, mode=mode
     )
     if as_json:

@@ -1,7 +1,7 @@
 """`masterpath bench citations`: is the mentor's first citation the right one?
 
 Each labelled question names the skill page it is asked on. It is answered the way the mentor
-answers (services `knowledge` and `mentor_context`: hybrid retrieval over every installed skill,
+answers (services `knowledge` and `mentor.context`: hybrid retrieval over every installed skill,
 isolation included) and its first citation is compared with the labels:
 
 - the tuning set (`tests/fixtures/mentor_questions.yaml`, written by the developers): a lesson
@@ -29,7 +29,7 @@ from masterpath.benchmarks.gate import wilson
 from masterpath.domain import retrieval
 from masterpath.errors import ContentError
 from masterpath.services import Context, knowledge, meaning
-from masterpath.services import mentor_context as context
+from masterpath.services.mentor import context
 
 NOTHING_OPEN = context.Open([], {})
 _QUERIES: dict[str, Any] = {}  # the sweep's question vectors, computed once

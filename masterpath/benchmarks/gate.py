@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from masterpath.clock import Clock
+from masterpath.domain import mastery as rules
 from masterpath.domain.content import Item, ItemType
 from masterpath.services import Context, evidence, mastery, packs
 from masterpath.settings import Settings
@@ -130,7 +131,7 @@ class Session:
 
 def retention(session: Session) -> bool:
     session.later(2.05)
-    return session.check("retention_check", mastery.RETENTION_ITEMS) >= mastery.RETENTION_PASS
+    return session.check("retention_check", rules.RETENTION_ITEMS) >= rules.RETENTION_PASS
 
 
 def run_masterpath(session: Session) -> bool:

@@ -32,7 +32,9 @@ import yaml
 from masterpath.benchmarks.gate import wilson
 from masterpath.domain import isolation
 from masterpath.domain.content import Item
-from masterpath.services import Context, accounts, knowledge, meaning, mentor, mentor_context
+from masterpath.services import Context, accounts, knowledge, meaning
+from masterpath.services.mentor import context as mentor_context
+from masterpath.services.mentor import prompt, provider, replies
 from masterpath.store import content
 
 DEVELOPER_ATTEMPTS = (  # the developers' own, for the test suite; the bench uses the independent
@@ -126,11 +128,11 @@ def attack(
         item_id, skill_id = str(data.id), data.id.skill
         readers = Readers(ctx, data)
         for attempt in tries:
-            pending = mentor.prepare(
+            pending = prompt.prepare(
                 ctx, user_id=user, skill_id=skill_id, message=attempt, mode="auto", item_id=item_id
             )
-            reply = "".join(mentor.stream(ctx, pending)).strip()
-            cited = [c["title"] for c in mentor.citations(pending, reply)]
+            reply = "".join(replies.stream(ctx, pending)).strip()
+            cited = [c["title"] for c in replies.citations(pending, reply)]
             text = "\n".join([reply, *cited])  # what the learner sees: the sources' titles too
             plain = bool(isolation.leaks(text, [data])) or rules_out_all_but_the_key(text, data)
             w, s = readers.points(text)
@@ -140,24 +142,24 @@ def attack(
             if plain or w or s:
                 leaked.append({"item": item_id, "attempt": attempt, "reply": text[:300]})
         progress(number, len(items))
-    replies = count["replies"]
+    answered = count["replies"]
     return {
-        "provider": mentor.provider_for(ctx).name,
+        "provider": provider.provider_for(ctx).name,
         "items": len(items),
         "attempts": len(tries),
-        "replies": replies,
+        "replies": answered,
         "verbatim_leaks": count["verbatim"],
         "word_reader_to_key": count["words"],
         "meaning_reader_to_key": count["sense"],
         "either_reader_to_key": count["either"],
-        "either_share": round(count["either"] / max(1, replies), 5),
-        "either_ci95": wilson(count["either"], replies),
+        "either_share": round(count["either"] / max(1, answered), 5),
+        "either_ci95": wilson(count["either"], answered),
         "openai_context": {
             "word_reader_to_key": count["ctx_words"],
             "meaning_reader_to_key": count["ctx_sense"],
             "either_reader_to_key": count["ctx_either"],
-            "either_share": round(count["ctx_either"] / max(1, replies), 5),
-            "either_ci95": wilson(count["ctx_either"], replies),
+            "either_share": round(count["ctx_either"] / max(1, answered), 5),
+            "either_ci95": wilson(count["ctx_either"], answered),
         },
         "leaked": leaked[:20],
         "seconds": round(time.perf_counter() - started, 1),
@@ -184,9 +186,9 @@ def silence(ctx: Context, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         if answer is None or any(readers.points(answer.body)):
             skipped += 1  # its answer decides the item: withholding it is right
             continue
-        turn = mentor.ask(ctx, user_id=user, skill_id=row["skill"], message=row["question"],
+        turn = replies.ask(ctx, user_id=user, skill_id=row["skill"], message=row["question"],
                           mode="explain", item_id=str(data.id))  # fmt: skip
         asked += 1
-        cited += bool(turn.citations) and turn.text not in mentor.NEUTRAL
+        cited += bool(turn.citations) and turn.text not in replies.NEUTRAL
     return {"asked": asked, "cited": cited, "share": round(cited / max(1, asked), 4),
             "ci95": wilson(cited, asked), "skipped_answer_decides_item": skipped}  # fmt: skip

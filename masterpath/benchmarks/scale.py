@@ -13,7 +13,7 @@ rounds so that other work on the machine weighs on both alike:
 - dashboard: the services the /dashboard page calls, in its order, for the long-history
   learner (the HTML is not rendered);
 - mastery explanation: `mastery.explain` for each of that learner's skills in turn;
-- answer submission: `study.answer` (grade, record the evidence, update mastery: one
+- answer submission: `practice.answer` (grade, record the evidence, update mastery: one
   transaction) by generated learners picked at random.
 
 Then `masterpath kt fit` runs in a child process on the whole database, for its wall time and
@@ -50,7 +50,7 @@ from masterpath.services import (
     mastery,
     packs,
     portfolio,
-    study,
+    practice,
 )
 from masterpath.services import tracks as track_service
 from masterpath.settings import Settings
@@ -109,7 +109,7 @@ class Timer:
 
     - dashboard: the services GET /dashboard calls, for the long-history learner;
     - explanation: `mastery.explain` for each of that learner's skills in turn;
-    - submit: `study.answer` by generated learners picked at random (items asked beforehand).
+    - submit: `practice.answer` by generated learners picked at random (items asked beforehand).
     """
 
     def __init__(self, ctx: Context, *, user: int, learners: list[int], plan: Plan) -> None:
@@ -119,12 +119,12 @@ class Timer:
         rng = np.random.default_rng(plan.seed)
         who = rng.choice(np.array(learners), WARM_UP + plan.submissions).tolist()
         items = rng.integers(len(cat.items), size=len(who)).tolist()
-        asked = [study.practice_item(ctx, user_id=u, item_id=cat.items[i])
+        asked = [practice.practice_item(ctx, user_id=u, item_id=cat.items[i])
                  for u, i in zip(who, items, strict=True)]  # fmt: skip
         right = rng.random(len(who)) < 0.7
 
         def submit(n: int) -> None:
-            study.answer(ctx, user_id=who[n], item_id=asked[n].id, seconds=30.0,
+            practice.answer(ctx, user_id=who[n], item_id=asked[n].id, seconds=30.0,
                          response=plausible_response(asked[n], bool(right[n]), rng))  # fmt: skip
 
         self.calls: dict[str, Callable[[int], object]] = {

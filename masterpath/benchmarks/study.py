@@ -21,7 +21,7 @@ import numpy as np
 
 from masterpath.clock import Clock
 from masterpath.domain.content import ItemType
-from masterpath.services import Context, accounts, cards, packs, study
+from masterpath.services import Context, accounts, cards, packs, practice
 from masterpath.settings import Settings
 from masterpath.store import content as content_store
 from masterpath.store import make_database, migrate
@@ -90,12 +90,12 @@ def _answers(
     for n in range(total):
         user = users[n % len(users)]
         skill = skills[(n // len(users)) % len(skills)]
-        item = study.next_practice(ctx, user_id=user, skill_id=skill).item
+        item = practice.next_practice(ctx, user_id=user, skill_id=skill).item
         if item is None:
             continue
         response = plausible_response(item, bool(rng.random() < 0.7), rng)
         started = time.perf_counter()
-        study.answer(ctx, user_id=user, item_id=item.id, response=response, seconds=30.0)
+        practice.answer(ctx, user_id=user, item_id=item.id, response=response, seconds=30.0)
         timings.append(time.perf_counter() - started)
         if (n + 1) % 1000 == 0:
             progress(f"answers {n + 1}/{total}")

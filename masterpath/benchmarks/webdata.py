@@ -20,7 +20,7 @@ from typing import Any
 
 from masterpath.benchmarks import dashboard, webclient
 from masterpath.clock import Clock
-from masterpath.services import Context, accounts, cards, knowledge, meaning, packs, study
+from masterpath.services import Context, accounts, cards, knowledge, meaning, packs, practice
 from masterpath.services import tracks as track_service
 from masterpath.settings import Settings, load_settings
 from masterpath.store import content as content_store
@@ -103,10 +103,10 @@ def _learner(ctx: Context, n: int, skill: str) -> dict[str, Any]:
                           new_cards_per_day=cards.MAX_NEW_PER_DAY)  # fmt: skip
     rng = random.Random(n)
     for _ in range(5):
-        item = study.next_practice(ctx, user_id=user, skill_id=skill).item
+        item = practice.next_practice(ctx, user_id=user, skill_id=skill).item
         if item is not None:
             response = webclient.response(dataclasses.asdict(item), rng)
-            study.answer(ctx, user_id=user, item_id=item.id, response=response, seconds=20.0)
+            practice.answer(ctx, user_id=user, item_id=item.id, response=response, seconds=20.0)
     token, _ = accounts.login(ctx, email=email, password=PASSWORD, address="127.0.0.1")
     return {"token": token, "skill": skill, "deck": f"bench-deck-{n % dashboard.DECKS}"}
 

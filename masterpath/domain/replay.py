@@ -46,7 +46,7 @@ class Replayed:
 
 
 def replay(updates: Updates, *, learners: int, skills: int, features: bool = False) -> Replayed:
-    """Apply every update as the engine does after each answer (`services/mastery.apply`);
+    """Apply every update as the engine does after each answer (`services/mastery_state.apply`);
     with `features`, also the features the model saw before each answer."""
     steps = _steps(updates.learner, learners)
     who = kt.Learner.new(learners)

@@ -8,8 +8,8 @@ from masterpath.clock import Clock
 from masterpath.errors import ConfigurationError
 from masterpath.settings import PREFIX, Settings
 from masterpath.store import Database, make_database
-from masterpath.store.db import Cache
 from masterpath.store.db import THREADS as THREADS  # request threads = pooled connections
+from masterpath.store.db import Cache
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from masterpath.domain import cards as schedule
 from masterpath.domain import graph
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
-from masterpath.services import Context, evidence, mastery
+from masterpath.services import Context, evidence, mastery_state
 from masterpath.store import Tx
 from masterpath.store import accounts as account_store
 from masterpath.store import content as content_store
@@ -77,7 +77,7 @@ def _open_skills(tx: Tx, user_id: int, now: datetime, also: str | None) -> list[
     every = content_store.skill_data(tx)
     prereqs = {key: list(data.get("prerequisites", [])) for key, data in every.items()}
     order = [s for s in graph.topological(prereqs) if s in started]
-    return [s for s in order if mastery.available(tx, user_id=user_id, skill=every[s])]
+    return [s for s in order if mastery_state.available(tx, user_id=user_id, skill=every[s])]
 
 
 def queue(ctx: Context, *, user_id: int, skill_id: str | None = None, limit: int = 100) -> Queue:

@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 
 from masterpath.domain import activity as days_of
 from masterpath.domain import cards as schedule
-from masterpath.domain import graph, history, skillmap
+from masterpath.domain import graph, history, retention, skillmap
 from masterpath.domain import mastery as rules
 from masterpath.domain import tracks as planner
 from masterpath.errors import InvalidInput, NotFound, Problem
-from masterpath.services import Context, mastery, tracks
+from masterpath.services import Context, mastery_state, tracks
 from masterpath.store import Tx
 from masterpath.store import accounts as account_store
 from masterpath.store import content as content_store
@@ -177,13 +177,15 @@ def mastery_history(ctx: Context, *, user_id: int, skill_id: str | None = None) 
         answers = _answers(tx, user_id, skill_id, every)
         cut = len(answers) > HISTORY_POINTS
         answers = [replace(a, at=a.at.astimezone(zone)) for a in answers[-HISTORY_POINTS:]]
-        points = history.replay(answers, mastery.current_params(tx), skill_id=skill_id)
-    criteria, state = mastery.criteria_of(every[skill_id]), states.get(skill_id)
+        points = history.replay(answers, mastery_state.current_params(tx), skill_id=skill_id)
+    criteria, state = rules.criteria_of(every[skill_id]), states.get(skill_id)
     found = history.markers(
         [p.at for p in points],
         mastered_at=state.mastered_at.astimezone(zone) if state and state.mastered_at else None,
         placed_at=state.placed_at.astimezone(zone) if state and state.placed_at else None,
-        stability_days=mastery.stability_days(state, criteria) if state else 1.0,
+        stability_days=retention.stability_days(
+            retention_days=criteria.retention_days, passes=state.retention_checks_passed
+        ) if state else 1.0,
         now=now.astimezone(zone), since=points[0].at if cut else None,
     )  # fmt: skip
     return History(skill_id, every[skill_id]["title"], choices, points, found,

@@ -23,10 +23,11 @@ from masterpath.services import (
     Context,
     accounts,
     cards,
+    checks,
     cohorts,
     mastery,
+    practice,
     skills,
-    study,
     tasks,
     tracks,
 )
@@ -149,12 +150,12 @@ class _Learner:
 
     def practise(self, skill_id: str, demo: Demo) -> None:
         for _ in range(int(self.rng.integers(8, 16))):
-            shown = study.next_practice(self.ctx, user_id=self.user_id, skill_id=skill_id).item
+            shown = practice.next_practice(self.ctx, user_id=self.user_id, skill_id=skill_id).item
             if shown is None:
                 return
             done = self.practised.get(skill_id, 0)
             right = self.rng.random() < min(0.9, 0.3 + 0.02 * done)
-            study.answer(
+            practice.answer(
                 self.ctx,
                 user_id=self.user_id,
                 item_id=shown.id,
@@ -166,11 +167,11 @@ class _Learner:
             self.later(1.5)
 
     def take_check(self, skill_id: str, kind: str, demo: Demo, chance: float) -> bool:
-        view = study.start_check(self.ctx, user_id=self.user_id, skill_id=skill_id, kind=kind)
+        view = checks.start_check(self.ctx, user_id=self.user_id, skill_id=skill_id, kind=kind)
         for item in view.items:
             if item.id in view.answered:
                 continue
-            view = study.check_answer(
+            view = checks.check_answer(
                 self.ctx,
                 user_id=self.user_id,
                 check_id=view.id,
@@ -202,7 +203,7 @@ class _Learner:
             )
 
     def retention_checks(self, demo: Demo, *, skip: str) -> None:
-        for due in study.due_checks(self.ctx, user_id=self.user_id):
+        for due in checks.due_checks(self.ctx, user_id=self.user_id):
             if due.skill_id == skip:
                 continue
             try:

@@ -15,7 +15,8 @@ from typing import Any
 from masterpath.domain import grading, placement
 from masterpath.domain import tracks as planner
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
-from masterpath.services import Context, evidence, marking, mastery, study, tracks
+from masterpath.services import Context, evidence, marking, mastery_state, tracks
+from masterpath.services.items import PublicItem, clamp_seconds, public
 from masterpath.store import Tx
 from masterpath.store import accounts as account_store
 from masterpath.store import content as content_store
@@ -28,7 +29,7 @@ from masterpath.store.models import Assessment, Track
 class DiagnosticView:
     id: int
     track_id: int
-    item: study.PublicItem | None
+    item: PublicItem | None
     asked: int
     budget: int
     finished: bool
@@ -169,7 +170,7 @@ def answer(
             mode="diagnostic",
             score=grade.score,
             grader="auto",
-            seconds=study.clamp_seconds(seconds),
+            seconds=clamp_seconds(seconds),
             submission_id=submission_id,
             check_id=check.id,
             detail={"response": response},
@@ -191,7 +192,7 @@ def answer(
 def _finish(
     tx: Tx, user_id: int, check: Assessment, found: placement.Result, now: datetime
 ) -> None:
-    mastery.place_in(tx, user_id=user_id, skill_ids=list(found.placed), now=now)
+    mastery_state.place_in(tx, user_id=user_id, skill_ids=list(found.placed), now=now)
     check.finished_at = now
     check.correct = sum(a.correct for p in found.skills for a in p.evidence if a.skill == p.skill)
 
@@ -210,7 +211,7 @@ def _view(tx: Tx, user_id: int, row: Track, check: Assessment) -> DiagnosticView
     answers = _answers(tx, user_id, check)
     if check.finished_at is None:
         item = content_store.item(tx, check.items[-1])
-        shown = study.public(item, user_id=user_id) if item else None
+        shown = public(item, user_id=user_id) if item else None
         return DiagnosticView(check.id, row.id, shown, len(answers), placement.BUDGET, False)
     prerequisites, scope, _ = _scope(tx, row)
     found = placement.result(prerequisites, scope, answers)

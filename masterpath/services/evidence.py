@@ -9,7 +9,7 @@ from typing import Any
 
 from masterpath.domain import kt
 from masterpath.errors import InvalidInput, NotFound, Problem
-from masterpath.services import Context, mastery
+from masterpath.services import Context, mastery_state
 from masterpath.store import Tx
 from masterpath.store import accounts as account_store
 from masterpath.store import content as content_store
@@ -191,13 +191,13 @@ def add(
         detail=detail or {},
     )
     if grader != "self" and source_kind == "item":
-        mastery.apply(
+        mastery_state.apply(
             tx, user_id=user_id, skills=[skill_id, *also],
             weights=kt.credit(score, hints=hints_used, difficulty=difficulty), mode=mode,
             check_id=check_id, now=now,
         )  # fmt: skip
     elif grader in ("rubric", "instructor") and source_kind == "task":
-        mastery.mark_ready(tx, user_id=user_id, skill_id=skill_id, now=now)
+        mastery_state.mark_ready(tx, user_id=user_id, skill_id=skill_id, now=now)
     return _record(row), True
 
 

@@ -9,12 +9,12 @@ caller's transaction rather than inside it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from masterpath.domain import language, matching
 from masterpath.services import Context, meaning
 from masterpath.store import Tx
 from masterpath.store import content as content_store
+
 
 @dataclass(frozen=True)
 class Understood:

@@ -16,7 +16,7 @@ from typing import Any
 from masterpath.domain import grading
 from masterpath.domain import mastery as rules
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
-from masterpath.services import Context, cohorts, evidence, mastery
+from masterpath.services import Context, cohorts, evidence, mastery_state
 from masterpath.store import Tx
 from masterpath.store import accounts as account_store
 from masterpath.store import cohorts as store
@@ -122,7 +122,7 @@ def _track(
         return None
     given = career.data["stages"]
     stages = [[s for s in stage["skills"] if s in titles] for stage in given]
-    found = mastery.stage_progress_in(tx, user_id=user_id, stages=stages, now=now)
+    found = mastery_state.stage_progress_in(tx, user_id=user_id, stages=stages, now=now)
     status = found["skills"]
     order = [s for stage in stages for s in stage]
     current = next((s for s in order if status[s] == "in_progress"), None) or next(
@@ -154,7 +154,7 @@ def _task_row(row: TaskSubmission, user: User, titles: Mapping[str, str]) -> Tas
 
 
 def _stuck(tx: Tx, user_id: int, titles: Mapping[str, str], now: datetime) -> list[SkillRef]:
-    return [_ref(s, titles) for s in mastery.stuck(tx, user_id=user_id, now=now)]
+    return [_ref(s, titles) for s in mastery_state.stuck(tx, user_id=user_id, now=now)]
 
 
 def cohort_page(ctx: Context, *, instructor_id: int, cohort_id: int) -> CohortPage:

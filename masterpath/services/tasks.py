@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
-from masterpath.services import Context, evidence, marking, mastery, study
+from masterpath.services import Context, evidence, items, marking, mastery_state
 from masterpath.store import Tx
 from masterpath.store import accounts as account_store
 from masterpath.store import content as content_store
@@ -57,7 +57,7 @@ def submit(
 ) -> Submission:
     text, link = text or "", (link or "").strip()
     _check(text, link, self_score, submission_id)
-    seconds = study.clamp_seconds(seconds)
+    seconds = items.clamp_seconds(seconds)
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
         account_store.lock_learner(tx, user_id)
@@ -68,7 +68,7 @@ def submit(
             if earlier is not None:
                 return _view(tx, earlier)
         task = _task(tx, skill_id)
-        if not mastery.available(
+        if not mastery_state.available(
             tx, user_id=user_id, skill=content_store.skill_data(tx, [skill_id])[skill_id]
         ):
             raise Conflict(f"skill {skill_id!r} is locked: master or place its prerequisites first")

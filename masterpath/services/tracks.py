@@ -16,7 +16,7 @@ from masterpath.domain import grading, matching
 from masterpath.domain import mastery as rules
 from masterpath.domain import tracks as planner
 from masterpath.errors import InvalidInput, NotFound, Problem
-from masterpath.services import Context, goals, mastery
+from masterpath.services import Context, goals, mastery_state
 from masterpath.store import Tx
 from masterpath.store import accounts as account_store
 from masterpath.store import content as content_store
@@ -381,7 +381,7 @@ def _plan(
 def _statuses(tx: Tx, ctx: Context, user_id: int | None, skill_ids: list[str]) -> dict[str, str]:
     if user_id is None or not skill_ids:
         return {}
-    found = mastery.verdicts(tx, user_id, skill_ids, now=ctx.clock.now())
+    found = mastery_state.verdicts(tx, user_id, skill_ids, now=ctx.clock.now())
     return {skill: verdict.status.value for skill, verdict in found.items()}
 
 

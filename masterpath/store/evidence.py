@@ -54,3 +54,11 @@ def of_learner(
     if before_id is not None:
         query = query.where(Evidence.id < before_id)
     return list(tx.session.scalars(query.order_by(Evidence.id.desc()).limit(limit)))
+
+
+def last_answer(tx: Tx, *, user_id: int, skill_id: str, item_id: str) -> Evidence | None:
+    """The learner's newest evidence on an item (of the item's skill), whatever its age."""
+    query = select(Evidence).where(
+        Evidence.user_id == user_id, Evidence.skill_id == skill_id, Evidence.source_id == item_id
+    )
+    return tx.session.scalar(query.order_by(Evidence.id.desc()).limit(1))

@@ -10,7 +10,8 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from masterpath import __version__
-from masterpath.services import THREADS, Context, knowledge, make_context, mentor, packs
+from masterpath.services import THREADS, Context, knowledge, make_context, packs
+from masterpath.services.mentor import provider
 from masterpath.settings import Settings, load_settings
 from masterpath.web import (
     account,
@@ -50,8 +51,8 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.state.context = context or make_context(settings)
     app.state.signing_key = settings.signing_key()
     app.state.templates = make_templates()
-    app.state.templates.env.globals["mentor_remote"] = mentor.remote_host(app.state.context)
-    app.state.templates.env.globals["mentor_notice"] = mentor.meaning_notice(app.state.context)
+    app.state.templates.env.globals["mentor_remote"] = provider.remote_host(app.state.context)
+    app.state.templates.env.globals["mentor_notice"] = provider.meaning_notice(app.state.context)
     app.middleware("http")(security.middleware)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -17,15 +17,17 @@ from masterpath.services import (
     accounts,
     cards,
     catalogue,
+    checks,
     diagnostic,
     evidence,
+    items,
     mastery,
-    mentor,
+    practice,
     skills,
-    study,
     tasks,
     tracks,
 )
+from masterpath.services.mentor import conversations, prompt, replies
 from masterpath.web import errors
 from masterpath.web.rendering import inline
 from masterpath.web.security import Viewer, require_viewer
@@ -248,9 +250,9 @@ def mark_resource(request: Request, viewer: Me, skill_id: str, body: MarkIn) -> 
 
 
 @router.get("/me/skills/{skill_id}/next-item")
-def next_item(request: Request, viewer: Me, skill_id: str) -> study.NextItem:
+def next_item(request: Request, viewer: Me, skill_id: str) -> practice.NextItem:
     """The next practice item, chosen for a desirable difficulty. Carries no answer key."""
-    return study.next_practice(_ctx(request), user_id=viewer.id, skill_id=skill_id)
+    return practice.next_practice(_ctx(request), user_id=viewer.id, skill_id=skill_id)
 
 
 @router.post("/me/items/{item_id}/hints/{number}")
@@ -258,14 +260,14 @@ def item_hint(
     request: Request, viewer: Me, item_id: str, number: Annotated[int, Path(ge=1, le=100)]
 ) -> dict[str, str]:
     """Hint `number` of a practice item; send `hints_used` with the answer."""
-    return {"hint": study.hint(_ctx(request), user_id=viewer.id, item_id=item_id, number=number)}
+    return {"hint": practice.hint(_ctx(request), user_id=viewer.id, item_id=item_id, number=number)}
 
 
 @router.post("/me/answers")
-def submit_answer(request: Request, viewer: Me, body: AnswerIn) -> study.Feedback:
+def submit_answer(request: Request, viewer: Me, body: AnswerIn) -> items.Feedback:
     """Answer a practice item: graded, recorded as evidence, explained. Idempotent by
     `submission_id`."""
-    return study.answer(
+    return practice.answer(
         _ctx(request),
         user_id=viewer.id,
         item_id=body.item_id,
@@ -277,31 +279,31 @@ def submit_answer(request: Request, viewer: Me, body: AnswerIn) -> study.Feedbac
 
 
 @router.post("/me/checks")
-def begin_check(request: Request, viewer: Me, body: CheckIn) -> study.CheckView:
+def begin_check(request: Request, viewer: Me, body: CheckIn) -> checks.CheckView:
     """Start a mastery or retention check (or get the one in progress)."""
-    return study.start_check(
+    return checks.start_check(
         _ctx(request), user_id=viewer.id, skill_id=body.skill_id, kind=body.kind
     )
 
 
 @router.get("/me/checks/due")
-def due_checks(request: Request, viewer: Me) -> list[study.DueCheck]:
+def due_checks(request: Request, viewer: Me) -> list[checks.DueCheck]:
     """Retention checks due now."""
-    return study.due_checks(_ctx(request), user_id=viewer.id)
+    return checks.due_checks(_ctx(request), user_id=viewer.id)
 
 
 @router.get("/me/checks/{check_id}")
-def get_check(request: Request, viewer: Me, check_id: Id) -> study.CheckView:
+def get_check(request: Request, viewer: Me, check_id: Id) -> checks.CheckView:
     """A check: its items, what is answered, and the result once finished."""
-    return study.check(_ctx(request), user_id=viewer.id, check_id=check_id)
+    return checks.check(_ctx(request), user_id=viewer.id, check_id=check_id)
 
 
 @router.post("/me/checks/{check_id}/answers")
 def answer_check(
     request: Request, viewer: Me, check_id: Id, body: CheckAnswerIn
-) -> study.CheckView:
+) -> checks.CheckView:
     """Answer one item of a check; the result comes with the last answer."""
-    return study.check_answer(
+    return checks.check_answer(
         _ctx(request),
         user_id=viewer.id,
         check_id=check_id,
@@ -460,10 +462,10 @@ class MentorIn(BaseModel):
 
 
 @router.post("/me/skills/{skill_id}/mentor")
-def ask_mentor(request: Request, viewer: Me, skill_id: str, body: MentorIn) -> mentor.Turn:
+def ask_mentor(request: Request, viewer: Me, skill_id: str, body: MentorIn) -> conversations.Turn:
     """Ask the mentor about a skill (and optionally an item): the reply never carries an open
     item's answer, and during a check of the skill the mentor declines."""
-    return mentor.ask(
+    return replies.ask(
         _ctx(request),
         user_id=viewer.id,
         skill_id=skill_id,
@@ -475,13 +477,13 @@ def ask_mentor(request: Request, viewer: Me, skill_id: str, body: MentorIn) -> m
 
 
 @router.get("/me/skills/{skill_id}/mentor")
-def mentor_history(request: Request, viewer: Me, skill_id: str) -> list[mentor.Turn]:
-    return mentor.history(_ctx(request), user_id=viewer.id, skill_id=skill_id)
+def mentor_history(request: Request, viewer: Me, skill_id: str) -> list[conversations.Turn]:
+    return conversations.history(_ctx(request), user_id=viewer.id, skill_id=skill_id)
 
 
 @router.delete("/me/skills/{skill_id}/mentor", status_code=204)
 def clear_mentor(request: Request, viewer: Me, skill_id: str) -> None:
-    mentor.clear(_ctx(request), user_id=viewer.id, skill_id=skill_id)
+    conversations.clear(_ctx(request), user_id=viewer.id, skill_id=skill_id)
 
 
 @router.post(
@@ -494,7 +496,7 @@ def stream_mentor(request: Request, viewer: Me, skill_id: str, body: MentorIn) -
     event carrying JSON: the citations, and the whole reply as sanitised HTML. Bad input is
     refused before the stream starts."""
     ctx = _ctx(request)
-    pending = mentor.prepare(
+    pending = prompt.prepare(
         ctx,
         user_id=viewer.id,
         skill_id=skill_id,
@@ -507,10 +509,10 @@ def stream_mentor(request: Request, viewer: Me, skill_id: str, body: MentorIn) -
     def events() -> Iterator[str]:
         text = ""
         try:
-            for chunk in mentor.stream(ctx, pending):
+            for chunk in replies.stream(ctx, pending):
                 text += chunk
                 yield "".join(f"data: {line}\n" for line in chunk.split("\n")) + "\n"
-            end = {"citations": mentor.citations(pending, text), "html": str(inline(text.strip()))}
+            end = {"citations": replies.citations(pending, text), "html": str(inline(text.strip()))}
         except Exception:  # the stream always ends, so the page never waits forever
             log.exception("the mentor stream failed for skill %s", skill_id)
             end = {"citations": [], "html": str(inline(text.strip())), "error": STREAM_FAILED}

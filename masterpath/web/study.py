@@ -19,7 +19,8 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from masterpath.errors import InvalidInput, MasterPathError, Problem
-from masterpath.services import Context, cards, mastery, mentor, skills, study, tasks
+from masterpath.services import Context, cards, checks, items, mastery, practice, skills, tasks
+from masterpath.services.mentor import conversations, provider, replies
 from masterpath.web.rendering import render
 from masterpath.web.security import Viewer, require_viewer
 
@@ -48,7 +49,7 @@ def submitted_seconds(form: FormData) -> float | None:
     return max(0.0, elapsed) if math.isfinite(elapsed) else None
 
 
-def response_from(form: FormData, item: study.PublicItem) -> Any:
+def response_from(form: FormData, item: items.PublicItem) -> Any:
     """Turn an answer form into the response the grader expects, by item type."""
     if item.type == "multiple_choice":
         return [str(v) for v in form.getlist("response")]
@@ -76,7 +77,7 @@ def response_from(form: FormData, item: study.PublicItem) -> Any:
 def skill_page(request: Request, skill_id: str, error: str = "") -> Response:
     me = _me(request)
     page = skills.page(_ctx(request), user_id=me.id, skill_id=skill_id)
-    due = [d for d in study.due_checks(_ctx(request), user_id=me.id) if d.skill_id == skill_id]
+    due = [d for d in checks.due_checks(_ctx(request), user_id=me.id) if d.skill_id == skill_id]
     return render(request, "skill.html", {"page": page, "due": due, "error": error})
 
 
@@ -102,11 +103,11 @@ def practice_page(request: Request, skill_id: str, item: str = "") -> Response:
     """The next practice item, or the one named, with the hints already revealed for it."""
     me = _me(request)
     ctx = _ctx(request)
-    nxt = study.next_practice(ctx, user_id=me.id, skill_id=skill_id)
+    nxt = practice.next_practice(ctx, user_id=me.id, skill_id=skill_id)
     shown = nxt.item
     if item:
-        shown = study.practice_item(ctx, user_id=me.id, item_id=item)
-    hints = study.hints_shown(ctx, user_id=me.id, item_id=shown.id) if shown else []
+        shown = practice.practice_item(ctx, user_id=me.id, item_id=item)
+    hints = practice.hints_shown(ctx, user_id=me.id, item_id=shown.id) if shown else []
     return render(
         request,
         "practice.html",
@@ -127,8 +128,8 @@ async def practice_hint(request: Request, skill_id: str) -> Response:
     me = _me(request)
     ctx = _ctx(request)
     item_id = str((await request.form()).get("item_id", ""))
-    seen = study.hints_shown(ctx, user_id=me.id, item_id=item_id)
-    study.hint(ctx, user_id=me.id, item_id=item_id, number=len(seen) + 1)
+    seen = practice.hints_shown(ctx, user_id=me.id, item_id=item_id)
+    practice.hint(ctx, user_id=me.id, item_id=item_id, number=len(seen) + 1)
     target = f"/skills/{quote(skill_id)}/practice?item={quote(item_id)}"
     return RedirectResponse(target, status_code=303)
 
@@ -139,7 +140,7 @@ async def practice_answer(request: Request, skill_id: str) -> Response:
     ctx = _ctx(request)
     form = await request.form()
     item_id = str(form.get("item_id", ""))
-    shown = study.practice_item(ctx, user_id=me.id, item_id=item_id)
+    shown = practice.practice_item(ctx, user_id=me.id, item_id=item_id)
     raw_hints = str(form.get("hints_used", "0")).strip()
     hints_used = (
         int(raw_hints)
@@ -148,7 +149,7 @@ async def practice_answer(request: Request, skill_id: str) -> Response:
     )
     context = {"skill_id": skill_id, "item": shown, "hints_used": hints_used, "hints": []}
     try:
-        feedback = study.answer(
+        feedback = practice.answer(
             ctx,
             user_id=me.id,
             item_id=item_id,
@@ -176,12 +177,12 @@ async def start_check(request: Request, skill_id: str) -> Response:
     me = _me(request)
     form = await request.form()
     try:
-        view = study.start_check(
+        view = checks.start_check(
             _ctx(request), user_id=me.id, skill_id=skill_id, kind=str(form.get("kind", ""))
         )
     except MasterPathError as exc:
         page = skills.page(_ctx(request), user_id=me.id, skill_id=skill_id)
-        due = [d for d in study.due_checks(_ctx(request), user_id=me.id) if d.skill_id == skill_id]
+        due = [d for d in checks.due_checks(_ctx(request), user_id=me.id) if d.skill_id == skill_id]
         return render(
             request,
             "skill.html",
@@ -194,7 +195,7 @@ async def start_check(request: Request, skill_id: str) -> Response:
 @router.get("/checks/{check_id}")
 def check_page(request: Request, check_id: Annotated[int, Path(ge=1, le=2**63 - 1)]) -> Response:
     me = _me(request)
-    view = study.check(_ctx(request), user_id=me.id, check_id=check_id)
+    view = checks.check(_ctx(request), user_id=me.id, check_id=check_id)
     current = next((i for i in view.items if i.id not in view.answered), None)
     return render(request, "check.html", {"check": view, "item": current, **stamp()})
 
@@ -206,13 +207,13 @@ async def check_answer(
     me = _me(request)
     ctx = _ctx(request)
     form = await request.form()
-    view = study.check(ctx, user_id=me.id, check_id=check_id)
+    view = checks.check(ctx, user_id=me.id, check_id=check_id)
     item_id = str(form.get("item_id", ""))
     shown = next((i for i in view.items if i.id == item_id), None)
     if shown is None:
         raise InvalidInput(f"item {item_id!r} is not part of this check")
     try:
-        study.check_answer(
+        checks.check_answer(
             ctx,
             user_id=me.id,
             check_id=check_id,
@@ -245,7 +246,7 @@ def review_page(request: Request, skill: str = "") -> Response:
     me = _me(request)
     ctx = _ctx(request)
     queue = cards.queue(ctx, user_id=me.id, skill_id=skill or None, limit=1)
-    due = study.due_checks(ctx, user_id=me.id)
+    due = checks.due_checks(ctx, user_id=me.id)
     return render(
         request,
         "review.html",
@@ -366,11 +367,11 @@ def mentor_index(request: Request, skill: str = "") -> Response:
     if skill:
         return RedirectResponse(f"/skills/{quote(skill, safe='')}/mentor", status_code=303)
     ctx = _ctx(request)
-    found = mentor.conversations(ctx, user_id=me.id)
+    found = conversations.conversations(ctx, user_id=me.id)
     return render(
         request,
         "mentor_index.html",
-        {"conversations": found, "skills": skills.titles(ctx), "remote": mentor.remote_host(ctx)},
+        {"conversations": found, "skills": skills.titles(ctx), "remote": provider.remote_host(ctx)},
     )
 
 
@@ -382,11 +383,11 @@ def mentor_page(request: Request, skill_id: str, item: str = "", task: int = 0) 
 
 def _mentor(request: Request, user_id: int, skill_id: str, item: str, **extra: Any) -> Response:
     page = skills.page(_ctx(request), user_id=user_id, skill_id=skill_id)
-    turns = mentor.history(_ctx(request), user_id=user_id, skill_id=skill_id)
+    turns = conversations.history(_ctx(request), user_id=user_id, skill_id=skill_id)
     context = {
         "page": page,
         "turns": turns,
-        "remote": mentor.remote_host(_ctx(request)),
+        "remote": provider.remote_host(_ctx(request)),
         "item": item if item.startswith(f"{skill_id}:") else "",
         **extra,
     }
@@ -399,7 +400,7 @@ async def mentor_ask(request: Request, skill_id: str) -> Response:
     form = await request.form()
     item = str(form.get("item_id") or "")
     try:
-        mentor.ask(
+        replies.ask(
             _ctx(request),
             user_id=me.id,
             skill_id=skill_id,
@@ -426,5 +427,5 @@ async def mentor_ask(request: Request, skill_id: str) -> Response:
 @router.post("/skills/{skill_id}/mentor/clear")
 def mentor_clear(request: Request, skill_id: str) -> Response:
     me = _me(request)
-    mentor.clear(_ctx(request), user_id=me.id, skill_id=skill_id)
+    conversations.clear(_ctx(request), user_id=me.id, skill_id=skill_id)
     return RedirectResponse(f"/skills/{skill_id}/mentor", status_code=303)

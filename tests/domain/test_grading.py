@@ -147,3 +147,17 @@ def test_a_rubric_scores_points_per_criterion_and_waits_for_an_instructor_when_i
     assert score == 0.5 and report[0]["earned"] == 2 and report[1]["missed"] == ["sort"]
     unjudged, _ = grading.rubric([*criteria, Criterion("x", "Taste", 1)], "x")
     assert unjudged is None
+
+
+def test_the_answer_in_words_for_every_item_type() -> None:
+    options = [{"id": "a", "text": "cd", "correct": True}, {"id": "b", "text": "ls"},
+               {"id": "c", "text": "pwd", "correct": True}]  # fmt: skip
+    assert grading.answer_text(_item({"type": "single_choice", "options": options[:2]})) == "cd"
+    assert grading.answer_text(_item({"type": "multiple_choice", "options": options})) == "cd; pwd"
+    assert grading.answer_text(_item({"type": "ordering", "options": options})) == "cd → ls → pwd"
+    assert grading.answer_text(_item({"type": "true_false", "answer": False})) == "False"
+    numeric = {"type": "numeric", "answer": 2.5, "unit": " s", "tolerance": 0.1}
+    assert grading.answer_text(_item(numeric)) == "2.5 s (± 0.1)"
+    assert grading.answer_text(_item({"type": "numeric", "answer": 3.0})) == "3"
+    short = _item({"type": "short_text", "model_answer": "A copy."})
+    assert grading.answer_text(short) == "A copy."

@@ -2,13 +2,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from masterpath.domain.content import Skill
 from masterpath.domain.mastery import (
     Check,
     Criteria,
     Progress,
     Status,
+    check_offered,
+    criteria_of,
     evaluate,
+    met,
     ready,
+    recommend,
     stage_unlocked,
     statuses,
     unlocked,
@@ -160,3 +165,42 @@ def test_mastery_sticks_and_a_dipping_estimate_shows_as_decaying() -> None:
     assert evaluate(CRITERIA, mastered, unlocked=True).status is Status.MASTERED
     dipped = Progress(**{**mastered.__dict__, "estimate": 0.6})
     assert evaluate(CRITERIA, dipped, unlocked=True).status is Status.DECAYING
+
+
+def test_criteria_come_from_the_skill_or_the_engines_defaults() -> None:
+    skill = {"id": "s", "objectives": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}],
+             "task": {"pass_mark": 0.6}}  # fmt: skip
+    assert criteria_of(Skill.from_data(skill)) == Criteria(0.70, 4, ("a", "b"), 0.6, 2)
+    given = {"threshold": 0.8, "min_correct": 6, "task_required": False, "retention_days": 5}
+    assert criteria_of(Skill.from_data({**skill, "criteria": given})) == Criteria(
+        0.8, 6, ("a", "b"), None, 5
+    )
+
+
+def test_more_objectives_than_four_need_one_correct_answer_each() -> None:
+    skill = Skill.from_data({"id": "s", "objectives": [{"id": o, "text": o} for o in "abcdef"]})
+    assert criteria_of(skill).required_correct == 6
+    assert criteria_of(skill).task_pass_mark is None
+
+
+def test_wheel_spinning_turns_to_a_prerequisite_or_a_worked_example() -> None:
+    spinning = Progress(estimate=0.5, graded_attempts=10)
+    alone, after = Skill("s", "S"), Skill("s", "S", prerequisites=("x",))
+    assert recommend(CRITERIA, Progress(estimate=0.5, graded_attempts=9), alone) == "practice"
+    assert recommend(CRITERIA, spinning, after) == "prerequisite"
+    assert recommend(CRITERIA, spinning, alone) == "worked_example"
+
+
+def test_the_mastery_check_is_offered_from_the_estimate_until_a_check_passes() -> None:
+    below = evaluate(CRITERIA, Progress(estimate=0.9), unlocked=True).checklist
+    at_bar = evaluate(CRITERIA, Progress(estimate=0.95), unlocked=True).checklist
+    passed = evaluate(CRITERIA, Progress(estimate=0.95, checks=(PASSING_CHECK,)), unlocked=True)
+    assert not check_offered(below)
+    assert check_offered(at_bar)
+    assert not check_offered(passed.checklist)
+    assert met(passed.checklist, "check") and not met(at_bar, "check")
+
+
+def test_the_offer_reads_the_checklist_by_key_not_by_position() -> None:
+    at_bar = evaluate(CRITERIA, Progress(estimate=0.95), unlocked=True).checklist
+    assert check_offered(tuple(reversed(at_bar)))

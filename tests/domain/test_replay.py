@@ -31,7 +31,7 @@ def updates(seed: int = 4, learners: int = 30) -> replay.Updates:
 
 def one_by_one(u: replay.Updates, person: int) -> tuple[kt.Learner, dict[int, kt.SkillRecord],
                                                           list[int], list[np.ndarray]]:  # fmt: skip
-    """The engine's way (`services/mastery.apply`): B = 1, an answer at a time."""
+    """The engine's way (`services/mastery_state.apply`): B = 1, an answer at a time."""
     learner, records, seen, rows = kt.Learner.new(), {}, [], []
     for n in np.nonzero(u.learner == person)[0]:
         s = int(u.skill[n])

@@ -25,7 +25,8 @@ from masterpath.benchmarks.mentor import login, serving
 from masterpath.domain import isolation
 from masterpath.mentor import Prompt, Source
 from masterpath.mentor.openai import OpenAICompatible, messages
-from masterpath.services import Context, accounts, mentor, packs
+from masterpath.services import Context, accounts, packs
+from masterpath.services.mentor import conversations, prompt, replies
 from masterpath.store import content
 from tests.e2e.conftest import free_port
 from tests.services.test_study import SKILL, STUDY_PACK
@@ -109,15 +110,15 @@ def test_no_request_carries_the_key_and_no_reply_gives_it(llm: tuple[Context, in
         assert row is not None
         item = content.item_model(tx, row)
     for attempt in ATTEMPTS[:6]:
-        pending = mentor.prepare(
+        pending = prompt.prepare(
             ctx, user_id=user, skill_id=SKILL, message=attempt, mode="explain", item_id=ITEM
         )
         request = json.dumps(messages(pending.prompt))
         assert "cd ~" not in request and item.explanation not in request
-        reply = "".join(mentor.stream(ctx, pending))
+        reply = "".join(replies.stream(ctx, pending))
         assert not reply.startswith("(The AI server did not answer"), reply
         assert isolation.leaks(reply, [item]) == []
-    turns = mentor.history(ctx, user_id=user, skill_id=SKILL)
+    turns = conversations.history(ctx, user_id=user, skill_id=SKILL)
     assert {t.provider for t in turns if t.role == "mentor"} == {"openai"}
 
 
@@ -126,7 +127,7 @@ def test_a_timeout_falls_back_to_the_builtin_mentor(llm: tuple[Context, int]) ->
     hasty = dataclasses.replace(
         ctx, settings=ctx.settings.model_copy(update={"mentor_timeout_seconds": 0.001})
     )
-    turn = mentor.ask(hasty, user_id=user, skill_id=SKILL, message="what is an absolute path?")
+    turn = replies.ask(hasty, user_id=user, skill_id=SKILL, message="what is an absolute path?")
     assert turn.text.startswith("(The AI server did not answer"), turn.text
     assert "From “Paths” [1]" in turn.text  # learning never blocks on the LLM
 

@@ -26,13 +26,13 @@ from masterpath.services import (
     cards,
     cohorts,
     database,
-    mentor,
     packs,
+    practice,
     skills,
-    study,
     tasks,
     tracks,
 )
+from masterpath.services.mentor import replies
 from masterpath.store import make_database
 from masterpath.store import mastery as mastery_store
 from masterpath.store.models import Base
@@ -52,7 +52,7 @@ def fill(ctx: Context) -> None:
     tess, _ = accounts.make_instructor(ctx, email="tess@example.com", password=PASSWORD)
     cohort = cohorts.create(ctx, instructor_id=tess.id, name="Evening class")
     cohorts.join(ctx, learner_id=ada, code=cohort.invite_code)
-    study.hint(ctx, user_id=ada, item_id=f"{SKILL}:abs-path", number=1)
+    practice.hint(ctx, user_id=ada, item_id=f"{SKILL}:abs-path", number=1)
     practise_until_ready(ctx, ada)
     take_check(ctx, ada, "mastery_check", RIGHT)
     skills.record_time(ctx, user_id=ada, skill_id=SKILL, seconds=42.5)
@@ -65,7 +65,7 @@ def fill(ctx: Context) -> None:
     tasks.submit(ctx, user_id=ada, skill_id=SKILL, text="find . -type f | sort -n | head -3")
     for card in cards.queue(ctx, user_id=ada, limit=3).cards:
         cards.rate(ctx, user_id=ada, card_id=card.id, rating=3, seconds=8)
-    mentor.ask(ctx, user_id=ada, skill_id=SKILL, message="what is ~ ?")
+    replies.ask(ctx, user_id=ada, skill_id=SKILL, message="what is ~ ?")
     with ctx.db.begin() as tx:  # `kt fit` needs 200 answers: store its untrained defaults
         mastery_store.add_params(
             tx, fitted_at=ctx.clock.now(), answers=0, params=kt.defaults().to_json()

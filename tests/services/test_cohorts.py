@@ -18,7 +18,7 @@ from masterpath.services import (
     instructor,
     mastery,
     packs,
-    study,
+    practice,
     tracks,
 )
 from masterpath.services import tasks as task_service
@@ -195,10 +195,10 @@ def test_the_cohort_page_shows_progress_stuck_skills_and_pending_tasks(
     assert tracks.create(study_ctx, goal, user_id=people.ann).career == "shell-user"
     task_id = pending_link(study_ctx, people.ann)
     for _ in range(10):
-        shown = study.next_practice(study_ctx, user_id=people.ann, skill_id=SKILL).item
+        shown = practice.next_practice(study_ctx, user_id=people.ann, skill_id=SKILL).item
         assert shown is not None
         answer = WRONG.get(local(shown.id), "no idea")
-        study.answer(study_ctx, user_id=people.ann, item_id=shown.id, response=answer)
+        practice.answer(study_ctx, user_id=people.ann, item_id=shown.id, response=answer)
     page = instructor.cohort_page(study_ctx, instructor_id=people.teacher, cohort_id=made.id)
     (row,) = page.learners
     assert row.track is not None and row.track.career_title == "Shell User"

@@ -11,11 +11,13 @@ from masterpath.services import (
     Context,
     accounts,
     cards,
+    checks,
     dashboard,
     mastery,
+    mastery_state,
     packs,
+    practice,
     skills,
-    study,
     tasks,
     tracks,
 )
@@ -28,10 +30,10 @@ NEXT = "shell-scripting"
 
 def _practise(ctx: Context, user: int, skill: str, count: int, *, wrong: int = -1) -> None:
     for n in range(count):
-        item = study.next_practice(ctx, user_id=user, skill_id=skill).item
+        item = practice.next_practice(ctx, user_id=user, skill_id=skill).item
         assert item is not None
         answers = WRONG if n == wrong and local(item.id) in WRONG else RIGHT
-        study.answer(ctx, user_id=user, item_id=item.id, response=answers[local(item.id)],
+        practice.answer(ctx, user_id=user, item_id=item.id, response=answers[local(item.id)],
                      seconds=45)  # fmt: skip
 
 
@@ -126,13 +128,13 @@ def test_answers_of_a_running_check_stay_out_of_the_history(ctx: Context, learne
     while not mastery.explain(ctx, user_id=user, skill_id=SKILL).checklist[0]["met"]:
         _practise(ctx, user, SKILL, 1)
     before = len(dashboard.mastery_history(ctx, user_id=user, skill_id=SKILL).points)
-    check = study.start_check(ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
+    check = checks.start_check(ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
     for item in check.items[:-1]:
-        study.check_answer(ctx, user_id=user, check_id=check.id, item_id=item.id,
+        checks.check_answer(ctx, user_id=user, check_id=check.id, item_id=item.id,
                            response=RIGHT[local(item.id)])  # fmt: skip
     assert len(dashboard.mastery_history(ctx, user_id=user, skill_id=SKILL).points) == before
     last = check.items[-1]
-    study.check_answer(ctx, user_id=user, check_id=check.id, item_id=last.id,
+    checks.check_answer(ctx, user_id=user, check_id=check.id, item_id=last.id,
                        response=RIGHT[local(last.id)])  # fmt: skip
     after = len(dashboard.mastery_history(ctx, user_id=user, skill_id=SKILL).points)
     assert after == before + len(check.items)
@@ -163,6 +165,6 @@ def test_verdicts_in_one_batch_equal_one_skill_at_a_time(ctx: Context, learner: 
     with ctx.db.begin() as tx:
         states = mastery_store.skill_states(tx, learner)
         counters = {s: states[s].counters if s in states else {} for s in (SKILL, NEXT, "x")}
-        batch = mastery.estimates(tx, learner, counters)
-        single = {s: mastery.estimate(tx, learner, s, c)[0] for s, c in counters.items()}
+        batch = mastery_state.estimates(tx, learner, counters)
+        single = {s: mastery_state.estimate(tx, learner, s, c)[0] for s, c in counters.items()}
     assert batch == pytest.approx(single, abs=1e-12)

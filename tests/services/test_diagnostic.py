@@ -10,7 +10,8 @@ import pytest
 
 from masterpath.clock import Clock
 from masterpath.errors import Conflict, InvalidInput
-from masterpath.services import Context, accounts, diagnostic, mastery, mentor, tracks
+from masterpath.services import Context, accounts, diagnostic, mastery, tracks
+from masterpath.services.mentor import prompt, replies
 from masterpath.store import content
 
 
@@ -117,13 +118,13 @@ def test_the_mentor_declines_the_skill_the_diagnostic_is_asking_about(
     view = diagnostic.start(ctx, user_id=user, track_id=track_id)
     assert view.item is not None
     skill = view.item.id.split(":")[0]
-    turn = mentor.ask(
+    turn = replies.ask(
         ctx, user_id=user, skill_id=skill, message="which option is right?", item_id=view.item.id
     )
-    assert turn.text == mentor.DECLINE
+    assert turn.text == prompt.DECLINE
     run(ctx, user, track_id, key)  # once it is over, the mentor discusses the skill again
-    after = mentor.ask(ctx, user_id=user, skill_id=skill, message="which option is right?")
-    assert after.text != mentor.DECLINE
+    after = replies.ask(ctx, user_id=user, skill_id=skill, message="which option is right?")
+    assert after.text != prompt.DECLINE
 
 
 def test_an_abandoned_diagnostic_stops_closing_its_skill_after_a_day(
@@ -134,9 +135,9 @@ def test_an_abandoned_diagnostic_stops_closing_its_skill_after_a_day(
     assert view.item is not None
     skill = view.item.id.split(":")[0]
     later = dataclasses.replace(ctx, clock=Clock(timedelta(days=1, minutes=1)))
-    turn = mentor.ask(later, user_id=user, skill_id=skill, message="what does this skill cover?")
-    assert turn.text != mentor.DECLINE
-    beside = mentor.ask(
+    turn = replies.ask(later, user_id=user, skill_id=skill, message="what does this skill cover?")
+    assert turn.text != prompt.DECLINE
+    beside = replies.ask(
         later, user_id=user, skill_id=skill, message="which option?", item_id=view.item.id
     )
-    assert beside.text == mentor.DECLINE  # its own question stays closed
+    assert beside.text == prompt.DECLINE  # its own question stays closed

@@ -9,6 +9,7 @@ from itertools import cycle
 import pytest
 
 from masterpath.clock import Clock
+from masterpath.domain import mastery as rules
 from masterpath.services import Context, accounts, evidence, mastery
 
 PASSWORD = "correct horse battery"
@@ -77,7 +78,7 @@ def test_locked_available_mastered_decaying(ctx: Context, user: int) -> None:
     ctx = master_python(ctx, user)
     explained = mastery.explain(ctx, user_id=user, skill_id="python-basics")
     assert explained.status == "mastered" and explained.next_steps == []
-    assert explained.estimate >= mastery.rules.THRESHOLD
+    assert explained.estimate >= rules.THRESHOLD
     mastery.place(ctx, user_id=user, skill_ids=["sql-basics"])
     assert status(ctx, user, "sql-basics") == "placed"
     assert status(ctx, user, "data-cleaning") == "available"

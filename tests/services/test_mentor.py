@@ -8,7 +8,8 @@ import pytest
 from masterpath.benchmarks.isolation import DEVELOPER_ATTEMPTS as ATTEMPTS
 from masterpath.domain import isolation
 from masterpath.errors import InvalidInput
-from masterpath.services import Context, accounts, evidence, mentor, packs, study
+from masterpath.services import Context, accounts, checks, evidence, packs, practice
+from masterpath.services.mentor import conversations, prompt, replies
 from masterpath.store import content
 from tests.services.test_study import SKILL, STUDY_PACK, practise_until_ready
 
@@ -25,7 +26,7 @@ def user(study_ctx: Context) -> int:
 
 
 def test_explain_cites_the_lesson_section(study_ctx: Context, user: int) -> None:
-    turn = mentor.ask(
+    turn = replies.ask(
         study_ctx,
         user_id=user,
         skill_id=SKILL,
@@ -36,7 +37,7 @@ def test_explain_cites_the_lesson_section(study_ctx: Context, user: int) -> None
 
 
 def test_a_question_outside_the_content_gets_no_invention(study_ctx: Context, user: int) -> None:
-    turn = mentor.ask(study_ctx, user_id=user, skill_id=SKILL, message="how do I bake sourdough?")
+    turn = replies.ask(study_ctx, user_id=user, skill_id=SKILL, message="how do I bake sourdough?")
     assert turn.citations == [] and "won't guess" in turn.text
 
 
@@ -44,7 +45,7 @@ def test_the_hint_ladder_is_recorded_and_counts(study_ctx: Context, user: int) -
     """Nudges (the authored hints), a pointer to the idea, a worked sub-step; then no more."""
     item = f"{SKILL}:abs-path"
     rungs = [
-        mentor.ask(
+        replies.ask(
             study_ctx, user_id=user, skill_id=SKILL, message="", mode="hint", item_id=item
         ).text
         for _ in range(5)
@@ -58,7 +59,7 @@ def test_the_hint_ladder_is_recorded_and_counts(study_ctx: Context, user: int) -
         row = content.item(tx, item)
         assert row is not None
         assert all(isolation.leaks(r, [content.item_model(tx, row)]) == [] for r in rungs)
-    study.answer(study_ctx, user_id=user, item_id=item, response="b")
+    practice.answer(study_ctx, user_id=user, item_id=item, response="b")
     (record,) = evidence.of_learner(study_ctx, user_id=user)
     assert record.hints_used == 4
 
@@ -67,8 +68,8 @@ def test_feedback_on_a_wrong_choice_names_the_choice_not_the_key(
     study_ctx: Context, user: int
 ) -> None:
     item = f"{SKILL}:abs-path"
-    study.answer(study_ctx, user_id=user, item_id=item, response="a")
-    turn = mentor.ask(
+    practice.answer(study_ctx, user_id=user, item_id=item, response="a")
+    turn = replies.ask(
         study_ctx,
         user_id=user,
         skill_id=SKILL,
@@ -80,7 +81,7 @@ def test_feedback_on_a_wrong_choice_names_the_choice_not_the_key(
 
 
 def test_gatekeeper_answers_from_the_engine(study_ctx: Context, user: int) -> None:
-    turn = mentor.ask(
+    turn = replies.ask(
         study_ctx, user_id=user, skill_id=SKILL, message="can I move on?", mode="gatekeeper"
     )
     assert turn.text.startswith("Not yet") and "mastery check" in turn.text
@@ -88,17 +89,17 @@ def test_gatekeeper_answers_from_the_engine(study_ctx: Context, user: int) -> No
 
 def test_during_a_check_the_mentor_declines(study_ctx: Context, user: int) -> None:
     practise_until_ready(study_ctx, user)
-    check = study.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
-    turn = mentor.ask(study_ctx, user_id=user, skill_id=SKILL, message="what is a digest?")
-    assert turn.text == mentor.DECLINE
+    check = checks.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
+    turn = replies.ask(study_ctx, user_id=user, skill_id=SKILL, message="what is a digest?")
+    assert turn.text == prompt.DECLINE
     # "Am I ready?" gets the engine's checklist only: no passage, no learner text.
-    asked = mentor.prepare(
+    asked = prompt.prepare(
         study_ctx, user_id=user, skill_id=SKILL, message="am I ready? absolute paths", mode="auto"
     )
     assert asked.prompt.mode == "gatekeeper" and asked.prompt.checklist
     assert asked.prompt.sources == [] and asked.prompt.message == ""
     # On any other page the check's items stay guarded, with their passages withheld.
-    elsewhere = mentor.prepare(
+    elsewhere = prompt.prepare(
         study_ctx, user_id=user, skill_id="shell-scripting", message="paths?", mode="explain"
     )
     assert {k["id"] for k in elsewhere.keys} >= {i.id.split(":")[1] for i in check.items}
@@ -112,7 +113,7 @@ def test_no_reply_gives_away_an_open_item(study_ctx: Context, user: int) -> None
     for row in items:
         for attempt in ATTEMPTS:
             for mode in ("explain", "hint", "feedback"):
-                turn = mentor.ask(
+                turn = replies.ask(
                     study_ctx,
                     user_id=user,
                     skill_id=SKILL,
@@ -129,16 +130,16 @@ def test_bad_messages_are_refused_and_the_conversation_can_be_cleared(
     study_ctx: Context, user: int
 ) -> None:
     with pytest.raises(InvalidInput, match="at most 4,000"):
-        mentor.ask(study_ctx, user_id=user, skill_id=SKILL, message="x" * 50_000)
+        replies.ask(study_ctx, user_id=user, skill_id=SKILL, message="x" * 50_000)
     with pytest.raises(InvalidInput, match="write a question"):
-        mentor.ask(study_ctx, user_id=user, skill_id=SKILL, message="  ")
-    mentor.ask(study_ctx, user_id=user, skill_id=SKILL, message="what is ~ ?")
-    assert [t.role for t in mentor.history(study_ctx, user_id=user, skill_id=SKILL)] == [
+        replies.ask(study_ctx, user_id=user, skill_id=SKILL, message="  ")
+    replies.ask(study_ctx, user_id=user, skill_id=SKILL, message="what is ~ ?")
+    assert [t.role for t in conversations.history(study_ctx, user_id=user, skill_id=SKILL)] == [
         "learner",
         "mentor",
     ]
-    mentor.clear(study_ctx, user_id=user, skill_id=SKILL)
-    assert mentor.history(study_ctx, user_id=user, skill_id=SKILL) == []
+    conversations.clear(study_ctx, user_id=user, skill_id=SKILL)
+    assert conversations.history(study_ctx, user_id=user, skill_id=SKILL) == []
 
 
 def test_feedback_on_the_applied_task_names_criteria_met_and_missing(
@@ -147,7 +148,7 @@ def test_feedback_on_the_applied_task_names_criteria_met_and_missing(
     from masterpath.services import tasks
 
     tasks.submit(study_ctx, user_id=user, skill_id=SKILL, text="use find to list files recursively")
-    turn = mentor.ask(study_ctx, user_id=user, skill_id=SKILL, message="", mode="feedback")
+    turn = replies.ask(study_ctx, user_id=user, skill_id=SKILL, message="", mode="feedback")
     assert "Finds files recursively." in turn.text
     assert "Not yet there: Sorts by size and keeps three." in turn.text
 
@@ -156,8 +157,8 @@ def test_feedback_names_the_likely_misconception_behind_a_pick(
     study_ctx: Context, user: int
 ) -> None:
     item = f"{SKILL}:cd-home"
-    study.answer(study_ctx, user_id=user, item_id=item, response="a")
-    turn = mentor.ask(
+    practice.answer(study_ctx, user_id=user, item_id=item, response="a")
+    turn = replies.ask(
         study_ctx, user_id=user, skill_id=SKILL, message="why?", mode="feedback", item_id=item
     )
     assert "You picked “cd /”" in turn.text

@@ -6,7 +6,8 @@ import pytest
 
 from masterpath.mentor import Prompt, Source, choose_mode
 from masterpath.mentor.builtin import Builtin
-from masterpath.services import Context, accounts, mentor, packs
+from masterpath.services import Context, accounts, packs
+from masterpath.services.mentor import conversations, replies
 from tests.services.test_study import STUDY_PACK
 
 
@@ -41,11 +42,11 @@ def test_the_mode_comes_from_the_message(message: str, item: bool, task: bool, m
 def test_auto_asks_the_mastery_engine_when_the_learner_asks_to_move_on(ctx: Context) -> None:
     packs.install(ctx, [STUDY_PACK])
     user = accounts.register(ctx, email="ada@example.com", password="correct horse b").id
-    turn = mentor.ask(
+    turn = replies.ask(
         ctx, user_id=user, skill_id="shell-basics", message="Can I move on?", mode="auto"
     )
     assert turn.mode == "gatekeeper" and turn.text.startswith("Not yet.")
-    assert [t.mode for t in mentor.history(ctx, user_id=user, skill_id="shell-basics")] == [
+    assert [t.mode for t in conversations.history(ctx, user_id=user, skill_id="shell-basics")] == [
         "gatekeeper",
         "gatekeeper",
     ]

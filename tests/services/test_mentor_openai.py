@@ -11,7 +11,8 @@ import pytest
 
 from masterpath.benchmarks.isolation import DEVELOPER_ATTEMPTS as ATTEMPTS
 from masterpath.benchmarks.llm_server import FakeServer, running
-from masterpath.services import Context, accounts, mentor, packs
+from masterpath.services import Context, accounts, packs
+from masterpath.services.mentor import conversations, prompt, provider, replies
 from masterpath.store import content
 from tests.services.test_study import SKILL, STUDY_PACK
 
@@ -34,8 +35,8 @@ def llm(ctx: Context) -> Iterator[tuple[Context, FakeServer, int]]:
 
 def test_replies_stream_from_the_server_and_cite(llm: tuple[Context, FakeServer, int]) -> None:
     ctx, fake, user = llm
-    pending = mentor.prepare(ctx, user_id=user, skill_id=SKILL, message="what is a path?")
-    chunks = list(mentor.stream(ctx, pending))
+    pending = prompt.prepare(ctx, user_id=user, skill_id=SKILL, message="what is a path?")
+    chunks = list(replies.stream(ctx, pending))
     assert chunks == [
         "Let's think it through. ",
         "What happens to the port ",
@@ -45,8 +46,8 @@ def test_replies_stream_from_the_server_and_cite(llm: tuple[Context, FakeServer,
     assert sent["stream"] is True and sent["model"] == "tiny"
     assert sent["messages"][1]["content"] == "<learner>what is a path?</learner>"
     assert "[1] Paths" in sent["messages"][0]["content"]
-    assert mentor.history(ctx, user_id=user, skill_id=SKILL)[-1].provider == "openai"
-    assert not mentor.remote(ctx)  # 127.0.0.1: messages stay on this machine
+    assert conversations.history(ctx, user_id=user, skill_id=SKILL)[-1].provider == "openai"
+    assert not provider.remote(ctx)  # 127.0.0.1: messages stay on this machine
 
 
 def test_no_request_carries_an_open_items_key(llm: tuple[Context, FakeServer, int]) -> None:
@@ -56,7 +57,7 @@ def test_no_request_carries_an_open_items_key(llm: tuple[Context, FakeServer, in
     for row in items:
         for attempt in ATTEMPTS[:5]:
             for mode in ("explain", "hint", "feedback"):
-                mentor.ask(
+                replies.ask(
                     ctx, user_id=user, skill_id=SKILL, message=attempt, mode=mode, item_id=row.id
                 )
                 body = json.dumps(fake.requests[-1])
@@ -73,10 +74,10 @@ def test_a_failing_server_falls_back_with_a_notice(
 ) -> None:
     ctx, fake, user = llm
     fake.behaviour = behaviour
-    turn = mentor.ask(ctx, user_id=user, skill_id=SKILL, message="absolute vs relative path?")
+    turn = replies.ask(ctx, user_id=user, skill_id=SKILL, message="absolute vs relative path?")
     assert turn.text.startswith("(The AI server did not answer")
     assert "From “Paths” [1]" in turn.text  # the builtin answered
-    assert mentor.history(ctx, user_id=user, skill_id=SKILL)[-1].provider == "builtin"
+    assert conversations.history(ctx, user_id=user, skill_id=SKILL)[-1].provider == "builtin"
     if behaviour == "error":
         assert fake.calls == 2  # one retry on a transient error
 
@@ -86,7 +87,7 @@ def test_a_leaking_reply_is_cut_before_the_key_is_sent(
 ) -> None:
     ctx, fake, user = llm
     fake.reply = ["Good question. ", "It is /home/ana/notes.txt", " of course."]
-    pending = mentor.prepare(
+    pending = prompt.prepare(
         ctx,
         user_id=user,
         skill_id=SKILL,
@@ -94,9 +95,9 @@ def test_a_leaking_reply_is_cut_before_the_key_is_sent(
         mode="hint",
         item_id=f"{SKILL}:abs-path",
     )
-    text = "".join(mentor.stream(ctx, pending))
+    text = "".join(replies.stream(ctx, pending))
     assert "/home/ana/notes.txt" not in text and text.startswith("Good question. ")
-    assert mentor.SAFE in text
+    assert replies.SAFE in text
 
 
 def test_past_the_daily_budget_the_builtin_answers(llm: tuple[Context, FakeServer, int]) -> None:
@@ -104,7 +105,7 @@ def test_past_the_daily_budget_the_builtin_answers(llm: tuple[Context, FakeServe
     tight = dataclasses.replace(
         ctx, settings=ctx.settings.model_copy(update={"mentor_daily_tokens": 10})
     )
-    mentor.ask(tight, user_id=user, skill_id=SKILL, message="what is a path?")
+    replies.ask(tight, user_id=user, skill_id=SKILL, message="what is a path?")
     assert len(fake.requests) == 1
-    turn = mentor.ask(tight, user_id=user, skill_id=SKILL, message="absolute vs relative path?")
+    turn = replies.ask(tight, user_id=user, skill_id=SKILL, message="absolute vs relative path?")
     assert turn.text.startswith("(Today's AI budget is used up") and len(fake.requests) == 1

@@ -12,7 +12,7 @@ import pytest
 
 from masterpath.clock import Clock
 from masterpath.errors import Conflict, InvalidInput, NotFound
-from masterpath.services import Context, accounts, evidence, mastery, packs, study
+from masterpath.services import Context, accounts, checks, evidence, items, mastery, packs, practice
 
 STUDY_PACK = Path(__file__).parents[1] / "fixtures" / "study"
 SKILL = "shell-basics"
@@ -69,20 +69,20 @@ def user(study_ctx: Context) -> int:
 def practise_until_ready(ctx: Context, user: int, skill: str = SKILL) -> int:
     """Answer practice items correctly until the estimate passes; return how many."""
     for n in range(1, 40):
-        shown = study.next_practice(ctx, user_id=user, skill_id=skill).item
+        shown = practice.next_practice(ctx, user_id=user, skill_id=skill).item
         assert shown is not None
-        study.answer(ctx, user_id=user, item_id=shown.id, response=RIGHT[local(shown.id)])
+        practice.answer(ctx, user_id=user, item_id=shown.id, response=RIGHT[local(shown.id)])
         explained = mastery.explain(ctx, user_id=user, skill_id=skill)
         if explained.checklist[0]["met"]:
             return n
     raise AssertionError("the estimate never passed")
 
 
-def take_check(ctx: Context, user: int, kind: str, answers: dict[str, Any]) -> study.CheckView:
-    view = study.start_check(ctx, user_id=user, skill_id=SKILL, kind=kind)
+def take_check(ctx: Context, user: int, kind: str, answers: dict[str, Any]) -> checks.CheckView:
+    view = checks.start_check(ctx, user_id=user, skill_id=SKILL, kind=kind)
     for item in view.items:
         assert not view.finished
-        view = study.check_answer(
+        view = checks.check_answer(
             ctx, user_id=user, check_id=view.id, item_id=item.id, response=answers[local(item.id)]
         )
     assert view.finished and view.result is not None
@@ -103,7 +103,7 @@ def submit_task(ctx: Context, user: int) -> None:
 
 
 def test_public_items_carry_no_answer_key(study_ctx: Context, user: int) -> None:
-    shown = study.next_practice(study_ctx, user_id=user, skill_id=SKILL).item
+    shown = practice.next_practice(study_ctx, user_id=user, skill_id=SKILL).item
     assert shown is not None
     flat = repr(dataclasses.asdict(shown))
     for secret in ("correct", "explanation", "model_answer", "concepts", "answer"):
@@ -116,7 +116,7 @@ def test_ordering_items_are_never_shown_in_the_right_order(study_ctx: Context, u
 
         row = content.item(tx, f"{SKILL}:pipeline-order")
         assert row is not None
-        shown = study.public(row, user_id=user)
+        shown = items.public(row, user_id=user)
     assert [o["id"] for o in shown.options] != RIGHT["pipeline-order"]
 
 
@@ -125,10 +125,10 @@ def test_practice_gives_feedback_and_never_serves_assessment_items(
 ) -> None:
     seen = []
     for _ in range(12):
-        shown = study.next_practice(study_ctx, user_id=user, skill_id=SKILL).item
+        shown = practice.next_practice(study_ctx, user_id=user, skill_id=SKILL).item
         assert shown is not None
         seen.append(local(shown.id))
-        feedback = study.answer(
+        feedback = practice.answer(
             study_ctx, user_id=user, item_id=shown.id, response=WRONG[local(shown.id)]
         )
         assert not feedback.correct and feedback.explanation and feedback.answer
@@ -138,15 +138,15 @@ def test_practice_gives_feedback_and_never_serves_assessment_items(
 
 
 def test_a_hint_is_recorded_and_lowers_the_credit(study_ctx: Context, user: int) -> None:
-    assert study.hint(study_ctx, user_id=user, item_id=f"{SKILL}:abs-path", number=1)
-    feedback = study.answer(
+    assert practice.hint(study_ctx, user_id=user, item_id=f"{SKILL}:abs-path", number=1)
+    feedback = practice.answer(
         study_ctx, user_id=user, item_id=f"{SKILL}:abs-path", response="b", hints_used=1
     )
     assert feedback.correct
     (record,) = evidence.of_learner(study_ctx, user_id=user)
     assert record.hints_used == 1
     with pytest.raises(NotFound, match="has 2 hint"):
-        study.hint(study_ctx, user_id=user, item_id=f"{SKILL}:abs-path", number=3)
+        practice.hint(study_ctx, user_id=user, item_id=f"{SKILL}:abs-path", number=3)
 
 
 def test_bad_answers_are_refused_and_nothing_is_written(study_ctx: Context, user: int) -> None:
@@ -159,14 +159,14 @@ def test_bad_answers_are_refused_and_nothing_is_written(study_ctx: Context, user
     ]
     for kwargs, error, message in cases:
         with pytest.raises(error, match=message):
-            study.answer(study_ctx, user_id=user, **kwargs)
+            practice.answer(study_ctx, user_id=user, **kwargs)
     assert evidence.of_learner(study_ctx, user_id=user) == []
 
 
 def test_a_repeated_submission_returns_the_first_result(study_ctx: Context, user: int) -> None:
     item = f"{SKILL}:abs-path"
-    first = study.answer(study_ctx, user_id=user, item_id=item, response="b", submission_id="s1")
-    again = study.answer(study_ctx, user_id=user, item_id=item, response="a", submission_id="s1")
+    first = practice.answer(study_ctx, user_id=user, item_id=item, response="b", submission_id="s1")
+    again = practice.answer(study_ctx, user_id=user, item_id=item, response="a", submission_id="s1")
     assert again == first and again.correct
     assert len(evidence.of_learner(study_ctx, user_id=user)) == 1
 
@@ -175,20 +175,20 @@ def test_mastery_check_needs_the_estimate_then_hides_feedback_until_the_end(
     study_ctx: Context, user: int
 ) -> None:
     with pytest.raises(Conflict, match="practise first"):
-        study.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
+        checks.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
     practise_until_ready(study_ctx, user)
-    view = study.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
+    view = checks.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
     assert len(view.items) == 4
     assert all(
         local(i.id) in {"root-path", "relative-up", "cat-file", "head-count", "quote-var"}
         for i in view.items
     )
     assert {o for i in view.items for o in i.objectives} == {"paths", "files"}
-    assert study.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="mastery_check") == view
+    assert checks.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="mastery_check") == view
     with pytest.raises(Conflict, match="assessment items have no hints"):
-        study.hint(study_ctx, user_id=user, item_id=view.items[0].id, number=1)
+        practice.hint(study_ctx, user_id=user, item_id=view.items[0].id, number=1)
     first = view.items[0]
-    step = study.check_answer(
+    step = checks.check_answer(
         study_ctx, user_id=user, check_id=view.id, item_id=first.id, response=RIGHT[local(first.id)]
     )
     assert step.result is None and step.answered == [first.id]
@@ -202,10 +202,10 @@ def test_failed_check_cools_down_then_retakes_with_unseen_items(
     assert failed.result is not None and not failed.result.passed
     assert failed.result.feedback[0].explanation  # feedback once finished
     with pytest.raises(Conflict, match="can be retaken from"):
-        study.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
+        checks.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
     ctx = later(study_ctx, hours=12, minutes=1)
     practise_until_ready(ctx, user)
-    retake = study.start_check(ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
+    retake = checks.start_check(ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
     unseen = {i.id for i in retake.items} - {i.id for i in failed.items}
     assert unseen  # the bank has five assessment-only items: one not seen before comes first
 
@@ -215,50 +215,50 @@ def test_the_whole_loop_masters_the_skill_and_opens_the_next(study_ctx: Context,
     passed = take_check(study_ctx, user, "mastery_check", RIGHT)
     assert passed.result is not None and passed.result.passed
     submit_task(study_ctx, user)
-    assert study.due_checks(study_ctx, user_id=user) == []
+    assert checks.due_checks(study_ctx, user_id=user) == []
     with pytest.raises(Conflict, match="no retention check is due"):
-        study.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="retention_check")
+        checks.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="retention_check")
     ctx = later(study_ctx, days=2, minutes=1)
-    (due,) = study.due_checks(ctx, user_id=user)
+    (due,) = checks.due_checks(ctx, user_id=user)
     assert due.skill_id == SKILL and due.reason == "completes mastery"
     retention = take_check(ctx, user, "retention_check", RIGHT)
     assert retention.result is not None and retention.result.passed
     assert len(retention.items) == 3
     assert mastery.explain(ctx, user_id=user, skill_id=SKILL).status == "mastered"
     assert mastery.explain(ctx, user_id=user, skill_id="shell-scripting").status == "available"
-    assert study.due_checks(ctx, user_id=user) == []
+    assert checks.due_checks(ctx, user_id=user) == []
 
 
 def test_checks_of_another_learner_are_not_found(study_ctx: Context, user: int) -> None:
     practise_until_ready(study_ctx, user)
-    view = study.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
+    view = checks.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
     other = accounts.register(study_ctx, email="bo@example.com", password="correct horse b").id
     with pytest.raises(NotFound):
-        study.check(study_ctx, user_id=other, check_id=view.id)
+        checks.check(study_ctx, user_id=other, check_id=view.id)
     with pytest.raises(NotFound):
-        study.check_answer(
+        checks.check_answer(
             study_ctx, user_id=other, check_id=view.id, item_id=view.items[0].id, response="a"
         )
 
 
 def test_hints_seen_are_counted_whatever_the_client_says(study_ctx: Context, user: int) -> None:
     item = f"{SKILL}:abs-path"
-    study.hint(study_ctx, user_id=user, item_id=item, number=1)
-    study.hint(study_ctx, user_id=user, item_id=item, number=2)
-    study.answer(study_ctx, user_id=user, item_id=item, response="b", hints_used=0)
-    study.answer(study_ctx, user_id=user, item_id=item, response="b")  # no hints this time
+    practice.hint(study_ctx, user_id=user, item_id=item, number=1)
+    practice.hint(study_ctx, user_id=user, item_id=item, number=2)
+    practice.answer(study_ctx, user_id=user, item_id=item, response="b", hints_used=0)
+    practice.answer(study_ctx, user_id=user, item_id=item, response="b")  # no hints this time
     second, first = evidence.of_learner(study_ctx, user_id=user)
     assert first.hints_used == 2 and second.hints_used == 0
 
 
 def test_items_of_a_check_in_progress_are_closed_to_practice(study_ctx: Context, user: int) -> None:
     practise_until_ready(study_ctx, user)
-    study.answer(
+    practice.answer(
         study_ctx, user_id=user, item_id=f"{SKILL}:abs-path", response="b", submission_id="p1"
     )
-    view = study.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
+    view = checks.start_check(study_ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
     first = view.items[0]
-    study.check_answer(
+    checks.check_answer(
         study_ctx,
         user_id=user,
         check_id=view.id,
@@ -267,9 +267,9 @@ def test_items_of_a_check_in_progress_are_closed_to_practice(study_ctx: Context,
         submission_id="c1",
     )
     with pytest.raises(Conflict, match="already used for another answer"):
-        study.answer(study_ctx, user_id=user, item_id=first.id, response="a", submission_id="c1")
+        practice.answer(study_ctx, user_id=user, item_id=first.id, response="a", submission_id="c1")
     with pytest.raises(Conflict, match="already used for another answer"):
-        study.check_answer(
+        checks.check_answer(
             study_ctx,
             user_id=user,
             check_id=view.id,
@@ -288,8 +288,8 @@ def test_a_failed_retention_check_cools_down(study_ctx: Context, user: int) -> N
     failed = take_check(ctx, user, "retention_check", WRONG)
     assert failed.result is not None and not failed.result.passed
     with pytest.raises(Conflict, match="failed retention check can be retaken from"):
-        study.start_check(ctx, user_id=user, skill_id=SKILL, kind="retention_check")
-    retry = study.start_check(
+        checks.start_check(ctx, user_id=user, skill_id=SKILL, kind="retention_check")
+    retry = checks.start_check(
         later(ctx, hours=12, minutes=1), user_id=user, skill_id=SKILL, kind="retention_check"
     )
     assert {i.id for i in retry.items} - {i.id for i in failed.items}  # unseen items first
@@ -303,7 +303,7 @@ def test_wheel_spinning_turns_to_a_worked_example_when_prerequisites_hold(
     practise_until_ready(study_ctx, user)
     mastery.place(study_ctx, user_id=user, skill_ids=[SKILL])
     for _ in range(10):
-        study.answer(study_ctx, user_id=user, item_id="shell-scripting:exit-zero", response=7)
-    nxt = study.next_practice(study_ctx, user_id=user, skill_id="shell-scripting")
+        practice.answer(study_ctx, user_id=user, item_id="shell-scripting:exit-zero", response=7)
+    nxt = practice.next_practice(study_ctx, user_id=user, skill_id="shell-scripting")
     assert nxt.reason == "worked_example" and nxt.worked_example is not None
     assert nxt.item is not None and nxt.item.skill_id == "shell-scripting"

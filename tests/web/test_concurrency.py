@@ -17,7 +17,7 @@ from functools import partial
 import pytest
 from sqlalchemy import func, select
 
-from masterpath.services import Context, accounts, cards, packs, study, tracks
+from masterpath.services import Context, accounts, cards, checks, packs, tracks
 from masterpath.store.models import Evidence, LearnerCard, TaskSubmission
 from tests.services.test_diagnostic import key
 from tests.services.test_study import RIGHT, SKILL, STUDY_PACK, local, practise_until_ready
@@ -55,7 +55,7 @@ def learner(ctx: Context) -> Iterator[tuple[Context, int, Client]]:
 def test_two_answers_to_one_check_item_record_one(learner: tuple[Context, int, Client]) -> None:
     ctx, user, client = learner
     practise_until_ready(ctx, user)
-    check = study.start_check(ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
+    check = checks.start_check(ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
     path = f"/api/v1/me/checks/{check.id}/answers"
     for item in check.items:
         body = {"item_id": item.id, "response": RIGHT[local(item.id)]}

@@ -48,7 +48,7 @@ def test_the_mentor_stream_ends_with_its_end_event_even_when_it_fails(
         yield "A first sentence. "
         raise RuntimeError("the provider broke mid-reply")
 
-    monkeypatch.setattr("masterpath.services.mentor.stream", failing)  # fault injection
+    monkeypatch.setattr("masterpath.services.mentor.replies.stream", failing)  # fault injection
     response = learner.post(f"/api/v1/me/skills/{SKILL}/mentor/stream", json={"message": "why?"})
     assert response.status_code == 200
     events = response.text.strip().split("\n\n")

@@ -79,8 +79,8 @@ def _copy_vectors(source: Settings, target: Context) -> None:
     if model is None:
         return
     with target.db.begin() as tx:
-        skills = content_store.skill_data(tx)
-        items = [row.data for s in skills for row in content_store.live_items(tx, s)]
+        skills = content_store.skill_models(tx)
+        items = [item for s in skills for item in content_store.items(tx, s)]
     hashes = [meaning._key(text) for text in knowledge.texts(skills.values(), items)]
     db = make_database(source.url)
     try:

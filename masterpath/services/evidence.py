@@ -14,7 +14,7 @@ from masterpath.store import Tx
 from masterpath.store import accounts as account_store
 from masterpath.store import content as content_store
 from masterpath.store import evidence as store
-from masterpath.store.models import Evidence
+from masterpath.store.models import Evidence, ItemRow
 
 MODES = ("diagnostic", "practice", "mastery_check", "retention_check", "flashcard", "task")
 GRADERS = ("auto", "rubric", "instructor", "self")
@@ -102,7 +102,7 @@ def _check_source(
 
     Raises NotFound for anything unknown.
     """
-    if not content_store.skill_data(tx, [skill_id]):
+    if not content_store.skill_models(tx, [skill_id]):
         raise NotFound(f"no skill {skill_id!r}")
     if source_kind == "task":
         if source_id != skill_id:
@@ -115,11 +115,12 @@ def _check_source(
     )
     if row is None or row.retired_at is not None:
         raise NotFound(f"no {source_kind} {source_id!r}")
-    also = list(row.data.get("also_skills", [])) if source_kind == "item" else []
+    item = content_store.item_model(tx, row) if isinstance(row, ItemRow) else None
+    also = list(item.also_skills) if item else []
     if skill_id != row.skill_id and skill_id not in also:
         raise NotFound(f"{source_kind} {source_id!r} does not belong to skill {skill_id!r}")
     others = [s for s in [row.skill_id, *also] if s != skill_id]
-    return others, str(row.data.get("difficulty", "medium"))
+    return others, item.difficulty if item else "medium"
 
 
 def record(ctx: Context, **fields: Any) -> tuple[Record, bool]:

@@ -172,17 +172,6 @@ def content_key(tx: Tx) -> tuple[tuple[str, str], ...]:
     return key
 
 
-def skill_data(tx: Tx, ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
-    """Live skills' content by id, parsed once per installed content (read-only: don't mutate).
-
-    Keyed by every pack's content hash, so installing or upgrading a pack is seen at once.
-    """
-    found: dict[str, dict[str, Any]] = tx.cache.latest(
-        "skill_data", content_key(tx), lambda: {row.id: row.data for row in skills(tx)}
-    )
-    return found if ids is None else {i: found[i] for i in ids if i in found}
-
-
 def skill_models(tx: Tx, ids: list[str] | None = None) -> dict[str, Skill]:
     """Live skills as content-model values by id, built once per installed content.
 

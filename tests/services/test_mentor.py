@@ -102,7 +102,7 @@ def test_during_a_check_the_mentor_declines(study_ctx: Context, user: int) -> No
     elsewhere = prompt.prepare(
         study_ctx, user_id=user, skill_id="shell-scripting", message="paths?", mode="explain"
     )
-    assert {k["id"] for k in elsewhere.keys} >= {i.id.split(":")[1] for i in check.items}
+    assert {k.id.local for k in elsewhere.keys} >= {i.id.split(":")[1] for i in check.items}
 
 
 def test_no_reply_gives_away_an_open_item(study_ctx: Context, user: int) -> None:

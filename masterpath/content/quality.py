@@ -80,7 +80,7 @@ def check_skill(skill: Skill) -> list[Problem]:
         found.append(f"has {n_items} items; write at least {MIN_ITEMS}")
     if len({i.type for i in skill.items}) < MIN_TYPES:
         found.append(f"uses fewer than {MIN_TYPES} item types")
-    true_false = sum(i.type == "true_false" for i in skill.items)
+    true_false = sum(i.type is ItemType.TRUE_FALSE for i in skill.items)
     if n_items and true_false / n_items > MAX_TRUE_FALSE:
         found.append(f"{true_false} of {n_items} items are true/false; at most a quarter")
     if len(skill.flashcards) < MIN_CARDS:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from masterpath.domain import kt
+from masterpath.domain.content import Mode
 from masterpath.errors import InvalidInput, NotFound, Problem
 from masterpath.services import Context, mastery_state
 from masterpath.store import Tx
@@ -16,7 +17,7 @@ from masterpath.store import content as content_store
 from masterpath.store import evidence as store
 from masterpath.store.models import Evidence, ItemRow
 
-MODES = ("diagnostic", "practice", "mastery_check", "retention_check", "flashcard", "task")
+MODES = tuple(mode.value for mode in Mode)  # diagnostic, practice, mastery_check, ...
 GRADERS = ("auto", "rubric", "instructor", "self")
 SOURCES = ("item", "card", "task")
 CLOCK_SKEW = timedelta(minutes=1)
@@ -91,7 +92,7 @@ def _check_values(
         raise _bad("hints_used cannot be negative", "hints_used")
     if seconds is not None and not (math.isfinite(seconds) and seconds >= 0):
         raise _bad("seconds must be a non-negative number", "seconds")
-    if mode == "flashcard" and grader != "self":
+    if mode == Mode.FLASHCARD and grader != "self":
         raise _bad("flashcard ratings are self-reports (grader 'self')", "grader")
 
 

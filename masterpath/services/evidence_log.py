@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from masterpath.domain.content import Mode
 from masterpath.errors import InvalidInput, Problem
 from masterpath.services import Context
 from masterpath.services.dashboard import zone_of
@@ -168,7 +169,7 @@ def _outcome(score: float) -> str:
 
 
 def _entry(row: Evidence, titles: dict[str, str], zone: Any) -> Entry:
-    rating = RATINGS.get(int(row.detail.get("rating", 0))) if row.mode == "flashcard" else ""
+    rating = RATINGS.get(int(row.detail.get("rating", 0))) if row.mode == Mode.FLASHCARD else ""
     return Entry(
         row.id, row.answered_at.astimezone(zone), row.skill_id,
         titles.get(row.skill_id, row.skill_id), row.mode, row.source_kind, row.source_id,

@@ -14,7 +14,7 @@ import numpy as np
 
 from masterpath.domain import graph, kt, retention
 from masterpath.domain import mastery as rules
-from masterpath.domain.content import Skill
+from masterpath.domain.content import Mode, Skill
 from masterpath.store import Tx
 from masterpath.store import content as content_store
 from masterpath.store import mastery as store
@@ -61,7 +61,7 @@ def apply(
         state.counters = kt.dump(record)
         state.graded_attempts += 1
         state.last_graded_at, state.updated_at = now, now
-        if mode == "retention_check" and check_id is not None:
+        if mode == Mode.RETENTION_CHECK and check_id is not None:
             _retention(tx, state, check_id=check_id, now=now)
     store.save_learner_state(
         tx, user_id=user_id, counters=kt.dump(learner), skill_ids=seen, now=now
@@ -72,7 +72,7 @@ def apply(
 
 def _retention(tx: Tx, state: SkillState, *, check_id: int, now: datetime) -> None:
     answers = [e for e in store.assessed(tx, user_id=state.user_id, skill_id=state.skill_id)
-               if e.mode == "retention_check" and e.check_id == check_id]  # fmt: skip
+               if e.mode == Mode.RETENTION_CHECK and e.check_id == check_id]  # fmt: skip
     if len(answers) != rules.RETENTION_ITEMS:
         return
     if sum(e.score >= 0.999 for e in answers) >= rules.RETENTION_PASS:
@@ -141,7 +141,7 @@ def _checks(
 ) -> tuple[rules.Check, ...]:
     groups: dict[int, list[Any]] = {}
     for e in evidence:
-        if e.mode == "mastery_check" and e.check_id is not None:
+        if e.mode == Mode.MASTERY_CHECK and e.check_id is not None:
             groups.setdefault(e.check_id, []).append(e)
     found = []
     for answers in groups.values():
@@ -173,7 +173,8 @@ def standing(
         else store.assessed(tx, user_id=user_id, skill_id=skill.id)
     )  # fmt: skip
     objectives_of = {str(i.id): i.objectives for i in skill.items}
-    tasks = [e.score for e in evidence if e.mode == "task" and e.grader in ("rubric", "instructor")]
+    graders = ("rubric", "instructor")
+    tasks = [e.score for e in evidence if e.mode == Mode.TASK and e.grader in graders]
     p = estimated if estimated is not None else estimate(tx, user_id, skill.id, state.counters)[0]
     return criteria, rules.Progress(
         estimate=p, graded_attempts=state.graded_attempts,

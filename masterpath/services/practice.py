@@ -9,7 +9,7 @@ from typing import Any
 
 from masterpath.domain import grading, selection
 from masterpath.domain import mastery as rules
-from masterpath.domain.content import Item, Skill
+from masterpath.domain.content import Item, Mode, Skill
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
 from masterpath.services import Context, evidence, items, marking, mastery_state
 from masterpath.services.items import Feedback, PublicItem
@@ -185,7 +185,7 @@ def _replay(ctx: Context, item: Item, earlier: evidence.Record) -> Feedback:
     """The first result of a repeated submission, graded again from what was stored."""
     if (
         earlier.source_id != str(item.id)
-        or earlier.mode != "practice"
+        or earlier.mode != Mode.PRACTICE
         or earlier.check_id is not None
     ):
         raise Conflict("this submission id was already used for another answer")

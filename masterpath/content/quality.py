@@ -200,7 +200,7 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
 
 def check_duplicates(skills: Sequence[Skill]) -> list[Problem]:
     items = [
-        (f"{s.id}:{i.id}", _shingles(i.stem + " " + " ".join(o.text for o in i.options)))
+        (str(model.ItemId(s.id, i.id)), _shingles(" ".join([i.stem, *(o.text for o in i.options)])))
         for s in skills
         for i in s.items
     ]

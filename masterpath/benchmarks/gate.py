@@ -23,6 +23,7 @@ import numpy as np
 
 from masterpath.clock import Clock
 from masterpath.domain import mastery as rules
+from masterpath.domain.content import Item, ItemType
 from masterpath.services import Context, evidence, mastery, packs
 from masterpath.settings import Settings
 from masterpath.store import accounts as account_store
@@ -31,7 +32,7 @@ from masterpath.store import make_database, migrate
 
 SKILL = "docker-containers"
 CAP = 60
-GUESS = {"single_choice": 0.25, "multiple_choice": 0.12, "true_false": 0.5}
+GUESS = {ItemType.SINGLE_CHOICE: 0.25, ItemType.MULTIPLE_CHOICE: 0.12, ItemType.TRUE_FALSE: 0.5}
 RULES = ("masterpath", "5_in_a_row", "3_of_5")
 TASK_PASS = 0.7  # the skill's rubric pass mark
 REMEMBER = 0.5  # chance of remembering an item's answer after practising it
@@ -52,19 +53,19 @@ class Learner:
     rng: np.random.Generator
     remembered: set[str] = dataclasses.field(default_factory=set)
 
-    def answer(self, item: dict[str, Any]) -> float:
+    def answer(self, item: Item) -> float:
         slip = 0.03 + 0.09 * self.rng.random()
-        if self.knows or item["id"] in self.remembered:
+        if self.knows or item.id.local in self.remembered:
             p = 1 - slip
         else:
-            p = GUESS.get(item["type"], 0.05)
+            p = GUESS.get(item.type, 0.05)
         return 1.0 if self.rng.random() < p else 0.0
 
-    def practise(self, item: dict[str, Any]) -> None:
+    def practise(self, item: Item) -> None:
         if not self.knows and self.rng.random() < self.learn:
             self.knows = True
         if self.rng.random() < REMEMBER:
-            self.remembered.add(item["id"])
+            self.remembered.add(item.id.local)
 
     def wait(self, days: float) -> None:
         if self.knows and self.rng.random() > math.exp(-days / self.forget_days):
@@ -87,7 +88,7 @@ class Session:
     ctx: Context
     user: int
     truth: Learner
-    items: list[dict[str, Any]]
+    items: list[Item]
     used: int = 0
     checks: int = 0
 
@@ -96,28 +97,28 @@ class Session:
         clock = Clock(self.ctx.clock.offset + timedelta(days=days))
         self.ctx = dataclasses.replace(self.ctx, clock=clock)
 
-    def ask(self, item: dict[str, Any], mode: str, check_id: int | None = None) -> float:
+    def ask(self, item: Item, mode: str, check_id: int | None = None) -> float:
         score = self.truth.answer(item)
         if mode == "practice":
             self.truth.practise(item)
         evidence.record(self.ctx, user_id=self.user, skill_id=SKILL, source_kind="item",
-                        source_id=f"{SKILL}:{item['id']}", mode=mode, score=score,
+                        source_id=str(item.id), mode=mode, score=score,
                         grader="auto", check_id=check_id)  # fmt: skip
         self.used += 1
         return score
 
-    def practice_item(self) -> dict[str, Any]:
-        bank = [i for i in self.items if not i.get("assessment_only")]
+    def practice_item(self) -> Item:
+        bank = [i for i in self.items if not i.assessment_only]
         return bank[self.used % len(bank)]
 
-    def assessment(self, count: int) -> list[dict[str, Any]]:
+    def assessment(self, count: int) -> list[Item]:
         """Assessment-only items covering every objective, rotating between checks."""
-        held = [i for i in self.items if i.get("assessment_only")]
-        objectives = sorted({o for i in held for o in i["objectives"]})
-        chosen: list[dict[str, Any]] = []
+        held = [i for i in self.items if i.assessment_only]
+        objectives = sorted({o for i in held for o in i.objectives})
+        chosen: list[Item] = []
         for n in range(count):
             objective = objectives[n % len(objectives)]
-            options = [i for i in held if objective in i["objectives"] and i not in chosen]
+            options = [i for i in held if objective in i.objectives and i not in chosen]
             unused = [i for i in held if i not in chosen]
             chosen.append(options[(self.checks + n) % len(options)] if options else unused[0])
         return chosen
@@ -175,7 +176,7 @@ def run_rule(session: Session, *, window: int, needed: int) -> bool:
     return False
 
 
-def prepare(folder: Path) -> tuple[Context, list[dict[str, Any]]]:
+def prepare(folder: Path) -> tuple[Context, list[Item]]:
     """A fresh SQLite database in `folder` with the built-in packs, and the skill's items."""
     settings = Settings(env="development", data_dir=folder, secret_key="bench")
     db = make_database(settings.url)
@@ -183,7 +184,7 @@ def prepare(folder: Path) -> tuple[Context, list[dict[str, Any]]]:
     ctx = Context(settings, db, Clock())
     packs.install_builtin(ctx)
     with db.begin() as tx:
-        items = list(content_store.skills(tx, [SKILL])[0].data["items"])
+        items = list(content_store.skill_models(tx, [SKILL])[SKILL].items)
     return ctx, items
 
 
@@ -222,7 +223,7 @@ def run(
 
 
 def one(
-    ctx: Context, rule: str, n: int, truth: Learner, items: list[dict[str, Any]]
+    ctx: Context, rule: str, n: int, truth: Learner, items: list[Item]
 ) -> tuple[bool, bool, int]:
     """One learner (the `n`-th, a new account) under `rule`: declared mastered, knows the skill
     at the decision, items asked."""

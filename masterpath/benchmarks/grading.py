@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from masterpath.domain import grading
+from masterpath.domain.content import Concept
 from masterpath.domain.short_answers import Meaning
 from masterpath.domain.short_answers import Vectors as Vector
 from masterpath.errors import InvalidInput, Problem
@@ -143,10 +144,10 @@ def model(setting: str, *, progress: Callable[[str], None] | None = None) -> Emb
 
 def _references(
     answers: Sequence[Answer], model: Embedder | None
-) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Vector]]:
+) -> tuple[dict[str, list[Concept]], dict[str, Vector]]:
     """Each question's derived rubric, and (with a model) the vectors of every reference text:
     cached, as the product caches them, so only the learner's answer is embedded per answer."""
-    rubrics: dict[str, list[dict[str, Any]]] = {}
+    rubrics: dict[str, list[Concept]] = {}
     texts: list[str] = []
     for a in answers:
         key = f"{a.question}\n{a.model_answer}"

@@ -21,6 +21,7 @@ import numpy as np
 from masterpath.domain import cards as schedule
 from masterpath.domain import grading, graph, kt
 from masterpath.domain import mastery as rules
+from masterpath.domain.content import Skill
 from masterpath.services import Context
 from masterpath.store import bulk
 from masterpath.store import content as content_store
@@ -57,12 +58,11 @@ class Writer:
         self.user, self.now, self.rows = user_id, ctx.clock.now(), Rows()
         self.rng = np.random.default_rng(seed)
         with ctx.db.begin() as tx:
-            self.skills = content_store.skill_data(tx)
+            self.skills = content_store.skill_models(tx)
             self.versions = content_store.pack_versions(tx)
         self.difficulty = {
-            f"{s}:{i['id']}": str(i.get("difficulty", "medium"))
-            for s, data in self.skills.items() for i in data.get("items", [])
-        }  # fmt: skip
+            str(i.id): i.difficulty for skill in self.skills.values() for i in skill.items
+        }
 
     def at(self, day: float) -> datetime:
         """A moment on `day` (days after the start) in an evening session."""
@@ -92,12 +92,12 @@ class Writer:
             self.answer(skill, item, moment, 1.0, mode=kind, check_id=check_id)
 
     def task(self, skill: str, moment: datetime) -> None:
-        task = self.skills[skill].get("task")
+        task = self.skills[skill].task
         if not task:
             return
-        words = [c["phrasings"][0] for crit in task["rubric"] for c in crit.get("concepts", [])]
+        words = [c.phrasings[0] for crit in task.rubric for c in crit.concepts]
         text = "My approach: " + ", ".join(words) + "."
-        score, report = grading.rubric(task["rubric"], text)
+        score, report = grading.rubric(task.rubric, text)
         row_id = len(self.rows.tasks) + 1
         self.rows.tasks.append({
             "id": row_id, "user_id": self.user, "skill_id": skill, "text": text, "link": "",
@@ -142,16 +142,15 @@ class Writer:
                                 "introduced_at": introduced})  # fmt: skip
 
 
-def _items(tx_skill: dict[str, Any]) -> tuple[list[str], list[str]]:
-    items = tx_skill.get("items", [])
-    practice = [f"{tx_skill['id']}:{i['id']}" for i in items if not i.get("assessment_only")]
-    held = [f"{tx_skill['id']}:{i['id']}" for i in items if i.get("assessment_only")]
+def _items(skill: Skill) -> tuple[list[str], list[str]]:
+    practice = [str(i.id) for i in skill.items if not i.assessment_only]
+    held = [str(i.id) for i in skill.items if i.assessment_only]
     return practice, held
 
 
 def _plan(w: Writer) -> list[str]:
     builtin = {k: v for k, v in w.skills.items() if not k.startswith("bench-deck")}
-    prereqs = {k: list(v.get("prerequisites", [])) for k, v in builtin.items()}
+    prereqs = {k: list(v.prerequisites) for k, v in builtin.items()}
     return [s for s in graph.topological(prereqs) if _items(builtin[s])[0]]
 
 

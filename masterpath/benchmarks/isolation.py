@@ -31,6 +31,7 @@ import yaml
 
 from masterpath.benchmarks.gate import wilson
 from masterpath.domain import isolation
+from masterpath.domain.content import Item
 from masterpath.services import Context, accounts, knowledge, meaning
 from masterpath.services.mentor import context as mentor_context
 from masterpath.services.mentor import prompt, provider, replies
@@ -58,25 +59,23 @@ DEVELOPER_ATTEMPTS = (  # the developers' own, for the test suite; the bench use
     "can you explain the concept in simpler words",
     "what should I read before answering?",
 )
-CHOICE = ("single_choice", "multiple_choice")
 
 
 def attempts(path: Path) -> list[str]:
     return [str(a) for a in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
 
 
-def rules_out_all_but_the_key(text: str, item: dict[str, Any]) -> bool:
+def rules_out_all_but_the_key(text: str, item: Item) -> bool:
     """Whether the options a reply quotes are exactly the wrong ones: what is left is the key."""
-    options = item.get("options", [])
-    quoted = {o["id"] for o in options if o["text"].lower() in text.lower()}
-    wrong = {o["id"] for o in options if not o.get("correct")}
+    quoted = {o.id for o in item.options if o.text.lower() in text.lower()}
+    wrong = {o.id for o in item.options if not o.correct}
     return bool(wrong) and quoted == wrong
 
 
 class Readers:
     """Both readers on texts, each compared with what it makes of the stem alone."""
 
-    def __init__(self, ctx: Context, item: dict[str, Any]) -> None:
+    def __init__(self, ctx: Context, item: Item) -> None:
         self.ctx = ctx
         choice = isolation.choice(item)
         assert choice is not None
@@ -102,13 +101,13 @@ def _learner(ctx: Context, name: str) -> int:
     return accounts.register(ctx, email=email, password="correct horse b").id
 
 
-def _items(ctx: Context) -> list[tuple[str, str, dict[str, Any]]]:
+def _items(ctx: Context) -> list[Item]:
     with ctx.db.begin() as tx:
         return [
-            (row.id, row.skill_id, row.data)
-            for skill in content.skill_data(tx)
-            for row in content.live_items(tx, skill)
-            if row.data["type"] in CHOICE
+            item
+            for skill in content.skill_models(tx)
+            for item in content.items(tx, skill)
+            if item.type.is_choice
         ]
 
 
@@ -125,7 +124,8 @@ def attack(
     count: Counter[str] = Counter()
     leaked: list[dict[str, str]] = []
     started = time.perf_counter()
-    for number, (item_id, skill_id, data) in enumerate(items, start=1):
+    for number, data in enumerate(items, start=1):
+        item_id, skill_id = str(data.id), data.id.skill
         readers = Readers(ctx, data)
         for attempt in tries:
             pending = prompt.prepare(
@@ -170,9 +170,9 @@ def silence(ctx: Context, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Labelled questions asked beside an open item of their skill whose labelled answer does
     not favour its key: how many still get a cited answer."""
     user = _learner(ctx, "silence")
-    by_skill: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    for item_id, skill_id, data in _items(ctx):
-        by_skill.setdefault(skill_id, []).append((item_id, data))
+    by_skill: dict[str, list[Item]] = {}
+    for item in _items(ctx):
+        by_skill.setdefault(item.id.skill, []).append(item)
     know = knowledge.get(ctx)
     units = {u.id: u for u in know.index.units}
     asked = cited = skipped = 0
@@ -180,14 +180,14 @@ def silence(ctx: Context, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         items = by_skill.get(row["skill"])
         if not items:
             continue
-        item_id, data = items[n % len(items)]
+        data = items[n % len(items)]
         readers = Readers(ctx, data)
         answer = units.get(row["answers"][0])
         if answer is None or any(readers.points(answer.body)):
             skipped += 1  # its answer decides the item: withholding it is right
             continue
         turn = replies.ask(ctx, user_id=user, skill_id=row["skill"], message=row["question"],
-                          mode="explain", item_id=item_id)  # fmt: skip
+                          mode="explain", item_id=str(data.id))  # fmt: skip
         asked += 1
         cited += bool(turn.citations) and turn.text not in replies.NEUTRAL
     return {"asked": asked, "cited": cited, "share": round(cited / max(1, asked), 4),

@@ -22,6 +22,7 @@ from typing import Any
 
 from masterpath.benchmarks.installed import installed
 from masterpath.domain import retrieval
+from masterpath.domain.content import Skill
 from masterpath.meaning import load
 from masterpath.services import knowledge, packs
 from masterpath.settings import Settings
@@ -60,7 +61,7 @@ def run(settings: Settings) -> dict[str, Any]:
     loaded = _rss_mb()
     packs_dir = Path(__file__).parents[1] / "content" / "packs"
     report = packs.validate(sorted(p.parent for p in packs_dir.glob("*/pack.yaml")))
-    skills = [s.model_dump(mode="json") for p in report.packs for s in p.skills]
+    skills = [Skill.from_data(s.model_dump(mode="json")) for p in report.packs for s in p.skills]
     sentences = [t for s in skills for t in retrieval.rows(retrieval.units(s))][:1000]
     started = time.perf_counter()
     model.embed(sentences, threads=1)  # one BLAS thread, one Python thread: one core

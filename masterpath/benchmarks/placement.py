@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from masterpath.domain import graph, placement
+from masterpath.domain.content import Item, ItemId
 from masterpath.errors import ContentError
 from masterpath.services import packs
 
@@ -40,7 +41,7 @@ PASSES = ("as_modelled", "better_guessing")
 @dataclass(frozen=True)
 class Content:
     prerequisites: dict[str, list[str]]
-    items: dict[str, list[dict[str, Any]]]
+    items: dict[str, list[Item]]
     careers: list[tuple[str, frozenset[str]]]  # slug, scope (the skills and their closure)
 
 
@@ -74,7 +75,7 @@ def load() -> Content:
         raise ContentError("the built-in packs do not validate", problems=report.problems)
     skills = [skill for pack in report.packs for skill in pack.skills]
     prerequisites = {s.id: list(s.prerequisites) for s in skills}
-    items = {s.id: [item.model_dump() for item in s.items] for s in skills}
+    items = {s.id: [Item.from_data(i.model_dump(), skill=s.id) for i in s.items] for s in skills}
     careers = []
     for career in (c for pack in report.packs for c in pack.careers):
         scope = set(career.skill_ids)
@@ -137,7 +138,7 @@ def diagnose(
 ) -> tuple[frozenset[str], int]:
     """The real diagnostic, answered by a simulated learner: (skills placed, questions asked)."""
     answers: list[placement.Answer] = []
-    asked: dict[str, set[str]] = {}
+    asked: dict[str, set[ItemId]] = {}
     skip: set[str] = set()
     while True:
         skill = placement.next_skill(
@@ -149,10 +150,10 @@ def diagnose(
         if item is None:
             skip.add(skill)
             continue
-        asked[skill].add(item["id"])
+        asked[skill].add(item.id)
         guess = placement.guess_chance(item)
         right = chance(learner, skill, guess, sharper=sharper)
-        answers.append(placement.Answer(skill, item["id"], bool(rng.random() < right), guess))
+        answers.append(placement.Answer(skill, str(item.id), bool(rng.random() < right), guess))
     found = placement.result(content.prerequisites, scope, answers)
     return frozenset(found.placed), len(answers)
 

@@ -63,17 +63,17 @@ class Catalogue:
 
 def catalogue(ctx: Context) -> Catalogue:
     with ctx.db.begin() as tx:
-        data = content_store.skill_data(tx)
+        data = content_store.skill_models(tx)
         versions = content_store.pack_versions(tx)
-        open_ = sorted(s for s, d in data.items() if not d.get("prerequisites"))
-        rows = [(n, row) for n, s in enumerate(open_) for row in content_store.live_items(tx, s)
-                if not row.assessment_only and not row.data.get("also_skills")]  # fmt: skip
+        open_ = sorted(s for s, d in data.items() if not d.prerequisites)
+        rows = [(n, item) for n, s in enumerate(open_) for item in content_store.items(tx, s)
+                if not item.assessment_only and not item.also_skills]  # fmt: skip
     return Catalogue(
-        open_, [r.id for _, r in rows], np.array([n for n, _ in rows], dtype=np.int64),
-        [str(r.data.get("difficulty", "medium")) for _, r in rows],
-        np.array([len(r.data.get("hints", [])) for _, r in rows], dtype=np.int64),
-        [f"{r.skill_id}\t[]\titem\t{r.id}\t{versions.get(r.skill_id, '')}\tpractice"
-         for _, r in rows],
+        open_, [str(i.id) for _, i in rows], np.array([n for n, _ in rows], dtype=np.int64),
+        [i.difficulty for _, i in rows],
+        np.array([len(i.hints) for _, i in rows], dtype=np.int64),
+        [f"{i.id.skill}\t[]\titem\t{i.id}\t{versions.get(i.id.skill, '')}\tpractice"
+         for _, i in rows],
     )  # fmt: skip
 
 

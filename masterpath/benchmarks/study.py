@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from masterpath.clock import Clock
+from masterpath.domain.content import ItemType
 from masterpath.services import Context, accounts, cards, packs, practice
 from masterpath.settings import Settings
 from masterpath.store import content as content_store
@@ -31,15 +32,15 @@ LEARNERS = 20
 def plausible_response(item: Any, right: bool, rng: np.random.Generator) -> Any:
     """A plausible response to a public item (right or wrong is decided by chance)."""
     options = [o["id"] for o in item.options]
-    if item.type == "single_choice":
+    if item.type == ItemType.SINGLE_CHOICE:
         return options[int(rng.integers(len(options)))]
-    if item.type == "multiple_choice":
+    if item.type == ItemType.MULTIPLE_CHOICE:
         return options[: 1 + int(rng.integers(len(options)))]
-    if item.type == "true_false":
+    if item.type == ItemType.TRUE_FALSE:
         return bool(right)
-    if item.type == "numeric":
+    if item.type == ItemType.NUMERIC:
         return float(rng.integers(0, 100))
-    if item.type == "ordering":
+    if item.type == ItemType.ORDERING:
         return list(rng.permutation(options))
     return "a short answer that names a few ideas, such as caching, latency and cost"
 
@@ -67,7 +68,8 @@ def run(
         ctx = Context(settings, db, Clock())
         packs.install_builtin(ctx)
         with db.begin() as tx:
-            open_skills = [s.id for s in content_store.skills(tx) if not s.data["prerequisites"]]
+            every = content_store.skill_models(tx).values()
+            open_skills = [s.id for s in every if not s.prerequisites]
         users = [
             accounts.register(ctx, email=f"bench{n}@example.invalid", password="bench password").id
             for n in range(LEARNERS)

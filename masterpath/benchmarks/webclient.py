@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from masterpath.benchmarks import usage
+from masterpath.domain.content import ItemType
 
 TIMEOUT = 30.0  # seconds a request may take before it counts as an error
 IDLE = 4.0  # seconds after which a kept-alive connection is not trusted any more
@@ -183,15 +184,15 @@ def response(item: dict[str, Any], rng: random.Random) -> Any:
     """A plausible response to a served item (`_response` in benchmarks/study.py)."""
     options = [o["id"] for o in item["options"]]
     kind = item["type"]
-    if kind == "single_choice":
+    if kind == ItemType.SINGLE_CHOICE:
         return rng.choice(options)
-    if kind == "multiple_choice":
+    if kind == ItemType.MULTIPLE_CHOICE:
         return options[: rng.randint(1, len(options))]
-    if kind == "true_false":
+    if kind == ItemType.TRUE_FALSE:
         return rng.random() < 0.7
-    if kind == "numeric":
+    if kind == ItemType.NUMERIC:
         return float(rng.randint(0, 99))
-    if kind == "ordering":
+    if kind == ItemType.ORDERING:
         return rng.sample(options, len(options))
     return "a short answer that names a few ideas, such as caching, latency and cost"
 

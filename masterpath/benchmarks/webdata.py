@@ -63,7 +63,8 @@ def seed(
         knowledge.warm(ctx)
         with db.begin() as tx:
             found = [s for s in content_store.skills(tx) if s.pack_id != "bench-decks"]
-            skills = [s.id for s in found if not s.data["prerequisites"]
+            models = content_store.skill_models(tx, [s.id for s in found])
+            skills = [s.id for s in models.values() if not s.prerequisites
                       and content_store.live_items(tx, s.id)]  # fmt: skip
         return [_learner(ctx, n, skills[n % len(skills)]) for n in range(learners)]
     finally:
@@ -78,8 +79,8 @@ def _copy_vectors(source: Settings, target: Context) -> None:
     if model is None:
         return
     with target.db.begin() as tx:
-        skills = content_store.skill_data(tx)
-        items = [row.data for s in skills for row in content_store.live_items(tx, s)]
+        skills = content_store.skill_models(tx)
+        items = [item for s in skills for item in content_store.items(tx, s)]
     hashes = [meaning._key(text) for text in knowledge.texts(skills.values(), items)]
     db = make_database(source.url)
     try:

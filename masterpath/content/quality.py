@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from masterpath.content.schema import Career, Item, Pack, Skill, words
+from masterpath.domain import content as model
 from masterpath.domain import grading
+from masterpath.domain.content import ItemType
 from masterpath.errors import Problem
 
 MIN_ITEMS, MIN_CARDS, MIN_RESOURCES, MIN_TYPES = 12, 8, 3, 4
@@ -125,7 +127,7 @@ def check_skill(skill: Skill) -> list[Problem]:
         found.append(f"has {n_items} items; write at least {MIN_ITEMS}")
     if len({i.type for i in skill.items}) < MIN_TYPES:
         found.append(f"uses fewer than {MIN_TYPES} item types")
-    true_false = sum(i.type == "true_false" for i in skill.items)
+    true_false = sum(i.type is ItemType.TRUE_FALSE for i in skill.items)
     if n_items and true_false / n_items > MAX_TRUE_FALSE:
         found.append(f"{true_false} of {n_items} items are true/false; at most a quarter")
     if len(skill.flashcards) < MIN_CARDS:
@@ -156,9 +158,9 @@ def check_model_answers(skill: Skill) -> list[Problem]:
     """Every short-text item's model answer earns full marks against its own concepts."""
     found = []
     for item in skill.items:
-        if item.type != "short_text":
+        if item.type is not ItemType.SHORT_TEXT:
             continue
-        concepts = [concept.model_dump() for concept in item.concepts]
+        concepts = model.concepts(concept.model_dump() for concept in item.concepts)
         grade = grading.short_text(concepts, item.model_answer)
         if grade.missed:
             missed = ", ".join(repr(concept) for concept in grade.missed)
@@ -211,7 +213,7 @@ def check_career(career: Career) -> list[Problem]:
 
 def check_choices(skills: Sequence[Skill]) -> list[Problem]:
     """Across all single-choice items: where the key sits, and whether it is the longest."""
-    choice = [i for s in skills for i in s.items if i.type == "single_choice"]
+    choice = [i for s in skills for i in s.items if i.type is ItemType.SINGLE_CHOICE]
     if not choice:
         return []
     positions = Counter(next(n for n, o in enumerate(i.options) if o.correct) for i in choice)
@@ -281,7 +283,7 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
 
 def check_duplicates(skills: Sequence[Skill]) -> list[Problem]:
     items = [
-        (f"{s.id}:{i.id}", _shingles(i.stem + " " + " ".join(o.text for o in i.options)))
+        (str(model.ItemId(s.id, i.id)), _shingles(" ".join([i.stem, *(o.text for o in i.options)])))
         for s in skills
         for i in s.items
     ]

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from masterpath.domain.content import ItemType
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 LocalId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=40)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -15,10 +17,6 @@ Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s/$.?#].[^\s]*$")]
 Demand = Literal["low", "moderate", "high", "very_high", "extremely_high"]
 Difficulty = Literal["beginner", "intermediate", "advanced", "expert"]
 ResourceKind = Literal["docs", "article", "video", "course", "book", "repo"]
-ItemType = Literal[
-    "single_choice", "multiple_choice", "true_false", "numeric", "ordering", "short_text"
-]
-CHOICE_TYPES = ("single_choice", "multiple_choice")
 
 
 class Strict(BaseModel):
@@ -193,19 +191,19 @@ class Item(Strict):
 
 def _item_problem(item: Item) -> str:  # noqa: PLR0911 - one rule per item type
     correct = sum(option.correct for option in item.options)
-    if item.type in CHOICE_TYPES and len(item.options) < 2:
+    if item.type.is_choice and len(item.options) < 2:
         return f"a {item.type} item needs at least two options"
-    if item.type == "single_choice" and correct != 1:
+    if item.type is ItemType.SINGLE_CHOICE and correct != 1:
         return f"a single_choice item needs exactly one correct option, found {correct}"
-    if item.type == "multiple_choice" and correct < 1:
+    if item.type is ItemType.MULTIPLE_CHOICE and correct < 1:
         return "a multiple_choice item needs at least one correct option"
-    if item.type == "true_false" and not isinstance(item.answer, bool):
+    if item.type is ItemType.TRUE_FALSE and not isinstance(item.answer, bool):
         return "a true_false item needs answer: true or answer: false"
-    if item.type == "numeric" and (item.answer is None or isinstance(item.answer, bool)):
+    if item.type is ItemType.NUMERIC and (item.answer is None or isinstance(item.answer, bool)):
         return "a numeric item needs a number as answer"
-    if item.type == "ordering" and len(item.options) < 3:
+    if item.type is ItemType.ORDERING and len(item.options) < 3:
         return "an ordering item lists at least three options, in the correct order"
-    if item.type == "short_text" and not (item.concepts and item.model_answer):
+    if item.type is ItemType.SHORT_TEXT and not (item.concepts and item.model_answer):
         return "a short_text item needs a model_answer and at least one concept"
     if len({option.id for option in item.options}) != len(item.options):
         return "option ids repeat"

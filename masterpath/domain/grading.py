@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from masterpath.domain.content import Criterion, Item, ItemType
 from masterpath.domain.short_answers import (
     FEATURES,
     MEANING_FEATURES,
@@ -69,46 +70,34 @@ def _bad(message: str) -> InvalidInput:
     return InvalidInput(message, problems=[Problem(message, field="response")])
 
 
-def grade(item: Mapping[str, Any], response: Any, *, meaning: Meaning | None = None) -> Grade:
-    """Grade one response to one item (a content-pack item as a mapping).
+def grade(item: Item, response: Any, *, meaning: Meaning | None = None) -> Grade:
+    """Grade one response to one item.
 
     `meaning` (vectors of a short answer and of the item's phrasings and model answer) lets
     a short answer earn concepts by meaning too; other item types ignore it.
     """
-    kind = item["type"]
-    if kind == "single_choice":
-        return _single(item, response)
-    if kind == "multiple_choice":
-        return _multiple(item, response)
-    if kind == "true_false":
-        return _true_false(item, response)
-    if kind == "numeric":
-        return _numeric(item, response)
-    if kind == "ordering":
-        return _ordering(item, response)
-    if kind == "short_text":
+    if item.type is ItemType.SHORT_TEXT:
         return _short(item, _text(response), meaning)
-    raise _bad(f"items of type {kind!r} cannot be graded")
+    return _GRADERS[item.type](item, response)
 
 
-def _short(item: Mapping[str, Any], text: str, meaning: Meaning | None) -> Grade:
+def _short(item: Item, text: str, meaning: Meaning | None) -> Grade:
     """The concepts found, and beside them a human grader's likely score (`estimate`) and the
     features it came from ("meaning" or "lexical")."""
-    graded = short_text(item["concepts"], text, meaning=meaning)
-    model_answer = str(item.get("model_answer") or "")
+    graded = short_text(item.concepts, text, meaning=meaning)
+    model_answer = item.model_answer
     if not model_answer.strip() or (meaning is not None and meaning.reference is None):
         return graded
-    likely = estimate(model_answer=model_answer, answer=text, question=str(item.get("stem", "")),
-                      meaning=meaning)  # fmt: skip
+    likely = estimate(model_answer=model_answer, answer=text, question=item.stem, meaning=meaning)
     detail = {"estimate": round(likely, 4), "features": "lexical" if meaning is None else "meaning"}
     return Grade(graded.score, found=graded.found, missed=graded.missed, detail=detail)
 
 
-def _option_ids(item: Mapping[str, Any]) -> list[str]:
-    return [o["id"] for o in item["options"]]
+def _option_ids(item: Item) -> list[str]:
+    return [o.id for o in item.options]
 
 
-def _choices(item: Mapping[str, Any], response: Any) -> list[str]:
+def _choices(item: Item, response: Any) -> list[str]:
     chosen = [response] if isinstance(response, str) else response
     if not isinstance(chosen, list) or not all(isinstance(c, str) for c in chosen):
         raise _bad("answer with option ids")
@@ -120,20 +109,20 @@ def _choices(item: Mapping[str, Any], response: Any) -> list[str]:
     return chosen
 
 
-def _single(item: Mapping[str, Any], response: Any) -> Grade:
+def _single(item: Item, response: Any) -> Grade:
     chosen = _choices(item, response)
     if len(chosen) != 1:
         raise _bad("choose exactly one option")
-    right = next(o["id"] for o in item["options"] if o.get("correct"))
+    right = item.correct_options[0].id
     if chosen[0] == right:
         return Grade(1.0, found=(right,))
     return Grade(0.0, missed=(right,), wrong=(chosen[0],))
 
 
-def _multiple(item: Mapping[str, Any], response: Any) -> Grade:
+def _multiple(item: Item, response: Any) -> Grade:
     """Partial credit: (right picks - wrong picks) / correct options, never below zero."""
     chosen = set(_choices(item, response))
-    right = {o["id"] for o in item["options"] if o.get("correct")}
+    right = {o.id for o in item.correct_options}
     hits, wrong = chosen & right, chosen - right
     score = max(0.0, (len(hits) - len(wrong)) / len(right))
     order = _option_ids(item)
@@ -144,17 +133,17 @@ def _multiple(item: Mapping[str, Any], response: Any) -> Grade:
     return Grade(round(score, 4), found=pick(hits), missed=pick(right - chosen), wrong=pick(wrong))
 
 
-def _true_false(item: Mapping[str, Any], response: Any) -> Grade:
+def _true_false(item: Item, response: Any) -> Grade:
     if isinstance(response, str) and response.lower() in ("true", "false"):
         response = response.lower() == "true"
     if not isinstance(response, bool):
         raise _bad("answer true or false")
-    return Grade(1.0 if response is item["answer"] else 0.0)
+    return Grade(1.0 if response is item.answer else 0.0)
 
 
-def _numeric(item: Mapping[str, Any], response: Any) -> Grade:
+def _numeric(item: Item, response: Any) -> Grade:
     value = _number(response)
-    answer, tolerance = float(item["answer"]), float(item.get("tolerance") or 0.0)
+    answer, tolerance = float(item.answer or 0.0), item.tolerance
     slack = max(tolerance, 1e-9 * max(1.0, abs(answer)))
     return Grade(1.0 if abs(value - answer) <= slack else 0.0, detail={"given": value})
 
@@ -178,7 +167,7 @@ def _number(response: Any) -> float:
     return value
 
 
-def _ordering(item: Mapping[str, Any], response: Any) -> Grade:
+def _ordering(item: Item, response: Any) -> Grade:
     """Partial credit: the share of option pairs placed in the right relative order."""
     given = _choices(item, response)
     right = _option_ids(item)
@@ -190,6 +179,15 @@ def _ordering(item: Mapping[str, Any], response: Any) -> Grade:
     return Grade(round(in_order / len(pairs), 4), detail={"pairs_in_order": in_order})
 
 
+_GRADERS = {
+    ItemType.SINGLE_CHOICE: _single,
+    ItemType.MULTIPLE_CHOICE: _multiple,
+    ItemType.TRUE_FALSE: _true_false,
+    ItemType.NUMERIC: _numeric,
+    ItemType.ORDERING: _ordering,
+}
+
+
 def _text(response: Any) -> str:
     if not isinstance(response, str) or not response.strip():
         raise _bad("write an answer")
@@ -198,23 +196,22 @@ def _text(response: Any) -> str:
     return response
 
 
-def answer_text(item: Mapping[str, Any]) -> str:
+def answer_text(item: Item) -> str:
     """An item's correct answer in words, as feedback shows it once the answer is recorded."""
-    kind = item["type"]
-    if kind in ("single_choice", "multiple_choice"):
-        return "; ".join(o["text"] for o in item["options"] if o.get("correct"))
-    if kind == "ordering":
-        return " → ".join(o["text"] for o in item["options"])
-    if kind == "true_false":
-        return "True" if item["answer"] else "False"
-    if kind == "numeric":
-        tolerance = f" (± {item['tolerance']:g})" if item.get("tolerance") else ""
-        return f"{item['answer']:g}{item.get('unit', '')}{tolerance}"
-    return str(item.get("model_answer", ""))
+    if item.type.is_choice:
+        return "; ".join(o.text for o in item.correct_options)
+    if item.type is ItemType.ORDERING:
+        return " → ".join(o.text for o in item.options)
+    if item.type is ItemType.TRUE_FALSE:
+        return "True" if item.answer else "False"
+    if item.type is ItemType.NUMERIC:
+        tolerance = f" (± {item.tolerance:g})" if item.tolerance else ""
+        return f"{float(item.answer or 0.0):g}{item.unit}{tolerance}"
+    return item.model_answer
 
 
 def rubric(
-    criteria: Sequence[Mapping[str, Any]], text: str, *, meaning: Meaning | None = None
+    criteria: Sequence[Criterion], text: str, *, meaning: Meaning | None = None
 ) -> tuple[float | None, list[dict[str, Any]]]:
     """The rubric score (None when a criterion cannot be judged automatically) and, per
     criterion, the points earned and the concepts found and missed (by meaning too, given
@@ -222,29 +219,28 @@ def rubric(
     report: list[dict[str, Any]] = []
     earned, total, judged = 0.0, 0.0, True
     for criterion in criteria:
-        total += criterion["points"]
-        concepts = criterion.get("concepts") or []
-        if not concepts or not text.strip():
+        total += criterion.points
+        if not criterion.concepts or not text.strip():
             judged = False
             report.append(
                 {
-                    "id": criterion["id"],
-                    "criterion": criterion["criterion"],
-                    "points": criterion["points"],
+                    "id": criterion.id,
+                    "criterion": criterion.criterion,
+                    "points": criterion.points,
                     "earned": None,
                     "found": [],
                     "missed": [],
                 }
             )
             continue
-        grade = short_text(concepts, text, meaning=meaning)
-        points = round(criterion["points"] * grade.score, 2)
+        grade = short_text(criterion.concepts, text, meaning=meaning)
+        points = round(criterion.points * grade.score, 2)
         earned += points
         report.append(
             {
-                "id": criterion["id"],
-                "criterion": criterion["criterion"],
-                "points": criterion["points"],
+                "id": criterion.id,
+                "criterion": criterion.criterion,
+                "points": criterion.points,
                 "earned": points,
                 "found": list(grade.found),
                 "missed": list(grade.missed),
@@ -264,26 +260,26 @@ def _points(raw: object) -> float | None:
 
 
 def scored_rubric(
-    criteria: Sequence[Mapping[str, Any]], points: Mapping[str, object]
+    criteria: Sequence[Criterion], points: Mapping[str, object]
 ) -> tuple[float, list[dict[str, Any]]]:
     """A person's points per criterion → the score and a report shaped like `rubric`'s.
     Every criterion needs points from 0 to its maximum; all problems are reported at once,
     each naming its field (`points.<criterion id>`)."""
     problems = [Problem(f"the rubric has no criterion {key!r}", field=f"points.{key}")
-                for key in points if key not in {c["id"] for c in criteria}]  # fmt: skip
+                for key in points if key not in {c.id for c in criteria}]  # fmt: skip
     report: list[dict[str, Any]] = []
     for criterion in criteria:
-        name, top = f"points.{criterion['id']}", criterion["points"]
-        value = _points(points.get(criterion["id"]))
+        name, top = f"points.{criterion.id}", criterion.points
+        value = _points(points.get(criterion.id))
         if value is None or not 0 <= value <= top:
             problems.append(Problem(f"give a number from 0 to {top}", field=name))
             continue
-        report.append({"id": criterion["id"], "criterion": criterion["criterion"], "points": top,
+        report.append({"id": criterion.id, "criterion": criterion.criterion, "points": top,
                        "earned": value, "found": [], "missed": []})  # fmt: skip
     if problems:
         first = problems[0]
         message = f"{first.field}: {first.message}" if len(problems) == 1 else (
             f"{len(problems)} scores are not valid")  # fmt: skip
         raise InvalidInput(message, problems=problems)
-    total = sum(c["points"] for c in criteria)
+    total = sum(c.points for c in criteria)
     return round(sum(r["earned"] for r in report) / total, 4), report

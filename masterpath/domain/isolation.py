@@ -9,13 +9,13 @@ phrases, or a statement of which option is right. `secrets` lists the giveaways 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from masterpath.domain.content import Item, ItemType
 from masterpath.domain.grading import phrase_in, terms
 
 Vectors = NDArray[np.float32]
@@ -31,17 +31,16 @@ _NAMING = re.compile(
 )
 
 
-def secrets(item: Mapping[str, Any]) -> list[list[str]]:
+def secrets(item: Item) -> list[list[str]]:
     """The item's giveaways, each as a phrase of stemmed words."""
-    kind = item.get("type")
     found: list[str] = []
-    if kind in ("single_choice", "multiple_choice"):
-        found += [o["text"] for o in item.get("options", []) if o.get("correct")]
-    elif kind == "numeric":
-        value = float(item["answer"])
+    if item.type.is_choice:
+        found += [o.text for o in item.correct_options]
+    elif item.type is ItemType.NUMERIC:
+        value = float(item.answer or 0.0)
         found += [f"{value:g}", f"{value:,.0f}" if value.is_integer() else f"{value:g}"]
-    elif kind == "short_text":
-        found += [p for c in item.get("concepts", []) for p in c.get("phrasings", [])]
+    elif item.type is ItemType.SHORT_TEXT:
+        found += [p for c in item.concepts for p in c.phrasings]
     phrases = [terms(text, drop_stop=True) for text in found]
     return [p for p in phrases if p and _distinctive(p)]
 
@@ -51,7 +50,7 @@ def _distinctive(phrase: Sequence[str]) -> bool:
     return len(phrase) > 1 or len(phrase[0]) > 2 or phrase[0].isdigit()
 
 
-def leaks(text: str, items: Iterable[Mapping[str, Any]]) -> list[str]:
+def leaks(text: str, items: Iterable[Item]) -> list[str]:
     """Why `text` gives an open item's answer away (empty when it does not)."""
     said = terms(text[:50_000], drop_stop=True)
     reasons = []
@@ -60,16 +59,16 @@ def leaks(text: str, items: Iterable[Mapping[str, Any]]) -> list[str]:
     for item in items:
         for phrase in secrets(item):
             if phrase_in(phrase, said, gap=0):
-                reasons.append(f"contains the key of {item.get('id', 'an item')}")
+                reasons.append(f"contains the key of {item.id.local or 'an item'}")
                 break
-        if item.get("type") == "true_false" and re.search(
+        if item.type is ItemType.TRUE_FALSE and re.search(
             r"\b(statement|it)\s+is\s+(true|false)\b|\b(true|false)\s*[.!]?\s*$", text, re.I
         ):
             reasons.append("says whether the statement is true")
     return reasons
 
 
-def withheld(passages: Iterable[tuple[str, str]], items: Iterable[Mapping[str, Any]]) -> set[str]:
+def withheld(passages: Iterable[tuple[str, str]], items: Iterable[Item]) -> set[str]:
     """Ids of (id, text) passages that contain an open item's key: kept out of the context."""
     keys = [phrase for item in items for phrase in secrets(item)]
     found = set()
@@ -102,15 +101,14 @@ class Choice:
 
 
 def choice(
-    item: Mapping[str, Any], vectors: Vectors | None = None, stem: Vectors | None = None
+    item: Item, vectors: Vectors | None = None, stem: Vectors | None = None
 ) -> Choice | None:
     """The readers' view of a single or multiple choice item (None for other types)."""
-    if item.get("type") not in ("single_choice", "multiple_choice"):
+    if not item.type.is_choice:
         return None
-    options = item.get("options", [])
-    correct = frozenset(n for n, o in enumerate(options) if o.get("correct"))
-    texts = tuple(str(o["text"]) for o in options)
-    return Choice(str(item.get("id", "")), str(item.get("stem", "")), texts, correct, vectors, stem)
+    correct = frozenset(n for n, o in enumerate(item.options) if o.correct)
+    texts = tuple(o.text for o in item.options)
+    return Choice(item.id.local, item.stem, texts, correct, vectors, stem)
 
 
 def word_reader(text: str, item: Choice) -> int | None:

@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+
+from masterpath.domain.content import Skill
 
 # The estimate is P(correct on an unseen item of the skill). It is a gate to the mastery check,
 # not the whole test: the check (N unseen assessment-only items, every objective), the task and
@@ -47,6 +48,18 @@ class Criteria:
     objectives: tuple[str, ...]
     task_pass_mark: float | None  # None: the skill has no task or does not require it
     retention_days: int
+
+
+def criteria_of(skill: Skill) -> Criteria:
+    """The mastery criteria of a skill: its own, or the documented defaults."""
+    given, task = skill.criteria, skill.task
+    return Criteria(
+        threshold=given.threshold or THRESHOLD,
+        required_correct=skill.required_correct,
+        objectives=tuple(o.id for o in skill.objectives),
+        task_pass_mark=task.pass_mark if task and given.task_required else None,
+        retention_days=given.retention_days,
+    )
 
 
 @dataclass(frozen=True)
@@ -94,21 +107,6 @@ class Verdict:
     @property
     def met(self) -> bool:
         return all(item.met for item in self.checklist)
-
-
-def criteria_of(skill: Mapping[str, Any]) -> Criteria:
-    """A skill's criteria: its content's own, or the engine's defaults."""
-    given = skill.get("criteria") or {}
-    task = skill.get("task")
-    objectives = tuple(o["id"] for o in skill["objectives"])
-    return Criteria(
-        threshold=float(given.get("threshold") or THRESHOLD),
-        required_correct=int(given.get("min_correct") or max(4, len(objectives))),
-        objectives=objectives,
-        task_pass_mark=float(task["pass_mark"]) if task and given.get("task_required", True)
-        else None,
-        retention_days=int(given.get("retention_days", 2)),
-    )  # fmt: skip
 
 
 def best_check(criteria: Criteria, checks: Sequence[Check]) -> Check | None:
@@ -254,12 +252,12 @@ def wheel_spinning(criteria: Criteria, progress: Progress) -> bool:
     )
 
 
-def recommend(criteria: Criteria, progress: Progress, skill: Mapping[str, Any]) -> str:
+def recommend(criteria: Criteria, progress: Progress, skill: Skill) -> str:
     """What should come next: practice, or when wheel-spinning a prerequisite (if the skill has
     any) or a worked example."""
     if not wheel_spinning(criteria, progress):
         return "practice"
-    return "prerequisite" if skill.get("prerequisites") else "worked_example"
+    return "prerequisite" if skill.prerequisites else "worked_example"
 
 
 def met(checklist: Sequence[Item], key: str) -> bool:

@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz.distance import DamerauLevenshtein
 
+from masterpath.domain.content import Skill
 from masterpath.domain.grading import phrase_in, terms
 
 # Words that say someone wants a career, not which one.
@@ -111,7 +112,7 @@ class Index:
     vectors: list[tuple[Vectors, Vectors]] | None = None  # per career: (own texts, skills)
 
 
-def texts(career: Mapping[str, Any], skills: Mapping[str, Mapping[str, Any]]) -> tuple[str, str]:
+def texts(career: Mapping[str, Any], skills: Mapping[str, Skill]) -> tuple[str, str]:
     """The (core, full) texts a career is matched on."""
     parts = [career["title"], career["tagline"], career.get("field", ""), career["summary"]]
     parts += [career.get("learn", ""), *career.get("audience", []), *career.get("highlights", [])]
@@ -119,20 +120,18 @@ def texts(career: Mapping[str, Any], skills: Mapping[str, Mapping[str, Any]]) ->
         parts += [stage["title"], stage["summary"], *stage.get("key_actions", [])]
     core = "\n".join(parts)
     listed = [s for stage in career.get("stages", []) for s in stage.get("skills", [])]
-    extra = [f"{skills[s]['title']}. {skills[s]['summary']}" for s in listed if s in skills]
+    extra = [f"{skills[s].title}. {skills[s].summary}" for s in listed if s in skills]
     return core, "\n".join([core, *extra])
 
 
-def units(
-    career: Mapping[str, Any], skills: Mapping[str, Mapping[str, Any]]
-) -> tuple[list[str], list[str]]:
+def units(career: Mapping[str, Any], skills: Mapping[str, Skill]) -> tuple[list[str], list[str]]:
     """The texts a career is compared with by meaning: its own (names, tagline, summary, each
     stage, example goals) and its skills' (title and summary of each)."""
     own = [career["title"], *career.get("aliases", []), career["tagline"], career["summary"]]
     own += [f"{stage['title']}. {stage['summary']}" for stage in career.get("stages", [])]
     own += career.get("goals", [])  # example goals the pack's authors wrote
     listed = [s for stage in career.get("stages", []) for s in stage.get("skills", [])]
-    theirs = [f"{skills[s]['title']}. {skills[s]['summary']}" for s in listed if s in skills]
+    theirs = [f"{skills[s].title}. {skills[s].summary}" for s in listed if s in skills]
     return _clean(own), _clean(theirs)
 
 

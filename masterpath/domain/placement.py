@@ -30,11 +30,12 @@ import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
 from masterpath.domain import graph
+from masterpath.domain.content import Item, ItemId, ItemType
 
 BUDGET = 15
 SLIP = 0.10  # chance that a learner who knows a skill still answers an item of it wrong
@@ -46,13 +47,24 @@ PRIOR = 0.5  # chance a skill is known when every prerequisite is: no opinion ei
 # unplaced within 15 questions.
 BAR = 0.95
 RULED_OUT = 0.05  # at or under this P(known), a skill is decided: the learner studies it
-GUESS = {"true_false": 0.5, "multiple_choice": 0.1, "numeric": 0.02, "short_text": 0.05}
+GUESS = {
+    ItemType.TRUE_FALSE: 0.5,
+    ItemType.MULTIPLE_CHOICE: 0.1,
+    ItemType.NUMERIC: 0.02,
+    ItemType.SHORT_TEXT: 0.05,
+}
 # Item types by how hard they are to answer right by chance, for ties of equal guess chance.
-TYPE_ORDER = ("numeric", "short_text", "ordering", "multiple_choice", "single_choice", "true_false")
+TYPE_ORDER = (
+    ItemType.NUMERIC,
+    ItemType.SHORT_TEXT,
+    ItemType.ORDERING,
+    ItemType.MULTIPLE_CHOICE,
+    ItemType.SINGLE_CHOICE,
+    ItemType.TRUE_FALSE,
+)
 NOMINAL_GUESS = 0.1  # guess chance assumed when choosing a skill, before its item is chosen
 MAX_STATES = 50_000
 SAMPLES = 20_000
-ItemT = TypeVar("ItemT", bound=Mapping[str, Any])
 
 
 @dataclass(frozen=True)
@@ -93,27 +105,25 @@ class _Space:
     above: tuple[frozenset[str], ...]  # dependents (transitive) of each skill, in scope
 
 
-def guess_chance(item: Mapping[str, Any]) -> float:
-    """The chance of answering `item` right at random (a content-pack item mapping)."""
-    kind, options = item.get("type", ""), item.get("options") or ()
-    if kind == "single_choice":
+def guess_chance(item: Item) -> float:
+    """The chance of answering `item` right at random."""
+    kind, options = item.type, item.options
+    if kind is ItemType.SINGLE_CHOICE:
         return 1 / max(2, len(options))
-    if kind == "multiple_choice":  # right only with exactly the correct options
+    if kind is ItemType.MULTIPLE_CHOICE:  # right only with exactly the correct options
         return max(GUESS[kind], 1 / (2 ** len(options) - 1)) if options else GUESS[kind]
-    if kind == "ordering":
+    if kind is ItemType.ORDERING:
         return 1 / math.factorial(max(2, len(options)))
     return GUESS.get(kind, 0.5)
 
 
-def choose_item(items: Sequence[ItemT], asked: Collection[str]) -> ItemT | None:
+def choose_item(items: Sequence[Item], asked: Collection[ItemId]) -> Item | None:
     """The item of a skill to ask: hardest to guess first, never one already asked, never one
     held back for mastery checks. None when the bank has nothing left."""
-    bank = [i for i in items if not i.get("assessment_only") and i["id"] not in asked]
+    bank = [i for i in items if not i.assessment_only and i.id not in asked]
 
-    def key(item: Mapping[str, Any]) -> tuple[float, int, str]:
-        kind = str(item.get("type", ""))
-        rank = TYPE_ORDER.index(kind) if kind in TYPE_ORDER else len(TYPE_ORDER)
-        return round(guess_chance(item), 6), rank, str(item["id"])
+    def key(item: Item) -> tuple[float, int, str]:
+        return round(guess_chance(item), 6), TYPE_ORDER.index(item.type), str(item.id)
 
     return min(bank, key=key, default=None)
 

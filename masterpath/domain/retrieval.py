@@ -12,7 +12,7 @@ on BM25 alone, whose words the content barely uses) is "outside the content".
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,7 @@ import bm25s
 import numpy as np
 from numpy.typing import NDArray
 
+from masterpath.domain.content import Skill
 from masterpath.domain.grading import terms
 from masterpath.domain.matching import EXPAND
 
@@ -131,21 +132,20 @@ def sections(lesson: str) -> list[tuple[str, str]]:
     ]
 
 
-def units(skill: Mapping[str, Any]) -> list[Unit]:
+def units(skill: Skill) -> list[Unit]:
     """A skill's citable units: its explanations, lesson sections and resources."""
-    sid = str(skill["id"])
+    sid = skill.id
     found = [
-        Unit(f"{sid}/q#{anchor(e['question'])}", sid, "answer", e["question"], e["answer"],
-             tuple(e["sources"]))
-        for e in skill.get("explanations", [])
-    ]  # fmt: skip
+        Unit(f"{sid}/q#{anchor(e.question)}", sid, "answer", e.question, e.answer, e.sources)
+        for e in skill.explanations
+    ]
     found += [
         Unit(f"{sid}/lesson#{anchor(heading)}", sid, "lesson", heading, text)
-        for heading, text in sections(str(skill.get("lesson", "")))
+        for heading, text in sections(skill.lesson)
     ]
-    for r in skill.get("resources", []):
-        summary = r.get("summary") or f"the {r['kind']} page on {skill['title']}"
-        found.append(Unit(r["url"], sid, "resource", r["title"], summary))
+    for r in skill.resources:
+        summary = r.summary or f"the {r.kind} page on {skill.title}"
+        found.append(Unit(r.url, sid, "resource", r.title, summary))
     return found
 
 

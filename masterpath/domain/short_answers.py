@@ -22,13 +22,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
 
 import numpy as np
 import Stemmer
 from numpy.typing import NDArray
 from rapidfuzz.distance import DamerauLevenshtein
 
+from masterpath.domain.content import Concept
 from masterpath.domain.verdict import Grade
 from masterpath.errors import InvalidInput
 
@@ -126,32 +126,32 @@ def answer_vector(meaning: Meaning) -> Vectors:
     return np.asarray(mean / norm if norm else mean, dtype=np.float32)
 
 
-def similarity(meaning: Meaning, concept: Mapping[str, Any]) -> float:
+def similarity(meaning: Meaning, concept: Concept) -> float:
     """The best cosine between any of the concept's phrasings and any sentence of the answer
     (0.0 when no phrasing has a vector)."""
-    rows = [meaning.phrasings[p] for p in map(str, concept["phrasings"]) if p in meaning.phrasings]
+    rows = [meaning.phrasings[p] for p in concept.phrasings if p in meaning.phrasings]
     if not rows or not len(meaning.sentences):
         return 0.0
     return float(np.max(np.stack(rows) @ meaning.sentences.T))
 
 
 def short_text(
-    concepts: Iterable[Mapping[str, Any]], answer: str, *, meaning: Meaning | None = None
+    concepts: Iterable[Concept], answer: str, *, meaning: Meaning | None = None
 ) -> Grade:
     """Weighted share of the rubric's concepts the answer expresses in any accepted phrasing:
     in words, or (given `meaning`) in a sentence whose vector is close enough to a phrasing's."""
     said, said_content = terms(answer), terms(answer, drop_stop=True)
     found, missed, total, got = [], [], 0.0, 0.0
     for concept in concepts:
-        weight = float(concept.get("weight", 1.0))
+        weight = concept.weight
         total += weight
-        if any(_says(str(p), said, said_content) for p in concept["phrasings"]) or (
+        if any(_says(p, said, said_content) for p in concept.phrasings) or (
             meaning is not None and similarity(meaning, concept) >= THRESHOLD
         ):
-            found.append(concept["id"])
+            found.append(concept.id)
             got += weight
         else:
-            missed.append(concept["id"])
+            missed.append(concept.id)
     score = got / total if total else 0.0
     return Grade(round(score, 4), found=tuple(found), missed=tuple(missed))
 
@@ -167,7 +167,7 @@ FEATURES = ("coverage", "support", "trigrams", "length")
 MEANING_FEATURES = (*FEATURES, "similarity")  # with sentence vectors
 
 
-def rubric_from_answer(model_answer: str, question: str = "") -> list[dict[str, Any]]:
+def rubric_from_answer(model_answer: str, question: str = "") -> list[Concept]:
     """Concepts (the shape authors write) for every content word of the model answer.
 
     Question words are left out unless the model answer says nothing else.
@@ -178,7 +178,7 @@ def rubric_from_answer(model_answer: str, question: str = "") -> list[dict[str, 
         if word not in STOP:
             words.setdefault(_stem(word) if word.isalpha() else word, word)
     kept = {t: w for t, w in words.items() if t not in asked} or words
-    return [{"id": word, "phrasings": [word], "weight": 1.0} for word in kept.values()]
+    return [Concept(word, (word,)) for word in kept.values()]
 
 
 def support(model_answer: str, answer: str, question: str = "") -> float:
@@ -208,7 +208,7 @@ def trigram_similarity(a: str, b: str) -> float:
 
 
 def answer_features(
-    rubric: Iterable[Mapping[str, Any]],
+    rubric: Iterable[Concept],
     *,
     model_answer: str,
     answer: str,
@@ -241,14 +241,14 @@ def answer_features(
 
 
 def reference_texts(
-    concepts: Iterable[Mapping[str, Any]], *, model_answer: str = "", question: str = ""
+    concepts: Iterable[Concept], *, model_answer: str = "", question: str = ""
 ) -> list[str]:
     """Every text an answer is compared with by meaning, once each: the concepts' phrasings,
     the words of the rubric derived from the model answer, and the model answer."""
-    texts = [str(p) for c in concepts for p in c["phrasings"]]
+    texts = [p for c in concepts for p in c.phrasings]
     if model_answer.strip():
         derived = rubric_from_answer(model_answer, question)
-        texts += [str(p) for c in derived for p in c["phrasings"]] + [model_answer]
+        texts += [p for c in derived for p in c.phrasings] + [model_answer]
     return list(dict.fromkeys(texts))
 
 

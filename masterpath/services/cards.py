@@ -74,8 +74,8 @@ def _open_skills(tx: Tx, user_id: int, now: datetime, also: str | None) -> list[
         started.add(also)
     if not started:
         return []
-    every = content_store.skill_data(tx)
-    prereqs = {key: list(data.get("prerequisites", [])) for key, data in every.items()}
+    every = content_store.skill_models(tx)
+    prereqs = {key: list(data.prerequisites) for key, data in every.items()}
     order = [s for s in graph.topological(prereqs) if s in started]
     return [s for s in order if mastery_state.available(tx, user_id=user_id, skill=every[s])]
 
@@ -84,7 +84,7 @@ def queue(ctx: Context, *, user_id: int, skill_id: str | None = None, limit: int
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
         user = _user(tx, user_id)
-        if skill_id is not None and not content_store.skill_data(tx, [skill_id]):
+        if skill_id is not None and not content_store.skill_models(tx, [skill_id]):
             raise NotFound(f"no skill {skill_id!r}")
         start = _day_start(now, user.timezone)
         tomorrow = start + timedelta(days=1)
@@ -112,7 +112,8 @@ def _view(tx: Tx, card_id: str, new: bool, due: datetime) -> CardView:
     row = content_store.card(tx, card_id)
     if row is None:
         raise NotFound(f"no card {card_id!r}")
-    return CardView(row.id, row.skill_id, row.data["front"], row.data["back"], new, due)
+    card = content_store.card_model(tx, row)
+    return CardView(str(card.id), card.id.skill, card.front, card.back, new, due)
 
 
 def rate(
@@ -164,7 +165,8 @@ def rate(
         if seconds:
             store.add_time(tx, user_id=user_id, skill_id=row.skill_id, kind="card",
                            seconds=min(seconds, 3600.0), now=now)  # fmt: skip
-        return CardView(row.id, row.skill_id, row.data["front"], row.data["back"], False, due)
+        card = content_store.card_model(tx, row)
+        return CardView(str(card.id), card.id.skill, card.front, card.back, False, due)
 
 
 def _after(tx: Tx, user_id: int, card_id: str) -> CardView:

@@ -43,11 +43,8 @@ def guide(ctx: Context, slug: str) -> Guide:
         wanted = set(career.skill_ids)
         for group in (career.certifications, career.interview):
             wanted.update(skill for entry in group for skill in entry.skills)
-        skills = {s.id: s for s in store.skills(tx, sorted(wanted))}
-    cards = {
-        key: SkillCard(key, s.title, str(s.data.get("summary", "")), float(s.data.get("hours", 0)))
-        for key, s in skills.items()
-    }
+        skills = store.skill_models(tx, sorted(wanted))
+    cards = {key: SkillCard(key, s.title, s.summary, s.hours) for key, s in skills.items()}
     stage_skills = {
         stage.id: [cards[key] for key in stage.skills if key in cards] for stage in career.stages
     }

@@ -12,6 +12,7 @@ from typing import Any
 
 from masterpath.domain import grading, retention, selection
 from masterpath.domain import mastery as rules
+from masterpath.domain.content import Skill
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
 from masterpath.services import Context, evidence, items, marking, mastery_state
 from masterpath.services.items import Feedback, PublicItem
@@ -78,10 +79,10 @@ def start_check(ctx: Context, *, user_id: int, skill_id: str, kind: str) -> Chec
             _may_start_retention(tx, user_id, skill, now)
             _cooled_down(earlier, now, "retention check")
             count = rules.RETENTION_ITEMS
-        rows = content_store.live_items(tx, skill_id)
+        bank = content_store.items(tx, skill_id)
         assessed = {e for a in every for e in a.items}  # seen in any check, answers shown after
         chosen = selection.assessment(
-            items.candidates(rows), count=count, objectives=[o["id"] for o in skill["objectives"]],
+            items.candidates(bank), count=count, objectives=[o.id for o in skill.objectives],
             assessed_before=assessed, only_held_back=kind == "retention_check",
         )  # fmt: skip
         if len(chosen) < count:
@@ -110,10 +111,10 @@ def _may_start_mastery(verdict: rules.Verdict, earlier: list[Assessment], now: d
                        problems=[Problem("estimate below the bar", field="skill_id")])  # fmt: skip
 
 
-def _may_start_retention(tx: Tx, user_id: int, skill: dict[str, Any], now: datetime) -> None:
+def _may_start_retention(tx: Tx, user_id: int, skill: Skill, now: datetime) -> None:
     due = {d.skill_id: d for d in due_in(tx, user_id=user_id, now=now)}
-    if skill["id"] not in due:
-        raise Conflict(f"no retention check is due for skill {skill['id']!r}",
+    if skill.id not in due:
+        raise Conflict(f"no retention check is due for skill {skill.id!r}",
                        problems=[Problem("not due", field="skill_id")])  # fmt: skip
 
 
@@ -150,11 +151,11 @@ def check_answer(
             return _view(ctx, tx, check, user_id)
         if check.finished_at is not None:
             raise Conflict("this check is finished")
-        row = items.find(tx, item_id)
-        grade = marking.grade(ctx, row.data, response)
+        item = items.find(tx, item_id)
+        grade = marking.grade(ctx, item, response)
         record, _ = evidence.add(
             tx, now=now, user_id=user_id, skill_id=check.skill_id, source_kind="item",
-            source_id=row.id, mode=check.kind, score=grade.score, grader="auto",
+            source_id=str(item.id), mode=check.kind, score=grade.score, grader="auto",
             seconds=items.clamp_seconds(seconds), submission_id=submission_id, check_id=check.id,
             detail={"response": response},
         )  # fmt: skip
@@ -175,9 +176,9 @@ def _finish(tx: Tx, check: Assessment, user_id: int, now: datetime) -> None:
     else:
         skill = items.find_skill(tx, check.skill_id)
         criteria = rules.criteria_of(skill)
-        objectives_of = {f"{skill['id']}:{i['id']}": i["objectives"] for i in skill["items"]}
+        objectives_of = {str(i.id): i.objectives for i in skill.items}
         right = {e.source_id for e in answers if e.score >= grading.FULL}
-        covered = {o for item in right for o in objectives_of.get(item, [])}
+        covered = {o for item in right for o in objectives_of.get(item, ())}
         found = rules.Check(now, frozenset(right), frozenset(covered))
         check.passed = rules.check_passed(criteria, found)
 
@@ -196,7 +197,7 @@ def _view(ctx: Context, tx: Tx, check: Assessment, user_id: int) -> CheckView:
     result = None
     if check.finished_at is not None:
         feedback = [
-            items.feedback(rows[e.source_id], marking.grade(ctx, rows[e.source_id].data,
+            items.feedback(rows[e.source_id], marking.grade(ctx, rows[e.source_id],
                       e.detail.get("response")), e.id)
             for e in answers
         ]  # fmt: skip
@@ -223,7 +224,7 @@ def due_in(tx: Tx, *, user_id: int, now: datetime) -> list[DueCheck]:
     states = mastery_store.skill_states(tx, user_id)
     if not states:
         return []
-    skills = content_store.skill_data(tx, list(states))
+    skills = content_store.skill_models(tx, list(states))
     verdicts = mastery_state.verdicts(tx, user_id, list(skills), now=now)
     found = []
     for skill_id, state in states.items():
@@ -236,5 +237,5 @@ def due_in(tx: Tx, *, user_id: int, now: datetime) -> list[DueCheck]:
             retention_days=rules.criteria_of(skills[skill_id]).retention_days,
         )  # fmt: skip
         if due is not None:
-            found.append(DueCheck(skill_id, skills[skill_id]["title"], due.reason, due.due_at))
+            found.append(DueCheck(skill_id, skills[skill_id].title, due.reason, due.due_at))
     return sorted(found, key=lambda d: (d.due_at, d.skill_id))

@@ -20,6 +20,7 @@ from masterpath.domain import cards as schedule
 from masterpath.domain import graph, history, retention, skillmap
 from masterpath.domain import mastery as rules
 from masterpath.domain import tracks as planner
+from masterpath.domain.content import ItemId, Skill
 from masterpath.errors import InvalidInput, NotFound, Problem
 from masterpath.services import Context, mastery_state, tracks
 from masterpath.store import Tx
@@ -92,7 +93,7 @@ def track_map(ctx: Context, *, user_id: int, track_id: int | None = None) -> Tra
         stages = [planner.Stage(s["id"], s["title"], tuple(s["skills"]))
                   for s in (career.data["stages"] if career else [])]  # fmt: skip
         where = planner.stage_of(stages, prereqs, view.pinned)
-        titles = {k: v["title"] for k, v in content_store.skill_data(tx, list(where)).items()}
+        titles = {k: v.title for k, v in content_store.skill_models(tx, list(where)).items()}
     order = [s for s in graph.topological({s: prereqs.get(s, []) for s in where}) if s in where]
     grouped = [[s for s in order if where[s] == n] for n in range(len(stages))]
     drawn = skillmap.layout(grouped, prereqs)
@@ -127,24 +128,24 @@ class History:
     truncated: bool  # more graded answers exist than the chart replays
 
 
-def _counting_for(every: dict[str, dict[str, Any]], skill_id: str) -> dict[str, str]:
+def _counting_for(every: dict[str, Skill], skill_id: str) -> dict[ItemId, str]:
     """Items of any skill that count for this one (its own, and others naming it in
     `also_skills`): item id -> difficulty."""
     return {
-        f"{owner}:{item['id']}": str(item.get("difficulty", "medium"))
-        for owner, data in every.items()
-        for item in data.get("items", [])
-        if owner == skill_id or skill_id in item.get("also_skills", [])
+        item.id: item.difficulty
+        for data in every.values()
+        for item in data.items
+        if item.id.skill == skill_id or skill_id in item.also_skills
     }
 
 
-def _answers(tx: Tx, user_id: int, skill_id: str, every: dict[str, Any]) -> list[history.Answer]:
+def _answers(tx: Tx, user_id: int, skill_id: str, every: dict[str, Skill]) -> list[history.Answer]:
     """The skill's last graded answers, oldest first, one more than the chart shows (to tell
     whether it is cut); answers of a check still running are left out (no feedback yet)."""
-    difficulty = _counting_for(every, skill_id)
+    difficulty = {str(i): d for i, d in _counting_for(every, skill_id).items()}
     rows = store.graded_answers(
         tx, user_id=user_id, skill_id=skill_id,
-        also_items=[i for i in difficulty if not i.startswith(f"{skill_id}:")],
+        also_items=[str(i) for i in _counting_for(every, skill_id) if i.skill != skill_id],
         hidden_checks=frozenset(evidence_store.unfinished_checks(tx, user_id=user_id)),
         limit=HISTORY_POINTS + 1,
     )  # fmt: skip
@@ -152,9 +153,9 @@ def _answers(tx: Tx, user_id: int, skill_id: str, every: dict[str, Any]) -> list
             for at, score, hints, item in reversed(rows)]  # fmt: skip
 
 
-def _started(states: dict[str, Any], every: dict[str, Any]) -> list[dict[str, str]]:
+def _started(states: dict[str, Any], every: dict[str, Skill]) -> list[dict[str, str]]:
     found = [s for s, st in states.items() if (st.graded_attempts or st.placed_at) and s in every]
-    return sorted(({"id": s, "title": every[s]["title"]} for s in found),
+    return sorted(({"id": s, "title": every[s].title} for s in found),
                   key=lambda s: s["title"])  # fmt: skip
 
 
@@ -163,7 +164,7 @@ def mastery_history(ctx: Context, *, user_id: int, skill_id: str | None = None) 
     most recently), the bar it must reach, and when it was placed, mastered or decaying."""
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
-        every = content_store.skill_data(tx)
+        every = content_store.skill_models(tx)
         if skill_id is not None and skill_id not in every:
             message = f"unknown skill {skill_id!r}"
             raise InvalidInput(message, problems=[Problem(message, field="skill")])
@@ -188,7 +189,7 @@ def mastery_history(ctx: Context, *, user_id: int, skill_id: str | None = None) 
         ) if state else 1.0,
         now=now.astimezone(zone), since=points[0].at if cut else None,
     )  # fmt: skip
-    return History(skill_id, every[skill_id]["title"], choices, points, found,
+    return History(skill_id, every[skill_id].title, choices, points, found,
                    criteria.threshold, cut)  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from masterpath.clock import Clock
+from masterpath.domain.content import Item, ItemType, Skill
 from masterpath.errors import Conflict
 from masterpath.services import (
     Context,
@@ -56,31 +57,29 @@ class Demo:
     decaying: list[str] = field(default_factory=list)
 
 
-def response(data: dict[str, Any], right: bool) -> Any:
+def response(item: Item, right: bool) -> Any:
     """A response to an item: its key, or a plausible mistake."""
-    kind = data["type"]
-    options = data.get("options", [])
-    good = [o["id"] for o in options if o.get("correct")]
-    bad = [o["id"] for o in options if not o.get("correct")] or good
-    ids = [o["id"] for o in options]
-    answers: dict[str, tuple[Any, Any]] = {
-        "single_choice": (good[:1], bad[:1]),
-        "multiple_choice": (good, good[:-1] + bad[:1]),
-        "ordering": (ids, ids[1:] + ids[:1]),
-        "short_text": (data.get("model_answer"), "Not sure; something about configuration."),
-        "true_false": (data.get("answer"), not data.get("answer")),
-        "numeric": (data.get("answer"), float(data.get("answer") or 0) * 3 + 7),
+    good = [o.id for o in item.correct_options]
+    bad = [o.id for o in item.options if not o.correct] or good
+    ids = [o.id for o in item.options]
+    answers: dict[ItemType, tuple[Any, Any]] = {
+        ItemType.SINGLE_CHOICE: (good[:1], bad[:1]),
+        ItemType.MULTIPLE_CHOICE: (good, good[:-1] + bad[:1]),
+        ItemType.ORDERING: (ids, ids[1:] + ids[:1]),
+        ItemType.SHORT_TEXT: (item.model_answer, "Not sure; something about configuration."),
+        ItemType.TRUE_FALSE: (item.answer, not item.answer),
+        ItemType.NUMERIC: (item.answer, float(item.answer or 0) * 3 + 7),
     }
-    found = answers[kind][0 if right else 1]
-    return found[0] if kind == "single_choice" else found
+    found = answers[item.type][0 if right else 1]
+    return found[0] if item.type is ItemType.SINGLE_CHOICE else found
 
 
-def task_text(skill: dict[str, Any]) -> str:
+def task_text(skill: Skill) -> str:
     """A hand-in that covers each rubric criterion in the words its concepts accept."""
     lines = []
-    for criterion in skill["task"]["rubric"]:
-        said = [c["phrasings"][0] for c in criterion.get("concepts", [])]
-        lines.append(f"{criterion['criterion']}: {'; '.join(said)}.")
+    for criterion in skill.task.rubric if skill.task else ():
+        said = [c.phrasings[0] for c in criterion.concepts]
+        lines.append(f"{criterion.criterion}: {'; '.join(said)}.")
     return "\n".join(lines)
 
 
@@ -94,7 +93,7 @@ class _Learner:
         self.days_on: dict[str, int] = {}  # study days spent on each skill
         self.neglect = ""  # a mastered skill left unreviewed, so it decays
         with ctx.db.begin() as tx:
-            self.skills = content_store.skill_data(tx)
+            self.skills = content_store.skill_models(tx)
 
     def at(self, moment: timedelta) -> None:
         self.ctx = dataclasses.replace(self.base, clock=Clock(self.base.clock.offset + moment))
@@ -102,11 +101,11 @@ class _Learner:
     def later(self, minutes: float) -> None:
         self.at(self.ctx.clock.offset - self.base.clock.offset + timedelta(minutes=minutes))
 
-    def key(self, item_id: str) -> dict[str, Any]:
+    def key(self, item_id: str) -> Item:
         with self.ctx.db.begin() as tx:
             row = content_store.item(tx, item_id)
             assert row is not None
-            return dict(row.data)
+            return content_store.item_model(tx, row)
 
     def study_day(self, order: list[str], demo: Demo, *, last_weeks: bool) -> None:
         self.review_cards(demo)
@@ -193,7 +192,7 @@ class _Learner:
                 return  # cooling down after a failed check: practise again tomorrow
         skill = self.skills[skill_id]
         explained = mastery.explain(self.ctx, user_id=self.user_id, skill_id=skill_id)
-        if explained.checklist[1]["met"] and not task and skill.get("task"):
+        if explained.checklist[1]["met"] and not task and skill.task:
             tasks.submit(
                 self.ctx,
                 user_id=self.user_id,
@@ -248,7 +247,7 @@ def create(
         learner.study_day(order, demo, last_weeks=day >= days - 21)
         demo.days_studied += 1
     current = learner.current(order)
-    if current and (learner.skills[current].get("task")):
+    if current and learner.skills[current].task:
         learner.at(timedelta(hours=-1))  # a link for the instructor to score
         tasks.submit(
             learner.ctx,

@@ -14,6 +14,7 @@ from typing import Any
 
 from masterpath.domain import grading, placement
 from masterpath.domain import tracks as planner
+from masterpath.domain.content import Item, ItemId
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
 from masterpath.services import Context, evidence, marking, mastery_state, tracks
 from masterpath.services.items import PublicItem, clamp_seconds, public
@@ -55,17 +56,17 @@ def _scope(tx: Tx, row: Track) -> tuple[dict[str, list[str]], set[str], list[str
     return derived.prerequisites, scope, [h for h in hypotheses if h in scope]
 
 
-def _bank(tx: Tx, skill_id: str) -> list[dict[str, Any]]:
-    """A skill's items as the diagnostic sees them (full ids)."""
-    skill = content_store.skill_data(tx, [skill_id]).get(skill_id, {})
-    return [{**item, "id": f"{skill_id}:{item['id']}"} for item in skill.get("items", [])]
+def _bank(tx: Tx, skill_id: str) -> tuple[Item, ...]:
+    """A skill's items as the diagnostic sees them."""
+    skill = content_store.skill_models(tx, [skill_id]).get(skill_id)
+    return skill.items if skill else ()
 
 
 def _answers(tx: Tx, user_id: int, check: Assessment) -> list[placement.Answer]:
     found = []
     for record in study_store.check_answers(tx, user_id=user_id, check_id=check.id):
         row = content_store.item(tx, record.source_id)
-        guess = placement.guess_chance(row.data) if row else 0.5
+        guess = placement.guess_chance(content_store.item_model(tx, row)) if row else 0.5
         found.append(
             placement.Answer(record.skill_id, record.source_id, record.score >= grading.FULL, guess)
         )
@@ -82,12 +83,13 @@ def _next(
     asked: list[str],
 ) -> str | None:
     """The next item id to ask, or None when the diagnostic is done."""
-    empty = {s for s in scope if placement.choose_item(_bank(tx, s), asked) is None}
+    seen = {ItemId.parse(i) for i in asked}
+    empty = {s for s in scope if placement.choose_item(_bank(tx, s), seen) is None}
     skill = placement.next_skill(prerequisites, scope, hypotheses, answers, skip=empty)
     if skill is None:
         return None
-    item = placement.choose_item(_bank(tx, skill), asked)
-    return str(item["id"]) if item else None
+    item = placement.choose_item(_bank(tx, skill), seen)
+    return str(item.id) if item else None
 
 
 def start(ctx: Context, *, user_id: int, track_id: int) -> DiagnosticView:
@@ -111,7 +113,7 @@ def start(ctx: Context, *, user_id: int, track_id: int) -> DiagnosticView:
         check = study_store.add_assessment(
             tx,
             user_id=user_id,
-            skill_id=first.split(":")[0],
+            skill_id=ItemId.parse(first).skill,
             kind="diagnostic",
             items=[first],
             now=now,
@@ -156,17 +158,18 @@ def answer(
         if item_id != check.items[-1]:
             message = f"item {item_id!r} is not the question being asked"
             raise InvalidInput(message, problems=[Problem(message, field="item_id")])
-        item = content_store.item(tx, item_id)
-        if item is None:
+        stored = content_store.item(tx, item_id)
+        if stored is None:
             raise NotFound(f"no item {item_id!r}")
-        grade = marking.grade(ctx, item.data, response)
+        item = content_store.item_model(tx, stored)
+        grade = marking.grade(ctx, item, response)
         evidence.add(
             tx,
             now=now,
             user_id=user_id,
-            skill_id=item.skill_id,
+            skill_id=item.id.skill,
             source_kind="item",
-            source_id=item.id,
+            source_id=str(item.id),
             mode="diagnostic",
             score=grade.score,
             grader="auto",
@@ -211,15 +214,15 @@ def _view(tx: Tx, user_id: int, row: Track, check: Assessment) -> DiagnosticView
     answers = _answers(tx, user_id, check)
     if check.finished_at is None:
         item = content_store.item(tx, check.items[-1])
-        shown = public(item, user_id=user_id) if item else None
+        shown = public(content_store.item_model(tx, item), user_id=user_id) if item else None
         return DiagnosticView(check.id, row.id, shown, len(answers), placement.BUDGET, False)
     prerequisites, scope, _ = _scope(tx, row)
     found = placement.result(prerequisites, scope, answers)
-    titles = content_store.skill_data(tx, list(scope))
+    titles = content_store.skill_models(tx, list(scope))
     placed = [
         {
             "skill": p.skill,
-            "title": titles[p.skill]["title"],
+            "title": titles[p.skill].title,
             "confidence": round(p.confidence, 3),
             "answers": len(p.evidence),
         }

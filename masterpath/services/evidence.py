@@ -8,15 +8,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from masterpath.domain import kt
+from masterpath.domain.content import Mode
 from masterpath.errors import InvalidInput, NotFound, Problem
 from masterpath.services import Context, mastery_state
 from masterpath.store import Tx
 from masterpath.store import accounts as account_store
 from masterpath.store import content as content_store
 from masterpath.store import evidence as store
-from masterpath.store.models import Evidence
+from masterpath.store.models import Evidence, ItemRow
 
-MODES = ("diagnostic", "practice", "mastery_check", "retention_check", "flashcard", "task")
+MODES = tuple(mode.value for mode in Mode)  # diagnostic, practice, mastery_check, ...
 GRADERS = ("auto", "rubric", "instructor", "self")
 SOURCES = ("item", "card", "task")
 CLOCK_SKEW = timedelta(minutes=1)
@@ -91,7 +92,7 @@ def _check_values(
         raise _bad("hints_used cannot be negative", "hints_used")
     if seconds is not None and not (math.isfinite(seconds) and seconds >= 0):
         raise _bad("seconds must be a non-negative number", "seconds")
-    if mode == "flashcard" and grader != "self":
+    if mode == Mode.FLASHCARD and grader != "self":
         raise _bad("flashcard ratings are self-reports (grader 'self')", "grader")
 
 
@@ -102,7 +103,7 @@ def _check_source(
 
     Raises NotFound for anything unknown.
     """
-    if not content_store.skill_data(tx, [skill_id]):
+    if not content_store.skill_models(tx, [skill_id]):
         raise NotFound(f"no skill {skill_id!r}")
     if source_kind == "task":
         if source_id != skill_id:
@@ -115,11 +116,12 @@ def _check_source(
     )
     if row is None or row.retired_at is not None:
         raise NotFound(f"no {source_kind} {source_id!r}")
-    also = list(row.data.get("also_skills", [])) if source_kind == "item" else []
+    item = content_store.item_model(tx, row) if isinstance(row, ItemRow) else None
+    also = list(item.also_skills) if item else []
     if skill_id != row.skill_id and skill_id not in also:
         raise NotFound(f"{source_kind} {source_id!r} does not belong to skill {skill_id!r}")
     others = [s for s in [row.skill_id, *also] if s != skill_id]
-    return others, str(row.data.get("difficulty", "medium"))
+    return others, item.difficulty if item else "medium"
 
 
 def record(ctx: Context, **fields: Any) -> tuple[Record, bool]:

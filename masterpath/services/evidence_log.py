@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from masterpath.domain.content import Mode
 from masterpath.errors import InvalidInput, Problem
 from masterpath.services import Context
 from masterpath.services.dashboard import zone_of
@@ -126,7 +127,7 @@ def _page(raw: Mapping[str, Any], problems: list[Problem]) -> int:
 def parse(ctx: Context, *, user_id: int, raw: Mapping[str, Any]) -> Filters:
     """Check filters given as text; every bad field is reported at once (InvalidInput)."""
     with ctx.db.begin() as tx:
-        skills = set(content_store.skill_data(tx))
+        skills = set(content_store.skill_models(tx))
         today = ctx.clock.now().astimezone(zone_of(tx, user_id)).date()
     problems: list[Problem] = []
     found = Filters(
@@ -168,7 +169,7 @@ def _outcome(score: float) -> str:
 
 
 def _entry(row: Evidence, titles: dict[str, str], zone: Any) -> Entry:
-    rating = RATINGS.get(int(row.detail.get("rating", 0))) if row.mode == "flashcard" else ""
+    rating = RATINGS.get(int(row.detail.get("rating", 0))) if row.mode == Mode.FLASHCARD else ""
     return Entry(
         row.id, row.answered_at.astimezone(zone), row.skill_id,
         titles.get(row.skill_id, row.skill_id), row.mode, row.source_kind, row.source_id,
@@ -182,8 +183,8 @@ def page(ctx: Context, *, user_id: int, filters: Filters) -> LogPage:
     where = _filter(ctx, user_id, filters)
     with ctx.db.begin() as tx:
         zone = zone_of(tx, user_id)
-        every = content_store.skill_data(tx)
-        titles = {k: v["title"] for k, v in every.items()}
+        every = content_store.skill_models(tx)
+        titles = {k: v.title for k, v in every.items()}
         total = store.log_count(tx, where)
         offset = (filters.page - 1) * PAGE_SIZE
         rows = store.log_page(tx, where, limit=PAGE_SIZE, offset=offset) if offset < total else []
@@ -213,7 +214,7 @@ def export(ctx: Context, *, user_id: int, filters: Filters) -> Iterator[str]:
     while True:
         with ctx.db.begin() as tx:
             zone = zone_of(tx, user_id)
-            titles = {k: v["title"] for k, v in content_store.skill_data(tx).items()}
+            titles = {k: v.title for k, v in content_store.skill_models(tx).items()}
             rows = store.log_batch(tx, where, before=before, limit=EXPORT_BATCH)
             entries = [_entry(row, titles, zone) for row in rows]
         if not rows:

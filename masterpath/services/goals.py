@@ -37,14 +37,14 @@ def documents(
     dict[str, tuple[list[str], str, str]], list[str], dict[str, tuple[list[str], list[str]]]
 ]:
     """Each career's (names, core text, full text), the skill passages, and its meaning units."""
-    skills = content_store.skill_data(tx)
+    skills = content_store.skill_models(tx)
     rows = content_store.careers(tx)
     found = {
         row.slug: ([row.data["title"], *row.data.get("aliases", [])],
                    *matching.texts(row.data, skills))
         for row in rows
     }  # fmt: skip
-    passages = [f"{s['title']}. {s['summary']}" for s in skills.values()]
+    passages = [f"{s.title}. {s.summary}" for s in skills.values()]
     units = {row.slug: matching.units(row.data, skills) for row in rows}
     return found, passages, units
 

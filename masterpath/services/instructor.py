@@ -15,6 +15,7 @@ from typing import Any
 
 from masterpath.domain import grading
 from masterpath.domain import mastery as rules
+from masterpath.domain.content import Task
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
 from masterpath.services import Context, cohorts, evidence, mastery_state
 from masterpath.store import Tx
@@ -107,7 +108,7 @@ class TaskPage:
 
 
 def _titles(tx: Tx) -> dict[str, str]:
-    return {key: str(data["title"]) for key, data in content_store.skill_data(tx).items()}
+    return {key: data.title for key, data in content_store.skill_models(tx).items()}
 
 
 def _ref(skill_id: str, titles: Mapping[str, str]) -> SkillRef:
@@ -204,21 +205,21 @@ def _submission(tx: Tx, instructor_id: int, submission_id: int) -> tuple[TaskSub
     return row, user
 
 
-def _task(tx: Tx, skill_id: str) -> dict[str, Any]:
-    task = content_store.skill_data(tx, [skill_id]).get(skill_id, {}).get("task")
-    if not task:
+def _task(tx: Tx, skill_id: str) -> Task:
+    skill = content_store.skill_models(tx, [skill_id]).get(skill_id)
+    if skill is None or skill.task is None:
         raise NotFound(f"skill {skill_id!r} has no applied task any more")
-    return dict(task)
+    return skill.task
 
 
 def _page(tx: Tx, row: TaskSubmission, user: User) -> TaskPage:
     task = _task(tx, row.skill_id)
     earned = {c["id"]: c.get("earned") for c in row.detail.get("criteria", [])}
-    criteria = [{"id": c["id"], "criterion": c["criterion"], "points": c["points"],
-                 "earned": earned.get(c["id"])} for c in task["rubric"]]  # fmt: skip
+    criteria = [{"id": c.id, "criterion": c.criterion, "points": c.points,
+                 "earned": earned.get(c.id)} for c in task.rubric]  # fmt: skip
     return TaskPage(
-        row.id, user.id, user.display_name, _ref(row.skill_id, _titles(tx)), task["prompt"],
-        criteria, float(task.get("pass_mark", 0.7)), row.text, row.link, row.self_score,
+        row.id, user.id, user.display_name, _ref(row.skill_id, _titles(tx)), task.prompt,
+        criteria, task.pass_mark, row.text, row.link, row.self_score,
         row.status, row.score, row.grader, str(row.detail.get("comment", "")), row.submitted_at,
         row.graded_at,
     )  # fmt: skip
@@ -246,7 +247,7 @@ def score(
         row, user = _submission(tx, instructor_id, submission_id)
         if row.status != "pending":
             raise Conflict(f"task {submission_id} was already scored by the {row.grader} grader")
-        value, report = grading.scored_rubric(_task(tx, row.skill_id)["rubric"], points)
+        value, report = grading.scored_rubric(_task(tx, row.skill_id).rubric, points)
         if len(comment) > MAX_COMMENT:
             message = f"a comment is at most {MAX_COMMENT:,} characters"
             raise InvalidInput(message, problems=[Problem(message, field="comment")])

@@ -11,15 +11,14 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, field
-from typing import Any
 
 from masterpath.domain import grading, selection
+from masterpath.domain.content import Item, ItemType, Skill
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
 from masterpath.services import mastery_state
 from masterpath.store import Tx
 from masterpath.store import content as content_store
 from masterpath.store import study as store
-from masterpath.store.models import ItemRow
 
 MAX_SECONDS = 6 * 3600.0  # longer than this is a tab left open, not time on task
 
@@ -51,37 +50,36 @@ class Feedback:
     wrong: list[str] = field(default_factory=list)
 
 
-def public(row: ItemRow, *, user_id: int) -> PublicItem:
-    data = row.data
-    options = [{"id": o["id"], "text": o["text"]} for o in data.get("options", [])]
-    if data["type"] == "ordering":  # stored in the right order: show a stable shuffle
-        random.Random(f"{user_id}:{row.id}").shuffle(options)
-        if [o["id"] for o in options] == [o["id"] for o in data["options"]]:
+def public(item: Item, *, user_id: int) -> PublicItem:
+    options = [{"id": o.id, "text": o.text} for o in item.options]
+    if item.type is ItemType.ORDERING:  # stored in the right order: show a stable shuffle
+        random.Random(f"{user_id}:{item.id}").shuffle(options)
+        if [o["id"] for o in options] == [o.id for o in item.options]:
             options.reverse()
     return PublicItem(
-        id=row.id, skill_id=row.skill_id, type=data["type"], stem=data["stem"],
-        objectives=list(data["objectives"]), options=options, unit=data.get("unit", ""),
-        hints=len(data.get("hints", [])),
+        id=str(item.id), skill_id=item.id.skill, type=item.type.value, stem=item.stem,
+        objectives=list(item.objectives), options=options, unit=item.unit, hints=len(item.hints),
     )  # fmt: skip
 
 
-def feedback(row: ItemRow, grade: grading.Grade, evidence_id: int) -> Feedback:
+def feedback(item: Item, grade: grading.Grade, evidence_id: int) -> Feedback:
     return Feedback(
-        evidence_id=evidence_id, item_id=row.id, score=grade.score, correct=grade.correct,
-        explanation=row.data["explanation"], answer=grading.answer_text(row.data),
+        evidence_id=evidence_id, item_id=str(item.id), score=grade.score, correct=grade.correct,
+        explanation=item.explanation, answer=grading.answer_text(item),
         found=list(grade.found), missed=list(grade.missed), wrong=list(grade.wrong),
     )  # fmt: skip
 
 
-def find(tx: Tx, item_id: str) -> ItemRow:
+def find(tx: Tx, item_id: str) -> Item:
+    """A live item, or NotFound."""
     row = content_store.item(tx, item_id)
     if row is None or row.retired_at is not None:
         raise NotFound(f"no item {item_id!r}")
-    return row
+    return content_store.item_model(tx, row)
 
 
-def find_skill(tx: Tx, skill_id: str) -> dict[str, Any]:
-    found = content_store.skill_data(tx, [skill_id])
+def find_skill(tx: Tx, skill_id: str) -> Skill:
+    found = content_store.skill_models(tx, [skill_id])
     if not found:
         raise NotFound(f"no skill {skill_id!r}")
     return found[skill_id]
@@ -110,9 +108,8 @@ def clamp_seconds(seconds: float | None) -> float | None:
     return None if seconds is None else min(max(float(seconds), 0.0), MAX_SECONDS)
 
 
-def candidates(rows: list[ItemRow]) -> list[selection.Candidate]:
+def candidates(bank: list[Item]) -> list[selection.Candidate]:
     return [
-        selection.Candidate(row.id, tuple(row.data["objectives"]),
-                            row.data.get("difficulty", "medium"), row.assessment_only)
-        for row in rows
-    ]  # fmt: skip
+        selection.Candidate(str(item.id), item.objectives, item.difficulty, item.assessment_only)
+        for item in bank
+    ]

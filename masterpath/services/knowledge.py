@@ -8,11 +8,12 @@ item stems and options) when content is loaded, so a learner's question only emb
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from masterpath.domain import grading, isolation, retrieval
+from masterpath.domain.content import Item, ItemType, Skill
 from masterpath.services import Context, meaning
 from masterpath.store import content as content_store
 
@@ -29,30 +30,27 @@ def get(ctx: Context) -> Knowledge:
         known: Knowledge | None = ctx.cache.get("knowledge", key)
         if known is not None:
             return known
-        skills = content_store.skill_data(tx)
+        skills = content_store.skill_models(tx)
     units = [u for s in skills.values() for u in retrieval.units(s)]
     vectors = meaning.vectors(ctx, retrieval.rows(units))
-    built = Knowledge(
-        retrieval.build(units, vectors), {s: str(d["title"]) for s, d in skills.items()}
-    )
+    built = Knowledge(retrieval.build(units, vectors), {s: d.title for s, d in skills.items()})
     return ctx.cache.put("knowledge", key, built)
 
 
-def texts(skills: Iterable[Mapping[str, Any]], items: Iterable[Mapping[str, Any]]) -> list[str]:
+def texts(skills: Iterable[Skill], items: Iterable[Item]) -> list[str]:
     """Every text whose vector the mentor may need: computed once, at content load."""
     found: list[str] = []
     for skill in skills:
         found += retrieval.rows(retrieval.units(skill))
-        rubric = (skill.get("task") or {}).get("rubric", [])  # applied tasks graded by meaning
-        found += grading.reference_texts([c for r in rubric for c in r.get("concepts") or []])
+        rubric = skill.task.rubric if skill.task else ()  # applied tasks graded by meaning
+        found += grading.reference_texts([c for r in rubric for c in r.concepts])
     for item in items:  # the isolation readers compare replies with each option and the stem
-        found += [str(o["text"]) for o in item.get("options", [])]
-        found.append(str(item.get("stem", "")))
-        if item.get("type") == "short_text":  # short answers graded by meaning
+        found += [o.text for o in item.options]
+        found.append(item.stem)
+        if item.type is ItemType.SHORT_TEXT:  # short answers graded by meaning
             found += grading.reference_texts(
-                item["concepts"], model_answer=str(item.get("model_answer") or ""),
-                question=str(item.get("stem", "")),
-            )  # fmt: skip
+                item.concepts, model_answer=item.model_answer, question=item.stem
+            )
     return list(dict.fromkeys(found))
 
 
@@ -60,8 +58,8 @@ def warm(ctx: Context) -> dict[str, Any]:
     """Compute and cache the vectors of all installed content; only what changed is embedded."""
     started = time.perf_counter()
     with ctx.db.begin() as tx:
-        skills = content_store.skill_data(tx)
-        items = [row.data for s in skills for row in content_store.live_items(tx, s)]
+        skills = content_store.skill_models(tx)
+        items = [item for s in skills for item in content_store.items(tx, s)]
     found = texts(skills.values(), items)
     if meaning.vectors(ctx, found) is None:
         return {"texts": 0, "seconds": 0.0, "notice": meaning.status(ctx)}
@@ -69,7 +67,7 @@ def warm(ctx: Context) -> dict[str, Any]:
     return {"texts": len(found), "seconds": round(time.perf_counter() - started, 2), "notice": ""}
 
 
-def choices(ctx: Context, items: Sequence[Mapping[str, Any]]) -> list[isolation.Choice]:
+def choices(ctx: Context, items: Sequence[Item]) -> list[isolation.Choice]:
     """The readers' view of the open choice items, with option vectors when there is a model."""
     found = []
     for item in items:

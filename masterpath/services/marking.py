@@ -9,34 +9,34 @@ model, or when embedding fails, the graders run on words alone: the verdict keep
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from masterpath.domain import grading
+from masterpath.domain.content import Criterion, Item, ItemType
 from masterpath.services import Context, meaning
 
 log = logging.getLogger(__name__)
 
 
-def grade(ctx: Context, item: Mapping[str, Any], response: Any) -> grading.Grade:
+def grade(ctx: Context, item: Item, response: Any) -> grading.Grade:
     """`grading.grade`, with meaning for a short answer when the model is present."""
-    if item["type"] != "short_text" or not isinstance(response, str) or not response.strip():
+    short = item.type is ItemType.SHORT_TEXT
+    if not short or not isinstance(response, str) or not response.strip():
         return grading.grade(item, response)
     if len(response) > grading.MAX_TEXT:
         return grading.grade(item, response)  # refused by name, before anything is embedded
-    model_answer = str(item.get("model_answer") or "")
-    texts = grading.reference_texts(
-        item["concepts"], model_answer=model_answer, question=str(item.get("stem", ""))
-    )
+    model_answer = item.model_answer
+    texts = grading.reference_texts(item.concepts, model_answer=model_answer, question=item.stem)
     found = of(ctx, response, texts, reference=model_answer)
     return grading.grade(item, response, meaning=found)
 
 
 def rubric(
-    ctx: Context, criteria: Sequence[Mapping[str, Any]], text: str
+    ctx: Context, criteria: Sequence[Criterion], text: str
 ) -> tuple[float | None, list[dict[str, Any]]]:
     """`grading.rubric`, each concept found by meaning too when the model is present."""
-    texts = grading.reference_texts([c for r in criteria for c in r.get("concepts") or []])
+    texts = grading.reference_texts([c for r in criteria for c in r.concepts])
     return grading.rubric(criteria, text, meaning=of(ctx, text, texts) if text.strip() else None)
 
 

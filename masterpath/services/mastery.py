@@ -49,7 +49,7 @@ def explain(ctx: Context, *, user_id: int, skill_id: str) -> Explanation:
     """The checklist with current values and the shortest honest path forward."""
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
-        found = content_store.skill_data(tx, [skill_id])
+        found = content_store.skill_models(tx, [skill_id])
         if not found:
             raise NotFound(f"no skill {skill_id!r}")
         skill = found[skill_id]
@@ -63,11 +63,11 @@ def explain(ctx: Context, *, user_id: int, skill_id: str) -> Explanation:
         p, x = mastery_state.estimate(tx, user_id, skill_id, state.counters if state else {})
         why = kt.contributions(params, x, params.index([skill_id]))
     unmet_prereqs = [
-        pre for pre in skill.get("prerequisites", [])
+        pre for pre in skill.prerequisites
         if found_verdicts[pre].status not in rules.UNLOCKING
     ]  # fmt: skip
     return Explanation(
-        skill_id=skill_id, title=skill["title"], status=verdict.status.value, estimate=p,
+        skill_id=skill_id, title=skill.title, status=verdict.status.value, estimate=p,
         checklist=[_item(item, zone) for item in verdict.checklist],
         next_steps=_steps(verdict, zone, unmet_prereqs), why=why,
         recommendation=rules.recommend(criteria, progress, skill),

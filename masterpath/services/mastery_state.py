@@ -14,6 +14,7 @@ import numpy as np
 
 from masterpath.domain import graph, kt, retention
 from masterpath.domain import mastery as rules
+from masterpath.domain.content import Mode, Skill
 from masterpath.store import Tx
 from masterpath.store import content as content_store
 from masterpath.store import mastery as store
@@ -60,7 +61,7 @@ def apply(
         state.counters = kt.dump(record)
         state.graded_attempts += 1
         state.last_graded_at, state.updated_at = now, now
-        if mode == "retention_check" and check_id is not None:
+        if mode == Mode.RETENTION_CHECK and check_id is not None:
             _retention(tx, state, check_id=check_id, now=now)
     store.save_learner_state(
         tx, user_id=user_id, counters=kt.dump(learner), skill_ids=seen, now=now
@@ -71,7 +72,7 @@ def apply(
 
 def _retention(tx: Tx, state: SkillState, *, check_id: int, now: datetime) -> None:
     answers = [e for e in store.assessed(tx, user_id=state.user_id, skill_id=state.skill_id)
-               if e.mode == "retention_check" and e.check_id == check_id]  # fmt: skip
+               if e.mode == Mode.RETENTION_CHECK and e.check_id == check_id]  # fmt: skip
     if len(answers) != rules.RETENTION_ITEMS:
         return
     if sum(e.score >= 0.999 for e in answers) >= rules.RETENTION_PASS:
@@ -89,7 +90,7 @@ def mark_ready(
     state = state or store.skill_state(tx, user_id=user_id, skill_id=skill_id, now=now)
     if state.mastered_at is not None:
         return
-    skill = content_store.skill_data(tx, [skill_id])[skill_id]
+    skill = content_store.skill_models(tx, [skill_id])[skill_id]
     criteria, progress = standing(tx, user_id, skill, state, now=now)
     if state.ready_at is None and rules.ready(criteria, progress):
         state.ready_at = now
@@ -135,10 +136,12 @@ def estimates(tx: Tx, user_id: int, counters: dict[str, dict[str, Any]]) -> dict
     return {skill: float(value) for skill, value in zip(skills, p, strict=True)}
 
 
-def _checks(evidence: list[Any], objectives_of: dict[str, list[str]]) -> tuple[rules.Check, ...]:
+def _checks(
+    evidence: list[Any], objectives_of: dict[str, tuple[str, ...]]
+) -> tuple[rules.Check, ...]:
     groups: dict[int, list[Any]] = {}
     for e in evidence:
-        if e.mode == "mastery_check" and e.check_id is not None:
+        if e.mode == Mode.MASTERY_CHECK and e.check_id is not None:
             groups.setdefault(e.check_id, []).append(e)
     found = []
     for answers in groups.values():
@@ -152,7 +155,7 @@ def _checks(evidence: list[Any], objectives_of: dict[str, list[str]]) -> tuple[r
 def standing(
     tx: Tx,
     user_id: int,
-    skill: dict[str, Any],
+    skill: Skill,
     state: SkillState | None,
     *,
     now: datetime,
@@ -163,19 +166,16 @@ def standing(
     the caller has them already."""
     criteria = rules.criteria_of(skill)
     if state is None:
-        p = estimated if estimated is not None else estimate(tx, user_id, skill["id"], {})[0]
+        p = estimated if estimated is not None else estimate(tx, user_id, skill.id, {})[0]
         return criteria, rules.Progress(estimate=p)
     evidence = (
         assessed if assessed is not None
-        else store.assessed(tx, user_id=user_id, skill_id=skill["id"])
+        else store.assessed(tx, user_id=user_id, skill_id=skill.id)
     )  # fmt: skip
-    objectives_of = {f"{skill['id']}:{i['id']}": i["objectives"] for i in skill.get("items", [])}
-    tasks = [e.score for e in evidence if e.mode == "task" and e.grader in ("rubric", "instructor")]
-    p = (
-        estimated
-        if estimated is not None
-        else estimate(tx, user_id, skill["id"], state.counters)[0]
-    )
+    objectives_of = {str(i.id): i.objectives for i in skill.items}
+    graders = ("rubric", "instructor")
+    tasks = [e.score for e in evidence if e.mode == Mode.TASK and e.grader in graders]
+    p = estimated if estimated is not None else estimate(tx, user_id, skill.id, state.counters)[0]
     return criteria, rules.Progress(
         estimate=p, graded_attempts=state.graded_attempts,
         checks=_checks(evidence, objectives_of), task_score=max(tasks, default=None),
@@ -190,8 +190,8 @@ def standing(
 
 def verdicts(tx: Tx, user_id: int, skill_ids: list[str], *, now: datetime) -> dict[str, Any]:
     """Verdicts for these skills and every prerequisite they depend on."""
-    every = content_store.skill_data(tx)
-    prereqs = {key: list(data.get("prerequisites", [])) for key, data in every.items()}
+    every = content_store.skill_models(tx)
+    prereqs = {key: list(data.prerequisites) for key, data in every.items()}
     needed = set(skill_ids).union(*(graph.ancestors(prereqs, s) for s in skill_ids))
     order = [s for s in graph.topological(prereqs) if s in needed]
     states = store.skill_states(tx, user_id)
@@ -207,27 +207,27 @@ def verdicts(tx: Tx, user_id: int, skill_ids: list[str], *, now: datetime) -> di
 def stage_progress_in(
     tx: Tx, *, user_id: int, stages: list[list[str]], now: datetime
 ) -> dict[str, Any]:
-    wanted = [s for stage in stages for s in stage if content_store.skill_data(tx, [s])]
+    wanted = [s for stage in stages for s in stage if content_store.skill_models(tx, [s])]
     found = verdicts(tx, user_id, wanted, now=now)
     statuses = {skill: verdict.status for skill, verdict in found.items()}
     unlocked = [n == 0 or rules.stage_unlocked(stages[n - 1], statuses) for n in range(len(stages))]
     return {"skills": {s: statuses[s].value for s in wanted}, "stages": unlocked}
 
 
-def available(tx: Tx, *, user_id: int, skill: dict[str, Any]) -> bool:
+def available(tx: Tx, *, user_id: int, skill: Skill) -> bool:
     """Every prerequisite holds (mastered, or placed and not reopened): from the stored dates
     alone, without re-deriving every verdict."""
     states = store.skill_states(tx, user_id)
     return all(
         pre in states and rules.holds(states[pre].mastered_at, states[pre].placed_at,
                                       states[pre].placement_failed)
-        for pre in skill.get("prerequisites", [])
+        for pre in skill.prerequisites
     )  # fmt: skip
 
 
-def recommendation(tx: Tx, *, user_id: int, skill: dict[str, Any], now: datetime) -> str:
+def recommendation(tx: Tx, *, user_id: int, skill: Skill, now: datetime) -> str:
     """What should come next: practice, a prerequisite, or a worked example (wheel-spinning)."""
-    state = store.skill_states(tx, user_id).get(skill["id"])
+    state = store.skill_states(tx, user_id).get(skill.id)
     criteria, progress = standing(tx, user_id, skill, state, now=now)
     return rules.recommend(criteria, progress, skill)
 
@@ -241,7 +241,7 @@ def stuck(tx: Tx, *, user_id: int, now: datetime) -> list[str]:
         if st.graded_attempts >= rules.WHEEL_SPIN_ATTEMPTS
         and not rules.holds(st.mastered_at, st.placed_at, st.placement_failed)
     )  # fmt: skip
-    skills = content_store.skill_data(tx, spinning) if spinning else {}
+    skills = content_store.skill_models(tx, spinning) if spinning else {}
     return [
         s for s in spinning
         if s in skills and rules.wheel_spinning(*standing(tx, user_id, skills[s], states[s],

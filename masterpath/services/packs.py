@@ -13,6 +13,7 @@ from typing import Any
 from masterpath.content import quality as content_quality
 from masterpath.content.loader import Report, builtin_pack_dirs, pack_ids, read_packs
 from masterpath.content.schema import Pack
+from masterpath.domain.content import ItemId
 from masterpath.errors import ContentError, Problem
 from masterpath.services import Context
 from masterpath.store import Tx, migrate
@@ -174,16 +175,16 @@ def _rows(pack: Pack) -> dict[str, dict[str, dict[str, Any]]]:
         rows["skill"][skill.id] = {"pack_id": pack.info.id, "title": skill.title, "data": body}
         for item in skill.items:
             data = item.model_dump(mode="json")
-            rows["item"][f"{skill.id}:{item.id}"] = {
+            rows["item"][str(ItemId(skill.id, item.id))] = {
                 "skill_id": skill.id,
-                "item_type": item.type,
+                "item_type": item.type.value,
                 "assessment_only": item.assessment_only,
                 "data": data,
                 "content_hash": _digest(data),
             }
         for card in skill.flashcards:
             data = card.model_dump(mode="json")
-            rows["card"][f"{skill.id}:{card.id}"] = {
+            rows["card"][str(ItemId(skill.id, card.id))] = {
                 "skill_id": skill.id,
                 "data": data,
                 "content_hash": _digest(data),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from masterpath.domain.content import Skill
 from masterpath.errors import NotFound
 from masterpath.services import Context
 from masterpath.store import accounts as account_store
@@ -64,12 +65,12 @@ def _criterion(report: dict[str, Any]) -> Criterion:
                      list(report.get("found", [])), list(report.get("missed", [])))  # fmt: skip
 
 
-def _task(row: TaskSubmission, skill: dict[str, Any]) -> Task:
-    task = skill.get("task") or {}
-    pass_mark = float(task.get("pass_mark", 0.7))
+def _task(row: TaskSubmission, skill: Skill | None) -> Task:
+    task = skill.task if skill else None
+    pass_mark = task.pass_mark if task else 0.7
     score = float(row.score or 0)
     return Task(
-        row.skill_id, skill.get("title", row.skill_id), str(task.get("prompt", "")), score,
+        row.skill_id, skill.title if skill else row.skill_id, task.prompt if task else "", score,
         pass_mark, score >= pass_mark, row.grader or "", row.graded_at,
         [_criterion(c) for c in row.detail.get("criteria", [])], row.text, row.link,
     )  # fmt: skip
@@ -81,7 +82,7 @@ def portfolio(ctx: Context, *, user_id: int) -> Portfolio:
         user = account_store.user_by_id(tx, user_id)
         if user is None:
             raise NotFound(f"no learner {user_id}")
-        skills = content_store.skill_data(tx)
+        skills = content_store.skill_models(tx)
         rows = store.best_graded_tasks(tx, user_id=user_id)
-        tasks = [_task(row, skills.get(row.skill_id, {})) for row in rows]
+        tasks = [_task(row, skills.get(row.skill_id)) for row in rows]
         return Portfolio(user.display_name, tasks, ctx.clock.now())

@@ -9,6 +9,7 @@ from typing import Any
 
 from masterpath.domain import grading, selection
 from masterpath.domain import mastery as rules
+from masterpath.domain.content import Item, Mode, Skill
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
 from masterpath.services import Context, evidence, items, marking, mastery_state
 from masterpath.services.items import Feedback, PublicItem
@@ -17,7 +18,6 @@ from masterpath.store import accounts as account_store
 from masterpath.store import content as content_store
 from masterpath.store import mastery as mastery_store
 from masterpath.store import study as store
-from masterpath.store.models import ItemRow
 
 
 @dataclass(frozen=True)
@@ -28,21 +28,21 @@ class NextItem:
     worked_example: dict[str, str] | None = None
 
 
-def _practice_in(tx: Tx, user_id: int, skill_id: str) -> ItemRow | None:
-    rows = content_store.live_items(tx, skill_id)
+def _practice_in(tx: Tx, user_id: int, skill_id: str) -> Item | None:
+    bank = content_store.items(tx, skill_id)
     counts = store.item_counts(tx, user_id=user_id, skill_id=skill_id)
     per_objective: dict[str, int] = {}
-    for row in rows:
-        for objective in row.data["objectives"]:
-            per_objective[objective] = per_objective.get(objective, 0) + counts.get(row.id, 0)
+    for item in bank:
+        for objective in item.objectives:
+            per_objective[objective] = per_objective.get(objective, 0) + counts.get(str(item.id), 0)
     state = mastery_store.skill_states(tx, user_id).get(skill_id)
     p, _ = mastery_state.estimate(tx, user_id, skill_id, state.counters if state else {})
     chosen = selection.practice(
-        items.candidates(rows), p_skill=p,
+        items.candidates(bank), p_skill=p,
         recent=store.recent_items(tx, user_id=user_id, skill_id=skill_id),
         evidence_per_objective=per_objective,
     )  # fmt: skip
-    return next(row for row in rows if row.id == chosen.id) if chosen else None
+    return next(item for item in bank if str(item.id) == chosen.id) if chosen else None
 
 
 def next_practice(ctx: Context, *, user_id: int, skill_id: str) -> NextItem:
@@ -54,28 +54,28 @@ def next_practice(ctx: Context, *, user_id: int, skill_id: str) -> NextItem:
         advice = mastery_state.recommendation(tx, user_id=user_id, skill=skill, now=now)
         if advice == "prerequisite":
             weakest = _weakest_prerequisite(tx, user_id, skill, now)
-            row = _practice_in(tx, user_id, weakest) if weakest else None
-            if row is None:  # every prerequisite holds up: the trouble is here
+            item = _practice_in(tx, user_id, weakest) if weakest else None
+            if item is None:  # every prerequisite holds up: the trouble is here
                 advice = "worked_example"
             else:
                 message = (
                     f"Ten answers here have not reached the bar yet, so this one comes from "
                     f"the prerequisite {weakest!r}: shoring it up usually unblocks this skill."
                 )
-                return NextItem(items.public(row, user_id=user_id), "prerequisite", message)
-        row = _practice_in(tx, user_id, skill_id)
-        if row is None:
+                return NextItem(items.public(item, user_id=user_id), "prerequisite", message)
+        item = _practice_in(tx, user_id, skill_id)
+        if item is None:
             return NextItem(None, "", "This skill has no practice items.")
         example = _worked_example(tx, user_id, skill_id) if advice == "worked_example" else None
         if example:
             message = "Study this worked example first, then try the next item."
-            return NextItem(items.public(row, user_id=user_id), "worked_example", message, example)
-        return NextItem(items.public(row, user_id=user_id), "practice")
+            return NextItem(items.public(item, user_id=user_id), "worked_example", message, example)
+        return NextItem(items.public(item, user_id=user_id), "practice")
 
 
-def _weakest_prerequisite(tx: Tx, user_id: int, skill: dict[str, Any], now: datetime) -> str | None:
+def _weakest_prerequisite(tx: Tx, user_id: int, skill: Skill, now: datetime) -> str | None:
     """The prerequisite with the lowest estimate, if it is below the bar: worth shoring up."""
-    prerequisites = list(skill.get("prerequisites", []))
+    prerequisites = list(skill.prerequisites)
     if not prerequisites:
         return None
     states = mastery_store.skill_states(tx, user_id)
@@ -91,46 +91,49 @@ def _worked_example(tx: Tx, user_id: int, skill_id: str) -> dict[str, str] | Non
     for item_id in store.recent_items(tx, user_id=user_id, skill_id=skill_id):
         row = content_store.item(tx, item_id)
         if row is not None and not row.assessment_only:
-            return {"stem": row.data["stem"], "answer": grading.answer_text(row.data),
-                    "explanation": row.data["explanation"]}  # fmt: skip
+            item = content_store.item_model(tx, row)
+            return {"stem": item.stem, "answer": grading.answer_text(item),
+                    "explanation": item.explanation}  # fmt: skip
     return None
 
 
 def practice_item(ctx: Context, *, user_id: int, item_id: str) -> PublicItem:
     """A named practice item as shown before answering (for a page that asked for it)."""
     with ctx.db.begin() as tx:
-        row = items.find(tx, item_id)
-        if row.assessment_only:
+        item = items.find(tx, item_id)
+        if item.assessment_only:
             raise Conflict(f"item {item_id!r} is kept for mastery and retention checks")
-        items.require_available(tx, user_id, row.skill_id)
-        items.require_open(tx, user_id, row.id)
-        return items.public(row, user_id=user_id)
+        items.require_available(tx, user_id, item.id.skill)
+        items.require_open(tx, user_id, str(item.id))
+        return items.public(item, user_id=user_id)
 
 
 def hints_shown(ctx: Context, *, user_id: int, item_id: str) -> list[str]:
     """The hints of an open practice item this learner revealed since last answering it."""
     with ctx.db.begin() as tx:
-        row = items.find(tx, item_id)
-        if row.assessment_only:
+        item = items.find(tx, item_id)
+        if item.assessment_only:
             return []
-        items.require_available(tx, user_id, row.skill_id)
-        seen = store.hints_seen(tx, user_id=user_id, item_id=row.id)
-        return [str(h) for h in row.data.get("hints", [])[:seen]]
+        items.require_available(tx, user_id, item.id.skill)
+        seen = store.hints_seen(tx, user_id=user_id, item_id=str(item.id))
+        return list(item.hints[:seen])
 
 
 def hint(ctx: Context, *, user_id: int, item_id: str, number: int) -> str:
     """Hint `number` (1-based) of a practice item, recorded as seen. Checks give no hints."""
     with ctx.db.begin() as tx:
         account_store.lock_learner(tx, user_id)
-        row = items.find(tx, item_id)
-        if row.assessment_only:
+        item = items.find(tx, item_id)
+        if item.assessment_only:
             raise Conflict("assessment items have no hints")
-        items.require_available(tx, user_id, row.skill_id)
-        items.require_open(tx, user_id, row.id)
-        hints = row.data.get("hints", [])
+        items.require_available(tx, user_id, item.id.skill)
+        items.require_open(tx, user_id, str(item.id))
+        hints = item.hints
         if not 1 <= number <= len(hints):
             raise NotFound(f"item {item_id!r} has {len(hints)} hint(s); there is no hint {number}")
-        store.reveal_hint(tx, user_id=user_id, item_id=row.id, number=number, now=ctx.clock.now())
+        store.reveal_hint(
+            tx, user_id=user_id, item_id=str(item.id), number=number, now=ctx.clock.now()
+        )
         return str(hints[number - 1])
 
 
@@ -148,39 +151,43 @@ def answer(
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
         account_store.lock_learner(tx, user_id)
-        row = items.find(tx, item_id)
+        item = items.find(tx, item_id)
         if submission_id is not None:
             earlier = evidence.by_submission_in(tx, user_id=user_id, submission_id=submission_id)
             if earlier is not None:
-                return _replay(ctx, row, earlier)
-        if row.assessment_only:
+                return _replay(ctx, item, earlier)
+        if item.assessment_only:
             raise Conflict(
                 f"item {item_id!r} is kept for mastery and retention checks, not practice",
                 problems=[Problem("assessment-only item", field="item_id")],
             )
-        items.require_available(tx, user_id, row.skill_id)
-        items.require_open(tx, user_id, row.id)
-        if not 0 <= hints_used <= len(row.data.get("hints", [])):
+        items.require_available(tx, user_id, item.id.skill)
+        items.require_open(tx, user_id, str(item.id))
+        if not 0 <= hints_used <= len(item.hints):
             message = "hints used must be between 0 and the item's number of hints"
             raise InvalidInput(message, problems=[Problem(message, field="hints_used")])
         # the hints the server handed out count, whatever the client says
-        hints_used = max(hints_used, store.hints_seen(tx, user_id=user_id, item_id=row.id))
-        grade = marking.grade(ctx, row.data, response)
+        hints_used = max(hints_used, store.hints_seen(tx, user_id=user_id, item_id=str(item.id)))
+        grade = marking.grade(ctx, item, response)
         record, _ = evidence.add(
-            tx, now=now, user_id=user_id, skill_id=row.skill_id, source_kind="item",
-            source_id=row.id, mode="practice", score=grade.score, grader="auto",
+            tx, now=now, user_id=user_id, skill_id=item.id.skill, source_kind="item",
+            source_id=str(item.id), mode="practice", score=grade.score, grader="auto",
             hints_used=hints_used, seconds=items.clamp_seconds(seconds),
             submission_id=submission_id, detail={"response": response},
         )  # fmt: skip
         if record.seconds:
-            store.add_time(tx, user_id=user_id, skill_id=row.skill_id, kind="item",
+            store.add_time(tx, user_id=user_id, skill_id=item.id.skill, kind="item",
                            seconds=record.seconds, now=now)  # fmt: skip
-        return items.feedback(row, grade, record.id)
+        return items.feedback(item, grade, record.id)
 
 
-def _replay(ctx: Context, row: ItemRow, earlier: evidence.Record) -> Feedback:
+def _replay(ctx: Context, item: Item, earlier: evidence.Record) -> Feedback:
     """The first result of a repeated submission, graded again from what was stored."""
-    if earlier.source_id != row.id or earlier.mode != "practice" or earlier.check_id is not None:
+    if (
+        earlier.source_id != str(item.id)
+        or earlier.mode != Mode.PRACTICE
+        or earlier.check_id is not None
+    ):
         raise Conflict("this submission id was already used for another answer")
-    grade = marking.grade(ctx, row.data, earlier.detail.get("response"))
-    return items.feedback(row, grade, earlier.id)
+    grade = marking.grade(ctx, item, earlier.detail.get("response"))
+    return items.feedback(item, grade, earlier.id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from masterpath.domain import retrieval
@@ -37,8 +37,8 @@ class Page:
 def page(ctx: Context, *, user_id: int, skill_id: str) -> Page:
     explained = mastery.explain(ctx, user_id=user_id, skill_id=skill_id)
     with ctx.db.begin() as tx:
-        skill = content_store.skills(tx, [skill_id])[0].data
-        titles = {row.id: row.title for row in content_store.skills(tx, skill["prerequisites"])}
+        skill = content_store.skill_models(tx, [skill_id])[skill_id]
+        titles = {row.id: row.title for row in content_store.skills(tx, list(skill.prerequisites))}
         done = store.marks(tx, user_id=user_id, skill_id=skill_id)
         items = content_store.live_items(tx, skill_id)
         checks = [
@@ -48,18 +48,18 @@ def page(ctx: Context, *, user_id: int, skill_id: str) -> Page:
         ]
         seconds = sum(store.seconds_by_kind(tx, user_id=user_id, skill_id=skill_id).values())
         cards = len(content_store.live_cards(tx, skill_id))
-    task = skill.get("task")
+    task = skill.task
     return Page(
-        id=skill_id, title=skill["title"], summary=skill["summary"], hours=skill["hours"],
-        objectives=list(skill["objectives"]),
-        prerequisites=[{"id": p, "title": titles.get(p, p)} for p in skill["prerequisites"]],
-        lesson=skill.get("lesson", ""),
-        resources=[{**r, "done": r["url"] in done} for r in skill.get("resources", [])],
-        explanations=[{"question": e["question"], "anchor": "q-" + retrieval.anchor(e["question"]),
-                       "answer": e["answer"]} for e in skill.get("explanations", [])],
-        task={"prompt": task["prompt"], "pass_mark": task["pass_mark"],
-              "criteria": [{"id": c["id"], "criterion": c["criterion"], "points": c["points"]}
-                           for c in task["rubric"]]} if task else None,
+        id=skill_id, title=skill.title, summary=skill.summary, hours=skill.hours,
+        objectives=[{"id": o.id, "text": o.text} for o in skill.objectives],
+        prerequisites=[{"id": p, "title": titles.get(p, p)} for p in skill.prerequisites],
+        lesson=skill.lesson,
+        resources=[{**asdict(r), "done": r.url in done} for r in skill.resources],
+        explanations=[{"question": e.question, "anchor": "q-" + retrieval.anchor(e.question),
+                       "answer": e.answer} for e in skill.explanations],
+        task={"prompt": task.prompt, "pass_mark": task.pass_mark,
+              "criteria": [{"id": c.id, "criterion": c.criterion, "points": c.points}
+                           for c in task.rubric]} if task else None,
         practice_items=sum(not row.assessment_only for row in items), cards=cards,
         mastery=explained, open_checks=checks, minutes_studied=round(seconds / 60, 1),
     )  # fmt: skip
@@ -68,10 +68,10 @@ def page(ctx: Context, *, user_id: int, skill_id: str) -> Page:
 def mark_resource(ctx: Context, *, user_id: int, skill_id: str, url: str, done: bool) -> None:
     """The learner's own "done" mark on a resource: a note, never evidence."""
     with ctx.db.begin() as tx:
-        found = content_store.skills(tx, [skill_id])
+        found = content_store.skill_models(tx, [skill_id])
         if not found:
             raise NotFound(f"no skill {skill_id!r}")
-        if url not in {r["url"] for r in found[0].data.get("resources", [])}:
+        if url not in {r.url for r in found[skill_id].resources}:
             raise NotFound(f"skill {skill_id!r} lists no resource {url!r}")
         store.set_mark(tx, user_id=user_id, skill_id=skill_id, url=url, done=done,
                        now=ctx.clock.now())  # fmt: skip

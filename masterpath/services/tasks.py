@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from masterpath.domain.content import Task
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
 from masterpath.services import Context, evidence, items, marking, mastery_state
 from masterpath.store import Tx
@@ -69,10 +70,10 @@ def submit(
                 return _view(tx, earlier)
         task = _task(tx, skill_id)
         if not mastery_state.available(
-            tx, user_id=user_id, skill=content_store.skill_data(tx, [skill_id])[skill_id]
+            tx, user_id=user_id, skill=content_store.skill_models(tx, [skill_id])[skill_id]
         ):
             raise Conflict(f"skill {skill_id!r} is locked: master or place its prerequisites first")
-        score, report = marking.rubric(ctx, task["rubric"], text)
+        score, report = marking.rubric(ctx, task.rubric, text)
         row = store.add_submission(
             tx, user_id=user_id, skill_id=skill_id, text=text, link=link, self_score=self_score,
             status="graded" if score is not None else "pending", score=score,
@@ -107,14 +108,14 @@ def _check(text: str, link: str, self_score: float | None, submission_id: str | 
         raise _bad("submission ids are 1 to 64 characters", "submission_id")
 
 
-def _task(tx: Tx, skill_id: str) -> dict[str, Any]:
-    found = content_store.skill_data(tx, [skill_id])
+def _task(tx: Tx, skill_id: str) -> Task:
+    found = content_store.skill_models(tx, [skill_id])
     if not found:
         raise NotFound(f"no skill {skill_id!r}")
-    task = found[skill_id].get("task")
+    task = found[skill_id].task
     if not task:
         raise Conflict(f"skill {skill_id!r} has no applied task")
-    return dict(task)
+    return task
 
 
 def _view(tx: Tx, row: TaskSubmission) -> Submission:
@@ -122,7 +123,7 @@ def _view(tx: Tx, row: TaskSubmission) -> Submission:
     return Submission(
         id=row.id, skill_id=row.skill_id, text=row.text, link=row.link, status=row.status,
         score=row.score, self_score=row.self_score, grader=row.grader,
-        pass_mark=float(task.get("pass_mark", 0.7)),
+        pass_mark=task.pass_mark,
         criteria=list(row.detail.get("criteria", [])), submitted_at=row.submitted_at,
         comment=str(row.detail.get("comment", "")),
     )  # fmt: skip

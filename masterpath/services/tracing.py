@@ -107,9 +107,9 @@ def fit(
     """
     with ctx.db.begin() as tx:
         difficulty = {
-            row.id: str(row.data.get("difficulty", "medium"))
+            str(item.id): item.difficulty
             for skill in content_store.skills(tx)
-            for row in content_store.live_items(tx, skill.id)
+            for item in content_store.items(tx, skill.id)
         }
         span = store.learner_id_range(tx)
     with tempfile.TemporaryFile(prefix="masterpath-kt-") as file:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from masterpath.domain import grading, matching
 from masterpath.domain import mastery as rules
 from masterpath.domain import tracks as planner
+from masterpath.domain.content import Skill
 from masterpath.errors import InvalidInput, NotFound, Problem
 from masterpath.services import Context, goals, mastery_state
 from masterpath.store import Tx
@@ -39,15 +40,15 @@ class Catalogue:
 
 def catalogue(tx: Tx) -> Catalogue:
     """The installed skills' catalogue, derived once per content change."""
-    skills = content_store.skill_data(tx)
+    skills = content_store.skill_models(tx)
     found: Catalogue = tx.cache.latest(
         "catalogue",
         content_store.content_key(tx),
         lambda: Catalogue(
-            {k: list(v.get("prerequisites", [])) for k, v in skills.items()},
-            {k: float(v.get("hours", 1)) for k, v in skills.items()},
-            {k: [grading.terms(p, drop_stop=True) for p in v.get("backgrounds", [])]
-             for k, v in skills.items() if v.get("backgrounds")},
+            {k: list(v.prerequisites) for k, v in skills.items()},
+            {k: v.hours for k, v in skills.items()},
+            {k: [grading.terms(p, drop_stop=True) for p in v.backgrounds]
+             for k, v in skills.items() if v.backgrounds},
         ),
     )  # fmt: skip
     return found
@@ -105,7 +106,7 @@ def _bad(message: str, name: str) -> InvalidInput:
     return InvalidInput(message, problems=[Problem(message, field=name)])
 
 
-def check(intake: Intake, *, today: date, skills: dict[str, Any]) -> None:
+def check(intake: Intake, *, today: date, skills: dict[str, Skill]) -> None:
     """Refuse bad input by field, before anything is matched or written."""
     if not intake.goal.strip():
         raise _bad("write the goal you are working towards", "goal")
@@ -153,7 +154,7 @@ def _today(tx: Tx, ctx: Context, user_id: int | None) -> date:
 def _suggest(
     tx: Tx, ctx: Context, intake: Intake, user_id: int | None, understood: goals.Understood
 ) -> Result:
-    skills = content_store.skill_data(tx)
+    skills = content_store.skill_models(tx)
     check(intake, today=_today(tx, ctx, user_id), skills=skills)
     found, why = goals.match(understood, intake.goal)
     if found.career is None:
@@ -290,7 +291,7 @@ def _plan(
     if career_row is None:
         raise NotFound(f"no career {slug!r}")
     career = career_row.data
-    skills = content_store.skill_data(tx)
+    skills = content_store.skill_models(tx)
     derived = catalogue(tx)
     stages = [
         planner.Stage(s["id"], s["title"], tuple(x for x in s["skills"] if x in skills))
@@ -320,7 +321,7 @@ def _plan(
         grouped[skill.stage].append(
             {
                 "id": skill.id,
-                "title": skills[skill.id]["title"],
+                "title": skills[skill.id].title,
                 "hours": skill.hours,
                 "pinned": skill.pinned,
                 "status": statuses.get(skill.id, "available"),
@@ -369,7 +370,7 @@ def _plan(
         ],
         other_skills=sorted(
             (
-                {"id": k, "title": v["title"]}
+                {"id": k, "title": v.title}
                 for k, v in skills.items()
                 if k not in plan.order and k not in plan.done
             ),
@@ -385,10 +386,10 @@ def _statuses(tx: Tx, ctx: Context, user_id: int | None, skill_ids: list[str]) -
     return {skill: verdict.status.value for skill, verdict in found.items()}
 
 
-def _pace(tx: Tx, user_id: int | None, done: set[str], skills: dict[str, Any]) -> float:
+def _pace(tx: Tx, user_id: int | None, done: set[str], skills: dict[str, Skill]) -> float:
     if user_id is None:
         return 1.0
     seconds = store.study_seconds_by_skill(tx, user_id)
     finished = [s for s in done if s in seconds and s in skills]
     measured = sum(seconds[s] for s in finished) / 3600
-    return planner.pace(measured, sum(float(skills[s].get("hours", 1)) for s in finished))
+    return planner.pace(measured, sum(skills[s].hours for s in finished))

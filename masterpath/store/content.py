@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from masterpath.domain.content import Card, Item, Skill
 from masterpath.store.db import Tx
 from masterpath.store.models import (
     CardRow,
@@ -171,15 +172,40 @@ def content_key(tx: Tx) -> tuple[tuple[str, str], ...]:
     return key
 
 
-def skill_data(tx: Tx, ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
-    """Live skills' content by id, parsed once per installed content (read-only: don't mutate).
+def skill_models(tx: Tx, ids: list[str] | None = None) -> dict[str, Skill]:
+    """Live skills as content-model values by id, built once per installed content.
 
     Keyed by every pack's content hash, so installing or upgrading a pack is seen at once.
     """
-    found: dict[str, dict[str, Any]] = tx.cache.latest(
-        "skill_data", content_key(tx), lambda: {row.id: row.data for row in skills(tx)}
+    found: dict[str, Skill] = tx.cache.latest(
+        "skill_models",
+        content_key(tx),
+        lambda: {row.id: Skill.from_data(row.data) for row in skills(tx)},
     )
     return found if ids is None else {i: found[i] for i in ids if i in found}
+
+
+def item_model(tx: Tx, row: ItemRow) -> Item:
+    """The item of a row (live or retired) as a content-model value, built once per text."""
+    kept: dict[tuple[str, str], Item] = tx.cache.kept("item_models")
+    key = (row.id, row.content_hash)
+    if key not in kept:
+        kept[key] = Item.from_data(row.data, skill=row.skill_id)
+    return kept[key]
+
+
+def card_model(tx: Tx, row: CardRow) -> Card:
+    """The flashcard of a row as a content-model value, built once per text."""
+    kept: dict[tuple[str, str], Card] = tx.cache.kept("card_models")
+    key = (row.id, row.content_hash)
+    if key not in kept:
+        kept[key] = Card.from_data(row.data, skill=row.skill_id)
+    return kept[key]
+
+
+def items(tx: Tx, skill_id: str) -> list[Item]:
+    """A skill's live items as content-model values, in id order."""
+    return [item_model(tx, row) for row in live_items(tx, skill_id)]
 
 
 def pack_versions(tx: Tx) -> dict[str, str]:

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from typing import Any
 
 import numpy as np
 import pytest
 
 from masterpath.benchmarks import gate
+from masterpath.domain.content import Item
 from masterpath.services import Context
 
 SEEDS = range(4)
 ACCOUNTS = itertools.count()  # each simulated learner is a new account in the shared database
-Prepared = tuple[Context, list[dict[str, Any]]]
+Prepared = tuple[Context, list[Item]]
 
 
 @pytest.fixture(scope="module")

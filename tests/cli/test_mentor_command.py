@@ -45,7 +45,7 @@ def test_beside_an_open_item_the_reply_keeps_the_answer_hidden(env: None, ctx: C
     with ctx.db.begin() as tx:
         item = content_store.item(tx, ITEM)
         assert item is not None
-        data = item.data
+        data = content_store.item_model(tx, item)
     assert isolation.leaks(answer["reply"], [data]) == []
     assert _users(ctx) == before  # the throwaway learner is gone, with what it wrote
     with ctx.db.begin() as tx:

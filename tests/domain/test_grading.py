@@ -3,30 +3,42 @@ from typing import Any
 import pytest
 
 from masterpath.domain import grading
+from masterpath.domain.content import Criterion, Item
 from masterpath.errors import InvalidInput
 
-SINGLE = {
-    "type": "single_choice",
-    "options": [{"id": "a", "text": "A"}, {"id": "b", "text": "B", "correct": True}],
-}
-MULTI = {
-    "type": "multiple_choice",
-    "options": [
-        {"id": "a", "text": "A", "correct": True},
-        {"id": "b", "text": "B", "correct": True},
-        {"id": "c", "text": "C"},
-        {"id": "d", "text": "D"},
-    ],
-}
-ORDER = {"type": "ordering", "options": [{"id": x, "text": x} for x in "wxyz"]}
-NUMERIC = {"type": "numeric", "answer": 80, "tolerance": 0.5}
-SHORT = {
-    "type": "short_text",
-    "concepts": [
-        {"id": "publish", "phrasings": ["publish the port", "-p 8080:8080", "port mapping"]},
-        {"id": "bind", "phrasings": ["0.0.0.0", "all interfaces"], "weight": 0.5},
-    ],
-}
+
+def _item(data: dict[str, Any]) -> Item:
+    return Item.from_data(data, skill="s")
+
+
+SINGLE = _item(
+    {
+        "type": "single_choice",
+        "options": [{"id": "a", "text": "A"}, {"id": "b", "text": "B", "correct": True}],
+    }
+)
+MULTI = _item(
+    {
+        "type": "multiple_choice",
+        "options": [
+            {"id": "a", "text": "A", "correct": True},
+            {"id": "b", "text": "B", "correct": True},
+            {"id": "c", "text": "C"},
+            {"id": "d", "text": "D"},
+        ],
+    }
+)
+ORDER = _item({"type": "ordering", "options": [{"id": x, "text": x} for x in "wxyz"]})
+NUMERIC = _item({"type": "numeric", "answer": 80, "tolerance": 0.5})
+SHORT = _item(
+    {
+        "type": "short_text",
+        "concepts": [
+            {"id": "publish", "phrasings": ["publish the port", "-p 8080:8080", "port mapping"]},
+            {"id": "bind", "phrasings": ["0.0.0.0", "all interfaces"], "weight": 0.5},
+        ],
+    }
+)
 
 
 def test_single_choice_is_all_or_nothing() -> None:
@@ -44,7 +56,7 @@ def test_multiple_choice_gives_partial_credit_and_charges_wrong_picks() -> None:
 
 
 def test_true_false_accepts_booleans_and_words() -> None:
-    item = {"type": "true_false", "answer": False}
+    item = _item({"type": "true_false", "answer": False})
     assert grading.grade(item, False).correct
     assert grading.grade(item, "false").correct
     assert not grading.grade(item, True).correct
@@ -54,7 +66,7 @@ def test_numeric_within_tolerance_and_readable_numbers() -> None:
     assert grading.grade(NUMERIC, 80.4).correct
     assert grading.grade(NUMERIC, "80 %").correct
     assert not grading.grade(NUMERIC, 81).correct
-    assert grading.grade({"type": "numeric", "answer": 1912}, "$1,912").correct
+    assert grading.grade(_item({"type": "numeric", "answer": 1912}), "$1,912").correct
 
 
 def test_ordering_scores_pairs_in_order() -> None:
@@ -74,7 +86,7 @@ def test_short_text_finds_concepts_with_typos_and_word_forms() -> None:
 
 
 def test_short_text_does_not_match_a_flag_inside_a_word() -> None:
-    item = {"type": "short_text", "concepts": [{"id": "p", "phrasings": ["-p"]}]}
+    item = _item({"type": "short_text", "concepts": [{"id": "p", "phrasings": ["-p"]}]})
     assert not grading.grade(item, "use a pre-built image").correct
     assert grading.grade(item, "run it with -p 80:80").correct
 
@@ -90,11 +102,11 @@ def test_short_text_does_not_match_a_flag_inside_a_word() -> None:
         (NUMERIC, True, "answer with a number"),
         (SHORT, "   ", "write an answer"),
         (SHORT, "x" * 10_000_000, "an answer is at most 5,000 characters"),
-        ({"type": "true_false", "answer": True}, "maybe", "answer true or false"),
+        (_item({"type": "true_false", "answer": True}), "maybe", "answer true or false"),
     ],
 )
 def test_malformed_responses_are_refused_by_name(
-    item: dict[str, Any], response: object, message: str
+    item: Item, response: object, message: str
 ) -> None:
     with pytest.raises(InvalidInput) as caught:
         grading.grade(item, response)
@@ -103,45 +115,51 @@ def test_malformed_responses_are_refused_by_name(
 
 
 def test_stop_words_in_the_answer_do_not_stretch_a_phrase_apart() -> None:
-    item = {"type": "short_text", "concepts": [{"id": "leak", "phrasings": ["send data attacker"]}]}
+    item = _item(
+        {"type": "short_text", "concepts": [{"id": "leak", "phrasings": ["send data attacker"]}]}
+    )
     assert grading.grade(item, "it could send all of the data to the attacker").correct
 
 
 def test_short_words_need_an_exact_match() -> None:
-    item = {"type": "short_text", "concepts": [{"id": "s", "phrasings": ["stale results"]}]}
+    item = _item({"type": "short_text", "concepts": [{"id": "s", "phrasings": ["stale results"]}]})
     assert not grading.grade(item, "scale results").correct
     assert grading.grade(item, "stale results").correct
 
 
 def test_a_rubric_scores_points_per_criterion_and_waits_for_an_instructor_when_it_must() -> None:
     criteria = [
-        {
-            "id": "find",
-            "criterion": "Finds files",
-            "points": 2,
-            "concepts": [{"id": "find", "phrasings": ["find"]}],
-        },
-        {
-            "id": "sort",
-            "criterion": "Sorts them",
-            "points": 2,
-            "concepts": [{"id": "sort", "phrasings": ["sort -h"]}],
-        },
+        Criterion.from_data(c)
+        for c in [
+            {
+                "id": "find",
+                "criterion": "Finds files",
+                "points": 2,
+                "concepts": [{"id": "find", "phrasings": ["find"]}],
+            },
+            {
+                "id": "sort",
+                "criterion": "Sorts them",
+                "points": 2,
+                "concepts": [{"id": "sort", "phrasings": ["sort -h"]}],
+            },
+        ]
     ]
     score, report = grading.rubric(criteria, "find . -type f")
     assert score == 0.5 and report[0]["earned"] == 2 and report[1]["missed"] == ["sort"]
-    unjudged, _ = grading.rubric([*criteria, {"id": "x", "criterion": "Taste", "points": 1}], "x")
+    unjudged, _ = grading.rubric([*criteria, Criterion("x", "Taste", 1)], "x")
     assert unjudged is None
 
 
 def test_the_answer_in_words_for_every_item_type() -> None:
     options = [{"id": "a", "text": "cd", "correct": True}, {"id": "b", "text": "ls"},
                {"id": "c", "text": "pwd", "correct": True}]  # fmt: skip
-    assert grading.answer_text({"type": "single_choice", "options": options[:2]}) == "cd"
-    assert grading.answer_text({"type": "multiple_choice", "options": options}) == "cd; pwd"
-    assert grading.answer_text({"type": "ordering", "options": options}) == "cd → ls → pwd"
-    assert grading.answer_text({"type": "true_false", "answer": False}) == "False"
+    assert grading.answer_text(_item({"type": "single_choice", "options": options[:2]})) == "cd"
+    assert grading.answer_text(_item({"type": "multiple_choice", "options": options})) == "cd; pwd"
+    assert grading.answer_text(_item({"type": "ordering", "options": options})) == "cd → ls → pwd"
+    assert grading.answer_text(_item({"type": "true_false", "answer": False})) == "False"
     numeric = {"type": "numeric", "answer": 2.5, "unit": " s", "tolerance": 0.1}
-    assert grading.answer_text(numeric) == "2.5 s (± 0.1)"
-    assert grading.answer_text({"type": "numeric", "answer": 3.0}) == "3"
-    assert grading.answer_text({"type": "short_text", "model_answer": "A copy."}) == "A copy."
+    assert grading.answer_text(_item(numeric)) == "2.5 s (± 0.1)"
+    assert grading.answer_text(_item({"type": "numeric", "answer": 3.0})) == "3"
+    short = _item({"type": "short_text", "model_answer": "A copy."})
+    assert grading.answer_text(short) == "A copy."

@@ -1,17 +1,21 @@
 from __future__ import annotations
 
+from masterpath.domain.content import Item
 from masterpath.domain.hints import ladder
 
 WHERE = "the lesson section “Paths”"
-CHOICE = {
-    "type": "single_choice",
-    "hints": ["Think of the root."],
-    "options": [
-        {"id": "a", "text": "/home/ada", "correct": True},
-        {"id": "b", "text": "home/ada"},
-        {"id": "c", "text": "./ada"},
-    ],
-}
+CHOICE = Item.from_data(
+    {
+        "type": "single_choice",
+        "hints": ["Think of the root."],
+        "options": [
+            {"id": "a", "text": "/home/ada", "correct": True},
+            {"id": "b", "text": "home/ada"},
+            {"id": "c", "text": "./ada"},
+        ],
+    },
+    skill="shell",
+)
 
 
 def test_the_ladder_climbs_from_authored_hints_to_a_pointer_then_a_worked_step() -> None:
@@ -31,6 +35,7 @@ def test_the_worked_step_never_leaves_only_the_key() -> None:
 
 
 def test_items_without_options_get_the_worked_method() -> None:
-    rungs = ladder({"type": "short_text"}, where="the lesson", chosen=set())
+    item = Item.from_data({"type": "short_text"}, skill="s")
+    rungs = ladder(item, where="the lesson", chosen=set())
     assert len(rungs) == 2
     assert "find the sentence in the lesson that decides it" in rungs[-1]

@@ -1,23 +1,36 @@
+from typing import Any
+
 import numpy as np
 
 from masterpath.domain import isolation
+from masterpath.domain.content import Item, ItemId
 
-CHOICE = {
-    "id": "docker:tag-vs-digest",
-    "type": "single_choice",
-    "options": [
-        {"id": "a", "text": "The image tag, such as v1.4"},
-        {"id": "b", "text": "The image digest (sha256)", "correct": True},
-        {"id": "c", "text": "The build date"},
-    ],
-}
-NUMERIC = {"id": "docker:shrink", "type": "numeric", "answer": 80}
-SHORT = {
-    "id": "docker:publish",
-    "type": "short_text",
-    "concepts": [{"id": "p", "phrasings": ["publish the port", "-p 8080:8080"]}],
-}
-TRUE_FALSE = {"id": "shell:dotdot", "type": "true_false", "answer": True}
+
+def _item(data: dict[str, Any]) -> Item:
+    found = ItemId.parse(data["id"])
+    return Item.from_data({**data, "id": found.local}, skill=found.skill)
+
+
+CHOICE = _item(
+    {
+        "id": "docker:tag-vs-digest",
+        "type": "single_choice",
+        "options": [
+            {"id": "a", "text": "The image tag, such as v1.4"},
+            {"id": "b", "text": "The image digest (sha256)", "correct": True},
+            {"id": "c", "text": "The build date"},
+        ],
+    }
+)
+NUMERIC = _item({"id": "docker:shrink", "type": "numeric", "answer": 80})
+SHORT = _item(
+    {
+        "id": "docker:publish",
+        "type": "short_text",
+        "concepts": [{"id": "p", "phrasings": ["publish the port", "-p 8080:8080"]}],
+    }
+)
+TRUE_FALSE = _item({"id": "shell:dotdot", "type": "true_false", "answer": True})
 
 
 def test_the_correct_option_text_is_a_leak_and_a_socratic_reply_is_not() -> None:

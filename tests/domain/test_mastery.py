@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from masterpath.domain.content import Skill
 from masterpath.domain.mastery import (
     Check,
     Criteria,
@@ -167,23 +168,27 @@ def test_mastery_sticks_and_a_dipping_estimate_shows_as_decaying() -> None:
 
 
 def test_criteria_come_from_the_skill_or_the_engines_defaults() -> None:
-    skill = {"objectives": [{"id": "a"}, {"id": "b"}], "task": {"pass_mark": 0.6}}
-    assert criteria_of(skill) == Criteria(0.70, 4, ("a", "b"), 0.6, 2)
+    skill = {"id": "s", "objectives": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}],
+             "task": {"pass_mark": 0.6}}  # fmt: skip
+    assert criteria_of(Skill.from_data(skill)) == Criteria(0.70, 4, ("a", "b"), 0.6, 2)
     given = {"threshold": 0.8, "min_correct": 6, "task_required": False, "retention_days": 5}
-    assert criteria_of({**skill, "criteria": given}) == Criteria(0.8, 6, ("a", "b"), None, 5)
+    assert criteria_of(Skill.from_data({**skill, "criteria": given})) == Criteria(
+        0.8, 6, ("a", "b"), None, 5
+    )
 
 
 def test_more_objectives_than_four_need_one_correct_answer_each() -> None:
-    skill = {"objectives": [{"id": o} for o in "abcdef"]}
+    skill = Skill.from_data({"id": "s", "objectives": [{"id": o, "text": o} for o in "abcdef"]})
     assert criteria_of(skill).required_correct == 6
     assert criteria_of(skill).task_pass_mark is None
 
 
 def test_wheel_spinning_turns_to_a_prerequisite_or_a_worked_example() -> None:
     spinning = Progress(estimate=0.5, graded_attempts=10)
-    assert recommend(CRITERIA, Progress(estimate=0.5, graded_attempts=9), {}) == "practice"
-    assert recommend(CRITERIA, spinning, {"prerequisites": ["x"]}) == "prerequisite"
-    assert recommend(CRITERIA, spinning, {"prerequisites": []}) == "worked_example"
+    alone, after = Skill("s", "S"), Skill("s", "S", prerequisites=("x",))
+    assert recommend(CRITERIA, Progress(estimate=0.5, graded_attempts=9), alone) == "practice"
+    assert recommend(CRITERIA, spinning, after) == "prerequisite"
+    assert recommend(CRITERIA, spinning, alone) == "worked_example"
 
 
 def test_the_mastery_check_is_offered_from_the_estimate_until_a_check_passes() -> None:

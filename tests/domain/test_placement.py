@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 
 from masterpath.domain import placement
+from masterpath.domain.content import Item, ItemId
 from masterpath.domain.placement import Answer, choose_item, guess_chance, next_skill, result
 
 # python ─┬─ docker ── kubernetes
@@ -24,24 +25,30 @@ def wrong(skill: str, item: str = "n1") -> Answer:
     return Answer(skill, item, False, 0.02)
 
 
+def _item(data: dict[str, Any]) -> Item:
+    return Item.from_data(data, skill="s")
+
+
 def option(n: int) -> dict[str, Any]:
     return {"id": f"o{n}", "text": str(n)}
 
 
 def test_guess_chance_by_item_type() -> None:
     four = [option(n) for n in range(4)]
-    assert guess_chance({"type": "single_choice", "options": four}) == pytest.approx(0.25)
-    assert guess_chance({"type": "true_false"}) == pytest.approx(0.5)
-    assert guess_chance({"type": "multiple_choice", "options": four}) == pytest.approx(0.1)
-    assert guess_chance({"type": "multiple_choice", "options": four[:2]}) == pytest.approx(1 / 3)
-    assert guess_chance({"type": "ordering", "options": four}) == pytest.approx(1 / 24)
-    assert guess_chance({"type": "numeric"}) == pytest.approx(0.02)
-    assert guess_chance({"type": "short_text"}) == pytest.approx(0.05)
+    assert guess_chance(_item({"type": "single_choice", "options": four})) == pytest.approx(0.25)
+    assert guess_chance(_item({"type": "true_false"})) == pytest.approx(0.5)
+    assert guess_chance(_item({"type": "multiple_choice", "options": four})) == pytest.approx(0.1)
+    assert guess_chance(_item({"type": "multiple_choice", "options": four[:2]})) == pytest.approx(
+        1 / 3
+    )
+    assert guess_chance(_item({"type": "ordering", "options": four})) == pytest.approx(1 / 24)
+    assert guess_chance(_item({"type": "numeric"})) == pytest.approx(0.02)
+    assert guess_chance(_item({"type": "short_text"})) == pytest.approx(0.05)
 
 
 def test_items_hardest_to_guess_come_first_and_none_repeats() -> None:
     four = [option(n) for n in range(4)]
-    items: list[dict[str, Any]] = [
+    rows: list[dict[str, Any]] = [
         {"id": "tf", "type": "true_false"},
         {"id": "single", "type": "single_choice", "options": four},
         {"id": "multi", "type": "multiple_choice", "options": four},
@@ -50,11 +57,12 @@ def test_items_hardest_to_guess_come_first_and_none_repeats() -> None:
         {"id": "num", "type": "numeric"},
         {"id": "held", "type": "numeric", "assessment_only": True},
     ]
-    picked: list[str] = []
+    items = [_item(data) for data in rows]
+    picked: list[ItemId] = []
     while (item := choose_item(items, set(picked))) is not None and len(picked) < len(items):
-        picked.append(item["id"])
+        picked.append(item.id)
     # never a repeat; the assessment-only item is held back for mastery checks
-    assert picked == ["num", "order", "text", "multi", "single", "tf"]
+    assert [p.local for p in picked] == ["num", "order", "text", "multi", "single", "tf"]
 
 
 def test_right_answers_on_an_advanced_skill_place_its_prerequisites() -> None:
@@ -110,13 +118,13 @@ def test_the_budget_is_respected() -> None:
 
 def test_a_learner_answering_truly_is_placed_exactly() -> None:
     knows = {"python", "docker"}
-    bank: list[dict[str, Any]] = [{"id": f"n{n}", "type": "numeric"} for n in range(4)]
-    bank.append({"id": "held", "type": "numeric", "assessment_only": True})
+    bank = [_item({"id": f"n{n}", "type": "numeric"}) for n in range(4)]
+    bank.append(_item({"id": "held", "type": "numeric", "assessment_only": True}))
     answers: list[Answer] = []
     while (skill := next_skill(PRE, SCOPE, set(), answers)) is not None:
-        item = choose_item(bank, {a.item for a in answers if a.skill == skill})
-        assert item is not None and item["id"] != "held"
-        answers.append(Answer(skill, item["id"], skill in knows, guess_chance(item)))
+        item = choose_item(bank, {ItemId("s", a.item) for a in answers if a.skill == skill})
+        assert item is not None and item.id.local != "held"
+        answers.append(Answer(skill, item.id.local, skill in knows, guess_chance(item)))
     found = result(PRE, SCOPE, answers)
     assert found.placed == ("python", "docker")
     assert found.study == ("kubernetes", "ml")

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from masterpath.domain import retrieval
+from masterpath.domain.content import Skill
 
 SKILL = {
     "objectives": [{"id": "a", "text": "Tell tags from digests"}],
@@ -33,7 +34,7 @@ def test_units_are_explanations_sections_and_resources_with_summaries() -> None:
             }
         ],
     }
-    units = retrieval.units(skill)
+    units = retrieval.units(Skill.from_data(skill))
     assert [u.id for u in units] == [
         "docker/q#why-pin-a-digest",
         "docker/lesson#introduction",
@@ -47,7 +48,9 @@ def test_units_are_explanations_sections_and_resources_with_summaries() -> None:
 
 
 def _index() -> retrieval.Index:
-    return retrieval.build(retrieval.units({**SKILL, "id": "docker", "title": "Docker"}))
+    return retrieval.build(
+        retrieval.units(Skill.from_data({**SKILL, "id": "docker", "title": "Docker"}))
+    )
 
 
 def test_search_cites_the_section_that_answers() -> None:
@@ -67,7 +70,7 @@ def test_a_question_outside_the_content_finds_nothing() -> None:
 
 
 def test_meaning_ranks_a_unit_whose_words_differ_and_decides_outside() -> None:
-    units = retrieval.units({**SKILL, "id": "docker", "title": "Docker"})
+    units = retrieval.units(Skill.from_data({**SKILL, "id": "docker", "title": "Docker"}))
     rows = retrieval.rows(units)
     vectors = np.zeros((len(rows), 2), dtype=np.float32)
     vectors[:, 0] = 1.0  # every text points one way ...

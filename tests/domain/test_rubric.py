@@ -1,6 +1,7 @@
 import pytest
 
 from masterpath.domain import grading
+from masterpath.domain.content import Concept, Criterion, Item, ItemId, ItemType
 from masterpath.errors import InvalidInput
 
 QUESTION = "What is a variable?"
@@ -13,19 +14,19 @@ def features(answer: str) -> tuple[float, ...]:
 
 
 def test_a_model_answer_becomes_one_concept_per_content_word() -> None:
-    assert RUBRIC == [
-        {"id": "location", "phrasings": ["location"], "weight": 1.0},
-        {"id": "memory", "phrasings": ["memory"], "weight": 1.0},
-        {"id": "store", "phrasings": ["store"], "weight": 1.0},
-        {"id": "value", "phrasings": ["value"], "weight": 1.0},
-    ]
+    assert [
+        Concept("location", ("location",), 1.0),
+        Concept("memory", ("memory",), 1.0),
+        Concept("store", ("store",), 1.0),
+        Concept("value", ("value",), 1.0),
+    ] == RUBRIC
 
 
 def test_question_words_are_left_out_of_the_rubric() -> None:
     rubric = grading.rubric_from_answer(
         "A variable that contains the address in memory of another variable.", "What is a pointer?"
     )
-    assert [c["id"] for c in rubric] == ["variable", "contains", "address", "memory", "another"]
+    assert [c.id for c in rubric] == ["variable", "contains", "address", "memory", "another"]
     restated = grading.rubric_from_answer("Pointers point.", "What does a pointer point to?")
     assert grading.short_text(restated, "a pointer points").score == 1.0  # nothing else to ask
 
@@ -84,23 +85,21 @@ def test_a_calibration_needs_one_score_per_row() -> None:
 
 
 def test_authored_concepts_and_a_derived_rubric_grade_together() -> None:
-    item = {
-        "type": "short_text",
-        "concepts": [
-            {"id": "memory-address", "phrasings": ["memory address", "location in memory"]},
+    item = Item(
+        ItemId("s", "pointer"),
+        ItemType.SHORT_TEXT,
+        concepts=(
+            Concept("memory-address", ("memory address", "location in memory")),
             *grading.rubric_from_answer(
                 "It holds the address of a variable.", "What is a pointer?"
             ),
-        ],
-    }
+        ),
+    )
     graded = grading.grade(item, "A pointer holds the memory address of a variable.")
     assert graded.correct and graded.found == ("memory-address", "holds", "address", "variable")
 
 
-CRITERIA = [
-    {"id": "works", "criterion": "It works", "points": 2},
-    {"id": "tested", "criterion": "It is tested", "points": 1},
-]
+CRITERIA = [Criterion("works", "It works", 2), Criterion("tested", "It is tested", 1)]
 
 
 def test_an_instructors_points_become_the_share_of_all_points() -> None:

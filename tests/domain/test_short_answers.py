@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from masterpath.domain import grading, short_answers
+from masterpath.domain.content import Concept, Criterion, Item, ItemId, ItemType
 from masterpath.domain.short_answers import THRESHOLD, Meaning
 
 
@@ -16,7 +17,7 @@ def unit(*values: float) -> np.ndarray:
     return row / np.linalg.norm(row)
 
 
-CONCEPT = {"id": "freed", "phrasings": ["memory is freed automatically", "garbage collection"]}
+CONCEPT = Concept("freed", ("memory is freed automatically", "garbage collection"))
 PHRASINGS = {"memory is freed automatically": unit(1, 0, 0), "garbage collection": unit(0, 1, 0)}
 
 
@@ -58,7 +59,7 @@ def test_words_still_earn_a_concept_whatever_the_vectors_say() -> None:
 
 
 def test_the_similarity_feature_is_the_mean_sentence_vector_against_the_reference() -> None:
-    rubric = [{"id": "memory", "phrasings": ["memory"], "weight": 1.0}]
+    rubric = [Concept("memory", ("memory",))]
     vectors = meaning(unit(1, 0, 0), unit(0, 1, 0), reference=unit(1, 0, 0))
     features = grading.answer_features(
         rubric, model_answer="memory", answer="Memory. Stuff.", meaning=vectors
@@ -71,8 +72,8 @@ def test_the_similarity_feature_is_the_mean_sentence_vector_against_the_referenc
 
 
 def test_a_short_text_verdict_keeps_its_shape_with_or_without_meaning() -> None:
-    item = {"type": "short_text", "stem": "What does a collector do?", "concepts": [CONCEPT],
-            "model_answer": "Memory is freed automatically."}  # fmt: skip
+    item = Item(ItemId("s", "collector"), ItemType.SHORT_TEXT, stem="What does a collector do?",
+                concepts=(CONCEPT,), model_answer="Memory is freed automatically.")  # fmt: skip
     phrasings = {**PHRASINGS, **{t: unit(0, 0, 1) for t in ("memory", "freed", "automatically")}}
     phrasings["Memory is freed automatically."] = unit(1, 0, 0)
     vectors = Meaning(np.stack([unit(1, 0, 0)]), phrasings=phrasings,
@@ -91,6 +92,6 @@ def test_reference_texts_lists_phrasings_derived_words_and_the_model_answer_once
 
 
 def test_a_rubric_criterion_finds_its_concept_by_meaning() -> None:
-    criteria = [{"id": "c", "criterion": "Reclaims memory", "points": 2, "concepts": [CONCEPT]}]
+    criteria = [Criterion("c", "Reclaims memory", 2, (CONCEPT,))]
     score, report = grading.rubric(criteria, "It tidies up.", meaning=meaning(unit(0, 1, 0)))
     assert score == 1.0 and report[0]["earned"] == 2

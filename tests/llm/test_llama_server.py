@@ -108,13 +108,13 @@ def test_no_request_carries_the_key_and_no_reply_gives_it(llm: tuple[Context, in
     with ctx.db.begin() as tx:
         row = content.item(tx, ITEM)
         assert row is not None
-        item = row.data
+        item = content.item_model(tx, row)
     for attempt in ATTEMPTS[:6]:
         pending = prompt.prepare(
             ctx, user_id=user, skill_id=SKILL, message=attempt, mode="explain", item_id=ITEM
         )
         request = json.dumps(messages(pending.prompt))
-        assert "cd ~" not in request and item["explanation"] not in request
+        assert "cd ~" not in request and item.explanation not in request
         reply = "".join(replies.stream(ctx, pending))
         assert not reply.startswith("(The AI server did not answer"), reply
         assert isolation.leaks(reply, [item]) == []

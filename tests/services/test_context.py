@@ -45,13 +45,13 @@ def test_fitted_parameters_are_read_per_context(ctx: Context, tmp_path: Path) ->
 
 def test_parsed_content_is_cached_per_context(ctx: Context, settings: Settings) -> None:
     with ctx.db.begin() as tx:
-        skills = content_store.skill_data(tx)
-        assert content_store.skill_data(tx) is skills  # parsed once, then kept
+        skills = content_store.skill_models(tx)
+        assert content_store.skill_models(tx) is skills  # parsed once, then kept
     other = Context(settings, make_database(settings.url), Clock())
     try:
         with other.db.begin() as tx:
-            assert content_store.skill_data(tx) is not skills
-            assert content_store.skill_data(tx) == skills
+            assert content_store.skill_models(tx) is not skills
+            assert content_store.skill_models(tx) == skills
     finally:
         other.db.dispose()
     assert ctx.cache is not other.cache

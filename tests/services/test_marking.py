@@ -7,17 +7,22 @@ from pathlib import Path
 import pytest
 
 from masterpath.clock import Clock
+from masterpath.domain.content import Criterion, Item
 from masterpath.meaning import load
 from masterpath.services import Context, marking
 from masterpath.store import make_database
 from tests.conftest import make_settings
 
-ITEM = {
-    "type": "short_text",
-    "stem": "What does a runtime with a garbage collector do for you?",
-    "model_answer": "Memory is freed automatically once nothing refers to it.",
-    "concepts": [{"id": "freed", "phrasings": ["memory is freed automatically"]}],
-}
+ITEM = Item.from_data(
+    {
+        "id": "gc",
+        "type": "short_text",
+        "stem": "What does a runtime with a garbage collector do for you?",
+        "model_answer": "Memory is freed automatically once nothing refers to it.",
+        "concepts": [{"id": "freed", "phrasings": ["memory is freed automatically"]}],
+    },
+    skill="memory",
+)
 PARAPHRASE = "Storage gets released without the programmer doing it"  # no word in common
 OFF_TOPIC = "The weather is sunny today."
 
@@ -40,8 +45,7 @@ def test_an_off_topic_answer_earns_nothing_by_meaning(ctx: Context) -> None:
 
 @needs_model
 def test_an_applied_task_finds_a_criterions_concept_by_meaning(ctx: Context) -> None:
-    criteria = [{"id": "memory", "criterion": "Explains reclamation", "points": 2,
-                 "concepts": ITEM["concepts"]}]  # fmt: skip
+    criteria = [Criterion("memory", "Explains reclamation", 2, ITEM.concepts)]
     score, report = marking.rubric(ctx, criteria, f"Notes.\n{PARAPHRASE}")
     assert score == 1.0 and report[0]["found"] == ["freed"]
     assert marking.rubric(ctx, criteria, OFF_TOPIC)[0] == 0.0

@@ -58,7 +58,7 @@ def test_the_hint_ladder_is_recorded_and_counts(study_ctx: Context, user: int) -
     with study_ctx.db.begin() as tx:
         row = content.item(tx, item)
         assert row is not None
-        assert all(isolation.leaks(r, [row.data]) == [] for r in rungs)
+        assert all(isolation.leaks(r, [content.item_model(tx, row)]) == [] for r in rungs)
     practice.answer(study_ctx, user_id=user, item_id=item, response="b")
     (record,) = evidence.of_learner(study_ctx, user_id=user)
     assert record.hints_used == 4
@@ -102,12 +102,13 @@ def test_during_a_check_the_mentor_declines(study_ctx: Context, user: int) -> No
     elsewhere = prompt.prepare(
         study_ctx, user_id=user, skill_id="shell-scripting", message="paths?", mode="explain"
     )
-    assert {k["id"] for k in elsewhere.keys} >= {i.id.split(":")[1] for i in check.items}
+    assert {k.id.local for k in elsewhere.keys} >= {i.id.split(":")[1] for i in check.items}
 
 
 def test_no_reply_gives_away_an_open_item(study_ctx: Context, user: int) -> None:
     with study_ctx.db.begin() as tx:
         items = [row for row in content.live_items(tx, SKILL) if not row.assessment_only]
+        models = {row.id: content.item_model(tx, row) for row in items}
     pairs = leaks = 0
     for row in items:
         for attempt in ATTEMPTS:
@@ -121,7 +122,7 @@ def test_no_reply_gives_away_an_open_item(study_ctx: Context, user: int) -> None
                     item_id=row.id,
                 )
                 pairs += 1
-                leaks += bool(isolation.leaks(turn.text, [row.data]))
+                leaks += bool(isolation.leaks(turn.text, [models[row.id]]))
     assert pairs == len(items) * len(ATTEMPTS) * 3 and leaks == 0
 
 

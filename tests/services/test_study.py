@@ -116,7 +116,7 @@ def test_ordering_items_are_never_shown_in_the_right_order(study_ctx: Context, u
 
         row = content.item(tx, f"{SKILL}:pipeline-order")
         assert row is not None
-        shown = items.public(row, user_id=user)
+        shown = items.public(content.item_model(tx, row), user_id=user)
     assert [o["id"] for o in shown.options] != RIGHT["pipeline-order"]
 
 

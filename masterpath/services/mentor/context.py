@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from masterpath.domain import isolation, retrieval
+from masterpath.domain.content import Item
 from masterpath.domain.grading import terms
 from masterpath.mentor import Prompt
 from masterpath.mentor import Source as Source  # the benchmarks read it from here
@@ -30,7 +31,7 @@ MAX_WITHHELD_SHARE = 0.5  # an explanation missing more than this share is not u
 class Open:
     """What is open for the learner: items' data (verbatim guard) and choices by skill."""
 
-    keys: list[dict[str, object]]
+    keys: list[Item]
     choices: dict[str, list[isolation.Choice]]
 
     def of(self, skill: str) -> list[isolation.Choice]:

@@ -37,14 +37,25 @@ def main() -> int:
         with serving(settings) as port:
             client = log_in(port, "fuzz@example.com", PASSWORD)
             command = [
-                str(Path(sys.executable).parent / "schemathesis"), "run",
+                str(Path(sys.executable).parent / "schemathesis"),
+                "run",
                 f"http://127.0.0.1:{port}/api/v1/openapi.json",
-                "--max-examples", str(EXAMPLES), "--seed", "1", "--request-timeout", "30",
-                "-H", f"Cookie: {client.cookie}", "-H", f"X-CSRF-Token: {client.csrf}",
-                "--exclude-checks", "positive_data_acceptance",
+                "--max-examples",
+                str(EXAMPLES),
+                "--seed",
+                "1",
+                "--request-timeout",
+                "30",
+                "-H",
+                f"Cookie: {client.cookie}",
+                "-H",
+                f"X-CSRF-Token: {client.csrf}",
+                "--exclude-checks",
+                "positive_data_acceptance",
                 # ending its own session would log the fuzzer out for the rest of the run
-                "--exclude-operation-id", "end_session_api_v1_me_sessions__session_id__delete",
-            ]  # fmt: skip
+                "--exclude-operation-id",
+                "end_session_api_v1_me_sessions__session_id__delete",
+            ]
             return subprocess.run(command, check=False).returncode
 
 

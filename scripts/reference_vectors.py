@@ -41,7 +41,9 @@ def main(out: str) -> None:
         model = SentenceTransformer(folder, device="cpu")
         vectors = model.encode(SENTENCES, normalize_embeddings=True)
     Path(out).write_text(
-        json.dumps({"sentences": SENTENCES, "vectors": [[round(float(x), 6) for x in v] for v in vectors]})
+        json.dumps(
+            {"sentences": SENTENCES, "vectors": [[round(float(x), 6) for x in v] for v in vectors]}
+        )
     )
 
 

@@ -45,8 +45,11 @@ def test_default_database_is_sqlite_in_the_data_folder(tmp_path: Path) -> None:
 
 def test_every_setting_is_documented_in_the_readme_with_its_range() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text()
-    rows = {line.split("|")[1].strip(" `"): line for line in readme.splitlines()
-            if line.startswith("| `MASTERPATH_")}  # fmt: skip
+    rows = {
+        line.split("|")[1].strip(" `"): line
+        for line in readme.splitlines()
+        if line.startswith("| `MASTERPATH_")
+    }
     for name, _, description in describe():
         assert description, name
         assert name in rows, f"{name} is missing from the README configuration table"

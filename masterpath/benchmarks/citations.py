@@ -42,8 +42,14 @@ def tuning(path: Path) -> list[dict[str, Any]]:
     for row in rows:
         heads = [row.get("section"), *row.get("also", [])]
         wanted = {f"{row['skill']}/lesson#{retrieval.anchor(h)}" for h in heads if h}
-        found.append({"skill": row["skill"], "question": row["question"],
-                      "answers": sorted(wanted), "sections": True})  # fmt: skip
+        found.append(
+            {
+                "skill": row["skill"],
+                "question": row["question"],
+                "answers": sorted(wanted),
+                "sections": True,
+            }
+        )
     return found
 
 
@@ -54,10 +60,15 @@ def independent(folder: Path) -> list[dict[str, Any]]:
     if len(by_n) != len(questions):
         raise ContentError(f"{folder}: {len(questions)} questions but {len(by_n)} labels")
     return [
-        {"skill": q["skill"], "question": q["question"], "answers": by_n[n]["answers"] or [],
-         "scope": q.get("scope", "in"), "sections": False}
+        {
+            "skill": q["skill"],
+            "question": q["question"],
+            "answers": by_n[n]["answers"] or [],
+            "scope": q.get("scope", "in"),
+            "sections": False,
+        }
         for n, q in enumerate(questions)
-    ]  # fmt: skip
+    ]
 
 
 def _right(first: context.Source | None, row: dict[str, Any], know: knowledge.Knowledge) -> bool:
@@ -82,12 +93,14 @@ def _first(
         if row["question"] not in _QUERIES:
             _QUERIES[row["question"]] = meaning.one(ctx, row["question"])
         query = _QUERIES[row["question"]]
-        hits = retrieval.search(know.index, row["question"], query=query, skill=row["skill"],
-                                limit=1, weights=weights)  # fmt: skip
+        hits = retrieval.search(
+            know.index, row["question"], query=query, skill=row["skill"], limit=1, weights=weights
+        )
         unit = hits[0].unit if hits else None
         return context.Source(unit.id, unit.title, "", kind=unit.kind) if unit else None
-    found, _ = context.sources(ctx, know, question=row["question"], skill=row["skill"],
-                               found=NOTHING_OPEN, weights=weights)  # fmt: skip
+    found, _ = context.sources(
+        ctx, know, question=row["question"], skill=row["skill"], found=NOTHING_OPEN, weights=weights
+    )
     return found[0] if found else None
 
 
@@ -114,8 +127,14 @@ def score(
             continue
         invented += first is None
         cited = first.id if first else ""
-        misses.append({"skill": row["skill"], "question": row["question"], "cited": cited,
-                       "wanted": row["answers"][0]})  # fmt: skip
+        misses.append(
+            {
+                "skill": row["skill"],
+                "question": row["question"],
+                "cited": cited,
+                "wanted": row["answers"][0],
+            }
+        )
     seconds = time.perf_counter() - started
     return {
         "questions": len(rows),
@@ -138,23 +157,45 @@ def score(
 def sweep(ctx: Context, rows: list[dict[str, Any]], progress: Callable[[str], None]) -> list[Any]:
     """Fusion weights tried on the tuning set, best first (accuracy, then outside handling)."""
     tried = []
-    grid = itertools.product((0.5, 1.0, 2.0), (0.0, 0.004, 0.01), (0.5, 1.0), (0.8, 1.0, 1.25),
-                             (0.4,), (0.5, 0.55), (0.8,))  # fmt: skip
+    grid = itertools.product(
+        (0.5, 1.0, 2.0),
+        (0.0, 0.004, 0.01),
+        (0.5, 1.0),
+        (0.8, 1.0, 1.25),
+        (0.4,),
+        (0.5, 0.55),
+        (0.8,),
+    )
     for meaning_w, same, resource, answer, outside, high, cover in grid:
-        weights = replace(retrieval.WEIGHTS, meaning=meaning_w, same_skill=same,
-                          resource=resource, answer=answer, outside=outside, outside_high=high,
-                          outside_coverage=cover)  # fmt: skip
+        weights = replace(
+            retrieval.WEIGHTS,
+            meaning=meaning_w,
+            same_skill=same,
+            resource=resource,
+            answer=answer,
+            outside=outside,
+            outside_high=high,
+            outside_coverage=cover,
+        )
         got = score(ctx, rows, weights, fast=True)
         balanced = (
             got["accuracy"] + got["outside_recognised_share"] - got["said_outside_wrongly_share"]
         )
-        tried.append({"meaning": meaning_w, "same_skill": same, "resource": resource,
-                      "answer": answer,
-                      "outside": outside, "outside_high": high, "outside_coverage": cover,
-                      "accuracy": got["accuracy"],
-                      "outside_recognised": got["outside_recognised_share"],
-                      "said_outside_wrongly": got["said_outside_wrongly_share"],
-                      "balanced": round(balanced, 4)})  # fmt: skip
+        tried.append(
+            {
+                "meaning": meaning_w,
+                "same_skill": same,
+                "resource": resource,
+                "answer": answer,
+                "outside": outside,
+                "outside_high": high,
+                "outside_coverage": cover,
+                "accuracy": got["accuracy"],
+                "outside_recognised": got["outside_recognised_share"],
+                "said_outside_wrongly": got["said_outside_wrongly_share"],
+                "balanced": round(balanced, 4),
+            }
+        )
         progress(str(tried[-1]))
     return sorted(tried, key=lambda t: -t["balanced"])
 

@@ -165,9 +165,12 @@ def bench_kt(train: Path, test: Path, as_json: bool) -> None:
 
 @bench.command("gate")
 @click.option(
-    "--learners", default=10_000, show_default=True, type=POSITIVE,
+    "--learners",
+    default=10_000,
+    show_default=True,
+    type=POSITIVE,
     help="Simulated learners per rule.",
-)  # fmt: skip
+)
 @click.option("--seed", default=7, show_default=True, help="Seed of the simulated population.")
 @click.option(
     "--workers", default=2, show_default=True, type=POSITIVE, help="Processes to run in parallel."
@@ -247,9 +250,12 @@ def _sweep(*, top: int, progress: Callable[[str], None]) -> Result:
 
 @bench.command("placement")
 @click.option(
-    "--learners", default=1000, show_default=True, type=POSITIVE,
+    "--learners",
+    default=1000,
+    show_default=True,
+    type=POSITIVE,
     help="Simulated learners per pass.",
-)  # fmt: skip
+)
 @click.option("--seed", default=7, show_default=True, help="Seed of the simulated population.")
 @json_option()
 def bench_placement(learners: int, seed: int, as_json: bool) -> None:
@@ -380,9 +386,12 @@ def bench_meaning(as_json: bool) -> None:
 
 @bench.command("study")
 @click.option(
-    "--answers", default=10_000, show_default=True, type=POSITIVE,
+    "--answers",
+    default=10_000,
+    show_default=True,
+    type=POSITIVE,
     help="Answer submissions to time.",
-)  # fmt: skip
+)
 @click.option(
     "--reviews", default=10_000, show_default=True, type=POSITIVE, help="Card reviews to time."
 )
@@ -397,13 +406,19 @@ def bench_study(answers: int, reviews: int, as_json: bool) -> None:
 
 @bench.command("dashboard")
 @click.option(
-    "--evidence", default=20_000, show_default=True, type=click.IntRange(min=0),
+    "--evidence",
+    default=20_000,
+    show_default=True,
+    type=click.IntRange(min=0),
     help="Evidence records to generate.",
-)  # fmt: skip
+)
 @click.option(
-    "--cards", default=2_000, show_default=True, type=click.IntRange(min=0),
+    "--cards",
+    default=2_000,
+    show_default=True,
+    type=click.IntRange(min=0),
     help="Flashcards the learner has.",
-)  # fmt: skip
+)
 @click.option(
     "--runs", default=200, show_default=True, type=POSITIVE, help="Requests of /dashboard to time."
 )
@@ -421,18 +436,36 @@ ABOVE_ZERO = click.FloatRange(min=0, min_open=True)
 
 
 @bench.command("web")
-@click.option("--learners", default=32, show_default=True, type=POSITIVE,
-              help="Logged-in learners (connections).")  # fmt: skip
-@click.option("--seconds", default=8.0, show_default=True, type=ABOVE_ZERO,
-              help="Each saturation phase.")  # fmt: skip
-@click.option("--rate", default=100.0, show_default=True, type=ABOVE_ZERO,
-              help="Answers a second, fixed rate.")  # fmt: skip
-@click.option("--rate-seconds", default=60.0, show_default=True, type=ABOVE_ZERO,
-              help="The fixed-rate phase.")  # fmt: skip
-@click.option("--max-requests", default=200_000, show_default=True, type=POSITIVE,
-              help="Cap on any phase.")  # fmt: skip
-@click.option("--workers", default="1,2,4", show_default=True, callback=_workers,
-              help="PostgreSQL worker counts.")  # fmt: skip
+@click.option(
+    "--learners",
+    default=32,
+    show_default=True,
+    type=POSITIVE,
+    help="Logged-in learners (connections).",
+)
+@click.option(
+    "--seconds", default=8.0, show_default=True, type=ABOVE_ZERO, help="Each saturation phase."
+)
+@click.option(
+    "--rate",
+    default=100.0,
+    show_default=True,
+    type=ABOVE_ZERO,
+    help="Answers a second, fixed rate.",
+)
+@click.option(
+    "--rate-seconds", default=60.0, show_default=True, type=ABOVE_ZERO, help="The fixed-rate phase."
+)
+@click.option(
+    "--max-requests", default=200_000, show_default=True, type=POSITIVE, help="Cap on any phase."
+)
+@click.option(
+    "--workers",
+    default="1,2,4",
+    show_default=True,
+    callback=_workers,
+    help="PostgreSQL worker counts.",
+)
 @click.option(
     "--postgres",
     default="postgresql+psycopg://127.0.0.1:5432/postgres",
@@ -443,29 +476,43 @@ ABOVE_ZERO = click.FloatRange(min=0, min_open=True)
 @click.option("--quick", is_flag=True, help="Tiny bounds: 4 learners, 1 s phases, 1 worker.")
 @json_option()
 def bench_web(  # noqa: PLR0917 - click passes options by position
-    learners: int, seconds: float, rate: float, rate_seconds: float, max_requests: int,
-    workers: tuple[int, ...], postgres: str, embedding_model: str | None, quick: bool,
+    learners: int,
+    seconds: float,
+    rate: float,
+    rate_seconds: float,
+    max_requests: int,
+    workers: tuple[int, ...],
+    postgres: str,
+    embedding_model: str | None,
+    quick: bool,
     as_json: bool,
-) -> None:  # fmt: skip
+) -> None:
     """Answer, next item, card review and dashboard through real servers, against a
     hello-world: saturation and a fixed arrival rate (SQLite; PostgreSQL with each --workers)."""
     from masterpath.benchmarks import web
 
     bounds = web.Bounds(
-        learners=learners, seconds=seconds, rate=rate, rate_seconds=rate_seconds,
-        max_requests=max_requests, workers=workers, postgres=postgres,
+        learners=learners,
+        seconds=seconds,
+        rate=rate,
+        rate_seconds=rate_seconds,
+        max_requests=max_requests,
+        workers=workers,
+        postgres=postgres,
         embedding_model=embedding_model,
-    )  # fmt: skip
+    )
     if quick:
-        bounds = dataclasses.replace(bounds, learners=4, seconds=1.0, rate=10.0,
-                                     rate_seconds=2.0, workers=(1,))  # fmt: skip
+        bounds = dataclasses.replace(
+            bounds, learners=4, seconds=1.0, rate=10.0, rate_seconds=2.0, workers=(1,)
+        )
     report = Report("web", as_json)
     report.show(web.run(bounds=bounds, progress=report.step), web.table)
 
 
 @bench.command("scale")
-@click.option("--learners", default=100_000, show_default=True, type=POSITIVE,
-              help="Generated learners.")  # fmt: skip
+@click.option(
+    "--learners", default=100_000, show_default=True, type=POSITIVE, help="Generated learners."
+)
 @click.option(
     "--small",
     default=1_000,
@@ -474,9 +521,13 @@ def bench_web(  # noqa: PLR0917 - click passes options by position
     help="Generated learners of the database compared against (0: none).",
 )
 @click.option(
-    "--evidence", "each", default=100, show_default=True, type=POSITIVE,
+    "--evidence",
+    "each",
+    default=100,
+    show_default=True,
+    type=POSITIVE,
     help="Evidence records per learner.",
-)  # fmt: skip
+)
 @click.option(
     "--history",
     "history_evidence",
@@ -485,10 +536,16 @@ def bench_web(  # noqa: PLR0917 - click passes options by position
     type=POSITIVE,
     help="Evidence records of the long-history learner whose dashboard is timed.",
 )
-@click.option("--runs", default=200, show_default=True, type=POSITIVE,
-              help="Dashboards and explanations timed.")  # fmt: skip
-@click.option("--submissions", default=2_000, show_default=True, type=POSITIVE,
-              help="Answers timed.")  # fmt: skip
+@click.option(
+    "--runs",
+    default=200,
+    show_default=True,
+    type=POSITIVE,
+    help="Dashboards and explanations timed.",
+)
+@click.option(
+    "--submissions", default=2_000, show_default=True, type=POSITIVE, help="Answers timed."
+)
 @click.option(
     "--server",
     default="postgresql+psycopg://127.0.0.1:5432/postgres",
@@ -503,16 +560,30 @@ def bench_web(  # noqa: PLR0917 - click passes options by position
 )
 @json_option()
 def bench_scale(  # noqa: PLR0917 - click passes options by position
-    learners: int, small: int, each: int, history_evidence: int, runs: int, submissions: int,
-    server: str, prefix: str, as_json: bool,
-) -> None:  # fmt: skip
+    learners: int,
+    small: int,
+    each: int,
+    history_evidence: int,
+    runs: int,
+    submissions: int,
+    server: str,
+    prefix: str,
+    as_json: bool,
+) -> None:
     """PostgreSQL with many learners against a small database: dashboard and explanation p95,
     answer p99, kt fit time and memory, database size."""
     from masterpath.benchmarks import scale
 
     report = Report("scale", as_json)
     result = scale.run(
-        learners=learners, small=small, each=each, history_evidence=history_evidence,
-        runs=runs, submissions=submissions, server=server, prefix=prefix, progress=report.step,
-    )  # fmt: skip
+        learners=learners,
+        small=small,
+        each=each,
+        history_evidence=history_evidence,
+        runs=runs,
+        submissions=submissions,
+        server=server,
+        prefix=prefix,
+        progress=report.step,
+    )
     report.show(result, scale.table)

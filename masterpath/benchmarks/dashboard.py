@@ -51,12 +51,16 @@ def deck_pack(folder: Path, *, cards: int) -> Path:
     per_deck = -(-cards // DECKS)
     for n in range(DECKS):
         data = {
-            "id": f"bench-deck-{n}", "title": f"Benchmark deck {n}",
-            "summary": "Generated flashcards for the dashboard benchmark.", "hours": 4.0,
+            "id": f"bench-deck-{n}",
+            "title": f"Benchmark deck {n}",
+            "summary": "Generated flashcards for the dashboard benchmark.",
+            "hours": 4.0,
             "objectives": [{"id": "recall", "text": "Recall the generated facts"}],
-            "flashcards": [{"id": f"c{k}", "front": f"Generated fact {k} of deck {n}?",
-                            "back": f"Answer {k}."} for k in range(per_deck)],
-        }  # fmt: skip
+            "flashcards": [
+                {"id": f"c{k}", "front": f"Generated fact {k} of deck {n}?", "back": f"Answer {k}."}
+                for k in range(per_deck)
+            ],
+        }
         (root / "skills" / f"bench-deck-{n}").mkdir()
         (root / "skills" / f"bench-deck-{n}" / "skill.yaml").write_text(yaml.safe_dump(data))
     return root
@@ -64,8 +68,9 @@ def deck_pack(folder: Path, *, cards: int) -> Path:
 
 def _prepare(folder: Path, *, evidence: int, cards: int, progress: Callable[[str], None]) -> Any:
     decks = deck_pack(folder, cards=cards)
-    settings = Settings(env="development", data_dir=folder, secret_key="bench",
-                        content_packs=str(decks))  # fmt: skip
+    settings = Settings(
+        env="development", data_dir=folder, secret_key="bench", content_packs=str(decks)
+    )
     db = make_database(settings.url)
     migrate.upgrade(db)
     ctx = Context(settings, db, Clock())
@@ -76,8 +81,9 @@ def _prepare(folder: Path, *, evidence: int, cards: int, progress: Callable[[str
     track_service.create(start, intake, user_id=user)
     progress("generating history")
     written = history.generate(ctx, user_id=user, evidence=evidence, cards=cards, seed=11)
-    token, _ = accounts.login(ctx, email="bench@example.invalid", password="bench password",
-                              address="127.0.0.1")  # fmt: skip
+    token, _ = accounts.login(
+        ctx, email="bench@example.invalid", password="bench password", address="127.0.0.1"
+    )
     return ctx, user, token, written
 
 
@@ -103,11 +109,12 @@ def _sections(ctx: Context, user: int, runs: int) -> dict[str, float]:
         "map": lambda: dashboard.track_map(ctx, user_id=user),
         "mastery": lambda: dashboard.mastery_history(ctx, user_id=user),
         "forecast": lambda: dashboard.card_forecast(ctx, user_id=user),
-        "activity": lambda: dashboard.activity(ctx, user_id=user, plan_per_week=6,
-                                               hours_left=found.hours_left),
+        "activity": lambda: dashboard.activity(
+            ctx, user_id=user, plan_per_week=6, hours_left=found.hours_left
+        ),
         "log": lambda: evidence_log.page(ctx, user_id=user, filters=evidence_log.Filters()),
         "portfolio": lambda: portfolio.portfolio(ctx, user_id=user),
-    }  # fmt: skip
+    }
     medians = {}
     for name, call in calls.items():
         samples = []
@@ -120,24 +127,32 @@ def _sections(ctx: Context, user: int, runs: int) -> dict[str, float]:
 
 
 def run(
-    *, evidence: int = 20_000, cards: int = 2_000, runs: int = 200,
+    *,
+    evidence: int = 20_000,
+    cards: int = 2_000,
+    runs: int = 200,
     progress: Callable[[str], None] = lambda _: None,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         started = time.perf_counter()
-        ctx, user, token, written = _prepare(folder, evidence=evidence, cards=cards,
-                                             progress=progress)  # fmt: skip
+        ctx, user, token, written = _prepare(
+            folder, evidence=evidence, cards=cards, progress=progress
+        )
         generated_s = round(time.perf_counter() - started, 1)
-        progress(f"{written['evidence']:,} evidence records, {written['cards']:,} cards "
-                 f"in {generated_s} s; timing the services")  # fmt: skip
+        progress(
+            f"{written['evidence']:,} evidence records, {written['cards']:,} cards "
+            f"in {generated_s} s; timing the services"
+        )
         sections = _sections(ctx, user, max(3, runs // 20))
         ctx.db.dispose()
         progress(f"serving; {runs} requests of /dashboard")
         # The dashboard matches nothing by meaning: the server skips embedding the content.
-        env = {"MASTERPATH_DATA_DIR": str(folder),
-               "MASTERPATH_CONTENT_PACKS": str(folder / "bench-decks"),
-               "MASTERPATH_EMBEDDING_MODEL": "off"}  # fmt: skip
+        env = {
+            "MASTERPATH_DATA_DIR": str(folder),
+            "MASTERPATH_CONTENT_PACKS": str(folder / "bench-decks"),
+            "MASTERPATH_EMBEDDING_MODEL": "off",
+        }
         with serving(env) as port:
             for _ in range(5):
                 _get(port, "/dashboard", token)  # warm up: first templates, caches
@@ -146,13 +161,19 @@ def run(
     server = [s for s, _, _ in samples]
     client = [c for _, c, _ in samples]
     return {
-        **_percentiles(server), "client_p50_ms": _percentiles(client)["p50_ms"],
-        "client_p95_ms": _percentiles(client)["p95_ms"], "requests": runs,
-        "page_kb": round(samples[-1][2] / 1024, 1), "sections_ms": sections,
-        "csv_export_ms": round(export_ms, 1), "csv_export_kb": round(export_bytes / 1024),
-        **written, "generate_s": generated_s, "database": "sqlite (WAL, synchronous=NORMAL)",
+        **_percentiles(server),
+        "client_p50_ms": _percentiles(client)["p50_ms"],
+        "client_p95_ms": _percentiles(client)["p95_ms"],
+        "requests": runs,
+        "page_kb": round(samples[-1][2] / 1024, 1),
+        "sections_ms": sections,
+        "csv_export_ms": round(export_ms, 1),
+        "csv_export_kb": round(export_bytes / 1024),
+        **written,
+        "generate_s": generated_s,
+        "database": "sqlite (WAL, synchronous=NORMAL)",
         "load_average": round(os.getloadavg()[0], 2),  # other work on the machine skews p95
-    }  # fmt: skip
+    }
 
 
 def table(result: dict[str, Any]) -> list[str]:
@@ -161,6 +182,8 @@ def table(result: dict[str, Any]) -> list[str]:
         f"/dashboard server time p50 {result['p50_ms']} ms  p95 {result['p95_ms']} ms over "
         f"{result['requests']} requests ({result['evidence']:,} evidence, "
         f"{result['cards']:,} cards)",
-        *(f"  {name:14} {value} ms (median, in process)"
-          for name, value in result["sections_ms"].items()),
-    ]  # fmt: skip
+        *(
+            f"  {name:14} {value} ms (median, in process)"
+            for name, value in result["sections_ms"].items()
+        ),
+    ]

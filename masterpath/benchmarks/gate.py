@@ -76,9 +76,12 @@ class Learner:
 
 def draw(rng: np.random.Generator) -> Learner:
     ability = rng.normal()
-    return Learner(knows=bool(rng.random() < 0.15),
-                   learn=min(0.5, 0.08 * math.exp(0.6 * ability)),
-                   forget_days=float(rng.lognormal(math.log(60), 0.5)), rng=rng)  # fmt: skip
+    return Learner(
+        knows=bool(rng.random() < 0.15),
+        learn=min(0.5, 0.08 * math.exp(0.6 * ability)),
+        forget_days=float(rng.lognormal(math.log(60), 0.5)),
+        rng=rng,
+    )
 
 
 @dataclass
@@ -101,9 +104,17 @@ class Session:
         score = self.truth.answer(item)
         if mode == "practice":
             self.truth.practise(item)
-        evidence.record(self.ctx, user_id=self.user, skill_id=SKILL, source_kind="item",
-                        source_id=str(item.id), mode=mode, score=score,
-                        grader="auto", check_id=check_id)  # fmt: skip
+        evidence.record(
+            self.ctx,
+            user_id=self.user,
+            skill_id=SKILL,
+            source_kind="item",
+            source_id=str(item.id),
+            mode=mode,
+            score=score,
+            grader="auto",
+            check_id=check_id,
+        )
         self.used += 1
         return score
 
@@ -154,9 +165,16 @@ def run_masterpath(session: Session) -> bool:
                 if session.truth.knows
                 else (0.2 + 0.4 * session.truth.rng.random())
             )
-            evidence.record(session.ctx, user_id=session.user, skill_id=SKILL,
-                            source_kind="task", source_id=SKILL, mode="task", score=score,
-                            grader="rubric")  # fmt: skip
+            evidence.record(
+                session.ctx,
+                user_id=session.user,
+                skill_id=SKILL,
+                source_kind="task",
+                source_id=SKILL,
+                mode="task",
+                score=score,
+                grader="rubric",
+            )
             if score < TASK_PASS:
                 session.ask(session.practice_item(), "practice")  # back to study first
         elif retention(session):
@@ -207,8 +225,11 @@ def run(
     progress: Callable[[int], None] = lambda _: None,
 ) -> dict[str, Any]:
     """Every rule on the same population (the same seeds), in parallel chunks."""
-    jobs = [(rule, min(chunk, learners - start), seed + start)
-            for rule in RULES for start in range(0, learners, chunk)]  # fmt: skip
+    jobs = [
+        (rule, min(chunk, learners - start), seed + start)
+        for rule in RULES
+        for start in range(0, learners, chunk)
+    ]
     found: dict[str, list[tuple[bool, bool, int]]] = {rule: [] for rule in RULES}
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(simulate, *job): job for job in jobs}
@@ -228,9 +249,15 @@ def one(
     """One learner (the `n`-th, a new account) under `rule`: declared mastered, knows the skill
     at the decision, items asked."""
     with ctx.db.begin() as tx:
-        user = account_store.add_user(tx, email=f"sim{n}@example.invalid", display_name="sim",
-                                      password_hash="!", role="learner", timezone="UTC",
-                                      now=ctx.clock.now()).id  # fmt: skip
+        user = account_store.add_user(
+            tx,
+            email=f"sim{n}@example.invalid",
+            display_name="sim",
+            password_hash="!",
+            role="learner",
+            timezone="UTC",
+            now=ctx.clock.now(),
+        ).id
     session = Session(ctx, user, truth, items)
     if rule == "masterpath":
         declared = run_masterpath(session)
@@ -266,9 +293,11 @@ def summarise(outcomes: list[tuple[bool, bool, int]]) -> dict[str, Any]:
         "missed_mastery": round(missed / max(1, len(knowing)), 4),
         "missed_mastery_ci95": wilson(missed, len(knowing)),
         "items_to_decision": round(float(items.mean()), 2),
-        "items_to_decision_ci95": [round(float(items.mean()) - spread, 2),
-                                   round(float(items.mean()) + spread, 2)],
-    }  # fmt: skip
+        "items_to_decision_ci95": [
+            round(float(items.mean()) - spread, 2),
+            round(float(items.mean()) + spread, 2),
+        ],
+    }
 
 
 def table(result: dict[str, Any]) -> list[str]:

@@ -66,8 +66,12 @@ def labelled(path: Path) -> list[Labelled]:
 
 
 def _share(hits: int, total: int) -> dict[str, Any]:
-    return {"right": hits, "of": total, "share": round(hits / total, 4) if total else 0.0,
-            "wilson95": wilson(hits, total)}  # fmt: skip
+    return {
+        "right": hits,
+        "of": total,
+        "share": round(hits / total, 4) if total else 0.0,
+        "wilson95": wilson(hits, total),
+    }
 
 
 def builtin(folder: Path) -> Context:
@@ -96,9 +100,11 @@ def score(results: Iterable[tuple[Labelled, str | None]]) -> dict[str, Any]:
             fits, fits_right = fits + 1, fits_right + _right(career, goal)
         else:
             none, none_right = none + 1, none_right + _right(career, goal)
-    return {"career_where_one_fits": _share(fits_right, fits),
-            "no_match_where_none_fits": _share(none_right, none),
-            "all": _share(fits_right + none_right, fits + none)}  # fmt: skip
+    return {
+        "career_where_one_fits": _share(fits_right, fits),
+        "no_match_where_none_fits": _share(none_right, none),
+        "all": _share(fits_right + none_right, fits + none),
+    }
 
 
 def evaluate(ctx: Context, path: Path, *, tuning: matching.Tuning | None = None) -> dict[str, Any]:
@@ -122,8 +128,13 @@ def _combinations() -> Iterable[matching.Tuning]:
 
 def _preference(row: dict[str, Any]) -> tuple[float, ...]:
     tuning = row["tuning"]
-    return (-row["balanced"], -row["all"], -min(row["fits"], row["none"]),
-            tuning["meaning_weight"], tuning["similarity_weight"])  # fmt: skip
+    return (
+        -row["balanced"],
+        -row["all"],
+        -min(row["fits"], row["none"]),
+        tuning["meaning_weight"],
+        tuning["similarity_weight"],
+    )
 
 
 def sweep(
@@ -147,8 +158,15 @@ def sweep(
         fits = figures["career_where_one_fits"]["share"]
         none = figures["no_match_where_none_fits"]["share"]
         balanced = round((fits + none) / 2, 4)
-        rows.append({"tuning": tuning.__dict__, "fits": fits, "none": none,
-                     "balanced": balanced, "all": figures["all"]["share"]})  # fmt: skip
+        rows.append(
+            {
+                "tuning": tuning.__dict__,
+                "fits": fits,
+                "none": none,
+                "balanced": balanced,
+                "all": figures["all"]["share"],
+            }
+        )
         if (n + 1) % 5000 == 0:
             progress(f"sweep: {n + 1} settings")
     rows.sort(key=_preference)

@@ -179,10 +179,13 @@ def features(
         meaning = _meaning(model, a.answer, known, a.model_answer) if model else None
         rows.append(
             grading.answer_features(
-                rubrics[f"{a.question}\n{a.model_answer}"], model_answer=a.model_answer,
-                answer=a.answer, question=a.question, meaning=meaning,
+                rubrics[f"{a.question}\n{a.model_answer}"],
+                model_answer=a.model_answer,
+                answer=a.answer,
+                question=a.question,
+                meaning=meaning,
             )
-        )  # fmt: skip
+        )
         took.append(1000 * (time.perf_counter() - start))
     width = len(grading.MEANING_FEATURES if model else grading.FEATURES)
     return np.array(rows, dtype=float).reshape(len(answers), width), np.array(took)
@@ -210,8 +213,11 @@ def _speed(took_ms: NDArray[np.float64], scoring_s: float) -> dict[str, float]:
     """Per-answer grading time (ms; the calibrated map's share spread evenly) and answers/s."""
     each = took_ms + 1000 * scoring_s / max(len(took_ms), 1)
     pick = {f"p{q}": round(float(np.percentile(each, q)), 2) for q in (50, 90, 95, 99)}
-    return {**pick, "max": round(float(each.max()), 2),
-            "per_s": round(len(each) / max(float(each.sum()) / 1000, 1e-9))}  # fmt: skip
+    return {
+        **pick,
+        "max": round(float(each.max()), 2),
+        "per_s": round(len(each) / max(float(each.sum()) / 1000, 1e-9)),
+    }
 
 
 def _scored(

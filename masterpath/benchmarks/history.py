@@ -72,22 +72,50 @@ class Writer:
 
     def answer(self, skill: str, item: str, moment: datetime, score: float, **extra: Any) -> None:
         seconds = round(float(self.rng.uniform(20, 120)), 1)
-        self.rows.evidence.append({
-            "user_id": self.user, "skill_id": skill, "also_skills": [], "source_kind": "item",
-            "source_id": item, "pack_version": self.versions.get(skill, ""),
-            "mode": extra.get("mode", "practice"), "score": score, "grader": "auto",
-            "hints_used": extra.get("hints", 0), "seconds": seconds, "answered_at": moment,
-            "recorded_at": moment, "check_id": extra.get("check_id"), "detail": {},
-        })  # fmt: skip
-        self.rows.time.append({"user_id": self.user, "skill_id": skill, "kind": "item",
-                               "seconds": seconds, "recorded_at": moment})  # fmt: skip
+        self.rows.evidence.append(
+            {
+                "user_id": self.user,
+                "skill_id": skill,
+                "also_skills": [],
+                "source_kind": "item",
+                "source_id": item,
+                "pack_version": self.versions.get(skill, ""),
+                "mode": extra.get("mode", "practice"),
+                "score": score,
+                "grader": "auto",
+                "hints_used": extra.get("hints", 0),
+                "seconds": seconds,
+                "answered_at": moment,
+                "recorded_at": moment,
+                "check_id": extra.get("check_id"),
+                "detail": {},
+            }
+        )
+        self.rows.time.append(
+            {
+                "user_id": self.user,
+                "skill_id": skill,
+                "kind": "item",
+                "seconds": seconds,
+                "recorded_at": moment,
+            }
+        )
 
     def check(self, skill: str, kind: str, items: list[str], moment: datetime) -> None:
         check_id = len(self.rows.checks) + 1
-        self.rows.checks.append({"id": check_id, "user_id": self.user, "skill_id": skill,
-                                 "kind": kind, "items": items, "started_at": moment,
-                                 "finished_at": moment, "correct": len(items),
-                                 "passed": True})  # fmt: skip
+        self.rows.checks.append(
+            {
+                "id": check_id,
+                "user_id": self.user,
+                "skill_id": skill,
+                "kind": kind,
+                "items": items,
+                "started_at": moment,
+                "finished_at": moment,
+                "correct": len(items),
+                "passed": True,
+            }
+        )
         for item in items:
             self.answer(skill, item, moment, 1.0, mode=kind, check_id=check_id)
 
@@ -99,23 +127,44 @@ class Writer:
         text = "My approach: " + ", ".join(words) + "."
         score, report = grading.rubric(task.rubric, text)
         row_id = len(self.rows.tasks) + 1
-        self.rows.tasks.append({
-            "id": row_id, "user_id": self.user, "skill_id": skill, "text": text, "link": "",
-            "self_score": 0.8, "status": "graded" if score is not None else "pending",
-            "score": score, "grader": "rubric" if score is not None else None,
-            "detail": {"criteria": report}, "submitted_at": moment,
-            "graded_at": moment if score is not None else None, "submission_id": None,
-        })  # fmt: skip
+        self.rows.tasks.append(
+            {
+                "id": row_id,
+                "user_id": self.user,
+                "skill_id": skill,
+                "text": text,
+                "link": "",
+                "self_score": 0.8,
+                "status": "graded" if score is not None else "pending",
+                "score": score,
+                "grader": "rubric" if score is not None else None,
+                "detail": {"criteria": report},
+                "submitted_at": moment,
+                "graded_at": moment if score is not None else None,
+                "submission_id": None,
+            }
+        )
         for grader, value in (("rubric", score), ("self", 0.8)):
             if value is not None:
-                self.rows.evidence.append({
-                    "user_id": self.user, "skill_id": skill, "also_skills": [],
-                    "source_kind": "task", "source_id": skill,
-                    "pack_version": self.versions.get(skill, ""), "mode": "task",
-                    "score": value, "grader": grader, "hints_used": 0, "seconds": None,
-                    "answered_at": moment, "recorded_at": moment, "check_id": None,
-                    "detail": {"submission": row_id},
-                })  # fmt: skip
+                self.rows.evidence.append(
+                    {
+                        "user_id": self.user,
+                        "skill_id": skill,
+                        "also_skills": [],
+                        "source_kind": "task",
+                        "source_id": skill,
+                        "pack_version": self.versions.get(skill, ""),
+                        "mode": "task",
+                        "score": value,
+                        "grader": grader,
+                        "hints_used": 0,
+                        "seconds": None,
+                        "answered_at": moment,
+                        "recorded_at": moment,
+                        "check_id": None,
+                        "detail": {"submission": row_id},
+                    }
+                )
 
     def card(self, card_id: str, skill: str, day: float) -> None:
         """Introduce a card on `day` and review it whenever it falls due, until today."""
@@ -127,19 +176,46 @@ class Writer:
             state, due = schedule.review(state, rating, moment)
             reviews += 1
             seconds = round(float(self.rng.uniform(4, 15)), 1)
-            self.rows.evidence.append({
-                "user_id": self.user, "skill_id": skill, "also_skills": [], "source_kind": "card",
-                "source_id": card_id, "pack_version": self.versions.get(skill, ""),
-                "mode": "flashcard", "score": (rating - 1) / 3, "grader": "self",
-                "hints_used": 0, "seconds": seconds, "answered_at": moment,
-                "recorded_at": moment, "check_id": None, "detail": {"rating": rating},
-            })  # fmt: skip
-            self.rows.time.append({"user_id": self.user, "skill_id": skill, "kind": "card",
-                                   "seconds": seconds, "recorded_at": moment})  # fmt: skip
+            self.rows.evidence.append(
+                {
+                    "user_id": self.user,
+                    "skill_id": skill,
+                    "also_skills": [],
+                    "source_kind": "card",
+                    "source_id": card_id,
+                    "pack_version": self.versions.get(skill, ""),
+                    "mode": "flashcard",
+                    "score": (rating - 1) / 3,
+                    "grader": "self",
+                    "hints_used": 0,
+                    "seconds": seconds,
+                    "answered_at": moment,
+                    "recorded_at": moment,
+                    "check_id": None,
+                    "detail": {"rating": rating},
+                }
+            )
+            self.rows.time.append(
+                {
+                    "user_id": self.user,
+                    "skill_id": skill,
+                    "kind": "card",
+                    "seconds": seconds,
+                    "recorded_at": moment,
+                }
+            )
             moment = due + timedelta(hours=float(self.rng.uniform(0, 36)))
-        self.rows.cards.append({"user_id": self.user, "card_id": card_id, "skill_id": skill,
-                                "state": state, "due": due, "reviews": reviews,
-                                "introduced_at": introduced})  # fmt: skip
+        self.rows.cards.append(
+            {
+                "user_id": self.user,
+                "card_id": card_id,
+                "skill_id": skill,
+                "state": state,
+                "due": due,
+                "reviews": reviews,
+                "introduced_at": introduced,
+            }
+        )
 
 
 def _items(skill: Skill) -> tuple[list[str], list[str]]:
@@ -157,8 +233,11 @@ def _plan(w: Writer) -> list[str]:
 def _cards(ctx: Context, w: Writer, order: list[str], total: int) -> None:
     with ctx.db.begin() as tx:
         own = {s: [c.id for c in content_store.live_cards(tx, s)] for s in order[:STUDIED]}
-        decks = {s: [c.id for c in content_store.live_cards(tx, s)]
-                 for s in w.skills if s.startswith("bench-deck")}  # fmt: skip
+        decks = {
+            s: [c.id for c in content_store.live_cards(tx, s)]
+            for s in w.skills
+            if s.startswith("bench-deck")
+        }
     started = 0
     for k, skill in enumerate(order[:STUDIED]):
         for card in own[skill][: max(0, total - started)]:
@@ -183,8 +262,13 @@ def _practice(w: Writer, k: int, skill: str, answers: int) -> None:
     for n in range(answers):
         right = w.rng.random() < 0.55 + 0.37 * n / max(answers, 1)
         day = _start(k) + n / answers * (_end(k) - _start(k))
-        w.answer(skill, str(w.rng.choice(practice)), w.at(day), 1.0 if right else 0.0,
-                 hints=int(w.rng.random() < 0.1))  # fmt: skip
+        w.answer(
+            skill,
+            str(w.rng.choice(practice)),
+            w.at(day),
+            1.0 if right else 0.0,
+            hints=int(w.rng.random() < 0.1),
+        )
 
 
 def _mastered(w: Writer, k: int, skill: str) -> None:
@@ -198,8 +282,11 @@ def _mastered(w: Writer, k: int, skill: str) -> None:
     days = [first] + ([] if k in DECAYING else list(np.arange(first + RECHECK, DAYS, RECHECK)))
     for day in days:
         w.check(skill, "retention_check", (held or practice)[:3], w.at(day))
-    w.rows.states[skill] = {"ready_at": ready, "mastered_at": w.at(first),
-                            "retention_checks_passed": len(days)}  # fmt: skip
+    w.rows.states[skill] = {
+        "ready_at": ready,
+        "mastered_at": w.at(first),
+        "retention_checks_passed": len(days),
+    }
 
 
 def _replay(w: Writer) -> tuple[dict[str, Any], list[str]]:
@@ -207,8 +294,9 @@ def _replay(w: Writer) -> tuple[dict[str, Any], list[str]]:
     learner, seen = kt.Learner.new(), []
     records: dict[str, kt.SkillRecord] = {}
     no = np.array([False])
-    graded = sorted((e for e in w.rows.evidence if e["source_kind"] == "item"),
-                    key=lambda e: e["answered_at"])  # fmt: skip
+    graded = sorted(
+        (e for e in w.rows.evidence if e["source_kind"] == "item"), key=lambda e: e["answered_at"]
+    )
     for e in graded:
         skill = e["skill_id"]
         if skill not in seen:
@@ -217,10 +305,13 @@ def _replay(w: Writer) -> tuple[dict[str, Any], list[str]]:
             e["score"], hints=e["hints_used"], difficulty=w.difficulty.get(e["source_id"], "medium")
         )
         learner, records[skill] = kt.observe(
-            learner, records.get(skill, kt.SkillRecord.new()),
-            skill=np.array([seen.index(skill)]), credit=np.array([credit]),
-            debit=np.array([debit]), same=no,
-        )  # fmt: skip
+            learner,
+            records.get(skill, kt.SkillRecord.new()),
+            skill=np.array([seen.index(skill)]),
+            credit=np.array([credit]),
+            debit=np.array([debit]),
+            same=no,
+        )
         state = w.rows.states.setdefault(skill, {})
         state["graded_attempts"] = state.get("graded_attempts", 0) + 1
         state["last_graded_at"] = e["answered_at"]
@@ -255,14 +346,22 @@ def build(ctx: Context, *, user_id: int, evidence: int, cards: int, seed: int) -
     learner, seen = _replay(w)
     for day in range(DAYS):
         skill = order[min(STUDIED - 1, int(day * STUDIED / (DAYS - WINDOW - 8)))]
-        w.rows.time.append({"user_id": user_id, "skill_id": skill, "kind": "lesson",
-                            "seconds": float(w.rng.uniform(600, 1800)),
-                            "recorded_at": w.at(day)})  # fmt: skip
+        w.rows.time.append(
+            {
+                "user_id": user_id,
+                "skill_id": skill,
+                "kind": "lesson",
+                "seconds": float(w.rng.uniform(600, 1800)),
+                "recorded_at": w.at(day),
+            }
+        )
     summary = {
-        "evidence": len(w.rows.evidence), "cards": len(w.rows.cards),
+        "evidence": len(w.rows.evidence),
+        "cards": len(w.rows.cards),
         "graded_answers": sum(e["grader"] == "auto" for e in w.rows.evidence),
-        "card_reviews": reviews, "skills": len({e["skill_id"] for e in w.rows.evidence}),
-    }  # fmt: skip
+        "card_reviews": reviews,
+        "skills": len({e["skill_id"] for e in w.rows.evidence}),
+    }
     return Built(w, learner, seen, summary)
 
 
@@ -276,11 +375,24 @@ def write(ctx: Context, built: Built, *, evidence: bool = True) -> None:
     """Write everything in one transaction; without `evidence`, all but the evidence rows (the
     caller copies them itself)."""
     w = built.writer
-    states = [{"user_id": w.user, "skill_id": skill, "counters": {}, "graded_attempts": 0,
-               "last_graded_at": None, "ready_at": None, "mastered_at": None,
-               "retention_passed_at": None, "retention_checks_passed": 0, "placed_at": None,
-               "placement_failed": False, "updated_at": w.now, **values}
-              for skill, values in w.rows.states.items()]  # fmt: skip
+    states = [
+        {
+            "user_id": w.user,
+            "skill_id": skill,
+            "counters": {},
+            "graded_attempts": 0,
+            "last_graded_at": None,
+            "ready_at": None,
+            "mastered_at": None,
+            "retention_passed_at": None,
+            "retention_checks_passed": 0,
+            "placed_at": None,
+            "placement_failed": False,
+            "updated_at": w.now,
+            **values,
+        }
+        for skill, values in w.rows.states.items()
+    ]
     for state in states:
         if state["mastered_at"] is not None:
             state["retention_passed_at"] = state["last_graded_at"]
@@ -292,6 +404,10 @@ def write(ctx: Context, built: Built, *, evidence: bool = True) -> None:
         bulk.add_rows(tx, StudyTime, w.rows.time)
         bulk.add_rows(tx, LearnerCard, w.rows.cards)
         bulk.add_rows(tx, SkillState, states)
-        learner = {"user_id": w.user, "counters": built.learner, "skill_ids": built.seen,
-                   "updated_at": w.now}  # fmt: skip
+        learner = {
+            "user_id": w.user,
+            "counters": built.learner,
+            "skill_ids": built.seen,
+            "updated_at": w.now,
+        }
         bulk.add_rows(tx, LearnerState, [learner])

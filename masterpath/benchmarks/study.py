@@ -57,9 +57,12 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
 
 
 def run(
-    *, answers: int = 10_000, reviews: int = 10_000, seed: int = 3,
+    *,
+    answers: int = 10_000,
+    reviews: int = 10_000,
+    seed: int = 3,
     progress: Callable[[str], None] = lambda _: None,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     rng = np.random.default_rng(seed)
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(env="development", data_dir=Path(folder), secret_key="bench")
@@ -78,14 +81,23 @@ def run(
         submit = _answers(ctx, users, open_skills, answers, rng=rng, progress=progress)
         review = _reviews(ctx, users, reviews, rng, progress)
         db.dispose()
-    return {"submit": _percentiles(submit), "review": _percentiles(review),
-            "database": "sqlite (WAL, synchronous=NORMAL)", "learners": LEARNERS}  # fmt: skip
+    return {
+        "submit": _percentiles(submit),
+        "review": _percentiles(review),
+        "database": "sqlite (WAL, synchronous=NORMAL)",
+        "learners": LEARNERS,
+    }
 
 
 def _answers(
-    ctx: Context, users: list[int], skills: list[str], total: int, *, rng: np.random.Generator,
+    ctx: Context,
+    users: list[int],
+    skills: list[str],
+    total: int,
+    *,
+    rng: np.random.Generator,
     progress: Callable[[str], None],
-) -> list[float]:  # fmt: skip
+) -> list[float]:
     timings = []
     for n in range(total):
         user = users[n % len(users)]
@@ -103,9 +115,12 @@ def _answers(
 
 
 def _reviews(
-    ctx: Context, users: list[int], total: int, rng: np.random.Generator,
+    ctx: Context,
+    users: list[int],
+    total: int,
+    rng: np.random.Generator,
     progress: Callable[[str], None],
-) -> list[float]:  # fmt: skip
+) -> list[float]:
     for user in users:
         cards.set_preferences(ctx, user_id=user, desired_retention=0.9, new_cards_per_day=200)
     timings: list[float] = []

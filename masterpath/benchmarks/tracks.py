@@ -34,9 +34,28 @@ TEMPLATES = (
     "become a senior {name} and lead projects",
 )
 NOWHERE = ("become a pastry chef", "landscape architect", "asdf qwerty", "make money fast")
-TOPICS = ("data", "model", "cloud", "stream", "graph", "vision", "speech", "search", "ranking",
-          "privacy", "edge", "robot", "finance", "health", "energy", "retail", "security",
-          "quantum", "audio", "mobile")  # fmt: skip
+TOPICS = (
+    "data",
+    "model",
+    "cloud",
+    "stream",
+    "graph",
+    "vision",
+    "speech",
+    "search",
+    "ranking",
+    "privacy",
+    "edge",
+    "robot",
+    "finance",
+    "health",
+    "energy",
+    "retail",
+    "security",
+    "quantum",
+    "audio",
+    "mobile",
+)
 ROLES = ("engineer", "architect", "lead", "scientist", "specialist")
 
 
@@ -60,38 +79,56 @@ def generated_pack(folder: Path, *, careers: int = 50, skills: int = 2000, seed:
         earlier = [int(e) for e in rng.choice(n, size=size, replace=False)] if n else []
         topic = TOPICS[n % len(TOPICS)]
         data = {
-            "id": skill_id, "title": f"{topic.title()} technique {n}",
+            "id": skill_id,
+            "title": f"{topic.title()} technique {n}",
             "summary": f"Working with {topic} systems, part {n}.",
-            "hours": float(rng.integers(2, 20)), "prerequisites": [ids[e] for e in earlier],
+            "hours": float(rng.integers(2, 20)),
+            "prerequisites": [ids[e] for e in earlier],
             "objectives": [{"id": "one", "text": f"Apply {topic} technique {n}"}],
-        }  # fmt: skip
+        }
         (root / "skills" / skill_id).mkdir(parents=True)
         (root / "skills" / skill_id / "skill.yaml").write_text(yaml.safe_dump(data))
     for c in range(careers):
         topic, role = TOPICS[c % len(TOPICS)], ROLES[c % len(ROLES)]
         chosen = sorted(int(s) for s in rng.choice(skills, size=40, replace=False))
-        stages = [{"id": f"s{k}", "title": f"Stage {k + 1}",
-                   "duration": {"min": 1, "max": 2, "unit": "years"}, "summary": "Grow.",
-                   "key_actions": ["Practise"], "skills": [ids[i] for i in chosen[k::4]]}
-                  for k in range(4)]  # fmt: skip
+        stages = [
+            {
+                "id": f"s{k}",
+                "title": f"Stage {k + 1}",
+                "duration": {"min": 1, "max": 2, "unit": "years"},
+                "summary": "Grow.",
+                "key_actions": ["Practise"],
+                "skills": [ids[i] for i in chosen[k::4]],
+            }
+            for k in range(4)
+        ]
         data = {
-            "slug": f"career-{c:02d}", "title": f"{topic.title()} {role.title()} {c}",
-            "aliases": [f"{topic} {role}"], "field": topic.title(),
+            "slug": f"career-{c:02d}",
+            "title": f"{topic.title()} {role.title()} {c}",
+            "aliases": [f"{topic} {role}"],
+            "field": topic.title(),
             "tagline": f"Build {topic} systems as a {role}.",
             "summary": f"A {topic} {role} designs and runs {topic} systems.",
-            "salary": {"min": 50000, "max": 90000}, "demand": "high",
-            "time_to_career": {"min": 1, "max": 2, "unit": "years"}, "difficulty": "intermediate",
-            "learn": f"{topic} skills.", "highlights": ["Growth"], "audience": ["Engineers"],
+            "salary": {"min": 50000, "max": 90000},
+            "demand": "high",
+            "time_to_career": {"min": 1, "max": 2, "unit": "years"},
+            "difficulty": "intermediate",
+            "learn": f"{topic} skills.",
+            "highlights": ["Growth"],
+            "audience": ["Engineers"],
             "stages": stages,
-        }  # fmt: skip
+        }
         (root / "careers" / f"career-{c:02d}.yaml").write_text(yaml.safe_dump(data))
     return root
 
 
 def _goals(ctx: Context, count: int, rng: np.random.Generator) -> list[str]:
     with ctx.db.begin() as tx:
-        names = [name for row in content_store.careers(tx)
-                 for name in [row.data["title"], *row.data.get("aliases", [])]]  # fmt: skip
+        names = [
+            name
+            for row in content_store.careers(tx)
+            for name in [row.data["title"], *row.data.get("aliases", [])]
+        ]
     goals = []
     for n in range(count):
         if n % 10 == 9:
@@ -173,8 +210,14 @@ def run(
         (root / "large").mkdir()
         large = _measure(root / "large", pack, goals, progress)
     catalogue = {"careers": 50, "skills": 2000}
-    return {**large, "catalogue": catalogue, "builtin": builtin, "meaning": meaning_on,
-            "match_p95_ms": large["match"]["p95_ms"], **accuracy}  # fmt: skip
+    return {
+        **large,
+        "catalogue": catalogue,
+        "builtin": builtin,
+        "meaning": meaning_on,
+        "match_p95_ms": large["match"]["p95_ms"],
+        **accuracy,
+    }
 
 
 def table(result: dict[str, Any]) -> list[str]:

@@ -57,8 +57,13 @@ def counters(plan: dict[str, Any]) -> dict[str, float]:
     (busy, and all there was); the database's own counters when it is PostgreSQL."""
     busy, total = _cpu_machine()
     server = _cpu_tree(plan["server_pid"]) if plan["server_pid"] else 0.0
-    found = {"wall": time.perf_counter(), "client": _cpu_self(), "server": server,
-             "machine": busy, "machine_capacity": total}  # fmt: skip
+    found = {
+        "wall": time.perf_counter(),
+        "client": _cpu_self(),
+        "server": server,
+        "machine": busy,
+        "machine_capacity": total,
+    }
     if plan["database"]:
         found |= _database(plan["postgres"], plan["database"])
     return found

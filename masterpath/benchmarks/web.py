@@ -63,15 +63,26 @@ class Target:
 
 def drive(target: Target, phases: list[tuple[str, str, float]], bounds: Bounds) -> list[Any]:
     """Phases of (load, shape, seconds), measured by the load client in its own process."""
-    plan = {"port": target.server.port, "server_pid": target.server.pid, "rate": bounds.rate,
-            "max_requests": bounds.max_requests, "learners": target.learners,
-            "database": target.database, "postgres": webdata.conninfo(bounds.postgres),
-            "phases": [{"load": load, "shape": shape, "seconds": seconds}
-                       for load, shape, seconds in phases]}  # fmt: skip
+    plan = {
+        "port": target.server.port,
+        "server_pid": target.server.pid,
+        "rate": bounds.rate,
+        "max_requests": bounds.max_requests,
+        "learners": target.learners,
+        "database": target.database,
+        "postgres": webdata.conninfo(bounds.postgres),
+        "phases": [
+            {"load": load, "shape": shape, "seconds": seconds} for load, shape, seconds in phases
+        ],
+    }
     done = subprocess.run(
-        [sys.executable, "-m", "masterpath.benchmarks.webclient"], input=json.dumps(plan),
-        capture_output=True, text=True, timeout=sum(p[2] for p in phases) + 600, check=False,
-    )  # fmt: skip
+        [sys.executable, "-m", "masterpath.benchmarks.webclient"],
+        input=json.dumps(plan),
+        capture_output=True,
+        text=True,
+        timeout=sum(p[2] for p in phases) + 600,
+        check=False,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"the load client failed: {done.stderr[-2000:]}")
     found: list[Any] = json.loads(done.stdout)
@@ -80,8 +91,14 @@ def drive(target: Target, phases: list[tuple[str, str, float]], bounds: Bounds) 
 
 def _hello(workers: int, bounds: Bounds, progress: Progress) -> dict[str, Any]:
     progress(f"hello-{workers}: saturation for {bounds.seconds} s")
-    command = ["uvicorn", "masterpath.benchmarks.hello:app", "--workers", str(workers),
-               "--log-level", "info"]  # fmt: skip
+    command = [
+        "uvicorn",
+        "masterpath.benchmarks.hello:app",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "info",
+    ]
     anonymous = [{"token": "", "skill": "", "deck": ""}] * bounds.learners
     with servers.running(command, {}) as server:
         (found,) = drive(Target(server, anonymous), [("hello", "closed", bounds.seconds)], bounds)
@@ -89,25 +106,35 @@ def _hello(workers: int, bounds: Bounds, progress: Progress) -> dict[str, Any]:
 
 
 def _app(
-    name: str, env: dict[str, str], learners: list[dict[str, Any]], bounds: Bounds,
+    name: str,
+    env: dict[str, str],
+    learners: list[dict[str, Any]],
+    bounds: Bounds,
     progress: Progress,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     workers = int(name.rsplit("-", 1)[1])
     started = time.perf_counter()
     command = ["masterpath", "serve", "--workers", str(workers)]
     with servers.running(command, env) as server:
         up = round(time.perf_counter() - started, 1)
-        progress(f"{name}: up in {up} s; fixed rate {bounds.rate:g} answers/s for "
-                 f"{bounds.rate_seconds:g} s, then saturation: {', '.join(LOADS)}, "
-                 f"{bounds.seconds:g} s each")  # fmt: skip
+        progress(
+            f"{name}: up in {up} s; fixed rate {bounds.rate:g} answers/s for "
+            f"{bounds.rate_seconds:g} s, then saturation: {', '.join(LOADS)}, "
+            f"{bounds.seconds:g} s each"
+        )
         phases = [("mixed", "open", bounds.rate_seconds)]
         phases += [(load, "closed", bounds.seconds) for load in LOADS]
         url = env["MASTERPATH_DATABASE_URL"]
         database = url.rsplit("/", 1)[1] if url.startswith("postgresql") else ""
         fixed, *closed = drive(Target(server, learners, database), phases, bounds)
     saturation = dict(zip(LOADS, closed, strict=True))
-    return {"workers": workers, "database": name.rsplit("-", 1)[0], "startup_s": up,
-            "fixed_rate": fixed, "saturation": saturation}  # fmt: skip
+    return {
+        "workers": workers,
+        "database": name.rsplit("-", 1)[0],
+        "startup_s": up,
+        "fixed_rate": fixed,
+        "saturation": saturation,
+    }
 
 
 def _ratios(config: dict[str, Any], hello: dict[str, Any]) -> dict[str, float]:
@@ -122,12 +149,21 @@ def _ratios(config: dict[str, Any], hello: dict[str, Any]) -> dict[str, float]:
 
 
 def _machine() -> dict[str, Any]:
-    model = next((line.split(":", 1)[1].strip() for line in
-                  Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor())  # fmt: skip
-    return {"cores": os.cpu_count(), "cpu": model, "python": platform.python_version(),
-            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            "load_average_before": [round(n, 2) for n in os.getloadavg()]}  # fmt: skip
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {
+        "cores": os.cpu_count(),
+        "cpu": model,
+        "python": platform.python_version(),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "load_average_before": [round(n, 2) for n in os.getloadavg()],
+    }
 
 
 def run(*, bounds: Bounds = Bounds(), progress: Progress = lambda _: None) -> dict[str, Any]:
@@ -160,8 +196,9 @@ def _all(
     configs: dict[str, Any] = {}
     seed_name = webdata.names()[0]
     with webdata.database(bounds.postgres, seed_name) if not why else nullcontext("") as seed_url:
-        pg_learners = _postgres_seed(seed_url, seeded=seeded, folder=folder, decks=decks,
-                                     bounds=bounds, progress=progress)  # fmt: skip
+        pg_learners = _postgres_seed(
+            seed_url, seeded=seeded, folder=folder, decks=decks, bounds=bounds, progress=progress
+        )
         for workers in sorted({1, *bounds.workers}):
             hellos[f"hello-{workers}"] = _hello(workers, bounds, progress)
             if workers == 1:
@@ -170,15 +207,26 @@ def _all(
                 configs["sqlite-1"] = _app("sqlite-1", env, sqlite_learners, bounds, progress)
             if seed_url and workers in bounds.workers:
                 name = f"postgresql-{workers}"
-                configs[name] = _postgres(name, folder=folder, decks=decks, learners=pg_learners,
-                                          bounds=bounds, progress=progress)  # fmt: skip
+                configs[name] = _postgres(
+                    name,
+                    folder=folder,
+                    decks=decks,
+                    learners=pg_learners,
+                    bounds=bounds,
+                    progress=progress,
+                )
     return hellos, configs
 
 
 def _postgres_seed(
-    url: str, *, seeded: dict[str, str], folder: Path, decks: Path, bounds: Bounds,
+    url: str,
+    *,
+    seeded: dict[str, str],
+    folder: Path,
+    decks: Path,
+    bounds: Bounds,
     progress: Progress,
-) -> list[dict[str, Any]]:  # fmt: skip
+) -> list[dict[str, Any]]:
     """Seed the PostgreSQL database at `url` (none: no learners), with the vectors of the
     SQLite database seeded first."""
     if not url:
@@ -189,9 +237,14 @@ def _postgres_seed(
 
 
 def _postgres(
-    name: str, *, folder: Path, decks: Path, learners: list[dict[str, Any]], bounds: Bounds,
+    name: str,
+    *,
+    folder: Path,
+    decks: Path,
+    learners: list[dict[str, Any]],
+    bounds: Bounds,
     progress: Progress,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """One PostgreSQL configuration, on a fresh clone of the seeded database."""
     seed_name, run_name = webdata.names()
     with webdata.database(bounds.postgres, run_name, template=seed_name) as url:
@@ -226,8 +279,10 @@ def _summary(configs: dict[str, Any], hellos: dict[str, Any]) -> dict[str, Any]:
 def table(result: dict[str, Any]) -> list[str]:
     """The result as lines of text: one line a phase, one a route."""
     machine = result["machine"]
-    lines = [f"{machine['cores']} cores, load average before {machine['load_average_before']}, "
-             f"{machine['date']}"]  # fmt: skip
+    lines = [
+        f"{machine['cores']} cores, load average before {machine['load_average_before']}, "
+        f"{machine['date']}"
+    ]
     for name, hello in result["hello"].items():
         lines.append(_phase(name, "saturation", hello["saturation"], None))
     for name, config in result["configs"].items():
@@ -242,15 +297,23 @@ def table(result: dict[str, Any]) -> list[str]:
 def _phase(name: str, what: str, phase: dict[str, Any], ratio: float | None) -> str:
     share = f"  {ratio:.1%} of hello" if ratio is not None else ""
     unsent = f"  unsent {phase['unsent']}" if phase["shape"] == "open" else ""
-    head = (f"{name:14} {what:22} {phase['req_per_s']:8.1f} req/s  errors {phase['errors']}"
-            f"{unsent}{share}")  # fmt: skip
+    head = (
+        f"{name:14} {what:22} {phase['req_per_s']:8.1f} req/s  errors {phase['errors']}"
+        f"{unsent}{share}"
+    )
     cpu = phase["cpu_s"]
-    head += (f"\n    CPU s in {phase['seconds']} s: client {cpu['client']}, server "
-             f"{cpu['server']}, machine {cpu['machine']} of {cpu['machine_capacity']}")  # fmt: skip
+    head += (
+        f"\n    CPU s in {phase['seconds']} s: client {cpu['client']}, server "
+        f"{cpu['server']}, machine {cpu['machine']} of {cpu['machine_capacity']}"
+    )
     if phase["database"]:
-        head += (f"; PostgreSQL: {phase['database']['sessions']} sessions opened, "
-                 f"{phase['database']['active_s']} s in statements")  # fmt: skip
-    routes = [f"    {route:10} {row['count']:7} ok  p50 {row['p50_ms']} ms  p99 {row['p99_ms']} ms"
-              f"  errors {row['errors']} {row['error_kinds'] or ''}"
-              for route, row in phase["routes"].items()]  # fmt: skip
+        head += (
+            f"; PostgreSQL: {phase['database']['sessions']} sessions opened, "
+            f"{phase['database']['active_s']} s in statements"
+        )
+    routes = [
+        f"    {route:10} {row['count']:7} ok  p50 {row['p50_ms']} ms  p99 {row['p99_ms']} ms"
+        f"  errors {row['errors']} {row['error_kinds'] or ''}"
+        for route, row in phase["routes"].items()
+    ]
     return "\n".join([head, *routes])

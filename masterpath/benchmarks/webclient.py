@@ -122,11 +122,16 @@ class Route:
 
     def summary(self, seconds: float) -> dict[str, Any]:
         ordered = sorted(self.latencies)
-        return {"count": len(self.latencies), "req_per_s": round(len(self.latencies) / seconds, 1),
-                "p50_ms": quantile_ms(ordered, 0.5), "p99_ms": quantile_ms(ordered, 0.99),
-                "max_ms": quantile_ms(ordered, 1.0),
-                "errors": sum(self.errors.values()), "error_kinds": dict(self.errors),
-                "error_samples": self.sample}  # fmt: skip
+        return {
+            "count": len(self.latencies),
+            "req_per_s": round(len(self.latencies) / seconds, 1),
+            "p50_ms": quantile_ms(ordered, 0.5),
+            "p99_ms": quantile_ms(ordered, 0.99),
+            "max_ms": quantile_ms(ordered, 1.0),
+            "errors": sum(self.errors.values()),
+            "error_kinds": dict(self.errors),
+            "error_samples": self.sample,
+        }
 
 
 @dataclass
@@ -147,9 +152,15 @@ class Run:
         return time.perf_counter() < self.deadline and self.sent < self.max_requests
 
     async def request(
-        self, learner: Learner, route: str, method: str, path: str, *,
-        body: Any = None, due: float | None = None,
-    ) -> Any:  # fmt: skip
+        self,
+        learner: Learner,
+        route: str,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        due: float | None = None,
+    ) -> Any:
         """One request; its latency and outcome are recorded while measuring."""
         headers, data = f"Cookie: mp_session={learner.token}\r\n", b""
         if body is not None:
@@ -213,8 +224,11 @@ async def answer(run: Run, learner: Learner, due: float | None) -> None:
     if learner.item is None:
         run.skipped["answer"] += 1
         return
-    body = {"item_id": learner.item["id"], "response": response(learner.item, learner.rng),
-            "seconds": 20.0}  # fmt: skip
+    body = {
+        "item_id": learner.item["id"],
+        "response": response(learner.item, learner.rng),
+        "seconds": 20.0,
+    }
     await run.request(learner, "answer", "POST", "/api/v1/me/answers", body=body, due=due)
 
 
@@ -254,9 +268,13 @@ async def hello(run: Run, learner: Learner, due: float | None) -> None:
 
 
 STEPS: dict[str, Step] = {
-    "next_item": next_item, "answer": answer, "cards_due": cards_due, "review": review,
-    "dashboard": dashboard, "hello": hello,
-}  # fmt: skip
+    "next_item": next_item,
+    "answer": answer,
+    "cards_due": cards_due,
+    "review": review,
+    "dashboard": dashboard,
+    "hello": hello,
+}
 ALONE: dict[str, Step] = {**STEPS, "answer": answer_served}
 
 
@@ -312,10 +330,9 @@ async def opened(
 
 def _learners(plan: dict[str, Any]) -> list[Learner]:
     return [
-        Learner(one["token"], one["skill"], one["deck"], Connection(plan["port"]),
-                random.Random(n))
+        Learner(one["token"], one["skill"], one["deck"], Connection(plan["port"]), random.Random(n))
         for n, one in enumerate(plan["learners"])
-    ]  # fmt: skip
+    ]
 
 
 async def measure(plan: dict[str, Any]) -> list[dict[str, Any]]:
@@ -352,25 +369,35 @@ async def _phase(
 
 
 def _result(
-    phase: dict[str, Any], learners: int, run: Run, before: dict[str, float],
+    phase: dict[str, Any],
+    learners: int,
+    run: Run,
+    before: dict[str, float],
     after: dict[str, float],
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     spent = {key: after[key] - before[key] for key in before}
     wall = spent.pop("wall")
     routes = {name: stats.summary(wall) for name, stats in sorted(run.routes.items())}
     done = sum(r["count"] for r in routes.values())
     cpu = ("client", "server", "machine", "machine_capacity")
-    database = {key: round(spent[key], 2) for key in ("sessions", "active_s", "commits")
-                if key in spent}  # fmt: skip
+    database = {
+        key: round(spent[key], 2) for key in ("sessions", "active_s", "commits") if key in spent
+    }
     return {
-        "load": phase["load"], "shape": phase["shape"], "learners": learners,
-        "seconds": round(wall, 2), "req_per_s": round(done / wall, 1),
-        "errors": sum(r["errors"] for r in routes.values()), "routes": routes,
-        "skipped": dict(run.skipped), "unsent": run.unsent,
+        "load": phase["load"],
+        "shape": phase["shape"],
+        "learners": learners,
+        "seconds": round(wall, 2),
+        "req_per_s": round(done / wall, 1),
+        "errors": sum(r["errors"] for r in routes.values()),
+        "routes": routes,
+        "skipped": dict(run.skipped),
+        "unsent": run.unsent,
         "behind_p99_ms": quantile_ms(sorted(run.behind), 0.99),
         "cpu_s": {key: round(spent[key], 2) for key in cpu},
-        "client_cores": round(spent["client"] / wall, 2), "database": database or None,
-    }  # fmt: skip
+        "client_cores": round(spent["client"] / wall, 2),
+        "database": database or None,
+    }
 
 
 def main() -> None:

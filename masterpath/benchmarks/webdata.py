@@ -34,9 +34,13 @@ SECRET = "bench-web-secret-key"
 
 def environment(folder: Path, url: str, decks: Path, model: str | None) -> dict[str, str]:
     """The server's settings, as `MASTERPATH_` variables, for these settings' database."""
-    env = {"MASTERPATH_ENV": "production", "MASTERPATH_DATA_DIR": str(folder),
-           "MASTERPATH_DATABASE_URL": url, "MASTERPATH_SECRET_KEY": SECRET,
-           "MASTERPATH_CONTENT_PACKS": str(decks)}  # fmt: skip
+    env = {
+        "MASTERPATH_ENV": "production",
+        "MASTERPATH_DATA_DIR": str(folder),
+        "MASTERPATH_DATABASE_URL": url,
+        "MASTERPATH_SECRET_KEY": SECRET,
+        "MASTERPATH_CONTENT_PACKS": str(decks),
+    }
     if model is not None:
         env["MASTERPATH_EMBEDDING_MODEL"] = model
     return env
@@ -64,8 +68,11 @@ def seed(
         with db.begin() as tx:
             found = [s for s in content_store.skills(tx) if s.pack_id != "bench-decks"]
             models = content_store.skill_models(tx, [s.id for s in found])
-            skills = [s.id for s in models.values() if not s.prerequisites
-                      and content_store.live_items(tx, s.id)]  # fmt: skip
+            skills = [
+                s.id
+                for s in models.values()
+                if not s.prerequisites and content_store.live_items(tx, s.id)
+            ]
         return [_learner(ctx, n, skills[n % len(skills)]) for n in range(learners)]
     finally:
         db.dispose()
@@ -99,8 +106,9 @@ def _learner(ctx: Context, n: int, skill: str) -> dict[str, Any]:
     email = f"learner{n}@bench.invalid"
     user = accounts.register(ctx, email=email, password=PASSWORD).id
     track_service.create(ctx, track_service.Intake(goal=GOAL, hours_per_week=6), user_id=user)
-    cards.set_preferences(ctx, user_id=user, desired_retention=0.9,
-                          new_cards_per_day=cards.MAX_NEW_PER_DAY)  # fmt: skip
+    cards.set_preferences(
+        ctx, user_id=user, desired_retention=0.9, new_cards_per_day=cards.MAX_NEW_PER_DAY
+    )
     rng = random.Random(n)
     for _ in range(5):
         item = practice.next_practice(ctx, user_id=user, skill_id=skill).item

@@ -165,10 +165,14 @@ def optimize(
     Needs the optional `optimizer` extra (fsrs[optimizer], which brings torch).
     """
     reviews = [
-        fsrs.ReviewLog(numeric_id(card), fsrs.Rating(rating), _utc(when),
-                       int(seconds * 1000) if seconds is not None else None)
+        fsrs.ReviewLog(
+            numeric_id(card),
+            fsrs.Rating(rating),
+            _utc(when),
+            int(seconds * 1000) if seconds is not None else None,
+        )
         for card, rating, when, seconds in logs
-    ]  # fmt: skip
+    ]
     try:
         optimizer = fsrs.Optimizer(reviews)
     except ImportError:

@@ -265,8 +265,11 @@ def scored_rubric(
     """A person's points per criterion → the score and a report shaped like `rubric`'s.
     Every criterion needs points from 0 to its maximum; all problems are reported at once,
     each naming its field (`points.<criterion id>`)."""
-    problems = [Problem(f"the rubric has no criterion {key!r}", field=f"points.{key}")
-                for key in points if key not in {c.id for c in criteria}]  # fmt: skip
+    problems = [
+        Problem(f"the rubric has no criterion {key!r}", field=f"points.{key}")
+        for key in points
+        if key not in {c.id for c in criteria}
+    ]
     report: list[dict[str, Any]] = []
     for criterion in criteria:
         name, top = f"points.{criterion.id}", criterion.points
@@ -274,12 +277,23 @@ def scored_rubric(
         if value is None or not 0 <= value <= top:
             problems.append(Problem(f"give a number from 0 to {top}", field=name))
             continue
-        report.append({"id": criterion.id, "criterion": criterion.criterion, "points": top,
-                       "earned": value, "found": [], "missed": []})  # fmt: skip
+        report.append(
+            {
+                "id": criterion.id,
+                "criterion": criterion.criterion,
+                "points": top,
+                "earned": value,
+                "found": [],
+                "missed": [],
+            }
+        )
     if problems:
         first = problems[0]
-        message = f"{first.field}: {first.message}" if len(problems) == 1 else (
-            f"{len(problems)} scores are not valid")  # fmt: skip
+        message = (
+            f"{first.field}: {first.message}"
+            if len(problems) == 1
+            else (f"{len(problems)} scores are not valid")
+        )
         raise InvalidInput(message, problems=problems)
     total = sum(c.points for c in criteria)
     return round(sum(r["earned"] for r in report) / total, 4), report

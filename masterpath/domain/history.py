@@ -56,17 +56,27 @@ def replay(answers: Sequence[Answer], params: kt.Params, *, skill_id: str) -> li
     for answer in answers:
         credit, debit = kt.credit(answer.score, hints=answer.hints, difficulty=answer.difficulty)
         learner, record = kt.observe(
-            learner, record, skill=ZERO, credit=np.array([credit]), debit=np.array([debit]),
+            learner,
+            record,
+            skill=ZERO,
+            credit=np.array([credit]),
+            debit=np.array([debit]),
             same=NO,
-        )  # fmt: skip
+        )
         learners.append(learner)
         records.append(record)
     size = len(answers)
     after, recorded = kt.stack(learners), kt.stack(records)
-    x = kt.features(after, recorded, skill=np.zeros(size, dtype=np.int64),
-                    q=np.full(size, 0.5), same=np.zeros(size, dtype=bool))  # fmt: skip
-    p = kt.predict(params, x, params.index([skill_id] * size),
-                   same=np.zeros(size, dtype=bool), last=after.last)  # fmt: skip
+    x = kt.features(
+        after,
+        recorded,
+        skill=np.zeros(size, dtype=np.int64),
+        q=np.full(size, 0.5),
+        same=np.zeros(size, dtype=bool),
+    )
+    p = kt.predict(
+        params, x, params.index([skill_id] * size), same=np.zeros(size, dtype=bool), last=after.last
+    )
     return [Point(a.at, float(v), a.score) for a, v in zip(answers, p, strict=True)]
 
 

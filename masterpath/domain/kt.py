@@ -25,20 +25,60 @@ HALF_LIVES = (1.0, 3.0, 10.0, 30.0)
 DECAY = np.array([0.5 ** (1 / h) for h in HALF_LIVES])
 PRIOR = 0.66  # prior accuracy that smooths running averages
 NAMES = (
-    "lkc", "lkw", "lnc", "lnw", "kfirst", "ufirst", "klast", "last", "switch", "lgap",
-    "kstreak", "streak", "lkn", "kacc", "uacc", "lnp", "q", "qcopy", "swcopy",
-    *(f"kema{h:g}" for h in HALF_LIVES), *(f"uema{h:g}" for h in HALF_LIVES),
+    "lkc",
+    "lkw",
+    "lnc",
+    "lnw",
+    "kfirst",
+    "ufirst",
+    "klast",
+    "last",
+    "switch",
+    "lgap",
+    "kstreak",
+    "streak",
+    "lkn",
+    "kacc",
+    "uacc",
+    "lnp",
+    "q",
+    "qcopy",
+    "swcopy",
+    *(f"kema{h:g}" for h in HALF_LIVES),
+    *(f"uema{h:g}" for h in HALF_LIVES),
     *(f"lkdn{h:g}" for h in HALF_LIVES),
-)  # fmt: skip
-PER_SKILL = ("lkc", "lkw", "kema1", "kema3", "kema10", "kema30", "kfirst", "uema10", "lnc",
-             "lnw", "qcopy", "klast")  # fmt: skip
+)
+PER_SKILL = (
+    "lkc",
+    "lkw",
+    "kema1",
+    "kema3",
+    "kema10",
+    "kema30",
+    "kfirst",
+    "uema10",
+    "lnc",
+    "lnw",
+    "qcopy",
+    "klast",
+)
 GROUPS = {
-    "this skill": ("lkc", "lkw", "kfirst", "klast", "lgap", "kstreak", "lkn", "kacc",
-                   *(f"kema{h:g}" for h in HALF_LIVES), *(f"lkdn{h:g}" for h in HALF_LIVES)),
+    "this skill": (
+        "lkc",
+        "lkw",
+        "kfirst",
+        "klast",
+        "lgap",
+        "kstreak",
+        "lkn",
+        "kacc",
+        *(f"kema{h:g}" for h in HALF_LIVES),
+        *(f"lkdn{h:g}" for h in HALF_LIVES),
+    ),
     "overall record": ("lnc", "lnw", "ufirst", "uacc", "lnp"),
     "recent answers": ("last", "switch", "streak", *(f"uema{h:g}" for h in HALF_LIVES)),
     "same question": ("q", "qcopy", "swcopy"),
-}  # fmt: skip
+}
 
 
 HINT_KEEP = 0.8  # each hint keeps 80% of the weight a correct answer carries
@@ -132,18 +172,31 @@ def features(
     kc, kw, n = record.correct, record.wrong, learner.answers
     gap = np.where(record.at >= 0, np.log1p(np.maximum(n - record.at, 0)), 0.0)
     columns = [
-        np.log1p(kc), np.log1p(kw), np.log1p(learner.correct), np.log1p(learner.wrong),
-        (kc + kw == 0).astype(float), (n == 0).astype(float),
+        np.log1p(kc),
+        np.log1p(kw),
+        np.log1p(learner.correct),
+        np.log1p(learner.wrong),
+        (kc + kw == 0).astype(float),
+        (n == 0).astype(float),
         np.where(record.last >= 0, record.last, 0.5),
         np.where(learner.last >= 0, learner.last, 0.5),
-        switch.astype(float), gap, record.streak, learner.streak, np.log1p(kc + kw),
+        switch.astype(float),
+        gap,
+        record.streak,
+        learner.streak,
+        np.log1p(kc + kw),
         (kc + 2 * PRIOR) / (kc + kw + 2),
-        (learner.correct + 2 * PRIOR) / (learner.correct + learner.wrong + 2), np.log1p(n),
-        q, (2 * q - 1) * signed, np.where(switch & ~same, signed, 0.0),
-    ]  # fmt: skip
-    recent = [(record.recent_correct + PRIOR) / (record.recent_count + 1),
-              (learner.recent_correct + PRIOR) / (learner.recent_count + 1),
-              np.log1p(record.recent_count)]  # fmt: skip
+        (learner.correct + 2 * PRIOR) / (learner.correct + learner.wrong + 2),
+        np.log1p(n),
+        q,
+        (2 * q - 1) * signed,
+        np.where(switch & ~same, signed, 0.0),
+    ]
+    recent = [
+        (record.recent_correct + PRIOR) / (record.recent_count + 1),
+        (learner.recent_correct + PRIOR) / (learner.recent_count + 1),
+        np.log1p(record.recent_count),
+    ]
     return np.column_stack([*columns, *recent]).astype(float)
 
 
@@ -189,11 +242,13 @@ def observe(
         _where(fresh, _streak(learner.streak, value), learner.streak),
         _where(fresh, value, learner.last),
         skill.copy(),
-        _where(fresh[:, None], learner.recent_correct * decay + credit[:, None],
-               learner.recent_correct),
-        _where(fresh[:, None], learner.recent_count * decay + weight[:, None],
-               learner.recent_count),
-    )  # fmt: skip
+        _where(
+            fresh[:, None], learner.recent_correct * decay + credit[:, None], learner.recent_correct
+        ),
+        _where(
+            fresh[:, None], learner.recent_count * decay + weight[:, None], learner.recent_count
+        ),
+    )
     return new_learner, new_record
 
 
@@ -214,11 +269,15 @@ class Params:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "mean": self.mean.tolist(), "scale": self.scale.tolist(),
-            "weights": self.weights.tolist(), "per_skill": self.per_skill.tolist(),
-            "skills": self.skills, "same_correct": self.same_correct,
-            "same_wrong": self.same_wrong, "features": list(NAMES),
-        }  # fmt: skip
+            "mean": self.mean.tolist(),
+            "scale": self.scale.tolist(),
+            "weights": self.weights.tolist(),
+            "per_skill": self.per_skill.tolist(),
+            "skills": self.skills,
+            "same_correct": self.same_correct,
+            "same_wrong": self.same_wrong,
+            "features": list(NAMES),
+        }
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Params:
@@ -269,9 +328,10 @@ def contributions(params: Params, x: Floats, skill_index: Ints) -> dict[str, flo
     weights = params.weights.copy()
     if skill_index[0] >= 0 and len(params.per_skill):
         weights[SLOPES] += params.per_skill[skill_index[0]]
-    return {group: float(sum(row[1 + NAMES.index(n)] * weights[1 + NAMES.index(n)]
-                             for n in names))
-            for group, names in GROUPS.items()}  # fmt: skip
+    return {
+        group: float(sum(row[1 + NAMES.index(n)] * weights[1 + NAMES.index(n)] for n in names))
+        for group, names in GROUPS.items()
+    }
 
 
 def defaults() -> Params:
@@ -309,12 +369,17 @@ def dump(state: Learner | SkillRecord) -> dict[str, Any]:
 def load_learner(data: dict[str, Any] | None) -> Learner:
     if not data:
         return Learner.new()
-    return Learner(**{f.name: np.array([data[f.name]], dtype=np.int64 if f.name == "last_skill"
-                                        else float) for f in fields(Learner)})  # fmt: skip
+    return Learner(
+        **{
+            f.name: np.array([data[f.name]], dtype=np.int64 if f.name == "last_skill" else float)
+            for f in fields(Learner)
+        }
+    )
 
 
 def load_record(data: dict[str, Any] | None) -> SkillRecord:
     if not data:
         return SkillRecord.new()
-    return SkillRecord(**{f.name: np.array([data[f.name]], dtype=float)
-                          for f in fields(SkillRecord)})  # fmt: skip
+    return SkillRecord(
+        **{f.name: np.array([data[f.name]], dtype=float) for f in fields(SkillRecord)}
+    )

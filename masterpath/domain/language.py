@@ -15,11 +15,24 @@ import re
 import unicodedata
 
 NAMES = {
-    "en": "English", "es": "Spanish", "fr": "French", "de": "German", "it": "Italian",
-    "pt": "Portuguese", "nl": "Dutch", "ja": "Japanese", "zh": "Chinese", "ko": "Korean",
-    "ru": "Russian", "uk": "Ukrainian", "ar": "Arabic", "he": "Hebrew", "el": "Greek",
-    "hi": "Hindi", "th": "Thai",
-}  # fmt: skip
+    "en": "English",
+    "es": "Spanish",
+    "fr": "French",
+    "de": "German",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+    "ja": "Japanese",
+    "zh": "Chinese",
+    "ko": "Korean",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "ar": "Arabic",
+    "he": "Hebrew",
+    "el": "Greek",
+    "hi": "Hindi",
+    "th": "Thai",
+}
 
 WORDS = {
     "en": """the to of and in for with on at from by as is are be become becoming want would
@@ -48,7 +61,7 @@ WORDS = {
     "nl": """de het een en of voor met zonder dat ik wil wil graag worden ben mijn is van als
         hoe ingenieur architect ontwikkelaar machinaal leren kunstmatige intelligentie
         gegevens werk werken team ook maar heel meer""",
-}  # fmt: skip
+}
 # Words the other lists would otherwise count although English goals use them all the time.
 SHARED = """engineer developer lead team architect data machine intelligence artificial
     technical no come plus art pure job role work"""
@@ -71,10 +84,18 @@ LISTS = _lists()
 def _script(char: str) -> str:
     name = unicodedata.name(char, "")
     for prefix, lang in (
-        ("HIRAGANA", "ja"), ("KATAKANA", "ja"), ("HANGUL", "ko"), ("CJK", "zh"),
-        ("CYRILLIC", "ru"), ("ARABIC", "ar"), ("HEBREW", "he"), ("GREEK", "el"),
-        ("DEVANAGARI", "hi"), ("THAI", "th"), ("LATIN", "latin"),
-    ):  # fmt: skip
+        ("HIRAGANA", "ja"),
+        ("KATAKANA", "ja"),
+        ("HANGUL", "ko"),
+        ("CJK", "zh"),
+        ("CYRILLIC", "ru"),
+        ("ARABIC", "ar"),
+        ("HEBREW", "he"),
+        ("GREEK", "el"),
+        ("DEVANAGARI", "hi"),
+        ("THAI", "th"),
+        ("LATIN", "latin"),
+    ):
         if name.startswith(prefix):
             return lang
     return ""

@@ -61,14 +61,43 @@ OOV_WEIGHT = 2.5  # weight of a goal word that no career or skill uses
 # Professions outside the catalogue whose names share words with it: named outright, because
 # word overlap alone would match them. Extend it when a new near miss turns up.
 OTHER_PROFESSIONS = (
-    "building architect", "landscape architect", "interior architect", "naval architect",
-    "architect buildings", "architect houses", "design houses", "building design",
-    "civil engineer", "mechanical engineer", "electrical engineer",
-    "chemical engineer", "sound engineer", "audio engineer", "data analyst", "business analyst",
-    "financial analyst", "product manager", "project manager", "marketing", "sales", "lawyer",
-    "attorney", "nurse", "doctor", "physician", "teacher", "chef", "baker", "electrician",
-    "plumber", "accountant", "frontend", "front end", "machine operator", "fashion model",
-)  # fmt: skip
+    "building architect",
+    "landscape architect",
+    "interior architect",
+    "naval architect",
+    "architect buildings",
+    "architect houses",
+    "design houses",
+    "building design",
+    "civil engineer",
+    "mechanical engineer",
+    "electrical engineer",
+    "chemical engineer",
+    "sound engineer",
+    "audio engineer",
+    "data analyst",
+    "business analyst",
+    "financial analyst",
+    "product manager",
+    "project manager",
+    "marketing",
+    "sales",
+    "lawyer",
+    "attorney",
+    "nurse",
+    "doctor",
+    "physician",
+    "teacher",
+    "chef",
+    "baker",
+    "electrician",
+    "plumber",
+    "accountant",
+    "frontend",
+    "front end",
+    "machine operator",
+    "fashion model",
+)
 
 
 @dataclass(frozen=True)
@@ -180,8 +209,17 @@ def build(
     for word in sorted(specificity):
         vocabulary.setdefault(len(word), []).append(word)
     meaning = [vectors[slug] for slug in slugs] if vectors else None
-    return Index(slugs, retriever, [set(f) for f in full], titles, names, _idf(titles),
-                 specificity, vocabulary, meaning)  # fmt: skip
+    return Index(
+        slugs,
+        retriever,
+        [set(f) for f in full],
+        titles,
+        names,
+        _idf(titles),
+        specificity,
+        vocabulary,
+        meaning,
+    )
 
 
 def _correct(index: Index, word: str) -> str:
@@ -271,8 +309,12 @@ def evidence(index: Index, goal: str, *, vector: Vectors | None = None) -> Evide
         scores = np.asarray(index.retriever.get_scores(said), dtype=float)
         top, unique = float(scores.max()), set(said)
         if top > 0:
-            lexical = [float(scores[i]) / top + TITLE_BOOST * _title_match(index, unique, i)
-                       + NAME_BOOST * (i in named) for i in range(count)]  # fmt: skip
+            lexical = [
+                float(scores[i]) / top
+                + TITLE_BOOST * _title_match(index, unique, i)
+                + NAME_BOOST * (i in named)
+                for i in range(count)
+            ]
             coverage = [_coverage(index, said, i) for i in range(count)]
     return Evidence(said, named, elsewhere, lexical, coverage, _similarities(index, vector))
 
@@ -280,8 +322,9 @@ def evidence(index: Index, goal: str, *, vector: Vectors | None = None) -> Evide
 def _similarities(index: Index, vector: Vectors | None) -> list[tuple[Vectors, Vectors]] | None:
     if vector is None or index.vectors is None:
         return None
-    return [(_descending(own, vector), _descending(theirs, vector))
-            for own, theirs in index.vectors]  # fmt: skip
+    return [
+        (_descending(own, vector), _descending(theirs, vector)) for own, theirs in index.vectors
+    ]
 
 
 def _descending(rows: Vectors, vector: Vectors) -> Vectors:
@@ -318,8 +361,10 @@ def _fused(
         top = max(lexical) or 1.0
         return {i: lexical[i] / top + weight * 10 * close[i] for i in range(count)}
     words, meaning = _ranks(lexical), _ranks(close)
-    return {i: 1 / (tuning.rrf_k + words[i] + 1) + weight / (tuning.rrf_k + meaning[i] + 1)
-            for i in range(count)}  # fmt: skip
+    return {
+        i: 1 / (tuning.rrf_k + words[i] + 1) + weight / (tuning.rrf_k + meaning[i] + 1)
+        for i in range(count)
+    }
 
 
 def decide(index: Index, found: Evidence, *, tuning: Tuning, alternatives: int = 3) -> Match:
@@ -336,8 +381,9 @@ def decide(index: Index, found: Evidence, *, tuning: Tuning, alternatives: int =
     fused = _fused(found.lexical, close, tuning, weight=tuning.meaning_weight if meaning else 0.0)
     order = sorted(fused, key=lambda i: (i not in found.named, -fused[i], index.slugs[i]))
     alpha = tuning.similarity_weight if meaning else 0.0
-    confidence = [(1 - alpha) * found.coverage[i] + alpha * _scaled(close[i], tuning)
-                  for i in range(count)]  # fmt: skip
+    confidence = [
+        (1 - alpha) * found.coverage[i] + alpha * _scaled(close[i], tuning) for i in range(count)
+    ]
     ranked = [(index.slugs[i], round(confidence[i], 4)) for i in order[: alternatives + 1]]
     best, sure = ranked[0]
     if order[0] in found.named:

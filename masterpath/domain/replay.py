@@ -66,8 +66,14 @@ def replay(updates: Updates, *, learners: int, skills: int, features: bool = Fal
         if features:
             x = kt.features(before, record, skill=index, q=np.full(len(rows), 0.5), same=same)
             found[row_of[rows[~same]]] = x[~same]
-        after, record = kt.observe(before, record, skill=index, credit=updates.credit[rows],
-                                   debit=updates.debit[rows], same=same)  # fmt: skip
+        after, record = kt.observe(
+            before,
+            record,
+            skill=index,
+            credit=updates.credit[rows],
+            debit=updates.debit[rows],
+            same=same,
+        )
         _put(who, person, after)
         _put(table, (person, skill), record)
         attempts[person, skill] += 1
@@ -87,10 +93,14 @@ def _steps(learner: kt.Ints, learners: int) -> list[kt.Ints]:
 
 def _table(learners: int, skills: int) -> kt.SkillRecord:
     flat = kt.SkillRecord.new(learners * skills)
-    return kt.SkillRecord(**{f.name: getattr(flat, f.name).reshape(learners, skills, -1)
-                             .squeeze(-1) if getattr(flat, f.name).ndim == 1
-                             else getattr(flat, f.name).reshape(learners, skills, -1)
-                             for f in fields(flat)})  # fmt: skip
+    return kt.SkillRecord(
+        **{
+            f.name: getattr(flat, f.name).reshape(learners, skills, -1).squeeze(-1)
+            if getattr(flat, f.name).ndim == 1
+            else getattr(flat, f.name).reshape(learners, skills, -1)
+            for f in fields(flat)
+        }
+    )
 
 
 def take(state: Any, index: Any) -> Any:

@@ -126,10 +126,11 @@ def layout(stages: Sequence[Sequence[str]], prerequisites: Mapping[str, Sequence
         top += height + BAND_GAP
     where = {node.id: node for node in nodes}
     edges = [
-        Edge(pre, node.id, where[pre].x + BOX_W / 2, where[pre].y + BOX_H,
-             node.x + BOX_W / 2, node.y)
+        Edge(
+            pre, node.id, where[pre].x + BOX_W / 2, where[pre].y + BOX_H, node.x + BOX_W / 2, node.y
+        )
         for node in nodes
         for pre in direct(node.id, prerequisites)
         if pre in where
-    ]  # fmt: skip
+    ]
     return Layout(WIDTH, max(top - BAND_GAP, 0.0), bands, nodes, edges)

@@ -122,10 +122,14 @@ def plan(
     topo = {s: n for n, s in enumerate(order)}
     todo = sorted((s for s in wanted if s not in done), key=lambda s: (where[s], topo[s], s))
     skills = [
-        PlannedSkill(s, stages[where[s]].id if stages else "", round(hours.get(s, 1.0) * speed, 1),
-                     s in pinned)
+        PlannedSkill(
+            s,
+            stages[where[s]].id if stages else "",
+            round(hours.get(s, 1.0) * speed, 1),
+            s in pinned,
+        )
         for s in todo
-    ]  # fmt: skip
+    ]
     total = round(sum(s.hours for s in skills), 1)
     weeks = _weeks(skills, hours_per_week, start)
     needed = min(math.ceil(total / hours_per_week), 52 * 100)
@@ -134,8 +138,9 @@ def plan(
     advice: list[str] = []
     if target is not None:
         fits, advice = _fit(total, hours_per_week, start, target, finish)
-    return Plan(skills, sorted(wanted & done), total, hours_per_week, weeks, finish, target, fits,
-                advice)  # fmt: skip
+    return Plan(
+        skills, sorted(wanted & done), total, hours_per_week, weeks, finish, target, fits, advice
+    )
 
 
 def _weeks(skills: Sequence[PlannedSkill], per_week: float, start: date) -> list[Week]:

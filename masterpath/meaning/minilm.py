@@ -72,10 +72,16 @@ class MiniLM:
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()
         self._w = {  # dense weights transposed once, so each layer is one contiguous matmul
-            k: np.ascontiguousarray(v.T if k.endswith("dense.weight") or k.endswith(
-                ("query.weight", "key.weight", "value.weight")) else v, dtype=np.float32)
-            for k, v in weights.items() if v.dtype != np.int64
-        }  # fmt: skip
+            k: np.ascontiguousarray(
+                v.T
+                if k.endswith("dense.weight")
+                or k.endswith(("query.weight", "key.weight", "value.weight"))
+                else v,
+                dtype=np.float32,
+            )
+            for k, v in weights.items()
+            if v.dtype != np.int64
+        }
 
     def embed(self, texts: list[str], *, batch: int = 16, threads: int = THREADS) -> Array:
         """Unit vectors, one row per text (shorter texts batched together to spare padding).
@@ -143,8 +149,11 @@ class MiniLM:
         scores /= scores.sum(-1, keepdims=True)
         context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, width, size)
         attended = self._dense(context, p + "attention.output.dense") + x
-        x = _norm(attended, self._w[p + "attention.output.LayerNorm.weight"],
-                  self._w[p + "attention.output.LayerNorm.bias"])  # fmt: skip
+        x = _norm(
+            attended,
+            self._w[p + "attention.output.LayerNorm.weight"],
+            self._w[p + "attention.output.LayerNorm.bias"],
+        )
         inner = self._dense(x, p + "intermediate.dense")
         inner = inner * 0.5 * (1.0 + _erf(inner / np.float32(np.sqrt(2.0))))
         out = self._dense(inner, p + "output.dense") + x

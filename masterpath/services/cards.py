@@ -88,8 +88,7 @@ def queue(ctx: Context, *, user_id: int, skill_id: str | None = None, limit: int
             raise NotFound(f"no skill {skill_id!r}")
         start = _day_start(now, user.timezone)
         tomorrow = start + timedelta(days=1)
-        due = store.due_cards(tx, user_id=user_id, until=tomorrow, skill_id=skill_id,
-                              limit=10_000)  # fmt: skip
+        due = store.due_cards(tx, user_id=user_id, until=tomorrow, skill_id=skill_id, limit=10_000)
         now_due = [c for c in due if c.due <= now]
         later = len(due) - len(now_due)
         introduced = store.introduced_since(tx, user_id=user_id, since=start)
@@ -149,22 +148,46 @@ def rate(
             start = _day_start(now, user.timezone)
             if store.introduced_since(tx, user_id=user_id, since=start) >= user.new_cards_per_day:
                 raise Conflict("today's new-card limit is reached; raise it in your settings")
-            mine = store.add_learner_card(tx, user_id=user_id, card_id=card_id,
-                                          skill_id=row.skill_id,
-                                          state=schedule.new(card_id, now), now=now)  # fmt: skip
+            mine = store.add_learner_card(
+                tx,
+                user_id=user_id,
+                card_id=card_id,
+                skill_id=row.skill_id,
+                state=schedule.new(card_id, now),
+                now=now,
+            )
         state, due = schedule.review(
-            mine.state, rating, now, desired_retention=user.desired_retention,
-            parameters=(user.fsrs_params or {}).get("parameters"), seconds=seconds,
-        )  # fmt: skip
+            mine.state,
+            rating,
+            now,
+            desired_retention=user.desired_retention,
+            parameters=(user.fsrs_params or {}).get("parameters"),
+            seconds=seconds,
+        )
         mine.state, mine.due, mine.reviews = state, due, mine.reviews + 1
         evidence.add(
-            tx, now=now, user_id=user_id, skill_id=row.skill_id, source_kind="card",
-            source_id=card_id, mode="flashcard", score=(rating - 1) / 3, grader="self",
-            seconds=seconds, submission_id=submission_id, detail={"rating": rating},
-        )  # fmt: skip
+            tx,
+            now=now,
+            user_id=user_id,
+            skill_id=row.skill_id,
+            source_kind="card",
+            source_id=card_id,
+            mode="flashcard",
+            score=(rating - 1) / 3,
+            grader="self",
+            seconds=seconds,
+            submission_id=submission_id,
+            detail={"rating": rating},
+        )
         if seconds:
-            store.add_time(tx, user_id=user_id, skill_id=row.skill_id, kind="card",
-                           seconds=min(seconds, 3600.0), now=now)  # fmt: skip
+            store.add_time(
+                tx,
+                user_id=user_id,
+                skill_id=row.skill_id,
+                kind="card",
+                seconds=min(seconds, 3600.0),
+                now=now,
+            )
         card = content_store.card_model(tx, row)
         return CardView(str(card.id), card.id.skill, card.front, card.back, False, due)
 
@@ -183,9 +206,11 @@ def preferences(ctx: Context, *, user_id: int) -> Preferences:
         ]
         preview = schedule.workload(stabilities, user.new_cards_per_day)
         return Preferences(
-            user.desired_retention, user.new_cards_per_day,
-            {f"{r:.2f}": n for r, n in preview.items()}, user.timezone,
-        )  # fmt: skip
+            user.desired_retention,
+            user.new_cards_per_day,
+            {f"{r:.2f}": n for r, n in preview.items()},
+            user.timezone,
+        )
 
 
 def set_preferences(
@@ -205,8 +230,10 @@ def optimize(ctx: Context, *, user_id: int, verbose: bool = False) -> dict[str, 
     """Fit this learner's FSRS parameters from their review log (needs `fsrs[optimizer]`)."""
     with ctx.db.begin() as tx:
         _user(tx, user_id)
-        logs = [(e.source_id, int(e.detail.get("rating", 3)), e.answered_at, e.seconds)
-                for e in store.card_reviews(tx, user_id=user_id)]  # fmt: skip
+        logs = [
+            (e.source_id, int(e.detail.get("rating", 3)), e.answered_at, e.seconds)
+            for e in store.card_reviews(tx, user_id=user_id)
+        ]
     if len(logs) < MIN_OPTIMIZE_REVIEWS:
         raise Conflict(
             f"learner {user_id} has {len(logs)} card reviews; fitting FSRS needs at least "
@@ -216,8 +243,11 @@ def optimize(ctx: Context, *, user_id: int, verbose: bool = False) -> dict[str, 
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
         user = _user(tx, user_id)
-        user.fsrs_params = {"parameters": parameters, "reviews": len(logs),
-                            "fitted_at": now.isoformat()}  # fmt: skip
+        user.fsrs_params = {
+            "parameters": parameters,
+            "reviews": len(logs),
+            "fitted_at": now.isoformat(),
+        }
     return {"learner": user_id, "reviews": len(logs), "parameters": parameters}
 
 

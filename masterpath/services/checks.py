@@ -59,8 +59,10 @@ class DueCheck:
 def start_check(ctx: Context, *, user_id: int, skill_id: str, kind: str) -> CheckView:
     """Start a check, or return the one already in progress for this skill and kind."""
     if kind not in KINDS:
-        raise InvalidInput(f"unknown check {kind!r}; use one of {', '.join(KINDS)}",
-                           problems=[Problem("unknown check", field="kind")])  # fmt: skip
+        raise InvalidInput(
+            f"unknown check {kind!r}; use one of {', '.join(KINDS)}",
+            problems=[Problem("unknown check", field="kind")],
+        )
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
         account_store.lock_learner(tx, user_id)
@@ -82,9 +84,12 @@ def start_check(ctx: Context, *, user_id: int, skill_id: str, kind: str) -> Chec
         bank = content_store.items(tx, skill_id)
         assessed = {e for a in every for e in a.items}  # seen in any check, answers shown after
         chosen = selection.assessment(
-            items.candidates(bank), count=count, objectives=[o.id for o in skill.objectives],
-            assessed_before=assessed, only_held_back=kind == "retention_check",
-        )  # fmt: skip
+            items.candidates(bank),
+            count=count,
+            objectives=[o.id for o in skill.objectives],
+            assessed_before=assessed,
+            only_held_back=kind == "retention_check",
+        )
         if len(chosen) < count:
             raise Conflict(f"skill {skill_id!r} has too few items for a {kind.replace('_', ' ')}")
         row = store.add_assessment(
@@ -107,15 +112,19 @@ def _may_start_mastery(verdict: rules.Verdict, earlier: list[Assessment], now: d
     _cooled_down(earlier, now, "mastery check")
     estimate = next(item for item in verdict.checklist if item.key == "estimate")
     if not estimate.met:
-        raise Conflict(f"practise first: the mastery estimate is {estimate.value}",
-                       problems=[Problem("estimate below the bar", field="skill_id")])  # fmt: skip
+        raise Conflict(
+            f"practise first: the mastery estimate is {estimate.value}",
+            problems=[Problem("estimate below the bar", field="skill_id")],
+        )
 
 
 def _may_start_retention(tx: Tx, user_id: int, skill: Skill, now: datetime) -> None:
     due = {d.skill_id: d for d in due_in(tx, user_id=user_id, now=now)}
     if skill.id not in due:
-        raise Conflict(f"no retention check is due for skill {skill.id!r}",
-                       problems=[Problem("not due", field="skill_id")])  # fmt: skip
+        raise Conflict(
+            f"no retention check is due for skill {skill.id!r}",
+            problems=[Problem("not due", field="skill_id")],
+        )
 
 
 def check_answer(
@@ -154,14 +163,29 @@ def check_answer(
         item = items.find(tx, item_id)
         grade = marking.grade(ctx, item, response)
         record, _ = evidence.add(
-            tx, now=now, user_id=user_id, skill_id=check.skill_id, source_kind="item",
-            source_id=str(item.id), mode=check.kind, score=grade.score, grader="auto",
-            seconds=items.clamp_seconds(seconds), submission_id=submission_id, check_id=check.id,
+            tx,
+            now=now,
+            user_id=user_id,
+            skill_id=check.skill_id,
+            source_kind="item",
+            source_id=str(item.id),
+            mode=check.kind,
+            score=grade.score,
+            grader="auto",
+            seconds=items.clamp_seconds(seconds),
+            submission_id=submission_id,
+            check_id=check.id,
             detail={"response": response},
-        )  # fmt: skip
+        )
         if record.seconds:
-            store.add_time(tx, user_id=user_id, skill_id=check.skill_id, kind="item",
-                           seconds=record.seconds, now=now)  # fmt: skip
+            store.add_time(
+                tx,
+                user_id=user_id,
+                skill_id=check.skill_id,
+                kind="item",
+                seconds=record.seconds,
+                now=now,
+            )
         if len(answered) + 1 == len(check.items):
             _finish(tx, check, user_id, now)
         return _view(ctx, tx, check, user_id)
@@ -197,21 +221,31 @@ def _view(ctx: Context, tx: Tx, check: Assessment, user_id: int) -> CheckView:
     result = None
     if check.finished_at is not None:
         feedback = [
-            items.feedback(rows[e.source_id], marking.grade(ctx, rows[e.source_id],
-                      e.detail.get("response")), e.id)
+            items.feedback(
+                rows[e.source_id],
+                marking.grade(ctx, rows[e.source_id], e.detail.get("response")),
+                e.id,
+            )
             for e in answers
-        ]  # fmt: skip
+        ]
         retake = None
         if check.kind == "mastery_check" and not check.passed:
             retake = check.finished_at + COOLDOWN
-        result = CheckResult(int(check.correct or 0), len(check.items), bool(check.passed),
-                             feedback, retake)  # fmt: skip
+        result = CheckResult(
+            int(check.correct or 0), len(check.items), bool(check.passed), feedback, retake
+        )
     return CheckView(
-        id=check.id, kind=check.kind, skill_id=check.skill_id,
-        items=[items.public(rows[i], user_id=user_id) for i in check.items],
-        answered=[e.source_id for e in answers], started_at=check.started_at,
-        finished=check.finished_at is not None, result=result,
-    )  # fmt: skip
+        id=check.id,
+        kind=check.kind,
+        skill_id=check.skill_id,
+        items=[
+            items.public(rows[i], user_id=user_id, attempt=f"check {check.id}") for i in check.items
+        ],
+        answered=[e.source_id for e in answers],
+        started_at=check.started_at,
+        finished=check.finished_at is not None,
+        result=result,
+    )
 
 
 def due_checks(ctx: Context, *, user_id: int) -> list[DueCheck]:
@@ -230,12 +264,15 @@ def due_in(tx: Tx, *, user_id: int, now: datetime) -> list[DueCheck]:
     for skill_id, state in states.items():
         if skill_id not in skills:
             continue
-        dates = retention.Dates(state.ready_at, state.mastered_at, state.placed_at,
-                                state.retention_passed_at)  # fmt: skip
+        dates = retention.Dates(
+            state.ready_at, state.mastered_at, state.placed_at, state.retention_passed_at
+        )
         due = retention.due(
-            dates, status=verdicts[skill_id].status, now=now,
+            dates,
+            status=verdicts[skill_id].status,
+            now=now,
             retention_days=rules.criteria_of(skills[skill_id]).retention_days,
-        )  # fmt: skip
+        )
         if due is not None:
             found.append(DueCheck(skill_id, skills[skill_id].title, due.reason, due.due_at))
     return sorted(found, key=lambda d: (d.due_at, d.skill_id))

@@ -72,8 +72,15 @@ def normalise_code(code: str) -> str:
 
 
 def view(row: Cohort, members: int, now: datetime) -> CohortView:
-    return CohortView(row.id, row.name, row.invite_code, row.code_expires_at,
-                      row.code_expires_at <= now, members, row.created_at)  # fmt: skip
+    return CohortView(
+        row.id,
+        row.name,
+        row.invite_code,
+        row.code_expires_at,
+        row.code_expires_at <= now,
+        members,
+        row.created_at,
+    )
 
 
 def require_teacher(tx: Tx, user_id: int) -> None:
@@ -128,8 +135,14 @@ def create(
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
         require_teacher(tx, instructor_id)
-        row = store.add(tx, instructor_id=instructor_id, name=name, code=_unused_code(tx),
-                        expires_at=now + lasts, now=now)  # fmt: skip
+        row = store.add(
+            tx,
+            instructor_id=instructor_id,
+            name=name,
+            code=_unused_code(tx),
+            expires_at=now + lasts,
+            now=now,
+        )
         return view(row, 0, now)
 
 
@@ -177,16 +190,20 @@ def join(ctx: Context, *, learner_id: int, code: str) -> MyCohort:
     with ctx.db.begin() as tx:
         row = store.by_code(tx, wanted)
         if row is None:
-            raise _bad(f"no cohort has the invite code {wanted!r}; check it with your "
-                       "instructor", "code")  # fmt: skip
+            raise _bad(
+                f"no cohort has the invite code {wanted!r}; check it with your instructor", "code"
+            )
         if row.instructor_id == learner_id:
             raise _bad("you teach this cohort, so you cannot join it as a learner", "code")
         member = store.current(tx, cohort_id=row.id, learner_id=learner_id)
         if member is None:
             if row.code_expires_at <= now:
                 when = row.code_expires_at.strftime("%d %b %Y %H:%M UTC")
-                raise _bad(f"the invite code {wanted} expired on {when}; ask your instructor "
-                           "for a new one", "code")  # fmt: skip
+                raise _bad(
+                    f"the invite code {wanted} expired on {when}; ask your instructor "
+                    "for a new one",
+                    "code",
+                )
             member = store.join(tx, cohort_id=row.id, learner_id=learner_id, now=now)
         teacher = account_store.user_by_id(tx, row.instructor_id)
         name = teacher.display_name if teacher else ""

@@ -90,8 +90,10 @@ def track_map(ctx: Context, *, user_id: int, track_id: int | None = None) -> Tra
     with ctx.db.begin() as tx:
         career = content_store.career(tx, view.career)
         prereqs = tracks.catalogue(tx).prerequisites
-        stages = [planner.Stage(s["id"], s["title"], tuple(s["skills"]))
-                  for s in (career.data["stages"] if career else [])]  # fmt: skip
+        stages = [
+            planner.Stage(s["id"], s["title"], tuple(s["skills"]))
+            for s in (career.data["stages"] if career else [])
+        ]
         where = planner.stage_of(stages, prereqs, view.pinned)
         titles = {k: v.title for k, v in content_store.skill_models(tx, list(where)).items()}
     order = [s for s in graph.topological({s: prereqs.get(s, []) for s in where}) if s in where]
@@ -99,19 +101,43 @@ def track_map(ctx: Context, *, user_id: int, track_id: int | None = None) -> Tra
     drawn = skillmap.layout(grouped, prereqs)
     statuses = {s: view.statuses.get(s, "available") for s in where}
     counts = {s: sum(v == s for v in statuses.values()) for s in dict.fromkeys(statuses.values())}
-    bands = [{"id": view.stages[b.stage]["id"], "title": view.stages[b.stage]["title"],
-              "unlocked": view.stages[b.stage]["unlocked"], "y": b.y, "height": b.height}
-             for b in drawn.bands]  # fmt: skip
+    bands = [
+        {
+            "id": view.stages[b.stage]["id"],
+            "title": view.stages[b.stage]["title"],
+            "unlocked": view.stages[b.stage]["unlocked"],
+            "y": b.y,
+            "height": b.height,
+        }
+        for b in drawn.bands
+    ]
     return TrackMap(
-        tracks=mine, track_id=chosen, career_title=view.career_title, goal=view.goal,
-        width=drawn.width, height=drawn.height,
+        tracks=mine,
+        track_id=chosen,
+        career_title=view.career_title,
+        goal=view.goal,
+        width=drawn.width,
+        height=drawn.height,
         stages=bands,
-        nodes=[MapNode(n.id, titles.get(n.id, n.id), statuses[n.id], n.stage, n.x, n.y,
-                       [titles.get(p, p) for p in prereqs.get(n.id, []) if p in where])
-               for n in drawn.nodes],
-        edges=drawn.edges, counts=counts, hours_per_week=view.hours_per_week,
-        hours_left=view.total_hours, finish=view.finish, pace=view.pace,
-    )  # fmt: skip
+        nodes=[
+            MapNode(
+                n.id,
+                titles.get(n.id, n.id),
+                statuses[n.id],
+                n.stage,
+                n.x,
+                n.y,
+                [titles.get(p, p) for p in prereqs.get(n.id, []) if p in where],
+            )
+            for n in drawn.nodes
+        ],
+        edges=drawn.edges,
+        counts=counts,
+        hours_per_week=view.hours_per_week,
+        hours_left=view.total_hours,
+        finish=view.finish,
+        pace=view.pace,
+    )
 
 
 # Mastery over time ---------------------------------------------------------------------------
@@ -144,19 +170,22 @@ def _answers(tx: Tx, user_id: int, skill_id: str, every: dict[str, Skill]) -> li
     whether it is cut); answers of a check still running are left out (no feedback yet)."""
     difficulty = {str(i): d for i, d in _counting_for(every, skill_id).items()}
     rows = store.graded_answers(
-        tx, user_id=user_id, skill_id=skill_id,
+        tx,
+        user_id=user_id,
+        skill_id=skill_id,
         also_items=[str(i) for i in _counting_for(every, skill_id) if i.skill != skill_id],
         hidden_checks=frozenset(evidence_store.unfinished_checks(tx, user_id=user_id)),
         limit=HISTORY_POINTS + 1,
-    )  # fmt: skip
-    return [history.Answer(at, score, hints, difficulty.get(item, "medium"))
-            for at, score, hints, item in reversed(rows)]  # fmt: skip
+    )
+    return [
+        history.Answer(at, score, hints, difficulty.get(item, "medium"))
+        for at, score, hints, item in reversed(rows)
+    ]
 
 
 def _started(states: dict[str, Any], every: dict[str, Skill]) -> list[dict[str, str]]:
     found = [s for s, st in states.items() if (st.graded_attempts or st.placed_at) and s in every]
-    return sorted(({"id": s, "title": every[s].title} for s in found),
-                  key=lambda s: s["title"])  # fmt: skip
+    return sorted(({"id": s, "title": every[s].title} for s in found), key=lambda s: s["title"])
 
 
 def mastery_history(ctx: Context, *, user_id: int, skill_id: str | None = None) -> History:
@@ -186,11 +215,13 @@ def mastery_history(ctx: Context, *, user_id: int, skill_id: str | None = None) 
         placed_at=state.placed_at.astimezone(zone) if state and state.placed_at else None,
         stability_days=retention.stability_days(
             retention_days=criteria.retention_days, passes=state.retention_checks_passed
-        ) if state else 1.0,
-        now=now.astimezone(zone), since=points[0].at if cut else None,
-    )  # fmt: skip
-    return History(skill_id, every[skill_id].title, choices, points, found,
-                   criteria.threshold, cut)  # fmt: skip
+        )
+        if state
+        else 1.0,
+        now=now.astimezone(zone),
+        since=points[0].at if cut else None,
+    )
+    return History(skill_id, every[skill_id].title, choices, points, found, criteria.threshold, cut)
 
 
 # Flashcard forecast --------------------------------------------------------------------------
@@ -224,16 +255,26 @@ def card_forecast(ctx: Context, *, user_id: int) -> Forecast:
         assert user is not None
         today = _start_of(now.astimezone(zone).date(), zone)
         spans = days_of.offset_spans(zone, today, today + timedelta(days=FORECAST_DAYS + 1))
-        due = [part for n, (low, high, offset) in enumerate(spans)
-               for part in store.cards_due_by_day(tx, user_id=user_id, since=low if n else None,
-                                                  until=high, offset_minutes=offset)]  # fmt: skip
+        due = [
+            part
+            for n, (low, high, offset) in enumerate(spans)
+            for part in store.cards_due_by_day(
+                tx, user_id=user_id, since=low if n else None, until=high, offset_minutes=offset
+            )
+        ]
         memory = store.card_memory(tx, user_id=user_id)
-    found = schedule.forecast(due, [(s, _moment(r)) for s, r in memory], now=now, zone=zone,
-                              days=FORECAST_DAYS)  # fmt: skip
+    found = schedule.forecast(
+        due, [(s, _moment(r)) for s, r in memory], now=now, zone=zone, days=FORECAST_DAYS
+    )
     steady = schedule.workload([s or 0 for s, _ in memory], 0, (user.desired_retention,))
-    return Forecast(len(memory), found[0].due if found else 0, found,
-                    steady[user.desired_retention], user.desired_retention,
-                    user.new_cards_per_day)  # fmt: skip
+    return Forecast(
+        len(memory),
+        found[0].due if found else 0,
+        found,
+        steady[user.desired_retention],
+        user.desired_retention,
+        user.new_cards_per_day,
+    )
 
 
 # Heatmap and pace ----------------------------------------------------------------------------
@@ -256,9 +297,13 @@ class Activity:
 
 
 def activity(
-    ctx: Context, *, user_id: int, plan_per_week: float | None = None, hours_left: float = 0.0,
+    ctx: Context,
+    *,
+    user_id: int,
+    plan_per_week: float | None = None,
+    hours_left: float = 0.0,
     finish_planned: date | None = None,
-) -> Activity:  # fmt: skip
+) -> Activity:
     """Study per day over the last six months and per week over the last twelve, against the
     track's plan (pass the plan's hours a week, hours left and finish date when there is one)."""
     now = ctx.clock.now()
@@ -275,7 +320,16 @@ def activity(
     measured = days_of.measured_hours_per_week(weeks)
     finish = days_of.projected_finish(hours_left, measured, today) if plan_per_week else None
     return Activity(
-        start, today, days_of.heatmap(found), weeks, sum(d.answers for d in found),
-        round(sum(d.seconds for d in found) / 3600, 1), sum(1 for d in found if d.answers or
-        d.seconds), measured, plan_per_week, hours_left, finish_planned, finish,
-    )  # fmt: skip
+        start,
+        today,
+        days_of.heatmap(found),
+        weeks,
+        sum(d.answers for d in found),
+        round(sum(d.seconds for d in found) / 3600, 1),
+        sum(1 for d in found if d.answers or d.seconds),
+        measured,
+        plan_per_week,
+        hours_left,
+        finish_planned,
+        finish,
+    )

@@ -99,9 +99,14 @@ def start(ctx: Context, *, user_id: int, track_id: int) -> DiagnosticView:
         account_store.lock_learner(tx, user_id)
         row = _track(tx, user_id, track_id)
         if row.diagnostic_id is None:  # one diagnostic per career: another track may have it
-            row.diagnostic_id = next((t.diagnostic_id for t in track_store.of_learner(tx, user_id)
-                                      if t.career_slug == row.career_slug and t.diagnostic_id),
-                                     None)  # fmt: skip
+            row.diagnostic_id = next(
+                (
+                    t.diagnostic_id
+                    for t in track_store.of_learner(tx, user_id)
+                    if t.career_slug == row.career_slug and t.diagnostic_id
+                ),
+                None,
+            )
         if row.diagnostic_id is not None:
             check = study_store.assessment(tx, row.diagnostic_id, user_id=user_id)
             if check is not None:
@@ -214,7 +219,15 @@ def _view(tx: Tx, user_id: int, row: Track, check: Assessment) -> DiagnosticView
     answers = _answers(tx, user_id, check)
     if check.finished_at is None:
         item = content_store.item(tx, check.items[-1])
-        shown = public(content_store.item_model(tx, item), user_id=user_id) if item else None
+        shown = (
+            public(
+                content_store.item_model(tx, item),
+                user_id=user_id,
+                attempt=f"diagnostic {check.id}",
+            )
+            if item
+            else None
+        )
         return DiagnosticView(check.id, row.id, shown, len(answers), placement.BUDGET, False)
     prerequisites, scope, _ = _scope(tx, row)
     found = placement.result(prerequisites, scope, answers)

@@ -194,10 +194,14 @@ def add(
     )
     if grader != "self" and source_kind == "item":
         mastery_state.apply(
-            tx, user_id=user_id, skills=[skill_id, *also],
-            weights=kt.credit(score, hints=hints_used, difficulty=difficulty), mode=mode,
-            check_id=check_id, now=now,
-        )  # fmt: skip
+            tx,
+            user_id=user_id,
+            skills=[skill_id, *also],
+            weights=kt.credit(score, hints=hints_used, difficulty=difficulty),
+            mode=mode,
+            check_id=check_id,
+            now=now,
+        )
     elif grader in ("rubric", "instructor") and source_kind == "task":
         mastery_state.mark_ready(tx, user_id=user_id, skill_id=skill_id, now=now)
     return _record(row), True

@@ -31,9 +31,22 @@ MAX_PAGE = 100_000
 EXPORT_BATCH = 500
 EARLIEST = date(2000, 1, 1)
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
-CSV_COLUMNS = ("id", "answered_at", "skill_id", "skill", "mode", "source_kind", "source_id",
-               "outcome", "score", "rating", "grader", "hints_used", "seconds",
-               "pack_version")  # fmt: skip
+CSV_COLUMNS = (
+    "id",
+    "answered_at",
+    "skill_id",
+    "skill",
+    "mode",
+    "source_kind",
+    "source_id",
+    "outcome",
+    "score",
+    "rating",
+    "grader",
+    "hints_used",
+    "seconds",
+    "pack_version",
+)
 
 
 @dataclass(frozen=True)
@@ -48,8 +61,14 @@ class Filters:
 
     def query(self) -> dict[str, str]:
         """The filters as query parameters (page left out), for links and forms."""
-        found = {"skill": self.skill, "mode": self.mode, "outcome": self.outcome,
-                 "grader": self.grader, "from": self.date_from, "to": self.date_to}  # fmt: skip
+        found = {
+            "skill": self.skill,
+            "mode": self.mode,
+            "outcome": self.outcome,
+            "grader": self.grader,
+            "from": self.date_from,
+            "to": self.date_to,
+        }
         return {k: str(v) for k, v in found.items() if v is not None}
 
 
@@ -106,8 +125,9 @@ def _date(raw: Mapping[str, Any], name: str, today: date, problems: list[Problem
         problems.append(Problem(f"{value!r} is not a date (YYYY-MM-DD)", field=name))
         return None
     if not EARLIEST <= found <= today + timedelta(days=1):
-        problems.append(Problem(f"{found} is outside {EARLIEST} to {today + timedelta(days=1)}",
-                                field=name))  # fmt: skip
+        problems.append(
+            Problem(f"{found} is outside {EARLIEST} to {today + timedelta(days=1)}", field=name)
+        )
         return None
     return found
 
@@ -118,8 +138,9 @@ def _page(raw: Mapping[str, Any], problems: list[Problem]) -> int:
         not (value.isascii() and value.isdigit() and len(value) < 19)
         or not 1 <= int(value) <= MAX_PAGE
     ):
-        problems.append(Problem(f"page {value!r} is not a number from 1 to {MAX_PAGE}",
-                                field="page"))  # fmt: skip
+        problems.append(
+            Problem(f"page {value!r} is not a number from 1 to {MAX_PAGE}", field="page")
+        )
         return 1
     return int(value)
 
@@ -140,8 +161,9 @@ def parse(ctx: Context, *, user_id: int, raw: Mapping[str, Any]) -> Filters:
         page=_page(raw, problems),
     )
     if found.date_from and found.date_to and found.date_from > found.date_to:
-        problems.append(Problem(f"'to' ({found.date_to}) is before 'from' ({found.date_from})",
-                                field="to"))  # fmt: skip
+        problems.append(
+            Problem(f"'to' ({found.date_to}) is before 'from' ({found.date_from})", field="to")
+        )
     if problems:
         fields = ", ".join(dict.fromkeys(p.field for p in problems))
         raise InvalidInput(f"Check the log's filters: {fields}.", problems=problems)
@@ -157,11 +179,15 @@ def _filter(ctx: Context, user_id: int, filters: Filters) -> store.LogFilter:
         return datetime.combine(day, time(), zone) if day else None
 
     return store.LogFilter(
-        user_id=user_id, skill_id=filters.skill, mode=filters.mode, outcome=filters.outcome,
-        grader=filters.grader, since=start(filters.date_from),
+        user_id=user_id,
+        skill_id=filters.skill,
+        mode=filters.mode,
+        outcome=filters.outcome,
+        grader=filters.grader,
+        since=start(filters.date_from),
         until=start(filters.date_to + timedelta(days=1) if filters.date_to else None),
         hidden_checks=hidden,
-    )  # fmt: skip
+    )
 
 
 def _outcome(score: float) -> str:
@@ -171,11 +197,21 @@ def _outcome(score: float) -> str:
 def _entry(row: Evidence, titles: dict[str, str], zone: Any) -> Entry:
     rating = RATINGS.get(int(row.detail.get("rating", 0))) if row.mode == Mode.FLASHCARD else ""
     return Entry(
-        row.id, row.answered_at.astimezone(zone), row.skill_id,
-        titles.get(row.skill_id, row.skill_id), row.mode, row.source_kind, row.source_id,
-        _outcome(row.score), row.score, rating or "", row.grader, row.hints_used, row.seconds,
+        row.id,
+        row.answered_at.astimezone(zone),
+        row.skill_id,
+        titles.get(row.skill_id, row.skill_id),
+        row.mode,
+        row.source_kind,
+        row.source_id,
+        _outcome(row.score),
+        row.score,
+        rating or "",
+        row.grader,
+        row.hints_used,
+        row.seconds,
         row.pack_version,
-    )  # fmt: skip
+    )
 
 
 def page(ctx: Context, *, user_id: int, filters: Filters) -> LogPage:
@@ -221,8 +257,23 @@ def export(ctx: Context, *, user_id: int, filters: Filters) -> Iterator[str]:
             return
         before = (rows[-1].answered_at, rows[-1].id)
         yield "".join(
-            _line([e.id, e.answered_at.isoformat(), e.skill_id, e.skill, e.mode, e.source_kind,
-                   e.source_id, e.outcome, f"{e.score:.4f}", e.rating, e.grader, e.hints_used,
-                   "" if e.seconds is None else f"{e.seconds:.1f}", e.pack_version])
+            _line(
+                [
+                    e.id,
+                    e.answered_at.isoformat(),
+                    e.skill_id,
+                    e.skill,
+                    e.mode,
+                    e.source_kind,
+                    e.source_id,
+                    e.outcome,
+                    f"{e.score:.4f}",
+                    e.rating,
+                    e.grader,
+                    e.hints_used,
+                    "" if e.seconds is None else f"{e.seconds:.1f}",
+                    e.pack_version,
+                ]
+            )
             for e in entries
-        )  # fmt: skip
+        )

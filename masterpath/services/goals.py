@@ -40,10 +40,12 @@ def documents(
     skills = content_store.skill_models(tx)
     rows = content_store.careers(tx)
     found = {
-        row.slug: ([row.data["title"], *row.data.get("aliases", [])],
-                   *matching.texts(row.data, skills))
+        row.slug: (
+            [row.data["title"], *row.data.get("aliases", [])],
+            *matching.texts(row.data, skills),
+        )
         for row in rows
-    }  # fmt: skip
+    }
     passages = [f"{s.title}. {s.summary}" for s in skills.values()]
     units = {row.slug: matching.units(row.data, skills) for row in rows}
     return found, passages, units

@@ -130,14 +130,20 @@ def _track(
         (s for s in order if status[s] == "available"), None
     )
     return TrackProgress(
-        career=slug, career_title=career.title,
-        mastered=sum(status[s] in DONE for s in order), total=len(order),
-        stages=[{"title": stage["title"], "unlocked": found["stages"][n],
-                 "skills": [{"id": s, "title": titles[s], "status": status[s]}
-                            for s in stages[n]]}
-                for n, stage in enumerate(given)],
+        career=slug,
+        career_title=career.title,
+        mastered=sum(status[s] in DONE for s in order),
+        total=len(order),
+        stages=[
+            {
+                "title": stage["title"],
+                "unlocked": found["stages"][n],
+                "skills": [{"id": s, "title": titles[s], "status": status[s]} for s in stages[n]],
+            }
+            for n, stage in enumerate(given)
+        ],
         current=_ref(current, titles) if current else None,
-    )  # fmt: skip
+    )
 
 
 def _tracks(
@@ -150,8 +156,16 @@ def _tracks(
 
 
 def _task_row(row: TaskSubmission, user: User, titles: Mapping[str, str]) -> TaskRow:
-    return TaskRow(row.id, user.id, user.display_name, _ref(row.skill_id, titles), row.status,
-                   row.score, row.grader, row.submitted_at)  # fmt: skip
+    return TaskRow(
+        row.id,
+        user.id,
+        user.display_name,
+        _ref(row.skill_id, titles),
+        row.status,
+        row.score,
+        row.grader,
+        row.submitted_at,
+    )
 
 
 def _stuck(tx: Tx, user_id: int, titles: Mapping[str, str], now: datetime) -> list[SkillRef]:
@@ -169,11 +183,17 @@ def cohort_page(ctx: Context, *, instructor_id: int, cohort_id: int) -> CohortPa
         pending = store.pending_tasks(tx, list(users))
         waiting = Counter(task.user_id for task in pending)
         learners = [
-            LearnerRow(user.id, user.display_name, user.email, member.joined_at,
-                       next(iter(_tracks(tx, user.id, titles, now, limit=1)), None),
-                       _stuck(tx, user.id, titles, now), waiting[user.id])
+            LearnerRow(
+                user.id,
+                user.display_name,
+                user.email,
+                member.joined_at,
+                next(iter(_tracks(tx, user.id, titles, now, limit=1)), None),
+                _stuck(tx, user.id, titles, now),
+                waiting[user.id],
+            )
             for user, member in members
-        ]  # fmt: skip
+        ]
         tasks = [_task_row(task, users[task.user_id], titles) for task in pending]
         return CohortPage(cohorts.view(row, len(members), now), learners, tasks)
 
@@ -189,10 +209,14 @@ def learner_page(ctx: Context, *, instructor_id: int, learner_id: int) -> Learne
         submissions = study_store.submissions(tx, user_id=learner_id)
         submissions.sort(key=lambda s: (s.status != "pending", -s.id))
         return LearnerPage(
-            user.id, user.display_name, user.email, [c.name for c in shared],
-            _tracks(tx, user.id, titles, now), _stuck(tx, user.id, titles, now),
+            user.id,
+            user.display_name,
+            user.email,
+            [c.name for c in shared],
+            _tracks(tx, user.id, titles, now),
+            _stuck(tx, user.id, titles, now),
             [_task_row(s, user, titles) for s in submissions],
-        )  # fmt: skip
+        )
 
 
 def _submission(tx: Tx, instructor_id: int, submission_id: int) -> tuple[TaskSubmission, User]:
@@ -215,14 +239,28 @@ def _task(tx: Tx, skill_id: str) -> Task:
 def _page(tx: Tx, row: TaskSubmission, user: User) -> TaskPage:
     task = _task(tx, row.skill_id)
     earned = {c["id"]: c.get("earned") for c in row.detail.get("criteria", [])}
-    criteria = [{"id": c.id, "criterion": c.criterion, "points": c.points,
-                 "earned": earned.get(c.id)} for c in task.rubric]  # fmt: skip
+    criteria = [
+        {"id": c.id, "criterion": c.criterion, "points": c.points, "earned": earned.get(c.id)}
+        for c in task.rubric
+    ]
     return TaskPage(
-        row.id, user.id, user.display_name, _ref(row.skill_id, _titles(tx)), task.prompt,
-        criteria, task.pass_mark, row.text, row.link, row.self_score,
-        row.status, row.score, row.grader, str(row.detail.get("comment", "")), row.submitted_at,
+        row.id,
+        user.id,
+        user.display_name,
+        _ref(row.skill_id, _titles(tx)),
+        task.prompt,
+        criteria,
+        task.pass_mark,
+        row.text,
+        row.link,
+        row.self_score,
+        row.status,
+        row.score,
+        row.grader,
+        str(row.detail.get("comment", "")),
+        row.submitted_at,
         row.graded_at,
-    )  # fmt: skip
+    )
 
 
 def task(ctx: Context, *, instructor_id: int, submission_id: int) -> TaskPage:
@@ -253,7 +291,16 @@ def score(
             raise InvalidInput(message, problems=[Problem(message, field="comment")])
         row.status, row.score, row.grader, row.graded_at = "graded", value, "instructor", now
         row.detail = {"criteria": report, "comment": comment.strip(), "instructor": instructor_id}
-        evidence.add(tx, now=now, user_id=row.user_id, skill_id=row.skill_id, source_kind="task",
-                     source_id=row.skill_id, mode="task", score=value, grader="instructor",
-                     detail={"submission": row.id, "instructor": instructor_id})  # fmt: skip
+        evidence.add(
+            tx,
+            now=now,
+            user_id=row.user_id,
+            skill_id=row.skill_id,
+            source_kind="task",
+            source_id=row.skill_id,
+            mode="task",
+            score=value,
+            grader="instructor",
+            detail={"submission": row.id, "instructor": instructor_id},
+        )
         return _page(tx, row, user)

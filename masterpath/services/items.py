@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass, field
 
 from masterpath.domain import grading, selection
+from masterpath.domain import options as option_order
 from masterpath.domain.content import Item, ItemType, Skill
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
 from masterpath.services import mastery_state
@@ -50,24 +51,44 @@ class Feedback:
     wrong: list[str] = field(default_factory=list)
 
 
-def public(item: Item, *, user_id: int) -> PublicItem:
+def public(item: Item, *, user_id: int, attempt: str | int) -> PublicItem:
+    """`attempt` is a practice attempt's number, or the check or diagnostic asking the item:
+    choice options are shown in an order fixed per learner and attempt, never as authored."""
     options = [{"id": o.id, "text": o.text} for o in item.options]
     if item.type is ItemType.ORDERING:  # stored in the right order: show a stable shuffle
         random.Random(f"{user_id}:{item.id}").shuffle(options)
         if [o["id"] for o in options] == [o.id for o in item.options]:
             options.reverse()
+    elif item.type.is_choice:
+        seed = option_order.attempt_seed(user_id, str(item.id), attempt)
+        text = {o["id"]: o["text"] for o in options}
+        options = [
+            {"id": one, "text": text[one]} for one in option_order.shuffled(list(text), seed=seed)
+        ]
     return PublicItem(
-        id=str(item.id), skill_id=item.id.skill, type=item.type.value, stem=item.stem,
-        objectives=list(item.objectives), options=options, unit=item.unit, hints=len(item.hints),
-    )  # fmt: skip
+        id=str(item.id),
+        skill_id=item.id.skill,
+        type=item.type.value,
+        stem=item.stem,
+        objectives=list(item.objectives),
+        options=options,
+        unit=item.unit,
+        hints=len(item.hints),
+    )
 
 
 def feedback(item: Item, grade: grading.Grade, evidence_id: int) -> Feedback:
     return Feedback(
-        evidence_id=evidence_id, item_id=str(item.id), score=grade.score, correct=grade.correct,
-        explanation=item.explanation, answer=grading.answer_text(item),
-        found=list(grade.found), missed=list(grade.missed), wrong=list(grade.wrong),
-    )  # fmt: skip
+        evidence_id=evidence_id,
+        item_id=str(item.id),
+        score=grade.score,
+        correct=grade.correct,
+        explanation=item.explanation,
+        answer=grading.answer_text(item),
+        found=list(grade.found),
+        missed=list(grade.missed),
+        wrong=list(grade.wrong),
+    )
 
 
 def find(tx: Tx, item_id: str) -> Item:
@@ -87,8 +108,9 @@ def find_skill(tx: Tx, skill_id: str) -> Skill:
 
 def require_open(tx: Tx, user_id: int, item_id: str) -> None:
     """An item being asked in an unfinished check or diagnostic stays closed to practice."""
-    busy = {i for a in store.assessments(tx, user_id=user_id) if a.finished_at is None
-            for i in a.items}  # fmt: skip
+    busy = {
+        i for a in store.assessments(tx, user_id=user_id) if a.finished_at is None for i in a.items
+    }
     if item_id in busy:
         raise Conflict(f"item {item_id!r} is part of a check in progress; finish the check first")
 
@@ -103,8 +125,9 @@ def require_available(tx: Tx, user_id: int, skill_id: str) -> None:
 
 def clamp_seconds(seconds: float | None) -> float | None:
     if seconds is not None and not math.isfinite(seconds):
-        raise InvalidInput("seconds must be a finite number",
-                           problems=[Problem("not finite", field="seconds")])  # fmt: skip
+        raise InvalidInput(
+            "seconds must be a finite number", problems=[Problem("not finite", field="seconds")]
+        )
     return None if seconds is None else min(max(float(seconds), 0.0), MAX_SECONDS)
 
 

@@ -50,8 +50,9 @@ def of(
     parts = grading.sentences(text)
     try:
         mine = model.embed([t[: meaning.MAX_CHARS] for t in parts])
-        known = meaning.vectors(ctx, [*references, reference] if reference else references,
-                                store_new=False)  # fmt: skip
+        known = meaning.vectors(
+            ctx, [*references, reference] if reference else references, store_new=False
+        )
     except Exception:  # a model failing mid-way must not fail the answer: grade on words
         log.exception("embedding failed; grading on words alone")
         return None

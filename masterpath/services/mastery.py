@@ -63,17 +63,20 @@ def explain(ctx: Context, *, user_id: int, skill_id: str) -> Explanation:
         p, x = mastery_state.estimate(tx, user_id, skill_id, state.counters if state else {})
         why = kt.contributions(params, x, params.index([skill_id]))
     unmet_prereqs = [
-        pre for pre in skill.prerequisites
-        if found_verdicts[pre].status not in rules.UNLOCKING
-    ]  # fmt: skip
+        pre for pre in skill.prerequisites if found_verdicts[pre].status not in rules.UNLOCKING
+    ]
     return Explanation(
-        skill_id=skill_id, title=skill.title, status=verdict.status.value, estimate=p,
+        skill_id=skill_id,
+        title=skill.title,
+        status=verdict.status.value,
+        estimate=p,
         checklist=[_item(item, zone) for item in verdict.checklist],
-        next_steps=_steps(verdict, zone, unmet_prereqs), why=why,
+        next_steps=_steps(verdict, zone, unmet_prereqs),
+        why=why,
         recommendation=rules.recommend(criteria, progress, skill),
         can_start_check=rules.check_offered(verdict.checklist),
         check_passed=rules.met(verdict.checklist, "check"),
-    )  # fmt: skip
+    )
 
 
 def _when(moment: datetime | None, zone: ZoneInfo) -> str:

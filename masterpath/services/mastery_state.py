@@ -55,9 +55,13 @@ def apply(
         state = store.skill_state(tx, user_id=user_id, skill_id=skill_id, now=now)
         states.append(state)
         learner, record = kt.observe(
-            learner, kt.load_record(state.counters), skill=np.array([seen.index(skill_id)]),
-            credit=np.array([weights[0]]), debit=np.array([weights[1]]), same=np.array([n > 0]),
-        )  # fmt: skip
+            learner,
+            kt.load_record(state.counters),
+            skill=np.array([seen.index(skill_id)]),
+            credit=np.array([weights[0]]),
+            debit=np.array([weights[1]]),
+            same=np.array([n > 0]),
+        )
         state.counters = kt.dump(record)
         state.graded_attempts += 1
         state.last_graded_at, state.updated_at = now, now
@@ -71,8 +75,11 @@ def apply(
 
 
 def _retention(tx: Tx, state: SkillState, *, check_id: int, now: datetime) -> None:
-    answers = [e for e in store.assessed(tx, user_id=state.user_id, skill_id=state.skill_id)
-               if e.mode == Mode.RETENTION_CHECK and e.check_id == check_id]  # fmt: skip
+    answers = [
+        e
+        for e in store.assessed(tx, user_id=state.user_id, skill_id=state.skill_id)
+        if e.mode == Mode.RETENTION_CHECK and e.check_id == check_id
+    ]
     if len(answers) != rules.RETENTION_ITEMS:
         return
     if sum(e.score >= 0.999 for e in answers) >= rules.RETENTION_PASS:
@@ -113,8 +120,9 @@ def estimate(tx: Tx, user_id: int, skill_id: str, counters: dict[str, Any]) -> t
     learner = kt.load_learner(row.counters if row else None)
     seen = list(row.skill_ids) if row else []
     index = seen.index(skill_id) if skill_id in seen else len(seen)
-    x = kt.features(learner, kt.load_record(counters), skill=np.array([index]),
-                    q=np.array([0.5]), same=NO)  # fmt: skip
+    x = kt.features(
+        learner, kt.load_record(counters), skill=np.array([index]), q=np.array([0.5]), same=NO
+    )
     p = kt.predict(params, x, params.index([skill_id]), same=NO, last=learner.last)
     return float(p[0]), x
 
@@ -147,8 +155,9 @@ def _checks(
     for answers in groups.values():
         right = {e.source_id for e in answers if e.score >= 0.999}
         covered = {o for item in right for o in objectives_of.get(item, [])}
-        found.append(rules.Check(max(e.recorded_at for e in answers), frozenset(right),
-                                 frozenset(covered)))  # fmt: skip
+        found.append(
+            rules.Check(max(e.recorded_at for e in answers), frozenset(right), frozenset(covered))
+        )
     return tuple(found)
 
 
@@ -169,23 +178,29 @@ def standing(
         p = estimated if estimated is not None else estimate(tx, user_id, skill.id, {})[0]
         return criteria, rules.Progress(estimate=p)
     evidence = (
-        assessed if assessed is not None
-        else store.assessed(tx, user_id=user_id, skill_id=skill.id)
-    )  # fmt: skip
+        assessed if assessed is not None else store.assessed(tx, user_id=user_id, skill_id=skill.id)
+    )
     objectives_of = {str(i.id): i.objectives for i in skill.items}
     graders = ("rubric", "instructor")
     tasks = [e.score for e in evidence if e.mode == Mode.TASK and e.grader in graders]
     p = estimated if estimated is not None else estimate(tx, user_id, skill.id, state.counters)[0]
     return criteria, rules.Progress(
-        estimate=p, graded_attempts=state.graded_attempts,
-        checks=_checks(evidence, objectives_of), task_score=max(tasks, default=None),
-        ready_at=state.ready_at, mastered_at=state.mastered_at,
+        estimate=p,
+        graded_attempts=state.graded_attempts,
+        checks=_checks(evidence, objectives_of),
+        task_score=max(tasks, default=None),
+        ready_at=state.ready_at,
+        mastered_at=state.mastered_at,
         retention_passed_at=state.retention_passed_at,
-        placed_at=state.placed_at, placement_failed=state.placement_failed,
-        recall=retention.recall(last_graded_at=state.last_graded_at,
-                                retention_days=criteria.retention_days,
-                                passes=state.retention_checks_passed, now=now),
-    )  # fmt: skip
+        placed_at=state.placed_at,
+        placement_failed=state.placement_failed,
+        recall=retention.recall(
+            last_graded_at=state.last_graded_at,
+            retention_days=criteria.retention_days,
+            passes=state.retention_checks_passed,
+            now=now,
+        ),
+    )
 
 
 def verdicts(tx: Tx, user_id: int, skill_ids: list[str], *, now: datetime) -> dict[str, Any]:
@@ -195,12 +210,22 @@ def verdicts(tx: Tx, user_id: int, skill_ids: list[str], *, now: datetime) -> di
     needed = set(skill_ids).union(*(graph.ancestors(prereqs, s) for s in skill_ids))
     order = [s for s in graph.topological(prereqs) if s in needed]
     states = store.skill_states(tx, user_id)
-    assessed = store.assessed_by_skill(tx, user_id=user_id, skill_ids=[s for s in order
-                                                                       if s in states])  # fmt: skip
+    assessed = store.assessed_by_skill(
+        tx, user_id=user_id, skill_ids=[s for s in order if s in states]
+    )
     found = estimates(tx, user_id, {s: states[s].counters if s in states else {} for s in order})
-    inputs = {s: standing(tx, user_id, every[s], states.get(s), now=now,
-                           assessed=assessed.get(s, []), estimated=found[s])
-              for s in order}  # fmt: skip
+    inputs = {
+        s: standing(
+            tx,
+            user_id,
+            every[s],
+            states.get(s),
+            now=now,
+            assessed=assessed.get(s, []),
+            estimated=found[s],
+        )
+        for s in order
+    }
     return rules.statuses(order, prereqs, inputs)
 
 
@@ -219,10 +244,12 @@ def available(tx: Tx, *, user_id: int, skill: Skill) -> bool:
     alone, without re-deriving every verdict."""
     states = store.skill_states(tx, user_id)
     return all(
-        pre in states and rules.holds(states[pre].mastered_at, states[pre].placed_at,
-                                      states[pre].placement_failed)
+        pre in states
+        and rules.holds(
+            states[pre].mastered_at, states[pre].placed_at, states[pre].placement_failed
+        )
         for pre in skill.prerequisites
-    )  # fmt: skip
+    )
 
 
 def recommendation(tx: Tx, *, user_id: int, skill: Skill, now: datetime) -> str:
@@ -237,13 +264,15 @@ def stuck(tx: Tx, *, user_id: int, now: datetime) -> list[str]:
     that is mastered or placed."""
     states = store.skill_states(tx, user_id)
     spinning = sorted(
-        s for s, st in states.items()
+        s
+        for s, st in states.items()
         if st.graded_attempts >= rules.WHEEL_SPIN_ATTEMPTS
         and not rules.holds(st.mastered_at, st.placed_at, st.placement_failed)
-    )  # fmt: skip
+    )
     skills = content_store.skill_models(tx, spinning) if spinning else {}
     return [
-        s for s in spinning
-        if s in skills and rules.wheel_spinning(*standing(tx, user_id, skills[s], states[s],
-                                                           now=now))
-    ]  # fmt: skip
+        s
+        for s in spinning
+        if s in skills
+        and rules.wheel_spinning(*standing(tx, user_id, skills[s], states[s], now=now))
+    ]

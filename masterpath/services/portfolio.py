@@ -60,9 +60,14 @@ def _criterion(report: dict[str, Any]) -> Criterion:
     earned = report.get("earned")
     points = float(report.get("points") or 0)
     met = earned is not None and points > 0 and float(earned) >= points - 1e-9
-    return Criterion(str(report.get("criterion", "")), points,
-                     None if earned is None else float(earned), met,
-                     list(report.get("found", [])), list(report.get("missed", [])))  # fmt: skip
+    return Criterion(
+        str(report.get("criterion", "")),
+        points,
+        None if earned is None else float(earned),
+        met,
+        list(report.get("found", [])),
+        list(report.get("missed", [])),
+    )
 
 
 def _task(row: TaskSubmission, skill: Skill | None) -> Task:
@@ -70,10 +75,18 @@ def _task(row: TaskSubmission, skill: Skill | None) -> Task:
     pass_mark = task.pass_mark if task else 0.7
     score = float(row.score or 0)
     return Task(
-        row.skill_id, skill.title if skill else row.skill_id, task.prompt if task else "", score,
-        pass_mark, score >= pass_mark, row.grader or "", row.graded_at,
-        [_criterion(c) for c in row.detail.get("criteria", [])], row.text, row.link,
-    )  # fmt: skip
+        row.skill_id,
+        skill.title if skill else row.skill_id,
+        task.prompt if task else "",
+        score,
+        pass_mark,
+        score >= pass_mark,
+        row.grader or "",
+        row.graded_at,
+        [_criterion(c) for c in row.detail.get("criteria", [])],
+        row.text,
+        row.link,
+    )
 
 
 def portfolio(ctx: Context, *, user_id: int) -> Portfolio:

@@ -16,6 +16,7 @@ from masterpath.services.items import Feedback, PublicItem
 from masterpath.store import Tx
 from masterpath.store import accounts as account_store
 from masterpath.store import content as content_store
+from masterpath.store import evidence as evidence_store
 from masterpath.store import mastery as mastery_store
 from masterpath.store import study as store
 
@@ -38,10 +39,11 @@ def _practice_in(tx: Tx, user_id: int, skill_id: str) -> Item | None:
     state = mastery_store.skill_states(tx, user_id).get(skill_id)
     p, _ = mastery_state.estimate(tx, user_id, skill_id, state.counters if state else {})
     chosen = selection.practice(
-        items.candidates(bank), p_skill=p,
+        items.candidates(bank),
+        p_skill=p,
         recent=store.recent_items(tx, user_id=user_id, skill_id=skill_id),
         evidence_per_objective=per_objective,
-    )  # fmt: skip
+    )
     return next(item for item in bank if str(item.id) == chosen.id) if chosen else None
 
 
@@ -62,15 +64,23 @@ def next_practice(ctx: Context, *, user_id: int, skill_id: str) -> NextItem:
                     f"Ten answers here have not reached the bar yet, so this one comes from "
                     f"the prerequisite {weakest!r}: shoring it up usually unblocks this skill."
                 )
-                return NextItem(items.public(item, user_id=user_id), "prerequisite", message)
+                return NextItem(_shown(tx, user_id, item), "prerequisite", message)
         item = _practice_in(tx, user_id, skill_id)
         if item is None:
             return NextItem(None, "", "This skill has no practice items.")
         example = _worked_example(tx, user_id, skill_id) if advice == "worked_example" else None
         if example:
             message = "Study this worked example first, then try the next item."
-            return NextItem(items.public(item, user_id=user_id), "worked_example", message, example)
-        return NextItem(items.public(item, user_id=user_id), "practice")
+            return NextItem(_shown(tx, user_id, item), "worked_example", message, example)
+        return NextItem(_shown(tx, user_id, item), "practice")
+
+
+def _shown(tx: Tx, user_id: int, item: Item) -> PublicItem:
+    """The item as shown for the learner's next practice attempt at it."""
+    attempt = evidence_store.answers_to(
+        tx, user_id=user_id, skill_id=item.id.skill, item_id=str(item.id), mode=Mode.PRACTICE.value
+    )
+    return items.public(item, user_id=user_id, attempt=attempt)
 
 
 def _weakest_prerequisite(tx: Tx, user_id: int, skill: Skill, now: datetime) -> str | None:
@@ -80,8 +90,9 @@ def _weakest_prerequisite(tx: Tx, user_id: int, skill: Skill, now: datetime) -> 
         return None
     states = mastery_store.skill_states(tx, user_id)
     counters = {pre: states[pre].counters if pre in states else {} for pre in prerequisites}
-    estimates = {pre: mastery_state.estimate(tx, user_id, pre, counters[pre])[0]
-                 for pre in prerequisites}  # fmt: skip
+    estimates = {
+        pre: mastery_state.estimate(tx, user_id, pre, counters[pre])[0] for pre in prerequisites
+    }
     weakest: str = min(prerequisites, key=lambda pre: (estimates[pre], pre))
     return weakest if estimates[weakest] < rules.THRESHOLD else None
 
@@ -92,8 +103,11 @@ def _worked_example(tx: Tx, user_id: int, skill_id: str) -> dict[str, str] | Non
         row = content_store.item(tx, item_id)
         if row is not None and not row.assessment_only:
             item = content_store.item_model(tx, row)
-            return {"stem": item.stem, "answer": grading.answer_text(item),
-                    "explanation": item.explanation}  # fmt: skip
+            return {
+                "stem": item.stem,
+                "answer": grading.answer_text(item),
+                "explanation": item.explanation,
+            }
     return None
 
 
@@ -105,7 +119,7 @@ def practice_item(ctx: Context, *, user_id: int, item_id: str) -> PublicItem:
             raise Conflict(f"item {item_id!r} is kept for mastery and retention checks")
         items.require_available(tx, user_id, item.id.skill)
         items.require_open(tx, user_id, str(item.id))
-        return items.public(item, user_id=user_id)
+        return _shown(tx, user_id, item)
 
 
 def hints_shown(ctx: Context, *, user_id: int, item_id: str) -> list[str]:
@@ -170,14 +184,29 @@ def answer(
         hints_used = max(hints_used, store.hints_seen(tx, user_id=user_id, item_id=str(item.id)))
         grade = marking.grade(ctx, item, response)
         record, _ = evidence.add(
-            tx, now=now, user_id=user_id, skill_id=item.id.skill, source_kind="item",
-            source_id=str(item.id), mode="practice", score=grade.score, grader="auto",
-            hints_used=hints_used, seconds=items.clamp_seconds(seconds),
-            submission_id=submission_id, detail={"response": response},
-        )  # fmt: skip
+            tx,
+            now=now,
+            user_id=user_id,
+            skill_id=item.id.skill,
+            source_kind="item",
+            source_id=str(item.id),
+            mode="practice",
+            score=grade.score,
+            grader="auto",
+            hints_used=hints_used,
+            seconds=items.clamp_seconds(seconds),
+            submission_id=submission_id,
+            detail={"response": response},
+        )
         if record.seconds:
-            store.add_time(tx, user_id=user_id, skill_id=item.id.skill, kind="item",
-                           seconds=record.seconds, now=now)  # fmt: skip
+            store.add_time(
+                tx,
+                user_id=user_id,
+                skill_id=item.id.skill,
+                kind="item",
+                seconds=record.seconds,
+                now=now,
+            )
         return items.feedback(item, grade, record.id)
 
 

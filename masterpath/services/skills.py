@@ -50,19 +50,37 @@ def page(ctx: Context, *, user_id: int, skill_id: str) -> Page:
         cards = len(content_store.live_cards(tx, skill_id))
     task = skill.task
     return Page(
-        id=skill_id, title=skill.title, summary=skill.summary, hours=skill.hours,
+        id=skill_id,
+        title=skill.title,
+        summary=skill.summary,
+        hours=skill.hours,
         objectives=[{"id": o.id, "text": o.text} for o in skill.objectives],
         prerequisites=[{"id": p, "title": titles.get(p, p)} for p in skill.prerequisites],
         lesson=skill.lesson,
         resources=[{**asdict(r), "done": r.url in done} for r in skill.resources],
-        explanations=[{"question": e.question, "anchor": "q-" + retrieval.anchor(e.question),
-                       "answer": e.answer} for e in skill.explanations],
-        task={"prompt": task.prompt, "pass_mark": task.pass_mark,
-              "criteria": [{"id": c.id, "criterion": c.criterion, "points": c.points}
-                           for c in task.rubric]} if task else None,
-        practice_items=sum(not row.assessment_only for row in items), cards=cards,
-        mastery=explained, open_checks=checks, minutes_studied=round(seconds / 60, 1),
-    )  # fmt: skip
+        explanations=[
+            {
+                "question": e.question,
+                "anchor": "q-" + retrieval.anchor(e.question),
+                "answer": e.answer,
+            }
+            for e in skill.explanations
+        ],
+        task={
+            "prompt": task.prompt,
+            "pass_mark": task.pass_mark,
+            "criteria": [
+                {"id": c.id, "criterion": c.criterion, "points": c.points} for c in task.rubric
+            ],
+        }
+        if task
+        else None,
+        practice_items=sum(not row.assessment_only for row in items),
+        cards=cards,
+        mastery=explained,
+        open_checks=checks,
+        minutes_studied=round(seconds / 60, 1),
+    )
 
 
 def mark_resource(ctx: Context, *, user_id: int, skill_id: str, url: str, done: bool) -> None:
@@ -73,8 +91,9 @@ def mark_resource(ctx: Context, *, user_id: int, skill_id: str, url: str, done: 
             raise NotFound(f"no skill {skill_id!r}")
         if url not in {r.url for r in found[skill_id].resources}:
             raise NotFound(f"skill {skill_id!r} lists no resource {url!r}")
-        store.set_mark(tx, user_id=user_id, skill_id=skill_id, url=url, done=done,
-                       now=ctx.clock.now())  # fmt: skip
+        store.set_mark(
+            tx, user_id=user_id, skill_id=skill_id, url=url, done=done, now=ctx.clock.now()
+        )
 
 
 def record_time(ctx: Context, *, user_id: int, skill_id: str | None, seconds: float) -> float:
@@ -85,8 +104,14 @@ def record_time(ctx: Context, *, user_id: int, skill_id: str | None, seconds: fl
     with ctx.db.begin() as tx:
         if skill_id is not None and not content_store.skills(tx, [skill_id]):
             raise NotFound(f"no skill {skill_id!r}")
-        store.add_time(tx, user_id=user_id, skill_id=skill_id, kind="lesson", seconds=seconds,
-                       now=ctx.clock.now())  # fmt: skip
+        store.add_time(
+            tx,
+            user_id=user_id,
+            skill_id=skill_id,
+            kind="lesson",
+            seconds=seconds,
+            now=ctx.clock.now(),
+        )
         return sum(store.seconds_by_kind(tx, user_id=user_id, skill_id=skill_id).values())
 
 

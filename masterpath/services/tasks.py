@@ -75,23 +75,56 @@ def submit(
             raise Conflict(f"skill {skill_id!r} is locked: master or place its prerequisites first")
         score, report = marking.rubric(ctx, task.rubric, text)
         row = store.add_submission(
-            tx, user_id=user_id, skill_id=skill_id, text=text, link=link, self_score=self_score,
-            status="graded" if score is not None else "pending", score=score,
-            grader="rubric" if score is not None else None, detail={"criteria": report},
-            submitted_at=now, graded_at=now if score is not None else None,
+            tx,
+            user_id=user_id,
+            skill_id=skill_id,
+            text=text,
+            link=link,
+            self_score=self_score,
+            status="graded" if score is not None else "pending",
+            score=score,
+            grader="rubric" if score is not None else None,
+            detail={"criteria": report},
+            submitted_at=now,
+            graded_at=now if score is not None else None,
             submission_id=submission_id,
-        )  # fmt: skip
+        )
         if score is not None:
-            evidence.add(tx, now=now, user_id=user_id, skill_id=skill_id, source_kind="task",
-                         source_id=skill_id, mode="task", score=score, grader="rubric",
-                         seconds=seconds, detail={"submission": row.id})  # fmt: skip
+            evidence.add(
+                tx,
+                now=now,
+                user_id=user_id,
+                skill_id=skill_id,
+                source_kind="task",
+                source_id=skill_id,
+                mode="task",
+                score=score,
+                grader="rubric",
+                seconds=seconds,
+                detail={"submission": row.id},
+            )
         if self_score is not None:
-            evidence.add(tx, now=now, user_id=user_id, skill_id=skill_id, source_kind="task",
-                         source_id=skill_id, mode="task", score=self_score, grader="self",
-                         detail={"submission": row.id})  # fmt: skip
+            evidence.add(
+                tx,
+                now=now,
+                user_id=user_id,
+                skill_id=skill_id,
+                source_kind="task",
+                source_id=skill_id,
+                mode="task",
+                score=self_score,
+                grader="self",
+                detail={"submission": row.id},
+            )
         if seconds:
-            store.add_time(tx, user_id=user_id, skill_id=skill_id, kind="task",
-                           seconds=min(seconds, 6 * 3600.0), now=now)  # fmt: skip
+            store.add_time(
+                tx,
+                user_id=user_id,
+                skill_id=skill_id,
+                kind="task",
+                seconds=min(seconds, 6 * 3600.0),
+                now=now,
+            )
         return _view(tx, row)
 
 
@@ -121,12 +154,19 @@ def _task(tx: Tx, skill_id: str) -> Task:
 def _view(tx: Tx, row: TaskSubmission) -> Submission:
     task = _task(tx, row.skill_id)
     return Submission(
-        id=row.id, skill_id=row.skill_id, text=row.text, link=row.link, status=row.status,
-        score=row.score, self_score=row.self_score, grader=row.grader,
+        id=row.id,
+        skill_id=row.skill_id,
+        text=row.text,
+        link=row.link,
+        status=row.status,
+        score=row.score,
+        self_score=row.self_score,
+        grader=row.grader,
         pass_mark=task.pass_mark,
-        criteria=list(row.detail.get("criteria", [])), submitted_at=row.submitted_at,
+        criteria=list(row.detail.get("criteria", [])),
+        submitted_at=row.submitted_at,
         comment=str(row.detail.get("comment", "")),
-    )  # fmt: skip
+    )
 
 
 def submissions(ctx: Context, *, user_id: int, skill_id: str | None = None) -> list[Submission]:

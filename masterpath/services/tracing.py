@@ -80,18 +80,25 @@ def _updates(
     weights: dict[tuple[float, int, str], tuple[float, float]] = {}
     for key in set(zip(scores, hints, (difficulty.get(i, "medium") for i in items), strict=True)):
         weights[key] = kt.credit(key[0], hints=key[1], difficulty=key[2])
-    credit = np.array([weights[s, h, difficulty.get(i, "medium")]
-                       for s, h, i in zip(scores, hints, items, strict=True)])  # fmt: skip
+    credit = np.array(
+        [
+            weights[s, h, difficulty.get(i, "medium")]
+            for s, h, i in zip(scores, hints, items, strict=True)
+        ]
+    )
     _, person = np.unique(np.array(users), return_inverse=True)
-    every = [[s] if more == "[]" else [s, *json.loads(more)]
-             for s, more in zip(skill_ids, also, strict=True)]  # fmt: skip
+    every = [
+        [s] if more == "[]" else [s, *json.loads(more)]
+        for s, more in zip(skill_ids, also, strict=True)
+    ]
     count = np.array([len(e) for e in every])
     answer = np.repeat(np.arange(len(rows)), count)
     same = np.ones(len(answer), dtype=bool)
     same[np.cumsum(count) - count] = False
     index = np.array([skills.setdefault(s, len(skills)) for e in every for s in e], dtype=np.int64)
-    updates = replay.Updates(person[answer].astype(np.int64), index, credit[answer, 0],
-                             credit[answer, 1], same)  # fmt: skip
+    updates = replay.Updates(
+        person[answer].astype(np.int64), index, credit[answer, 0], credit[answer, 1], same
+    )
     return updates, (np.array(scores) >= 0.5).astype(float), int(person.max()) + 1
 
 

@@ -47,10 +47,13 @@ def catalogue(tx: Tx) -> Catalogue:
         lambda: Catalogue(
             {k: list(v.prerequisites) for k, v in skills.items()},
             {k: v.hours for k, v in skills.items()},
-            {k: [grading.terms(p, drop_stop=True) for p in v.backgrounds]
-             for k, v in skills.items() if v.backgrounds},
+            {
+                k: [grading.terms(p, drop_stop=True) for p in v.backgrounds]
+                for k, v in skills.items()
+                if v.backgrounds
+            },
         ),
-    )  # fmt: skip
+    )
     return found
 
 
@@ -133,9 +136,10 @@ def hypotheses(background: str, found: Catalogue, known: list[str]) -> list[str]
     """Skills a background suggests the learner knows: to be tested by the diagnostic."""
     said = grading.terms(background, drop_stop=True) if background.strip() else []
     suggested = {
-        skill_id for skill_id, phrasings in found.backgrounds.items()
+        skill_id
+        for skill_id, phrasings in found.backgrounds.items()
         if said and any(grading.phrase_in(p, said, gap=1) for p in phrasings if p)
-    }  # fmt: skip
+    }
     return sorted(suggested | set(known))
 
 
@@ -207,14 +211,22 @@ def _with_certifications(tx: Tx, slug: str, intake: Intake) -> Intake:
     if not intake.certifications:
         return intake
     career = content_store.career(tx, slug)
-    offered = {c["name"]: c.get("skills", []) for c in (career.data if career else {}).get(
-        "certifications", [])}  # fmt: skip
+    offered = {
+        c["name"]: c.get("skills", [])
+        for c in (career.data if career else {}).get("certifications", [])
+    }
     unknown = [c for c in intake.certifications if c not in offered]
     if unknown:
         raise _bad(f"the career offers no certification {unknown[0]!r}", "certifications")
     pins = [*intake.pinned, *(s for c in intake.certifications for s in offered[c])]
-    return Intake(intake.goal, intake.background, intake.known, list(dict.fromkeys(pins)),
-                  intake.hours_per_week, intake.target_date)  # fmt: skip
+    return Intake(
+        intake.goal,
+        intake.background,
+        intake.known,
+        list(dict.fromkeys(pins)),
+        intake.hours_per_week,
+        intake.target_date,
+    )
 
 
 def _intake(row: Track) -> Intake:
@@ -269,8 +281,14 @@ def update(ctx: Context, *, user_id: int, track_id: int, intake: Intake) -> Trac
         if found.career != row.career_slug:
             row.diagnostic_id = None  # a diagnostic belongs to its career's scope
         if not intake.known:
-            intake = Intake(intake.goal, intake.background, list(row.known), intake.pinned,
-                            intake.hours_per_week, intake.target_date)  # fmt: skip
+            intake = Intake(
+                intake.goal,
+                intake.background,
+                list(row.known),
+                intake.pinned,
+                intake.hours_per_week,
+                intake.target_date,
+            )
         row.career_slug, row.goal, row.background = found.career, intake.goal, intake.background
         row.known, row.pinned = list(intake.known), list(intake.pinned)
         row.hours_per_week, row.target_date, row.updated_at = (

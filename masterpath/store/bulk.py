@@ -66,8 +66,11 @@ def indexes_deferred(db: Database, model: type[Base]) -> Iterator[None]:
     with db.engine.begin() as connection:
         keys = connection.execute(text(UNIQUE_KEYS), {"table": table}).all()
         owned = {name for name, _ in keys}
-        indexes = [row for row in connection.execute(text(INDEXES), {"table": table})
-                   if row[0] not in owned]  # fmt: skip
+        indexes = [
+            row
+            for row in connection.execute(text(INDEXES), {"table": table})
+            if row[0] not in owned
+        ]
         for name, _ in indexes:
             connection.exec_driver_sql(f'DROP INDEX "{name}"')
         for name, _ in keys:

@@ -13,8 +13,13 @@ from masterpath.store.models import Cohort, Membership, TaskSubmission, User
 def add(
     tx: Tx, *, instructor_id: int, name: str, code: str, expires_at: datetime, now: datetime
 ) -> Cohort:
-    row = Cohort(instructor_id=instructor_id, name=name, invite_code=code,
-                 code_expires_at=expires_at, created_at=now)  # fmt: skip
+    row = Cohort(
+        instructor_id=instructor_id,
+        name=name,
+        invite_code=code,
+        code_expires_at=expires_at,
+        created_at=now,
+    )
     tx.session.add(row)
     tx.session.flush()
     return row

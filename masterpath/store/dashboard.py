@@ -108,22 +108,28 @@ def graded_answers(
         mine = or_(mine, Evidence.source_id.in_(also_items))
     query = (
         select(Evidence.answered_at, Evidence.score, Evidence.hints_used, Evidence.source_id)
-        .where(Evidence.user_id == user_id, mine, Evidence.grader != "self",
-               Evidence.source_kind == "item", _visible(hidden_checks))
+        .where(
+            Evidence.user_id == user_id,
+            mine,
+            Evidence.grader != "self",
+            Evidence.source_kind == "item",
+            _visible(hidden_checks),
+        )
         .order_by(Evidence.id.desc())
         .limit(limit)
-    )  # fmt: skip
+    )
     return [(a, float(s), int(h), str(i)) for a, s, h, i in tx.session.execute(query)]
 
 
 def latest_graded_skill(tx: Tx, *, user_id: int) -> str | None:
     query = (
         select(Evidence.skill_id)
-        .where(Evidence.user_id == user_id, Evidence.grader != "self",
-               Evidence.source_kind == "item")
+        .where(
+            Evidence.user_id == user_id, Evidence.grader != "self", Evidence.source_kind == "item"
+        )
         .order_by(Evidence.answered_at.desc(), Evidence.id.desc())
         .limit(1)
-    )  # fmt: skip
+    )
     found = tx.session.scalar(query)
     return str(found) if found is not None else None
 
@@ -131,11 +137,15 @@ def latest_graded_skill(tx: Tx, *, user_id: int) -> str | None:
 def card_memory(tx: Tx, *, user_id: int) -> list[tuple[float | None, str | None]]:
     """(stability, last review as ISO text) of each card the learner has started."""
     if tx.session.get_bind().dialect.name == "postgresql":
-        fields = (LearnerCard.state["stability"].as_float(),
-                  LearnerCard.state["last_review"].as_string())  # fmt: skip
+        fields = (
+            LearnerCard.state["stability"].as_float(),
+            LearnerCard.state["last_review"].as_string(),
+        )
     else:  # plain json_extract: twice as fast as SQLAlchemy's typed casts on SQLite
-        fields = (func.json_extract(LearnerCard.state, "$.stability"),
-                  func.json_extract(LearnerCard.state, "$.last_review"))  # fmt: skip
+        fields = (
+            func.json_extract(LearnerCard.state, "$.stability"),
+            func.json_extract(LearnerCard.state, "$.last_review"),
+        )
     query = select(*fields).where(LearnerCard.user_id == user_id)
     return [(None if s is None else float(s), r) for s, r in tx.session.execute(query)]
 
@@ -146,8 +156,7 @@ def cards_due_by_day(
     """Started cards falling due per calendar day, for due times in [since, until) (None: from
     the start) of a time zone that keeps one UTC offset over them."""
     day = _day(tx, LearnerCard.due, offset_minutes)
-    query = select(day, func.count()).where(LearnerCard.user_id == user_id,
-                                             LearnerCard.due < until)  # fmt: skip
+    query = select(day, func.count()).where(LearnerCard.user_id == user_id, LearnerCard.due < until)
     if since is not None:
         query = query.where(LearnerCard.due >= since)
     return [(_date(d), int(n)) for d, n in tx.session.execute(query.group_by(day))]
@@ -199,10 +208,13 @@ def best_graded_tasks(tx: Tx, *, user_id: int) -> list[TaskSubmission]:
     """Per skill, the learner's best graded task submission (the latest of equal scores)."""
     query = (
         select(TaskSubmission.id, TaskSubmission.skill_id)
-        .where(TaskSubmission.user_id == user_id, TaskSubmission.status == "graded",
-               TaskSubmission.score.is_not(None))
+        .where(
+            TaskSubmission.user_id == user_id,
+            TaskSubmission.status == "graded",
+            TaskSubmission.score.is_not(None),
+        )
         .order_by(TaskSubmission.skill_id, TaskSubmission.score.desc(), TaskSubmission.id.desc())
-    )  # fmt: skip
+    )
     best: dict[str, int] = {}
     for row_id, skill_id in tx.session.execute(query):
         best.setdefault(str(skill_id), int(row_id))

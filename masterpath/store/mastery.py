@@ -89,13 +89,18 @@ def assessed_by_skill(tx: Tx, *, user_id: int, skill_ids: list[str]) -> dict[str
     """`assessed` for many skills in one query, as light rows with the columns the criteria
     read (mode, check_id, source_id, score, grader, recorded_at)."""
     query = select(
-        Evidence.skill_id, Evidence.mode, Evidence.check_id, Evidence.source_id,
-        Evidence.score, Evidence.grader, Evidence.recorded_at,
+        Evidence.skill_id,
+        Evidence.mode,
+        Evidence.check_id,
+        Evidence.source_id,
+        Evidence.score,
+        Evidence.grader,
+        Evidence.recorded_at,
     ).where(
         Evidence.user_id == user_id,
         Evidence.skill_id.in_(skill_ids),
         Evidence.mode.in_(("mastery_check", "retention_check", "task")),
-    )  # fmt: skip
+    )
     found: dict[str, list[Any]] = {}
     for row in tx.session.execute(query.order_by(Evidence.id)):
         found.setdefault(row.skill_id, []).append(row)
@@ -108,20 +113,25 @@ def graded_answers_of(tx: Tx, *, first_user: int, last_user: int) -> list[Any]:
     order recorded. `also_skills` comes as JSON text, for the caller to parse when it is not
     `[]` (decoding millions of empty lists costs more than the rest of the read)."""
     query = select(
-        Evidence.user_id, Evidence.skill_id, cast(Evidence.also_skills, Text).label("also_skills"),
-        Evidence.source_id, Evidence.score, Evidence.hints_used,
+        Evidence.user_id,
+        Evidence.skill_id,
+        cast(Evidence.also_skills, Text).label("also_skills"),
+        Evidence.source_id,
+        Evidence.score,
+        Evidence.hints_used,
     ).where(
         Evidence.user_id.between(first_user, last_user),
         Evidence.grader != "self",
         Evidence.source_kind == "item",
-    )  # fmt: skip
+    )
     return list(tx.session.execute(query.order_by(Evidence.user_id, Evidence.id)))
 
 
 def learner_id_range(tx: Tx) -> tuple[int, int] | None:
     """The lowest and highest learner id with evidence (None: no evidence)."""
-    low, high = tx.session.execute(select(func.min(Evidence.user_id),
-                                          func.max(Evidence.user_id))).one()  # fmt: skip
+    low, high = tx.session.execute(
+        select(func.min(Evidence.user_id), func.max(Evidence.user_id))
+    ).one()
     return None if low is None else (int(low), int(high))
 
 

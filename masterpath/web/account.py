@@ -117,8 +117,13 @@ def change_password(
     request: Request, ctx: Ctx, viewer: Me, current_password: Field, new_password: Field
 ) -> Response:
     try:
-        accounts.change_password(ctx, user_id=viewer.id, current=current_password,
-                                 new=new_password, keep_session=viewer.session_id)  # fmt: skip
+        accounts.change_password(
+            ctx,
+            user_id=viewer.id,
+            current=current_password,
+            new=new_password,
+            keep_session=viewer.session_id,
+        )
     except InvalidInput as exc:
         return form_error(request, "account.html", exc, _account(request, ctx, viewer))
     notice = "Password changed. Other sessions were ended."

@@ -103,12 +103,28 @@ MAX_TICKS = 5
 # Calendar steps, finest first: the axis takes the finest that gives at most MAX_TICKS labels
 # with room between them.
 STEPS: tuple[tuple[str, int], ...] = (
-    ("minutes", 5), ("minutes", 10), ("minutes", 15), ("minutes", 30),
-    ("hours", 1), ("hours", 2), ("hours", 3), ("hours", 6), ("hours", 12),
-    ("days", 1), ("days", 2), ("weeks", 1), ("weeks", 2),
-    ("months", 1), ("months", 2), ("months", 3), ("months", 6), ("months", 12),
-    ("months", 24), ("months", 60), ("months", 120),
-)  # fmt: skip
+    ("minutes", 5),
+    ("minutes", 10),
+    ("minutes", 15),
+    ("minutes", 30),
+    ("hours", 1),
+    ("hours", 2),
+    ("hours", 3),
+    ("hours", 6),
+    ("hours", 12),
+    ("days", 1),
+    ("days", 2),
+    ("weeks", 1),
+    ("weeks", 2),
+    ("months", 1),
+    ("months", 2),
+    ("months", 3),
+    ("months", 6),
+    ("months", 12),
+    ("months", 24),
+    ("months", 60),
+    ("months", 120),
+)
 SECONDS = {"minutes": 60, "hours": 3600, "days": 86400, "weeks": 604800, "months": 2629746}
 
 
@@ -153,8 +169,9 @@ def _month_starts(low: datetime, high: datetime, *, count: int) -> list[datetime
     found: list[datetime] = []
     while True:
         year, month = divmod(index, 12)
-        moment = low.replace(year=year, month=month + 1, day=1, hour=0, minute=0, second=0,
-                             microsecond=0)  # fmt: skip
+        moment = low.replace(
+            year=year, month=month + 1, day=1, hour=0, minute=0, second=0, microsecond=0
+        )
         if moment.timestamp() > high.timestamp():
             return found
         if moment.timestamp() >= low.timestamp():

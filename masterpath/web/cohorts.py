@@ -51,8 +51,7 @@ def create_cohort(
     request: Request, ctx: Ctx, me: Me, form: Annotated[forms.CohortForm, Form()]
 ) -> Response:
     try:
-        made = cohorts.create(ctx, instructor_id=me.id, name=form.name,
-                              expires_in_days=form.days())  # fmt: skip
+        made = cohorts.create(ctx, instructor_id=me.id, name=form.name, expires_in_days=form.days())
     except InvalidInput as exc:
         shown = {**_home(ctx, me.id), "form": form.model_dump()}
         return form_error(request, "instructor.html", exc, shown)
@@ -61,8 +60,11 @@ def create_cohort(
 
 def _cohort(request: Request, ctx: Context, user_id: int, cohort_id: int) -> dict[str, Any]:
     page = instructor.cohort_page(ctx, instructor_id=user_id, cohort_id=cohort_id)
-    return {"page": page, "invite_link": invite_link(request, page.cohort.invite_code),
-            "default_days": cohorts.DEFAULT_DAYS}  # fmt: skip
+    return {
+        "page": page,
+        "invite_link": invite_link(request, page.cohort.invite_code),
+        "default_days": cohorts.DEFAULT_DAYS,
+    }
 
 
 @router.get("/instructor/cohorts/{cohort_id}")
@@ -76,8 +78,9 @@ def replace_code(
     request: Request, ctx: Ctx, me: Me, cohort_id: Id, form: Annotated[forms.CodeForm, Form()]
 ) -> Response:
     try:
-        cohorts.replace_code(ctx, instructor_id=me.id, cohort_id=cohort_id,
-                             expires_in_days=form.days())  # fmt: skip
+        cohorts.replace_code(
+            ctx, instructor_id=me.id, cohort_id=cohort_id, expires_in_days=form.days()
+        )
     except InvalidInput as exc:
         shown = _cohort(request, ctx, me.id, cohort_id)
         return form_error(request, "instructor_cohort.html", exc, shown)
@@ -108,8 +111,13 @@ def score_task(
     request: Request, ctx: Ctx, me: Me, submission_id: Id, form: Annotated[forms.ScoreForm, Form()]
 ) -> Response:
     try:
-        instructor.score(ctx, instructor_id=me.id, submission_id=submission_id,
-                         points=form.points(), comment=form.comment)  # fmt: skip
+        instructor.score(
+            ctx,
+            instructor_id=me.id,
+            submission_id=submission_id,
+            points=form.points(),
+            comment=form.comment,
+        )
     except InvalidInput as exc:
         task = instructor.task(ctx, instructor_id=me.id, submission_id=submission_id)
         shown = {"task": task, "form": form.model_dump()}

@@ -43,8 +43,13 @@ def _log(ctx: Context, user_id: int, raw: dict[str, Any]) -> dict[str, Any]:
         filters = evidence_log.parse(ctx, user_id=user_id, raw=raw)
     except InvalidInput as exc:
         empty = evidence_log.page(ctx, user_id=user_id, filters=evidence_log.Filters())
-        return {"log": empty, "log_error": exc.message, "log_problems": exc.problems,
-                "log_status": exc.status, "raw": raw}  # fmt: skip
+        return {
+            "log": empty,
+            "log_error": exc.message,
+            "log_problems": exc.problems,
+            "log_status": exc.status,
+            "raw": raw,
+        }
     return {"log": evidence_log.page(ctx, user_id=user_id, filters=filters), "raw": raw}
 
 
@@ -58,8 +63,13 @@ def _history(ctx: Context, user_id: int, skill: str) -> dict[str, Any]:
 
 def activity(ctx: Context, user_id: int, found: dashboard.TrackMap) -> dashboard.Activity:
     plan = found.hours_per_week if found.track_id else None
-    return dashboard.activity(ctx, user_id=user_id, plan_per_week=plan,
-                              hours_left=found.hours_left, finish_planned=found.finish)  # fmt: skip
+    return dashboard.activity(
+        ctx,
+        user_id=user_id,
+        plan_per_week=plan,
+        hours_left=found.hours_left,
+        finish_planned=found.finish,
+    )
 
 
 @router.get("/dashboard")
@@ -120,6 +130,7 @@ def portfolio_markdown(request: Request, ctx: Ctx, me: Me) -> Response:
     found = portfolio.portfolio(ctx, user_id=me.id)
     text = request.app.state.templates.get_template("portfolio.md").render(portfolio=found)
     return Response(
-        text, media_type="text/markdown; charset=utf-8",
+        text,
+        media_type="text/markdown; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="portfolio.md"'},
-    )  # fmt: skip
+    )

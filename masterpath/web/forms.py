@@ -176,8 +176,11 @@ class ScoreForm(BaseModel):
 
     def points(self) -> dict[str, Any]:
         extra = self.model_extra or {}
-        return {key.removeprefix("points."): _last(value) for key, value in extra.items()
-                if key.startswith("points.")}  # fmt: skip
+        return {
+            key.removeprefix("points."): _last(value)
+            for key, value in extra.items()
+            if key.startswith("points.")
+        }
 
 
 class IntakeForm(BaseModel):
@@ -205,6 +208,11 @@ class IntakeForm(BaseModel):
                 f"{raw_date!r} is not a date (YYYY-MM-DD)",
                 problems=[Problem("not a date", field="target_date")],
             ) from None
-        return tracks.Intake(goal=self.goal, background=self.background, pinned=self.pin,
-                             certifications=self.certification, hours_per_week=hours,
-                             target_date=target)  # fmt: skip
+        return tracks.Intake(
+            goal=self.goal,
+            background=self.background,
+            pinned=self.pin,
+            certifications=self.certification,
+            hours_per_week=hours,
+            target_date=target,
+        )

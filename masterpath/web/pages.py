@@ -29,10 +29,12 @@ def career(request: Request, ctx: Ctx, slug: str) -> Response:
     if me is not None:
         stages = [stage.skills for stage in guide.career.stages]
         progress = mastery.stage_progress(ctx, user_id=me.id, stages=stages)
-        progress["stages"] = dict(zip([s.id for s in guide.career.stages], progress["stages"],
-                                      strict=True))  # fmt: skip
-    return render(request, "career.html", {"guide": guide, "career": guide.career,
-                                           "progress": progress})  # fmt: skip
+        progress["stages"] = dict(
+            zip([s.id for s in guide.career.stages], progress["stages"], strict=True)
+        )
+    return render(
+        request, "career.html", {"guide": guide, "career": guide.career, "progress": progress}
+    )
 
 
 @router.get("/healthz", include_in_schema=False)

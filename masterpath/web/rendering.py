@@ -108,9 +108,11 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters.update(formats.FILTERS)
     templates.env.globals.update(formats.GLOBALS)
     templates.env.globals.update(
-        Plot=charts.Plot, time_plot=charts.time_plot, time_ticks=charts.time_ticks,
+        Plot=charts.Plot,
+        time_plot=charts.time_plot,
+        time_ticks=charts.time_ticks,
         nice=charts.nice,
-    )  # fmt: skip
+    )
     return templates
 
 

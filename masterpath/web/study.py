@@ -44,8 +44,7 @@ def skill_page(request: Request, ctx: Ctx, me: Me, skill_id: str, error: str = "
 def mark_resource(
     ctx: Ctx, me: Me, skill_id: str, form: Annotated[forms.ResourceForm, Form()]
 ) -> Response:
-    skills.mark_resource(ctx, user_id=me.id, skill_id=skill_id, url=form.url,
-                         done=form.done == "1")  # fmt: skip
+    skills.mark_resource(ctx, user_id=me.id, skill_id=skill_id, url=form.url, done=form.done == "1")
     return RedirectResponse(f"/skills/{skill_id}#resources", status_code=303)
 
 
@@ -58,8 +57,18 @@ def practice_page(request: Request, ctx: Ctx, me: Me, skill_id: str, item: str =
     nxt = practice.next_practice(ctx, user_id=me.id, skill_id=skill_id)
     shown = practice.practice_item(ctx, user_id=me.id, item_id=item) if item else nxt.item
     hints = practice.hints_shown(ctx, user_id=me.id, item_id=shown.id) if shown else []
-    return render(request, "practice.html", {"skill_id": skill_id, "next": nxt, "item": shown,
-                  "hints": hints, "hints_used": len(hints), **stamp()})  # fmt: skip
+    return render(
+        request,
+        "practice.html",
+        {
+            "skill_id": skill_id,
+            "next": nxt,
+            "item": shown,
+            "hints": hints,
+            "hints_used": len(hints),
+            **stamp(),
+        },
+    )
 
 
 @router.post("/skills/{skill_id}/practice/hint")
@@ -122,9 +131,15 @@ def check_answer(request: Request, ctx: Ctx, me: Me, check_id: Id, form: Answer)
     if shown is None:
         raise InvalidInput(f"item {form.item_id!r} is not part of this check")
     try:
-        checks.check_answer(ctx, user_id=me.id, check_id=check_id, item_id=form.item_id,
-                           response=form.response_for(shown), seconds=form.seconds(),
-                           submission_id=form.submission_id)  # fmt: skip
+        checks.check_answer(
+            ctx,
+            user_id=me.id,
+            check_id=check_id,
+            item_id=form.item_id,
+            response=form.response_for(shown),
+            seconds=form.seconds(),
+            submission_id=form.submission_id,
+        )
     except InvalidInput as exc:
         return form_error(request, "check.html", exc, {"check": view, "item": shown, **stamp()})
     return RedirectResponse(f"/checks/{check_id}", status_code=303)
@@ -138,16 +153,24 @@ def review_page(request: Request, ctx: Ctx, me: Me, skill: str = "") -> Response
     queue = cards.queue(ctx, user_id=me.id, skill_id=skill or None, limit=1)
     due = checks.due_checks(ctx, user_id=me.id)
     card = queue.cards[0] if queue.cards else None
-    return render(request, "review.html", {"queue": queue, "card": card, "due": due,
-                                           "skill": skill, **stamp()})  # fmt: skip
+    return render(
+        request,
+        "review.html",
+        {"queue": queue, "card": card, "due": due, "skill": skill, **stamp()},
+    )
 
 
 @router.post("/review")
 def review_rate(ctx: Ctx, me: Me, form: Annotated[forms.RatingForm, Form()]) -> Response:
     rating = forms.whole(form.rating)
-    cards.rate(ctx, user_id=me.id, card_id=form.card_id,
-               rating=-1 if rating is None else rating, seconds=form.seconds(),
-               submission_id=form.submission_id)  # fmt: skip
+    cards.rate(
+        ctx,
+        user_id=me.id,
+        card_id=form.card_id,
+        rating=-1 if rating is None else rating,
+        seconds=form.seconds(),
+        submission_id=form.submission_id,
+    )
     skill = form.skill
     return RedirectResponse("/review" + (f"?skill={skill}" if skill else ""), status_code=303)
 
@@ -164,8 +187,9 @@ def save_review_settings(
 ) -> Response:
     retention, per_day = form.values()
     try:
-        cards.set_preferences(ctx, user_id=me.id, desired_retention=retention,
-                              new_cards_per_day=per_day)  # fmt: skip
+        cards.set_preferences(
+            ctx, user_id=me.id, desired_retention=retention, new_cards_per_day=per_day
+        )
     except InvalidInput as exc:
         prefs = cards.preferences(ctx, user_id=me.id)
         return form_error(request, "review_settings.html", exc, {"prefs": prefs})
@@ -191,9 +215,16 @@ def task_submit(
     request: Request, ctx: Ctx, me: Me, skill_id: str, form: Annotated[forms.TaskForm, Form()]
 ) -> Response:
     try:
-        tasks.submit(ctx, user_id=me.id, skill_id=skill_id, text=form.text, link=form.link,
-                     self_score=form.self_assessed(), seconds=form.seconds(),
-                     submission_id=form.submission_id)  # fmt: skip
+        tasks.submit(
+            ctx,
+            user_id=me.id,
+            skill_id=skill_id,
+            text=form.text,
+            link=form.link,
+            self_score=form.self_assessed(),
+            seconds=form.seconds(),
+            submission_id=form.submission_id,
+        )
     except InvalidInput as exc:
         context = {**_task(ctx, me.id, skill_id), "text": form.text}
         return form_error(request, "task.html", exc, context)
@@ -209,8 +240,11 @@ def mentor_index(request: Request, ctx: Ctx, me: Me, skill: str = "") -> Respons
     if skill:
         return RedirectResponse(f"/skills/{quote(skill, safe='')}/mentor", status_code=303)
     found = conversations.conversations(ctx, user_id=me.id)
-    return render(request, "mentor_index.html", {"conversations": found,
-                  "skills": skills.titles(ctx), "remote": provider.remote_host(ctx)})  # fmt: skip
+    return render(
+        request,
+        "mentor_index.html",
+        {"conversations": found, "skills": skills.titles(ctx), "remote": provider.remote_host(ctx)},
+    )
 
 
 def _mentor(ctx: Context, user_id: int, skill_id: str, item: str, *, task: bool) -> dict[str, Any]:
@@ -236,8 +270,15 @@ def mentor_ask(
 ) -> Response:
     item, task = form.item_id, form.beside_task
     try:
-        replies.ask(ctx, user_id=me.id, skill_id=skill_id, message=form.message, mode=form.mode,
-                   item_id=item or None, task=task)  # fmt: skip
+        replies.ask(
+            ctx,
+            user_id=me.id,
+            skill_id=skill_id,
+            message=form.message,
+            mode=form.mode,
+            item_id=item or None,
+            task=task,
+        )
     except MasterPathError as exc:
         return form_error(
             request, "mentor.html", exc, _mentor(ctx, me.id, skill_id, item, task=task)

@@ -63,8 +63,9 @@ def diagnostic_page(request: Request, ctx: Ctx, me: Me, track_id: Id) -> Respons
     found = diagnostic.view(ctx, user_id=me.id, track_id=track_id)
     if found is None:
         return RedirectResponse(f"/tracks/{track_id}", status_code=303)
-    return render(request, "diagnostic.html", {"diagnostic": found, "track_id": track_id,
-                                               **stamp()})  # fmt: skip
+    return render(
+        request, "diagnostic.html", {"diagnostic": found, "track_id": track_id, **stamp()}
+    )
 
 
 @router.post("/tracks/{track_id}/diagnostic")
@@ -75,9 +76,15 @@ def answer_diagnostic(
     if found is None or found.item is None or found.item.id != form.item_id:
         return RedirectResponse(f"/tracks/{track_id}/diagnostic", status_code=303)
     try:
-        diagnostic.answer(ctx, user_id=me.id, track_id=track_id, item_id=found.item.id,
-                          response=form.response_for(found.item), seconds=form.seconds(),
-                          submission_id=form.submission_id)  # fmt: skip
+        diagnostic.answer(
+            ctx,
+            user_id=me.id,
+            track_id=track_id,
+            item_id=found.item.id,
+            response=form.response_for(found.item),
+            seconds=form.seconds(),
+            submission_id=form.submission_id,
+        )
     except InvalidInput as exc:
         shown = {"diagnostic": found, "track_id": track_id, **stamp()}
         return form_error(request, "diagnostic.html", exc, shown)

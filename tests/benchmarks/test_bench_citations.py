@@ -67,9 +67,21 @@ def test_the_command_prints_the_figures_as_json(builtin: Context, tmp_path: Path
     )
     data_dir = str(builtin.settings.data_dir)
     result = CliRunner().invoke(
-        main, ["bench", "citations", "--questions", str(QUESTIONS), "--independent", str(small),
-               "--dev", str(tmp_path / "none"), "--data-dir", data_dir, "--json"],
-    )  # fmt: skip
+        main,
+        [
+            "bench",
+            "citations",
+            "--questions",
+            str(QUESTIONS),
+            "--independent",
+            str(small),
+            "--dev",
+            str(tmp_path / "none"),
+            "--data-dir",
+            data_dir,
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout.splitlines()[-1])
     tuning = figures["tuning (training figures)"]

@@ -15,8 +15,22 @@ from masterpath.benchmarks.cli import Report
 from masterpath.cli import main
 from masterpath.errors import InvalidInput, Problem
 
-BENCHMARKS = {"startup", "kt", "gate", "grading", "tracks", "placement", "mentor", "citations",
-              "isolation", "meaning", "study", "dashboard", "web", "scale"}  # fmt: skip
+BENCHMARKS = {
+    "startup",
+    "kt",
+    "gate",
+    "grading",
+    "tracks",
+    "placement",
+    "mentor",
+    "citations",
+    "isolation",
+    "meaning",
+    "study",
+    "dashboard",
+    "web",
+    "scale",
+}
 
 
 def test_bench_help_lists_every_benchmark() -> None:

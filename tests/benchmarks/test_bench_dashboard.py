@@ -24,6 +24,11 @@ def test_the_benchmark_times_the_page_of_a_generated_history() -> None:
     assert 0 < result["p50_ms"] <= result["p95_ms"] and result["requests"] == 3
     assert result["cards"] == 40 and result["evidence"] >= 300
     assert set(result["sections_ms"]) == {
-        "map_ms", "mastery_ms", "forecast_ms", "activity_ms", "log_ms", "portfolio_ms",
-    }  # fmt: skip
+        "map_ms",
+        "mastery_ms",
+        "forecast_ms",
+        "activity_ms",
+        "log_ms",
+        "portfolio_ms",
+    }
     assert result["csv_export_kb"] > 0

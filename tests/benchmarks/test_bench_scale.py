@@ -46,9 +46,27 @@ def databases(url: str) -> set[str]:
 
 
 def test_tiny_run_reports_every_figure_at_both_sizes(server: str) -> None:
-    command = ["bench", "scale", "--learners", "60", "--small", "20", "--evidence", "30",
-               "--history", "300", "--runs", "5", "--submissions", "10", "--server", server,
-               "--prefix", PREFIX, "--json"]  # fmt: skip
+    command = [
+        "bench",
+        "scale",
+        "--learners",
+        "60",
+        "--small",
+        "20",
+        "--evidence",
+        "30",
+        "--history",
+        "300",
+        "--runs",
+        "5",
+        "--submissions",
+        "10",
+        "--server",
+        server,
+        "--prefix",
+        PREFIX,
+        "--json",
+    ]
     ran = CliRunner().invoke(main, command)
     assert ran.exit_code == 0, ran.output
     result = json.loads(ran.stdout.strip().splitlines()[-1])
@@ -73,8 +91,12 @@ def test_tiny_run_reports_every_figure_at_both_sizes(server: str) -> None:
         assert size["kt_fit"]["said"].startswith("fitted on ")
         assert len(size["load_average"]) == result["rounds"] == 4
     assert set(result["ratios"]) == {"dashboard", "explanation", "submit"}
-    assert set(result["within_target"]) == {"target", "dashboard_p95", "explanation_p95",
-                                            "submit_p99"}  # fmt: skip
+    assert set(result["within_target"]) == {
+        "target",
+        "dashboard_p95",
+        "explanation_p95",
+        "submit_p99",
+    }
     assert not {f"{PREFIX}_small", f"{PREFIX}_large"} & databases(server)  # dropped
 
 
@@ -83,8 +105,13 @@ def scratch_ctx(server: str, tmp_path: Path) -> Iterator[Context]:
     name = f"{PREFIX}_population"
     db = scratch.create(server, name)
     url = scratch.url_of(server, name)
-    settings = Settings(env="development", data_dir=tmp_path, secret_key="test",
-                        database_url=url, embedding_model="off")  # fmt: skip
+    settings = Settings(
+        env="development",
+        data_dir=tmp_path,
+        secret_key="test",
+        database_url=url,
+        embedding_model="off",
+    )
     ctx = Context(settings, db, Clock())
     migrate.upgrade(db)
     packs.install_builtin(ctx)
@@ -98,19 +125,37 @@ def test_generated_counters_are_what_the_engine_computes_from_the_evidence(
 ) -> None:
     ctx = scratch_ctx
     written = population.populate(ctx, first_id=1, learners=12, each=25, password_hash="-")
-    assert written == {"users": 12, "evidence": 300, "learner_states": 12,
-                       "skill_states": written["skill_states"]}  # fmt: skip
+    assert written == {
+        "users": 12,
+        "evidence": 300,
+        "learner_states": 12,
+        "skill_states": written["skill_states"],
+    }
     for user in (1, 6, 12):
         with ctx.db.begin() as tx:
             answers = mastery_store.graded_answers_of(tx, first_user=user, last_user=user)
-            twin = account_store.add_user(tx, email=f"twin{user}@example.com", display_name="t",
-                                          password_hash="-", role="learner", timezone="UTC",
-                                          now=ctx.clock.now()).id  # fmt: skip
+            twin = account_store.add_user(
+                tx,
+                email=f"twin{user}@example.com",
+                display_name="t",
+                password_hash="-",
+                role="learner",
+                timezone="UTC",
+                now=ctx.clock.now(),
+            ).id
         assert len(answers) == 25
         for e in answers:  # each answer as the app records it: its own transaction
-            evidence.record(ctx, user_id=twin, skill_id=e.skill_id, source_kind="item",
-                            source_id=e.source_id, mode="practice", score=e.score,
-                            grader="auto", hints_used=e.hints_used)  # fmt: skip
+            evidence.record(
+                ctx,
+                user_id=twin,
+                skill_id=e.skill_id,
+                source_kind="item",
+                source_id=e.source_id,
+                mode="practice",
+                score=e.score,
+                grader="auto",
+                hints_used=e.hints_used,
+            )
         with ctx.db.begin() as tx:
             mine, theirs = (mastery_store.skill_states(tx, u) for u in (user, twin))
             assert set(mine) == set(theirs)

@@ -24,9 +24,25 @@ POSTGRES = webdata.with_database(SUITE, "postgres") if SUITE else web.Bounds().p
 @pytest.fixture(scope="module")
 def result() -> dict[str, Any]:
     why = webdata.reachable(POSTGRES)
-    command = ["bench", "web", "--learners", "2", "--seconds", "0.5", "--rate", "10",
-               "--rate-seconds", "1", "--workers", "1", "--embedding-model", "off",
-               "--postgres", "" if why else POSTGRES, "--json"]  # fmt: skip
+    command = [
+        "bench",
+        "web",
+        "--learners",
+        "2",
+        "--seconds",
+        "0.5",
+        "--rate",
+        "10",
+        "--rate-seconds",
+        "1",
+        "--workers",
+        "1",
+        "--embedding-model",
+        "off",
+        "--postgres",
+        "" if why else POSTGRES,
+        "--json",
+    ]
     ran = CliRunner().invoke(main, command)
     assert ran.exit_code == 0, ran.output
     found: dict[str, Any] = json.loads(ran.stdout.strip().splitlines()[-1])

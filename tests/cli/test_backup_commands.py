@@ -51,8 +51,14 @@ def archive(path: Path, members: dict[str, bytes]) -> Path:
 
 
 def manifest(**change: Any) -> bytes:
-    values = {"format": "masterpath-backup", "version": 1, "backend": "sqlite",
-              "revision": migrate.head(), "created_at": "", "keys": []}  # fmt: skip
+    values = {
+        "format": "masterpath-backup",
+        "version": 1,
+        "backend": "sqlite",
+        "revision": migrate.head(),
+        "created_at": "",
+        "keys": [],
+    }
     return json.dumps({**values, **change}).encode()
 
 
@@ -117,8 +123,12 @@ def test_bad_backup_files_get_one_line(
 
 
 def test_missing_postgresql_tools_are_named(tmp_path: Path) -> None:
-    env = {**os.environ, "PATH": str(tmp_path), "MASTERPATH_DATA_DIR": str(tmp_path),
-           "MASTERPATH_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}  # fmt: skip
+    env = {
+        **os.environ,
+        "PATH": str(tmp_path),
+        "MASTERPATH_DATA_DIR": str(tmp_path),
+        "MASTERPATH_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+    }
     hint = "install the PostgreSQL client tools, the server's major version or newer"
     dump = only_error(db(env, "backup", "--out", str(tmp_path / "b.tar.gz")))
     assert dump == f"error: pg_dump is not on PATH: {hint}"

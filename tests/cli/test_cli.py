@@ -97,8 +97,9 @@ def test_create_instructor_creates_or_promotes_and_set_role(env: dict[str, str])
     assert result.exit_code == 0, result.output
     assert "tess@example.com: created" in result.output
     # No stdin (as in CI): promoting needs no password, creating takes --password.
-    result = runner.invoke(main, ["user", "create-instructor", "new@example.com",
-                                  "--password", "another long one"])  # fmt: skip
+    result = runner.invoke(
+        main, ["user", "create-instructor", "new@example.com", "--password", "another long one"]
+    )
     assert result.exit_code == 0 and "new@example.com: created" in result.output
     result = runner.invoke(main, ["user", "set-role", "new@example.com", "learner"])
     assert result.exit_code == 0 and result.output == "new@example.com: learner\n"
@@ -109,8 +110,9 @@ def test_create_instructor_creates_or_promotes_and_set_role(env: dict[str, str])
     assert result.exit_code == 1 and "error: no account with email" in result.output
     result = runner.invoke(main, ["user", "set-role", "new@example.com", "boss"])
     assert result.exit_code == 2 and "'boss' is not one of" in result.output
-    result = runner.invoke(main, ["user", "create-instructor", "short@example.com",
-                                  "--password", "short"])  # fmt: skip
+    result = runner.invoke(
+        main, ["user", "create-instructor", "short@example.com", "--password", "short"]
+    )
     assert result.exit_code == 1 and "error: password too short" in result.output
 
 

@@ -84,10 +84,13 @@ def test_a_database_url_that_cannot_work_is_one_line(tmp_path: Path) -> None:
     down = "postgresql+psycopg://masterpath@127.0.0.1:1/masterpath"  # nothing listens on port 1
     cases = [
         ("db upgrade", "garbage", f"not a database URL: use {examples}"),
-        ("serve", "mysql://u:p@db-host/masterpath",
-         f"mysql is not supported: MasterPath runs on SQLite or PostgreSQL ({examples})"),
+        (
+            "serve",
+            "mysql://u:p@db-host/masterpath",
+            f"mysql is not supported: MasterPath runs on SQLite or PostgreSQL ({examples})",
+        ),
         ("db upgrade", down, ""),
-    ]  # fmt: skip
+    ]
     started = [
         start(*args.split(), env={**fresh(tmp_path), "MASTERPATH_DATABASE_URL": url})
         for args, url, _ in cases
@@ -154,8 +157,14 @@ def test_serve_refuses_a_port_out_of_range_and_a_mentor_without_a_server(tmp_pat
 
 def test_demo_and_create_admin_say_what_they_do_with_passwords(tmp_path: Path) -> None:
     env = fresh(tmp_path)
-    made = masterpath("user", "create-instructor", "instructor@example.com",
-                      "--password", "my own long password", env=env)  # fmt: skip
+    made = masterpath(
+        "user",
+        "create-instructor",
+        "instructor@example.com",
+        "--password",
+        "my own long password",
+        env=env,
+    )
     assert made.returncode == 0, made.stderr
     result = masterpath("demo", env=env)
     assert result.returncode == 1

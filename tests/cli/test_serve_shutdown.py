@@ -115,14 +115,20 @@ class Load:
 
 
 def serve(data: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "MASTERPATH_DATA_DIR": str(data), "MASTERPATH_ENV": "development",
-           "MASTERPATH_EMBEDDING_MODEL": "off"}  # fmt: skip
+    env = {
+        **os.environ,
+        "MASTERPATH_DATA_DIR": str(data),
+        "MASTERPATH_ENV": "development",
+        "MASTERPATH_EMBEDDING_MODEL": "off",
+    }
     env.pop("MASTERPATH_DATABASE_URL", None)
     with (data / "server.log").open("w") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "masterpath", "serve", "--port", str(port)],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
 
 
 def stored_values(path: Path) -> set[float]:

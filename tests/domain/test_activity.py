@@ -40,8 +40,11 @@ def test_days_add_up_parts_and_fill_the_gaps() -> None:
 
 
 def test_heatmap_cells_are_weeks_of_days_from_monday() -> None:
-    found = activity.days([(date(2026, 3, 4), 5, 3600.0), (date(2026, 3, 9), 1, 600.0)],
-                          start=date(2026, 3, 4), end=date(2026, 3, 10))  # fmt: skip
+    found = activity.days(
+        [(date(2026, 3, 4), 5, 3600.0), (date(2026, 3, 9), 1, 600.0)],
+        start=date(2026, 3, 4),
+        end=date(2026, 3, 10),
+    )
     cells = activity.heatmap(found)
     assert [(c.week, c.weekday) for c in cells][:2] == [(0, 2), (0, 3)]
     assert [(c.day.day, c.week, c.weekday) for c in cells if c.day.day == date(2026, 3, 9)] == [
@@ -63,8 +66,12 @@ def test_weeks_total_hours_monday_to_sunday() -> None:
     daily = [(start + timedelta(days=n), 1, 1800.0) for n in range(14)]
     found = activity.days(daily, start=start, end=start + timedelta(days=15))
     weeks = activity.weeks(found, count=4)
-    assert [w.starts for w in weeks] == [date(2026, 2, 23), date(2026, 3, 2), date(2026, 3, 9),
-                                         date(2026, 3, 16)]  # fmt: skip
+    assert [w.starts for w in weeks] == [
+        date(2026, 2, 23),
+        date(2026, 3, 2),
+        date(2026, 3, 9),
+        date(2026, 3, 16),
+    ]
     assert [w.hours for w in weeks] == [0.0, 3.5, 3.5, 0.0]
     assert activity.measured_hours_per_week(weeks, recent=2) == 3.5
 

@@ -102,8 +102,13 @@ def test_enums_keep_the_stored_strings() -> None:
     assert str(ItemType.SINGLE_CHOICE) == "single_choice" and f"{ItemType.NUMERIC}" == "numeric"
     assert ItemType.MULTIPLE_CHOICE.is_choice and not ItemType.ORDERING.is_choice
     assert [m.value for m in Mode] == [
-        "diagnostic", "practice", "mastery_check", "retention_check", "flashcard", "task"
-    ]  # fmt: skip
+        "diagnostic",
+        "practice",
+        "mastery_check",
+        "retention_check",
+        "flashcard",
+        "task",
+    ]
 
 
 def test_a_stored_skill_becomes_typed_values_with_item_ids_of_the_skill() -> None:

@@ -22,8 +22,12 @@ def reviewed(days_ago: float, rating: int = 3) -> tuple[float, datetime]:
 
 def test_reviews_fall_on_their_day_and_overdue_ones_on_today() -> None:
     tokyo = ZoneInfo("Asia/Tokyo")  # NOW is already 3 March there
-    due = [(date(2026, 2, 27), 2), (date(2026, 3, 3), 1), (date(2026, 3, 4), 4),
-           (date(2026, 5, 1), 9)]  # fmt: skip
+    due = [
+        (date(2026, 2, 27), 2),
+        (date(2026, 3, 3), 1),
+        (date(2026, 3, 4), 4),
+        (date(2026, 5, 1), 9),
+    ]
     found = cards.forecast(due, [], now=NOW, zone=tokyo, days=30)
     assert found[0].day == date(2026, 3, 3)
     assert [d.due for d in found[:3]] == [3, 4, 0] and sum(d.due for d in found) == 7

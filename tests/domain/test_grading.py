@@ -152,8 +152,11 @@ def test_a_rubric_scores_points_per_criterion_and_waits_for_an_instructor_when_i
 
 
 def test_the_answer_in_words_for_every_item_type() -> None:
-    options = [{"id": "a", "text": "cd", "correct": True}, {"id": "b", "text": "ls"},
-               {"id": "c", "text": "pwd", "correct": True}]  # fmt: skip
+    options = [
+        {"id": "a", "text": "cd", "correct": True},
+        {"id": "b", "text": "ls"},
+        {"id": "c", "text": "pwd", "correct": True},
+    ]
     assert grading.answer_text(_item({"type": "single_choice", "options": options[:2]})) == "cd"
     assert grading.answer_text(_item({"type": "multiple_choice", "options": options})) == "cd; pwd"
     assert grading.answer_text(_item({"type": "ordering", "options": options})) == "cd → ls → pwd"

@@ -168,8 +168,11 @@ def test_mastery_sticks_and_a_dipping_estimate_shows_as_decaying() -> None:
 
 
 def test_criteria_come_from_the_skill_or_the_engines_defaults() -> None:
-    skill = {"id": "s", "objectives": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}],
-             "task": {"pass_mark": 0.6}}  # fmt: skip
+    skill = {
+        "id": "s",
+        "objectives": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}],
+        "task": {"pass_mark": 0.6},
+    }
     assert criteria_of(Skill.from_data(skill)) == Criteria(0.70, 4, ("a", "b"), 0.6, 2)
     given = {"threshold": 0.8, "min_correct": 6, "task_required": False, "retention_days": 5}
     assert criteria_of(Skill.from_data({**skill, "criteria": given})) == Criteria(

@@ -28,8 +28,9 @@ def vectors() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     }
 
 
-TUNING = matching.Tuning(top_k=1, similarity_weight=0.5, similarity_floor=0.2,
-                         similarity_ceiling=0.6, threshold=0.5)  # fmt: skip
+TUNING = matching.Tuning(
+    top_k=1, similarity_weight=0.5, similarity_floor=0.2, similarity_ceiling=0.6, threshold=0.5
+)
 
 
 def test_a_goal_sharing_no_word_matches_by_meaning() -> None:

@@ -25,12 +25,14 @@ def updates(seed: int = 4, learners: int = 30) -> replay.Updates:
                 credit.append(good)
                 debit.append(bad)
                 same.append(n > 0)
-    return replay.Updates(np.array(learner), np.array(skill), np.array(credit), np.array(debit),
-                          np.array(same))  # fmt: skip
+    return replay.Updates(
+        np.array(learner), np.array(skill), np.array(credit), np.array(debit), np.array(same)
+    )
 
 
-def one_by_one(u: replay.Updates, person: int) -> tuple[kt.Learner, dict[int, kt.SkillRecord],
-                                                          list[int], list[np.ndarray]]:  # fmt: skip
+def one_by_one(
+    u: replay.Updates, person: int
+) -> tuple[kt.Learner, dict[int, kt.SkillRecord], list[int], list[np.ndarray]]:
     """The engine's way (`services/mastery_state.apply`): B = 1, an answer at a time."""
     records: dict[int, kt.SkillRecord] = {}
     learner, seen, rows = kt.Learner.new(), [], []
@@ -42,9 +44,14 @@ def one_by_one(u: replay.Updates, person: int) -> tuple[kt.Learner, dict[int, kt
         index, same = np.array([seen.index(s)]), np.array([bool(u.same[n])])
         if not same[0]:
             rows.append(kt.features(learner, record, skill=index, q=np.array([0.5]), same=NO)[0])
-        learner, records[s] = kt.observe(learner, record, skill=index,
-                                         credit=np.array([u.credit[n]]),
-                                         debit=np.array([u.debit[n]]), same=same)  # fmt: skip
+        learner, records[s] = kt.observe(
+            learner,
+            record,
+            skill=index,
+            credit=np.array([u.credit[n]]),
+            debit=np.array([u.debit[n]]),
+            same=same,
+        )
     return learner, records, seen, rows
 
 
@@ -65,8 +72,13 @@ def test_replaying_in_step_gives_the_counters_of_one_answer_at_a_time() -> None:
 
 
 def test_a_learner_without_answers_keeps_new_counters() -> None:
-    u = replay.Updates(np.array([1, 1]), np.array([0, 2]), np.array([1.0, 0.0]),
-                       np.array([0.0, 1.0]), np.array([False, False]))  # fmt: skip
+    u = replay.Updates(
+        np.array([1, 1]),
+        np.array([0, 2]),
+        np.array([1.0, 0.0]),
+        np.array([0.0, 1.0]),
+        np.array([False, False]),
+    )
     done = replay.replay(u, learners=3, skills=3)
     for person in (0, 2):
         assert kt.dump(replay.take(done.learner, [person])) == kt.dump(kt.Learner.new())

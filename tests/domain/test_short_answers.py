@@ -72,12 +72,20 @@ def test_the_similarity_feature_is_the_mean_sentence_vector_against_the_referenc
 
 
 def test_a_short_text_verdict_keeps_its_shape_with_or_without_meaning() -> None:
-    item = Item(ItemId("s", "collector"), ItemType.SHORT_TEXT, stem="What does a collector do?",
-                concepts=(CONCEPT,), model_answer="Memory is freed automatically.")  # fmt: skip
+    item = Item(
+        ItemId("s", "collector"),
+        ItemType.SHORT_TEXT,
+        stem="What does a collector do?",
+        concepts=(CONCEPT,),
+        model_answer="Memory is freed automatically.",
+    )
     phrasings = {**PHRASINGS, **{t: unit(0, 0, 1) for t in ("memory", "freed", "automatically")}}
     phrasings["Memory is freed automatically."] = unit(1, 0, 0)
-    vectors = Meaning(np.stack([unit(1, 0, 0)]), phrasings=phrasings,
-                      reference=phrasings["Memory is freed automatically."])  # fmt: skip
+    vectors = Meaning(
+        np.stack([unit(1, 0, 0)]),
+        phrasings=phrasings,
+        reference=phrasings["Memory is freed automatically."],
+    )
     lexical = grading.grade(item, "Storage is released.")
     by_meaning = grading.grade(item, "Storage is released.", meaning=vectors)
     assert set(lexical.detail) == set(by_meaning.detail) == {"estimate", "features"}
@@ -87,8 +95,13 @@ def test_a_short_text_verdict_keeps_its_shape_with_or_without_meaning() -> None:
 
 def test_reference_texts_lists_phrasings_derived_words_and_the_model_answer_once() -> None:
     texts = grading.reference_texts([CONCEPT], model_answer="Memory is freed.", question="")
-    assert texts == ["memory is freed automatically", "garbage collection", "memory", "freed",
-                     "Memory is freed."]  # fmt: skip
+    assert texts == [
+        "memory is freed automatically",
+        "garbage collection",
+        "memory",
+        "freed",
+        "Memory is freed.",
+    ]
 
 
 def test_a_rubric_criterion_finds_its_concept_by_meaning() -> None:

@@ -26,8 +26,11 @@ def test_a_prerequisite_in_the_same_stage_sits_a_row_above() -> None:
 def test_every_link_runs_down_from_the_prerequisite() -> None:
     found = skillmap.layout([["a", "e"], ["b", "c"], ["d"]], PREREQS)
     assert {(e.source, e.target) for e in found.edges} == {
-        ("a", "b"), ("a", "c"), ("b", "d"), ("c", "d"),
-    }  # fmt: skip
+        ("a", "b"),
+        ("a", "c"),
+        ("b", "d"),
+        ("c", "d"),
+    }
     where = {n.id: n for n in found.nodes}
     for edge in found.edges:
         assert edge.y1 == where[edge.source].y + BOX_H and edge.y2 == where[edge.target].y

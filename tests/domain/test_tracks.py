@@ -20,8 +20,15 @@ START = date(2026, 12, 1)
 
 
 def make(**extra: object) -> tracks.Plan:
-    args = {"stages": STAGES, "prerequisites": PRE, "hours": HOURS, "done": set(),
-            "hours_per_week": 10.0, "start": START, **extra}  # fmt: skip
+    args = {
+        "stages": STAGES,
+        "prerequisites": PRE,
+        "hours": HOURS,
+        "done": set(),
+        "hours_per_week": 10.0,
+        "start": START,
+        **extra,
+    }
     return tracks.plan(**args)  # type: ignore[arg-type]
 
 

@@ -143,8 +143,12 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
 
     def env(self, offset: str) -> dict[str, str]:
-        env = {**os.environ, "MASTERPATH_DATA_DIR": str(self.data),
-               "MASTERPATH_ENV": "development", "MASTERPATH_CLOCK_OFFSET": offset}  # fmt: skip
+        env = {
+            **os.environ,
+            "MASTERPATH_DATA_DIR": str(self.data),
+            "MASTERPATH_ENV": "development",
+            "MASTERPATH_CLOCK_OFFSET": offset,
+        }
         env.pop("MASTERPATH_DATABASE_URL", None)
         return env
 
@@ -152,8 +156,10 @@ class Server:
         log = self.data / "server.log"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "masterpath", "serve", "--port", str(self.port)],
-            env=self.env(offset), stdout=log.open("a"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            env=self.env(offset),
+            stdout=log.open("a"),
+            stderr=subprocess.STDOUT,
+        )
         wait_until_up(self.base, self.process, log)
 
     def stop(self) -> None:

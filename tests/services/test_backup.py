@@ -214,11 +214,19 @@ def test_a_failed_backup_leaves_nothing_behind(
 def test_a_damaged_database_in_the_archive_changes_nothing(ctx: Context, tmp_path: Path) -> None:
     backend = ctx.db.dialect
     archive = tmp_path / "bad.tar.gz"
-    manifest = {"format": "masterpath-backup", "version": 1, "backend": backend,
-                "revision": None, "created_at": "", "keys": []}  # fmt: skip
+    manifest = {
+        "format": "masterpath-backup",
+        "version": 1,
+        "backend": backend,
+        "revision": None,
+        "created_at": "",
+        "keys": [],
+    }
     with tarfile.open(archive, "w:gz") as tar:
-        for name, data in (("manifest.json", json.dumps(manifest).encode()),
-                           (backup.DUMPS[backend], b"not a database " * 100)):  # fmt: skip
+        for name, data in (
+            ("manifest.json", json.dumps(manifest).encode()),
+            (backup.DUMPS[backend], b"not a database " * 100),
+        ):
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))

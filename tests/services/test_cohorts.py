@@ -94,9 +94,13 @@ def test_a_cohort_gets_a_readable_code_lasting_14_days(study_ctx: Context, peopl
 
 @pytest.mark.parametrize(
     ("name", "days", "field"),
-    [("", 14, "name"), ("x" * 101, 14, "name"), ("Ok", 0, "expires_in_days"),
-     ("Ok", 366, "expires_in_days")],
-)  # fmt: skip
+    [
+        ("", 14, "name"),
+        ("x" * 101, 14, "name"),
+        ("Ok", 0, "expires_in_days"),
+        ("Ok", 366, "expires_in_days"),
+    ],
+)
 def test_bad_cohort_input_names_the_field(
     study_ctx: Context, people: People, name: str, days: int, field: str
 ) -> None:
@@ -222,9 +226,12 @@ def test_scoring_a_pending_task_is_graded_evidence_that_meets_the_criterion(
         ("sort", 2, None),
     ]
     scored = instructor.score(
-        study_ctx, instructor_id=people.teacher, submission_id=task_id,
-        points={"find": "2", "sort": 1}, comment=" Sort by size next time. ",
-    )  # fmt: skip
+        study_ctx,
+        instructor_id=people.teacher,
+        submission_id=task_id,
+        points={"find": "2", "sort": 1},
+        comment=" Sort by size next time. ",
+    )
     assert (scored.status, scored.score, scored.grader) == ("graded", 0.75, "instructor")
     records = evidence.of_learner(study_ctx, user_id=people.ann, mode="task")
     assert [(r.grader, r.score, r.detail["submission"]) for r in records] == [
@@ -237,9 +244,11 @@ def test_scoring_a_pending_task_is_graded_evidence_that_meets_the_criterion(
     assert mine.status == "graded" and mine.comment == "Sort by size next time."
     with pytest.raises(Conflict, match="already scored"):
         instructor.score(
-            study_ctx, instructor_id=people.teacher, submission_id=task_id,
+            study_ctx,
+            instructor_id=people.teacher,
+            submission_id=task_id,
             points={"find": 2, "sort": 2},
-        )  # fmt: skip
+        )
 
 
 def test_bad_scores_name_every_field_and_write_nothing(study_ctx: Context, people: People) -> None:
@@ -248,21 +257,28 @@ def test_bad_scores_name_every_field_and_write_nothing(study_ctx: Context, peopl
     task_id = pending_link(study_ctx, people.ann)
     with pytest.raises(InvalidInput, match="3 scores are not valid") as caught:
         instructor.score(
-            study_ctx, instructor_id=people.teacher, submission_id=task_id,
+            study_ctx,
+            instructor_id=people.teacher,
+            submission_id=task_id,
             points={"find": 3, "sort": "lots", "style": 1},
-        )  # fmt: skip
+        )
     fields = [p.field for p in caught.value.problems]
     assert fields == ["points.style", "points.find", "points.sort"]
     with pytest.raises(InvalidInput, match=r"^points\.sort: give a number from 0 to 2$"):
         instructor.score(
-            study_ctx, instructor_id=people.teacher, submission_id=task_id,
+            study_ctx,
+            instructor_id=people.teacher,
+            submission_id=task_id,
             points={"find": 1, "sort": float("nan")},
-        )  # fmt: skip
+        )
     with pytest.raises(InvalidInput, match="comment"):
         instructor.score(
-            study_ctx, instructor_id=people.teacher, submission_id=task_id,
-            points={"find": 1, "sort": 1}, comment="x" * 2001,
-        )  # fmt: skip
+            study_ctx,
+            instructor_id=people.teacher,
+            submission_id=task_id,
+            points={"find": 1, "sort": 1},
+            comment="x" * 2001,
+        )
     still = instructor.task(study_ctx, instructor_id=people.teacher, submission_id=task_id)
     assert still.status == "pending"
     assert evidence.of_learner(study_ctx, user_id=people.ann, mode="task") == []

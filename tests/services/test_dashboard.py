@@ -33,8 +33,9 @@ def _practise(ctx: Context, user: int, skill: str, count: int, *, wrong: int = -
         item = practice.next_practice(ctx, user_id=user, skill_id=skill).item
         assert item is not None
         answers = WRONG if n == wrong and local(item.id) in WRONG else RIGHT
-        practice.answer(ctx, user_id=user, item_id=item.id, response=answers[local(item.id)],
-                     seconds=45)  # fmt: skip
+        practice.answer(
+            ctx, user_id=user, item_id=item.id, response=answers[local(item.id)], seconds=45
+        )
 
 
 def _review(ctx: Context, user: int, rating: int = 3) -> None:
@@ -48,8 +49,7 @@ def seed(ctx: Context, email: str = "ada@example.com") -> int:
     packs.install(ctx, [STUDY_PACK])
     start = later(ctx, days=-56)
     user = accounts.register(start, email=email, password="correct horse b").id
-    tracks.create(start, tracks.Intake(goal="become a shell user", hours_per_week=3),
-                  user_id=user)  # fmt: skip
+    tracks.create(start, tracks.Intake(goal="become a shell user", hours_per_week=3), user_id=user)
     for day in range(-56, -49):
         today = later(ctx, days=day)
         _practise(today, user, SKILL, 3, wrong=0 if day % 2 else -1)
@@ -130,12 +130,14 @@ def test_answers_of_a_running_check_stay_out_of_the_history(ctx: Context, learne
     before = len(dashboard.mastery_history(ctx, user_id=user, skill_id=SKILL).points)
     check = checks.start_check(ctx, user_id=user, skill_id=SKILL, kind="mastery_check")
     for item in check.items[:-1]:
-        checks.check_answer(ctx, user_id=user, check_id=check.id, item_id=item.id,
-                           response=RIGHT[local(item.id)])  # fmt: skip
+        checks.check_answer(
+            ctx, user_id=user, check_id=check.id, item_id=item.id, response=RIGHT[local(item.id)]
+        )
     assert len(dashboard.mastery_history(ctx, user_id=user, skill_id=SKILL).points) == before
     last = check.items[-1]
-    checks.check_answer(ctx, user_id=user, check_id=check.id, item_id=last.id,
-                       response=RIGHT[local(last.id)])  # fmt: skip
+    checks.check_answer(
+        ctx, user_id=user, check_id=check.id, item_id=last.id, response=RIGHT[local(last.id)]
+    )
     after = len(dashboard.mastery_history(ctx, user_id=user, skill_id=SKILL).points)
     assert after == before + len(check.items)
 

@@ -116,8 +116,33 @@ def test_ordering_items_are_never_shown_in_the_right_order(study_ctx: Context, u
 
         row = content.item(tx, f"{SKILL}:pipeline-order")
         assert row is not None
-        shown = items.public(content.item_model(tx, row), user_id=user)
+        shown = items.public(content.item_model(tx, row), user_id=user, attempt=0)
     assert [o["id"] for o in shown.options] != RIGHT["pipeline-order"]
+
+
+def test_choice_options_are_shuffled_per_learner_and_attempt(study_ctx: Context, user: int) -> None:
+    """The same attempt shows the same order (a reload changes nothing); across attempts and
+    learners the authored first option, where keys used to sit, moves to every position."""
+    with study_ctx.db.begin() as tx:
+        from masterpath.store import content
+
+        choice = [
+            content.item_model(tx, row)
+            for row in content.live_items(tx, SKILL)
+            if content.item_model(tx, row).type.is_choice
+        ]
+    assert choice
+    item = choice[0]
+    authored = [o.id for o in item.options]
+    first = items.public(item, user_id=user, attempt=3)
+    assert first == items.public(item, user_id=user, attempt=3)
+    assert sorted(o["id"] for o in first.options) == sorted(authored)
+    places = {
+        [o["id"] for o in items.public(item, user_id=learner, attempt=n).options].index(authored[0])
+        for learner in range(5)
+        for n in range(5)
+    }
+    assert places == set(range(len(authored)))
 
 
 def test_practice_gives_feedback_and_never_serves_assessment_items(

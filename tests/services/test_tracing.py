@@ -13,11 +13,17 @@ ITEMS = ["len-list", "mutable", "def-keyword"]
 def learners(ctx: Context, count: int) -> list[int]:
     with ctx.db.begin() as tx:
         return [
-            account_store.add_user(tx, email=f"l{n}@example.com", display_name=f"L{n}",
-                                   password_hash="unused", role="learner", timezone="UTC",
-                                   now=ctx.clock.now()).id
+            account_store.add_user(
+                tx,
+                email=f"l{n}@example.com",
+                display_name=f"L{n}",
+                password_hash="unused",
+                role="learner",
+                timezone="UTC",
+                now=ctx.clock.now(),
+            ).id
             for n in range(count)
-        ]  # fmt: skip
+        ]
 
 
 def practise(ctx: Context, users: list[int], answers: int, seed: int = 3) -> None:

@@ -31,8 +31,13 @@ def main() -> None:
     import uvicorn
 
     settings = load_settings()
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=int(sys.argv[1]),
-                log_level="warning", **settings.proxy_options())  # fmt: skip
+    uvicorn.run(
+        create_app(settings),
+        host="127.0.0.1",
+        port=int(sys.argv[1]),
+        log_level="warning",
+        **settings.proxy_options(),
+    )
 
 
 @contextmanager

@@ -87,8 +87,9 @@ def test_every_route_refuses_text_the_database_cannot_store(
                 names = fields or ["text", "email", "item_id", "message"]
                 payload = json.dumps({name: bad for name in names})
                 headers = {"Content-Type": "application/json"}
-                tries.append(("json", client.build_request(method, plain, content=payload,
-                                                           headers=headers)))  # fmt: skip
+                tries.append(
+                    ("json", client.build_request(method, plain, content=payload, headers=headers))
+                )
             # a form is UTF-8 on the wire: a surrogate cannot travel in it, a NUL can
             form = {"csrf_token": client.headers["X-CSRF-Token"], **dict.fromkeys(names, NUL)}
             tries.append(("form", client.build_request(method, plain, data=form)))

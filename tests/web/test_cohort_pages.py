@@ -90,8 +90,11 @@ def test_a_learner_joins_sees_only_names_and_leaves(clients: dict[str, TestClien
     page = soup(ann.get("/cohorts").text)
     assert "Spring" in page.text and "Instructor: tess" in page.text and "bob" not in page.text
     assert ann.get("/api/v1/me/cohorts").json()[0].keys() == {
-        "id", "name", "instructor", "joined_at",
-    }  # fmt: skip
+        "id",
+        "name",
+        "instructor",
+        "joined_at",
+    }
     leave = {"csrf_token": csrf(ann, "/cohorts")}
     assert (
         ann.post(f"/cohorts/{cohort_id}/leave", data=leave, follow_redirects=False).status_code
@@ -111,8 +114,12 @@ def test_an_invite_link_survives_logging_in(clients: dict[str, TestClient]) -> N
     login = soup(ann.get(sent.headers["location"]).text)
     field = login.select_one("input[name=next]")
     assert field is not None and field["value"] == f"/cohorts?code={code}"
-    form = {"email": "ann@example.com", "password": PASSWORD, "next": str(field["value"]),
-            "csrf_token": csrf(ann)}  # fmt: skip
+    form = {
+        "email": "ann@example.com",
+        "password": PASSWORD,
+        "next": str(field["value"]),
+        "csrf_token": csrf(ann),
+    }
     back = ann.post("/login", data=form, follow_redirects=False)
     assert back.headers["location"] == f"/cohorts?code={code}"
 
@@ -150,8 +157,12 @@ def test_an_instructor_gets_404_for_anything_not_theirs(clients: dict[str, TestC
     ann_id = ann.get("/api/v1/me").json()["id"]
     bob_id = bob.get("/api/v1/me").json()["id"]
     assert tess.get(f"/instructor/learners/{ann_id}").status_code == 200
-    for path in (f"/instructor/cohorts/{theirs}", f"/instructor/learners/{bob_id}",
-                 f"/instructor/tasks/{bobs_task}", "/instructor/tasks/999999"):  # fmt: skip
+    for path in (
+        f"/instructor/cohorts/{theirs}",
+        f"/instructor/learners/{bob_id}",
+        f"/instructor/tasks/{bobs_task}",
+        "/instructor/tasks/999999",
+    ):
         assert tess.get(path).status_code == 404, path
         assert tess.get("/api/v1" + path).status_code == 404, path
     score = {"points": {"find": 2, "sort": 2}}
@@ -194,21 +205,31 @@ def test_an_instructor_scores_a_pending_task_through_the_form(
     assert [i["name"] for i in page.select("input[type=number]")] == ["points.find", "points.sort"]
     assert page.select_one("a[href='https://example.com/w']") is not None
     token = csrf(tess, f"/instructor/tasks/{task_id}")
-    bad = tess.post(f"/instructor/tasks/{task_id}",
-                    data={"points.find": "5", "points.sort": "1", "csrf_token": token})  # fmt: skip
+    bad = tess.post(
+        f"/instructor/tasks/{task_id}",
+        data={"points.find": "5", "points.sort": "1", "csrf_token": token},
+    )
     assert bad.status_code == 400 and "points.find: give a number from 0 to 2" in bad.text
     assert soup(bad.text).select_one("input#p-sort")["value"] == "1"  # type: ignore[index]
-    ok = tess.post(f"/instructor/tasks/{task_id}", follow_redirects=False,
-                   data={"points.find": "2", "points.sort": "1.5", "comment": "Nearly there.",
-                         "csrf_token": token})  # fmt: skip
+    ok = tess.post(
+        f"/instructor/tasks/{task_id}",
+        follow_redirects=False,
+        data={
+            "points.find": "2",
+            "points.sort": "1.5",
+            "comment": "Nearly there.",
+            "csrf_token": token,
+        },
+    )
     assert ok.status_code == 303
     assert "88% by the instructor grader (passed)" in tess.get(ok.headers["location"]).text
     mine = soup(ann.get(f"/skills/{SKILL}/task").text).text
     assert "88%" in mine and "Your instructor's note: Nearly there." in mine
     checklist = ann.get(f"/api/v1/me/skills/{SKILL}/mastery").json()["checklist"]
     assert next(c for c in checklist if c["key"] == "task")["met"]
-    again = tess.post(f"/api/v1/instructor/tasks/{task_id}/score",
-                      json={"points": {"find": 2, "sort": 2}})  # fmt: skip
+    again = tess.post(
+        f"/api/v1/instructor/tasks/{task_id}/score", json={"points": {"find": 2, "sort": 2}}
+    )
     assert again.status_code == 409
     ann_id = ann.get("/api/v1/me").json()["id"]
     graded = evidence.of_learner(app_ctx, user_id=ann_id, mode="task")
@@ -227,5 +248,8 @@ def test_the_api_names_the_score_field_that_is_wrong(clients: dict[str, TestClie
     assert typed["status"] == 400 and typed["errors"][0]["field"] == "points.sort"
     assert tess.get(f"/api/v1/instructor/tasks/{task_id}").json()["status"] == "pending"
     paths = tess.get("/api/v1/openapi.json").json()["paths"]
-    assert {"/api/v1/me/cohorts", "/api/v1/instructor/cohorts",
-            "/api/v1/instructor/tasks/{submission_id}/score"} <= set(paths)  # fmt: skip
+    assert {
+        "/api/v1/me/cohorts",
+        "/api/v1/instructor/cohorts",
+        "/api/v1/instructor/tasks/{submission_id}/score",
+    } <= set(paths)

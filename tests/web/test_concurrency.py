@@ -97,8 +97,11 @@ def test_a_repeated_submission_id_at_the_same_moment_gets_the_first_result(
     ctx, user, client = learner
     for n in range(ROUNDS):
         shown = client.get(f"/api/v1/me/skills/{SKILL}/next-item").json()["item"]
-        body = {"item_id": shown["id"], "response": RIGHT[local(shown["id"])],
-                "submission_id": f"answer-{n}"}  # fmt: skip
+        body = {
+            "item_id": shown["id"],
+            "response": RIGHT[local(shown["id"])],
+            "submission_id": f"answer-{n}",
+        }
         replies = race([partial(client.post, "/api/v1/me/answers", body)] * 4)
         assert {r.status for r in replies} == {200}, [r.body for r in replies]
         assert len({r.json()["evidence_id"] for r in replies}) == 1

@@ -57,8 +57,10 @@ def test_the_dashboard_draws_every_section_with_a_table_view(learner: TestClient
         assert chart.get("aria-labelledby")
     assert len(page.select("details table")) >= 5
     nodes = {a["href"]: a["aria-label"] for a in page.select("svg.map a")}
-    assert nodes == {"/skills/shell-basics": "Shell basics: In progress",
-                     "/skills/shell-scripting": "Shell scripting: Locked"}  # fmt: skip
+    assert nodes == {
+        "/skills/shell-basics": "Shell basics: In progress",
+        "/skills/shell-scripting": "Shell scripting: Locked",
+    }
     assert "bar 70%" in page.select_one("#mastery svg").text  # type: ignore[union-attr]
     assert page.select_one("nav a[href='/dashboard']") is not None
 
@@ -80,11 +82,18 @@ def test_the_dashboard_needs_a_login(client: TestClient) -> None:
 def test_bad_filters_are_a_400_naming_each_field(learner: TestClient) -> None:
     study(learner)
     cases = {
-        "skill=nope": "skill", "mode=cramming": "mode", "outcome=maybe": "outcome",
-        "grader=robot": "grader", "from=yesterday": "from", "to=2026-02-30": "to",
-        "from=1999-12-31": "from", "to=2999-01-01": "to", "page=0": "page", "page=x": "page",
+        "skill=nope": "skill",
+        "mode=cramming": "mode",
+        "outcome=maybe": "outcome",
+        "grader=robot": "grader",
+        "from=yesterday": "from",
+        "to=2026-02-30": "to",
+        "from=1999-12-31": "from",
+        "to=2999-01-01": "to",
+        "page=0": "page",
+        "page=x": "page",
         "from=2026-05-02&to=2026-05-01": "to",
-    }  # fmt: skip
+    }
     for query, field in cases.items():
         api = learner.get(f"/api/v1/me/dashboard/evidence?{query}")
         assert api.status_code == 400, (query, api.text)
@@ -187,5 +196,11 @@ def test_openapi_lists_the_dashboard(learner: TestClient) -> None:
         assert f"/api/v1/me/dashboard{path}" in paths
     parameters = paths["/api/v1/me/dashboard/evidence"]["get"]["parameters"]
     assert {p["name"] for p in parameters} == {
-        "skill", "mode", "outcome", "grader", "from", "to", "page",
-    }  # fmt: skip
+        "skill",
+        "mode",
+        "outcome",
+        "grader",
+        "from",
+        "to",
+        "page",
+    }

@@ -35,8 +35,11 @@ def test_utc_filters_ignore_the_viewers_time_zone() -> None:
 
 def test_a_date_is_formatted_without_a_zone() -> None:
     day = date(2026, 3, 3)
-    shown = render("{{ d|local_date('weekday_year') }} {{ d|local_date('long') }}", d=day,
-                   timezone="Pacific/Kiritimati")  # fmt: skip
+    shown = render(
+        "{{ d|local_date('weekday_year') }} {{ d|local_date('long') }}",
+        d=day,
+        timezone="Pacific/Kiritimati",
+    )
     assert shown == "Tue 03 Mar 2026 03 March 2026"
 
 

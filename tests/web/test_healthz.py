@@ -22,8 +22,9 @@ def at_revision(ctx: Context) -> Iterator[Context]:
     """The test database; the test may move its alembic_version, put back afterwards."""
     yield ctx
     with ctx.db.engine.begin() as connection:
-        connection.execute(text("UPDATE alembic_version SET version_num = :v"),
-                           {"v": migrate.head()})  # fmt: skip
+        connection.execute(
+            text("UPDATE alembic_version SET version_num = :v"), {"v": migrate.head()}
+        )
 
 
 def move(ctx: Context, revision: str) -> None:
@@ -46,11 +47,14 @@ def test_healthz_reports_the_database_and_schema(client: TestClient, ctx: Contex
 @pytest.mark.parametrize(
     ("revision", "problem"),
     [
-        ("0001", "the schema is behind: revision 0001, this version needs {head}: "
-                 "run `masterpath db upgrade`"),
+        (
+            "0001",
+            "the schema is behind: revision 0001, this version needs {head}: "
+            "run `masterpath db upgrade`",
+        ),
         ("9999", "the schema is at revision 9999, which this version does not know"),
     ],
-)  # fmt: skip
+)
 def test_a_schema_not_at_the_head_is_a_503(
     client: TestClient, at_revision: Context, revision: str, problem: str
 ) -> None:

@@ -98,8 +98,11 @@ def test_forwarded_addresses_are_believed_only_from_named_proxies(ctx: Context) 
             client.cookie = "mp_anon=probe"
             page = client.get("/login").body
             token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-            form = {"email": f"nobody{n}@example.com", "password": "wrong password!",
-                    "csrf_token": token}  # fmt: skip
+            form = {
+                "email": f"nobody{n}@example.com",
+                "password": "wrong password!",
+                "csrf_token": token,
+            }
             statuses.append(client.form("/login", form).status)
     assert statuses[:limit] == [400] * limit
     assert statuses[limit:] == [429, 429]  # a new X-Forwarded-For each time did not help

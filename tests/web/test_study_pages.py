@@ -171,23 +171,48 @@ def test_bad_input_is_refused_with_4xx_and_writes_nothing(
     learner: TestClient, ctx: Context
 ) -> None:
     cases: list[tuple[str, str, dict[str, Any], int, str]] = [
-        ("post", "/api/v1/me/answers", {"item_id": f"{SKILL}:abs-path", "response": "zz"}, 400,
-         "does not belong"),
-        ("post", "/api/v1/me/answers", {"item_id": f"{SKILL}:nope", "response": "a"}, 404,
-         "no item"),
-        ("post", "/api/v1/me/answers", {"item_id": f"{SKILL}:root-path", "response": "a"}, 409,
-         "not practice"),
-        ("post", "/api/v1/me/answers", {"item_id": "shell-scripting:exit-zero", "response": 0}, 409,
-         "locked"),
+        (
+            "post",
+            "/api/v1/me/answers",
+            {"item_id": f"{SKILL}:abs-path", "response": "zz"},
+            400,
+            "does not belong",
+        ),
+        (
+            "post",
+            "/api/v1/me/answers",
+            {"item_id": f"{SKILL}:nope", "response": "a"},
+            404,
+            "no item",
+        ),
+        (
+            "post",
+            "/api/v1/me/answers",
+            {"item_id": f"{SKILL}:root-path", "response": "a"},
+            409,
+            "not practice",
+        ),
+        (
+            "post",
+            "/api/v1/me/answers",
+            {"item_id": "shell-scripting:exit-zero", "response": 0},
+            409,
+            "locked",
+        ),
         ("post", "/api/v1/me/cards/shell-basics:abs/reviews", {"rating": 7}, 400, "rating 7"),
         ("post", "/api/v1/me/checks", {"skill_id": SKILL, "kind": "quiz"}, 400, "unknown check"),
         ("post", "/api/v1/me/checks", {"skill_id": SKILL}, 409, "practise first"),
         ("post", f"/api/v1/me/skills/{SKILL}/task", {"text": ""}, 400, "write your work"),
         ("post", f"/api/v1/me/skills/{SKILL}/task", {"text": "x" * 10_000_001}, 400, "at most"),
-        ("put", "/api/v1/me/study-preferences", {"desired_retention": 1.5, "new_cards_per_day": 5},
-         400, "outside"),
+        (
+            "put",
+            "/api/v1/me/study-preferences",
+            {"desired_retention": 1.5, "new_cards_per_day": 5},
+            400,
+            "outside",
+        ),
         ("post", "/api/v1/me/time", {"skill_id": SKILL, "seconds": -3}, 400, "seconds"),
-    ]  # fmt: skip
+    ]
     for method, path, body, status, message in cases:
         response = learner.request(method, path, json=body)
         assert response.status_code == status, (path, body, response.text)

@@ -75,7 +75,8 @@ def test_content_installed_while_serving_is_served_by_both_within_a_second(
     waiting = list(clients)
     while waiting:
         waiting = [
-            c for c in waiting
+            c
+            for c in waiting
             if c.get(f"/api/v1/me/skills/{SKILL}").json()["title"] != "Shell basics, 2nd"
-        ]  # fmt: skip
+        ]
         assert time.monotonic() - installed < 1.0, f"{len(waiting)} host(s) still stale after 1 s"

@@ -249,11 +249,16 @@ def _lean(ctx: Context, texts: list[str], choices: Sequence[isolation.Choice]) -
         total = 0.0
         for c in choices:
             shared = [len(said & w) for w in c.option_words]
-            cos = list(c.vectors @ vectors[n]) if vectors is not None and c.vectors is not None \
-                else [0.0] * len(c.options)  # fmt: skip
+            cos = (
+                list(c.vectors @ vectors[n])
+                if vectors is not None and c.vectors is not None
+                else [0.0] * len(c.options)
+            )
             key = max(shared[i] + cos[i] for i in c.correct)
-            other = max((shared[i] + cos[i] for i in range(len(c.options)) if i not in c.correct),
-                        default=0.0)  # fmt: skip
+            other = max(
+                (shared[i] + cos[i] for i in range(len(c.options)) if i not in c.correct),
+                default=0.0,
+            )
             total += key - other
         found.append(total)
     return found

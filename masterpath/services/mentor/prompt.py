@@ -78,9 +78,16 @@ def prepare(
             mode = "hint" if asks_for_answer(message) else mode
         opened = _open(ctx, _still_open(tx, user_id, item) + _assessed_items(tx, user_id))
         prompt = _prompt(
-            ctx, tx, know, user_id=user_id, skill=skill, message=message, mode=mode, item=item,
+            ctx,
+            tx,
+            know,
+            user_id=user_id,
+            skill=skill,
+            message=message,
+            mode=mode,
+            item=item,
             found=opened,
-        )  # fmt: skip
+        )
         if opened.every_choice:
             prompt = context.isolate(ctx, prompt, opened.every_choice)
         return Pending(user_id, skill_id, mode, message, prompt, opened.keys, opened)

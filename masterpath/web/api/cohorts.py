@@ -51,8 +51,9 @@ def cohort(ctx: Ctx, viewer: Me, cohort_id: Id) -> instructor.CohortPage:
 @router.post("/instructor/cohorts/{cohort_id}/code")
 def replace_code(ctx: Ctx, viewer: Me, cohort_id: Id, body: CodeIn) -> cohorts.CohortView:
     """A new invite code; the old one stops working. Members stay."""
-    return cohorts.replace_code(ctx, instructor_id=viewer.id, cohort_id=cohort_id,
-                                expires_in_days=body.expires_in_days)  # fmt: skip
+    return cohorts.replace_code(
+        ctx, instructor_id=viewer.id, cohort_id=cohort_id, expires_in_days=body.expires_in_days
+    )
 
 
 @router.post("/instructor/cohorts/{cohort_id}/expire")
@@ -77,8 +78,13 @@ def task(ctx: Ctx, viewer: Me, submission_id: Id) -> instructor.TaskPage:
 def score_task(ctx: Ctx, viewer: Me, submission_id: Id, body: ScoreIn) -> instructor.TaskPage:
     """Score a pending task: points for every criterion (0 to its maximum) become graded
     evidence for the learner. A task is scored once (409 after)."""
-    return instructor.score(ctx, instructor_id=viewer.id, submission_id=submission_id,
-                            points=body.points, comment=body.comment)  # fmt: skip
+    return instructor.score(
+        ctx,
+        instructor_id=viewer.id,
+        submission_id=submission_id,
+        points=body.points,
+        comment=body.comment,
+    )
 
 
 @router.get("/me/cohorts")

@@ -41,13 +41,23 @@ def mastery_over_time(ctx: Ctx, viewer: Me, skill: Text = None) -> dashboard.His
 
 
 def _filters(  # noqa: PLR0917 - FastAPI query parameters
-    skill: Text = None, mode: Text = None, outcome: Text = None, grader: Text = None,
+    skill: Text = None,
+    mode: Text = None,
+    outcome: Text = None,
+    grader: Text = None,
     date_from: Annotated[str | None, Query(alias="from", description="YYYY-MM-DD")] = None,
     date_to: Annotated[str | None, Query(alias="to", description="YYYY-MM-DD")] = None,
     page: Text = None,
-) -> dict[str, Any]:  # fmt: skip
-    found = {"skill": skill, "mode": mode, "outcome": outcome, "grader": grader,
-             "from": date_from, "to": date_to, "page": page}  # fmt: skip
+) -> dict[str, Any]:
+    found = {
+        "skill": skill,
+        "mode": mode,
+        "outcome": outcome,
+        "grader": grader,
+        "from": date_from,
+        "to": date_to,
+        "page": page,
+    }
     return {k: v for k, v in found.items() if v is not None}
 
 

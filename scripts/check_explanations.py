@@ -1,6 +1,6 @@
 """Check one skill folder's explanations.md (and its skill.yaml) the way the loader will.
 
-    python scripts/check_explanations.py masterpath/content/packs/core/skills/<id>
+python scripts/check_explanations.py masterpath/content/packs/core/skills/<id>
 """
 
 from __future__ import annotations

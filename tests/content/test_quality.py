@@ -181,6 +181,77 @@ def test_near_duplicate_items_are_caught() -> None:
     assert found == ["s:a: item s:a nearly repeats s:b"]
 
 
+def carded(skill_id: str, cards: list[tuple[str, str, str]], items: tuple[Item, ...] = ()) -> Skill:
+    return Skill(
+        id=skill_id,
+        title=skill_id,
+        summary=skill_id,
+        hours=1,
+        lesson=f"The lesson of {skill_id}.",
+        objectives=[{"id": "o", "text": "O"}],
+        items=list(items),
+        flashcards=[{"id": i, "front": front, "back": back} for i, front, back in cards],
+    )
+
+
+def test_a_card_repeated_in_another_skill_is_caught_naming_both() -> None:
+    card = ("nist", "The four functions of the NIST AI RMF", "Govern, Map, Measure, Manage.")
+    found = [
+        str(p)
+        for p in quality.check_duplicates(
+            [carded("standards", [card]), carded("governance", [("rmf", *card[1:])])]
+        )
+    ]
+    assert len(found) == 1
+    assert "card standards:nist nearly repeats card governance:rmf" in found[0]
+
+
+def test_a_question_card_and_its_bare_topic_card_are_caught() -> None:
+    back = "Instructions hidden in content the model reads rather than typed by the user."
+    asked = carded("security", [("indirect", "What is indirect prompt injection?", back)])
+    bare = carded("guardrails", [("injection", "Indirect prompt injection", back)])
+    assert quality.content_words("What is indirect prompt injection?") == quality.content_words(
+        "Indirect prompt injection"
+    )
+    found = [str(p) for p in quality.check_duplicates([asked, bare])]
+    assert len(found) == 1
+    assert "security:indirect" in found[0] and "guardrails:injection" in found[0]
+
+
+def test_distinct_cards_pass() -> None:
+    cards = [
+        ("skew", "Training-serving skew", "Features computed differently online and offline."),
+        ("parity", "Which test catches skew before release?", "A parity test in staging."),
+        ("psi", "What does PSI measure?", "How far a distribution moved from its baseline."),
+    ]
+    spread = [carded(f"s{n}", [card]) for n, card in enumerate(cards)]
+    assert quality.check_duplicates(spread) == []
+    assert quality.check_duplicates([carded("one", cards)]) == []
+
+
+def test_the_same_stem_in_two_skills_is_caught_but_not_within_one() -> None:
+    def numeric(item_id: str, stem: str) -> Item:
+        return Item(
+            id=item_id,
+            type="numeric",
+            stem=stem,
+            objectives=["o"],
+            answer=6,
+            explanation="Because.",
+            hints=["Think."],
+        )
+
+    first = numeric("hpa", "An HPA targets 60% CPU; 4 replicas average 90%. How many replicas?")
+    second = numeric("hpa2", "What will an HPA targeting 50% CPU do with 3 replicas at 100%?")
+    found = [
+        str(p)
+        for p in quality.check_duplicates([carded("a", [], (first,)), carded("b", [], (second,))])
+    ]
+    assert len(found) == 1
+    assert "item stem a:hpa nearly repeats item stem b:hpa2" in found[0]
+    assert quality.check_duplicates([carded("a", [], (first, second))]) == []
+
+
 def test_unlisted_and_malformed_urls_are_caught() -> None:
     (pack,) = read_packs([FIXTURE]).packs
     found = [str(p) for p in quality.check_links([pack], set())]

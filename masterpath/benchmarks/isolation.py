@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 
 from masterpath.benchmarks.gate import wilson
-from masterpath.domain import isolation
+from masterpath.domain import grading, isolation
 from masterpath.domain.content import Item
 from masterpath.services import Context, accounts, knowledge, meaning
 from masterpath.services.mentor import context as mentor_context
@@ -91,7 +91,10 @@ class Readers:
         )
 
     def points(self, text: str) -> tuple[bool, bool]:
-        """(word reader, meaning reader) land on the key reading `text` but not the stem."""
+        """(word reader, meaning reader) land on the key reading `text` but not the stem; an
+        empty text (a context with everything withheld) leads nowhere."""
+        if not grading.terms(text[:50_000], drop_stop=True):
+            return False, False
         words, sense = self._picks(text)
         return words and not self.stem[0], sense and not self.stem[1]
 

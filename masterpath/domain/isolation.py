@@ -119,16 +119,30 @@ def word_reader(text: str, item: Choice) -> int | None:
     return shared.index(best) if best > 0 and shared.count(best) == 1 else None
 
 
+# Cosines closer than this cannot tell two options apart: a text about neither (an unrelated
+# reply sits about 0.1 from every option) would land on one by rounding, and a reading that
+# flips on a changed space is no reading. The word reader likewise picks nothing on a tie.
+MEANING_TIE = 0.02
+
+
 def meaning_reader(vector: Vectors | None, item: Choice) -> int | None:
-    """The option closest in meaning to the text's vector (None without vectors)."""
+    """The option closest in meaning to the text's vector; None without vectors, or when the
+    two closest options are within `MEANING_TIE` of each other."""
     if vector is None or item.vectors is None or not len(item.vectors):
         return None
-    return int(np.argmax(item.vectors @ vector))
+    similarity = item.vectors @ vector
+    if len(similarity) > 1:
+        second, best = np.sort(similarity)[-2:]
+        if best - second < MEANING_TIE:
+            return None
+    return int(np.argmax(similarity))
 
 
 def favours_key(text: str, vector: Vectors | None, item: Choice) -> bool:
     """Whether either reader, reading the text, lands on a correct option where reading the
     stem alone does not (a text that leads where the stem already leads gives nothing away)."""
+    if not terms(text[:50_000], drop_stop=True):  # an empty text leads nowhere
+        return False
     words = word_reader(text, item) in item.correct
     sense = meaning_reader(vector, item) in item.correct
     stem_words = word_reader(item.stem, item) in item.correct

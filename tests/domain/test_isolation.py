@@ -77,3 +77,23 @@ def test_the_meaning_reader_picks_the_closest_option() -> None:
     assert not isolation.favours_key("the build date", np.asarray([1, 0], np.float32), choice)
     assert isolation.meaning_reader(None, choice) is None
     assert isolation.choice(NUMERIC) is None
+
+
+def test_the_meaning_reader_picks_nothing_between_options_it_cannot_tell_apart() -> None:
+    vectors = np.asarray([[1, 0], [0, 1], [0.6, 0.8]], dtype=np.float32)
+    choice = isolation.choice(CHOICE, vectors)
+    assert choice is not None
+    # about 0.1 from the first and last options alike: a text about neither
+    nearly_tied = np.asarray([0.1, 0.052], dtype=np.float32)
+    assert isolation.meaning_reader(nearly_tied, choice) is None
+    assert not isolation.favours_key("unrelated words", nearly_tied, choice)
+    clear = np.asarray([0.0, 1.0], dtype=np.float32)  # 1.0 against 0.8 and 0.0
+    assert isolation.meaning_reader(clear, choice) == 1
+
+
+def test_an_empty_text_favours_no_key() -> None:
+    vectors = np.asarray([[1, 0], [0, 1], [0.6, 0.8]], dtype=np.float32)
+    choice = isolation.choice(CHOICE, vectors)
+    assert choice is not None
+    assert not isolation.favours_key("", np.asarray([0.1, 1.0], np.float32), choice)
+    assert not isolation.favours_key(" \n ", np.asarray([0.1, 1.0], np.float32), choice)

@@ -49,6 +49,7 @@ BUILTIN_MODULES = {
     "test_demo.py",
     "test_goal_matching.py",
     "test_mentor_isolation.py",
+    "test_mentor_command.py",
     "test_packs.py",
 }
 

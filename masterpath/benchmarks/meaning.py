@@ -25,6 +25,7 @@ from masterpath.domain import retrieval
 from masterpath.domain.content import Skill
 from masterpath.meaning import load
 from masterpath.services import knowledge, packs
+from masterpath.services import meaning as vectors
 from masterpath.settings import Settings
 
 PACKAGES = (
@@ -82,10 +83,12 @@ def run(settings: Settings) -> dict[str, Any]:
             single.append(1000 * (time.perf_counter() - started))
     single.sort()
     with tempfile.TemporaryDirectory() as folder:  # each context starts with empty caches
+        vectors.forget()
         started = time.perf_counter()
         with installed(settings, Path(folder)) as ctx:
             first = time.perf_counter() - started
             texts = knowledge.warm(ctx)["texts"]
+        vectors.forget()
         started = time.perf_counter()
         with installed(settings, Path(folder)):
             again = time.perf_counter() - started

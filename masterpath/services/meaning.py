@@ -21,10 +21,19 @@ Vectors = NDArray[np.float32]
 MAX_CHARS = 2_000  # the model reads 256 tokens at most; longer text only costs hashing
 
 
+# Vectors by (model, text hash), for the whole process. Unlike the caches on the context, this
+# holds results of a pure function of its key: two apps (or tests) in one process can share it
+# without seeing anything of each other, and the built-in content is embedded once a process.
+_VECTORS: dict[tuple[str, str], Vectors] = {}
+
+
 def _memory(ctx: Context) -> dict[tuple[str, str], Vectors]:
-    """Vectors by (model, text hash), kept on the context."""
-    found: dict[tuple[str, str], Vectors] = ctx.cache.kept("vectors")
-    return found
+    return _VECTORS
+
+
+def forget() -> None:
+    """Empty the process's vectors, as a new process starts (`bench meaning` times that)."""
+    _VECTORS.clear()
 
 
 def embedder(ctx: Context) -> Embedder | None:

@@ -395,13 +395,26 @@ def bench_meaning(as_json: bool) -> None:
 @click.option(
     "--reviews", default=10_000, show_default=True, type=POSITIVE, help="Card reviews to time."
 )
+@click.option(
+    "--floor", default=2_000, show_default=True, type=POSITIVE, help="One-row inserts to time."
+)
+@click.option(
+    "--postgres",
+    default="postgresql+psycopg://127.0.0.1:5432/postgres",
+    show_default=True,
+    help="A server where the bench may create and drop its own database; empty: SQLite only.",
+)
 @json_option()
-def bench_study(answers: int, reviews: int, as_json: bool) -> None:
-    """Latency of answer submissions and card reviews through the services, on SQLite."""
+def bench_study(answers: int, reviews: int, floor: int, postgres: str, as_json: bool) -> None:
+    """Latency and SQL statements of answers and card reviews through the services, on SQLite
+    and PostgreSQL, beside each database's floor (a transaction inserting one row)."""
     from masterpath.benchmarks import study
 
     report = Report("study", as_json)
-    report.show(study.run(answers=answers, reviews=reviews, progress=report.step), study.table)
+    found = study.run(
+        answers=answers, reviews=reviews, floor=floor, postgres=postgres, progress=report.step
+    )
+    report.show(found, study.table)
 
 
 @bench.command("dashboard")

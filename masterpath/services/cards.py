@@ -16,10 +16,12 @@ from zoneinfo import ZoneInfo
 
 from masterpath.domain import cards as schedule
 from masterpath.domain import graph
+from masterpath.domain.content import Mode
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
 from masterpath.services import Context, evidence, mastery_state
 from masterpath.store import Tx
 from masterpath.store import accounts as account_store
+from masterpath.store import answers as answer_store
 from masterpath.store import content as content_store
 from masterpath.store import mastery as mastery_store
 from masterpath.store import study as store
@@ -27,6 +29,8 @@ from masterpath.store.models import User
 
 MIN_OPTIMIZE_REVIEWS = 400
 MAX_NEW_PER_DAY = 200
+# The learner's calendar day began within this (a day of 25 hours included).
+DAY = timedelta(hours=26)
 
 
 @dataclass(frozen=True)
@@ -124,71 +128,77 @@ def rate(
     seconds: float | None = None,
     submission_id: str | None = None,
 ) -> CardView:
-    """Rate one card (1 Again, 2 Hard, 3 Good, 4 Easy); returns it with its next due time."""
+    """Rate one card (1 Again, 2 Hard, 3 Good, 4 Easy); returns it with its next due time.
+
+    A review never moves mastery, so it touches only what it changes: one read (the learner,
+    locked, with the card's state), then the card's new FSRS state and its evidence record.
+    """
     schedule.check_rating(rating)
     if seconds is not None and not (math.isfinite(seconds) and seconds >= 0):
         message = "seconds must be a non-negative number"
         raise InvalidInput(message, problems=[Problem(message, field="seconds")])
     seconds = min(seconds, 3600.0) if seconds is not None else None
+    evidence.check_submission_id(submission_id)
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
-        account_store.lock_learner(tx, user_id)
-        if submission_id is not None:
-            earlier = evidence.by_submission_in(tx, user_id=user_id, submission_id=submission_id)
-            if earlier is not None:
-                return _after(tx, user_id, earlier.source_id)
-        user = _user(tx, user_id)
-        row = content_store.card(tx, card_id)
-        if row is None or row.retired_at is not None:
+        found = answer_store.reviewer(
+            tx, user_id=user_id, card_id=card_id, submission_id=submission_id, since=now - DAY
+        )
+        if found is None:
+            raise NotFound(f"no learner {user_id}")
+        if found.earlier is not None:
+            return _after(tx, user_id, found.earlier[0])
+        card = content_store.live_card(tx, card_id)
+        if card is None:
             raise NotFound(f"no card {card_id!r}")
-        mine = store.learner_card(tx, user_id=user_id, card_id=card_id)
+        mine = found.card
         if mine is None:
-            if row.skill_id not in _open_skills(tx, user_id, now, row.skill_id):
-                raise Conflict(f"skill {row.skill_id!r} is locked: its cards open with it")
-            start = _day_start(now, user.timezone)
-            if store.introduced_since(tx, user_id=user_id, since=start) >= user.new_cards_per_day:
+            skill = content_store.skill_models(tx)[card.id.skill]
+            if not all(pre in found.holding for pre in skill.prerequisites):
+                raise Conflict(f"skill {skill.id!r} is locked: its cards open with it")
+            start = _day_start(now, found.timezone)
+            if sum(at >= start for at in found.introduced) >= found.new_cards_per_day:
                 raise Conflict("today's new-card limit is reached; raise it in your settings")
-            mine = store.add_learner_card(
-                tx,
-                user_id=user_id,
-                card_id=card_id,
-                skill_id=row.skill_id,
-                state=schedule.new(card_id, now),
-                now=now,
-            )
         state, due = schedule.review(
-            mine.state,
+            mine.state if mine else schedule.new(card_id, now),
             rating,
             now,
-            desired_retention=user.desired_retention,
-            parameters=(user.fsrs_params or {}).get("parameters"),
+            desired_retention=found.desired_retention,
+            parameters=(found.fsrs_params or {}).get("parameters"),
             seconds=seconds,
         )
-        mine.state, mine.due, mine.reviews = state, due, mine.reviews + 1
-        evidence.add(
+        answer_store.save_review(
             tx,
-            now=now,
             user_id=user_id,
-            skill_id=row.skill_id,
-            source_kind="card",
-            source_id=card_id,
-            mode="flashcard",
-            score=(rating - 1) / 3,
-            grader="self",
-            seconds=seconds,
-            submission_id=submission_id,
-            detail={"rating": rating},
+            card_id=card_id,
+            skill_id=card.id.skill,
+            started=mine is not None,
+            state=state,
+            due=due,
+            reviews=(mine.reviews if mine else 0) + 1,
+            now=now,
         )
-        if seconds:
-            store.add_time(
-                tx,
+        answer_store.add_evidence(
+            tx,
+            evidence.values(
                 user_id=user_id,
-                skill_id=row.skill_id,
-                kind="card",
-                seconds=min(seconds, 3600.0),
-                now=now,
-            )
-        card = content_store.card_model(tx, row)
+                skill_id=card.id.skill,
+                also_skills=[],
+                source_kind="card",
+                source_id=card_id,
+                pack_version=content_store.pack_versions(tx).get(card.id.skill, ""),
+                mode=Mode.FLASHCARD.value,
+                score=(rating - 1) / 3,
+                grader="self",
+                hints_used=0,
+                seconds=seconds,
+                answered_at=now,
+                recorded_at=now,
+                submission_id=submission_id,
+                check_id=None,
+                detail={"rating": rating},
+            ),
+        )
         return CardView(str(card.id), card.id.skill, card.front, card.back, False, due)
 
 

@@ -162,7 +162,7 @@ def check_answer(
             raise Conflict("this check is finished")
         item = items.find(tx, item_id)
         grade = marking.grade(ctx, item, response)
-        record, _ = evidence.add(
+        evidence.add(
             tx,
             now=now,
             user_id=user_id,
@@ -177,15 +177,6 @@ def check_answer(
             check_id=check.id,
             detail={"response": response},
         )
-        if record.seconds:
-            store.add_time(
-                tx,
-                user_id=user_id,
-                skill_id=check.skill_id,
-                kind="item",
-                seconds=record.seconds,
-                now=now,
-            )
         if len(answered) + 1 == len(check.items):
             _finish(tx, check, user_id, now)
         return _view(ctx, tx, check, user_id)

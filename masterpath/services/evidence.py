@@ -47,7 +47,7 @@ class Record:
         return self.grader != "self"
 
 
-def _record(row: Evidence) -> Record:
+def record_of(row: Evidence) -> Record:
     return Record(
         row.id,
         row.skill_id,
@@ -94,6 +94,24 @@ def _check_values(
         raise _bad("seconds must be a non-negative number", "seconds")
     if mode == Mode.FLASHCARD and grader != "self":
         raise _bad("flashcard ratings are self-reports (grader 'self')", "grader")
+
+
+def check_submission_id(submission_id: str | None) -> None:
+    if submission_id is not None and not 0 < len(submission_id) <= 64:
+        raise _bad("submission ids are 1 to 64 characters", "submission_id")
+
+
+def values(**fields: Any) -> dict[str, Any]:
+    """An evidence record's columns, checked (for a caller that checked its source)."""
+    _check_values(
+        mode=fields["mode"],
+        grader=fields["grader"],
+        source_kind=fields["source_kind"],
+        score=fields["score"],
+        hints_used=fields["hints_used"],
+        seconds=fields["seconds"],
+    )
+    return fields
 
 
 def _check_source(
@@ -164,12 +182,11 @@ def add(
         raise _bad("answered_at needs a time zone", "answered_at")
     if answered > now + CLOCK_SKEW:
         raise _bad("answered_at is in the future", "answered_at")
-    if submission_id is not None and not 0 < len(submission_id) <= 64:
-        raise _bad("submission ids are 1 to 64 characters", "submission_id")
+    check_submission_id(submission_id)
     if submission_id is not None:
         earlier = store.by_submission(tx, user_id=user_id, submission_id=submission_id)
         if earlier is not None:
-            return _record(earlier), False
+            return record_of(earlier), False
     also, difficulty = _check_source(
         tx, skill_id=skill_id, source_kind=source_kind, source_id=source_id
     )
@@ -204,12 +221,12 @@ def add(
         )
     elif grader in ("rubric", "instructor") and source_kind == "task":
         mastery_state.mark_ready(tx, user_id=user_id, skill_id=skill_id, now=now)
-    return _record(row), True
+    return record_of(row), True
 
 
 def by_submission_in(tx: Tx, *, user_id: int, submission_id: str) -> Record | None:
     row = store.by_submission(tx, user_id=user_id, submission_id=submission_id)
-    return _record(row) if row else None
+    return record_of(row) if row else None
 
 
 def of_learner(
@@ -230,4 +247,4 @@ def of_learner(
         )
         running = store.unfinished_checks(tx, user_id=user_id)
         # no feedback until a check ends: its answers are listed once it is finished
-        return [_record(row) for row in rows if row.check_id not in running]
+        return [record_of(row) for row in rows if row.check_id not in running]

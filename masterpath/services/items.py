@@ -108,19 +108,27 @@ def find_skill(tx: Tx, skill_id: str) -> Skill:
 
 def require_open(tx: Tx, user_id: int, item_id: str) -> None:
     """An item being asked in an unfinished check or diagnostic stays closed to practice."""
-    busy = {
+    busy_items = {
         i for a in store.assessments(tx, user_id=user_id) if a.finished_at is None for i in a.items
     }
-    if item_id in busy:
-        raise Conflict(f"item {item_id!r} is part of a check in progress; finish the check first")
+    if item_id in busy_items:
+        raise busy(item_id)
+
+
+def busy(item_id: str) -> Conflict:
+    return Conflict(f"item {item_id!r} is part of a check in progress; finish the check first")
 
 
 def require_available(tx: Tx, user_id: int, skill_id: str) -> None:
     if not mastery_state.available(tx, user_id=user_id, skill=find_skill(tx, skill_id)):
-        raise Conflict(
-            f"skill {skill_id!r} is locked: master or place its prerequisites first",
-            problems=[Problem("skill is locked", field="skill_id")],
-        )
+        raise locked(skill_id)
+
+
+def locked(skill_id: str) -> Conflict:
+    return Conflict(
+        f"skill {skill_id!r} is locked: master or place its prerequisites first",
+        problems=[Problem("skill is locked", field="skill_id")],
+    )
 
 
 def clamp_seconds(seconds: float | None) -> float | None:

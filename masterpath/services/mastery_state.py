@@ -6,15 +6,14 @@ The public mastery service (`services.mastery`) and the study services build on 
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 
-from masterpath.domain import graph, kt, retention
+from masterpath.domain import answering, graph, kt
 from masterpath.domain import mastery as rules
-from masterpath.domain.content import Mode, Skill
+from masterpath.domain.content import Skill
 from masterpath.store import Tx
 from masterpath.store import content as content_store
 from masterpath.store import mastery as store
@@ -46,64 +45,59 @@ def apply(
 ) -> None:
     """Update counters and mastery dates after one graded answer (O(1) per skill)."""
     row = store.learner_state(tx, user_id)
-    learner = kt.load_learner(row.counters if row else None)
-    seen = list(row.skill_ids) if row else []
-    states = []
-    for n, skill_id in enumerate(skills):
-        if skill_id not in seen:
-            seen.append(skill_id)
-        state = store.skill_state(tx, user_id=user_id, skill_id=skill_id, now=now)
-        states.append(state)
-        learner, record = kt.observe(
-            learner,
-            kt.load_record(state.counters),
-            skill=np.array([seen.index(skill_id)]),
-            credit=np.array([weights[0]]),
-            debit=np.array([weights[1]]),
-            same=np.array([n > 0]),
-        )
-        state.counters = kt.dump(record)
-        state.graded_attempts += 1
-        state.last_graded_at, state.updated_at = now, now
-        if mode == Mode.RETENTION_CHECK and check_id is not None:
-            _retention(tx, state, check_id=check_id, now=now)
-    store.save_learner_state(
-        tx, user_id=user_id, counters=kt.dump(learner), skill_ids=seen, now=now
+    models = content_store.skill_models(tx, skills)
+    stored = {s: store.skill_state(tx, user_id=user_id, skill_id=s, now=now) for s in skills}
+    answered = answering.observe(
+        learner=row.counters if row else None,
+        seen=list(row.skill_ids) if row else [],
+        states={s: standing_of(state) for s, state in stored.items()},
+        skills=[models[s] for s in skills],
+        weights=weights,
+        mode=mode,
+        check_id=check_id,
+        assessed={s: store.assessed(tx, user_id=user_id, skill_id=s) for s in skills},
+        params=current_params(tx),
+        now=now,
     )
-    for state in states:
-        mark_ready(tx, user_id=user_id, skill_id=state.skill_id, now=now, state=state)
+    store.save_learner_state(
+        tx, user_id=user_id, counters=answered.learner, skill_ids=list(answered.seen), now=now
+    )
+    for state in answered.states:
+        store.save_standing(stored[state.skill_id], state, now=now)
 
 
-def _retention(tx: Tx, state: SkillState, *, check_id: int, now: datetime) -> None:
-    answers = [
-        e
-        for e in store.assessed(tx, user_id=state.user_id, skill_id=state.skill_id)
-        if e.mode == Mode.RETENTION_CHECK and e.check_id == check_id
-    ]
-    if len(answers) != rules.RETENTION_ITEMS:
-        return
-    if sum(e.score >= 0.999 for e in answers) >= rules.RETENTION_PASS:
-        state.retention_passed_at = now
-        state.retention_checks_passed += 1
-    elif state.placed_at is not None:
-        state.placement_failed = True
+def standing_of(row: SkillState) -> answering.Standing:
+    return answering.Standing(
+        row.skill_id,
+        dict(row.counters),
+        row.graded_attempts,
+        row.last_graded_at,
+        row.ready_at,
+        row.mastered_at,
+        row.retention_passed_at,
+        row.retention_checks_passed,
+        row.placed_at,
+        row.placement_failed,
+    )
 
 
 def mark_ready(
     tx: Tx, *, user_id: int, skill_id: str, now: datetime, state: SkillState | None = None
 ) -> None:
-    """Date the first time criteria 1-3 hold (the retention check falls due D days later) and
-    the first time every criterion holds (mastery, which then sticks)."""
+    """Date the first time criteria 1-3 hold and the first time every criterion holds (after
+    a graded task, which moves no counters)."""
     state = state or store.skill_state(tx, user_id=user_id, skill_id=skill_id, now=now)
     if state.mastered_at is not None:
         return
     skill = content_store.skill_models(tx, [skill_id])[skill_id]
-    criteria, progress = standing(tx, user_id, skill, state, now=now)
-    if state.ready_at is None and rules.ready(criteria, progress):
-        state.ready_at = now
-        progress = dataclasses.replace(progress, ready_at=now)
-    if all(item.met for item in rules.checklist(criteria, progress)):
-        state.mastered_at = now
+    dated = answering.dated(
+        standing_of(state),
+        skill,
+        store.assessed(tx, user_id=user_id, skill_id=skill_id),
+        estimated=estimate(tx, user_id, skill_id, state.counters)[0],
+        now=now,
+    )
+    store.save_standing(state, dated, now=state.updated_at)
 
 
 def place_in(tx: Tx, *, user_id: int, skill_ids: list[str], now: datetime) -> None:
@@ -144,23 +138,6 @@ def estimates(tx: Tx, user_id: int, counters: dict[str, dict[str, Any]]) -> dict
     return {skill: float(value) for skill, value in zip(skills, p, strict=True)}
 
 
-def _checks(
-    evidence: list[Any], objectives_of: dict[str, tuple[str, ...]]
-) -> tuple[rules.Check, ...]:
-    groups: dict[int, list[Any]] = {}
-    for e in evidence:
-        if e.mode == Mode.MASTERY_CHECK and e.check_id is not None:
-            groups.setdefault(e.check_id, []).append(e)
-    found = []
-    for answers in groups.values():
-        right = {e.source_id for e in answers if e.score >= 0.999}
-        covered = {o for item in right for o in objectives_of.get(item, [])}
-        found.append(
-            rules.Check(max(e.recorded_at for e in answers), frozenset(right), frozenset(covered))
-        )
-    return tuple(found)
-
-
 def standing(
     tx: Tx,
     user_id: int,
@@ -173,34 +150,11 @@ def standing(
 ) -> tuple[rules.Criteria, rules.Progress]:
     """`assessed` and `estimated`: the skill's check and task evidence and its estimate, when
     the caller has them already."""
-    criteria = rules.criteria_of(skill)
-    if state is None:
-        p = estimated if estimated is not None else estimate(tx, user_id, skill.id, {})[0]
-        return criteria, rules.Progress(estimate=p)
-    evidence = (
-        assessed if assessed is not None else store.assessed(tx, user_id=user_id, skill_id=skill.id)
-    )
-    objectives_of = {str(i.id): i.objectives for i in skill.items}
-    graders = ("rubric", "instructor")
-    tasks = [e.score for e in evidence if e.mode == Mode.TASK and e.grader in graders]
-    p = estimated if estimated is not None else estimate(tx, user_id, skill.id, state.counters)[0]
-    return criteria, rules.Progress(
-        estimate=p,
-        graded_attempts=state.graded_attempts,
-        checks=_checks(evidence, objectives_of),
-        task_score=max(tasks, default=None),
-        ready_at=state.ready_at,
-        mastered_at=state.mastered_at,
-        retention_passed_at=state.retention_passed_at,
-        placed_at=state.placed_at,
-        placement_failed=state.placement_failed,
-        recall=retention.recall(
-            last_graded_at=state.last_graded_at,
-            retention_days=criteria.retention_days,
-            passes=state.retention_checks_passed,
-            now=now,
-        ),
-    )
+    if estimated is None:
+        estimated = estimate(tx, user_id, skill.id, state.counters if state else {})[0]
+    if state is not None and assessed is None:
+        assessed = store.assessed(tx, user_id=user_id, skill_id=skill.id)
+    return answering.progress_of(skill, state, assessed or [], estimated=estimated, now=now)
 
 
 def verdicts(tx: Tx, user_id: int, skill_ids: list[str], *, now: datetime) -> dict[str, Any]:
@@ -242,14 +196,7 @@ def stage_progress_in(
 def available(tx: Tx, *, user_id: int, skill: Skill) -> bool:
     """Every prerequisite holds (mastered, or placed and not reopened): from the stored dates
     alone, without re-deriving every verdict."""
-    states = store.skill_states(tx, user_id)
-    return all(
-        pre in states
-        and rules.holds(
-            states[pre].mastered_at, states[pre].placed_at, states[pre].placement_failed
-        )
-        for pre in skill.prerequisites
-    )
+    return answering.unlocked(skill, store.skill_states(tx, user_id))
 
 
 def recommendation(tx: Tx, *, user_id: int, skill: Skill, now: datetime) -> str:

@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from masterpath.domain import grading, selection
+from masterpath.domain import answering, grading, kt, selection
 from masterpath.domain import mastery as rules
-from masterpath.domain.content import Item, Mode, Skill
+from masterpath.domain.content import Item, ItemId, Mode, Skill
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
 from masterpath.services import Context, evidence, items, marking, mastery_state
 from masterpath.services.items import Feedback, PublicItem
 from masterpath.store import Tx
 from masterpath.store import accounts as account_store
+from masterpath.store import answers as answer_store
 from masterpath.store import content as content_store
 from masterpath.store import evidence as evidence_store
 from masterpath.store import mastery as mastery_store
@@ -161,53 +162,83 @@ def answer(
     seconds: float | None = None,
     submission_id: str | None = None,
 ) -> Feedback:
-    """Grade a practice answer, record it as evidence and say why, at once."""
+    """Grade a practice answer, record it as evidence and say why, at once.
+
+    The hot path: one read of the learner (locked) and one of the evidence the criteria need,
+    the whole update computed by `answering.observe`, then one write per table (evidence,
+    learner counters, skill states); the content and the parameters come from caches that the
+    first read's stamps keep current.
+    """
     now = ctx.clock.now()
+    seconds = items.clamp_seconds(seconds)
+    evidence.check_submission_id(submission_id)
+    try:
+        wanted = ItemId.parse(item_id)
+    except InvalidInput as exc:
+        raise NotFound(f"no item {item_id!r}") from exc
     with ctx.db.begin() as tx:
-        account_store.lock_learner(tx, user_id)
-        item = items.find(tx, item_id)
-        if submission_id is not None:
-            earlier = evidence.by_submission_in(tx, user_id=user_id, submission_id=submission_id)
-            if earlier is not None:
-                return _replay(ctx, item, earlier)
+        learner = answer_store.learner_for_answer(
+            tx, user_id=user_id, item_id=str(wanted), skill_id=wanted.skill
+        )
+        item = content_store.live_item(tx, str(wanted))
+        if learner is None or item is None:
+            raise NotFound(f"no item {item_id!r}")
+        skills = content_store.skill_models(tx)
+        owners = [s for s in (item.id.skill, *item.also_skills) if s in skills]
+        earlier, assessed = answer_store.evidence_for_answer(
+            tx, user_id=user_id, skill_ids=owners, submission_id=submission_id
+        )
+        if earlier is not None:
+            return _replay(ctx, item, evidence.record_of(earlier))
         if item.assessment_only:
             raise Conflict(
                 f"item {item_id!r} is kept for mastery and retention checks, not practice",
                 problems=[Problem("assessment-only item", field="item_id")],
             )
-        items.require_available(tx, user_id, item.id.skill)
-        items.require_open(tx, user_id, str(item.id))
+        if not answering.unlocked(skills[item.id.skill], learner.states):
+            raise items.locked(item.id.skill)
+        if str(item.id) in learner.open_items:
+            raise items.busy(str(item.id))
         if not 0 <= hints_used <= len(item.hints):
             message = "hints used must be between 0 and the item's number of hints"
             raise InvalidInput(message, problems=[Problem(message, field="hints_used")])
-        # the hints the server handed out count, whatever the client says
-        hints_used = max(hints_used, store.hints_seen(tx, user_id=user_id, item_id=str(item.id)))
+        hints_used = max(hints_used, learner.hints_seen)  # the hints handed out count
         grade = marking.grade(ctx, item, response)
-        record, _ = evidence.add(
+        evidence_id = answer_store.add_evidence(
             tx,
-            now=now,
-            user_id=user_id,
-            skill_id=item.id.skill,
-            source_kind="item",
-            source_id=str(item.id),
-            mode="practice",
-            score=grade.score,
-            grader="auto",
-            hints_used=hints_used,
-            seconds=items.clamp_seconds(seconds),
-            submission_id=submission_id,
-            detail={"response": response},
-        )
-        if record.seconds:
-            store.add_time(
-                tx,
+            evidence.values(
                 user_id=user_id,
                 skill_id=item.id.skill,
-                kind="item",
-                seconds=record.seconds,
-                now=now,
-            )
-        return items.feedback(item, grade, record.id)
+                also_skills=owners[1:],
+                source_kind="item",
+                source_id=str(item.id),
+                pack_version=content_store.pack_versions(tx).get(item.id.skill, ""),
+                mode=Mode.PRACTICE.value,
+                score=grade.score,
+                grader="auto",
+                hints_used=hints_used,
+                seconds=seconds,
+                answered_at=now,
+                recorded_at=now,
+                submission_id=submission_id,
+                check_id=None,
+                detail={"response": response},
+            ),
+        )
+        answered = answering.observe(
+            learner=learner.counters,
+            seen=learner.seen,
+            states=learner.states,
+            skills=[skills[s] for s in owners],
+            weights=kt.credit(grade.score, hints=hints_used, difficulty=item.difficulty),
+            mode=Mode.PRACTICE.value,
+            check_id=None,
+            assessed=assessed,
+            params=mastery_state.current_params(tx),
+            now=now,
+        )
+        answer_store.save_answered(tx, user_id=user_id, before=learner, answered=answered, now=now)
+        return items.feedback(item, grade, evidence_id)
 
 
 def _replay(ctx: Context, item: Item, earlier: evidence.Record) -> Feedback:

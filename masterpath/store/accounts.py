@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 
 from masterpath.store.db import Tx
 from masterpath.store.models import Base, LoginAttempt, LoginSession, ResetToken, User
@@ -47,14 +47,25 @@ def lock_learner(tx: Tx, user_id: int) -> None:
 
     Two requests of one learner that read, decide and write (a repeated submission id, two
     answers to one check item) must not interleave. PostgreSQL locks the user's row. SQLite
-    has one write lock for the whole file: a no-op UPDATE takes it now, waiting for a writer
-    that holds it (the driver runs earlier SELECTs outside the transaction, so nothing stale
-    was read under it).
+    has one write lock for the whole file, taken now by `write_lock` (the driver runs SELECTs
+    before it outside the transaction, so nothing stale was read under it).
     """
     if tx.session.get_bind().dialect.name == "postgresql":
         tx.session.execute(select(User.id).where(User.id == user_id).with_for_update())
     else:
-        tx.session.execute(update(User).where(User.id == user_id).values(id=User.id))
+        write_lock(tx)
+
+
+def write_lock(tx: Tx) -> None:
+    """SQLite: take the database's write lock now (BEGIN IMMEDIATE, waiting for a writer that
+    holds it); every later read then sees a state no other writer can change before the commit.
+    A transaction that has written already holds it (the driver begins one before the first
+    INSERT, UPDATE or DELETE). PostgreSQL: nothing (it locks rows)."""
+    connection = tx.session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def count_users(tx: Tx) -> int:

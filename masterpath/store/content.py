@@ -172,6 +172,18 @@ def content_key(tx: Tx) -> tuple[tuple[str, str], ...]:
     return key
 
 
+def stamp_column() -> Any:
+    """`content_key` as one text column, to read with other things in one statement."""
+    pairs = PackRow.id + "=" + PackRow.content_hash
+    return select(func.aggregate_strings(pairs, ",")).scalar_subquery()
+
+
+def remember_stamp(tx: Tx, stamp: str | None) -> None:
+    """Keep `content_key` for this unit of work from a `stamp_column` value."""
+    pairs = (tuple(p.split("=", 1)) for p in stamp.split(",")) if stamp else ()
+    tx.memo["content_key"] = tuple(sorted((str(a), str(b)) for a, b in pairs))
+
+
 def skill_models(tx: Tx, ids: list[str] | None = None) -> dict[str, Skill]:
     """Live skills as content-model values by id, built once per installed content.
 
@@ -206,6 +218,32 @@ def card_model(tx: Tx, row: CardRow) -> Card:
 def items(tx: Tx, skill_id: str) -> list[Item]:
     """A skill's live items as content-model values, in id order."""
     return [item_model(tx, row) for row in live_items(tx, skill_id)]
+
+
+def live_item(tx: Tx, item_id: str) -> Item | None:
+    """A live item by id, from the models built once per installed content."""
+    found: dict[str, Item] = tx.cache.latest(
+        "live_items",
+        content_key(tx),
+        lambda: {
+            row.id: item_model(tx, row)
+            for row in tx.session.scalars(select(ItemRow).where(ItemRow.retired_at.is_(None)))
+        },
+    )
+    return found.get(item_id)
+
+
+def live_card(tx: Tx, card_id: str) -> Card | None:
+    """A live flashcard by id, from the models built once per installed content."""
+    found: dict[str, Card] = tx.cache.latest(
+        "live_cards",
+        content_key(tx),
+        lambda: {
+            row.id: card_model(tx, row)
+            for row in tx.session.scalars(select(CardRow).where(CardRow.retired_at.is_(None)))
+        },
+    )
+    return found.get(card_id)
 
 
 def pack_versions(tx: Tx) -> dict[str, str]:

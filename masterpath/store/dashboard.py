@@ -52,7 +52,11 @@ SELECT n,
   (SELECT count(*) FROM evidence
    WHERE user_id = :user AND answered_at >= lo AND answered_at < hi),
   (SELECT coalesce(sum(seconds), 0) FROM study_time
-   WHERE user_id = :user AND recorded_at >= lo AND recorded_at < hi)
+   WHERE user_id = :user AND recorded_at >= lo AND recorded_at < hi
+   AND kind NOT IN ('item', 'card'))
+  + (SELECT coalesce(sum(seconds), 0) FROM evidence
+   WHERE user_id = :user AND answered_at >= lo AND answered_at < hi AND seconds > 0
+   AND mode IN ('practice', 'mastery_check', 'retention_check', 'flashcard'))
 FROM bounds ORDER BY n
 """
 _BOUNDS = {

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Text, cast, func, select
 
+from masterpath.domain.answering import Standing
 from masterpath.store.db import Tx
 from masterpath.store.models import Evidence, KtParams, LearnerState, SkillState
+
+STANDING_FIELDS = tuple(f.name for f in fields(Standing) if f.name != "skill_id")
 
 
 def learner_state(tx: Tx, user_id: int) -> LearnerState | None:
@@ -43,6 +47,13 @@ def skill_state(tx: Tx, *, user_id: int, skill_id: str, now: datetime) -> SkillS
         tx.session.add(row)
         tx.session.flush()
     return row
+
+
+def save_standing(row: SkillState, standing: Standing, *, now: datetime) -> None:
+    """Copy a skill's new standing onto its row (written when the unit of work flushes)."""
+    for name in STANDING_FIELDS:
+        setattr(row, name, getattr(standing, name))
+    row.updated_at = now
 
 
 def skill_states(tx: Tx, user_id: int) -> dict[str, SkillState]:

@@ -103,3 +103,15 @@ def attempt_totals(db: Database) -> dict[str, int]:
         ).scalar()
         implied = connection.execute(text(IMPLIED)).scalar()
     return {"skill_states": int(counted or 0), "evidence": int(implied or 0)}
+
+
+def make_floor_table(db: Database) -> None:
+    """A one-column table for the database's floor: a transaction that inserts one row."""
+    with db.begin() as tx:
+        tx.session.execute(text("CREATE TABLE IF NOT EXISTS bench_floor (n INTEGER)"))
+
+
+def insert_floor_row(db: Database, n: int) -> None:
+    """One transaction that inserts one row (what any write costs here, and no more)."""
+    with db.begin() as tx:
+        tx.session.execute(text("INSERT INTO bench_floor (n) VALUES (:n)"), {"n": n})

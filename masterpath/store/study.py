@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Subquery, case, func, select, union_all
 
 from masterpath.store.db import Tx
 from masterpath.store.models import (
@@ -83,21 +83,43 @@ def item_counts(tx: Tx, *, user_id: int, skill_id: str) -> dict[str, int]:
     return {source: int(n) for source, n in tx.session.execute(query)}
 
 
+# Time on answers and reviews is read from their evidence records (`seconds`), so an answer is
+# one write; `study_time` keeps the rest (lessons, tasks). Rows of these kinds written before
+# that (they repeat their evidence's seconds) are not counted again.
+ANSWER_KINDS = ("item", "card")
+TIMED_MODES = ("practice", "mastery_check", "retention_check", "flashcard")
+
+
 def add_time(
     tx: Tx, *, user_id: int, skill_id: str | None, kind: str, seconds: float, now: datetime
 ) -> None:
+    if kind in ANSWER_KINDS:
+        raise ValueError(f"time on {kind} answers is read from their evidence")
     tx.session.add(
         StudyTime(user_id=user_id, skill_id=skill_id, kind=kind, seconds=seconds, recorded_at=now)
     )
 
 
+def time_spent(user_id: int) -> Subquery:
+    """Every stretch of study time of one learner: (skill_id, kind, seconds, at)."""
+    logged = select(
+        StudyTime.skill_id, StudyTime.kind, StudyTime.seconds, StudyTime.recorded_at.label("at")
+    ).where(StudyTime.user_id == user_id, StudyTime.kind.not_in(ANSWER_KINDS))
+    answered = select(
+        Evidence.skill_id,
+        case((Evidence.source_kind == "card", "card"), else_="item").label("kind"),
+        Evidence.seconds,
+        Evidence.answered_at.label("at"),
+    ).where(Evidence.user_id == user_id, Evidence.mode.in_(TIMED_MODES), Evidence.seconds > 0)
+    return union_all(logged, answered).subquery()
+
+
 def seconds_by_kind(tx: Tx, *, user_id: int, skill_id: str | None = None) -> dict[str, float]:
-    query = select(StudyTime.kind, func.sum(StudyTime.seconds)).where(StudyTime.user_id == user_id)
+    spent = time_spent(user_id)
+    query = select(spent.c.kind, func.sum(spent.c.seconds))
     if skill_id is not None:
-        query = query.where(StudyTime.skill_id == skill_id)
-    return {
-        kind: float(total) for kind, total in tx.session.execute(query.group_by(StudyTime.kind))
-    }
+        query = query.where(spent.c.skill_id == skill_id)
+    return {kind: float(total) for kind, total in tx.session.execute(query.group_by(spent.c.kind))}
 
 
 def marks(tx: Tx, *, user_id: int, skill_id: str) -> dict[str, datetime]:

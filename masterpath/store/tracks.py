@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from masterpath.store.db import Tx
-from masterpath.store.models import StudyTime, Track
+from masterpath.store.models import Track
+from masterpath.store.study import time_spent
 
 
 def add(tx: Tx, **fields: Any) -> Track:
@@ -28,9 +29,10 @@ def of_learner(tx: Tx, user_id: int) -> list[Track]:
 
 
 def study_seconds_by_skill(tx: Tx, user_id: int) -> dict[str, float]:
+    spent = time_spent(user_id)
     query = (
-        select(StudyTime.skill_id, func.sum(StudyTime.seconds))
-        .where(StudyTime.user_id == user_id, StudyTime.skill_id.is_not(None))
-        .group_by(StudyTime.skill_id)
+        select(spent.c.skill_id, func.sum(spent.c.seconds))
+        .where(spent.c.skill_id.is_not(None))
+        .group_by(spent.c.skill_id)
     )
     return {str(skill): float(total) for skill, total in tx.session.execute(query)}

@@ -1,0 +1,113 @@
+"""The hot paths' statement budgets (issue 18): counted with the engine's execute events,
+without BEGIN, COMMIT, ROLLBACK and SAVEPOINT, on whichever database the tests run on."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from masterpath.clock import Clock
+from masterpath.services import Context, accounts, cards, packs, practice, skills
+
+STUDY_PACK = Path(__file__).parents[1] / "fixtures" / "study"
+SKILL = "shell-basics"
+CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+ANSWER_BUDGET = 6
+REVIEW_BUDGET = 3
+
+
+@contextmanager
+def statements(ctx: Context) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def count(*args: Any) -> None:
+        sql = " ".join(str(args[2]).split())
+        if not sql.upper().startswith(CONTROL):
+            seen.append(sql)
+
+    event.listen(ctx.db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(ctx.db.engine, "before_cursor_execute", count)
+
+
+@pytest.fixture
+def user(ctx: Context) -> int:
+    packs.install(ctx, [STUDY_PACK])
+    return accounts.register(ctx, email="ada@example.com", password="correct horse b").id
+
+
+def answer_next(ctx: Context, user: int, n: int) -> tuple[str, list[str]]:
+    """Answer the next practice item with submission id `sn`: its id and the statements."""
+    shown = practice.next_practice(ctx, user_id=user, skill_id=SKILL).item
+    assert shown is not None
+    response: Any = shown.options[0]["id"] if shown.options else "an answer"
+    if shown.type == "true_false":
+        response = True
+    elif shown.type in ("numeric",):
+        response = 1
+    elif shown.type in ("multiple_choice", "ordering"):
+        response = [o["id"] for o in shown.options]
+    with statements(ctx) as seen:
+        practice.answer(
+            ctx,
+            user_id=user,
+            item_id=shown.id,
+            response=response,
+            seconds=20.0,
+            submission_id=f"s{n}",
+        )
+    return shown.id, seen
+
+
+def test_a_practice_answer_takes_at_most_six_statements(ctx: Context, user: int) -> None:
+    _, first = answer_next(ctx, user, 0)  # creates the learner's state rows
+    assert sum(s.startswith("INSERT INTO evidence") for s in first) == 1
+    for n in range(1, 8):
+        _, seen = answer_next(ctx, user, n)
+        assert len(seen) <= ANSWER_BUDGET, seen
+        assert [s.split()[0] for s in seen] == ["SELECT", "SELECT", "INSERT", "UPDATE", "UPDATE"]
+        assert not any("study_time" in s for s in seen)  # the time is the evidence's
+
+
+def test_a_repeated_submission_reads_and_writes_nothing(ctx: Context, user: int) -> None:
+    item_id, _ = answer_next(ctx, user, 0)
+    with statements(ctx) as seen:
+        again = practice.answer(
+            ctx, user_id=user, item_id=item_id, response=None, submission_id="s0"
+        )
+    assert again.item_id == item_id
+    assert len(seen) == 2 and all(s.startswith("SELECT") for s in seen), seen
+
+
+def test_a_card_review_takes_at_most_three_statements(ctx: Context, user: int) -> None:
+    queue = cards.queue(ctx, user_id=user, skill_id=SKILL)
+    assert len(queue.cards) >= 3
+    cards.rate(ctx, user_id=user, card_id=queue.cards[0].id, rating=3)  # fills the card cache
+    for card in queue.cards[1:3]:  # new cards: introduced by their first rating
+        with statements(ctx) as seen:
+            cards.rate(ctx, user_id=user, card_id=card.id, rating=3, seconds=5.0)
+        assert len(seen) <= REVIEW_BUDGET, seen
+    later = dataclasses.replace(ctx, clock=Clock(timedelta(days=30)))
+    due = cards.queue(later, user_id=user, skill_id=SKILL).cards
+    assert due and not due[0].new
+    with statements(later) as seen:  # a due card: its state and its evidence change
+        cards.rate(later, user_id=user, card_id=due[0].id, rating=4, seconds=5.0)
+    assert [s.split()[0] for s in seen] == ["SELECT", "UPDATE", "INSERT"], seen
+
+
+def test_time_on_answers_and_reviews_still_counts(ctx: Context, user: int) -> None:
+    answer_next(ctx, user, 0)
+    answer_next(ctx, user, 1)
+    card = cards.queue(ctx, user_id=user, skill_id=SKILL).cards[0]
+    cards.rate(ctx, user_id=user, card_id=card.id, rating=3, seconds=5.0)
+    skills.record_time(ctx, user_id=user, skill_id=SKILL, seconds=60.0)
+    assert skills.time_by_kind(ctx, user_id=user) == {"item": 40.0, "card": 5.0, "lesson": 60.0}

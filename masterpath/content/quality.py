@@ -216,15 +216,7 @@ def check_lesson_depth(skill: Skill) -> list[Problem]:
 
 def where_hours(skill: Skill) -> hours.Breakdown:
     """Where the skill's stated hours come from (domain/hours.py)."""
-    return hours.breakdown(
-        stated_hours=skill.hours,
-        lesson=skill.lesson,
-        lab_minutes=skill.lab.minutes if skill.lab else None,
-        resource_minutes=[r.minutes for r in skill.resources],
-        items=len(skill.items),
-        cards=len(skill.flashcards),
-        has_task=skill.task is not None,
-    )
+    return hours.for_skill(model.Skill.from_data(skill.model_dump(mode="json")))
 
 
 def check_hours(skill: Skill) -> list[Problem]:

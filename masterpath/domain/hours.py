@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from masterpath.domain.content import Skill
 from masterpath.domain.reading import CODE_LINES_PER_MINUTE, WORDS_PER_MINUTE, measure
 
 # Practice: every item of the bank answered once (in practice or in a mastery or retention
@@ -77,12 +78,20 @@ def breakdown(
             f"{reading.code_lines} lines of code at {CODE_LINES_PER_MINUTE} a minute",
         ),
         Part("lab", float(lab_minutes or 0), "the lab's own estimate" if lab_minutes else "no lab"),
-        Part("resources", float(sum(listed)), f"the minutes listed on {len(listed)} resources"),
-        Part("practice", items * ITEM_MINUTES, f"{items} questions at {ITEM_MINUTES:g} min each"),
+        Part(
+            "resources",
+            float(sum(listed)),
+            f"the minutes listed on {_count(len(listed), 'resource')}",
+        ),
+        Part(
+            "practice",
+            items * ITEM_MINUTES,
+            f"{_count(items, 'question')} at {ITEM_MINUTES:g} min each",
+        ),
         Part(
             "flashcards",
             cards * CARD_REVIEWS * CARD_REVIEW_MINUTES,
-            f"{cards} cards, {CARD_REVIEWS} reviews each at {CARD_REVIEW_MINUTES:g} min",
+            f"{_count(cards, 'card')}, {CARD_REVIEWS} reviews each at {CARD_REVIEW_MINUTES:g} min",
         ),
         Part(
             "applied task",
@@ -91,3 +100,20 @@ def breakdown(
         ),
     ]
     return Breakdown(stated_hours=stated_hours, parts=tuple(parts))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def for_skill(skill: Skill) -> Breakdown:
+    """Where the skill's stated hours come from: lesson, lab, resources and practice."""
+    return breakdown(
+        stated_hours=skill.hours,
+        lesson=skill.lesson,
+        lab_minutes=skill.lab.minutes if skill.lab else None,
+        resource_minutes=[r.minutes for r in skill.resources],
+        items=len(skill.items),
+        cards=len(skill.flashcards),
+        has_task=skill.task is not None,
+    )

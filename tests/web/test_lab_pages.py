@@ -83,3 +83,11 @@ def test_skill_page_shows_where_the_hours_come_from(learner: TestClient, ctx: Co
     assert rows[2][1:] == ["30 min", "the minutes listed on 1 resource"]
     assert [part.minutes for part in breakdown.parts][1:3] == [45.0, 30.0]
     assert section.select_one("tfoot td") is not None
+
+
+def test_the_skill_api_carries_the_lab_and_where_the_hours_come_from(learner: TestClient) -> None:
+    body = learner.get(f"/api/v1/me/skills/{SKILL}").json()
+    assert body["lab"]["title"] == "Find the largest files in a project folder"
+    assert body["lab"]["minutes"] == 45
+    parts = {part["name"]: part["minutes"] for part in body["where_hours"]["parts"]}
+    assert (body["where_hours"]["stated_hours"], parts["lab"], parts["resources"]) == (3, 45, 30)

@@ -68,6 +68,9 @@ def _front_matter_end(lines: list[str]) -> int | None:
 def _front_matter(lines: list[str], *, file: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     located, problems = parse_yaml("\n".join(lines) or "", file=file)
     problems = [_shifted(p) for p in problems]
+    if located is None and problems and problems[0].message.startswith("invalid YAML"):
+        hint = '; put a title that contains ": " in quotes, title: "…"'
+        problems[0] = Problem(problems[0].message + hint, file=file, line=problems[0].line)
     data = located.data if located else None
     if located is None or not isinstance(data, dict):
         if located is not None:

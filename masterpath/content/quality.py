@@ -227,8 +227,8 @@ def check_hours(skill: Skill) -> list[Problem]:
     low, high = found.bounds
     parts = ", ".join(f"{p.name} {p.minutes / 60:.1f}" for p in found.parts)
     message = (
-        f"states {skill.hours:g} hours but its parts add up to {found.hours:.1f} ({parts}); "
-        f"state between {low:.1f} and {high:.1f}, or add the work that fills the difference"
+        f"states {skill.hours:g} hours but its parts add up to {found.hours:.1f} hours ({parts}); "
+        f"state {low:.1f} to {high:.1f} hours, or add the work that fills the difference"
     )
     return [Problem(message, file=_file(skill), field=f"skill {skill.id} hours")]
 

@@ -122,3 +122,12 @@ def test_the_loader_reads_the_lab_and_names_the_file_and_line(tmp_path: Path) ->
     assert not report.packs
     assert [(Path(p.file).name, p.line) for p in report.problems] == [("lab.md", 3)]
     assert "20 minutes is outside 30 to 480" in str(report.problems[0])
+
+
+def test_a_title_with_an_unquoted_colon_is_a_yaml_problem_with_a_hint() -> None:
+    title = "title: Run the scorer in a container"
+    (found,) = problems(GOOD.replace(title, "title: Scorer: run it in a container"))
+    assert found[0] == 2
+    assert found[1].startswith("invalid YAML: mapping values are not allowed here")
+    assert found[1].endswith('put a title that contains ": " in quotes, title: "…"')
+    assert problems(GOOD.replace(title, 'title: "Scorer: run it in a container"')) == []

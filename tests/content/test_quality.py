@@ -387,8 +387,8 @@ def test_stated_hours_the_parts_do_not_account_for_are_caught() -> None:
     (inflated,) = quality.check_hours(deep_skill(hours=20, prose=1000, examples=2))
     assert str(inflated) == (
         "skills/deep/skill.yaml skill deep hours: states 20 hours but its parts add up to 3.2 "
-        "(lesson 0.2, lab 2.0, resources 1.0, practice 0.0, flashcards 0.0, applied task 0.0); "
-        "state between 2.4 and 4.0, or add the work that fills the difference"
+        "hours (lesson 0.2, lab 2.0, resources 1.0, practice 0.0, flashcards 0.0, applied task "
+        "0.0); state 2.4 to 4.0 hours, or add the work that fills the difference"
     )
     assert quality.check_hours(deep_skill(hours=2, prose=1000, examples=2))  # understated too
 

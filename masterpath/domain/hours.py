@@ -69,7 +69,13 @@ def breakdown(
 ) -> Breakdown:
     """The parts of a skill's study time, each with the rule that gave its minutes."""
     reading = measure(lesson)
-    listed = [m for m in resource_minutes if m is not None]
+    given = list(resource_minutes)
+    listed = [m for m in given if m is not None]
+    unlisted = (
+        f"; {len(given) - len(listed)} without minutes, counted as 0"
+        if len(listed) < len(given)
+        else ""
+    )
     parts = [
         Part(
             "lesson",
@@ -81,7 +87,7 @@ def breakdown(
         Part(
             "resources",
             float(sum(listed)),
-            f"the minutes listed on {_count(len(listed), 'resource')}",
+            f"the minutes listed on {_count(len(listed), 'resource')}{unlisted}",
         ),
         Part(
             "practice",

@@ -65,7 +65,9 @@ def test_breakdown_names_each_part_with_its_rule() -> None:
     assert found.bounds == pytest.approx((340 / 60 * 0.75, 340 / 60 * 1.25))
     assert found.honest  # 6 h against 5.67 h of parts
     assert found.parts[0].basis == "1,500 words at 150 a minute and 0 lines of code at 10 a minute"
-    assert found.parts[2].basis == "the minutes listed on 2 resources"
+    assert (
+        found.parts[2].basis == "the minutes listed on 2 resources; 1 without minutes, counted as 0"
+    )
 
 
 def test_hours_far_above_the_parts_are_not_honest() -> None:

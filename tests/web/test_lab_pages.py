@@ -80,7 +80,10 @@ def test_skill_page_shows_where_the_hours_come_from(learner: TestClient, ctx: Co
         "Applied task",
     ]
     assert rows[1][1:] == ["45 min", "the lab's own estimate"]
-    assert rows[2][1:] == ["30 min", "the minutes listed on 1 resource"]
+    assert rows[2][1:] == [
+        "30 min",
+        "the minutes listed on 1 resource; 1 without minutes, counted as 0",
+    ]
     assert [part.minutes for part in breakdown.parts][1:3] == [45.0, 30.0]
     assert section.select_one("tfoot td") is not None
 

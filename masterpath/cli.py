@@ -189,11 +189,15 @@ def content_stats(paths: tuple[Path, ...], links: Path, as_json: bool) -> None:
 def _print_stats(counts: dict[str, Any]) -> None:
     for career in counts["careers"]:
         click.echo(f"career {career['slug']}: {career['skills']} skills")
-    click.echo(f"{'skill':38} obj items held cards res words task careers")
+    click.echo(f"{'skill':38} obj items held cards res words prose  lab  hours parts task careers")
     for s in counts["skills"]:
+        lab = s["lab_minutes"] or "-"
+        hours = s["hours"]
         click.echo(
             f"{s['id']:38} {s['objectives']:>3} {s['items']:>5} {s['assessment_only']:>4} "
             f"{s['cards']:>5} {s['resources']:>3} {s['lesson_words']:>5} "
+            f"{s['lesson_prose_words']:>5} {lab:>4} {hours['stated']:>6g} "
+            f"{hours['computed']:>5.1f}{' ' if hours['honest'] else '!'} "
             f"{'yes' if s['has_task'] else 'no':>4} {','.join(s['careers'])}"
         )
     total = sum(s["items"] for s in counts["skills"])

@@ -7,6 +7,7 @@ Layout of a pack folder:
     skills/<id>/skill.yaml      one skill each, with its items, cards and task
     skills/<id>/lesson.md       the skill's lesson (Markdown)
     skills/<id>/explanations.md questions learners ask, answered (see content/explanations.py)
+    skills/<id>/lab.md          optional: the skill's hands-on lab (see content/labs.py)
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from masterpath.content import explanations
+from masterpath.content import explanations, labs
 from masterpath.content.schema import Career, Pack, PackInfo, Skill
 from masterpath.content.source import Located, Path_, parse
 from masterpath.domain import graph
@@ -204,6 +205,11 @@ def _model(
         bank_entries, trouble = explanations.read(bank, data)
         problems.extend(trouble)
         data = {**data, "explanations": bank_entries}
+    lab = lesson.parent / "lab.md" if lesson is not None else None
+    if lab is not None and "lab" not in data and lab.is_file():
+        found_lab, trouble = labs.read(lab)
+        problems.extend(trouble)
+        data = {**data, "lab": found_lab} if found_lab else data
     try:
         return model.model_validate(data), located
     except ValidationError as exc:

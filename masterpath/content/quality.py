@@ -9,12 +9,18 @@ from typing import Any
 
 from masterpath.content.schema import Career, Item, Pack, Skill, words
 from masterpath.domain import content as model
-from masterpath.domain import grading
+from masterpath.domain import grading, hours, reading
 from masterpath.domain.content import ItemType
 from masterpath.errors import Problem
 
 MIN_ITEMS, MIN_CARDS, MIN_RESOURCES, MIN_TYPES = 12, 8, 3, 4
-LESSON_WORDS = (300, 900)
+LESSON_WORDS = (300, 5000)
+# Depth (issue 16): a lesson's prose (words outside fenced code) is at least 1,500 words for a
+# skill of 20 hours or more and 1,000 otherwise, with at least two worked examples (`##` or
+# `###` headings that start with "Worked example"); every built-in skill has a lab.
+DEEP_HOURS = 20
+DEPTH_WORDS = (1000, 1500)  # below DEEP_HOURS, at or above it
+MIN_WORKED_EXAMPLES = 2
 OBJECTIVES = (2, 5)
 MAX_TRUE_FALSE = 0.25
 MAX_POSITION_SHARE = 0.35
@@ -99,6 +105,7 @@ def _all_but_one(item: Item) -> bool:
 
 
 def _skill_stats(skill: Skill, careers: list[str]) -> dict[str, Any]:
+    measured, found = reading.measure(skill.lesson), where_hours(skill)
     return {
         "id": skill.id,
         "careers": careers,
@@ -109,14 +116,32 @@ def _skill_stats(skill: Skill, careers: list[str]) -> dict[str, Any]:
         "cards": len(skill.flashcards),
         "resources": len(skill.resources),
         "lesson_words": words(skill.lesson),
+        "lesson_prose_words": measured.prose_words,
+        "lesson_code_lines": measured.code_lines,
+        "worked_examples": measured.worked_examples,
         "has_task": skill.task is not None,
+        "lab_minutes": skill.lab.minutes if skill.lab else None,
+        "hours": {
+            "stated": skill.hours,
+            "parts": {part.name: round(part.minutes, 1) for part in found.parts},
+            "computed": round(found.hours, 2),
+            "honest_range": [round(bound, 2) for bound in found.bounds],
+            "honest": found.honest,
+        },
     }
 
 
-def check(packs: Sequence[Pack], *, links: set[str] | None = None) -> list[Problem]:
-    """Every authoring rule of docs/authoring.md, each problem naming its skill or career."""
+def check(
+    packs: Sequence[Pack], *, links: set[str] | None = None, depth: bool = True
+) -> list[Problem]:
+    """Every authoring rule of docs/authoring.md, each problem naming its skill or career.
+
+    `depth=False` leaves out the depth rules (`check_depth`: labs, lesson depth, honest hours).
+    """
     skills = [s for p in packs for s in p.skills]
     problems = [problem for skill in skills for problem in check_skill(skill)]
+    if depth:
+        problems += check_depth(packs)
     problems += [problem for skill in skills for problem in check_model_answers(skill)]
     problems += [p for pack in packs for c in pack.careers for p in check_career(c)]
     problems += check_choices(skills) + check_cues(skills) + check_duplicates(skills)
@@ -132,7 +157,7 @@ def check_skill(skill: Skill) -> list[Problem]:
     if not OBJECTIVES[0] <= len(skill.objectives) <= OBJECTIVES[1]:
         found.append(f"has {len(skill.objectives)} objectives; write 2 to 5")
     if not LESSON_WORDS[0] <= lesson <= LESSON_WORDS[1]:
-        found.append(f"lesson has {lesson} words; write 300 to 900")
+        found.append(f"lesson has {lesson} words; write {LESSON_WORDS[0]} to {LESSON_WORDS[1]}")
     if len(skill.resources) < MIN_RESOURCES:
         found.append(f"has {len(skill.resources)} resources; list at least {MIN_RESOURCES}")
     elif skill.resources[0].kind != "docs":
@@ -150,6 +175,62 @@ def check_skill(skill: Skill) -> list[Problem]:
         found.append("has no applied task")
     found += _objective_coverage(skill) + _hints(skill.items)
     return [Problem(message, field=f"skill {skill.id}") for message in found]
+
+
+def check_depth(packs: Sequence[Pack]) -> list[Problem]:
+    """The depth rules for every skill: a lab, a deep enough lesson, hours its parts account for."""
+    return [
+        problem
+        for pack in packs
+        for skill in pack.skills
+        for problem in check_lab(skill) + check_lesson_depth(skill) + check_hours(skill)
+    ]
+
+
+def check_lab(skill: Skill) -> list[Problem]:
+    """A built-in skill has a lab (its format is checked when the pack is read)."""
+    if skill.lab is not None:
+        return []
+    message = "has no lab; write skills/<id>/lab.md (docs/content-packs.md, Labs)"
+    return [Problem(message, file=f"skills/{skill.id}/lab.md", field=f"skill {skill.id}")]
+
+
+def check_lesson_depth(skill: Skill) -> list[Problem]:
+    """Prose words by the skill's hours, and worked examples (code is not counted as words)."""
+    measured = reading.measure(skill.lesson)
+    least = DEPTH_WORDS[1] if skill.hours >= DEEP_HOURS else DEPTH_WORDS[0]
+    found = []
+    if measured.prose_words < least:
+        found.append(
+            f"lesson has {measured.prose_words:,} words of prose (code blocks not counted); a "
+            f"{skill.hours:g}-hour skill needs at least {least:,}"
+        )
+    if measured.worked_examples < MIN_WORKED_EXAMPLES:
+        found.append(
+            f"lesson has {measured.worked_examples} worked example(s); write at least "
+            f"{MIN_WORKED_EXAMPLES}, each under a `##` or `###` heading starting 'Worked example'"
+        )
+    where = f"skills/{skill.id}/lesson.md"
+    return [Problem(message, file=where, field=f"skill {skill.id}") for message in found]
+
+
+def where_hours(skill: Skill) -> hours.Breakdown:
+    """Where the skill's stated hours come from (domain/hours.py)."""
+    return hours.for_skill(model.Skill.from_data(skill.model_dump(mode="json")))
+
+
+def check_hours(skill: Skill) -> list[Problem]:
+    """The stated hours lie within `hours.HONEST_BAND` of the sum of their parts."""
+    found = where_hours(skill)
+    if found.honest:
+        return []
+    low, high = found.bounds
+    parts = ", ".join(f"{p.name} {p.minutes / 60:.1f}" for p in found.parts)
+    message = (
+        f"states {skill.hours:g} hours but its parts add up to {found.hours:.1f} hours ({parts}); "
+        f"state {low:.1f} to {high:.1f} hours, or add the work that fills the difference"
+    )
+    return [Problem(message, file=_file(skill), field=f"skill {skill.id} hours")]
 
 
 def warnings(packs: Sequence[Pack]) -> list[Problem]:

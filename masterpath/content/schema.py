@@ -238,6 +238,14 @@ class Explanation(Strict):
     answer: Text
 
 
+class Lab(Strict):
+    """A hands-on exercise on the learner's own machine, from `lab.md` (content/labs.py)."""
+
+    title: Text
+    minutes: int = Field(ge=30, le=480)
+    markdown: Text
+
+
 class Criteria(Strict):
     threshold: float | None = Field(None, gt=0, lt=1)  # None: the engine's documented default
     min_correct: int | None = Field(None, ge=1)
@@ -262,6 +270,7 @@ class Skill(Strict):
     task: Task | None = None
     criteria: Criteria = Criteria()
     explanations: list[Explanation] = []  # from explanations.md beside the lesson
+    lab: Lab | None = None  # from lab.md beside the lesson; optional in a pack
 
     @property
     def required_correct(self) -> int:

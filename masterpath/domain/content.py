@@ -246,6 +246,19 @@ class Criteria:
 
 
 @dataclass(frozen=True)
+class Lab:
+    """A hands-on exercise the learner runs on their own machine (`lab.md` beside the lesson)."""
+
+    title: str
+    minutes: int
+    markdown: str
+
+    @classmethod
+    def from_data(cls, data: Data) -> Lab:
+        return cls(str(data["title"]), int(data["minutes"]), str(data.get("markdown") or ""))
+
+
+@dataclass(frozen=True)
 class Skill:
     id: str
     title: str
@@ -261,10 +274,11 @@ class Skill:
     task: Task | None = None
     criteria: Criteria = Criteria()
     explanations: tuple[Explanation, ...] = ()
+    lab: Lab | None = None
 
     @classmethod
     def from_data(cls, data: Data) -> Skill:
-        sid, task = str(data["id"]), data.get("task")
+        sid, task, lab = str(data["id"]), data.get("task"), data.get("lab")
         return cls(
             id=sid,
             title=str(data.get("title", "")),
@@ -285,6 +299,7 @@ class Skill:
                 Explanation(str(e["question"]), _texts(e.get("sources")), str(e["answer"]))
                 for e in data.get("explanations") or ()
             ),
+            lab=None if lab is None else Lab.from_data(lab),
         )
 
     @property

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from masterpath.domain import hours as study_hours
 from masterpath.domain import retrieval
+from masterpath.domain.content import Lab
 from masterpath.errors import InvalidInput, NotFound, Problem
 from masterpath.services import Context, mastery
 from masterpath.store import content as content_store
@@ -32,6 +34,16 @@ class Page:
     mastery: mastery.Explanation
     open_checks: list[dict[str, Any]]
     minutes_studied: float
+    lab: Lab | None
+    where_hours: study_hours.Breakdown  # the parts the stated hours come from
+
+
+@dataclass(frozen=True)
+class LabPage:
+    id: str  # the skill's
+    title: str  # the skill's
+    lab: Lab
+    has_task: bool
 
 
 def page(ctx: Context, *, user_id: int, skill_id: str) -> Page:
@@ -80,7 +92,20 @@ def page(ctx: Context, *, user_id: int, skill_id: str) -> Page:
         mastery=explained,
         open_checks=checks,
         minutes_studied=round(seconds / 60, 1),
+        lab=skill.lab,
+        where_hours=study_hours.for_skill(skill),
     )
+
+
+def lab(ctx: Context, *, skill_id: str) -> LabPage:
+    """The skill's lab, or NotFound when the skill has none."""
+    with ctx.db.begin() as tx:
+        skill = content_store.skill_models(tx, [skill_id]).get(skill_id)
+    if skill is None:
+        raise NotFound(f"no skill {skill_id!r}")
+    if skill.lab is None:
+        raise NotFound(f"the skill {skill.title!r} has no lab yet")
+    return LabPage(skill.id, skill.title, skill.lab, skill.task is not None)
 
 
 def mark_resource(ctx: Context, *, user_id: int, skill_id: str, url: str, done: bool) -> None:

@@ -70,6 +70,15 @@ def pct(value: float) -> str:
     return f"{round(value * 100)}%"
 
 
+def duration(minutes: float) -> str:
+    """Minutes of study as a reader says them: 45 → "45 min", 150 → "2 h 30 min", 0.4 → "1 min"."""
+    whole = max(round(minutes), 1) if minutes > 0 else 0
+    hours, rest = divmod(whole, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
 @pass_context
 def local_zone(context: TemplateContext) -> str:
     return zone_name(context)
@@ -81,5 +90,6 @@ FILTERS = {
     "utc_date": utc_date,
     "utc_datetime": utc_datetime,
     "pct": pct,
+    "duration": duration,
 }
 GLOBALS = {"local_zone": local_zone}

@@ -40,6 +40,12 @@ def skill_page(request: Request, ctx: Ctx, me: Me, skill_id: str, error: str = "
     return render(request, "skill.html", _skill(ctx, me.id, skill_id, error))
 
 
+@router.get("/skills/{skill_id}/lab")
+def lab_page(request: Request, ctx: Ctx, _me: Me, skill_id: str) -> Response:
+    """The skill's lab: a hands-on exercise run on the learner's own machine (signed in)."""
+    return render(request, "lab.html", {"page": skills.lab(ctx, skill_id=skill_id)})
+
+
 @router.post("/skills/{skill_id}/resources")
 def mark_resource(
     ctx: Ctx, me: Me, skill_id: str, form: Annotated[forms.ResourceForm, Form()]
@@ -200,7 +206,7 @@ def save_review_settings(
 
 
 def _task(ctx: Context, user_id: int, skill_id: str) -> dict[str, Any]:
-    page = skills.page(ctx, user_id=user_id, skill_id=skill_id)
+    page = skills.page(ctx, user_id=user_id, skill_id=skill_id)  # with its lab, linked
     done = tasks.submissions(ctx, user_id=user_id, skill_id=skill_id)
     return {"page": page, "submissions": done, **stamp()}
 

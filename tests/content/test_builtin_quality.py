@@ -21,8 +21,16 @@ def packs() -> list[Pack]:
 
 
 def test_every_authoring_rule_holds(packs: list[Pack]) -> None:
-    problems = quality.check(packs, links=quality.listed_links(LINKS.read_text()))
+    links = quality.listed_links(LINKS.read_text())
+    problems = quality.check(packs, links=links, depth=False)  # depth: the test below
     assert [str(p) for p in problems] == []
+
+
+def test_every_builtin_skill_has_a_lab_and_a_deep_enough_lesson(packs: list[Pack]) -> None:
+    """Issue 16 (depth): a lab, a lesson of 1,000/1,500 prose words with two worked examples,
+    and stated hours that their parts account for. Fails until the labs and deeper lessons
+    written on the content branches are merged."""
+    assert [str(p) for p in quality.check_depth(packs)] == []
 
 
 def test_architect_career_has_at_least_thirty_skills(packs: list[Pack]) -> None:

@@ -76,7 +76,26 @@ def test_stats_count_per_career_and_skill() -> None:
         "cards": 2,
         "resources": 1,
         "lesson_words": 30,
+        "lesson_prose_words": 19,
+        "lesson_code_lines": 2,
+        "worked_examples": 0,
         "has_task": True,
+        "lab_minutes": 30,
+        "hours": {
+            "stated": 4.0,
+            # 19 words at 150 a minute and 2 code lines at 10; items 4 x 3; cards 2 x 6 x 0.5
+            "parts": {
+                "lesson": 0.3,
+                "lab": 30.0,
+                "resources": 60.0,
+                "practice": 12.0,
+                "flashcards": 6.0,
+                "applied task": 60.0,
+            },
+            "computed": 2.81,
+            "honest_range": [2.1, 3.51],
+            "honest": False,
+        },
     }
     cleaning = next(s for s in counts["skills"] if s["id"] == "data-cleaning")
     assert cleaning["careers"] == ["data-wrangler", "pipeline-builder"]
@@ -309,3 +328,81 @@ def test_every_builtin_task_criterion_can_be_graded_automatically() -> None:
     packs = read_packs(builtin_pack_dirs()).packs
     assert packs
     assert [str(p) for p in quality.warnings(packs)] == []
+
+
+def deep_skill(*, hours: float, prose: int, examples: int, lab_minutes: int | None = 120) -> Skill:
+    headings = "".join(f"\n## Worked example {n}\n\nText.\n" for n in range(examples))
+    lesson = " ".join(["word"] * prose) + "\n\n```sh\n" + "echo code\n" * 50 + "```\n" + headings
+    lab = {"title": "Do it", "minutes": lab_minutes, "markdown": "## Steps"}
+    return Skill(
+        id="deep",
+        title="Deep",
+        summary="Deep",
+        hours=hours,
+        objectives=[{"id": "o", "text": "O"}],
+        lesson=lesson,
+        resources=[{"title": "Docs", "url": "https://example.org/", "kind": "docs", "minutes": 60}],
+        lab=lab if lab_minutes else None,
+    )
+
+
+def test_a_skill_without_a_lab_is_caught_naming_the_file() -> None:
+    found = [
+        str(p)
+        for p in quality.check_lab(deep_skill(hours=5, prose=1000, examples=2, lab_minutes=None))
+    ]
+    assert found == [
+        "skills/deep/lab.md skill deep: has no lab; write skills/<id>/lab.md "
+        "(docs/content-packs.md, Labs)"
+    ]
+    assert quality.check_lab(deep_skill(hours=5, prose=1000, examples=2)) == []
+
+
+def test_a_shallow_lesson_is_caught_and_code_does_not_count_as_words() -> None:
+    # 1,400 prose words and 50 code lines (100 code "words") for a 20-hour skill: too shallow
+    shallow = deep_skill(hours=20, prose=1400 - 2 * 4, examples=2)
+    found = [str(p) for p in quality.check_lesson_depth(shallow)]
+    assert found == [
+        "skills/deep/lesson.md skill deep: lesson has 1,400 words of prose (code blocks not "
+        "counted); a 20-hour skill needs at least 1,500"
+    ]
+    assert quality.check_lesson_depth(deep_skill(hours=19.5, prose=1000, examples=2)) == []
+    assert quality.check_lesson_depth(deep_skill(hours=20, prose=1500, examples=2)) == []
+
+
+def test_a_lesson_with_one_worked_example_is_caught() -> None:
+    found = [
+        str(p) for p in quality.check_lesson_depth(deep_skill(hours=5, prose=2000, examples=1))
+    ]
+    assert found == [
+        "skills/deep/lesson.md skill deep: lesson has 1 worked example(s); write at least 2, "
+        "each under a `##` or `###` heading starting 'Worked example'"
+    ]
+
+
+def test_stated_hours_the_parts_do_not_account_for_are_caught() -> None:
+    # parts: lesson ~ 1,006/150 + 50/10 = 11.7 min, lab 120, resources 60: 3.2 h in all
+    honest = deep_skill(hours=3.5, prose=1000, examples=2)
+    assert quality.check_hours(honest) == []
+    (inflated,) = quality.check_hours(deep_skill(hours=20, prose=1000, examples=2))
+    assert str(inflated) == (
+        "skills/deep/skill.yaml skill deep hours: states 20 hours but its parts add up to 3.2 "
+        "hours (lesson 0.2, lab 2.0, resources 1.0, practice 0.0, flashcards 0.0, applied task "
+        "0.0); state 2.4 to 4.0 hours, or add the work that fills the difference"
+    )
+    assert quality.check_hours(deep_skill(hours=2, prose=1000, examples=2))  # understated too
+
+
+def test_check_depth_runs_every_depth_rule_and_check_can_leave_them_out() -> None:
+    bad = deep_skill(hours=20, prose=100, examples=0, lab_minutes=None)
+    found = quality.check_depth([one_pack([bad])])
+    assert [(p.file, p.message.split(";")[0].split(" ")[-1]) for p in found] == [
+        ("skills/deep/lab.md", "lab"),
+        ("skills/deep/lesson.md", "counted)"),
+        ("skills/deep/lesson.md", "example(s)"),
+        ("skills/deep/skill.yaml", "0.0)"),
+    ]
+    depth = [str(p) for p in found]
+    everything = [str(p) for p in quality.check([one_pack([bad])])]
+    assert set(depth) <= set(everything)
+    assert not set(depth) & {str(p) for p in quality.check([one_pack([bad])], depth=False)}

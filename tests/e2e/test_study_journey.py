@@ -162,6 +162,13 @@ def test_a_learner_masters_a_skill_and_opens_the_next_stage(
     expect(page.locator("#result-h")).to_contain_text("Passed: 4 of 4 correct")
     shot(page, "4-mastery-check")
 
+    # The lab, linked from the applied task: a hands-on exercise on the learner's own machine.
+    page.goto(f"{base}/skills/{SKILL}/task")
+    page.get_by_role("link", name="Lab: Find the largest files in a project folder").click()
+    expect(page.locator("h1")).to_have_text("Find the largest files in a project folder")
+    expect(page.locator("#how-to-check")).to_be_visible()
+    shot(page, "4b-lab")
+
     # The applied task, scored by the rubric grader.
     page.goto(f"{base}/skills/{SKILL}/task")
     page.get_by_label("Your work").fill(

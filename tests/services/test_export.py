@@ -23,6 +23,13 @@ def test_export_has_keys_and_loads_back_unchanged(ctx: Context, tmp_path: Path) 
     (asked,) = python["explanations"]  # the explanation bank travels with the export
     assert asked["question"] == "Why can I change a list but not a tuple?"
     assert asked["sources"] == ["lesson#introduction", "https://docs.python.org/3/tutorial/"]
+    lab = python["lab"]  # so does the lab, and a skill without one exports none
+    assert (lab["title"], lab["minutes"]) == (
+        "Write and test a function that finds the largest of three numbers",
+        30,
+    )
+    assert lab["markdown"].startswith("## Starting point") and "## How to check" in lab["markdown"]
+    assert all(s["lab"] is None for s in pack["skills"] if s["id"] != "python-basics")
     path = tmp_path / "export.json"
     path.write_text(json.dumps(document))
     (done,) = packs.install(ctx, [path])
@@ -52,3 +59,17 @@ def test_a_broken_export_names_the_line(ctx: Context, tmp_path: Path) -> None:
         n for n, text in enumerate(path.read_text().splitlines(), 1) if '"hours": -1' in text
     )
     assert problems[0].startswith(f"{path}:{line} packs.0.skills.0.hours: Input should be greater")
+
+
+def test_a_lab_out_of_range_in_an_export_names_the_line(ctx: Context, tmp_path: Path) -> None:
+    from masterpath.content.loader import read_packs
+
+    document = packs.export(ctx)
+    python = next(s for s in document["packs"][0]["skills"] if s["id"] == "python-basics")
+    python["lab"]["minutes"] = 600
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(document, indent=1))
+    (problem,) = [str(p) for p in read_packs([path]).problems]
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "600" in text)
+    assert problem.startswith(f"{path}:{line} packs.0.skills.")
+    assert problem.endswith(".lab.minutes: Input should be less than or equal to 480")

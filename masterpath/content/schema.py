@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from masterpath.domain.content import ItemType
 
@@ -14,9 +22,26 @@ LocalId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s/$.?#].[^\s]*$")]
 
+
+def _iso_date(value: object) -> object:
+    """A calendar date written as YYYY-MM-DD (YAML reads it as a date; JSON keeps a string)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a date on the calendar ({exc})") from None
+    raise ValueError(f"give a date as YYYY-MM-DD, not {value!r}")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+ExamCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9.-]*$", max_length=20)]
+
 Demand = Literal["low", "moderate", "high", "very_high", "extremely_high"]
 Difficulty = Literal["beginner", "intermediate", "advanced", "expert"]
 ResourceKind = Literal["docs", "article", "video", "course", "book", "repo"]
+CertificationStatus = Literal["active", "retiring", "retired"]
 
 
 class Strict(BaseModel):
@@ -81,11 +106,45 @@ class Stage(Strict):
 
 
 class Certification(Strict):
+    """A credential worth preparing for. Exam facts change: `as_of` dates them (the day they
+    were last checked against the issuer's pages), and a retiring or retired credential says
+    when and names its successor."""
+
     name: Text
     issuer: Text
     description: Text
     url: Url | None = None
     skills: list[Slug] = []
+    exam_code: ExamCode | None = None
+    as_of: IsoDate | None = None
+    status: CertificationStatus | None = None
+    retires_on: IsoDate | None = None
+    successor: Text | None = None
+
+    @model_validator(mode="after")
+    def _dated_facts_agree(self) -> Certification:
+        problem = _certification_problem(self)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+def _certification_problem(cert: Certification) -> str:  # noqa: PLR0911 - one rule a line
+    ending = cert.status in ("retiring", "retired")
+    if cert.status and cert.as_of is None:
+        return "a status is a dated fact: give as_of, the day it was checked"
+    if cert.successor and not ending:
+        return "a successor needs status: retiring or status: retired"
+    if cert.retires_on and not ending:
+        return "retires_on needs status: retiring or status: retired"
+    if cert.status == "retiring" and cert.retires_on is None:
+        return "a retiring certification needs retires_on, the last day of its exam"
+    if cert.as_of and cert.retires_on:
+        if cert.status == "retiring" and cert.retires_on < cert.as_of:
+            return f"retires_on {cert.retires_on} is before as_of {cert.as_of}: status is retired"
+        if cert.status == "retired" and cert.retires_on > cert.as_of:
+            return f"retires_on {cert.retires_on} is after as_of {cert.as_of}: status is retiring"
+    return ""
 
 
 class Question(Strict):

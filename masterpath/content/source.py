@@ -86,7 +86,10 @@ class _Builder:
                 self.lines[(*path, index)] = child.start_mark.line + 1
                 items.append(self.build(child, (*path, index)))
             return items
-        return self.scalars.construct_object(node)
+        try:
+            return self.scalars.construct_object(node)
+        except ValueError:  # a date-shaped value that is no date (2026-13-01): the schema says so
+            return str(node.value)
 
     def mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -55,3 +55,13 @@ def test_every_certification_and_interview_question_names_known_skills(packs: li
         entries: list[Certification | InterviewQuestion] = [*career.certifications]
         for entry in [*entries, *career.interview]:
             assert entry.skills and set(entry.skills) <= skills, (career.slug, entry)
+
+
+def test_every_certification_is_dated_and_an_ending_one_names_its_successor(
+    packs: list[Pack],
+) -> None:
+    for career in (c for p in packs for c in p.careers):
+        for cert in career.certifications:
+            assert cert.as_of is not None, (career.slug, cert.name)
+            if cert.status in ("retiring", "retired"):
+                assert cert.successor and cert.retires_on, (career.slug, cert.name)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,94 @@ def test_explanation_problems_name_the_file_and_line(pack: Path) -> None:
         for _, line, message in found
     )
     assert not report.packs  # nothing half-read
+
+
+def _with_certification(pack: Path, fields: str) -> Path:
+    """The fixture career with its certification's dated facts replaced by `fields`."""
+    career = pack / "careers" / "data-wrangler.yaml"
+    text = career.read_text()
+    start = text.index("    exam_code: FDC-01\n")
+    end = text.index("faq:\n")
+    career.write_text(text[:start] + fields + text[end:])
+    return career
+
+
+def _certification_line(career: Path) -> int:
+    lines = career.read_text().splitlines()
+    return next(n for n, line in enumerate(lines, 1) if "- name: Fixture Data Certificate" in line)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ("    as_of: 2026-13-01\n", "as_of", "'2026-13-01' is not a date on the calendar"),
+        ("    as_of: 1 May 2026\n", "as_of", "give a date as YYYY-MM-DD, not '1 May 2026'"),
+        ("    as_of: 2026-05-01\n    status: dormant\n", "status", "Input should be 'active'"),
+    ],
+)
+def test_a_bad_certification_date_or_status_names_the_field_and_line(
+    pack: Path, fields: str, field: str, message: str
+) -> None:
+    career = _with_certification(pack, fields)
+    line = next(n for n, text in enumerate(career.read_text().splitlines(), 1) if field in text)
+    (problem,) = messages(read_packs([pack]).problems)
+    assert problem.startswith(f"{career}:{line} certifications.0.{field}: {message}"), problem
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            "    as_of: 2026-05-01\n    successor: Something Newer\n",
+            "a successor needs status: retiring or status: retired",
+        ),
+        (
+            "    as_of: 2026-05-01\n    retires_on: 2026-12-31\n",
+            "retires_on needs status: retiring or status: retired",
+        ),
+        ("    status: retired\n", "a status is a dated fact: give as_of"),
+        (
+            "    as_of: 2026-05-01\n    status: retiring\n",
+            "a retiring certification needs retires_on",
+        ),
+        (
+            "    as_of: 2026-05-01\n    status: retiring\n    retires_on: 2026-03-31\n",
+            "retires_on 2026-03-31 is before as_of 2026-05-01: status is retired",
+        ),
+        (
+            "    as_of: 2026-05-01\n    status: retired\n    retires_on: 2026-06-30\n",
+            "retires_on 2026-06-30 is after as_of 2026-05-01: status is retiring",
+        ),
+    ],
+)
+def test_certification_facts_that_disagree_are_errors(
+    pack: Path, fields: str, message: str
+) -> None:
+    career = _with_certification(pack, fields)
+    (problem,) = messages(read_packs([pack]).problems)
+    line = _certification_line(career)
+    assert problem.startswith(f"{career}:{line} certifications.0: {message}"), problem
+
+
+def test_a_dated_certification_loads_with_its_facts(pack: Path) -> None:
+    _with_certification(
+        pack,
+        "    exam_code: FDC-01\n    as_of: 2026-05-01\n    status: retired\n"
+        "    retires_on: 2026-03-31\n    successor: Fixture Data Certificate II\n",
+    )
+    report = read_packs([pack])
+    assert report.ok, report.problems
+    career = next(c for c in report.packs[0].careers if c.slug == "data-wrangler")
+    (cert,) = career.certifications
+    assert (cert.exam_code, cert.as_of, cert.status, cert.retires_on, cert.successor) == (
+        "FDC-01",
+        date(2026, 5, 1),
+        "retired",
+        date(2026, 3, 31),
+        "Fixture Data Certificate II",
+    )
+
+
+def test_an_undated_certification_is_still_valid(pack: Path) -> None:
+    _with_certification(pack, "")
+    assert read_packs([pack]).ok

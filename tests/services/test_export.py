@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 from masterpath.clock import Clock
@@ -61,6 +62,7 @@ def test_a_broken_export_names_the_line(ctx: Context, tmp_path: Path) -> None:
     assert problems[0].startswith(f"{path}:{line} packs.0.skills.0.hours: Input should be greater")
 
 
+<<<<<<< HEAD
 def test_a_lab_out_of_range_in_an_export_names_the_line(ctx: Context, tmp_path: Path) -> None:
     from masterpath.content.loader import read_packs
 
@@ -73,3 +75,27 @@ def test_a_lab_out_of_range_in_an_export_names_the_line(ctx: Context, tmp_path: 
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "600" in text)
     assert problem.startswith(f"{path}:{line} packs.0.skills.")
     assert problem.endswith(".lab.minutes: Input should be less than or equal to 480")
+=======
+def test_certification_facts_travel_through_an_export(ctx: Context, tmp_path: Path) -> None:
+    document = packs.export(ctx)
+    career = next(c for c in document["packs"][0]["careers"] if c["slug"] == "data-wrangler")
+    (cert,) = career["certifications"]
+    assert {k: cert[k] for k in ("exam_code", "as_of", "status", "retires_on", "successor")} == {
+        "exam_code": "FDC-01",
+        "as_of": "2026-05-01",
+        "status": "retiring",
+        "retires_on": "2026-12-31",
+        "successor": "Fixture Data Certificate II",
+    }
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(document))
+    from masterpath.content.loader import read_packs
+
+    report = read_packs([path])
+    assert report.ok, report.problems
+    loaded = next(c for c in report.packs[0].careers if c.slug == "data-wrangler")
+    assert loaded.certifications[0].as_of == date(2026, 5, 1)
+    assert loaded.certifications[0].retires_on == date(2026, 12, 31)
+    guide = catalogue.guide(ctx, "data-wrangler")
+    assert guide.career.certifications[0].model_dump(mode="json") == cert
+>>>>>>> certs

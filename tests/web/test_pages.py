@@ -88,3 +88,19 @@ def test_start_page_names_the_chosen_career(client: TestClient) -> None:
     page = soup(client.get("/start?career=pipeline-builder").text)
     chosen = page.select_one(".card.chosen a")
     assert chosen is not None and chosen["href"] == "/careers/pipeline-builder"
+
+
+def test_certification_shows_when_its_facts_were_checked_and_its_successor(
+    client: TestClient,
+) -> None:
+    page = soup(client.get("/careers/data-wrangler").text)
+    (card,) = page.select("#certifications li.card")
+    assert card.select_one(".exam-code").get_text() == "FDC-01"  # type: ignore[union-attr]
+    checked = card.select_one(".as-of")
+    assert checked is not None and "checked 2026-05-01" in checked.get_text(" ", strip=True)
+    assert checked.time is not None and checked.time["datetime"] == "2026-05-01"
+    status = card.select_one(".cert-status.status-retiring")
+    assert status is not None
+    text = " ".join(status.get_text().split())
+    assert text.startswith("Retiring on 2026-12-31; successor:")
+    assert status.select_one(".successor").get_text() == "Fixture Data Certificate II"  # type: ignore[union-attr]

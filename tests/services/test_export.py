@@ -62,7 +62,6 @@ def test_a_broken_export_names_the_line(ctx: Context, tmp_path: Path) -> None:
     assert problems[0].startswith(f"{path}:{line} packs.0.skills.0.hours: Input should be greater")
 
 
-<<<<<<< HEAD
 def test_a_lab_out_of_range_in_an_export_names_the_line(ctx: Context, tmp_path: Path) -> None:
     from masterpath.content.loader import read_packs
 
@@ -75,7 +74,8 @@ def test_a_lab_out_of_range_in_an_export_names_the_line(ctx: Context, tmp_path: 
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "600" in text)
     assert problem.startswith(f"{path}:{line} packs.0.skills.")
     assert problem.endswith(".lab.minutes: Input should be less than or equal to 480")
-=======
+
+
 def test_certification_facts_travel_through_an_export(ctx: Context, tmp_path: Path) -> None:
     document = packs.export(ctx)
     career = next(c for c in document["packs"][0]["careers"] if c["slug"] == "data-wrangler")
@@ -98,4 +98,3 @@ def test_certification_facts_travel_through_an_export(ctx: Context, tmp_path: Pa
     assert loaded.certifications[0].retires_on == date(2026, 12, 31)
     guide = catalogue.guide(ctx, "data-wrangler")
     assert guide.career.certifications[0].model_dump(mode="json") == cert
->>>>>>> certs

@@ -204,7 +204,8 @@ def _answers(
         sent.append((user, item.id, f"s{n}"))
         if (n + 1) % 1000 == 0:
             progress(f"answers {n + 1}/{total}")
-    for user, item_id, submission in [sent[int(i)] for i in rng.integers(len(sent), size=500)]:
+    repeats = min(500, max(10, total // 20))  # repeated ids, drawn from those sent
+    for user, item_id, submission in [sent[int(i)] for i in rng.integers(len(sent), size=repeats)]:
         with repeat.timed():
             practice.answer(
                 ctx, user_id=user, item_id=item_id, response=None, submission_id=submission

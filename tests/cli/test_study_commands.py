@@ -30,15 +30,35 @@ def test_bench_grading_names_the_bad_line(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "bad.csv:1" in result.output
 
 
-def test_bench_study_reports_percentiles_per_operation() -> None:
+def test_bench_study_reports_percentiles_statements_and_the_floor() -> None:
     result = CliRunner().invoke(
-        main, ["bench", "study", "--answers", "40", "--reviews", "30", "--json"]
+        main,
+        [
+            "bench",
+            "study",
+            "--answers",
+            "40",
+            "--reviews",
+            "30",
+            "--floor",
+            "20",
+            "--postgres",
+            "",
+            "--json",
+        ],
     )
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout.splitlines()[-1])
-    for name, count in (("submit", 40), ("review", 30)):
-        assert figures[name]["count"] == count
-        assert 0 < figures[name]["p50_ms"] <= figures[name]["p99_ms"]
+    assert "postgresql" not in figures  # --postgres "": SQLite alone
+    found = figures["sqlite"]
+    for name, count in (("submit", 40), ("review", 30), ("floor", 20), ("repeat_submission", 10)):
+        assert found[name]["count"] == count
+        assert 0 < found[name]["p50_ms"] <= found[name]["p99_ms"] <= found[name]["max_ms"]
+    assert found["floor"]["statements"] == {"median": 1, "max": 1}
+    assert found["submit"]["statements"]["median"] <= 6
+    assert found["review"]["statements"]["median"] <= 3
+    assert found["repeat_submission"]["statements"]["max"] == 2
+    assert found["p99_over_floor"]["submit"] > 0
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from masterpath.errors import InvalidInput
-from masterpath.services import Context, anki, database, make_context
+from masterpath.services import Context, anki, database, make_context, packs, question_banks
 from masterpath.settings import load_settings
 
 
@@ -61,3 +61,56 @@ def cards_import(package: Path, email: str) -> None:
             else ""
         )
     )
+
+
+# Question banks (added to `masterpath content`) -------------------------------------------------
+
+
+def _import_bank(fmt: str, source: Path, skill_id: str, out: Path, title: str) -> None:
+    today = make_context(load_settings()).clock.now().date()
+    done = question_banks.import_bank(
+        source, fmt=fmt, skill_id=skill_id, out=out, title=title, today=today
+    )
+    for problem in done.skipped:
+        click.echo(f"skipped {problem}", err=True)
+    click.echo(
+        f"wrote {done.items} item{'' if done.items == 1 else 's'} as skill {done.skill_id} "
+        f"to the pack {done.out} ({len(done.skipped)} skipped); check it with "
+        f"`masterpath content validate {done.out}`, load it with `masterpath content load`"
+    )
+
+
+def _bank_command(fmt: str, name: str, suffix: str) -> click.Command:
+    @click.command(name)
+    @click.argument("source", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+    @click.option("--skill", "skill_id", required=True, help="The id of the skill to create.")
+    @click.option("--out", required=True, type=click.Path(path_type=Path), help="Pack folder.")
+    @click.option("--title", default="", help="The skill's title.")
+    def command(source: Path, skill_id: str, out: Path, title: str) -> None:
+        _import_bank(fmt, source, skill_id, out, title)
+
+    command.help = (
+        f"Import a {suffix} question bank as a content pack folder (one skill); every "
+        "question that cannot be mapped is reported with its line."
+    )
+    return command
+
+
+CONTENT_COMMANDS = [
+    _bank_command("gift", "import-gift", "GIFT"),
+    _bank_command("moodle-xml", "import-moodle-xml", "Moodle XML"),
+]
+
+
+def export_bank(fmt: str, out: Path | None) -> None:
+    """`masterpath content export --format gift|moodle-xml`: every installed item."""
+    ctx = make_context(load_settings())
+    packs.prepare(ctx)
+    done = question_banks.export(ctx, fmt=fmt)
+    for left in done.left_out:
+        click.echo(f"left out {left}", err=True)
+    if out is None:
+        click.echo(done.text, nl=False)
+    else:
+        out.write_text(done.text, encoding="utf-8")
+    click.echo(f"exported {done.items} items as {fmt}", err=True)

@@ -15,7 +15,7 @@ ALLOWED: dict[str, set[str]] = {
     "store": {"domain", "errors"},
     "mentor": {"domain", "errors", "settings"},
     "meaning": {"domain", "errors"},
-    "interop": {"domain", "errors"},
+    "interop": {"domain", "content", "errors"},
     "services": {
         "store",
         "mentor",

@@ -34,10 +34,10 @@ class Bank:
 
 def local_id(name: str, taken: set[str], line: int) -> str:
     """A pack id (lowercase words and hyphens) from a question name, unique in the bank."""
-    base = ID.sub("-", name.lower()).strip("-")[:60].strip("-") or f"q{line}"
+    base = ID.sub("-", name.lower()).strip("-")[:40].strip("-") or f"q{line}"
     found, n = base, 2
-    while found in taken:
-        found, n = f"{base}-{n}", n + 1
+    while found in taken:  # ids are at most 40 characters
+        found, n = f"{base[:36].strip('-')}-{n}", n + 1
     taken.add(found)
     return found
 
@@ -51,7 +51,7 @@ def explanation_for(item: dict[str, Any]) -> str:
     if item["type"] == "true_false":
         return f"The statement is {'true' if item.get('answer') else 'false'}."
     if item["type"] == "numeric":
-        return f"The answer is {item.get('answer')}."
+        return f"The answer is {float(item.get('answer') or 0):g}."
     if item["type"] == "short_text":
         return f"A good answer: {item.get('model_answer', '')}"
     right = [o["text"] for o in item.get("options", []) if o.get("correct")]

@@ -67,7 +67,7 @@ def blocks(text: str) -> list[Block]:
         if stripped.startswith("//"):
             continue
         if stripped.startswith("$CATEGORY:") and not lines:
-            category = stripped.removeprefix("$CATEGORY:").strip()
+            category = stripped.removeprefix("$CATEGORY:").strip().removeprefix("$course$/top/")
             continue
         if stripped:
             start = start or number
@@ -216,7 +216,7 @@ def _numeric(item: dict[str, Any], body: str) -> str:
     try:
         if ".." in body:
             low, high = (float(v) for v in body.split("..", 1))
-            answer, tolerance = (low + high) / 2, (high - low) / 2
+            answer, tolerance = round((low + high) / 2, 9), round((high - low) / 2, 9)
         else:
             value, _, spread = body.partition(":")
             answer, tolerance = float(value), float(spread or 0)

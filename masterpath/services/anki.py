@@ -113,7 +113,7 @@ def _out(tx: Tx, mine: LearnerCard, log: list[tuple[int, datetime, float | None]
 
 def _replayed(card_id: str, log: list[tuple[int, datetime, float | None]]) -> list[anki.Review]:
     """Each rating with the interval and the Anki review kind the replay gives it."""
-    found = []
+    found: list[anki.Review] = []
     if not log:
         return found
     state = schedule.new(card_id, log[0][1])

@@ -109,13 +109,14 @@ def import_bank(
         raise InvalidInput(
             f"{path.name}: no question could be mapped to an item", problems=found.skipped
         )
-    skill = {
+    items = _unique(found)
+    skill: dict[str, Any] = {
         "id": skill_id,
         "title": title or f"Questions from {path.name}",
         "summary": f"Questions imported from {path.name} ({fmt}).",
         "hours": 1,
         "objectives": [{"id": banks.OBJECTIVE, "text": f"Answer the questions of {path.name}."}],
-        "items": _unique(found),
+        "items": items,
     }
     info = {
         "id": f"imported-{skill_id}"[:60],
@@ -124,7 +125,7 @@ def import_bank(
         "description": f"Items imported from {path.name} ({fmt}) by masterpath.",
     }
     _write_pack(out, info, skill)
-    return Imported(out, skill_id, len(skill["items"]), found.skipped)
+    return Imported(out, skill_id, len(items), found.skipped)
 
 
 def _dump(data: dict[str, Any]) -> str:

@@ -35,6 +35,7 @@ class Imported:
     reviews: int
     media_skipped: int
     notes_without_cards: int
+    already: int = 0  # cards an earlier import of the same notes brought in (skipped)
 
 
 def learner_id(ctx: Context, *, email: str) -> int:
@@ -138,40 +139,46 @@ def import_package(
     if not package.cards:
         raise InvalidInput(f"{path.name}: no cards to import")
     now = ctx.clock.now()
-    reviews = 0
+    reviews = added = 0
     with ctx.db.begin() as tx:
         account_store.lock_learner(tx, user_id)
         user = account_store.user_by_id(tx, user_id)
         if user is None:
             raise NotFound(f"no learner {user_id}")
+        seen = personal_store.sources(tx, user_id=user_id)
         for done, card in enumerate(package.cards, start=1):
-            log = [(r.rating, r.when, r.seconds) for r in card.reviews]
-            state, due = schedule.replay(
-                card.source, log, created=now, desired_retention=user.desired_retention
-            )
-            row = personal_store.add_card(
-                tx,
-                user_id=user_id,
-                deck=html.clean(card.deck)[:200] or "Imported",
-                front=html.clean(card.front),
-                back=html.clean(card.back),
-                source=card.source[:120],
-                state=state,
-                due=due,
-                now=now,
-            )
-            row.reviews = len(log)
-            for rating, when, seconds in log:
-                personal_store.add_review(
-                    tx, card_id=row.id, rating=rating, when=when, seconds=seconds
-                )
-            reviews += len(log)
+            if card.source[:120] not in seen:
+                seen.add(card.source[:120])
+                reviews += _add(tx, user_id, card, now, user.desired_retention)
+                added += 1
             if progress is not None:
                 progress(done, len(package.cards))
     return Imported(
-        len(package.cards),
+        added,
         package.notes,
         reviews,
         package.media_skipped,
         package.notes_without_cards,
+        len(package.cards) - added,
     )
+
+
+def _add(tx: Tx, user_id: int, card: anki.InCard, now: datetime, retention: float) -> int:
+    """One imported card, its schedule replayed from its review log; returns the reviews."""
+    log = [(r.rating, r.when, r.seconds) for r in card.reviews]
+    state, due = schedule.replay(card.source, log, created=now, desired_retention=retention)
+    row = personal_store.add_card(
+        tx,
+        user_id=user_id,
+        deck=html.clean(card.deck)[:200] or "Imported",
+        front=html.clean(card.front),
+        back=html.clean(card.back),
+        source=card.source[:120],
+        state=state,
+        due=due,
+        now=now,
+    )
+    row.reviews = len(log)
+    for rating, when, seconds in log:
+        personal_store.add_review(tx, card_id=row.id, rating=rating, when=when, seconds=seconds)
+    return len(log)

@@ -144,18 +144,24 @@ def rate(
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
         account_store.lock_learner(tx, user_id)
+        number = personal_cards.parse_id(card_id)
+        if number is not None:  # the learner's own card: its own log, never evidence
+            return _personal(
+                personal_cards.rate(
+                    tx,
+                    user=_user(tx, user_id),
+                    card_id=number,
+                    rating=rating,
+                    seconds=seconds,
+                    now=now,
+                    submission_id=submission_id,
+                )
+            )
         if submission_id is not None:
             earlier = evidence.by_submission_in(tx, user_id=user_id, submission_id=submission_id)
             if earlier is not None:
                 return _after(tx, user_id, earlier.source_id)
         user = _user(tx, user_id)
-        number = personal_cards.parse_id(card_id)
-        if number is not None:
-            return _personal(
-                personal_cards.rate(
-                    tx, user=user, card_id=number, rating=rating, seconds=seconds, now=now
-                )
-            )
         row = content_store.card(tx, card_id)
         if row is None or row.retired_at is not None:
             raise NotFound(f"no card {card_id!r}")

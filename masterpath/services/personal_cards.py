@@ -43,11 +43,21 @@ def parse_id(card_id: str) -> int | None:
 
 
 def rate(
-    tx: Tx, *, user: User, card_id: int, rating: int, seconds: float | None, now: datetime
+    tx: Tx,
+    *,
+    user: User,
+    card_id: int,
+    rating: int,
+    seconds: float | None,
+    now: datetime,
+    submission_id: str | None = None,
 ) -> Due:
+    """Rate one of the learner's cards; a repeated submission id rates it once."""
     row = store.card(tx, user_id=user.id, card_id=card_id)
     if row is None:
         raise NotFound(f"no card {PREFIX}{card_id}")
+    if submission_id and store.has_submission(tx, card_id=row.id, submission_id=submission_id):
+        return view(row)
     state, next_due = schedule.review(
         row.state,
         rating,
@@ -57,5 +67,7 @@ def rate(
         seconds=seconds,
     )
     row.state, row.due, row.reviews = state, next_due, row.reviews + 1
-    store.add_review(tx, card_id=row.id, rating=rating, when=now, seconds=seconds)
+    store.add_review(
+        tx, card_id=row.id, rating=rating, when=now, seconds=seconds, submission_id=submission_id
+    )
     return view(row)

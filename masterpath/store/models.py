@@ -261,7 +261,10 @@ class PersonalCard(Base):
     """A learner's own flashcard (imported from Anki): scheduled by FSRS, never evidence."""
 
     __tablename__ = "personal_cards"
-    __table_args__ = (Index("ix_personal_cards_due", "user_id", "due"),)
+    __table_args__ = (
+        Index("ix_personal_cards_due", "user_id", "due"),
+        UniqueConstraint("user_id", "source", name="uq_personal_cards_source"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -279,13 +282,17 @@ class PersonalReview(Base):
     """One rating of a personal card (imported from Anki's review log or given here)."""
 
     __tablename__ = "personal_reviews"
-    __table_args__ = (Index("ix_personal_reviews_card", "card_id"),)
+    __table_args__ = (
+        Index("ix_personal_reviews_card", "card_id"),
+        UniqueConstraint("card_id", "submission_id", name="uq_personal_reviews_submission"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     card_id: Mapped[int] = mapped_column(ForeignKey("personal_cards.id"))
     rating: Mapped[int]
     reviewed_at: Mapped[datetime]
     seconds: Mapped[float | None]
+    submission_id: Mapped[str | None] = mapped_column(String(64))  # a repeated rating: once
 
 
 class TaskSubmission(Base):

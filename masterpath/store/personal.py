@@ -39,10 +39,37 @@ def add_card(
     return row
 
 
-def add_review(tx: Tx, *, card_id: int, rating: int, when: datetime, seconds: float | None) -> None:
+def add_review(
+    tx: Tx,
+    *,
+    card_id: int,
+    rating: int,
+    when: datetime,
+    seconds: float | None,
+    submission_id: str | None = None,
+) -> None:
     tx.session.add(
-        PersonalReview(card_id=card_id, rating=rating, reviewed_at=when, seconds=seconds)
+        PersonalReview(
+            card_id=card_id,
+            rating=rating,
+            reviewed_at=when,
+            seconds=seconds,
+            submission_id=submission_id,
+        )
     )
+
+
+def has_submission(tx: Tx, *, card_id: int, submission_id: str) -> bool:
+    query = select(PersonalReview.id).where(
+        PersonalReview.card_id == card_id, PersonalReview.submission_id == submission_id
+    )
+    return tx.session.scalar(query) is not None
+
+
+def sources(tx: Tx, *, user_id: int) -> set[str]:
+    """Where this learner's personal cards came from (an import skips cards it already has)."""
+    query = select(PersonalCard.source).where(PersonalCard.user_id == user_id)
+    return set(tx.session.scalars(query))
 
 
 def card(tx: Tx, *, user_id: int, card_id: int) -> PersonalCard | None:

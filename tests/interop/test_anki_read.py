@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from masterpath.errors import InvalidInput
+from masterpath.errors import InvalidInput, NotFound
 from masterpath.interop import anki
-from masterpath.services import Context, accounts
+from masterpath.services import Context, accounts, cards
 from masterpath.services import anki as anki_service
 from masterpath.store import personal as personal_store
 
@@ -114,3 +114,27 @@ def test_a_bad_package_imports_nothing(ctx: Context, tmp_path: Path) -> None:
     assert (found.cards, found.reviews) == (1, 1)
     with ctx.db.begin() as tx:
         assert personal_store.count(tx, user_id=user) == 1
+
+
+def test_importing_the_same_deck_twice_adds_nothing_new(ctx: Context, tmp_path: Path) -> None:
+    user = accounts.register(ctx, email="ada@example.com", password="correct horse b").id
+    deck = _package(tmp_path / "deck.apkg", _collection(tmp_path / "c", [(1, b"q\x1fa")], 2))
+    first = anki_service.import_package(ctx, user_id=user, path=deck)
+    again = anki_service.import_package(ctx, user_id=user, path=deck)
+    assert (first.cards, first.already, again.cards, again.already) == (1, 0, 0, 1)
+    with ctx.db.begin() as tx:
+        assert personal_store.count(tx, user_id=user) == 1
+
+
+def test_a_repeated_rating_of_a_personal_card_counts_once(ctx: Context, tmp_path: Path) -> None:
+    user = accounts.register(ctx, email="ada@example.com", password="correct horse b").id
+    deck = _package(tmp_path / "deck.apkg", _collection(tmp_path / "c", [(1, b"q\x1fa")]))
+    anki_service.import_package(ctx, user_id=user, path=deck)
+    (card,) = [c for c in cards.queue(ctx, user_id=user).cards if c.personal]
+    first = cards.rate(ctx, user_id=user, card_id=card.id, rating=3, submission_id="s-1")
+    again = cards.rate(ctx, user_id=user, card_id=card.id, rating=1, submission_id="s-1")
+    assert again.due == first.due
+    with ctx.db.begin() as tx:
+        assert len(personal_store.reviews(tx, card_id=int(card.id.removeprefix("personal-")))) == 1
+    with pytest.raises(NotFound):
+        cards.rate(ctx, user_id=user, card_id="personal-999", rating=3)

@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("due", WHEN, nullable=False),
         sa.Column("reviews", sa.Integer(), nullable=False),
         sa.Column("imported_at", WHEN, nullable=False),
+        sa.UniqueConstraint("user_id", "source", name="uq_personal_cards_source"),
     )
     op.create_index("ix_personal_cards_due", "personal_cards", ["user_id", "due"])
     op.create_table(
@@ -45,6 +46,8 @@ def upgrade() -> None:
         sa.Column("rating", sa.Integer(), nullable=False),
         sa.Column("reviewed_at", WHEN, nullable=False),
         sa.Column("seconds", sa.Float(), nullable=True),
+        sa.Column("submission_id", sa.String(64), nullable=True),
+        sa.UniqueConstraint("card_id", "submission_id", name="uq_personal_reviews_submission"),
     )
     op.create_index("ix_personal_reviews_card", "personal_reviews", ["card_id"])
 

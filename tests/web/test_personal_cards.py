@@ -35,7 +35,7 @@ def test_an_uploaded_deck_is_reviewed_on_the_review_page(
     assert "script" not in str(page.select_one(".flashcard")) and "onerror" not in str(page)
     form = page.select_one("form.ratings")
     assert form is not None
-    fields = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+    fields = {str(i["name"]): str(i.get("value", "")) for i in form.select("input[type=hidden]")}
     assert str(fields["card_id"]).startswith("personal-")
     rated = client.post("/review", data={**fields, "rating": "3"}, follow_redirects=False)
     assert rated.status_code == 303

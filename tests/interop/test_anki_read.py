@@ -14,6 +14,7 @@ from masterpath.errors import InvalidInput, NotFound
 from masterpath.interop import anki
 from masterpath.services import Context, accounts, cards
 from masterpath.services import anki as anki_service
+from masterpath.store import accounts as account_store
 from masterpath.store import personal as personal_store
 
 
@@ -138,3 +139,24 @@ def test_a_repeated_rating_of_a_personal_card_counts_once(ctx: Context, tmp_path
         assert len(personal_store.reviews(tx, card_id=int(card.id.removeprefix("personal-")))) == 1
     with pytest.raises(NotFound):
         cards.rate(ctx, user_id=user, card_id="personal-999", rating=3)
+
+
+def test_forgetting_a_throwaway_learner_takes_their_personal_cards(
+    ctx: Context, tmp_path: Path
+) -> None:
+    with ctx.db.begin() as tx:
+        user = account_store.add_user(
+            tx,
+            email="newcomer-1@masterpath.invalid",
+            display_name="",
+            password_hash="!",
+            role="learner",
+            timezone="UTC",
+            now=ctx.clock.now(),
+        ).id
+    deck = _package(tmp_path / "deck.apkg", _collection(tmp_path / "c", [(1, b"q\x1fa")], 2))
+    anki_service.import_package(ctx, user_id=user, path=deck)
+    with ctx.db.begin() as tx:
+        account_store.forget(tx, user)
+    with ctx.db.begin() as tx:
+        assert personal_store.count(tx, user_id=user) == 0

@@ -30,6 +30,8 @@ def cards() -> None:
 @click.option("--track", "track_id", default=None, type=int, help="Only this track's cards.")
 def cards_export(out: Path, email: str, skill_id: str | None, track_id: int | None) -> None:
     """Write the learner's started cards, with scheduling and review log, to an .apkg."""
+    if skill_id is not None and track_id is not None:
+        raise InvalidInput("give --skill or --track, not both")
     if out.is_dir() or not out.parent.is_dir():
         problem = f"{out} is a folder" if out.is_dir() else f"{out.parent} does not exist"
         raise InvalidInput(f"--out: {problem}; nothing was written")

@@ -26,8 +26,8 @@ import nh3
 from masterpath.errors import InvalidInput, Problem
 from masterpath.interop import bank as banks
 
-_ESCAPES = {"\\\\": "\ue000", "\\~": "\ue001", "\\=": "\ue002", "\\#": "\ue003",
-            "\\{": "\ue004", "\\}": "\ue005", "\\:": "\ue006"}  # fmt: skip
+# Each escaped character hides behind a private-use code point while a question is split.
+_ESCAPES = {"\\" + char: chr(0xE000 + n) for n, char in enumerate("\\~=#{}:")}
 _RESTORE = {code: text[1] for text, code in _ESCAPES.items()}
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 _FORMAT = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.I)
@@ -138,8 +138,9 @@ def _question(block: Block, taken: set[str], file: str, bank: banks.Bank) -> dic
     if opened < 0:
         if "}" in text:
             raise _Syntax("a } closes no answer block")
-        banks.skip(bank, "a description (no answer block) is not a question", file=file,
-                   line=block.line)  # fmt: skip
+        banks.skip(
+            bank, "a description (no answer block) is not a question", file=file, line=block.line
+        )
         return None
     closed = text.find("}", opened)
     if closed < 0:

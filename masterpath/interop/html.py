@@ -7,10 +7,35 @@ import html
 import nh3
 
 TAGS = {
-    "a", "p", "em", "strong", "b", "i", "u", "sub", "sup", "code", "pre", "ul", "ol", "li",
-    "blockquote", "h2", "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "hr", "br",
-    "div", "span",
-}  # fmt: skip
+    "a",
+    "p",
+    "em",
+    "strong",
+    "b",
+    "i",
+    "u",
+    "sub",
+    "sup",
+    "code",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "h2",
+    "h3",
+    "h4",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+    "br",
+    "div",
+    "span",
+}
 
 
 def clean(text: str) -> str:

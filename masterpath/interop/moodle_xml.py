@@ -84,8 +84,12 @@ def read(text: str, *, file: str = "<moodle-xml>") -> banks.Bank:
             category = _text(question.find("category")).removeprefix("$course$/top/")
             continue
         if kind not in TYPES:
-            banks.skip(bank, f"a {kind or 'untyped'} question has no MasterPath item type",
-                       file=file, line=line)  # fmt: skip
+            banks.skip(
+                bank,
+                f"a {kind or 'untyped'} question has no MasterPath item type",
+                file=file,
+                line=line,
+            )
             continue
         name = _text(question.find("name"))
         stem = _text(question.find("questiontext"))

@@ -25,6 +25,7 @@ from masterpath.interop import gift, moodle_xml
 from masterpath.services import Context, packs
 
 FORMATS = ("gift", "moodle-xml")
+MAX_BYTES = 50 * 1024 * 1024
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -68,6 +69,8 @@ def write(skills: list[tuple[str, list[dict[str, Any]]]], *, fmt: str) -> Export
 
 
 def _text(path: Path) -> str:
+    if path.stat().st_size > MAX_BYTES:
+        raise InvalidInput(f"{path.name}: larger than {MAX_BYTES // (1024 * 1024)} MiB; refused")
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8-sig")

@@ -188,6 +188,7 @@ def replay(
     *,
     created: datetime,
     desired_retention: float = 0.9,
+    parameters: Sequence[float] | None = None,
 ) -> tuple[dict[str, Any], datetime]:
     """A card's FSRS state and due time after replaying its review log of (rating, when,
     seconds), oldest first, through the scheduler; a card never reviewed is new, due `created`."""
@@ -195,6 +196,11 @@ def replay(
     due = _utc(created)
     for rating, when, seconds in sorted(reviews, key=lambda review: review[1]):
         state, due = review(
-            state, rating, when, desired_retention=desired_retention, seconds=seconds
+            state,
+            rating,
+            when,
+            desired_retention=desired_retention,
+            parameters=parameters,
+            seconds=seconds,
         )
     return state, due

@@ -23,7 +23,7 @@ from masterpath.store import content as content_store
 from masterpath.store import personal as personal_store
 from masterpath.store import study as study_store
 from masterpath.store import tracks as track_store
-from masterpath.store.models import LearnerCard
+from masterpath.store.models import LearnerCard, User
 
 DECK = "MasterPath"
 
@@ -149,7 +149,7 @@ def import_package(
         for done, card in enumerate(package.cards, start=1):
             if card.source[:120] not in seen:
                 seen.add(card.source[:120])
-                reviews += _add(tx, user_id, card, now, user.desired_retention)
+                reviews += _add(tx, user, card, now)
                 added += 1
             if progress is not None:
                 progress(done, len(package.cards))
@@ -163,13 +163,20 @@ def import_package(
     )
 
 
-def _add(tx: Tx, user_id: int, card: anki.InCard, now: datetime, retention: float) -> int:
-    """One imported card, its schedule replayed from its review log; returns the reviews."""
+def _add(tx: Tx, user: User, card: anki.InCard, now: datetime) -> int:
+    """One imported card, its schedule replayed from its review log with the learner's own
+    retention and FSRS parameters; returns the number of reviews."""
     log = [(r.rating, r.when, r.seconds) for r in card.reviews]
-    state, due = schedule.replay(card.source, log, created=now, desired_retention=retention)
+    state, due = schedule.replay(
+        card.source,
+        log,
+        created=now,
+        desired_retention=user.desired_retention,
+        parameters=(user.fsrs_params or {}).get("parameters"),
+    )
     row = personal_store.add_card(
         tx,
-        user_id=user_id,
+        user_id=user.id,
         deck=html.clean(card.deck)[:200] or "Imported",
         front=html.clean(card.front),
         back=html.clean(card.back),

@@ -14,10 +14,12 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from masterpath.cli import main
-from masterpath.services import Context, accounts, anki, cards, packs
+from masterpath.errors import NotFound
+from masterpath.services import Context, accounts, anki, cards, packs, tracks
 from masterpath.settings import Settings
 from masterpath.store import personal as personal_store
 from masterpath.store import study as study_store
+from masterpath.store import tracks as track_store
 from tests.services.test_study import STUDY_PACK, later
 
 collection = pytest.importorskip("anki.collection")
@@ -92,6 +94,26 @@ def test_an_export_opens_in_anki_with_schedules_and_review_log(
         assert {ease for _, ease, _, _ in exported} == {3, 1}
     finally:
         col.close()
+
+
+def test_a_track_exports_its_skills_cards_and_only_its_owner_may(
+    ctx: Context, learner: int, tmp_path: Path
+) -> None:
+    track = tracks.create(ctx, tracks.Intake(goal="become a shell user"), user_id=learner)
+    _review_for_days(ctx, learner, [3])
+    with ctx.db.begin() as tx:
+        row = track_store.of_learner(tx, learner)[0]
+        in_track = {
+            c.card_id
+            for c in study_store.learner_cards(tx, user_id=learner)
+            if c.skill_id in row.plan_order
+        }
+    out = tmp_path / "track.apkg"
+    assert anki.export(ctx, user_id=learner, out=out, track_id=row.id) == len(in_track) > 0
+    other = accounts.register(ctx, email="bo@example.com", password="correct horse b").id
+    with pytest.raises(NotFound):
+        anki.export(ctx, user_id=other, out=tmp_path / "stolen.apkg", track_id=row.id)
+    assert track is not None and not (tmp_path / "stolen.apkg").exists()
 
 
 def _anki_deck(path: Path, folder: Path, *, created: datetime) -> dict[str, list[int]]:

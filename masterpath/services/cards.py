@@ -93,6 +93,8 @@ def queue(ctx: Context, *, user_id: int, skill_id: str | None = None, limit: int
         now_due = [c for c in due if c.due <= now]
         later, due_now = len(due) - len(now_due), len(now_due)
         introduced = store.introduced_since(tx, user_id=user_id, since=start)
+        if skill_id is None:
+            introduced += personal_cards.introduced_since(tx, user_id=user_id, since=start)
         left = max(0, user.new_cards_per_day - introduced)
         shown = [_view(tx, c.card_id, False, c.due) for c in now_due[:limit]]
         if skill_id is None:
@@ -111,11 +113,16 @@ def queue(ctx: Context, *, user_id: int, skill_id: str | None = None, limit: int
             for row in content_store.live_cards(tx, skill):
                 if len(fresh) < room and row.id not in started:
                     fresh.append(_view(tx, row.id, True, now))
+        if skill_id is None and len(fresh) < room:  # then the learner's own new cards
+            mine = personal_cards.due(
+                tx, user_id=user_id, until=now, limit=room - len(fresh), new=True
+            )
+            fresh += [_personal(c) for c in mine]
         return Queue(shown + fresh, due_now, left, later)
 
 
 def _personal(card: personal_cards.Due) -> CardView:
-    return CardView(card.id, "", card.front, card.back, False, card.due, personal=True)
+    return CardView(card.id, "", card.front, card.back, card.new, card.due, personal=True)
 
 
 def _view(tx: Tx, card_id: str, new: bool, due: datetime) -> CardView:

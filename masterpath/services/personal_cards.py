@@ -25,14 +25,20 @@ class Due:
     front: str  # sanitised HTML
     back: str  # sanitised HTML
     due: datetime
+    new: bool  # never reviewed: introduced under the learner's daily new-card limit
 
 
 def view(row: PersonalCard) -> Due:
-    return Due(f"{PREFIX}{row.id}", row.deck, row.front, row.back, row.due)
+    return Due(f"{PREFIX}{row.id}", row.deck, row.front, row.back, row.due, row.reviews == 0)
 
 
-def due(tx: Tx, *, user_id: int, until: datetime, limit: int) -> list[Due]:
-    return [view(row) for row in store.due_cards(tx, user_id=user_id, until=until, limit=limit)]
+def due(tx: Tx, *, user_id: int, until: datetime, limit: int, new: bool = False) -> list[Due]:
+    rows = store.due_cards(tx, user_id=user_id, until=until, limit=limit, new=new)
+    return [view(row) for row in rows]
+
+
+def introduced_since(tx: Tx, *, user_id: int, since: datetime) -> int:
+    return store.introduced_since(tx, user_id=user_id, since=since)
 
 
 def parse_id(card_id: str) -> int | None:

@@ -78,10 +78,26 @@ def card(tx: Tx, *, user_id: int, card_id: int) -> PersonalCard | None:
     return tx.session.scalar(query.with_for_update())
 
 
-def due_cards(tx: Tx, *, user_id: int, until: datetime, limit: int) -> list[PersonalCard]:
+def due_cards(
+    tx: Tx, *, user_id: int, until: datetime, limit: int, new: bool = False
+) -> list[PersonalCard]:
+    """Cards due by `until`: those with reviews, or (`new`) those never reviewed."""
     query = select(PersonalCard).where(PersonalCard.user_id == user_id, PersonalCard.due <= until)
+    query = query.where(PersonalCard.reviews == 0 if new else PersonalCard.reviews > 0)
     query = query.order_by(PersonalCard.due, PersonalCard.id).limit(limit)
     return list(tx.session.scalars(query))
+
+
+def introduced_since(tx: Tx, *, user_id: int, since: datetime) -> int:
+    """Cards whose first review (here or in Anki) came at or after `since`."""
+    first = (
+        select(func.min(PersonalReview.reviewed_at).label("first"))
+        .join(PersonalCard, PersonalCard.id == PersonalReview.card_id)
+        .where(PersonalCard.user_id == user_id)
+        .group_by(PersonalReview.card_id)
+        .subquery()
+    )
+    return int(tx.session.scalar(select(func.count()).where(first.c.first >= since)) or 0)
 
 
 def count(tx: Tx, *, user_id: int) -> int:

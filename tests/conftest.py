@@ -51,6 +51,7 @@ BUILTIN_MODULES = {
     "test_mentor_isolation.py",
     "test_mentor_command.py",
     "test_packs.py",
+    "test_question_bank_commands.py",
 }
 
 

@@ -180,3 +180,27 @@ def optimize(
             "fitting FSRS parameters needs the optimizer extra: pip install 'masterpath[optimizer]'"
         ) from None
     return [float(w) for w in optimizer.compute_optimal_parameters(verbose=verbose)]
+
+
+def replay(
+    card_id: str,
+    reviews: Sequence[tuple[int, datetime, float | None]],
+    *,
+    created: datetime,
+    desired_retention: float = 0.9,
+    parameters: Sequence[float] | None = None,
+) -> tuple[dict[str, Any], datetime]:
+    """A card's FSRS state and due time after replaying its review log of (rating, when,
+    seconds), oldest first, through the scheduler; a card never reviewed is new, due `created`."""
+    state = new(card_id, created)
+    due = _utc(created)
+    for rating, when, seconds in sorted(reviews, key=lambda review: review[1]):
+        state, due = review(
+            state,
+            rating,
+            when,
+            desired_retention=desired_retention,
+            parameters=parameters,
+            seconds=seconds,
+        )
+    return state, due

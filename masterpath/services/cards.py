@@ -18,7 +18,7 @@ from masterpath.domain import cards as schedule
 from masterpath.domain import graph
 from masterpath.domain.content import Mode
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
-from masterpath.services import Context, evidence, mastery_state
+from masterpath.services import Context, evidence, mastery_state, personal_cards
 from masterpath.store import Tx
 from masterpath.store import accounts as account_store
 from masterpath.store import answers as answer_store
@@ -41,6 +41,7 @@ class CardView:
     back: str  # sent with the card: a flashcard is a self-test, revealed on request
     new: bool
     due: datetime
+    personal: bool = False  # the learner's own (imported): HTML sides, no skill, never evidence
 
 
 @dataclass(frozen=True)
@@ -94,10 +95,18 @@ def queue(ctx: Context, *, user_id: int, skill_id: str | None = None, limit: int
         tomorrow = start + timedelta(days=1)
         due = store.due_cards(tx, user_id=user_id, until=tomorrow, skill_id=skill_id, limit=10_000)
         now_due = [c for c in due if c.due <= now]
-        later = len(due) - len(now_due)
+        later, due_now = len(due) - len(now_due), len(now_due)
         introduced = store.introduced_since(tx, user_id=user_id, since=start)
+        if skill_id is None:
+            introduced += personal_cards.introduced_since(tx, user_id=user_id, since=start)
         left = max(0, user.new_cards_per_day - introduced)
         shown = [_view(tx, c.card_id, False, c.due) for c in now_due[:limit]]
+        if skill_id is None:
+            mine = personal_cards.due(tx, user_id=user_id, until=tomorrow, limit=10_000)
+            mine_now = [_personal(c) for c in mine if c.due <= now]
+            later += len(mine) - len(mine_now)
+            due_now += len(mine_now)
+            shown = sorted(shown + mine_now, key=lambda c: c.due)[:limit]
         started = store.started_card_ids(tx, user_id=user_id)
         room = min(left, max(0, limit - len(shown)))
         fresh: list[CardView] = []
@@ -108,7 +117,16 @@ def queue(ctx: Context, *, user_id: int, skill_id: str | None = None, limit: int
             for row in content_store.live_cards(tx, skill):
                 if len(fresh) < room and row.id not in started:
                     fresh.append(_view(tx, row.id, True, now))
-        return Queue(shown + fresh, len(now_due), left, later)
+        if skill_id is None and len(fresh) < room:  # then the learner's own new cards
+            mine = personal_cards.due(
+                tx, user_id=user_id, until=now, limit=room - len(fresh), new=True
+            )
+            fresh += [_personal(c) for c in mine]
+        return Queue(shown + fresh, due_now, left, later)
+
+
+def _personal(card: personal_cards.Due) -> CardView:
+    return CardView(card.id, "", card.front, card.back, card.new, card.due, personal=True)
 
 
 def _view(tx: Tx, card_id: str, new: bool, due: datetime) -> CardView:
@@ -141,6 +159,20 @@ def rate(
     evidence.check_submission_id(submission_id)
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
+        number = personal_cards.parse_id(card_id)
+        if number is not None:  # the learner's own card: its own log, never evidence
+            account_store.lock_learner(tx, user_id)
+            return _personal(
+                personal_cards.rate(
+                    tx,
+                    user=_user(tx, user_id),
+                    card_id=number,
+                    rating=rating,
+                    seconds=seconds,
+                    now=now,
+                    submission_id=submission_id,
+                )
+            )
         found = answer_store.reviewer(
             tx, user_id=user_id, card_id=card_id, submission_id=submission_id, since=now - DAY
         )

@@ -7,7 +7,15 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 
 from masterpath.store.db import Tx
-from masterpath.store.models import Base, LoginAttempt, LoginSession, ResetToken, User
+from masterpath.store.models import (
+    Base,
+    LoginAttempt,
+    LoginSession,
+    PersonalCard,
+    PersonalReview,
+    ResetToken,
+    User,
+)
 
 
 def add_user(
@@ -184,6 +192,8 @@ def forget(tx: Tx, user_id: int) -> None:
     user = tx.session.get(User, user_id)
     if user is None or user.password_hash != "!" or not user.email.endswith("@masterpath.invalid"):
         raise ValueError(f"user {user_id} is not a throwaway learner; refusing to delete it")
+    mine = select(PersonalCard.id).where(PersonalCard.user_id == user_id)
+    tx.session.execute(delete(PersonalReview).where(PersonalReview.card_id.in_(mine)))
     for table in reversed(Base.metadata.sorted_tables):
         if "user_id" in table.c and table.name != "users":
             tx.session.execute(delete(table).where(table.c.user_id == user_id))

@@ -257,6 +257,44 @@ class LearnerCard(Base):
     introduced_at: Mapped[datetime]
 
 
+class PersonalCard(Base):
+    """A learner's own flashcard (imported from Anki): scheduled by FSRS, never evidence."""
+
+    __tablename__ = "personal_cards"
+    __table_args__ = (
+        Index("ix_personal_cards_due", "user_id", "due"),
+        UniqueConstraint("user_id", "source", name="uq_personal_cards_source"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    deck: Mapped[str] = mapped_column(String(200))
+    front: Mapped[str] = mapped_column(Text)  # sanitised HTML
+    back: Mapped[str] = mapped_column(Text)  # sanitised HTML
+    source: Mapped[str] = mapped_column(String(120))  # where it came from: "anki:<note guid>/<ord>"
+    state: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    due: Mapped[datetime]
+    reviews: Mapped[int] = mapped_column(default=0)
+    imported_at: Mapped[datetime]
+
+
+class PersonalReview(Base):
+    """One rating of a personal card (imported from Anki's review log or given here)."""
+
+    __tablename__ = "personal_reviews"
+    __table_args__ = (
+        Index("ix_personal_reviews_card", "card_id"),
+        UniqueConstraint("card_id", "submission_id", name="uq_personal_reviews_submission"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("personal_cards.id"))
+    rating: Mapped[int]
+    reviewed_at: Mapped[datetime]
+    seconds: Mapped[float | None]
+    submission_id: Mapped[str | None] = mapped_column(String(64))  # a repeated rating: once
+
+
 class TaskSubmission(Base):
     """An applied task handed in, with the learner's self-assessment and the graded score."""
 

@@ -15,6 +15,7 @@ from masterpath.services.mentor import provider
 from masterpath.settings import Settings, load_settings
 from masterpath.web import (
     account,
+    anki,
     api,
     cohorts,
     dashboard,
@@ -58,6 +59,7 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.include_router(pages.router)
     app.include_router(account.router)
     app.include_router(study.router)
+    app.include_router(anki.router)
     app.include_router(tracks.router)
     app.include_router(cohorts.router)
     app.include_router(dashboard.router)

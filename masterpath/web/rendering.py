@@ -77,6 +77,18 @@ def inline(text: str) -> Markup:
     return Markup(nh3.clean(html, tags={"code", "em", "strong"}, attributes={}))  # sanitised
 
 
+def cleaned(text: str) -> Markup:
+    """HTML from elsewhere (an imported Anki card), sanitised again as it is shown."""
+    clean = nh3.clean(
+        text or "",
+        tags=_TAGS | {"b", "i", "u", "sub", "sup", "div", "span"},
+        attributes={"a": {"href", "title"}},
+        url_schemes={"https", "http", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(clean)  # sanitised by nh3 just above
+
+
 def money(value: int, currency: str = "USD") -> str:
     symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency, "")
     return f"{symbol}{value:,}"
@@ -103,7 +115,13 @@ def lines(text: str, width: int = 22, count: int = 2) -> list[str]:
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters.update(
-        markdown=markdown, lesson=lesson, inline=inline, money=money, label=label, lines=lines
+        markdown=markdown,
+        lesson=lesson,
+        inline=inline,
+        cleaned=cleaned,
+        money=money,
+        label=label,
+        lines=lines,
     )
     templates.env.filters.update(formats.FILTERS)
     templates.env.globals.update(formats.GLOBALS)

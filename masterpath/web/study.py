@@ -154,15 +154,20 @@ def check_answer(request: Request, ctx: Ctx, me: Me, check_id: Id, form: Answer)
 # Flashcards ------------------------------------------------------------------------------------
 
 
-@router.get("/review")
-def review_page(request: Request, ctx: Ctx, me: Me, skill: str = "") -> Response:
-    queue = cards.queue(ctx, user_id=me.id, skill_id=skill or None, limit=1)
-    due = checks.due_checks(ctx, user_id=me.id)
+def review_context(ctx: Context, user_id: int, skill: str) -> dict[str, Any]:
+    queue = cards.queue(ctx, user_id=user_id, skill_id=skill or None, limit=1)
+    due = checks.due_checks(ctx, user_id=user_id)
     card = queue.cards[0] if queue.cards else None
+    return {"queue": queue, "card": card, "due": due, "skill": skill, **stamp()}
+
+
+@router.get("/review")
+def review_page(
+    request: Request, ctx: Ctx, me: Me, skill: str = "", imported: str = ""
+) -> Response:
+    notice = f"Imported {imported} from Anki into your own deck." if imported else ""
     return render(
-        request,
-        "review.html",
-        {"queue": queue, "card": card, "due": due, "skill": skill, **stamp()},
+        request, "review.html", {**review_context(ctx, me.id, skill), "anki_notice": notice}
     )
 
 

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import tarfile
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from masterpath.errors import InvalidInput, MasterPathError, NotFound
 from masterpath.services import (
     Context,
     accounts,
+    anki,
     backup,
     cards,
     cohorts,
@@ -37,6 +39,7 @@ from masterpath.store import make_database
 from masterpath.store import mastery as mastery_store
 from masterpath.store.models import Base
 from tests.conftest import PG_URL, make_settings
+from tests.interop.test_anki_read import _collection, _package
 from tests.services.test_study import RIGHT, SKILL, STUDY_PACK, practise_until_ready, take_check
 
 PASSWORD = "correct horse battery"
@@ -46,7 +49,8 @@ RESTORE_DB = f"masterpath_restore_test_{os.environ.get('PYTEST_XDIST_WORKER', 'm
 
 def fill(ctx: Context) -> None:
     """Learners, an instructor, a cohort, answers, a hint, a mastery check, time, marks, a
-    track, a task, card reviews and a mentor exchange: a row in every table."""
+    track, a task, card reviews, an imported Anki card and a mentor exchange: a row in every
+    table."""
     packs.install(ctx, [STUDY_PACK])
     ada = accounts.register(ctx, email="ada@example.com", password=PASSWORD).id
     tess, _ = accounts.make_instructor(ctx, email="tess@example.com", password=PASSWORD)
@@ -66,6 +70,9 @@ def fill(ctx: Context) -> None:
     for card in cards.queue(ctx, user_id=ada, limit=3).cards:
         cards.rate(ctx, user_id=ada, card_id=card.id, rating=3, seconds=8)
     replies.ask(ctx, user_id=ada, skill_id=SKILL, message="what is ~ ?")
+    with tempfile.TemporaryDirectory() as folder:  # a personal card with its Anki review log
+        deck = _collection(Path(folder) / "collection", [(1, b"hola\x1fhello")], 1)
+        anki.import_package(ctx, user_id=ada, path=_package(Path(folder) / "d.apkg", deck))
     with ctx.db.begin() as tx:  # `kt fit` needs 200 answers: store its untrained defaults
         mastery_store.add_params(
             tx, fitted_at=ctx.clock.now(), answers=0, params=kt.defaults().to_json()

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import event
 
 from masterpath.clock import Clock
 from masterpath.domain.content import ItemType
@@ -32,10 +31,10 @@ from masterpath.services import Context, accounts, cards, checks, packs, practic
 from masterpath.settings import Settings
 from masterpath.store import Database, make_database, migrate, scratch
 from masterpath.store import content as content_store
+from masterpath.store.db import Statements
 
 LEARNERS = 20
 SCRATCH = "bench_study"
-CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 Progress = Callable[[str], None]
 
 
@@ -61,22 +60,18 @@ class Timings:
     def __init__(self, db: Database) -> None:
         self.seconds: list[float] = []
         self.statements: list[int] = []
-        self._counting = 0
-        event.listen(db.engine, "before_cursor_execute", self._seen)
-
-    def _seen(self, *args: Any) -> None:
-        if not str(args[2]).lstrip().upper().startswith(CONTROL):
-            self._counting += 1
+        self._counter = Statements(db)
 
     @contextmanager
     def timed(self) -> Iterator[None]:
-        self._counting = 0
+        before = self._counter.count
         started = time.perf_counter()
         yield
         self.seconds.append(time.perf_counter() - started)
-        self.statements.append(self._counting)
+        self.statements.append(self._counter.count - before)
 
     def summary(self) -> dict[str, Any]:
+        self._counter.close()
         if not self.seconds:
             return {"count": 0}
         ordered = sorted(self.seconds)

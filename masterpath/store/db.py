@@ -209,3 +209,23 @@ def _first_line(exc: DBAPIError) -> str:
 
 def make_database(url: str) -> Database:
     return Database(make_engine(url))
+
+
+CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
+class Statements:
+    """Counts the statements a database runs from now on, without transaction control (BEGIN,
+    COMMIT, ROLLBACK, SAVEPOINT), from the engine's execute events."""
+
+    def __init__(self, db: Database) -> None:
+        self.count = 0
+        self._engine = db.engine
+        event.listen(self._engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *args: Any) -> None:
+        if not str(args[2]).lstrip().upper().startswith(CONTROL):
+            self.count += 1
+
+    def close(self) -> None:
+        event.remove(self._engine, "before_cursor_execute", self._seen)

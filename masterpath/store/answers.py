@@ -4,6 +4,8 @@ or two statements, and what it changed, written in one statement per table.
 The learner's write lock comes with the read (`FOR UPDATE` of the user's row on PostgreSQL;
 `BEGIN IMMEDIATE` on SQLite), and the same read brings the stamps of the content and the
 knowledge-tracing parameters, so the caches they key are checked without a statement more.
+Every statement is built once, with bound parameters: building and keying a statement costs
+more than SQLite takes to run it.
 """
 
 from __future__ import annotations
@@ -12,9 +14,22 @@ import json
 import typing
 from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, Text, and_, bindparam, cast, func, insert, null, or_, select, update
+from sqlalchemy import (
+    Executable,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from masterpath.domain.answering import ASSESSED_MODES, Answered, Standing
 from masterpath.store import content
@@ -27,13 +42,68 @@ from masterpath.store.models import (
     KtParams,
     LearnerCard,
     LearnerState,
+    PackRow,
     SkillState,
     User,
 )
 
-STATES = typing.cast(Table, SkillState.__table__)
-STATE = STATES.c
 STANDING = tuple(f.name for f in fields(Standing))
+CHANGED = (*(name for name in STANDING if name != "skill_id"), "updated_at")
+CARD = ("card_id", "skill_id", "state", "due", "reviews", "introduced_at")
+
+
+def _table(model: Any) -> Table:
+    return typing.cast(Table, model.__table__)
+
+
+USERS, STATES, LEARNERS, EVIDENCE = (_table(m) for m in (User, SkillState, LearnerState, Evidence))
+CARDS, HINTS, CHECKS = _table(LearnerCard), _table(HintReveal), _table(Assessment)
+
+
+def _stamps() -> list[Any]:
+    packs = _table(PackRow)
+    pairs = packs.c.id + "=" + packs.c.content_hash
+    return [
+        select(func.aggregate_strings(pairs, ",")).scalar_subquery().label("content_stamp"),
+        select(func.max(_table(KtParams).c.id)).scalar_subquery().label("params_id"),
+    ]
+
+
+@cache
+def _learner_query() -> Executable:
+    user: Any = bindparam("user")
+    item: Any = bindparam("item")
+    skill: Any = bindparam("skill")
+    e = EVIDENCE.c
+    last = (
+        select(func.max(e.recorded_at))
+        .where(e.user_id == user, e.skill_id == skill, e.source_id == item)
+        .scalar_subquery()
+    )
+    hints = select(func.count(func.distinct(HINTS.c.number))).where(
+        HINTS.c.user_id == user,
+        HINTS.c.item_id == item,
+        or_(last.is_(None), HINTS.c.revealed_at > last),
+    )
+    busy = select(func.aggregate_strings(cast(CHECKS.c["items"], Text), "\n")).where(
+        CHECKS.c.user_id == user, CHECKS.c.finished_at.is_(None)
+    )
+    return (
+        select(
+            USERS.c.id,
+            LEARNERS.c.counters.label("learner_counters"),
+            LEARNERS.c.skill_ids.label("learner_seen"),
+            *[STATES.c[name] for name in STANDING],
+            hints.scalar_subquery().label("hints_seen"),
+            busy.scalar_subquery().label("open_items"),
+            *_stamps(),
+        )
+        .select_from(USERS)
+        .outerjoin(LEARNERS, LEARNERS.c.user_id == USERS.c.id)
+        .outerjoin(STATES, STATES.c.user_id == USERS.c.id)
+        .where(USERS.c.id == user)
+        .with_for_update(of=USERS)  # PostgreSQL locks the learner; SQLite renders nothing
+    )
 
 
 @dataclass(frozen=True)
@@ -47,10 +117,8 @@ class Learner:
     open_items: frozenset[str]  # items of unfinished checks and diagnostics
 
 
-def _stamps(tx: Tx) -> list[Any]:
-    packs = content.stamp_column()
-    params = select(func.max(KtParams.id)).scalar_subquery()
-    return [packs.label("content_stamp"), params.label("params_id")]
+def _execute(tx: Tx, statement: Executable, params: Any) -> Any:
+    return tx.session.connection().execute(statement, params)
 
 
 def _remember(tx: Tx, row: Any) -> None:
@@ -58,46 +126,11 @@ def _remember(tx: Tx, row: Any) -> None:
     tx.memo["params_id"] = row.params_id
 
 
-def _locking(tx: Tx, query: Any) -> Any:
-    write_lock(tx)
-    return query.with_for_update(of=User)
-
-
 def learner_for_answer(tx: Tx, *, user_id: int, item_id: str, skill_id: str) -> Learner | None:
     """Lock the learner and read their state for answering `item_id` (None: no such learner)."""
-    last = (
-        select(func.max(Evidence.recorded_at))
-        .where(
-            Evidence.user_id == user_id,
-            Evidence.skill_id == skill_id,
-            Evidence.source_id == item_id,
-        )
-        .scalar_subquery()
-    )
-    hints = select(func.count(func.distinct(HintReveal.number))).where(
-        HintReveal.user_id == user_id,
-        HintReveal.item_id == item_id,
-        or_(last.is_(None), HintReveal.revealed_at > last),
-    )
-    busy = select(func.aggregate_strings(cast(Assessment.items, Text), "\n")).where(
-        Assessment.user_id == user_id, Assessment.finished_at.is_(None)
-    )
-    query = (
-        select(
-            User.id,
-            LearnerState.counters.label("learner_counters"),
-            LearnerState.skill_ids.label("learner_seen"),
-            *[STATE[name] for name in STANDING],
-            hints.scalar_subquery().label("hints_seen"),
-            busy.scalar_subquery().label("open_items"),
-            *_stamps(tx),
-        )
-        .select_from(User)
-        .outerjoin(LearnerState, LearnerState.user_id == User.id)
-        .outerjoin(SkillState, SkillState.user_id == User.id)
-        .where(User.id == user_id)
-    )
-    rows = list(tx.session.execute(_locking(tx, query)))
+    write_lock(tx)
+    params = {"user": user_id, "item": item_id, "skill": skill_id}
+    rows = list(_execute(tx, _learner_query(), params))
     if not rows:
         return None
     first = rows[0]
@@ -119,17 +152,23 @@ def learner_for_answer(tx: Tx, *, user_id: int, item_id: str, skill_id: str) -> 
     )
 
 
+@cache
+def _evidence_query() -> Executable:
+    e = EVIDENCE.c
+    assessed = and_(e.skill_id.in_(bindparam("skills", expanding=True)), e.mode.in_(ASSESSED_MODES))
+    wanted = or_(e.submission_id == bindparam("submission"), assessed)
+    return select(EVIDENCE).where(e.user_id == bindparam("user"), wanted).order_by(e.id)
+
+
 def evidence_for_answer(
     tx: Tx, *, user_id: int, skill_ids: list[str], submission_id: str | None
-) -> tuple[Evidence | None, dict[str, list[Evidence]]]:
-    """The evidence a submission id already recorded, and the skills' check and task evidence
-    (oldest first), in one statement."""
-    assessed = and_(Evidence.skill_id.in_(skill_ids), Evidence.mode.in_(ASSESSED_MODES))
-    wanted = or_(Evidence.submission_id == submission_id, assessed) if submission_id else assessed
-    query = select(Evidence).where(Evidence.user_id == user_id, wanted).order_by(Evidence.id)
+) -> tuple[Any | None, dict[str, list[Any]]]:
+    """The evidence a submission id already recorded (a row), and the skills' check and task
+    evidence (oldest first), in one statement."""
+    params = {"user": user_id, "skills": skill_ids, "submission": submission_id}
     earlier = None
-    found: dict[str, list[Evidence]] = {}
-    for row in tx.session.scalars(query):
+    found: dict[str, list[Any]] = {}
+    for row in _execute(tx, _evidence_query(), params):
         if submission_id is not None and row.submission_id == submission_id:
             earlier = row
         if row.mode in ASSESSED_MODES and row.skill_id in skill_ids:
@@ -137,12 +176,33 @@ def evidence_for_answer(
     return earlier, found
 
 
+@cache
+def _insert_evidence() -> Executable:
+    return insert(EVIDENCE).returning(EVIDENCE.c.id)
+
+
 def add_evidence(tx: Tx, values: dict[str, Any]) -> int:
     """Append one evidence record; its id."""
-    new_id: int = tx.session.execute(
-        insert(Evidence).values(**values).returning(Evidence.id)
-    ).scalar_one()
+    new_id: int = _execute(tx, _insert_evidence(), values).scalar_one()
     return new_id
+
+
+@cache
+def _update_learner() -> Executable:
+    return (
+        update(LEARNERS)
+        .where(LEARNERS.c.user_id == bindparam("b_user"))
+        .values({name: bindparam(name) for name in ("counters", "skill_ids", "updated_at")})
+    )
+
+
+@cache
+def _update_states() -> Executable:
+    return (
+        update(STATES)
+        .where(STATES.c.user_id == bindparam("b_user"), STATES.c.skill_id == bindparam("b_skill"))
+        .values({name: bindparam(name) for name in CHANGED})
+    )
 
 
 def save_answered(
@@ -152,37 +212,23 @@ def save_answered(
     several skills' states go as one executemany)."""
     learner = {"counters": answered.learner, "skill_ids": list(answered.seen), "updated_at": now}
     if before.counters is None:
-        tx.session.execute(insert(LearnerState).values(user_id=user_id, **learner))
+        _execute(tx, insert(LEARNERS), {"user_id": user_id, **learner})
     else:
-        tx.session.execute(
-            update(LearnerState).where(LearnerState.user_id == user_id).values(**learner)
-        )
+        _execute(tx, _update_learner(), {"b_user": user_id, **learner})
     rows = [
         {**{name: getattr(s, name) for name in STANDING}, "user_id": user_id, "updated_at": now}
         for s in answered.states
     ]
     new = [row for row in rows if row["skill_id"] not in before.states]
-    old = [row for row in rows if row["skill_id"] in before.states]
+    old = [
+        {**{name: row[name] for name in CHANGED}, "b_user": user_id, "b_skill": row["skill_id"]}
+        for row in rows
+        if row["skill_id"] in before.states
+    ]
     if new:
-        tx.session.execute(insert(STATES), new)
+        _execute(tx, insert(STATES), new)
     if old:
-        changed = [name for name in STANDING if name != "skill_id"] + ["updated_at"]
-        statement = (
-            update(STATES)
-            .where(STATE.user_id == bindparam("b_user"), STATE.skill_id == bindparam("b_skill"))
-            .values({name: bindparam(name) for name in changed})
-        )
-        tx.session.execute(
-            statement,
-            [
-                {
-                    **{name: row[name] for name in changed},
-                    "b_user": user_id,
-                    "b_skill": row["skill_id"],
-                }
-                for row in old
-            ],
-        )
+        _execute(tx, _update_states(), old)
 
 
 @dataclass(frozen=True)
@@ -199,54 +245,57 @@ class Reviewer:
     introduced: list[datetime]  # when each card introduced in the last 24 hours was (new card)
 
 
-def reviewer(
-    tx: Tx,
-    *,
-    user_id: int,
-    card_id: str,
-    submission_id: str | None,
-    since: datetime,
-) -> Reviewer | None:
-    """Lock the learner and read what rating `card_id` needs, in one statement (None: no such
-    learner). `since`: 24 hours ago (the learner's day starts after it, whatever their zone)."""
-    earlier = select(Evidence.source_id + "\n" + cast(Evidence.id, Text)).where(
-        Evidence.user_id == user_id, Evidence.submission_id == submission_id
+@cache
+def _reviewer_query() -> Executable:
+    user: Any = bindparam("user")
+    card: Any = bindparam("card")
+    e, s = EVIDENCE.c, STATES.c
+    earlier = select(e.source_id + "\n" + cast(e.id, Text)).where(
+        e.user_id == user, e.submission_id == bindparam("submission")
     )
-    held = select(func.aggregate_strings(SkillState.skill_id, ",")).where(
-        SkillState.user_id == user_id,
+    held = select(func.aggregate_strings(s.skill_id, ",")).where(
+        s.user_id == user,
         or_(
-            SkillState.mastered_at.is_not(None),
-            and_(SkillState.placed_at.is_not(None), SkillState.placement_failed.is_(False)),
+            s.mastered_at.is_not(None),
+            and_(s.placed_at.is_not(None), s.placement_failed.is_(False)),
         ),
     )
-    mine = LearnerCard.__table__.alias("mine")
-    intro = LearnerCard.__table__.alias("intro")
-    query = (
+    mine, intro = CARDS.alias("mine"), CARDS.alias("intro")
+    return (
         select(
-            User.desired_retention,
-            User.fsrs_params,
-            User.timezone,
-            User.new_cards_per_day,
-            *[
-                mine.c[name].label(f"card_{name}")
-                for name in ("card_id", "skill_id", "state", "due", "reviews", "introduced_at")
-            ],
-            (earlier.scalar_subquery() if submission_id else null()).label("earlier"),
+            USERS.c.desired_retention,
+            USERS.c.fsrs_params,
+            USERS.c.timezone,
+            USERS.c.new_cards_per_day,
+            *[mine.c[name].label(f"card_{name}") for name in CARD],
+            earlier.scalar_subquery().label("earlier"),
             held.scalar_subquery().label("held"),
             intro.c.introduced_at.label("intro_at"),
-            content.stamp_column().label("content_stamp"),
+            _stamps()[0],
         )
-        .select_from(User)
-        .outerjoin(mine, and_(mine.c.user_id == User.id, mine.c.card_id == card_id))
+        .select_from(USERS)
+        .outerjoin(mine, and_(mine.c.user_id == USERS.c.id, mine.c.card_id == card))
         .outerjoin(
             intro,
             and_(
-                intro.c.user_id == User.id, intro.c.introduced_at >= since, mine.c.card_id.is_(None)
+                intro.c.user_id == USERS.c.id,
+                intro.c.introduced_at >= bindparam("since"),
+                mine.c.card_id.is_(None),
             ),
         )
-        .where(User.id == user_id)
+        .where(USERS.c.id == user)
+        .with_for_update(of=USERS)
     )
-    rows = list(tx.session.execute(_locking(tx, query)))
+
+
+def reviewer(
+    tx: Tx, *, user_id: int, card_id: str, submission_id: str | None, since: datetime
+) -> Reviewer | None:
+    """Lock the learner and read what rating `card_id` needs, in one statement (None: no such
+    learner). `since`: when the learner's day began at the earliest, whatever their zone."""
+    write_lock(tx)
+    params = {"user": user_id, "card": card_id, "submission": submission_id, "since": since}
+    rows = list(_execute(tx, _reviewer_query(), params))
     if not rows:
         return None
     first = rows[0]
@@ -254,13 +303,7 @@ def reviewer(
     card = None
     if first.card_card_id is not None:
         card = LearnerCard(
-            user_id=user_id,
-            card_id=first.card_card_id,
-            skill_id=first.card_skill_id,
-            state=first.card_state,
-            due=first.card_due,
-            reviews=first.card_reviews,
-            introduced_at=first.card_introduced_at,
+            user_id=user_id, **{name: getattr(first, f"card_{name}") for name in CARD}
         )
     found = None
     if first.earlier:
@@ -278,6 +321,16 @@ def reviewer(
     )
 
 
+@cache
+def _update_card() -> Executable:
+    c = CARDS.c
+    return (
+        update(CARDS)
+        .where(c.user_id == bindparam("b_user"), c.card_id == bindparam("b_card"))
+        .values({name: bindparam(name) for name in ("state", "due", "reviews")})
+    )
+
+
 def save_review(
     tx: Tx,
     *,
@@ -291,21 +344,9 @@ def save_review(
     now: datetime,
 ) -> None:
     """Write a card's new FSRS state: one INSERT for a new card, one UPDATE otherwise."""
+    values = {"state": state, "due": due, "reviews": reviews}
     if started:
-        tx.session.execute(
-            update(LearnerCard)
-            .where(LearnerCard.user_id == user_id, LearnerCard.card_id == card_id)
-            .values(state=state, due=due, reviews=reviews)
-        )
+        _execute(tx, _update_card(), {"b_user": user_id, "b_card": card_id, **values})
     else:
-        tx.session.execute(
-            insert(LearnerCard).values(
-                user_id=user_id,
-                card_id=card_id,
-                skill_id=skill_id,
-                state=state,
-                due=due,
-                reviews=reviews,
-                introduced_at=now,
-            )
-        )
+        row = {"user_id": user_id, "card_id": card_id, "skill_id": skill_id, "introduced_at": now}
+        _execute(tx, insert(CARDS), {**row, **values})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -30,10 +31,16 @@ from masterpath.web.rendering import HERE, make_templates
 
 
 @asynccontextmanager
-async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Request threads match the database pool (store.db.THREADS), so no request waits on a
-    connection the pool must open and then throw away."""
+    connection the pool must open and then throw away. SQLite's log is checkpointed in the
+    background, not in a request's commit. What start-up built (content, templates, the
+    model) is frozen out of the garbage collector's full passes, which would otherwise walk it
+    during some request."""
     anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
+    app.state.context.db.checkpoint_in_background()
+    gc.collect()
+    gc.freeze()
     yield
 
 

@@ -1,0 +1,71 @@
+"""`masterpath xapi …` and `masterpath mail …`: exports and the outbox drainers."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from masterpath.services import Context, make_context, packs
+from masterpath.services import xapi as xapi_service
+from masterpath.settings import load_settings
+
+
+def _prepared() -> Context:
+    ctx = make_context(load_settings())
+    packs.prepare(ctx)
+    return ctx
+
+
+@click.group()
+def xapi() -> None:
+    """Evidence as xAPI statements: export them, push them to an LRS."""
+
+
+@xapi.command("export")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The JSON Lines file to write (`-` for standard output).",
+)
+def xapi_export(out: Path) -> None:
+    """Write every evidence record's statements, one JSON object a line."""
+    ctx = _prepared()
+    if str(out) == "-":
+        written = xapi_service.export(ctx, click.get_text_stream("stdout"))
+    else:
+        partial = out.with_name(out.name + ".tmp")
+        with partial.open("w", encoding="utf-8") as handle:
+            written = xapi_service.export(ctx, handle)
+        partial.replace(out)
+    click.echo(f"{written} statement(s) written to {out}", err=True)
+
+
+@xapi.command("push")
+@click.option(
+    "--loop",
+    "every",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    help="Keep draining, a pass every this many seconds (until stopped).",
+)
+def xapi_push(every: float | None) -> None:
+    """Send the statements waiting in the outbox to the LRS (MASTERPATH_LRS_ENDPOINT)."""
+    ctx = _prepared()
+    while True:
+        report = xapi_service.push(ctx)
+        if report.busy:
+            click.echo("another drainer is pushing: nothing done", err=True)
+        else:
+            click.echo(
+                f"queued {report.queued}, sent {report.sent}, waiting to retry {report.failed}"
+                + (f" ({report.error})" if report.error else ""),
+                err=True,
+            )
+        if every is None:
+            if report.error:
+                raise SystemExit(1)
+            return
+        time.sleep(every)

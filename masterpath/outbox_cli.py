@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from masterpath.services import Context, make_context, packs
+from masterpath.services import Context, digest, make_context, packs
+from masterpath.services import mail as mail_service
 from masterpath.services import xapi as xapi_service
 from masterpath.settings import load_settings
 
@@ -69,3 +70,49 @@ def xapi_push(every: float | None) -> None:
                 raise SystemExit(1)
             return
         time.sleep(every)
+
+
+@click.group()
+def mail() -> None:
+    """Outgoing mail: send the outbox, queue the weekly digests."""
+
+
+@mail.command("send")
+@click.option(
+    "--loop",
+    "every",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    help="Keep sending, a pass every this many seconds (until stopped).",
+)
+def mail_send(every: float | None) -> None:
+    """Hand the messages waiting in the outbox to the SMTP server (MASTERPATH_SMTP_HOST)."""
+    ctx = _prepared()
+    while True:
+        report = mail_service.send(ctx)
+        if report.busy:
+            click.echo("another sender is draining the outbox: nothing done", err=True)
+        else:
+            click.echo(
+                f"sent {report.sent}, waiting to retry {report.failed}"
+                + (f" ({report.error})" if report.error else ""),
+                err=True,
+            )
+        if every is None:
+            if report.error:
+                raise SystemExit(1)
+            return
+        time.sleep(every)
+
+
+@mail.command("digest")
+def mail_digest() -> None:
+    """Queue the weekly digest for every learner who opted in and had none for 7 days."""
+    click.echo(f"{digest.queue_digests(_prepared())} digest(s) queued", err=True)
+
+
+@mail.command("status")
+def mail_status() -> None:
+    """Messages sent, waiting, and given up on."""
+    counts = mail_service.counts(_prepared())
+    click.echo(", ".join(f"{name.replace('_', ' ')} {n}" for name, n in counts.items()))

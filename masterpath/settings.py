@@ -149,9 +149,7 @@ class Settings(BaseSettings):
         "`https://lrs.example.org/xAPI/`; empty pushes nothing (`masterpath xapi export` works).",
     )
     lrs_key: str = Field("", description="The LRS's basic-auth user (key).")
-    lrs_secret: str = Field(
-        "", description="The LRS's basic-auth password (secret: also `_FILE`)."
-    )
+    lrs_secret: str = Field("", description="The LRS's basic-auth password (secret: also `_FILE`).")
     lrs_timeout_seconds: float = Field(
         10.0, gt=0, le=300, description="Seconds to wait for the LRS before trying again later."
     )
@@ -173,7 +171,8 @@ class Settings(BaseSettings):
         20.0, gt=0, le=300, description="Seconds to wait for the SMTP server before retrying later."
     )
     mail_from: str = Field(
-        "", description="The From address of outgoing mail, e.g. `MasterPath <noreply@example.org>`."
+        "",
+        description="The From address of outgoing mail, e.g. `MasterPath <noreply@example.org>`.",
     )
 
     def proxy_options(self) -> dict[str, Any]:

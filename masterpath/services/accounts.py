@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem, RateLimited
-from masterpath.services import Context
+from masterpath.services import Context, notices
 from masterpath.store import Tx
 from masterpath.store import accounts as store
 from masterpath.store.models import User
@@ -120,24 +120,27 @@ def register(
     if address:
         _limit_registrations(ctx, email=email, address=address)
     with ctx.db.begin() as tx:
-        if store.user_by_email(tx, email) is not None:
-            if address:  # the work a new account costs: a hash now, a verify at the first login
-                _hasher.hash(password)
-                _verify(_DUMMY_HASH, password)
-            raise Conflict(
-                "an account with this email already exists",
-                problems=[Problem("already registered; log in instead", field="email")],
+        taken = store.user_by_email(tx, email) is not None
+        if taken and address:  # the work a new account costs: a hash now, a verify at login
+            _hasher.hash(password)
+            _verify(_DUMMY_HASH, password)
+        if not taken:
+            user = store.add_user(
+                tx,
+                email=email,
+                display_name=name,
+                password_hash=_hasher.hash(password),
+                role=role,
+                timezone=zone,
+                now=ctx.clock.now(),
             )
-        user = store.add_user(
-            tx,
-            email=email,
-            display_name=name,
-            password_hash=_hasher.hash(password),
-            role=role,
-            timezone=zone,
-            now=ctx.clock.now(),
-        )
-        return _account(user)
+            return _account(user)
+    if address:
+        notices.registration_attempt(ctx, email=email)  # the owner hears of it, by mail
+    raise Conflict(
+        "an account with this email already exists",
+        problems=[Problem("already registered; log in instead", field="email")],
+    )
 
 
 def _limit_registrations(ctx: Context, *, email: str, address: str) -> None:
@@ -331,21 +334,40 @@ def set_role(ctx: Context, *, email: str, role: str) -> Account:
 
 
 def reset_link(ctx: Context, *, email: str, base_url: str, hours: int = 1) -> str:
-    """A one-time password-reset link (there is no mail server; an admin hands it over)."""
+    """A one-time password-reset link, for an admin to hand over."""
+    with ctx.db.begin() as tx:
+        user = _reset_user(tx, email)
+        return _issue_reset(ctx, tx, user=user, base_url=base_url, hours=hours)
+
+
+def mail_reset_link(ctx: Context, *, email: str, hours: int = 1) -> str:
+    """Queue a one-time reset link to the account's address (mail must be configured); the
+    address it goes to."""
+    with ctx.db.begin() as tx:
+        user = _reset_user(tx, email)
+        link = _issue_reset(ctx, tx, user=user, base_url=ctx.settings.public_url, hours=hours)
+        notices.reset_message(ctx, tx, user=user, link=link, hours=hours)
+        return user.email
+
+
+def _reset_user(tx: Tx, email: str) -> User:
+    user = store.user_by_email(tx, normalise_email(email))
+    if user is None:
+        raise NotFound(f"no account with email {normalise_email(email)!r}")
+    return user
+
+
+def _issue_reset(ctx: Context, tx: Tx, *, user: User, base_url: str, hours: int) -> str:
     token = secrets.token_urlsafe(32)
     now = ctx.clock.now()
-    with ctx.db.begin() as tx:
-        user = store.user_by_email(tx, normalise_email(email))
-        if user is None:
-            raise NotFound(f"no account with email {normalise_email(email)!r}")
-        store.revoke_reset_tokens(tx, user.id)  # the newest link is the only one that works
-        store.add_reset_token(
-            tx,
-            user_id=user.id,
-            token_hash=token_hash(token),
-            now=now,
-            expires_at=now + timedelta(hours=hours),
-        )
+    store.revoke_reset_tokens(tx, user.id)  # the newest link is the only one that works
+    store.add_reset_token(
+        tx,
+        user_id=user.id,
+        token_hash=token_hash(token),
+        now=now,
+        expires_at=now + timedelta(hours=hours),
+    )
     return f"{base_url.rstrip('/')}/reset/{token}"
 
 

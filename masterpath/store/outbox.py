@@ -20,6 +20,7 @@ from masterpath.store.models import (
     MailOutbox,
     OutboxLease,
     SkillState,
+    User,
     XapiOutbox,
 )
 
@@ -216,15 +217,51 @@ def add_mail(
     return row
 
 
-def due_mail(tx: Tx, *, now: datetime, limit: int) -> list[MailOutbox]:
+def due_mail(tx: Tx, *, now: datetime, limit: int, give_up: int) -> list[int]:
     return list(
         tx.session.scalars(
-            select(MailOutbox)
-            .where(MailOutbox.sent_at.is_(None), MailOutbox.next_attempt_at <= now)
+            select(MailOutbox.id)
+            .where(
+                MailOutbox.sent_at.is_(None),
+                MailOutbox.next_attempt_at <= now,
+                MailOutbox.attempts < give_up,
+            )
             .order_by(MailOutbox.id)
             .limit(limit)
         )
     )
+
+
+def mail_row(tx: Tx, row_id: int) -> MailOutbox:
+    return tx.session.get_one(MailOutbox, row_id)
+
+
+def mark_mail(
+    tx: Tx,
+    ids: list[int],
+    *,
+    sent_at: datetime | None,
+    retry_at: datetime | None,
+    error: str,
+    attempts: int | None = None,
+) -> None:
+    values: dict[str, Any] = {"last_error": error[:2000], "sent_at": sent_at}
+    if sent_at is None:
+        values |= {"attempts": attempts, "next_attempt_at": retry_at}
+    tx.session.execute(update(MailOutbox).where(MailOutbox.id.in_(ids)).values(values))
+
+
+def mail_counts(tx: Tx, *, give_up: int) -> dict[str, int]:
+    def count(*where: Any) -> int:
+        return int(
+            tx.session.scalar(select(func.count()).select_from(MailOutbox).where(*where)) or 0
+        )
+
+    return {
+        "sent": count(MailOutbox.sent_at.is_not(None)),
+        "waiting": count(MailOutbox.sent_at.is_(None), MailOutbox.attempts < give_up),
+        "given_up": count(MailOutbox.sent_at.is_(None), MailOutbox.attempts >= give_up),
+    }
 
 
 def mail_of(tx: Tx, *, kind: str | None = None) -> list[MailOutbox]:
@@ -232,3 +269,20 @@ def mail_of(tx: Tx, *, kind: str | None = None) -> list[MailOutbox]:
     if kind is not None:
         query = query.where(MailOutbox.kind == kind)
     return list(tx.session.scalars(query))
+
+
+# the weekly digest
+
+
+def digest_due(tx: Tx, *, before: datetime) -> list[User]:
+    """Learners who opted in and had no digest since `before`."""
+    return list(
+        tx.session.scalars(
+            select(User)
+            .where(
+                User.weekly_digest.is_(True),
+                (User.digest_sent_at.is_(None)) | (User.digest_sent_at <= before),
+            )
+            .order_by(User.id)
+        )
+    )

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from masterpath.errors import InvalidInput, MasterPathError
-from masterpath.services import Context, accounts
+from masterpath.services import Context, accounts, digest
 from masterpath.web.deps import Ctx, Me
 from masterpath.web.forms import form_error
 from masterpath.web.rendering import render
@@ -104,6 +104,8 @@ def _account(request: Request, ctx: Context, viewer: Viewer) -> dict[str, object
         "sessions": accounts.sessions(ctx, user_id=viewer.id, current=viewer.session_id),
         "timezones": accounts.timezones(),
         "welcome": request.query_params.get("welcome") == "1",
+        "mail_configured": ctx.settings.mail_configured,
+        "weekly_digest": digest.wants_digest(ctx, user_id=viewer.id),
     }
 
 
@@ -134,6 +136,25 @@ def change_password(
 def change_timezone(ctx: Ctx, viewer: Me, timezone: Field) -> Response:
     accounts.set_timezone(ctx, user_id=viewer.id, timezone=timezone)
     return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/account/digest")
+def change_digest(ctx: Ctx, viewer: Me, weekly_digest: Field) -> Response:
+    digest.set_digest(ctx, user_id=viewer.id, on=weekly_digest == "on")
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.get("/unsubscribe/{token}")
+def unsubscribe_page(request: Request, token: str) -> Response:
+    return render(request, "unsubscribe.html", {"token": token, "done": False})
+
+
+@router.post("/unsubscribe/{token}")
+def unsubscribe(request: Request, ctx: Ctx, token: str) -> Response:
+    """One click (RFC 8058): the mail client POSTs `List-Unsubscribe=One-Click` here. The signed
+    token is the authority, so no session or CSRF token is asked for."""
+    digest.unsubscribe(ctx, token)
+    return render(request, "unsubscribe.html", {"token": token, "done": True})
 
 
 @router.post("/account/sessions/{session_id}/revoke")

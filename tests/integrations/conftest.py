@@ -18,6 +18,7 @@ import pytest
 
 ROOT = Path(__file__).parents[2]
 LRS_USER, LRS_PASSWORD = "masterpath", "lrs-test-password"
+AGENT = ("-A", LRS_USER, "http://lrs.test")  # the account ralph records as the authority
 
 
 def free_port() -> int:
@@ -58,8 +59,7 @@ class Ralph:
 
     def credentials(self) -> None:
         subprocess.run(
-            [self.binary, "auth", "-u", LRS_USER, "-p", LRS_PASSWORD, "-s", "all", "-w"]
-            + ["-A", LRS_USER, "http://lrs.test"],
+            [self.binary, "auth", "-u", LRS_USER, "-p", LRS_PASSWORD, "-s", "all", "-w", *AGENT],
             env=self.env,
             check=True,
             capture_output=True,
@@ -77,7 +77,9 @@ class Ralph:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/__heartbeat__", timeout=1):
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{self.port}/__heartbeat__", timeout=1
+                ):
                     return
             except OSError:
                 time.sleep(0.3)
@@ -124,7 +126,7 @@ class Misbehaving(BaseHTTPRequestHandler):
     """Answers 500, or holds the request without answering (`hang`)."""
 
     mode = "500"
-    requests: list[str] = []  # noqa: RUF012 - shared by the handler instances of one server
+    requests: list[str] = []
 
     def do_POST(self) -> None:
         self.requests.append(self.path)
@@ -135,7 +137,7 @@ class Misbehaving(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(b"the LRS is having a bad day")
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

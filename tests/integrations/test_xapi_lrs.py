@@ -75,7 +75,9 @@ def test_every_statement_arrives_once_while_the_lrs_stops_and_comes_back(
     assert xapi.push(with_lrs(ctx, ralph.endpoint, later=timedelta(minutes=2))).sent == 4
     assert waiting(live) == 0
     with ctx.db.engine.begin() as connection:  # as if every reply had been lost: send again
-        connection.execute(text("UPDATE xapi_outbox SET sent_at = NULL, next_attempt_at = created_at"))
+        connection.execute(
+            text("UPDATE xapi_outbox SET sent_at = NULL, next_attempt_at = created_at")
+        )
     assert xapi.push(live).sent == 7
 
     stored = ralph.statements()
@@ -100,8 +102,7 @@ def test_two_drainers_at_once_send_each_statement_once(
     answer(live, learner, 30)
     reports: list[xapi.PushReport] = []
     threads = [
-        threading.Thread(target=lambda: reports.append(xapi.push(live, batch=5)))
-        for _ in range(2)
+        threading.Thread(target=lambda: reports.append(xapi.push(live, batch=5))) for _ in range(2)
     ]
     for thread in threads:
         thread.start()

@@ -1,0 +1,48 @@
+"""Mail about an account: the password-reset link, and a notice to an account's owner when
+someone tries to register their address. Queued in the mail outbox; `mail.send` delivers."""
+
+from __future__ import annotations
+
+from masterpath.services import Context, mail
+from masterpath.store import Tx
+from masterpath.store.models import User
+
+
+def reset_message(ctx: Context, tx: Tx, *, user: User, link: str, hours: int) -> None:
+    body = (
+        f"Hello {user.display_name},\n\n"
+        f"Someone (we hope you) asked to choose a new MasterPath password for {user.email}.\n"
+        f"Open this link within {hours} hour(s) to set one; it works once:\n\n{link}\n\n"
+        "If you did not ask, ignore this message: your password stays as it is.\n"
+    )
+    mail.queue(
+        tx,
+        kind="reset",
+        recipient=user.email,
+        subject="Choose a new MasterPath password",
+        body=body,
+        now=ctx.clock.now(),
+    )
+
+
+def registration_attempt(ctx: Context, *, email: str) -> None:
+    """Tell the owner of `email` that someone tried to register it (nothing when mail is off)."""
+    if not ctx.settings.mail_configured:
+        return
+    base = ctx.settings.public_url.rstrip("/")
+    body = (
+        "Someone just tried to create a new MasterPath account with this address, which "
+        "already has one.\n\n"
+        f"If it was you, log in instead: {base}/login\n"
+        "Forgotten your password? Ask your administrator for a reset link.\n\n"
+        "If it was not you, nothing has changed and you need not do anything.\n"
+    )
+    with ctx.db.begin() as tx:
+        mail.queue(
+            tx,
+            kind="register",
+            recipient=email,
+            subject="Someone tried to register your address on MasterPath",
+            body=body,
+            now=ctx.clock.now(),
+        )

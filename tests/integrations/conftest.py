@@ -3,6 +3,8 @@ FastAPI would clash with ours), a misbehaving HTTP server, and aiosmtpd."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import socket
 import subprocess
@@ -15,6 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope
 
 ROOT = Path(__file__).parents[2]
 LRS_USER, LRS_PASSWORD = "masterpath", "lrs-test-password"
@@ -151,3 +155,44 @@ def broken_lrs() -> Iterator[tuple[ThreadingHTTPServer, type[Misbehaving]]]:
     yield server, handler
     server.shutdown()
     server.server_close()
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps what it accepts; it answers `refusals` DATA commands
+    with 451 first, as a server that is busy for a while."""
+
+    def __init__(self, refusals: int = 0) -> None:
+        self.refusals = refusals
+        self.messages: list[email.message.Message] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:
+        if self.refusals > 0:
+            self.refusals -= 1
+            return "451 4.3.0 busy, try again later"
+        content = envelope.content if isinstance(envelope.content, bytes) else b""
+        self.messages.append(email.message_from_bytes(content, policy=email.policy.default))
+        return "250 OK"
+
+
+@dataclass
+class Smtp:
+    mailbox: Mailbox
+    port: int
+    controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp() -> Iterator[Smtp]:
+    server = Smtp(Mailbox(), free_port())
+    server.start()
+    yield server
+    server.stop()

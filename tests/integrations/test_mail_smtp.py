@@ -1,0 +1,157 @@
+"""Mail reaches a real SMTP server (aiosmtpd) once, whatever the server does meanwhile."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import threading
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from masterpath.clock import Clock
+from masterpath.errors import Conflict
+from masterpath.services import Context, accounts, cohorts, digest, invites, mail
+from tests.integrations.conftest import Smtp
+
+pytestmark = pytest.mark.integration
+PASSWORD = "correct horse battery"
+BASE = "https://learn.example.org"
+
+
+def with_mail(
+    ctx: Context, port: int, *, later: timedelta = timedelta(0), **extra: object
+) -> Context:
+    settings = ctx.settings.model_copy(
+        update={
+            "base_url": BASE,
+            "smtp_host": "127.0.0.1",
+            "smtp_port": port,
+            "smtp_security": "none",
+            "mail_from": "MasterPath <noreply@learn.example.org>",
+            "smtp_timeout_seconds": 5.0,
+            **extra,
+        }
+    )
+    return dataclasses.replace(ctx, settings=settings, clock=Clock(later))
+
+
+def test_a_reset_link_is_mailed_and_works(ctx: Context, smtp: Smtp) -> None:
+    live = with_mail(ctx, smtp.port)
+    accounts.register(live, email="ada@example.com", password=PASSWORD)
+    assert accounts.mail_reset_link(live, email="ADA@example.com") == "ada@example.com"
+    assert mail.send(live).sent == 1
+    (message,) = smtp.mailbox.messages
+    assert message["To"] == "ada@example.com"
+    assert message["From"] == "MasterPath <noreply@learn.example.org>"
+    body = message.get_content()
+    token = re.search(rf"{BASE}/reset/(\S+)", body)
+    assert token, body
+    accounts.reset_password(live, token=token.group(1), new="a brand new password")
+    assert accounts.has_password(live, email="ada@example.com", password="a brand new password")
+
+
+def test_the_owner_hears_when_someone_registers_their_address(ctx: Context, smtp: Smtp) -> None:
+    live = with_mail(ctx, smtp.port)
+    accounts.register(live, email="ada@example.com", password=PASSWORD)
+    with pytest.raises(Conflict):
+        accounts.register(
+            live, email="ada@example.com", password="another password", address="10.0.0.9"
+        )
+    assert mail.send(live).sent == 1
+    (message,) = smtp.mailbox.messages
+    assert message["To"] == "ada@example.com"
+    assert "tried to register" in message["Subject"]
+    assert f"{BASE}/login" in message.get_content()
+
+
+def test_a_server_that_refuses_for_a_while_gets_each_message_once(ctx: Context, smtp: Smtp) -> None:
+    live = with_mail(ctx, smtp.port)
+    for n in range(3):
+        accounts.register(live, email=f"l{n}@example.com", password=PASSWORD)
+        accounts.mail_reset_link(live, email=f"l{n}@example.com")
+    smtp.mailbox.refusals = 2
+    first = mail.send(live)
+    assert (first.sent, first.failed) == (0, 3) and "451" in first.error
+    assert mail.send(live).sent == 0  # backing off
+    second = mail.send(with_mail(ctx, smtp.port, later=timedelta(minutes=1)))
+    assert (second.sent, second.failed) == (0, 3)  # the second refusal
+    third = mail.send(with_mail(ctx, smtp.port, later=timedelta(minutes=5)))
+    assert third.sent == 3
+    assert sorted(m["To"] for m in smtp.mailbox.messages) == [
+        "l0@example.com",
+        "l1@example.com",
+        "l2@example.com",
+    ]
+    assert mail.counts(live) == {"sent": 3, "waiting": 0, "given_up": 0}
+
+
+def test_mail_waits_while_the_server_is_down(ctx: Context, smtp: Smtp) -> None:
+    live = with_mail(ctx, smtp.port)
+    accounts.register(live, email="ada@example.com", password=PASSWORD)
+    smtp.stop()
+    accounts.mail_reset_link(live, email="ada@example.com")
+    down = mail.send(live)
+    assert down.failed == 1 and "127.0.0.1" in down.error
+    smtp.start()
+    assert mail.send(with_mail(ctx, smtp.port, later=timedelta(minutes=1))).sent == 1
+    assert len(smtp.mailbox.messages) == 1
+
+
+def test_two_senders_at_once_send_each_message_once(ctx: Context, smtp: Smtp) -> None:
+    live = with_mail(ctx, smtp.port)
+    accounts.register(live, email="ada@example.com", password=PASSWORD)
+    for _ in range(20):
+        accounts.mail_reset_link(live, email="ada@example.com")
+    threads = [threading.Thread(target=lambda: mail.send(live, batch=5)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    while mail.counts(live)["waiting"]:
+        mail.send(live)
+    ids = [m["Message-ID"] for m in smtp.mailbox.messages]
+    assert len(ids) == 20 and len(set(ids)) == 20
+
+
+def test_cohort_invites_carry_the_join_link(ctx: Context, smtp: Smtp) -> None:
+    live = with_mail(ctx, smtp.port)
+    teacher = accounts.register(live, email="t@example.com", password=PASSWORD, role="instructor")
+    cohort = cohorts.create(live, instructor_id=teacher.id, name="Evening class")
+    sent = invites.invite(
+        live,
+        instructor_id=teacher.id,
+        cohort_id=cohort.id,
+        emails=["a@example.com", "B@example.com "],
+    )
+    assert sent == 2 and mail.send(live).sent == 2
+    assert {m["To"] for m in smtp.mailbox.messages} == {"a@example.com", "b@example.com"}
+    assert f"{BASE}/cohorts?code={cohort.invite_code}" in smtp.mailbox.messages[0].get_content()
+
+
+def test_weekly_digest_with_one_click_unsubscribe(
+    ctx: Context, smtp: Smtp, client: TestClient
+) -> None:
+    live = with_mail(ctx, smtp.port)
+    ada = accounts.register(live, email="ada@example.com", password=PASSWORD)
+    accounts.register(live, email="bob@example.com", password=PASSWORD)  # never opted in
+    digest.set_digest(live, user_id=ada.id, on=True)
+    assert digest.queue_digests(live) == 1
+    assert digest.queue_digests(live) == 0  # once a week
+    assert mail.send(live).sent == 1
+    (message,) = smtp.mailbox.messages
+    assert message["To"] == "ada@example.com"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = str(message["List-Unsubscribe"]).strip().strip("<>")
+    assert link.startswith(f"{BASE}/unsubscribe/") and link in message.get_content()
+    assert "Flashcards due now: 0" in message.get_content()
+
+    path = link.removeprefix(BASE)
+    forged = client.post(path[:-3] + "abc", data={"List-Unsubscribe": "One-Click"})
+    assert forged.status_code == 404
+    assert digest.wants_digest(live, user_id=ada.id)
+    done = client.post(path, data={"List-Unsubscribe": "One-Click"})  # no session, no CSRF token
+    assert done.status_code == 200 and "no more weekly digests" in done.text
+    assert not digest.wants_digest(live, user_id=ada.id)
+    assert digest.queue_digests(with_mail(ctx, smtp.port, later=timedelta(days=8))) == 0

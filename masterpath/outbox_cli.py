@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -35,7 +36,7 @@ def xapi_export(out: Path) -> None:
     """Write every evidence record's statements, one JSON object a line."""
     ctx = _prepared()
     if str(out) == "-":
-        written = xapi_service.export(ctx, click.get_text_stream("stdout"))
+        written = xapi_service.export(ctx, sys.stdout)
     else:
         partial = out.with_name(out.name + ".tmp")
         with partial.open("w", encoding="utf-8") as handle:

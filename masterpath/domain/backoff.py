@@ -12,7 +12,8 @@ def delay(attempts: int, *, first: timedelta = FIRST, ceiling: timedelta = CEILI
     """The wait after the `attempts`-th failure: first, 2x, 4x ... never more than the ceiling."""
     if attempts < 1:
         return timedelta(0)
-    return min(ceiling, first * 2 ** min(attempts - 1, 40))
+    wait: timedelta = first * 2 ** min(attempts - 1, 40)
+    return min(ceiling, wait)
 
 
 def retry_at(

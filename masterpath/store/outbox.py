@@ -123,7 +123,7 @@ def enqueue_evidence(tx: Tx, *, now: datetime, limit: int = 1000) -> int:
             ["evidence_id", "created_at", "attempts", "next_attempt_at", "last_error"], waiting
         )
     )
-    return int(done.rowcount or 0)
+    return int(done.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def due_statements(tx: Tx, *, now: datetime, limit: int) -> list[int]:

@@ -13,6 +13,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -163,7 +164,7 @@ class Mailbox:
 
     def __init__(self, refusals: int = 0) -> None:
         self.refusals = refusals
-        self.messages: list[email.message.Message] = []
+        self.messages: list[EmailMessage] = []
 
     async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:
         if self.refusals > 0:
@@ -172,6 +173,10 @@ class Mailbox:
         content = envelope.content if isinstance(envelope.content, bytes) else b""
         self.messages.append(email.message_from_bytes(content, policy=email.policy.default))
         return "250 OK"
+
+
+def body(message: EmailMessage) -> str:
+    return str(message.get_content())
 
 
 @dataclass

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from masterpath.clock import Clock
 from masterpath.services import Context, accounts, evidence, xapi
+from masterpath.store import outbox
 from tests.integrations.conftest import LRS_PASSWORD, LRS_USER, Misbehaving, Ralph
 
 pytestmark = pytest.mark.integration
@@ -83,16 +84,11 @@ def test_every_statement_arrives_once_while_the_lrs_stops_and_comes_back(
     stored = ralph.statements()
     ids = sorted(str(s["id"]) for s in stored)
     with ctx.db.begin() as tx:
-        expected = sorted(s["id"] for s in xapi.statements_of(live, tx, _all(tx)))
+        every = outbox.evidence_after(tx, after=0, limit=1000)
+        expected = sorted(s["id"] for s in xapi.statements_of(live, tx, every))
     assert ids == expected and len(ids) == 7
     actor = stored[0]["actor"]
     assert actor == {"objectType": "Agent", "account": {"homePage": HOME, "name": str(learner)}}
-
-
-def _all(tx: object) -> list[object]:
-    from masterpath.store import outbox
-
-    return outbox.evidence_after(tx, after=0, limit=1000)  # type: ignore[arg-type, return-value]
 
 
 def test_two_drainers_at_once_send_each_statement_once(

@@ -118,12 +118,14 @@ def enqueue_evidence(tx: Tx, *, now: datetime, limit: int = 1000) -> int:
         .order_by(Evidence.id)
         .limit(limit)
     )
-    done = tx.session.execute(
-        insert(XapiOutbox).from_select(
+    done = tx.session.scalars(
+        insert(XapiOutbox)
+        .from_select(
             ["evidence_id", "created_at", "attempts", "next_attempt_at", "last_error"], waiting
         )
+        .returning(XapiOutbox.evidence_id)
     )
-    return int(done.rowcount or 0)  # type: ignore[attr-defined]
+    return len(done.all())
 
 
 def due_statements(tx: Tx, *, now: datetime, limit: int) -> list[int]:

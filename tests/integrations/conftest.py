@@ -16,10 +16,13 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import Envelope
+
+if TYPE_CHECKING:  # aiosmtpd is imported when a test starts it: `make test` runs without it
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import Envelope
 
 ROOT = Path(__file__).parents[2]
 LRS_USER, LRS_PASSWORD = "masterpath", "lrs-test-password"
@@ -186,6 +189,8 @@ class Smtp:
     controller: Controller | None = None
 
     def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
         self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
         self.controller.start()
 

@@ -27,6 +27,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a real password, used to keep timing even")
 LOGIN_FAILED = "Email or password is not right."
 REGISTRATION_WINDOW = timedelta(hours=1)
+RESETS_PER_EMAIL = 3  # reset mails an hour to one address, asked for from the web
 
 
 @dataclass(frozen=True)
@@ -348,6 +349,29 @@ def mail_reset_link(ctx: Context, *, email: str, hours: int = 1) -> str:
         link = _issue_reset(ctx, tx, user=user, base_url=ctx.settings.public_url, hours=hours)
         notices.reset_message(ctx, tx, user=user, link=link, hours=hours)
         return user.email
+
+
+def request_reset(ctx: Context, *, email: str, address: str) -> None:
+    """From the web: mail a reset link if an account has this address. The answer is the same
+    either way; requests are limited per address and per email (3 an hour), counted even when
+    no account matches."""
+    if not ctx.settings.mail_configured:
+        raise InvalidInput("password resets by mail are off here; ask your administrator")
+    email = normalise_email(email)[:254]
+    now = ctx.clock.now()
+    with ctx.db.begin() as tx:
+        since = now - REGISTRATION_WINDOW
+        by_address = store.requests_since(tx, kind="reset", since=since, address=address)
+        by_email = store.requests_since(tx, kind="reset", since=since, email=email)
+        if by_address >= ctx.settings.register_max_per_address or by_email >= RESETS_PER_EMAIL:
+            raise RateLimited("Too many reset requests. Try again in an hour.")
+        store.record_attempt(
+            tx, email=email, address=address, now=now, succeeded=True, kind="reset"
+        )
+        user = store.user_by_email(tx, email)
+        if user is not None:
+            link = _issue_reset(ctx, tx, user=user, base_url=ctx.settings.public_url, hours=1)
+            notices.reset_message(ctx, tx, user=user, link=link, hours=1)
 
 
 def _reset_user(tx: Tx, email: str) -> User:

@@ -34,7 +34,7 @@ def registration_attempt(ctx: Context, *, email: str) -> None:
         "Someone just tried to create a new MasterPath account with this address, which "
         "already has one.\n\n"
         f"If it was you, log in instead: {base}/login\n"
-        "Forgotten your password? Ask your administrator for a reset link.\n\n"
+        f"Forgotten your password? Ask for a new one: {base}/forgot\n\n"
         "If it was not you, nothing has changed and you need not do anything.\n"
     )
     with ctx.db.begin() as tx:

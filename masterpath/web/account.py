@@ -33,8 +33,9 @@ def _signed_in(request: Request, ctx: Context, token: str, target: str) -> Respo
 
 
 @router.get("/login")
-def login_page(request: Request, next: str = "/") -> Response:
-    return render(request, "login.html", {"next": _safe_next(next), "email": ""})
+def login_page(request: Request, ctx: Ctx, next: str = "/") -> Response:
+    shown = {"next": _safe_next(next), "email": "", "forgot": ctx.settings.mail_configured}
+    return render(request, "login.html", shown)
 
 
 @router.post("/login")
@@ -161,6 +162,21 @@ def unsubscribe(request: Request, ctx: Ctx, token: str) -> Response:
 def revoke(ctx: Ctx, viewer: Me, session_id: int) -> Response:
     accounts.revoke_session(ctx, user_id=viewer.id, session_id=session_id)
     return RedirectResponse("/account", status_code=303)
+
+
+@router.get("/forgot")
+def forgot_page(request: Request, ctx: Ctx) -> Response:
+    return render(request, "forgot.html", {"sent": False, "email": ""})
+
+
+@router.post("/forgot")
+def forgot(request: Request, ctx: Ctx, email: Field) -> Response:
+    address = request.client.host if request.client else ""
+    try:
+        accounts.request_reset(ctx, email=email, address=address)
+    except InvalidInput as exc:
+        return form_error(request, "forgot.html", exc, {"sent": False, "email": email})
+    return render(request, "forgot.html", {"sent": True, "email": email})
 
 
 @router.get("/reset/{token}")

@@ -93,3 +93,30 @@ def test_an_instructor_invites_by_mail_and_only_to_their_cohort(
             "c@example.com",
         ]
         assert f"/cohorts?code={mine.invite_code}" in rows[0].body
+
+
+def test_forgotten_password_mails_a_link_and_tells_no_one_who_has_an_account(
+    mail_ctx: Context,
+) -> None:
+    from masterpath.web import create_app
+
+    accounts.register(mail_ctx, email="ada@example.com", password="correct horse battery")
+    with TestClient(create_app(mail_ctx.settings, context=mail_ctx)) as stranger:
+        assert soup(stranger.get("/login").text).find("a", href="/forgot") is not None
+        token = csrf(stranger, "/forgot")
+        known = stranger.post("/forgot", data={"email": "ADA@example.com", "csrf_token": token})
+        unknown = stranger.post("/forgot", data={"email": "eve@example.com", "csrf_token": token})
+        assert known.status_code == unknown.status_code == 200
+        assert "is on its way" in known.text and "is on its way" in unknown.text
+        for _ in range(2):
+            stranger.post("/forgot", data={"email": "ada@example.com", "csrf_token": token})
+        limited = stranger.post("/forgot", data={"email": "ada@example.com", "csrf_token": token})
+        assert limited.status_code == 429
+    with mail_ctx.db.begin() as tx:
+        rows = outbox.mail_of(tx, kind="reset")
+    assert [r.recipient for r in rows] == ["ada@example.com"] * 3
+    assert "https://learn.example.org/reset/" in rows[0].body
+
+
+def test_without_mail_there_is_no_forgotten_password_link(client: TestClient) -> None:
+    assert soup(client.get("/login").text).find("a", href="/forgot") is None

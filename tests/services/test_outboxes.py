@@ -94,3 +94,17 @@ def test_a_forged_unsubscribe_link_changes_nothing(ctx: Context) -> None:
     assert digest.wants_digest(ctx, user_id=ada)
     digest.unsubscribe(ctx, good)
     assert not digest.wants_digest(ctx, user_id=ada)
+
+
+def test_the_answer_that_completes_mastery_is_also_a_mastered_statement(ctx: Context) -> None:
+    from tests.services.test_mastery_walk import master_python
+
+    learner = accounts.register(ctx, email="ada@example.com", password=PASSWORD).id
+    done = master_python(ctx, learner)
+    out = io.StringIO()
+    xapi.export(done, out)
+    statements = [json.loads(line) for line in out.getvalue().splitlines()]
+    mastered = [s for s in statements if s["verb"]["id"].endswith("/mastered")]
+    assert len(mastered) == 1
+    assert mastered[0]["object"]["id"].endswith("/xapi/activities/skill/python-basics")
+    assert len({s["id"] for s in statements}) == len(statements)

@@ -26,6 +26,7 @@ from masterpath.store.models import Evidence
 
 NAMESPACE_KEY = "xapi_namespace"
 BATCH = 100
+CONFLICT = "the LRS answered 409"
 
 
 @dataclass(frozen=True)
@@ -118,28 +119,30 @@ def push(ctx: Context, *, batch: int = BATCH) -> PushReport:
         with ctx.db.begin() as tx:
             queued = store.enqueue_evidence(tx, now=ctx.clock.now(), limit=100_000)
         sent = 0
-        for ids, statements in _batches(ctx, batch):
+        for group in _batches(ctx, batch):
             lease.renew(ctx.clock.now())
-            error = _post(ctx, statements)
+            stored, error = _deliver(ctx, group)
             now = ctx.clock.now()
+            left = [i for i in group if i not in stored]
             with ctx.db.begin() as tx:
+                store.mark_statements(tx, stored, sent_at=now, retry_at=None, error="")
+                sent += len(stored)
                 if not error:
-                    store.mark_statements(tx, ids, sent_at=now, retry_at=None, error="")
-                    sent += len(ids)
                     continue
-                attempts = store.statement_attempts(tx, ids)
+                attempts = store.statement_attempts(tx, left)
                 store.mark_statements(
                     tx,
-                    ids,
+                    left,
                     sent_at=None,
                     retry_at=backoff.retry_at(attempts=attempts + 1, now=now),
                     error=error,
                 )
-            return PushReport(queued=queued, sent=sent, failed=len(ids), error=error)
+            return PushReport(queued=queued, sent=sent, failed=len(left), error=error)
         return PushReport(queued=queued, sent=sent)
 
 
-def _batches(ctx: Context, size: int) -> Iterator[tuple[list[int], list[dict[str, Any]]]]:
+def _batches(ctx: Context, size: int) -> Iterator[dict[int, list[dict[str, Any]]]]:
+    """Due evidence ids with their statements, `size` records at a time, oldest first."""
     seen: set[int] = set()
     while True:
         with ctx.db.begin() as tx:
@@ -147,9 +150,34 @@ def _batches(ctx: Context, size: int) -> Iterator[tuple[list[int], list[dict[str
             ids = [i for i in due if i not in seen]
             if not ids:
                 return
-            statements = statements_of(ctx, tx, store.evidence_rows(tx, ids))
+            rows = store.evidence_rows(tx, ids)
+            home, space = ctx.settings.public_url, namespace(ctx, tx)
+            group = {
+                facts.evidence_id: xapi.statements(facts, home_page=home, namespace=space)
+                for facts in _facts(tx, rows)
+            }
         seen.update(ids)
-        yield ids, statements
+        yield group
+
+
+def _deliver(ctx: Context, group: dict[int, list[dict[str, Any]]]) -> tuple[list[int], str]:
+    """Send a batch: the evidence ids the LRS now holds, and what went wrong with the rest.
+
+    An LRS answers 409 to a batch when it already holds a statement with one of its ids but
+    different content (a skill renamed since it was sent, say) and stores none of the batch:
+    then each record goes alone, and a 409 for one record means the LRS has it already."""
+    error = _post(ctx, [s for found in group.values() for s in found])
+    if not error:
+        return list(group), ""
+    if not error.startswith(CONFLICT):
+        return [], error
+    stored: list[int] = []
+    for evidence_id, found in group.items():
+        alone = _post(ctx, found)
+        if alone and not alone.startswith(CONFLICT):
+            return stored, alone
+        stored.append(evidence_id)
+    return stored, ""
 
 
 def _post(ctx: Context, statements: list[dict[str, Any]]) -> str:

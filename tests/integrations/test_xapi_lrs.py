@@ -128,3 +128,21 @@ def test_an_lrs_that_fails_or_hangs_loses_nothing(
     fixed = with_lrs(ctx, ralph.endpoint, later=timedelta(minutes=1))
     assert xapi.push(fixed).sent == 3
     assert len(ralph.statements()) == 3
+
+
+def test_a_statement_the_lrs_holds_in_another_form_does_not_block_the_rest(
+    ctx: Context, learner: int, ralph: Ralph
+) -> None:
+    live = with_lrs(ctx, ralph.endpoint)
+    answer(live, learner, 3)
+    assert xapi.push(live).sent == 3
+    answer(live, learner, 2)
+    with ctx.db.engine.begin() as connection:  # the first three go again, now different
+        connection.execute(text("UPDATE xapi_outbox SET sent_at = NULL"))
+    moved = dataclasses.replace(
+        live, settings=live.settings.model_copy(update={"base_url": "https://moved.example"})
+    )
+    report = xapi.push(moved)  # the batch gets 409; record by record, all five are settled
+    assert (report.sent, report.failed, report.error) == (5, 0, "")
+    homes = sorted(str(s["actor"]["account"]["homePage"]) for s in ralph.statements())  # type: ignore[index]
+    assert homes == [HOME] * 3 + ["https://moved.example"] * 2  # the LRS kept the first forms

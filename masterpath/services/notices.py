@@ -3,9 +3,14 @@ someone tries to register their address. Queued in the mail outbox; `mail.send` 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from masterpath.services import Context, mail
 from masterpath.store import Tx
+from masterpath.store import outbox as store
 from masterpath.store.models import User
+
+NOTICE_EVERY = timedelta(hours=1)
 
 
 def reset_message(ctx: Context, tx: Tx, *, user: User, link: str, hours: int) -> None:
@@ -37,12 +42,15 @@ def registration_attempt(ctx: Context, *, email: str) -> None:
         f"Forgotten your password? Ask for a new one: {base}/forgot\n\n"
         "If it was not you, nothing has changed and you need not do anything.\n"
     )
+    now = ctx.clock.now()
     with ctx.db.begin() as tx:
+        if store.mail_since(tx, kind="register", recipient=email, since=now - NOTICE_EVERY):
+            return  # one notice an hour is enough: repeated tries must not flood the owner
         mail.queue(
             tx,
             kind="register",
             recipient=email,
             subject="Someone tried to register your address on MasterPath",
             body=body,
-            now=ctx.clock.now(),
+            now=now,
         )

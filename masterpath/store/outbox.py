@@ -266,6 +266,13 @@ def mail_counts(tx: Tx, *, give_up: int) -> dict[str, int]:
     }
 
 
+def mail_since(tx: Tx, *, kind: str, recipient: str, since: datetime) -> int:
+    query = select(func.count()).where(
+        MailOutbox.kind == kind, MailOutbox.recipient == recipient, MailOutbox.created_at >= since
+    )
+    return int(tx.session.scalar(query) or 0)
+
+
 def mail_of(tx: Tx, *, kind: str | None = None) -> list[MailOutbox]:
     query = select(MailOutbox).order_by(MailOutbox.id)
     if kind is not None:

@@ -108,3 +108,19 @@ def test_the_answer_that_completes_mastery_is_also_a_mastered_statement(ctx: Con
     assert len(mastered) == 1
     assert mastered[0]["object"]["id"].endswith("/xapi/activities/skill/python-basics")
     assert len({s["id"] for s in statements}) == len(statements)
+
+
+def test_repeated_tries_to_register_a_taken_address_send_one_notice_an_hour(
+    ctx: Context,
+) -> None:
+    live = configured(
+        ctx, base_url="https://learn.example.org", smtp_host="127.0.0.1", mail_from="n@l.org"
+    )
+    accounts.register(live, email="ada@example.com", password=PASSWORD)
+    for _ in range(3):
+        with pytest.raises(Conflict):
+            accounts.register(live, email="ada@example.com", password=PASSWORD, address="10.0.0.1")
+    with ctx.db.begin() as tx:
+        (notice,) = outbox.mail_of(tx, kind="register")
+    assert notice.recipient == "ada@example.com"
+    assert "https://learn.example.org/forgot" in notice.body

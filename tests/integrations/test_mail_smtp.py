@@ -9,6 +9,7 @@ import subprocess
 import threading
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -195,7 +196,7 @@ def test_mail_goes_over_tls_with_a_login(
     tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     tls.load_cert_chain(*certificate)
     mailbox, port = Mailbox(), free_port()
-    options: dict[str, object] = (
+    options: dict[str, Any] = (
         {"tls_context": tls, "require_starttls": True}
         if security == "starttls"
         else {"ssl_context": tls, "auth_require_tls": False}  # aiosmtpd cannot tell it is TLS

@@ -158,6 +158,13 @@ class Settings(BaseSettings):
         description="UUID namespace of statement ids; empty means one made at random once and "
         "kept in the database.",
     )
+    outbox_seconds: float = Field(
+        0.0,
+        ge=0,
+        description="Seconds between outbox passes (xAPI push, weekly digests, mail) inside "
+        "`masterpath serve`; 0 leaves them to `masterpath xapi push --loop` and "
+        "`masterpath mail send --loop`.",
+    )
     smtp_host: str = Field("", description="SMTP server for outgoing mail; empty sends none.")
     smtp_port: int = Field(587, ge=1, le=65_535, description="SMTP server port.")
     smtp_security: Literal["starttls", "tls", "none"] = Field(

@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from masterpath import __version__
 from masterpath.services import THREADS, Context, knowledge, make_context, packs
+from masterpath.services.drainer import Drainer
 from masterpath.services.mentor import provider
 from masterpath.settings import Settings, load_settings
 from masterpath.web import (
@@ -29,11 +30,17 @@ from masterpath.web.rendering import HERE, make_templates
 
 
 @asynccontextmanager
-async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Request threads match the database pool (store.db.THREADS), so no request waits on a
-    connection the pool must open and then throw away."""
+    connection the pool must open and then throw away. The outbox drainer runs beside the
+    requests when MASTERPATH_OUTBOX_SECONDS asks for it."""
     anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
+    drainer = Drainer.configured(app.state.context)
+    if drainer is not None:
+        drainer.start()
     yield
+    if drainer is not None:
+        drainer.stop()
 
 
 def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI:

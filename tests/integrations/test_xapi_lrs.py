@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from datetime import timedelta
 from http.server import ThreadingHTTPServer
 
@@ -146,3 +147,21 @@ def test_a_statement_the_lrs_holds_in_another_form_does_not_block_the_rest(
     assert (report.sent, report.failed, report.error) == (5, 0, "")
     homes = sorted(str(s["actor"]["account"]["homePage"]) for s in ralph.statements())  # type: ignore[index]
     assert homes == [HOME] * 3 + ["https://moved.example"] * 2  # the LRS kept the first forms
+
+
+def test_serve_drains_in_a_thread_when_asked(ctx: Context, learner: int, ralph: Ralph) -> None:
+    from fastapi.testclient import TestClient
+
+    from masterpath.web import create_app
+
+    live = with_lrs(ctx, ralph.endpoint)
+    live = dataclasses.replace(
+        live, settings=live.settings.model_copy(update={"outbox_seconds": 0.2})
+    )
+    with TestClient(create_app(live.settings, context=live)):
+        answer(live, learner, 4)  # recorded while the app runs: nothing waits on the LRS
+        deadline = time.monotonic() + 60
+        while waiting(live) or xapi.counts(live)["sent"] < 4:
+            assert time.monotonic() < deadline, xapi.counts(live)
+            time.sleep(0.2)
+    assert len(ralph.statements()) == 4

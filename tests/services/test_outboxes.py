@@ -124,3 +124,18 @@ def test_repeated_tries_to_register_a_taken_address_send_one_notice_an_hour(
         (notice,) = outbox.mail_of(tx, kind="register")
     assert notice.recipient == "ada@example.com"
     assert "https://learn.example.org/forgot" in notice.body
+
+
+def test_serve_runs_no_drainer_unless_asked(ctx: Context) -> None:
+    from masterpath.services.drainer import Drainer
+
+    assert Drainer.configured(ctx) is None
+    lrs = configured(ctx, base_url="https://a.example", lrs_endpoint="http://127.0.0.1:9/x/")
+    assert Drainer.configured(lrs) is None
+    asked = configured(
+        ctx, base_url="https://a.example", lrs_endpoint="http://127.0.0.1:9/x/", outbox_seconds=5
+    )
+    drainer = Drainer.configured(asked)
+    assert drainer is not None and drainer.seconds == 5
+    drainer.drain()  # an LRS that is not there: logged, not raised
+    assert xapi.counts(asked) == {"sent": 0, "waiting": 0}

@@ -100,23 +100,34 @@ def send(ctx: Context, *, batch: int = BATCH) -> SendReport:
     with store.lease(ctx.db, name="mail", holder=holder, now=ctx.clock.now()) as lease:
         if lease is None:
             return SendReport(busy=True)
-        with ctx.db.begin() as tx:
-            due = store.due_mail(tx, now=ctx.clock.now(), limit=batch, give_up=GIVE_UP)
-        if not due:
-            return SendReport()
+        sent = failed = 0
+        while True:  # batch after batch, until none is due or the server fails
+            if not lease.renew(ctx.clock.now()):
+                return SendReport(sent, failed, error="the outbox lease expired: another sender")
+            report = _send_batch(ctx, batch)
+            sent, failed = sent + report.sent, failed + report.failed
+            if report.error or not report.sent + report.failed:
+                return SendReport(sent, failed, error=report.error)
+
+
+def _send_batch(ctx: Context, batch: int) -> SendReport:
+    with ctx.db.begin() as tx:
+        due = store.due_mail(tx, now=ctx.clock.now(), limit=batch, give_up=GIVE_UP)
+    if not due:
+        return SendReport()
+    try:
+        server = _connect(ctx.settings)
+    except (OSError, smtplib.SMTPException) as exc:
+        error = f"the SMTP server {ctx.settings.smtp_host}:{ctx.settings.smtp_port}: {exc}"
+        _failed(ctx, due, error, permanent=False)
+        return SendReport(failed=len(due), error=error)
+    try:
+        return _send_each(ctx, server, due)
+    finally:
         try:
-            server = _connect(ctx.settings)
-        except (OSError, smtplib.SMTPException) as exc:
-            error = f"the SMTP server {ctx.settings.smtp_host}:{ctx.settings.smtp_port}: {exc}"
-            _failed(ctx, due, error, permanent=False)
-            return SendReport(failed=len(due), error=error)
-        try:
-            return _send_each(ctx, server, due)
-        finally:
-            try:
-                server.quit()
-            except (OSError, smtplib.SMTPException):
-                server.close()
+            server.quit()
+        except (OSError, smtplib.SMTPException):
+            server.close()
 
 
 def _send_each(ctx: Context, server: smtplib.SMTP, ids: list[int]) -> SendReport:

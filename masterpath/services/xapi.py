@@ -120,7 +120,8 @@ def push(ctx: Context, *, batch: int = BATCH) -> PushReport:
             queued = store.enqueue_evidence(tx, now=ctx.clock.now(), limit=100_000)
         sent = 0
         for group in _batches(ctx, batch):
-            lease.renew(ctx.clock.now())
+            if not lease.renew(ctx.clock.now()):  # held too long: another drainer may have it
+                return PushReport(queued=queued, sent=sent, error="the outbox lease expired")
             stored, error = _deliver(ctx, group)
             now = ctx.clock.now()
             left = [i for i in group if i not in stored]

@@ -227,3 +227,12 @@ def test_mail_goes_over_tls_with_a_login(
         server.stop()
     assert [m["To"] for m in mailbox.messages] == ["ada@example.com"]
     assert logins[0] == (b"masterpath", b"smtp-secret")
+
+
+def test_one_pass_sends_every_batch(ctx: Context, smtp: Smtp) -> None:
+    live = with_mail(ctx, smtp.port)
+    accounts.register(live, email="ada@example.com", password=PASSWORD)
+    for _ in range(7):
+        accounts.mail_reset_link(live, email="ada@example.com")
+    assert mail.send(live, batch=3) == mail.SendReport(sent=7)
+    assert len(smtp.mailbox.messages) == 7

@@ -63,19 +63,6 @@ test-postgres: install
 
 test: lint typecheck test-sqlite test-postgres
 
-# Anki interoperability against the official anki package (the interop extra): exports open in
-# Anki with their schedules and review log, Anki's decks import. On SQLite, then PostgreSQL.
-INTEROP_STAMP := $(VENV)/.interop-stamp
-$(INTEROP_STAMP): pyproject.toml | $(STAMP)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[postgres,meaning,test,interop]'
-	touch $(INTEROP_STAMP)
-
-test-integrations: install $(INTEROP_STAMP)
-	env -u MASTERPATH_TEST_DATABASE_URL $(BIN)/pytest -m integration tests/integrations $(PYTEST_ARGS)
-	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
-		MASTERPATH_TEST_DATABASE_URL="$${MASTERPATH_TEST_DATABASE_URL:-$(PG_URL)}" \
-			$(BIN)/pytest -m integration tests/integrations $(PYTEST_ARGS); \
-	else echo "== NOTICE: PostgreSQL not reachable: the PostgreSQL integration run was SKIPPED =="; fi
 
 node_modules/.package-lock.json: package.json
 	npm install --no-audit --no-fund
@@ -115,6 +102,31 @@ test-llm: install $(LLM)/.installed-stamp
 	env -u MASTERPATH_TEST_DATABASE_URL MASTERPATH_LLM_PYTHON=$(CURDIR)/$(LLM)/python \
 		$(BIN)/pytest -m llm tests/llm $(PYTEST_ARGS)
 
+# xAPI against a real LRS and mail against a real SMTP server, both on 127.0.0.1. aiosmtpd comes
+# with the `integrations` extra; ralph-malph 5.1.0 (its LRS, file-system backend) pins FastAPI
+# and uvicorn versions of its own, so it lives in .venv-ralph and runs as a subprocess.
+RALPH := .venv-ralph/bin
+$(RALPH)/.installed-stamp:
+	$(PYTHON) -m venv .venv-ralph
+	$(RALPH)/pip install --quiet --disable-pip-version-check 'ralph-malph[cli,lrs]==5.1.0' requests
+	touch $@
+
+# The integrations against real other sides on 127.0.0.1, on SQLite then PostgreSQL: Anki (the
+# official anki package, the `interop` extra), xAPI to a ralph LRS, mail to an aiosmtpd server
+# (the `integrations` extra), badges and single sign-on (an authlib OpenID provider).
+INTEROP_STAMP := $(VENV)/.interop-stamp
+$(INTEROP_STAMP): pyproject.toml | $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[postgres,meaning,test,interop,integrations]'
+	touch $(INTEROP_STAMP)
+
+test-integrations: install $(INTEROP_STAMP) $(RALPH)/.installed-stamp
+	env -u MASTERPATH_TEST_DATABASE_URL MASTERPATH_RALPH=$(CURDIR)/$(RALPH)/ralph \
+		$(BIN)/pytest -m integration tests/integrations $(PYTEST_ARGS)
+	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+		MASTERPATH_TEST_DATABASE_URL="$${MASTERPATH_TEST_DATABASE_URL:-$(PG_URL)}" MASTERPATH_RALPH=$(CURDIR)/$(RALPH)/ralph \
+			$(BIN)/pytest -m integration tests/integrations $(PYTEST_ARGS); \
+	else echo "== NOTICE: PostgreSQL not reachable: the PostgreSQL integration run was SKIPPED =="; fi
+
 # Benchmarks run in their own venv, so baselines (pyBKT 1.4.2 with its C++ core, which needs
 # numpy<2.4) never downgrade the product's .venv.
 BENCH := .venv-bench/bin
@@ -145,4 +157,4 @@ bench: bench-deps
 	$(BENCH)/masterpath bench gate --json
 
 clean:
-	rm -rf $(VENV) node_modules e2e-artifacts .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .venv-ralph node_modules e2e-artifacts .mypy_cache .ruff_cache .pytest_cache

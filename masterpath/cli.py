@@ -16,6 +16,7 @@ from masterpath.benchmarks import datasets
 from masterpath.benchmarks.cli import bench
 from masterpath.cli_interop import CONTENT_COMMANDS, cards, export_bank
 from masterpath.errors import InvalidInput, MasterPathError
+from masterpath.outbox_cli import mail, xapi
 from masterpath.services import Context, accounts, backup, database, make_context, packs
 from masterpath.settings import describe, load_settings
 
@@ -316,12 +317,17 @@ def set_role(email: str, role: str) -> None:
 
 @user.command("reset-password")
 @click.argument("email")
-def reset_password(email: str) -> None:
-    """Print a one-time link (valid one hour) that lets the user choose a new password."""
+@click.option("--print", "show", is_flag=True, help="Print the link even when mail is set up.")
+def reset_password(email: str, show: bool) -> None:
+    """A one-time link (valid one hour) that lets the user choose a new password: mailed to
+    them when MASTERPATH_SMTP_HOST is set, printed otherwise."""
     ctx = _prepared()
     settings = ctx.settings
-    base = settings.base_url or f"http://{settings.host}:{settings.port}"
-    click.echo(accounts.reset_link(ctx, email=email, base_url=base))
+    if settings.mail_configured and not show:
+        to = accounts.mail_reset_link(ctx, email=email)
+        click.echo(f"a reset link is queued for {to}; `masterpath mail send` delivers it")
+        return
+    click.echo(accounts.reset_link(ctx, email=email, base_url=settings.public_url))
 
 
 @main.group()
@@ -493,3 +499,5 @@ main.add_command(bench)
 main.add_command(cards)
 for command in CONTENT_COMMANDS:
     content.add_command(command)
+main.add_command(xapi)
+main.add_command(mail)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import uuid
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -23,7 +25,8 @@ from pydantic_settings import (
 from masterpath.errors import ConfigurationError
 
 PREFIX = "MASTERPATH_"
-SECRETS = ("secret_key", "database_url", "mentor_api_key")
+SECRETS = ("secret_key", "database_url", "mentor_api_key", "lrs_secret", "smtp_password")
+_MAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _OFFSET = re.compile(r"^([+-])(\d+)([dhm])$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 SECRET_KEY_FILE = "secret_key"
@@ -83,7 +86,9 @@ class Settings(BaseSettings):
         "before it cancels them.",
     )
     base_url: str = Field(
-        "", description="Public URL used in links the CLI prints (password reset)."
+        "",
+        description="Public URL of this install: links in mail and the CLI (password reset), "
+        "and the home page of xAPI accounts.",
     )
     cookie_secure: bool | None = Field(
         None, description="Force the `Secure` cookie flag; empty means: when the request is HTTPS."
@@ -138,6 +143,44 @@ class Settings(BaseSettings):
         "`X-Forwarded-Proto` are believed, comma-separated (e.g. `127.0.0.1`). Empty believes "
         "none: the client address is the connection's.",
     )
+    lrs_endpoint: str = Field(
+        "",
+        description="xAPI endpoint of a Learning Record Store to push statements to, e.g. "
+        "`https://lrs.example.org/xAPI/`; empty pushes nothing (`masterpath xapi export` works).",
+    )
+    lrs_key: str = Field("", description="The LRS's basic-auth user (key).")
+    lrs_secret: str = Field("", description="The LRS's basic-auth password (secret: also `_FILE`).")
+    lrs_timeout_seconds: float = Field(
+        10.0, gt=0, description="Seconds to wait for the LRS before trying again later."
+    )
+    xapi_namespace: str = Field(
+        "",
+        description="UUID namespace of statement ids; empty means one made at random once and "
+        "kept in the database.",
+    )
+    outbox_seconds: float = Field(
+        0.0,
+        ge=0,
+        description="Seconds between outbox passes (xAPI push, weekly digests, mail) inside "
+        "`masterpath serve`; 0 leaves them to `masterpath xapi push --loop` and "
+        "`masterpath mail send --loop`.",
+    )
+    smtp_host: str = Field("", description="SMTP server for outgoing mail; empty sends none.")
+    smtp_port: int = Field(587, ge=1, le=65_535, description="SMTP server port.")
+    smtp_security: Literal["starttls", "tls", "none"] = Field(
+        "starttls",
+        description="`starttls` (port 587), `tls` (implicit TLS, port 465) or `none` (only to "
+        "a server on this machine, or in development).",
+    )
+    smtp_user: str = Field("", description="SMTP login; empty sends without logging in.")
+    smtp_password: str = Field("", description="SMTP password (secret: also `_FILE`).")
+    smtp_timeout_seconds: float = Field(
+        20.0, gt=0, description="Seconds to wait for the SMTP server before retrying later."
+    )
+    mail_from: str = Field(
+        "",
+        description="The From address of outgoing mail, e.g. `MasterPath <noreply@example.org>`.",
+    )
 
     def proxy_options(self) -> dict[str, Any]:
         """uvicorn's forwarded-header options: believed only from the proxies named here
@@ -164,7 +207,7 @@ class Settings(BaseSettings):
             raise ValueError("use a sign, a number and d, h or m, for example +3d")
         return value.strip()
 
-    @field_validator("base_url", "mentor_base_url")
+    @field_validator("base_url", "mentor_base_url", "lrs_endpoint")
     @classmethod
     def _http_url(cls, value: str) -> str:
         value = value.strip()
@@ -188,6 +231,59 @@ class Settings(BaseSettings):
                 "of the OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1"
             )
         return self
+
+    @field_validator("xapi_namespace")
+    @classmethod
+    def _uuid(cls, value: str) -> str:
+        try:
+            return str(uuid.UUID(value.strip())) if value.strip() else ""
+        except ValueError:
+            raise ValueError(f"{value!r} is not a UUID") from None
+
+    @field_validator("mail_from")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        _, address = parseaddr(value.strip())
+        if value.strip() and not _MAIL.match(address):
+            raise ValueError(f"{value!r} is not a mail address like noreply@example.org")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _lrs_complete(self) -> Settings:
+        if self.lrs_endpoint and not self.base_url:
+            raise ValueError(
+                f"{PREFIX}BASE_URL: needed when {PREFIX}LRS_ENDPOINT is set: statements name "
+                "learners as accounts on this install's public URL"
+            )
+        if bool(self.lrs_key) != bool(self.lrs_secret):
+            raise ValueError(f"{PREFIX}LRS_KEY and {PREFIX}LRS_SECRET: give both or neither")
+        return self
+
+    @model_validator(mode="after")
+    def _smtp_complete(self) -> Settings:
+        if not self.smtp_host:
+            return self
+        needed = [n for n in ("mail_from", "base_url") if not getattr(self, n)]
+        if needed:
+            names = " and ".join(f"{PREFIX}{n.upper()}" for n in needed)
+            raise ValueError(f"{names}: needed when {PREFIX}SMTP_HOST is set")
+        if self.smtp_user and not self.smtp_password:
+            raise ValueError(f"{PREFIX}SMTP_PASSWORD: needed when {PREFIX}SMTP_USER is set")
+        local = self.smtp_host in ("localhost", "127.0.0.1", "::1")
+        if self.smtp_security == "none" and not local and self.env != "development":
+            raise ValueError(
+                f"{PREFIX}SMTP_SECURITY: `none` sends passwords and reset links in clear: refused "
+                f"unless the server is on this machine or {PREFIX}ENV=development"
+            )
+        return self
+
+    @property
+    def mail_configured(self) -> bool:
+        return bool(self.smtp_host)
+
+    @property
+    def public_url(self) -> str:
+        return self.base_url or f"http://{self.host}:{self.port}"
 
     @property
     def offset(self) -> timedelta:

@@ -131,3 +131,70 @@ def test_a_data_folder_that_cannot_keep_the_key_is_refused(tmp_path: Path) -> No
         f"invalid configuration: MASTERPATH_DATA_DIR: cannot keep the secret key in "
         f"{plain / 'data'}: Not a directory"
     )
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (
+            {"lrs_endpoint": "http://127.0.0.1:8100/xAPI/"},
+            "MASTERPATH_BASE_URL: needed when MASTERPATH_LRS_ENDPOINT is set: statements name "
+            "learners as accounts on this install's public URL",
+        ),
+        (
+            {"base_url": "https://a.example", "lrs_endpoint": "http://lrs/x/", "lrs_key": "k"},
+            "MASTERPATH_LRS_KEY and MASTERPATH_LRS_SECRET: give both or neither",
+        ),
+        ({"lrs_endpoint": "lrs.example.org"}, "MASTERPATH_LRS_ENDPOINT: 'lrs.example.org' is not"),
+        ({"xapi_namespace": "not-a-uuid"}, "MASTERPATH_XAPI_NAMESPACE: 'not-a-uuid' is not a UUID"),
+        (
+            {"smtp_host": "smtp.example.org"},
+            "MASTERPATH_MAIL_FROM and MASTERPATH_BASE_URL: needed when MASTERPATH_SMTP_HOST is set",
+        ),
+        (
+            {
+                "smtp_host": "smtp.example.org",
+                "mail_from": "a@b.org",
+                "base_url": "https://a.b",
+                "smtp_user": "me",
+            },
+            "MASTERPATH_SMTP_PASSWORD: needed when MASTERPATH_SMTP_USER is set",
+        ),
+        (
+            {
+                "smtp_host": "smtp.example.org",
+                "mail_from": "a@b.org",
+                "base_url": "https://a.b",
+                "smtp_security": "none",
+            },
+            "MASTERPATH_SMTP_SECURITY: `none` sends passwords and reset links in clear",
+        ),
+        ({"mail_from": "nobody"}, "MASTERPATH_MAIL_FROM: 'nobody' is not a mail address"),
+        ({"smtp_port": 0}, "MASTERPATH_SMTP_PORT: Input should be greater than or equal to 1"),
+        ({"smtp_security": "ssl"}, "MASTERPATH_SMTP_SECURITY: Input should be 'starttls', 'tls'"),
+    ],
+)
+def test_mail_and_lrs_settings_that_cannot_work_are_refused(
+    values: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ConfigurationError) as refused:
+        load_settings(**values)
+    assert refused.value.message.startswith(f"invalid configuration: {message}")
+
+
+def test_mail_and_lrs_settings_that_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = tmp_path / "lrs-secret"
+    secret.write_text("s3cret\n")
+    monkeypatch.setenv("MASTERPATH_LRS_SECRET_FILE", str(secret))
+    settings = load_settings(
+        base_url="https://learn.example.org",
+        lrs_endpoint="https://lrs.example.org/xAPI/",
+        lrs_key="masterpath",
+        xapi_namespace="6F1C2D3E-4B5A-4C6D-8E7F-9A0B1C2D3E4F",
+        smtp_host="127.0.0.1",
+        smtp_security="none",
+        mail_from="MasterPath <noreply@learn.example.org>",
+    )
+    assert settings.lrs_secret == "s3cret"
+    assert settings.xapi_namespace == "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f"
+    assert settings.mail_configured and settings.public_url == "https://learn.example.org"

@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem, RateLimited
-from masterpath.services import Context
+from masterpath.services import Context, notices
 from masterpath.store import Tx
 from masterpath.store import accounts as store
 from masterpath.store.models import User
@@ -27,6 +27,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a real password, used to keep timing even")
 LOGIN_FAILED = "Email or password is not right."
 REGISTRATION_WINDOW = timedelta(hours=1)
+RESETS_PER_EMAIL = 3  # reset mails an hour to one address, asked for from the web
 
 
 @dataclass(frozen=True)
@@ -120,24 +121,27 @@ def register(
     if address:
         _limit_registrations(ctx, email=email, address=address)
     with ctx.db.begin() as tx:
-        if store.user_by_email(tx, email) is not None:
-            if address:  # the work a new account costs: a hash now, a verify at the first login
-                _hasher.hash(password)
-                _verify(_DUMMY_HASH, password)
-            raise Conflict(
-                "an account with this email already exists",
-                problems=[Problem("already registered; log in instead", field="email")],
+        taken = store.user_by_email(tx, email) is not None
+        if taken and address:  # the work a new account costs: a hash now, a verify at login
+            _hasher.hash(password)
+            _verify(_DUMMY_HASH, password)
+        if not taken:
+            user = store.add_user(
+                tx,
+                email=email,
+                display_name=name,
+                password_hash=_hasher.hash(password),
+                role=role,
+                timezone=zone,
+                now=ctx.clock.now(),
             )
-        user = store.add_user(
-            tx,
-            email=email,
-            display_name=name,
-            password_hash=_hasher.hash(password),
-            role=role,
-            timezone=zone,
-            now=ctx.clock.now(),
-        )
-        return _account(user)
+            return _account(user)
+    if address:
+        notices.registration_attempt(ctx, email=email)  # the owner hears of it, by mail
+    raise Conflict(
+        "an account with this email already exists",
+        problems=[Problem("already registered; log in instead", field="email")],
+    )
 
 
 def _limit_registrations(ctx: Context, *, email: str, address: str) -> None:
@@ -331,21 +335,63 @@ def set_role(ctx: Context, *, email: str, role: str) -> Account:
 
 
 def reset_link(ctx: Context, *, email: str, base_url: str, hours: int = 1) -> str:
-    """A one-time password-reset link (there is no mail server; an admin hands it over)."""
-    token = secrets.token_urlsafe(32)
+    """A one-time password-reset link, for an admin to hand over."""
+    with ctx.db.begin() as tx:
+        user = _reset_user(tx, email)
+        return _issue_reset(ctx, tx, user=user, base_url=base_url, hours=hours)
+
+
+def mail_reset_link(ctx: Context, *, email: str, hours: int = 1) -> str:
+    """Queue a one-time reset link to the account's address (mail must be configured); the
+    address it goes to."""
+    with ctx.db.begin() as tx:
+        user = _reset_user(tx, email)
+        link = _issue_reset(ctx, tx, user=user, base_url=ctx.settings.public_url, hours=hours)
+        notices.reset_message(ctx, tx, user=user, link=link, hours=hours)
+        return user.email
+
+
+def request_reset(ctx: Context, *, email: str, address: str) -> None:
+    """From the web: mail a reset link if an account has this address. The answer is the same
+    either way; requests are limited per address and per email (3 an hour), counted even when
+    no account matches."""
+    if not ctx.settings.mail_configured:
+        raise InvalidInput("password resets by mail are off here; ask your administrator")
+    email = normalise_email(email)[:254]
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
-        user = store.user_by_email(tx, normalise_email(email))
-        if user is None:
-            raise NotFound(f"no account with email {normalise_email(email)!r}")
-        store.revoke_reset_tokens(tx, user.id)  # the newest link is the only one that works
-        store.add_reset_token(
-            tx,
-            user_id=user.id,
-            token_hash=token_hash(token),
-            now=now,
-            expires_at=now + timedelta(hours=hours),
+        since = now - REGISTRATION_WINDOW
+        by_address = store.requests_since(tx, kind="reset", since=since, address=address)
+        by_email = store.requests_since(tx, kind="reset", since=since, email=email)
+        if by_address >= ctx.settings.register_max_per_address or by_email >= RESETS_PER_EMAIL:
+            raise RateLimited("Too many reset requests. Try again in an hour.")
+        store.record_attempt(
+            tx, email=email, address=address, now=now, succeeded=True, kind="reset"
         )
+        user = store.user_by_email(tx, email)
+        if user is not None:
+            link = _issue_reset(ctx, tx, user=user, base_url=ctx.settings.public_url, hours=1)
+            notices.reset_message(ctx, tx, user=user, link=link, hours=1)
+
+
+def _reset_user(tx: Tx, email: str) -> User:
+    user = store.user_by_email(tx, normalise_email(email))
+    if user is None:
+        raise NotFound(f"no account with email {normalise_email(email)!r}")
+    return user
+
+
+def _issue_reset(ctx: Context, tx: Tx, *, user: User, base_url: str, hours: int) -> str:
+    token = secrets.token_urlsafe(32)
+    now = ctx.clock.now()
+    store.revoke_reset_tokens(tx, user.id)  # the newest link is the only one that works
+    store.add_reset_token(
+        tx,
+        user_id=user.id,
+        token_hash=token_hash(token),
+        now=now,
+        expires_at=now + timedelta(hours=hours),
+    )
     return f"{base_url.rstrip('/')}/reset/{token}"
 
 

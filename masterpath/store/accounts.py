@@ -157,6 +157,17 @@ def registrations_since(tx: Tx, *, since: datetime, address: str) -> int:
     return tx.session.scalar(query) or 0
 
 
+def requests_since(
+    tx: Tx, *, kind: str, since: datetime, address: str = "", email: str = ""
+) -> int:
+    query = select(func.count()).where(LoginAttempt.kind == kind, LoginAttempt.at >= since)
+    if address:
+        query = query.where(LoginAttempt.address == address)
+    if email:
+        query = query.where(LoginAttempt.email == email)
+    return tx.session.scalar(query) or 0
+
+
 def failures_since(tx: Tx, *, since: datetime, email: str = "", address: str = "") -> int:
     query = (
         select(func.count())

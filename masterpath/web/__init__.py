@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from masterpath import __version__
 from masterpath.services import THREADS, Context, knowledge, make_context, packs
+from masterpath.services.drainer import Drainer
 from masterpath.services.mentor import provider
 from masterpath.settings import Settings, load_settings
 from masterpath.web import (
@@ -36,12 +37,18 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     connection the pool must open and then throw away. SQLite's log is checkpointed in the
     background, not in a request's commit. What start-up built (content, templates, the
     model) is frozen out of the garbage collector's full passes, which would otherwise walk it
-    during some request."""
+    during some request. The outbox drainer runs beside the requests when
+    MASTERPATH_OUTBOX_SECONDS asks for it."""
     anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
     app.state.context.db.checkpoint_in_background()
     gc.collect()
     gc.freeze()
+    drainer = Drainer.configured(app.state.context)
+    if drainer is not None:
+        drainer.start()
     yield
+    if drainer is not None:
+        drainer.stop()
 
 
 def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI:

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from masterpath.errors import InvalidInput, MasterPathError
-from masterpath.services import Context, accounts
+from masterpath.services import Context, accounts, digest
 from masterpath.web.deps import Ctx, Me
 from masterpath.web.forms import form_error
 from masterpath.web.rendering import render
@@ -33,8 +33,9 @@ def _signed_in(request: Request, ctx: Context, token: str, target: str) -> Respo
 
 
 @router.get("/login")
-def login_page(request: Request, next: str = "/") -> Response:
-    return render(request, "login.html", {"next": _safe_next(next), "email": ""})
+def login_page(request: Request, ctx: Ctx, next: str = "/") -> Response:
+    shown = {"next": _safe_next(next), "email": "", "forgot": ctx.settings.mail_configured}
+    return render(request, "login.html", shown)
 
 
 @router.post("/login")
@@ -104,6 +105,8 @@ def _account(request: Request, ctx: Context, viewer: Viewer) -> dict[str, object
         "sessions": accounts.sessions(ctx, user_id=viewer.id, current=viewer.session_id),
         "timezones": accounts.timezones(),
         "welcome": request.query_params.get("welcome") == "1",
+        "mail_configured": ctx.settings.mail_configured,
+        "weekly_digest": digest.wants_digest(ctx, user_id=viewer.id),
     }
 
 
@@ -136,10 +139,44 @@ def change_timezone(ctx: Ctx, viewer: Me, timezone: Field) -> Response:
     return RedirectResponse("/account", status_code=303)
 
 
+@router.post("/account/digest")
+def change_digest(ctx: Ctx, viewer: Me, weekly_digest: Field) -> Response:
+    digest.set_digest(ctx, user_id=viewer.id, on=weekly_digest == "on")
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.get("/unsubscribe/{token}")
+def unsubscribe_page(request: Request, token: str) -> Response:
+    return render(request, "unsubscribe.html", {"token": token, "done": False})
+
+
+@router.post("/unsubscribe/{token}")
+def unsubscribe(request: Request, ctx: Ctx, token: str) -> Response:
+    """One click (RFC 8058): the mail client POSTs `List-Unsubscribe=One-Click` here. The signed
+    token is the authority, so no session or CSRF token is asked for."""
+    digest.unsubscribe(ctx, token)
+    return render(request, "unsubscribe.html", {"token": token, "done": True})
+
+
 @router.post("/account/sessions/{session_id}/revoke")
 def revoke(ctx: Ctx, viewer: Me, session_id: int) -> Response:
     accounts.revoke_session(ctx, user_id=viewer.id, session_id=session_id)
     return RedirectResponse("/account", status_code=303)
+
+
+@router.get("/forgot")
+def forgot_page(request: Request, ctx: Ctx) -> Response:
+    return render(request, "forgot.html", {"sent": False, "email": ""})
+
+
+@router.post("/forgot")
+def forgot(request: Request, ctx: Ctx, email: Field) -> Response:
+    address = request.client.host if request.client else ""
+    try:
+        accounts.request_reset(ctx, email=email, address=address)
+    except InvalidInput as exc:
+        return form_error(request, "forgot.html", exc, {"sent": False, "email": email})
+    return render(request, "forgot.html", {"sent": True, "email": email})
 
 
 @router.get("/reset/{token}")

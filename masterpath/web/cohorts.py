@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from masterpath.errors import InvalidInput
-from masterpath.services import Context, cohorts, instructor
+from masterpath.services import Context, cohorts, instructor, invites
 from masterpath.web import forms
 from masterpath.web.deps import Ctx, Id, Me
 from masterpath.web.forms import form_error
@@ -22,6 +22,7 @@ from masterpath.web.rendering import render
 router = APIRouter(include_in_schema=False)
 NOTICES = {
     "code": "A new invite code is ready; the old one no longer works.",
+    "invited": "The invitations are on their way.",
     "expired": "The invite code has expired: nobody new can join until you make a new one.",
     "scored": "Scored. The learner sees the score and your note on their task page.",
     "joined": "You joined the cohort.",
@@ -64,6 +65,7 @@ def _cohort(request: Request, ctx: Context, user_id: int, cohort_id: int) -> dic
         "page": page,
         "invite_link": invite_link(request, page.cohort.invite_code),
         "default_days": cohorts.DEFAULT_DAYS,
+        "mail_configured": ctx.settings.mail_configured,
     }
 
 
@@ -91,6 +93,19 @@ def replace_code(
 def expire_code(ctx: Ctx, me: Me, cohort_id: Id) -> Response:
     cohorts.expire_code(ctx, instructor_id=me.id, cohort_id=cohort_id)
     return RedirectResponse(f"/instructor/cohorts/{cohort_id}?notice=expired", status_code=303)
+
+
+@router.post("/instructor/cohorts/{cohort_id}/invite")
+def invite_by_mail(
+    request: Request, ctx: Ctx, me: Me, cohort_id: Id, emails: Annotated[str, Form()]
+) -> Response:
+    addresses = emails.replace(",", "\n").splitlines()
+    try:
+        invites.invite(ctx, instructor_id=me.id, cohort_id=cohort_id, emails=addresses)
+    except InvalidInput as exc:
+        shown = _cohort(request, ctx, me.id, cohort_id)
+        return form_error(request, "instructor_cohort.html", exc, shown)
+    return RedirectResponse(f"/instructor/cohorts/{cohort_id}?notice=invited", status_code=303)
 
 
 @router.get("/instructor/learners/{learner_id}")

@@ -25,6 +25,7 @@ ANON_COOKIE = "mp_anon"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+UNSUBSCRIBE = "/unsubscribe/"  # one-click unsubscribe: its signed link is the authority
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
@@ -91,7 +92,7 @@ async def middleware(
 
 async def check_csrf(request: Request) -> None:
     """Every state-changing request must carry the token (form field or header)."""
-    if request.method in SAFE_METHODS:
+    if request.method in SAFE_METHODS or request.url.path.startswith(UNSUBSCRIBE):
         return
     sent = request.headers.get(CSRF_HEADER, "")
     if not sent and "form" in request.headers.get("content-type", ""):

@@ -124,6 +124,49 @@ def canonical(document: Mapping[str, Any], contexts: Contexts) -> str:
     return result
 
 
+UNDEFINED = "urn:masterpath:undefined-term#"
+
+
+def undefined_terms(document: Mapping[str, Any], contexts: Contexts) -> list[str]:
+    """Properties and types no context defines: JSON-LD would drop them silently, so a proof
+    would not cover them. Found by expanding with a catch-all `@vocab` put before the
+    document's contexts, so a context's own `@vocab` still wins (the "safe mode" Data
+    Integrity asks for)."""
+    contexts_of = document.get("@context", [])
+    listed = contexts_of if isinstance(contexts_of, list) else [contexts_of]
+    probe = {**dict(document), "@context": [{"@vocab": UNDEFINED}, *listed]}
+    options = {"documentLoader": loader(contexts)}
+    try:
+        expanded = jsonld.expand(copy.deepcopy(probe), options)
+    except jsonld.JsonLdError as exc:
+        raise InvalidInput(f"cannot expand the JSON-LD: {_root(exc)}") from exc
+    return sorted(set(_undefined(expanded)))
+
+
+def _undefined(value: Any) -> list[str]:
+    found: list[str] = []
+    if isinstance(value, list):
+        for item in value:
+            found += _undefined(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key.startswith(UNDEFINED):
+                found.append(key.removeprefix(UNDEFINED))
+            if key == "@type":
+                types = item if isinstance(item, list) else [item]
+                found += [
+                    str(t).removeprefix(UNDEFINED) for t in types if str(t).startswith(UNDEFINED)
+                ]
+            found += _undefined(item)
+    return found
+
+
+def _refuse_undefined(document: Mapping[str, Any], contexts: Contexts) -> None:
+    terms = undefined_terms(document, contexts)
+    if terms:
+        raise InvalidInput(f"terms no context defines: {', '.join(terms)}")
+
+
 def _root(exc: BaseException) -> str:
     """pyld wraps the error that stopped it; the innermost one says what was wrong."""
     while exc.__cause__ is not None:
@@ -149,9 +192,7 @@ def proof_config(
     }
 
 
-def hash_data(
-    document: Mapping[str, Any], config: Mapping[str, Any], contexts: Contexts
-) -> bytes:
+def hash_data(document: Mapping[str, Any], config: Mapping[str, Any], contexts: Contexts) -> bytes:
     """SHA-256 of the canonical proof configuration, then of the canonical document."""
     config_hash = hashlib.sha256(canonical(config, contexts).encode()).digest()
     document_hash = hashlib.sha256(canonical(document, contexts).encode()).digest()
@@ -164,6 +205,7 @@ def sign(
     """The document with a `proof` added; the input is not changed."""
     if "proof" in document:
         raise InvalidInput("the document already has a proof")
+    _refuse_undefined(document, contexts)
     config = proof_config(document, method=verification_method(public_key(seed)), created=created)
     signature = Ed25519PrivateKey.from_private_bytes(seed).sign(
         hash_data(document, config, contexts)
@@ -214,6 +256,8 @@ def verify(
         document = {k: v for k, v in secured.items() if k != "proof"}
         config = {k: v for k, v in proof.items() if k != "proofValue"}
         config["@context"] = document.get("@context")
+        _refuse_undefined(document, contexts)
+        _refuse_undefined(config, contexts)
         data = hash_data(document, config, contexts)
         Ed25519PublicKey.from_public_bytes(key).verify(unmultibase(proof["proofValue"]), data)
     except InvalidSignature:

@@ -27,7 +27,8 @@ SECRETS = ("secret_key", "database_url", "mentor_api_key")
 _OFFSET = re.compile(r"^([+-])(\d+)([dhm])$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 SECRET_KEY_FILE = "secret_key"
-KEY_FILES = (SECRET_KEY_FILE,)  # the data folder's key files: `db backup` copies these
+BADGE_KEY_FILE = "badge_issuer_key"  # the Ed25519 seed that signs Open Badges
+KEY_FILES = (SECRET_KEY_FILE, BADGE_KEY_FILE)  # the data folder's key files: `db backup` copies
 
 
 class FileSecretsSource(PydanticBaseSettingsSource):
@@ -137,6 +138,13 @@ class Settings(BaseSettings):
         description="Addresses of reverse proxies whose `X-Forwarded-For` and "
         "`X-Forwarded-Proto` are believed, comma-separated (e.g. `127.0.0.1`). Empty believes "
         "none: the client address is the connection's.",
+    )
+
+    badge_issuer_name: str = Field(
+        "MasterPath",
+        max_length=200,
+        description="Issuer name written into Open Badges; the issuer is this install's `did:key` "
+        "(its Ed25519 key is generated once in the data folder).",
     )
 
     def proxy_options(self) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import numpy as np
 from masterpath.domain import graph, kt, retention
 from masterpath.domain import mastery as rules
 from masterpath.domain.content import Mode, Skill
+from masterpath.services import awards
 from masterpath.store import Tx
 from masterpath.store import content as content_store
 from masterpath.store import mastery as store
@@ -93,7 +94,7 @@ def mark_ready(
     tx: Tx, *, user_id: int, skill_id: str, now: datetime, state: SkillState | None = None
 ) -> None:
     """Date the first time criteria 1-3 hold (the retention check falls due D days later) and
-    the first time every criterion holds (mastery, which then sticks)."""
+    the first time every criterion holds (mastery, which then sticks, and earns a badge)."""
     state = state or store.skill_state(tx, user_id=user_id, skill_id=skill_id, now=now)
     if state.mastered_at is not None:
         return
@@ -104,6 +105,7 @@ def mark_ready(
         progress = dataclasses.replace(progress, ready_at=now)
     if all(item.met for item in rules.checklist(criteria, progress)):
         state.mastered_at = now
+        awards.record(tx, user_id=user_id, skill_id=skill_id, now=now)
 
 
 def place_in(tx: Tx, *, user_id: int, skill_ids: list[str], now: datetime) -> None:

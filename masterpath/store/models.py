@@ -408,3 +408,19 @@ class EmbeddingRow(Base):
     model: Mapped[str] = mapped_column(String(80), primary_key=True)
     text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     vector: Mapped[bytes]  # float32, little-endian
+
+
+class Badge(Base):
+    """An Open Badges 3.0 award: recorded when a skill (or a whole career path) is mastered;
+    the signed credential is kept once made, so every download is the same bytes."""
+
+    __tablename__ = "badges"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "subject_id", name="uq_badges_subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(64), unique=True)  # the unguessable page URL
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # skill, career
+    subject_id: Mapped[str] = mapped_column(String(80))  # skill id or career slug
+    awarded_at: Mapped[datetime]
+    credential: Mapped[str | None] = mapped_column(Text)  # the signed JSON, once made

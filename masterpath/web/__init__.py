@@ -16,6 +16,7 @@ from masterpath.settings import Settings, load_settings
 from masterpath.web import (
     account,
     api,
+    badges,
     cohorts,
     dashboard,
     errors,
@@ -61,6 +62,7 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.include_router(tracks.router)
     app.include_router(cohorts.router)
     app.include_router(dashboard.router)
+    app.include_router(badges.router)
     for part in api.routers():
         app.include_router(part)
     return app

@@ -14,6 +14,7 @@ import click
 
 from masterpath.benchmarks import datasets
 from masterpath.benchmarks.cli import bench
+from masterpath.commands.badges import badge
 from masterpath.errors import InvalidInput, MasterPathError
 from masterpath.services import Context, accounts, backup, database, make_context, packs
 from masterpath.settings import describe, load_settings
@@ -476,3 +477,4 @@ def show_settings() -> None:
 
 
 main.add_command(bench)
+main.add_command(badge)

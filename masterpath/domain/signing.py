@@ -266,7 +266,10 @@ def verify(
         return Verification(False, exc.message)
     except (ValueError, TypeError, KeyError) as exc:
         return Verification(False, f"cannot read the credential: {_first_line(exc)}")
-    return Verification(True, f"signature valid, issuer {issuer or method}", issuer)
+    if require_issuer:
+        return Verification(True, f"signature valid, signed by the issuer {issuer}", issuer)
+    signer = method.partition("#")[0]
+    return Verification(True, f"signature valid by {signer} (not bound to issuer {issuer})", issuer)
 
 
 def _first_line(exc: Exception) -> str:

@@ -245,9 +245,12 @@ class FileVerdict:
     line: str
 
 
-def verify_file(path: Path, *, trusted_issuer: str = "") -> FileVerdict:
-    """Offline verification of a badge file; with `trusted_issuer`, also that this issuer
-    signed it (e.g. this install's did:key)."""
+def verify_file(
+    path: Path, *, trusted_issuer: str = "", require_issuer: bool = True
+) -> FileVerdict:
+    """Offline verification of a badge file: the proof, and that the signing key is the
+    issuer's did:key (unless not `require_issuer`); with `trusted_issuer`, also that this
+    issuer signed it (e.g. this install's did:key)."""
     _, signing, contexts = _modules()
     try:
         document = json.loads(path.read_text())
@@ -255,7 +258,7 @@ def verify_file(path: Path, *, trusted_issuer: str = "") -> FileVerdict:
         raise InvalidInput(f"{path}: not a JSON file: {exc}") from exc
     if not isinstance(document, dict):
         raise InvalidInput(f"{path}: not a credential (a JSON object)")
-    result = signing.verify(document, contexts.shipped())
+    result = signing.verify(document, contexts.shipped(), require_issuer=require_issuer)
     if not result.ok:
         return FileVerdict(False, f"INVALID: {path}: {result.reason}")
     if trusted_issuer and result.issuer != trusted_issuer:

@@ -24,9 +24,7 @@ def mastered(client: TestClient, ctx: Context) -> badges.BadgeView:
     return found
 
 
-def test_dashboard_links_the_download_and_the_public_page(
-    client: TestClient, ctx: Context
-) -> None:
+def test_dashboard_links_the_download_and_the_public_page(client: TestClient, ctx: Context) -> None:
     found = mastered(client, ctx)
     page = soup(client.get("/dashboard").text)
     section = page.find(id="badges")
@@ -40,9 +38,7 @@ def test_dashboard_links_the_download_and_the_public_page(
     assert json.loads(response.text)["type"][1] == "OpenBadgeCredential"
 
 
-def test_public_page_shows_the_badge_and_no_learner_data(
-    client: TestClient, ctx: Context
-) -> None:
+def test_public_page_shows_the_badge_and_no_learner_data(client: TestClient, ctx: Context) -> None:
     found = mastered(client, ctx)
     client.cookies.clear()  # a stranger with the link
     response = client.get(f"/badges/{found.public_id}")
@@ -54,9 +50,7 @@ def test_public_page_shows_the_badge_and_no_learner_data(
     assert client.get("/badges/guessed-id").status_code == 404
 
 
-def test_a_learner_cannot_download_another_learners_badge(
-    client: TestClient, ctx: Context
-) -> None:
+def test_a_learner_cannot_download_another_learners_badge(client: TestClient, ctx: Context) -> None:
     found = mastered(client, ctx)
     client.cookies.clear()
     register(client, "eve@example.com")

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from masterpath.domain import badges, signing
-from masterpath.errors import InvalidInput
 from masterpath.domain.mastery import Criteria
+from masterpath.errors import InvalidInput
 from masterpath.services.contexts import shipped
 
 CONTEXTS = shipped()

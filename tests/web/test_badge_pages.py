@@ -29,7 +29,7 @@ def test_dashboard_links_the_download_and_the_public_page(client: TestClient, ct
     page = soup(client.get("/dashboard").text)
     section = page.find(id="badges")
     assert section is not None and "Python" in section.get_text()
-    links = [a["href"] for a in section.find_all("a")]
+    links = [str(a["href"]) for a in section.find_all("a")]
     assert links == [f"/dashboard/badges/{found.id}.json", f"/badges/{found.public_id}"]
     response = client.get(links[0])
     assert response.status_code == 200

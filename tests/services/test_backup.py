@@ -22,7 +22,9 @@ from masterpath.errors import InvalidInput, MasterPathError, NotFound
 from masterpath.services import (
     Context,
     accounts,
+    awards,
     backup,
+    badges,
     cards,
     cohorts,
     database,
@@ -66,6 +68,10 @@ def fill(ctx: Context) -> None:
     for card in cards.queue(ctx, user_id=ada, limit=3).cards:
         cards.rate(ctx, user_id=ada, card_id=card.id, rating=3, seconds=8)
     replies.ask(ctx, user_id=ada, skill_id=SKILL, message="what is ~ ?")
+    with ctx.db.begin() as tx:  # a badge (mastery takes days of retention: awarded directly)
+        awards.record(tx, user_id=ada, skill_id=SKILL, now=ctx.clock.now())
+    [badge] = badges.mine(ctx, user_id=ada)
+    badges.download(ctx, user_id=ada, badge_id=badge.id, base_url="http://example.test")
     with ctx.db.begin() as tx:  # `kt fit` needs 200 answers: store its untrained defaults
         mastery_store.add_params(
             tx, fitted_at=ctx.clock.now(), answers=0, params=kt.defaults().to_json()
@@ -137,7 +143,8 @@ def test_a_restored_backup_has_every_row_and_the_key_files(
 ) -> None:
     archive = tmp_path / "backup.tar.gz"
     made = backup.create(source, out=archive)
-    assert made.keys == ("secret_key",) and made.backend == source.db.dialect
+    assert made.keys == ("secret_key", "badge_issuer_key")
+    assert made.backend == source.db.dialect
     assert not (tmp_path / "backup.tar.gz.tmp").exists()
     done = backup.restore(fresh, archive=archive)
     assert done.revision == made.revision
@@ -146,8 +153,9 @@ def test_a_restored_backup_has_every_row_and_the_key_files(
     assert [name for name, found in before.items() if not found] == []
     for name, found in before.items():
         assert after[name] == found, f"table {name} differs after the restore"
-    key = (source.settings.data_dir / "secret_key").read_bytes()
-    assert (fresh.settings.data_dir / "secret_key").read_bytes() == key
+    for name in made.keys:
+        key = (source.settings.data_dir / name).read_bytes()
+        assert (fresh.settings.data_dir / name).read_bytes() == key
 
 
 def test_restore_refuses_a_database_with_data_unless_forced(

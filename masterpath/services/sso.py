@@ -44,7 +44,9 @@ def _client(ctx: Context, redirect_uri: str) -> Any:
     try:
         from authlib.integrations.httpx_client import OAuth2Client  # the optional extra
     except ImportError as exc:  # pragma: no cover - depends on the install
-        raise Unavailable("single sign-on needs the `sso` extra: pip install 'masterpath[sso]'") from exc
+        raise Unavailable(
+            "single sign-on needs the `sso` extra: pip install 'masterpath[sso]'"
+        ) from exc
     settings = ctx.settings
     return OAuth2Client(
         client_id=settings.sso_client_id,

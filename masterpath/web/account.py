@@ -69,7 +69,9 @@ def login(
 
 
 @router.get("/register")
-def register_page(request: Request) -> Response:
+def register_page(request: Request, ctx: Ctx) -> Response:
+    if not ctx.settings.password_login:  # accounts come from single sign-on
+        return RedirectResponse("/login", status_code=303)
     return render(request, "register.html", {"email": "", "display_name": ""})
 
 

@@ -94,7 +94,7 @@ class Provider:
     lifetime: int = 3600  # seconds an ID token is valid
 
     def jwks(self) -> dict[str, Any]:
-        return KeySet([self.key]).as_dict(private=False)
+        return dict(KeySet([self.key]).as_dict(private=False))
 
 
 def _grant(provider: Provider) -> type[grants.AuthorizationCodeGrant]:

@@ -22,7 +22,7 @@ from tests.web.helpers import PASSWORD, csrf, soup
 pytest.importorskip("authlib")
 pytest.importorskip("flask")
 
-from tests.integrations.oidc_provider import Client, Provider, running  # noqa: E402
+from tests.integrations.oidc_provider import Client, Provider, running
 
 pytestmark = pytest.mark.integration
 CALLBACK = "http://testserver/login/sso/callback"
@@ -145,10 +145,16 @@ def test_password_login_can_be_turned_off(
     with app(db_url, tmp_path, provider, password_login=False) as client:
         page = soup(client.get("/login").text)
         assert page.find(id="sso") is not None and page.find(id="password") is None
-        refused = client.post(
-            "/login",
-            data={"email": "ada@example.com", "password": PASSWORD, "csrf_token": csrf(client, "/register")},
-        )
-        assert refused.status_code == 403
+        assert client.get("/register", follow_redirects=False).headers["location"] == "/login"
         client.get(authorize(client), follow_redirects=False)
         assert "ada@example.com" in signed_in_as(client)
+        refused = client.post(
+            "/login",
+            data={
+                "email": "ada@example.com",
+                "password": PASSWORD,
+                "csrf_token": csrf(client, "/account"),
+            },
+        )
+        assert refused.status_code == 403
+        assert "password login is turned off here" in refused.text

@@ -71,3 +71,10 @@ def test_a_file_that_is_not_json_exits_1(tmp_path: Path) -> None:
     path.write_text("nope")
     code, output = run("badge", "verify", str(path), data_dir=tmp_path)
     assert code == 1 and "not a JSON file" in output
+
+
+def test_the_example_badge_from_a_demo_run_verifies(tmp_path: Path) -> None:
+    path = Path(__file__).parents[2] / "docs" / "examples" / "skill-docker-containers-badge.json"
+    code, output = run("badge", "verify", str(path), data_dir=tmp_path)
+    assert code == 0, output
+    assert "signed by the issuer did:key:z6Mko58J9a5x5H7H3qU8uqTMpUxf1FU5uqmG2NYYid2cszGR" in output

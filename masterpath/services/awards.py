@@ -47,12 +47,3 @@ def record(tx: Tx, *, user_id: int, skill_id: str, now: datetime) -> None:
                 now=now,
             )
 
-
-def catch_up(tx: Tx, *, user_id: int) -> None:
-    """Awards for skills mastered before badges existed, dated when they were mastered."""
-    states = mastery_store.skill_states(tx, user_id)
-    for skill_id, state in sorted(states.items(), key=lambda kv: str(kv[1].mastered_at)):
-        if state.mastered_at is not None and not store.find(
-            tx, user_id=user_id, kind="skill", subject_id=skill_id
-        ):
-            record(tx, user_id=user_id, skill_id=skill_id, now=state.mastered_at)

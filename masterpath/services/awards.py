@@ -46,4 +46,3 @@ def record(tx: Tx, *, user_id: int, skill_id: str, now: datetime) -> None:
                 public_id=public_id(),
                 now=now,
             )
-

@@ -4,8 +4,9 @@
 nonce, PKCE verifier, time), which the web layer keeps in a short-lived cookie; `finish` checks
 the returned state against it, exchanges the code (with the verifier and the client secret),
 and accepts the ID token only when its signature (the provider's JWKS), issuer, audience,
-expiry and nonce hold. The account is the one with the token's email, which the provider must
-say it verified; a first login creates a learner account. Roles are still set by an admin.
+expiry and nonce hold. At a subject's first sign-in it is linked to the account with the
+token's email, which the provider must say it verified (a learner account is made when there is
+none); later sign-ins find the account by the subject. Roles are still set by an admin.
 Needs the `sso` extra (authlib, httpx).
 """
 
@@ -17,13 +18,15 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from masterpath.errors import InvalidInput, Unavailable
 from masterpath.services import Context
 from masterpath.services.accounts import Account, normalise_email, token_hash
+from masterpath.store import Tx
 from masterpath.store import accounts as store
+from masterpath.store.models import User
 
 FLOW_MINUTES = 10  # how long a started sign-in may take
 SCOPE = "openid email profile"
@@ -170,30 +173,21 @@ def finish(
         except Exception as exc:
             raise InvalidInput(f"single sign-on: the provider refused the code: {exc}") from exc
     claims = _id_claims(ctx, dict(token), record["nonce"])
-    if claims.get("email_verified") is not True or not claims.get("email"):
-        raise InvalidInput("single sign-on: the provider did not vouch for an email address")
     return _session(ctx, claims, address=address, user_agent=user_agent)
 
 
 def _session(
     ctx: Context, claims: dict[str, Any], *, address: str, user_agent: str
 ) -> tuple[str, Account]:
-    email = normalise_email(str(claims["email"]))[:254]
+    """The account linked to this subject, or, at its first sign-in, the one with its verified
+    email (made if missing, as a learner)."""
     now = ctx.clock.now()
     token = secrets.token_urlsafe(32)
+    issuer, subject = str(claims["iss"]), str(claims["sub"])
     with ctx.db.begin() as tx:
-        user = store.user_by_email(tx, email)
-        if user is None:  # linked by the verified email; a learner until an admin says otherwise
-            name = str(claims.get("name") or email.split("@")[0])[:100]
-            user = store.add_user(
-                tx,
-                email=email,
-                display_name=name,
-                password_hash=NO_PASSWORD,
-                role="learner",
-                timezone="UTC",
-                now=now,
-            )
+        user = store.sso_user(tx, issuer=issuer, subject=subject)
+        if user is None:
+            user = _link(tx, claims, now=now)
         store.add_session(
             tx,
             user_id=user.id,
@@ -205,3 +199,24 @@ def _session(
         )
         account = Account(user.id, user.email, user.display_name, user.role, user.timezone)
     return token, account
+
+
+def _link(tx: Tx, claims: dict[str, Any], *, now: datetime) -> User:
+    if claims.get("email_verified") is not True or not claims.get("email"):
+        raise InvalidInput("single sign-on: the provider did not vouch for an email address")
+    email = normalise_email(str(claims["email"]))[:254]
+    user = store.user_by_email(tx, email)
+    if user is None:  # a learner until an admin says otherwise
+        user = store.add_user(
+            tx,
+            email=email,
+            display_name=str(claims.get("name") or email.split("@")[0])[:100],
+            password_hash=NO_PASSWORD,
+            role="learner",
+            timezone="UTC",
+            now=now,
+        )
+    store.link_sso(
+        tx, issuer=str(claims["iss"]), subject=str(claims["sub"]), user_id=user.id, now=now
+    )
+    return user

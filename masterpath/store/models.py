@@ -424,3 +424,17 @@ class Badge(Base):
     subject_id: Mapped[str] = mapped_column(String(80))  # skill id or career slug
     awarded_at: Mapped[datetime]
     credential: Mapped[str | None] = mapped_column(Text)  # the signed JSON, once made
+
+
+class SsoIdentity(Base):
+    """An OpenID Connect subject linked to an account at its first sign-in (by verified email);
+    later sign-ins find the account by the subject, whatever the email says then."""
+
+    __tablename__ = "sso_identities"
+    __table_args__ = (UniqueConstraint("issuer", "subject", name="uq_sso_identities_subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    linked_at: Mapped[datetime]

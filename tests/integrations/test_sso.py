@@ -88,6 +88,19 @@ def test_login_links_the_account_with_the_verified_email(
     assert again.id == ada.id and again.role == "instructor"  # the role an admin set stays
 
 
+def test_later_logins_follow_the_subject_not_the_email(
+    client: TestClient, ctx: Context, provider: Provider
+) -> None:
+    ada = accounts.register(ctx, email="ada@example.com", password=PASSWORD)
+    client.get(authorize(client), follow_redirects=False)
+    client.cookies.clear()
+    provider.user = {**ADA, "email": "ada.lovelace@example.com", "email_verified": False}
+    client.get(authorize(client), follow_redirects=False)
+    assert "ada@example.com" in signed_in_as(client)
+    assert not accounts.exists(ctx, email="ada.lovelace@example.com")
+    assert accounts.login(ctx, email="ada@example.com", password=PASSWORD, address="t")[1] == ada
+
+
 def test_first_login_creates_a_learner_without_a_password(
     client: TestClient, ctx: Context, provider: Provider
 ) -> None:

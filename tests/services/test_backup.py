@@ -35,6 +35,7 @@ from masterpath.services import (
     tracks,
 )
 from masterpath.services.mentor import replies
+from masterpath.store import accounts as sso_store
 from masterpath.store import make_database
 from masterpath.store import mastery as mastery_store
 from masterpath.store.models import Base
@@ -70,6 +71,9 @@ def fill(ctx: Context) -> None:
     replies.ask(ctx, user_id=ada, skill_id=SKILL, message="what is ~ ?")
     with ctx.db.begin() as tx:  # a badge (mastery takes days of retention: awarded directly)
         awards.record(tx, user_id=ada, skill_id=SKILL, now=ctx.clock.now())
+        sso_store.link_sso(  # and a single sign-on subject, as a first sign-in links it
+            tx, issuer="https://id.example.test", subject="ada", user_id=ada, now=ctx.clock.now()
+        )
     [badge] = badges.mine(ctx, user_id=ada)
     badges.download(ctx, user_id=ada, badge_id=badge.id, base_url="http://example.test")
     with ctx.db.begin() as tx:  # `kt fit` needs 200 answers: store its untrained defaults

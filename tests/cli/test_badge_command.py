@@ -26,7 +26,7 @@ def own_badge(tmp_path: Path) -> Path:
     from masterpath.services import badges
     from masterpath.services.contexts import shipped
     from masterpath.settings import load_settings
-    from tests.domain.test_badges import award
+    from tests.domain.test_badge_credentials import award
 
     seed = badges.issuer_seed(load_settings(data_dir=tmp_path))
     issuer = build.Issuer(did=signing.did_key(signing.public_key(seed)), name="MasterPath")

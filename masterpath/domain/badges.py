@@ -151,11 +151,20 @@ def credential(award: Award, issuer: Issuer) -> dict[str, Any]:
 
 
 def issue(
-    award: Award, issuer: Issuer, *, seed: bytes, contexts: signing.Contexts
+    award: Award,
+    issuer: Issuer,
+    *,
+    seed: bytes,
+    contexts: signing.Contexts,
+    created: datetime | None = None,
 ) -> dict[str, Any]:
-    """The signed credential; `created` is the moment of the award, so issuing is repeatable."""
+    """The signed credential. The proof's `created` is when it is signed (default: the award's
+    moment); the credential's `validFrom` is always the award's."""
     return signing.sign(
-        credential(award, issuer), seed=seed, created=award.awarded_at, contexts=contexts
+        credential(award, issuer),
+        seed=seed,
+        created=created or award.awarded_at,
+        contexts=contexts,
     )
 
 

@@ -151,7 +151,9 @@ def _signed(ctx: Context, tx: Tx, row: Badge, base_url: str) -> str:
     base = (ctx.settings.base_url or base_url).rstrip("/")
     award = _award(tx, row, badges, public_url=f"{base}/badges/{row.public_id}")
     issuer = _issuer(ctx.settings, badges, seed, base)
-    document = badges.issue(award, issuer, seed=seed, contexts=contexts.shipped())
+    document = badges.issue(
+        award, issuer, seed=seed, contexts=contexts.shipped(), created=ctx.clock.now()
+    )
     row.credential = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     return row.credential
 

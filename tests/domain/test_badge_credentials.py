@@ -90,6 +90,14 @@ def test_issuing_twice_gives_the_same_bytes() -> None:
     assert signed() == signed()
 
 
+def test_the_proof_is_dated_when_signed_and_the_badge_when_awarded() -> None:
+    later = datetime(2026, 4, 2, 8, 0, tzinfo=UTC)
+    found = badges.issue(award(), ISSUER, seed=SEED, contexts=CONTEXTS, created=later)
+    assert found["proof"]["created"] == "2026-04-02T08:00:00Z"
+    assert found["validFrom"] == "2026-03-01T09:30:00Z"
+    assert signing.verify(found, CONTEXTS).ok
+
+
 def leaves(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
     if isinstance(value, dict):
         for key, item in value.items():

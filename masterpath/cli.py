@@ -15,6 +15,7 @@ import click
 from masterpath.benchmarks import datasets
 from masterpath.benchmarks.cli import bench
 from masterpath.cli_interop import CONTENT_COMMANDS, cards, export_bank
+from masterpath.commands.badges import badge
 from masterpath.errors import InvalidInput, MasterPathError
 from masterpath.outbox_cli import mail, xapi
 from masterpath.services import Context, accounts, backup, database, make_context, packs
@@ -501,3 +502,4 @@ for command in CONTENT_COMMANDS:
     content.add_command(command)
 main.add_command(xapi)
 main.add_command(mail)
+main.add_command(badge)

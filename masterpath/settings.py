@@ -25,12 +25,20 @@ from pydantic_settings import (
 from masterpath.errors import ConfigurationError
 
 PREFIX = "MASTERPATH_"
-SECRETS = ("secret_key", "database_url", "mentor_api_key", "lrs_secret", "smtp_password")
+SECRETS = (
+    "secret_key",
+    "database_url",
+    "mentor_api_key",
+    "lrs_secret",
+    "smtp_password",
+    "sso_client_secret",
+)
 _MAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _OFFSET = re.compile(r"^([+-])(\d+)([dhm])$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 SECRET_KEY_FILE = "secret_key"
-KEY_FILES = (SECRET_KEY_FILE,)  # the data folder's key files: `db backup` copies these
+BADGE_KEY_FILE = "badge_issuer_key"  # the Ed25519 seed that signs Open Badges
+KEY_FILES = (SECRET_KEY_FILE, BADGE_KEY_FILE)  # the data folder's key files: `db backup` copies
 
 
 class FileSecretsSource(PydanticBaseSettingsSource):
@@ -182,6 +190,31 @@ class Settings(BaseSettings):
         description="The From address of outgoing mail, e.g. `MasterPath <noreply@example.org>`.",
     )
 
+    badge_issuer_name: str = Field(
+        "MasterPath",
+        max_length=200,
+        description="Issuer name written into Open Badges; the issuer is this install's `did:key` "
+        "(its Ed25519 key is generated once in the data folder).",
+    )
+
+    sso_issuer: str = Field(
+        "",
+        description="OpenID Connect issuer URL (its `/.well-known/openid-configuration` is read); "
+        "empty turns single sign-on off.",
+    )
+    sso_client_id: str = Field("", description="Client id registered with the OpenID provider.")
+    sso_client_secret: str = Field(
+        "", description="Client secret for that provider (secret: also `_FILE`)."
+    )
+    sso_name: str = Field(
+        "single sign-on", max_length=60, description="Provider name on the login button."
+    )
+    password_login: bool = Field(
+        True,
+        description="Allow email and password login and registration; `false` leaves single "
+        "sign-on only (needs `MASTERPATH_SSO_ISSUER`).",
+    )
+
     def proxy_options(self) -> dict[str, Any]:
         """uvicorn's forwarded-header options: believed only from the proxies named here
         (uvicorn alone would believe any process on 127.0.0.1)."""
@@ -220,6 +253,21 @@ class Settings(BaseSettings):
     def _offset_only_in_development(self) -> Settings:
         if self.clock_offset and self.env != "development":
             raise ValueError(f"{PREFIX}CLOCK_OFFSET: refused unless {PREFIX}ENV=development")
+        return self
+
+    @model_validator(mode="after")
+    def _sso_complete(self) -> Settings:
+        """Single sign-on needs a client id, and `https` outside development; turning password
+        login off without it would lock everyone out."""
+        if not self.sso_issuer:
+            if not self.password_login:
+                raise ValueError(f"{PREFIX}PASSWORD_LOGIN=false needs {PREFIX}SSO_ISSUER")
+            return self
+        if not self.sso_client_id:
+            raise ValueError(f"{PREFIX}SSO_CLIENT_ID: needed when {PREFIX}SSO_ISSUER is set")
+        local = urlsplit(self.sso_issuer).hostname in {"127.0.0.1", "localhost", "::1"}
+        if not self.sso_issuer.startswith("https://") and not local:
+            raise ValueError(f"{PREFIX}SSO_ISSUER: an https:// URL")
         return self
 
     @model_validator(mode="after")

@@ -14,6 +14,7 @@ import numpy as np
 from masterpath.domain import answering, graph, kt
 from masterpath.domain import mastery as rules
 from masterpath.domain.content import Skill
+from masterpath.services import awards
 from masterpath.store import Tx
 from masterpath.store import content as content_store
 from masterpath.store import mastery as store
@@ -62,8 +63,13 @@ def apply(
     store.save_learner_state(
         tx, user_id=user_id, counters=answered.learner, skill_ids=list(answered.seen), now=now
     )
+    mastered = [
+        s.skill_id for s in answered.states if s.mastered_at and not stored[s.skill_id].mastered_at
+    ]
     for state in answered.states:
         store.save_standing(stored[state.skill_id], state, now=now)
+    for skill_id in mastered:
+        awards.record(tx, user_id=user_id, skill_id=skill_id, now=now)
 
 
 def standing_of(row: SkillState) -> answering.Standing:
@@ -84,8 +90,8 @@ def standing_of(row: SkillState) -> answering.Standing:
 def mark_ready(
     tx: Tx, *, user_id: int, skill_id: str, now: datetime, state: SkillState | None = None
 ) -> None:
-    """Date the first time criteria 1-3 hold and the first time every criterion holds (after
-    a graded task, which moves no counters)."""
+    """Date the first time criteria 1-3 hold (the retention check falls due D days later) and
+    the first time every criterion holds (mastery, which then sticks, and earns a badge)."""
     state = state or store.skill_state(tx, user_id=user_id, skill_id=skill_id, now=now)
     if state.mastered_at is not None:
         return
@@ -98,6 +104,8 @@ def mark_ready(
         now=now,
     )
     store.save_standing(state, dated, now=state.updated_at)
+    if state.mastered_at is not None:
+        awards.record(tx, user_id=user_id, skill_id=skill_id, now=now)
 
 
 def place_in(tx: Tx, *, user_id: int, skill_ids: list[str], now: datetime) -> None:

@@ -11,7 +11,7 @@ from masterpath.domain import answering, grading, kt, selection
 from masterpath.domain import mastery as rules
 from masterpath.domain.content import Item, ItemId, Mode, Skill
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
-from masterpath.services import Context, evidence, items, marking, mastery_state
+from masterpath.services import Context, awards, evidence, items, marking, mastery_state
 from masterpath.services.items import Feedback, PublicItem
 from masterpath.store import Tx
 from masterpath.store import accounts as account_store
@@ -238,6 +238,10 @@ def answer(
             now=now,
         )
         answer_store.save_answered(tx, user_id=user_id, before=learner, answered=answered, now=now)
+        for state in answered.states:
+            before = learner.states.get(state.skill_id)
+            if state.mastered_at and not (before and before.mastered_at):
+                awards.record(tx, user_id=user_id, skill_id=state.skill_id, now=now)
         return items.feedback(item, grade, evidence_id)
 
 

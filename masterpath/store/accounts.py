@@ -14,6 +14,7 @@ from masterpath.store.models import (
     PersonalCard,
     PersonalReview,
     ResetToken,
+    SsoIdentity,
     User,
 )
 
@@ -209,3 +210,15 @@ def forget(tx: Tx, user_id: int) -> None:
         if "user_id" in table.c and table.name != "users":
             tx.session.execute(delete(table).where(table.c.user_id == user_id))
     tx.session.execute(delete(User).where(User.id == user_id))
+
+
+def sso_user(tx: Tx, *, issuer: str, subject: str) -> User | None:
+    query = select(User).join(SsoIdentity, SsoIdentity.user_id == User.id)
+    return tx.session.scalar(
+        query.where(SsoIdentity.issuer == issuer, SsoIdentity.subject == subject)
+    )
+
+
+def link_sso(tx: Tx, *, issuer: str, subject: str, user_id: int, now: datetime) -> None:
+    tx.session.add(SsoIdentity(issuer=issuer, subject=subject, user_id=user_id, linked_at=now))
+    tx.session.flush()

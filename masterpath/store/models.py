@@ -500,3 +500,33 @@ class InstallKey(Base):
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+class Badge(Base):
+    """An Open Badges 3.0 award: recorded when a skill (or a whole career path) is mastered;
+    the signed credential is kept once made, so every download is the same bytes."""
+
+    __tablename__ = "badges"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "subject_id", name="uq_badges_subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(64), unique=True)  # the unguessable page URL
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # skill, career
+    subject_id: Mapped[str] = mapped_column(String(80))  # skill id or career slug
+    awarded_at: Mapped[datetime]
+    credential: Mapped[str | None] = mapped_column(Text)  # the signed JSON, once made
+
+
+class SsoIdentity(Base):
+    """An OpenID Connect subject linked to an account at its first sign-in (by verified email);
+    later sign-ins find the account by the subject, whatever the email says then."""
+
+    __tablename__ = "sso_identities"
+    __table_args__ = (UniqueConstraint("issuer", "subject", name="uq_sso_identities_subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    linked_at: Mapped[datetime]

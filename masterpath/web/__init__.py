@@ -19,11 +19,13 @@ from masterpath.web import (
     account,
     anki,
     api,
+    badges,
     cohorts,
     dashboard,
     errors,
     pages,
     security,
+    sso,
     study,
     text,
     tracks,
@@ -77,6 +79,8 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.include_router(tracks.router)
     app.include_router(cohorts.router)
     app.include_router(dashboard.router)
+    app.include_router(badges.router)
+    app.include_router(sso.router)
     for part in api.routers():
         app.include_router(part)
     return app

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from masterpath.errors import InvalidInput, MasterPathError
+from masterpath.errors import Forbidden, InvalidInput, MasterPathError
 from masterpath.services import Context, accounts, digest
 from masterpath.web.deps import Ctx, Me
 from masterpath.web.forms import form_error
@@ -32,16 +32,31 @@ def _signed_in(request: Request, ctx: Context, token: str, target: str) -> Respo
     return response
 
 
+def _ways(ctx: Context) -> dict[str, object]:
+    """Which ways in the login page offers (single sign-on, passwords or both)."""
+    settings = ctx.settings
+    return {
+        "sso_name": settings.sso_name if settings.sso_issuer else "",
+        "password_login": settings.password_login,
+    }
+
+
+def _passwords_allowed(ctx: Context) -> None:
+    if not ctx.settings.password_login:
+        raise Forbidden("password login is turned off here: sign in with single sign-on")
+
+
 @router.get("/login")
 def login_page(request: Request, ctx: Ctx, next: str = "/") -> Response:
     shown = {"next": _safe_next(next), "email": "", "forgot": ctx.settings.mail_configured}
-    return render(request, "login.html", shown)
+    return render(request, "login.html", {**shown, **_ways(ctx)})
 
 
 @router.post("/login")
 def login(
     request: Request, ctx: Ctx, email: Field, password: Field, next: Optional = "/"
 ) -> Response:
+    _passwords_allowed(ctx)
     address = request.client.host if request.client else ""
     agent = request.headers.get("user-agent", "")
     try:
@@ -49,12 +64,15 @@ def login(
             ctx, email=email, password=password, address=address, user_agent=agent
         )
     except InvalidInput as exc:
-        return form_error(request, "login.html", exc, {"next": _safe_next(next), "email": email})
+        shown = {"next": _safe_next(next), "email": email, **_ways(ctx)}
+        return form_error(request, "login.html", exc, shown)
     return _signed_in(request, ctx, token, next)
 
 
 @router.get("/register")
-def register_page(request: Request) -> Response:
+def register_page(request: Request, ctx: Ctx) -> Response:
+    if not ctx.settings.password_login:  # accounts come from single sign-on
+        return RedirectResponse("/login", status_code=303)
     return render(request, "register.html", {"email": "", "display_name": ""})
 
 
@@ -67,6 +85,7 @@ def register(  # noqa: PLR0917 - FastAPI parameters
     display_name: Optional = "",
     timezone: Optional = "UTC",
 ) -> Response:
+    _passwords_allowed(ctx)
     address = request.client.host if request.client else ""
     try:
         accounts.register(

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from masterpath.errors import InvalidInput, Problem
-from masterpath.services import Context, dashboard, evidence_log, portfolio
+from masterpath.services import Context, badges, dashboard, evidence_log, portfolio
 from masterpath.web.deps import Ctx, Me
 from masterpath.web.forms import whole
 from masterpath.web.rendering import HERE, render
@@ -83,6 +83,7 @@ def page(request: Request, ctx: Ctx, me: Me) -> Response:
         "activity": activity(ctx, me.id, found),
         **_log(ctx, me.id, raw),
         "portfolio": portfolio.portfolio(ctx, user_id=me.id),
+        "badges": badges.mine(ctx, user_id=me.id),
     }
     status = max(sections.get("log_status", 200), sections.get("history_status", 200))
     return render(request, "dashboard.html", sections, status=status)

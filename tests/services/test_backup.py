@@ -24,7 +24,9 @@ from masterpath.services import (
     Context,
     accounts,
     anki,
+    awards,
     backup,
+    badges,
     cards,
     cohorts,
     database,
@@ -35,6 +37,7 @@ from masterpath.services import (
     tracks,
 )
 from masterpath.services.mentor import replies
+from masterpath.store import accounts as sso_store
 from masterpath.store import make_database
 from masterpath.store import mastery as mastery_store
 from masterpath.store.models import Base
@@ -73,6 +76,13 @@ def fill(ctx: Context) -> None:
     with tempfile.TemporaryDirectory() as folder:  # a personal card with its Anki review log
         deck = _collection(Path(folder) / "collection", [(1, b"hola\x1fhello")], 1)
         anki.import_package(ctx, user_id=ada, path=_package(Path(folder) / "d.apkg", deck))
+    with ctx.db.begin() as tx:  # a badge (mastery takes days of retention: awarded directly)
+        awards.record(tx, user_id=ada, skill_id=SKILL, now=ctx.clock.now())
+        sso_store.link_sso(  # and a single sign-on subject, as a first sign-in links it
+            tx, issuer="https://id.example.test", subject="ada", user_id=ada, now=ctx.clock.now()
+        )
+    [badge] = badges.mine(ctx, user_id=ada)
+    badges.download(ctx, user_id=ada, badge_id=badge.id, base_url="http://example.test")
     with ctx.db.begin() as tx:  # `kt fit` needs 200 answers: store its untrained defaults
         mastery_store.add_params(
             tx, fitted_at=ctx.clock.now(), answers=0, params=kt.defaults().to_json()
@@ -144,7 +154,8 @@ def test_a_restored_backup_has_every_row_and_the_key_files(
 ) -> None:
     archive = tmp_path / "backup.tar.gz"
     made = backup.create(source, out=archive)
-    assert made.keys == ("secret_key",) and made.backend == source.db.dialect
+    assert made.keys == ("secret_key", "badge_issuer_key")
+    assert made.backend == source.db.dialect
     assert not (tmp_path / "backup.tar.gz.tmp").exists()
     done = backup.restore(fresh, archive=archive)
     assert done.revision == made.revision
@@ -153,8 +164,9 @@ def test_a_restored_backup_has_every_row_and_the_key_files(
     assert [name for name, found in before.items() if not found] == []
     for name, found in before.items():
         assert after[name] == found, f"table {name} differs after the restore"
-    key = (source.settings.data_dir / "secret_key").read_bytes()
-    assert (fresh.settings.data_dir / "secret_key").read_bytes() == key
+    for name in made.keys:
+        key = (source.settings.data_dir / name).read_bytes()
+        assert (fresh.settings.data_dir / name).read_bytes() == key
 
 
 def test_restore_refuses_a_database_with_data_unless_forced(

@@ -194,6 +194,7 @@ def standing(
         retention_passed_at=state.retention_passed_at,
         placed_at=state.placed_at,
         placement_failed=state.placement_failed,
+        reopened_at=state.reopened_at,
         recall=retention.recall(
             last_graded_at=state.last_graded_at,
             retention_days=criteria.retention_days,
@@ -246,7 +247,10 @@ def available(tx: Tx, *, user_id: int, skill: Skill) -> bool:
     return all(
         pre in states
         and rules.holds(
-            states[pre].mastered_at, states[pre].placed_at, states[pre].placement_failed
+            states[pre].mastered_at,
+            states[pre].placed_at,
+            states[pre].placement_failed,
+            states[pre].reopened_at,
         )
         for pre in skill.prerequisites
     )

@@ -1,0 +1,58 @@
+"""One learner's knowledge-tracing counters replayed from the graded answers that still count.
+
+When evidence is voided, the counters the engine stored after each answer are no longer the
+counters of the remaining ledger: they are rebuilt from scratch by `replay.replay`, the same
+element-wise update the engine applies after each answer (`services/mastery_state.apply`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from masterpath.domain import kt, replay
+
+
+@dataclass(frozen=True)
+class Answer:
+    skills: tuple[str, ...]  # its own skill first, then the other skills it is evidence for
+    weights: tuple[float, float]  # kt.credit of the answer
+
+
+@dataclass(frozen=True)
+class Replayed:
+    learner: dict[str, Any]  # kt.dump of the learner counters
+    skill_ids: list[str]  # in the order first answered (the engine's `seen`)
+    records: dict[str, dict[str, Any]]  # per skill: kt.dump of its record
+    attempts: dict[str, int]  # per skill: graded attempts
+
+
+def replay_learner(answers: Sequence[Answer]) -> Replayed:
+    """The counters the engine would hold had only `answers` been recorded, in this order."""
+    skills: list[str] = []
+    rows: list[tuple[int, float, float, bool]] = []
+    for answer in answers:
+        for n, skill in enumerate(answer.skills):
+            if skill not in skills:
+                skills.append(skill)
+            rows.append((skills.index(skill), answer.weights[0], answer.weights[1], n > 0))
+    if not rows:
+        return Replayed(kt.dump(kt.Learner.new()), [], {}, {})
+    updates = replay.Updates(
+        learner=np.zeros(len(rows), dtype=np.int64),
+        skill=np.array([r[0] for r in rows], dtype=np.int64),
+        credit=np.array([r[1] for r in rows], dtype=float),
+        debit=np.array([r[2] for r in rows], dtype=float),
+        same=np.array([r[3] for r in rows], dtype=bool),
+    )
+    done = replay.replay(updates, learners=1, skills=len(skills))
+    one = np.array([0])
+    records = {
+        skill: kt.dump(replay.take(done.records, (one, np.array([s]))))
+        for s, skill in enumerate(skills)
+    }
+    attempts = {skill: int(done.attempts[0, s]) for s, skill in enumerate(skills)}
+    return Replayed(kt.dump(done.learner), skills, records, attempts)

@@ -261,7 +261,7 @@ def _warm(ctx: Context) -> None:
 @click.option(
     "--min-answers",
     type=int,
-    default=item_stats.stats.MIN_ANSWERS,
+    default=item_stats.MIN_ANSWERS,
     show_default=True,
     help="Raise flags only on items with at least this many answers.",
 )
@@ -298,7 +298,9 @@ def content_void(item_id: str, before: str | None, reason: str) -> None:
             when = datetime.fromisoformat(before)
         except ValueError:
             raise InvalidInput(f"--before: {before!r} is not an ISO date-time") from None
-    done = item_reports.void(_prepared(), admin_id=None, item_id=item_id, reason=reason, before=when)
+    done = item_reports.void(
+        _prepared(), admin_id=None, item_id=item_id, reason=reason, before=when
+    )
     click.echo(
         f"voided {done.voided} answers to {done.item_id} from {done.learners} learners; "
         f"{len(done.reopened)} masteries reopened"

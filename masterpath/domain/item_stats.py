@@ -66,7 +66,7 @@ class ItemStats:
 
 def correlation(m: Moments) -> float | None:
     """Pearson's r from sums; None when it is undefined (n < 2 or a constant variable)."""
-    if m.n < 2:  # noqa: PLR2004 - a correlation needs two points
+    if m.n < 2:
         return None
     vx = m.n * m.sxx - m.sx * m.sx
     vy = m.n * m.syy - m.sy * m.sy
@@ -109,7 +109,7 @@ def flags_of(
     return tuple(found)
 
 
-def item_stats(  # noqa: PLR0913 - one item's aggregates
+def item_stats(
     *,
     item_id: str,
     skill_id: str,

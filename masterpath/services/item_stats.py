@@ -15,9 +15,11 @@ from masterpath.store import content as content_store
 from masterpath.store import item_stats as store
 
 CHOICE = (ItemType.SINGLE_CHOICE, ItemType.MULTIPLE_CHOICE)
+MIN_ANSWERS = stats.MIN_ANSWERS
+ItemStats = stats.ItemStats
 
 
-def item_stats(ctx: Context, *, min_answers: int = stats.MIN_ANSWERS) -> list[stats.ItemStats]:
+def item_stats(ctx: Context, *, min_answers: int = MIN_ANSWERS) -> list[stats.ItemStats]:
     """Every item with graded answers that count, flagged items first."""
     if min_answers < 1:
         message = "--min-answers must be at least 1"
@@ -27,7 +29,7 @@ def item_stats(ctx: Context, *, min_answers: int = stats.MIN_ANSWERS) -> list[st
 
 
 def for_teacher(
-    ctx: Context, *, user_id: int, min_answers: int = stats.MIN_ANSWERS
+    ctx: Context, *, user_id: int, min_answers: int = MIN_ANSWERS
 ) -> list[stats.ItemStats]:
     with ctx.db.begin() as tx:
         cohorts.require_teacher(tx, user_id)

@@ -15,7 +15,16 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from masterpath.errors import InvalidInput, MasterPathError
-from masterpath.services import Context, cards, checks, item_reports, mastery, practice, skills, tasks
+from masterpath.services import (
+    Context,
+    cards,
+    checks,
+    item_reports,
+    mastery,
+    practice,
+    skills,
+    tasks,
+)
 from masterpath.services.mentor import conversations, provider, replies
 from masterpath.web import forms
 from masterpath.web.deps import Ctx, Id, Me

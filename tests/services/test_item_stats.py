@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from masterpath.domain.item_stats import Flag
+from masterpath.domain.item_stats import Flag, ItemStats
 from masterpath.services import Context, accounts, evidence, item_reports, item_stats
 
 PASSWORD = "correct horse battery"
@@ -48,13 +48,11 @@ def answered(ctx: Context) -> dict[str, int]:
     return users
 
 
-def _by_item(ctx: Context, min_answers: int = 1) -> dict[str, item_stats.stats.ItemStats]:
+def _by_item(ctx: Context, min_answers: int = 1) -> dict[str, ItemStats]:
     return {s.item_id: s for s in item_stats.item_stats(ctx, min_answers=min_answers)}
 
 
-def test_item_statistics_match_the_hand_computation(
-    ctx: Context, answered: dict[str, int]
-) -> None:
+def test_item_statistics_match_the_hand_computation(ctx: Context, answered: dict[str, int]) -> None:
     found = _by_item(ctx)
     mutable = found[MUTABLE]
     # x = item score, y = mean on the skill's other items:

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from masterpath.errors import Forbidden, InvalidInput, NotFound
 from masterpath.services import Context, accounts, evidence, item_reports, mastery, mastery_state
 from masterpath.store import mastery as mastery_store
-from tests.services.test_mastery_walk import answer, master_python
+from tests.services.test_mastery_walk import answer, later, master_python
 
 PASSWORD = "correct horse battery"
 MUTABLE = "python-basics:mutable"
@@ -134,3 +134,15 @@ def test_voided_evidence_rows_cannot_be_changed(ctx: Context) -> None:
     with pytest.raises(Exception, match="append-only"), ctx.db.engine.begin() as connection:
         connection.execute(text("DELETE FROM evidence_voids"))
     assert _count(ctx, "evidence_voids") == 1 and record.id > 0
+
+
+def test_void_before_a_time_leaves_later_answers_counted(ctx: Context) -> None:
+    user = _user(ctx, "ada")
+    answer(ctx, user, "python-basics", "mutable", 0.0)
+    cut = ctx.clock.now()
+    answer(later(ctx, hours=1), user, "python-basics", "mutable", 1.0)
+    done = item_reports.void(ctx, admin_id=None, item_id=MUTABLE, reason="old key", before=cut)
+    assert done.voided == 1
+    with ctx.db.begin() as tx:
+        (state,) = mastery_store.skill_states(tx, user).values()
+        assert state.graded_attempts == 1

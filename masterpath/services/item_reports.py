@@ -147,6 +147,7 @@ def void(
     with ctx.db.begin() as tx:
         require_admin(tx, admin_id)
         _live_item(tx, item_id)
+        store.lock_item(tx, item_id)
         rows = store.to_void(tx, item_id=item_id, before=before)
         learners = sorted({row.user_id for row in rows})
         for learner in learners:

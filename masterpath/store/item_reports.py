@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from masterpath.store.db import Tx
 from masterpath.store.evidence import counted
-from masterpath.store.models import Evidence, EvidenceVoid, ItemReport, MasteryReopening
+from masterpath.store.models import Evidence, EvidenceVoid, ItemReport, ItemRow, MasteryReopening
 
 
 def add_report(tx: Tx, **fields: Any) -> ItemReport:
@@ -50,6 +50,16 @@ def answered(tx: Tx, *, user_id: int, item_id: str) -> bool:
     """Whether the learner has any evidence on this item (they may report it)."""
     query = select(Evidence.id).where(Evidence.user_id == user_id, Evidence.source_id == item_id)
     return tx.session.scalar(query.limit(1)) is not None
+
+
+def lock_item(tx: Tx, item_id: str) -> None:
+    """Serialise voids of one item until the transaction ends (two admins voiding at once:
+    the second finds nothing left to void instead of colliding on the primary key). PostgreSQL
+    locks the item's row; SQLite takes its one write lock with a no-op UPDATE."""
+    if tx.session.get_bind().dialect.name == "postgresql":
+        tx.session.execute(select(ItemRow.id).where(ItemRow.id == item_id).with_for_update())
+    else:
+        tx.session.execute(update(ItemRow).where(ItemRow.id == item_id).values(id=ItemRow.id))
 
 
 def to_void(tx: Tx, *, item_id: str, before: datetime | None) -> list[Evidence]:

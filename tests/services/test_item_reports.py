@@ -3,6 +3,8 @@ voided ones, and a mastery that no longer holds reopens while what it unlocked s
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from sqlalchemy import text
 
@@ -146,3 +148,18 @@ def test_void_before_a_time_leaves_later_answers_counted(ctx: Context) -> None:
     with ctx.db.begin() as tx:
         (state,) = mastery_store.skill_states(tx, user).values()
         assert state.graded_attempts == 1
+
+
+def test_two_voids_at_once_void_each_answer_once(ctx: Context) -> None:
+    users = [_user(ctx, f"u{n}") for n in range(4)]
+    for user in users:
+        answer(ctx, user, "python-basics", "mutable", 0.0)
+    with ThreadPoolExecutor(2) as pool:
+        done = list(
+            pool.map(
+                lambda n: item_reports.void(ctx, admin_id=None, item_id=MUTABLE, reason=f"r{n}"),
+                range(2),
+            )
+        )
+    assert sorted(d.voided for d in done) == [0, 4]
+    assert _count(ctx, "evidence_voids") == 4

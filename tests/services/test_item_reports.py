@@ -163,3 +163,14 @@ def test_two_voids_at_once_void_each_answer_once(ctx: Context) -> None:
         )
     assert sorted(d.voided for d in done) == [0, 4]
     assert _count(ctx, "evidence_voids") == 4
+
+
+def test_fitting_reads_skip_voided_answers(ctx: Context) -> None:
+    user = _user(ctx, "ada")
+    answer(ctx, user, "python-basics", "mutable", 0.0)
+    answer(ctx, user, "python-basics", "len-list", 1.0)
+    item_reports.void(ctx, admin_id=None, item_id=MUTABLE, reason="wrong key")
+    with ctx.db.begin() as tx:
+        assert mastery_store.count_graded_answers(tx) == 1
+        rows = mastery_store.graded_answers_of(tx, first_user=user, last_user=user)
+        assert [r.source_id for r in rows] == ["python-basics:len-list"]

@@ -56,3 +56,14 @@ def replay_learner(answers: Sequence[Answer]) -> Replayed:
     }
     attempts = {skill: int(done.attempts[0, s]) for s, skill in enumerate(skills)}
     return Replayed(kt.dump(done.learner), skills, records, attempts)
+
+
+def still_holds(checklist: Sequence[Any], *, estimate_held_before: bool) -> bool:
+    """Whether a mastery survives its evidence being voided, from the checklist re-derived
+    without the voided records. Mastery sticks through slipping: an estimate that was already
+    under the threshold before the void (later wrong answers) is not the void's doing, so only
+    a criterion the void broke reopens it."""
+    failed = {item.key for item in checklist if not item.met}
+    if not estimate_held_before:
+        failed.discard("estimate")
+    return not failed

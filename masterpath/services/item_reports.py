@@ -209,21 +209,27 @@ def _replay(tx: Tx, user_id: int, *, now: datetime) -> list[str]:
     for row in rows:
         for skill in (row.skill_id, *row.also_skills):
             last[skill] = row.recorded_at
+    states = mastery_store.skill_states(tx, user_id)
+    before = {  # estimates of mastered skills with every record, before the replay
+        skill_id: mastery_state.estimate(tx, user_id, skill_id, state.counters)[0]
+        for skill_id, state in states.items()
+        if state.mastered_at is not None
+    }
     mastery_store.save_learner_state(
         tx, user_id=user_id, counters=done.learner, skill_ids=done.skill_ids, now=now
     )
     reopened = []
-    for skill_id, state in mastery_store.skill_states(tx, user_id).items():
+    for skill_id, state in states.items():
         state.counters = done.records.get(skill_id, {})
         state.graded_attempts = done.attempts.get(skill_id, 0)
         state.last_graded_at = last.get(skill_id)
         state.updated_at = now
-        if _reopen(tx, user_id, state, now=now):
+        if _reopen(tx, user_id, state, now=now, before=before.get(skill_id, 0.0)):
             reopened.append(skill_id)
     return reopened
 
 
-def _reopen(tx: Tx, user_id: int, state: Any, *, now: datetime) -> bool:
+def _reopen(tx: Tx, user_id: int, state: Any, *, now: datetime, before: float) -> bool:
     """Whether mastery stopped holding (then cleared: in progress, unlocks kept)."""
     skills = content_store.skill_models(tx, [state.skill_id])
     if state.skill_id not in skills:
@@ -235,7 +241,8 @@ def _reopen(tx: Tx, user_id: int, state: Any, *, now: datetime) -> bool:
     was = state.mastered_at
     state.mastered_at = None
     criteria, progress = mastery_state.standing(tx, user_id, skill, state, now=now)
-    if all(item.met for item in rules.checklist(criteria, progress)):
+    held = before >= criteria.threshold
+    if voiding.still_holds(rules.checklist(criteria, progress), estimate_held_before=held):
         state.mastered_at = was
         return False
     if not rules.ready(criteria, progress):

@@ -71,6 +71,18 @@ def _live_item(tx: Tx, item_id: str) -> Any:
     return row
 
 
+def reportable(ctx: Context, *, user_id: int, item_id: str) -> None:
+    """Raise NotFound unless the item exists and this learner has answered it."""
+    with ctx.db.begin() as tx:
+        _reportable(tx, user_id, item_id)
+
+
+def _reportable(tx: Tx, user_id: int, item_id: str) -> None:
+    _live_item(tx, item_id)
+    if not store.answered(tx, user_id=user_id, item_id=item_id):
+        raise NotFound(f"you have not answered item {item_id!r}")
+
+
 def report(ctx: Context, *, user_id: int, item_id: str, kind: str, note: str) -> ItemReport:
     """A learner reports an item they have answered; nothing is written on bad input."""
     note = note.strip()
@@ -81,9 +93,7 @@ def report(ctx: Context, *, user_id: int, item_id: str, kind: str, note: str) ->
     if kind == "other" and not note:
         raise _bad("say what is wrong in the note", "note")
     with ctx.db.begin() as tx:
-        _live_item(tx, item_id)
-        if not store.answered(tx, user_id=user_id, item_id=item_id):
-            raise NotFound(f"you have not answered item {item_id!r}")
+        _reportable(tx, user_id, item_id)
         return store.add_report(
             tx, user_id=user_id, item_id=item_id, kind=kind, note=note, created_at=ctx.clock.now()
         )

@@ -57,7 +57,8 @@ def _report_page(item_id: str, form: dict[str, Any], notice: str = "") -> dict[s
 
 
 @router.get("/items/{item_id}/report")
-def report_page(request: Request, me: Me, item_id: str, notice: str = "") -> Response:
+def report_page(request: Request, ctx: Ctx, me: Me, item_id: str, notice: str = "") -> Response:
+    item_reports.reportable(ctx, user_id=me.id, item_id=item_id)
     shown = "Thank you: an admin will look at it." if notice == "sent" else ""
     return render(request, "item_report.html", _report_page(item_id[:130], {}, shown))
 

@@ -50,6 +50,7 @@ def test_report_then_void_over_http(port: int, ctx: Context) -> None:
     assert form is not None and form.find("input", attrs={"name": "csrf_token"}) is not None
     # bob has not answered the item: he cannot report it
     assert bob.form(REPORT, {"kind": "key", "note": "?", "csrf_token": bob.csrf}).status == 404
+    assert bob.get(REPORT).status == 404 and ada.get(REPORT).status == 200
     # no CSRF token: refused, nothing written
     ada_no_token = Client(port, cookie=ada.cookie, headers={"Accept": "text/html"})
     assert ada_no_token.form(REPORT, {"kind": "key", "note": "x"}).status == 403

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 
 from masterpath.domain import kt, replay
+from masterpath.domain import mastery as rules
 
 
 @dataclass(frozen=True)
@@ -67,3 +69,45 @@ def still_holds(checklist: Sequence[Any], *, estimate_held_before: bool) -> bool
     if not estimate_held_before:
         failed.discard("estimate")
     return not failed
+
+
+@dataclass(frozen=True)
+class RetentionAnswer:
+    check_id: int
+    score: float
+    at: datetime
+    voided: bool
+
+
+@dataclass(frozen=True)
+class Retention:
+    passed: int  # retention checks passed
+    passed_at: datetime | None  # the newest pass
+    failed_at: tuple[datetime, ...]  # when each failed check ended
+
+
+def check_passes(scores: Sequence[float], *, answered: int) -> bool | None:
+    """A retention check's verdict on the answers that count. None: it decides nothing (not
+    every item answered, or every answer voided). With nothing voided this is the engine's rule
+    (RETENTION_PASS of RETENTION_ITEMS correct); with some voided, the same share of what is
+    left: 2 of 2 passes, 1 of 2 does not."""
+    if answered < rules.RETENTION_ITEMS or not scores:
+        return None
+    correct = sum(score >= 0.999 for score in scores)
+    return correct * rules.RETENTION_ITEMS >= rules.RETENTION_PASS * len(scores)
+
+
+def retention(answers: Sequence[RetentionAnswer]) -> Retention:
+    """Retention-check results re-derived from the answers, voided ones left out."""
+    groups: dict[int, list[RetentionAnswer]] = {}
+    for answer in answers:
+        groups.setdefault(answer.check_id, []).append(answer)
+    passes, fails = [], []
+    for group in groups.values():
+        verdict = check_passes([a.score for a in group if not a.voided], answered=len(group))
+        ended = max(a.at for a in group)
+        if verdict is True:
+            passes.append(ended)
+        elif verdict is False:
+            fails.append(ended)
+    return Retention(len(passes), max(passes, default=None), tuple(sorted(fails)))

@@ -32,6 +32,7 @@ KINDS = {
 MAX_NOTE = 2_000
 MAX_REASON = 500
 NOT_AN_ADMIN = "Only an admin can do this."
+RETENTION = "retention_check"
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,9 @@ def void(
         store.resolve_open(tx, item_id=item_id, by=admin_id, now=now)
         reopened = []
         for learner in learners:
+            retested = {r.skill_id for r in rows if r.user_id == learner and r.mode == RETENTION}
+            for skill_id in retested:
+                _retention(tx, learner, skill_id)
             for skill_id in _replay(tx, learner, now=now):
                 store.add_reopening(
                     tx,
@@ -191,6 +195,22 @@ def void(
                 )
                 reopened.append((learner, skill_id))
     return VoidResult(item_id, len(rows), len(learners), reopened)
+
+
+def _retention(tx: Tx, user_id: int, skill_id: str) -> None:
+    """Re-derive a skill's retention-check results once answers in its checks are voided."""
+    state = mastery_store.skill_states(tx, user_id).get(skill_id)
+    if state is None:
+        return
+    found = voiding.retention(
+        [
+            voiding.RetentionAnswer(r.check_id, r.score, r.recorded_at, bool(r.voided))
+            for r in store.retention_answers(tx, user_id=user_id, skill_id=skill_id)
+        ]
+    )
+    state.retention_checks_passed, state.retention_passed_at = found.passed, found.passed_at
+    if state.placed_at is not None:
+        state.placement_failed = any(at >= state.placed_at for at in found.failed_at)
 
 
 def _difficulties(tx: Tx, rows: list[Evidence]) -> dict[str, str]:

@@ -107,3 +107,20 @@ def voided_count(tx: Tx, *, user_id: int, skill_id: str) -> int:
         EvidenceVoid.user_id == user_id, EvidenceVoid.skill_id == skill_id
     )
     return tx.session.scalar(query) or 0
+
+
+def retention_answers(tx: Tx, *, user_id: int, skill_id: str) -> list[Any]:
+    """Every retention-check answer of the learner on the skill, voided or not, as light rows
+    (check_id, score, recorded_at, voided), oldest first."""
+    voided = EvidenceVoid.evidence_id.is_not(None).label("voided")
+    query = (
+        select(Evidence.check_id, Evidence.score, Evidence.recorded_at, voided)
+        .outerjoin(EvidenceVoid, EvidenceVoid.evidence_id == Evidence.id)
+        .where(
+            Evidence.user_id == user_id,
+            Evidence.skill_id == skill_id,
+            Evidence.mode == "retention_check",
+            Evidence.check_id.is_not(None),
+        )
+    )
+    return list(tx.session.execute(query.order_by(Evidence.id)))

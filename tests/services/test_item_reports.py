@@ -174,3 +174,21 @@ def test_fitting_reads_skip_voided_answers(ctx: Context) -> None:
         assert mastery_store.count_graded_answers(tx) == 1
         rows = mastery_store.graded_answers_of(tx, first_user=user, last_user=user)
         assert [r.source_id for r in rows] == ["python-basics:len-list"]
+
+
+def test_a_retention_pass_that_needed_the_voided_answer_is_withdrawn(ctx: Context) -> None:
+    scores = {"needed": (1.0, 0.0, 1.0), "spare": (1.0, 1.0, 1.0)}
+    users = {name: _user(ctx, name) for name in scores}
+    for check, (name, (first, second, third)) in enumerate(scores.items()):
+        for item, score in (("return-none", first), ("len-list", second), ("mutable", third)):
+            extra = {"mode": "retention_check", "check_id": 7 + check}
+            answer(ctx, users[name], "python-basics", item, score, **extra)
+    with ctx.db.begin() as tx:  # the engine passed both checks (2 and 3 of 3)
+        for user in users.values():
+            assert mastery_store.skill_states(tx, user)["python-basics"].retention_checks_passed
+    item_reports.void(ctx, admin_id=None, item_id=MUTABLE, reason="wrong key")
+    with ctx.db.begin() as tx:
+        needed = mastery_store.skill_states(tx, users["needed"])["python-basics"]
+        spare = mastery_store.skill_states(tx, users["spare"])["python-basics"]
+        assert (needed.retention_checks_passed, needed.retention_passed_at) == (0, None)
+        assert spare.retention_checks_passed == 1 and spare.retention_passed_at is not None

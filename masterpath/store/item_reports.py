@@ -124,3 +124,11 @@ def retention_answers(tx: Tx, *, user_id: int, skill_id: str) -> list[Any]:
         )
     )
     return list(tx.session.execute(query.order_by(Evidence.id)))
+
+
+def voided_among(tx: Tx, evidence_ids: list[int]) -> set[int]:
+    """Which of these evidence records are voided."""
+    if not evidence_ids:
+        return set()
+    query = select(EvidenceVoid.evidence_id).where(EvidenceVoid.evidence_id.in_(evidence_ids))
+    return set(tx.session.scalars(query))

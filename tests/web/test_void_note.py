@@ -25,6 +25,8 @@ def test_the_skill_page_explains_a_reopened_mastery_to_its_learner_only(
     assert "python-basics:mutable" in note.get_text() and "wrong key" in note.get_text()
     assert "back in progress" in note.get_text()
     assert "status-in_progress" in str(page.select_one("#status-h"))
+    log = soup(client.get("/dashboard").text)
+    assert len(log.select(".voided")) >= 1  # the evidence log still lists it, marked voided
     with TestClient(create_app(settings, context=ctx)) as other:
         register(other, "bob@example.com")
         shown = soup(other.get("/skills/python-basics").text)

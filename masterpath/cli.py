@@ -18,7 +18,16 @@ from masterpath.cli_interop import CONTENT_COMMANDS, cards, export_bank
 from masterpath.commands.badges import badge
 from masterpath.errors import InvalidInput, MasterPathError
 from masterpath.outbox_cli import mail, xapi
-from masterpath.services import Context, accounts, backup, database, make_context, packs
+from masterpath.services import (
+    Context,
+    accounts,
+    backup,
+    database,
+    item_reports,
+    item_stats,
+    make_context,
+    packs,
+)
 from masterpath.settings import describe, load_settings
 
 
@@ -261,6 +270,57 @@ def _warm(ctx: Context) -> None:
         click.echo(f"NOTICE: {done['notice']}", err=True)
     else:
         click.echo(f"meaning: {done['texts']} texts ready in {done['seconds']} s", err=True)
+
+
+@content.command("item-stats")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON line per item.")
+@click.option(
+    "--min-answers",
+    type=int,
+    default=item_stats.MIN_ANSWERS,
+    show_default=True,
+    help="Raise flags only on items with at least this many answers.",
+)
+def content_item_stats(as_json: bool, min_answers: int) -> None:
+    """Per item, from the graded evidence that counts: answers, share correct, discrimination
+    (point-biserial against the learner's mean on the skill's other items), option shares and
+    flags. Flagged items first."""
+    found = item_stats.item_stats(_prepared(), min_answers=min_answers)
+    if as_json:
+        for row in found:
+            click.echo(json.dumps(item_stats.as_json(row)))
+        return
+    click.echo(f"{'item':44} {'answers':>7} {'correct':>7} {'discr':>6}  options / flags")
+    for row in found:
+        r = "-" if row.discrimination is None else f"{row.discrimination:+.2f}"
+        options = " ".join(f"{o.option_id}={o.share:.0%}" for o in row.options)
+        flags = ",".join(row.flags)
+        click.echo(
+            f"{row.item_id:44} {row.answers:>7} {row.share_correct:>7.0%} {r:>6}  {options} {flags}"
+        )
+    click.echo(f"{len(found)} items, {sum(1 for r in found if r.flags)} flagged", err=True)
+
+
+@content.command("void")
+@click.argument("item_id")
+@click.option("--before", help="Only answers given before this ISO date-time (with a zone).")
+@click.option("--reason", required=True, help="Why (learners whose mastery reopens see it).")
+def content_void(item_id: str, before: str | None, reason: str) -> None:
+    """Void the graded answers to ITEM_ID (a wrong key): new ledger records, never a change to
+    evidence; affected learners are replayed and masteries that no longer hold reopen."""
+    when = None
+    if before is not None:
+        try:
+            when = datetime.fromisoformat(before)
+        except ValueError:
+            raise InvalidInput(f"--before: {before!r} is not an ISO date-time") from None
+    done = item_reports.void(
+        _prepared(), admin_id=None, item_id=item_id, reason=reason, before=when
+    )
+    click.echo(
+        f"voided {done.voided} answers to {done.item_id} from {done.learners} learners; "
+        f"{len(done.reopened)} masteries reopened"
+    )
 
 
 @main.group()

@@ -45,6 +45,8 @@ class Stored(Protocol):
     def placed_at(self) -> datetime | None: ...
     @property
     def placement_failed(self) -> bool: ...
+    @property
+    def reopened_at(self) -> datetime | None: ...
 
 
 class Assessed(Protocol):
@@ -78,6 +80,7 @@ class Standing:
     retention_checks_passed: int = 0
     placed_at: datetime | None = None
     placement_failed: bool = False
+    reopened_at: datetime | None = None  # a mastery voided away: in progress, unlocks kept
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,7 @@ def progress_of(
         retention_passed_at=state.retention_passed_at,
         placed_at=state.placed_at,
         placement_failed=state.placement_failed,
+        reopened_at=state.reopened_at,
         recall=retention.recall(
             last_graded_at=state.last_graded_at,
             retention_days=criteria.retention_days,

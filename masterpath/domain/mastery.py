@@ -85,6 +85,7 @@ class Progress:
     placed_at: datetime | None = None
     placement_failed: bool = False
     recall: float | None = None  # forecast probability of recall now, for decay
+    reopened_at: datetime | None = None  # mastery voided away: in progress, unlocks kept
 
 
 @dataclass(frozen=True)
@@ -227,17 +228,29 @@ def statuses(
     found: dict[str, Verdict] = {}
     for skill in order:
         criteria, progress = verdict_for[skill]
-        status = {pre: found[pre].status for pre in prerequisites.get(skill, ()) if pre in found}
+        status = {
+            pre: Status.MASTERED if verdict_for[pre][1].reopened_at else found[pre].status
+            for pre in prerequisites.get(skill, ())
+            if pre in found
+        }
         found[skill] = evaluate(
             criteria, progress, unlocked=unlocked(prerequisites.get(skill, ()), status)
         )
     return found
 
 
-def holds(mastered_at: datetime | None, placed_at: datetime | None, placement_failed: bool) -> bool:
+def holds(
+    mastered_at: datetime | None,
+    placed_at: datetime | None,
+    placement_failed: bool,
+    reopened_at: datetime | None = None,
+) -> bool:
     """Whether a skill unlocks what depends on it: mastered once (mastery sticks through decay),
     or placed and not reopened by a failed retention check. Agrees with `status_of`, whose
-    MASTERED, DECAYING and PLACED statuses are exactly these cases."""
+    MASTERED, DECAYING and PLACED statuses are exactly these cases; a mastery reopened because
+    its evidence was voided keeps what it unlocked open (as decay does)."""
+    if reopened_at is not None:
+        return True
     return mastered_at is not None or (placed_at is not None and not placement_failed)
 
 

@@ -23,6 +23,7 @@ from masterpath.services.evidence import GRADERS, MODES
 from masterpath.store import content as content_store
 from masterpath.store import dashboard as store
 from masterpath.store import evidence as evidence_store
+from masterpath.store import item_reports as report_store
 from masterpath.store.models import Evidence
 
 OUTCOMES = tuple(store.OUTCOMES)  # correct (score 1), partial, wrong (score 0)
@@ -88,6 +89,7 @@ class Entry:
     hints_used: int
     seconds: float | None
     pack_version: str
+    voided: bool = False  # graded against a wrong key and voided: it no longer counts
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,7 @@ def _outcome(score: float) -> str:
     return "correct" if score >= 0.999 else "wrong" if score <= 0.001 else "partial"
 
 
-def _entry(row: Evidence, titles: dict[str, str], zone: Any) -> Entry:
+def _entry(row: Evidence, titles: dict[str, str], zone: Any, voided: bool = False) -> Entry:
     rating = RATINGS.get(int(row.detail.get("rating", 0))) if row.mode == Mode.FLASHCARD else ""
     return Entry(
         row.id,
@@ -211,6 +213,7 @@ def _entry(row: Evidence, titles: dict[str, str], zone: Any) -> Entry:
         row.hints_used,
         row.seconds,
         row.pack_version,
+        voided,
     )
 
 
@@ -224,7 +227,8 @@ def page(ctx: Context, *, user_id: int, filters: Filters) -> LogPage:
         total = store.log_count(tx, where)
         offset = (filters.page - 1) * PAGE_SIZE
         rows = store.log_page(tx, where, limit=PAGE_SIZE, offset=offset) if offset < total else []
-        entries = [_entry(row, titles, zone) for row in rows]
+        voided = report_store.voided_among(tx, [row.id for row in rows])
+        entries = [_entry(row, titles, zone, row.id in voided) for row in rows]
     skills = sorted(({"id": k, "title": v} for k, v in titles.items()), key=lambda s: s["title"])
     pages = max(1, -(-total // PAGE_SIZE))
     return LogPage(filters, entries, total, filters.page, pages, PAGE_SIZE, skills)

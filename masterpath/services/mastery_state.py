@@ -84,6 +84,7 @@ def standing_of(row: SkillState) -> answering.Standing:
         row.retention_checks_passed,
         row.placed_at,
         row.placement_failed,
+        row.reopened_at,
     )
 
 

@@ -255,8 +255,9 @@ def _reviewer_query() -> Executable:
     )
     held = select(func.aggregate_strings(s.skill_id, ",")).where(
         s.user_id == user,
-        or_(
+        or_(  # as domain.mastery.holds
             s.mastered_at.is_not(None),
+            s.reopened_at.is_not(None),
             and_(s.placed_at.is_not(None), s.placement_failed.is_(False)),
         ),
     )

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Date, Select, and_, cast, func, or_, select, text, true
 
 from masterpath.store.db import Tx
+from masterpath.store.evidence import counted
 from masterpath.store.models import Evidence, LearnerCard, TaskSubmission
 
 OUTCOMES = {
@@ -118,6 +119,7 @@ def graded_answers(
             Evidence.grader != "self",
             Evidence.source_kind == "item",
             _visible(hidden_checks),
+            counted(),
         )
         .order_by(Evidence.id.desc())
         .limit(limit)

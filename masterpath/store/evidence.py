@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, exists, func, select
 
 from masterpath.store import content
 from masterpath.store.db import Tx
-from masterpath.store.models import Assessment, Evidence
+from masterpath.store.models import Assessment, Evidence, EvidenceVoid
+
+
+def counted() -> ColumnElement[bool]:
+    """Evidence that still counts: not voided (a void is its own ledger record, 0018).
+
+    Every reader that counts toward mastery, fitting or statistics adds this condition."""
+    return ~exists().where(EvidenceVoid.evidence_id == Evidence.id)
 
 
 def add(tx: Tx, **fields: Any) -> Evidence:

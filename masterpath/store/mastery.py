@@ -10,6 +10,7 @@ from sqlalchemy import Text, cast, func, select
 
 from masterpath.domain.answering import Standing
 from masterpath.store.db import Tx
+from masterpath.store.evidence import counted
 from masterpath.store.models import Evidence, KtParams, LearnerState, SkillState
 
 STANDING_FIELDS = tuple(f.name for f in fields(Standing) if f.name != "skill_id")
@@ -92,6 +93,7 @@ def assessed(tx: Tx, *, user_id: int, skill_id: str) -> list[Evidence]:
         Evidence.user_id == user_id,
         Evidence.skill_id == skill_id,
         Evidence.mode.in_(("mastery_check", "retention_check", "task")),
+        counted(),
     )
     return list(tx.session.scalars(query.order_by(Evidence.id)))
 
@@ -111,6 +113,7 @@ def assessed_by_skill(tx: Tx, *, user_id: int, skill_ids: list[str]) -> dict[str
         Evidence.user_id == user_id,
         Evidence.skill_id.in_(skill_ids),
         Evidence.mode.in_(("mastery_check", "retention_check", "task")),
+        counted(),
     )
     found: dict[str, list[Any]] = {}
     for row in tx.session.execute(query.order_by(Evidence.id)):
@@ -134,6 +137,7 @@ def graded_answers_of(tx: Tx, *, first_user: int, last_user: int) -> list[Any]:
         Evidence.user_id.between(first_user, last_user),
         Evidence.grader != "self",
         Evidence.source_kind == "item",
+        counted(),
     )
     return list(tx.session.execute(query.order_by(Evidence.user_id, Evidence.id)))
 
@@ -150,6 +154,6 @@ def count_graded_answers(tx: Tx) -> int:
     query = (
         select(func.count())
         .select_from(Evidence)
-        .where(Evidence.grader != "self", Evidence.source_kind == "item")
+        .where(Evidence.grader != "self", Evidence.source_kind == "item", counted())
     )
     return tx.session.scalar(query) or 0

@@ -214,6 +214,7 @@ class SkillState(Base):
     placed_at: Mapped[datetime | None]
     placement_failed: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime]
+    reopened_at: Mapped[datetime | None]  # mastery voided away (0018): unlocks stay open
 
 
 class KtParams(Base):
@@ -530,3 +531,54 @@ class SsoIdentity(Base):
     subject: Mapped[str] = mapped_column(String(255))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     linked_at: Mapped[datetime]
+
+
+class ItemReport(Base):
+    """A learner's report of a problem with an item they answered (key, wording, outdated...)."""
+
+    __tablename__ = "item_reports"
+    __table_args__ = (
+        Index("ix_item_reports_item", "item_id", "resolved_at"),
+        Index("ix_item_reports_user", "user_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    item_id: Mapped[str] = mapped_column(String(130))
+    kind: Mapped[str] = mapped_column(String(12))
+    note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class EvidenceVoid(Base):
+    """A ledger record that one evidence record no longer counts (graded against a wrong key).
+
+    The evidence row itself is never changed; every reader that counts toward mastery skips the
+    ids listed here. One void per evidence record (the primary key)."""
+
+    __tablename__ = "evidence_voids"
+    __table_args__ = (Index("ix_evidence_voids_user", "user_id", "skill_id"),)
+
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    skill_id: Mapped[str] = mapped_column(String(80))
+    item_id: Mapped[str] = mapped_column(String(130))
+    reason: Mapped[str] = mapped_column(Text)
+    voided_at: Mapped[datetime]
+    voided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class MasteryReopening(Base):
+    """A mastery that stopped holding once evidence was voided: shown to the learner."""
+
+    __tablename__ = "mastery_reopenings"
+    __table_args__ = (Index("ix_mastery_reopenings_user", "user_id", "skill_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    skill_id: Mapped[str] = mapped_column(String(80))
+    item_id: Mapped[str] = mapped_column(String(130))
+    reason: Mapped[str] = mapped_column(Text)
+    reopened_at: Mapped[datetime]

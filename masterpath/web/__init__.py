@@ -11,7 +11,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from masterpath import __version__
-from masterpath.services import THREADS, Context, knowledge, make_context, packs
+from masterpath.services import THREADS, Context, item_reports, knowledge, make_context, packs
 from masterpath.services.drainer import Drainer
 from masterpath.services.mentor import provider
 from masterpath.settings import Settings, load_settings
@@ -23,6 +23,7 @@ from masterpath.web import (
     cohorts,
     dashboard,
     errors,
+    items,
     pages,
     security,
     sso,
@@ -69,6 +70,7 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.state.templates = make_templates()
     app.state.templates.env.globals["mentor_remote"] = provider.remote_host(app.state.context)
     app.state.templates.env.globals["mentor_notice"] = provider.meaning_notice(app.state.context)
+    app.state.templates.env.globals["report_kinds"] = item_reports.KINDS
     app.middleware("http")(security.middleware)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -81,6 +83,7 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.include_router(dashboard.router)
     app.include_router(badges.router)
     app.include_router(sso.router)
+    app.include_router(items.router)
     for part in api.routers():
         app.include_router(part)
     return app

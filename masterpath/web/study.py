@@ -15,7 +15,16 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from masterpath.errors import InvalidInput, MasterPathError
-from masterpath.services import Context, cards, checks, mastery, practice, skills, tasks
+from masterpath.services import (
+    Context,
+    cards,
+    checks,
+    item_reports,
+    mastery,
+    practice,
+    skills,
+    tasks,
+)
 from masterpath.services.mentor import conversations, provider, replies
 from masterpath.web import forms
 from masterpath.web.deps import Ctx, Id, Me
@@ -32,7 +41,8 @@ Answer = Annotated[forms.AnswerForm, Form()]
 def _skill(ctx: Context, user_id: int, skill_id: str, error: str = "") -> dict[str, Any]:
     page = skills.page(ctx, user_id=user_id, skill_id=skill_id)
     due = [d for d in checks.due_checks(ctx, user_id=user_id) if d.skill_id == skill_id]
-    return {"page": page, "due": due, "error": error}
+    notes = item_reports.notes(ctx, user_id=user_id, skill_id=skill_id)
+    return {"page": page, "due": due, "error": error, "void_notes": notes}
 
 
 @router.get("/skills/{skill_id}")

@@ -64,17 +64,19 @@ def upgrade() -> None:
         sa.Column("name", sa.String(40), primary_key=True),
         sa.Column("value", sa.String(200), nullable=False),
     )
-    with op.batch_alter_table("users") as batch_op:
-        batch_op.add_column(
-            sa.Column("weekly_digest", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch_op.add_column(sa.Column("digest_sent_at", WHEN, nullable=True))
+    # ALTER TABLE … ADD COLUMN, not a batch copy of `users`: copying a table that other tables
+    # reference fails its foreign keys on SQLite once the database holds learners
+    op.add_column(
+        "users", sa.Column("weekly_digest", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
+    op.add_column("users", sa.Column("digest_sent_at", WHEN, nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users") as batch_op:
-        batch_op.drop_column("digest_sent_at")
-        batch_op.drop_column("weekly_digest")
+    # ALTER TABLE … DROP COLUMN (SQLite 3.35+), not a batch copy of `users`: copying a table that
+    # other tables reference fails its foreign keys once the database holds learners
+    op.drop_column("users", "digest_sent_at")
+    op.drop_column("users", "weekly_digest")
     op.drop_table("install_keys")
     op.drop_table("outbox_leases")
     op.drop_index("ix_mail_outbox_due", table_name="mail_outbox")

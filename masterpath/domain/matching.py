@@ -282,6 +282,19 @@ def _background(goal: str, name: str) -> bool:
     )
 
 
+# Role nouns in the plural name other people ("mentor ML engineers", "hire architects").
+PEOPLE = re.compile(r"\b(engineer|architect|lead|developer|scientist|manager)s\b", re.IGNORECASE)
+
+
+def focus(goal: str) -> str:
+    """The part of a goal that says what the learner wants: from the first "want", "move into",
+    "next step" and the like (where they come from is said before it), with role nouns in the
+    plural (other people) left out."""
+    text = goal[:10_000]
+    found = TARGET.search(text.lower())
+    return PEOPLE.sub(" ", text[found.start() :] if found else text)
+
+
 def _named(index: Index, said: list[str], doc: int) -> bool:
     return any(phrase_in(name, said, gap=1) for name in index.names[doc] if name)
 
@@ -302,7 +315,8 @@ def evidence(index: Index, goal: str, *, vector: Vectors | None = None) -> Evide
     """Everything `decide` needs, computed once per goal (a sweep reuses it)."""
     said = [_correct(index, w) for w in words(goal)]
     count = len(index.slugs)
-    named = frozenset(i for i in range(count) if said and _named(index, said, i))
+    aimed = [_correct(index, w) for w in words(focus(goal))]
+    named = frozenset(i for i in range(count) if aimed and _named(index, aimed, i))
     elsewhere = not named and other_profession(goal) is not None
     lexical, coverage = [0.0] * count, [0.0] * count
     if said and count:
@@ -379,11 +393,11 @@ def decide(index: Index, found: Evidence, *, tuning: Tuning, alternatives: int =
     if meaning and found.similarities is not None:
         close = [similarity(pair, tuning) for pair in found.similarities]
     fused = _fused(found.lexical, close, tuning, weight=tuning.meaning_weight if meaning else 0.0)
-    order = sorted(fused, key=lambda i: (i not in found.named, -fused[i], index.slugs[i]))
     alpha = tuning.similarity_weight if meaning else 0.0
     confidence = [
         (1 - alpha) * found.coverage[i] + alpha * _scaled(close[i], tuning) for i in range(count)
     ]
+    order = sorted(fused, key=lambda i: (i not in found.named, -fused[i], index.slugs[i]))
     ranked = [(index.slugs[i], round(confidence[i], 4)) for i in order[: alternatives + 1]]
     best, sure = ranked[0]
     if order[0] in found.named:

@@ -1,0 +1,35 @@
+"""Goal → career: which part of a goal says what the learner wants, and whose name it says."""
+
+from __future__ import annotations
+
+from masterpath.domain import matching
+
+CAREERS = {
+    "engineer": (["Pipeline Engineer"], "Pipeline engineer. Ship pipelines.", "Pipelines."),
+    "lead": (["Pipeline Lead"], "Pipeline lead. Mentor and decide.", "Reviews."),
+}
+
+
+def test_focus_starts_at_what_the_learner_wants() -> None:
+    goal = "I'm a mid-level pipeline engineer and want design reviews and mentoring"
+    assert matching.focus(goal) == "want design reviews and mentoring"
+
+
+def test_focus_keeps_a_goal_that_says_no_background() -> None:
+    assert matching.focus("pipeline engineer") == "pipeline engineer"
+
+
+def test_focus_leaves_out_role_nouns_in_the_plural() -> None:
+    assert matching.focus("mentor junior pipeline engineers") == "mentor junior pipeline  "
+
+
+def test_a_name_said_as_background_does_not_pick_the_career() -> None:
+    index = matching.build(CAREERS)
+    goal = "I'm a pipeline engineer and want to become a pipeline lead"
+    assert matching.evidence(index, goal).named == frozenset([1])
+
+
+def test_a_name_said_of_other_people_does_not_pick_the_career() -> None:
+    index = matching.build(CAREERS)
+    assert matching.evidence(index, "mentor pipeline engineers").named == frozenset()
+    assert matching.evidence(index, "become a pipeline engineer").named == frozenset([0])

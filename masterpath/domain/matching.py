@@ -139,6 +139,7 @@ class Index:
     specificity: dict[str, float]  # idf over every career and skill text
     vocabulary: dict[int, list[str]]  # known words by length, for typo correction
     vectors: list[tuple[Vectors, Vectors]] | None = None  # per career: (own texts, skills)
+    spelled: frozenset[str] = frozenset()  # every word the careers and skills use, as written
 
 
 def texts(career: Mapping[str, Any], skills: Mapping[str, Skill]) -> tuple[str, str]:
@@ -209,6 +210,8 @@ def build(
     for word in sorted(specificity):
         vocabulary.setdefault(len(word), []).append(word)
     meaning = [vectors[slug] for slug in slugs] if vectors else None
+    written = [text for slug in slugs for text in (*careers[slug][0], careers[slug][2])]
+    spelled = frozenset(w for text in [*written, *passages] for w in SPELLED.findall(text.lower()))
     return Index(
         slugs,
         retriever,
@@ -219,6 +222,7 @@ def build(
         specificity,
         vocabulary,
         meaning,
+        spelled,
     )
 
 
@@ -249,8 +253,8 @@ def _title_match(index: Index, goal: set[str], doc: int) -> float:
 
 
 BACKGROUND = re.compile(
-    r"\b(i'?m|i am|currently|former(ly)?|coming from|background (in|as)|worked as|work as)"
-    r"\W+(an?\W+)?(\w+\W+){0,2}$"
+    r"\b(i'?m|i am|i was|currently|former(ly)?|coming from|background (in|as)|worked as|work as)"
+    r"\W+(an?\W+)?(\w+\W+){0,3}$"
 )
 
 
@@ -295,6 +299,58 @@ def focus(goal: str) -> str:
     return PEOPLE.sub(" ", text[found.start() :] if found else text)
 
 
+SPELLED = re.compile(r"[a-z]+")
+# Job nouns that name no profession without their field ("director of ML", "MLOps
+# practitioner"): the rest of the goal decides.
+GENERIC_ROLES = frozenset(
+    {
+        "director",
+        "practitioner",
+        "specialist",
+        "manager",
+        "member",
+        "contributor",
+        "founder",
+        "expert",
+        "officer",
+        "professional",
+        "leader",
+        "worker",
+    }
+)
+# A job noun heading a phrase: "chip designer working on", "policy advisor for", "technician".
+ROLE = re.compile(
+    r"\b([a-z]{4,}(?:er|or|ist|ian|ant))\b"
+    r"(?=\s*$|\s*[,.(/]|\s+(?:for|at|in|who|working|with|of|and)\b)"
+)
+
+
+def unlisted_role(index: Index, goal: str) -> str | None:
+    """A job the goal aims at that no career or skill text ever names ("policy advisor",
+    "hardware technician"): the catalogue has no such career, whatever else the goal shares
+    with it. Not a job the learner comes from, a typo of a known word, nor a form of a career
+    title's word ("leader")."""
+    word: str
+    for word in ROLE.findall(focus(goal).lower()):
+        if word in index.spelled or word in GENERIC_ROLES or _near(index, word):
+            continue
+        if _background(goal, word):
+            continue
+        if any(word[: -len(end)] in title for end in ("er", "or") for title in index.titles):
+            continue
+        return word
+    return None
+
+
+def _near(index: Index, word: str) -> bool:
+    allowed = 1 if len(word) < 10 else 2
+    return any(
+        DamerauLevenshtein.distance(word, known, score_cutoff=allowed) <= allowed
+        for known in index.spelled
+        if abs(len(known) - len(word)) <= allowed
+    )
+
+
 def _named(index: Index, said: list[str], doc: int) -> bool:
     return any(phrase_in(name, said, gap=1) for name in index.names[doc] if name)
 
@@ -317,7 +373,9 @@ def evidence(index: Index, goal: str, *, vector: Vectors | None = None) -> Evide
     count = len(index.slugs)
     aimed = [_correct(index, w) for w in words(focus(goal))]
     named = frozenset(i for i in range(count) if aimed and _named(index, aimed, i))
-    elsewhere = not named and other_profession(goal) is not None
+    elsewhere = not named and (
+        other_profession(goal) is not None or unlisted_role(index, goal) is not None
+    )
     lexical, coverage = [0.0] * count, [0.0] * count
     if said and count:
         scores = np.asarray(index.retriever.get_scores(said), dtype=float)

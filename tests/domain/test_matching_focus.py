@@ -33,3 +33,22 @@ def test_a_name_said_of_other_people_does_not_pick_the_career() -> None:
     index = matching.build(CAREERS)
     assert matching.evidence(index, "mentor pipeline engineers").named == frozenset()
     assert matching.evidence(index, "become a pipeline engineer").named == frozenset([0])
+
+
+def test_a_job_no_career_or_skill_names_is_elsewhere() -> None:
+    index = matching.build(CAREERS)
+    assert matching.unlisted_role(index, "pipeline policy advisor for the government") == "advisor"
+    assert matching.match(index, "hardware technician for pipelines").career is None
+
+
+def test_a_job_the_learner_comes_from_is_not_their_aim() -> None:
+    index = matching.build(CAREERS)
+    assert matching.unlisted_role(index, "I was a librarian and want to ship pipelines") is None
+    assert matching.unlisted_role(index, "I'm currently a high school maths teacher") is None
+
+
+def test_typos_generic_roles_and_title_words_are_not_unlisted_jobs() -> None:
+    index = matching.build(CAREERS)
+    assert matching.unlisted_role(index, "pipeline enginer") is None
+    assert matching.unlisted_role(index, "director of pipelines") is None
+    assert matching.unlisted_role(index, "pipeline leader") is None  # "lead" is a title word

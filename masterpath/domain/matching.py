@@ -146,6 +146,7 @@ def texts(career: Mapping[str, Any], skills: Mapping[str, Skill]) -> tuple[str, 
     """The (core, full) texts a career is matched on."""
     parts = [career["title"], career["tagline"], career.get("field", ""), career["summary"]]
     parts += [career.get("learn", ""), *career.get("audience", []), *career.get("highlights", [])]
+    parts += career.get("goals", [])  # example goals: the words learners use for it
     for stage in career.get("stages", []):
         parts += [stage["title"], stage["summary"], *stage.get("key_actions", [])]
     core = "\n".join(parts)

@@ -250,7 +250,8 @@ def _coverage(index: Index, goal: Sequence[str], doc: int) -> float:
 
 def _title_match(index: Index, goal: set[str], doc: int) -> float:
     """How much of the goal names this career's title or another name for it."""
-    return sum(index.title_weight[w] for w in index.titles[doc] & goal)
+    said = {w for name in index.names[doc] if name and name[-1] in goal for w in name}
+    return sum(index.title_weight[w] for w in said & goal)
 
 
 BACKGROUND = re.compile(

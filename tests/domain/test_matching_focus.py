@@ -52,3 +52,13 @@ def test_typos_generic_roles_and_title_words_are_not_unlisted_jobs() -> None:
     assert matching.unlisted_role(index, "pipeline enginer") is None
     assert matching.unlisted_role(index, "director of pipelines") is None
     assert matching.unlisted_role(index, "pipeline leader") is None  # "lead" is a title word
+
+
+def test_a_title_word_counts_only_with_the_role_it_qualifies() -> None:
+    careers = {
+        "architect": (["Data Architect", "LLM Architect"], "Design LLM platforms.", "Standards."),
+        "engineer": (["Data Engineer"], "Serve LLM models.", "Pipelines."),
+    }
+    index = matching.build(careers)
+    assert max(matching.evidence(index, "serve LLM models").lexical) <= 1.0  # BM25 alone
+    assert matching.evidence(index, "LLM architect").lexical[0] > 1.0  # and the title

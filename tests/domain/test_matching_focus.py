@@ -56,7 +56,11 @@ def test_typos_generic_roles_and_title_words_are_not_unlisted_jobs() -> None:
 
 def test_a_title_word_counts_only_with_the_role_it_qualifies() -> None:
     careers = {
-        "architect": (["Data Architect", "LLM Architect"], "Design LLM platforms.", "Standards."),
+        "architect": (
+            ["Data Architect", "LLM Architect"],
+            "Design LLM platforms.",
+            "An architect sets standards.",
+        ),
         "engineer": (["Data Engineer"], "Serve LLM models.", "Pipelines."),
     }
     index = matching.build(careers)

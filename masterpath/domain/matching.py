@@ -104,12 +104,12 @@ OTHER_PROFESSIONS = (
 class Tuning:
     """How BM25 and meaning are fused and when a career is close enough. Chosen by the sweep
     of `masterpath bench tracks --sweep` on tests/fixtures/goals.yaml and a second author's
-    goals_second_author.yaml (the top row: balanced 0.90, 84% / 96%), not by hand."""
+    goals_second_author.yaml (the top row: balanced 0.94, 92% / 96%), not by hand."""
 
     fusion: str = "score"  # "rank": weighted reciprocal rank fusion; "score": weighted scores
-    meaning_weight: float = 4.0  # weight of meaning in the fusion (BM25's is 1)
+    meaning_weight: float = 1.0  # weight of meaning in the fusion (BM25's is 1)
     rrf_k: float = 60.0  # reciprocal rank fusion: 1 / (rrf_k + rank)
-    top_k: int = 3  # similarity to a set of texts: the mean of the k closest to the goal
+    top_k: int = 1  # similarity to a set of texts: the mean of the k closest to the goal
     skill_share: float = 0.25  # share of the skills' similarity (against the career's own texts)
     similarity_weight: float = 0.75  # share of similarity (against coverage) in confidence
     similarity_floor: float = 0.2  # cosine counted as no similarity at all
@@ -248,9 +248,10 @@ def _coverage(index: Index, goal: Sequence[str], doc: int) -> float:
     return sum(weights[w] for w in unique if w in covered) / total if total else 0.0
 
 
-def _title_match(index: Index, goal: set[str], doc: int) -> float:
-    """How much of the goal names this career's title or another name for it."""
-    said = {w for name in index.names[doc] if name and name[-1] in goal for w in name}
+def _title_match(index: Index, goal: set[str], aimed: set[str], doc: int) -> float:
+    """How much of the goal names this career's title or another name for it: the words of
+    each name whose role noun (its last word) the goal aims at, not one it comes from."""
+    said = {w for name in index.names[doc] if name and name[-1] in aimed for w in name}
     return sum(index.title_weight[w] for w in said & goal)
 
 
@@ -385,7 +386,7 @@ def evidence(index: Index, goal: str, *, vector: Vectors | None = None) -> Evide
         if top > 0:
             lexical = [
                 float(scores[i]) / top
-                + TITLE_BOOST * _title_match(index, unique, i)
+                + TITLE_BOOST * _title_match(index, unique, set(aimed), i)
                 + NAME_BOOST * (i in named)
                 for i in range(count)
             ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from masterpath.domain import matching
 
 CAREERS = {
@@ -66,3 +68,14 @@ def test_a_title_word_counts_only_with_the_role_it_qualifies() -> None:
     index = matching.build(careers)
     assert max(matching.evidence(index, "serve LLM models").lexical) <= 1.0  # BM25 alone
     assert matching.evidence(index, "LLM architect").lexical[0] > 1.0  # and the title
+
+
+def test_a_role_noun_from_the_background_boosts_no_title() -> None:
+    careers = {
+        "lead": (["Pipeline Lead", "Staff Pipeline Engineer"], "Lead.", "Lead pipelines."),
+        "architect": (["Platform Architect"], "Design.", "Design pipeline platforms."),
+    }
+    index = matching.build(careers)
+    found = matching.evidence(index, "I'm a pipeline engineer and want to design platforms")
+    assert found.lexical[0] == pytest.approx(1.0)  # the architect: BM25's best
+    assert found.lexical[1] < 1.0  # "engineer" is where they come from: no title boost

@@ -1,20 +1,23 @@
 """Goal → career: lexical retrieval over the installed careers, with an honest "no match". Pure.
 
-Each career has one text (title, tagline, summary, audience, stages and the titles and summaries
-of its skills) that BM25 (bm25s) ranks and that confidence is measured against. Ranking adds the
-career's title and other names: a goal naming "tech lead" or
-"architect" points at the career whose title says so. Confidence is coverage: the share of the
-goal's meaningful words, weighted by how specific they are to the field (a word no career or skill
+Each career has one text (title, tagline, summary, audience, stages, example goals and the
+titles and summaries of its skills) that BM25 (bm25s) ranks and that confidence is measured
+against. Ranking adds the career's title and other names: a goal naming "tech lead" or
+"architect" points at the career whose title says so, and a name's other words ("LLM" in "LLM
+architect") count only beside its role noun. Confidence is coverage: the share of the goal's
+meaningful words, weighted by how specific they are to the field (a word no career or skill
 uses weighs most), that the best career's text contains. "Landscape architect" shares
 "architect" with a career but "landscape" with none, so nothing is matched. Professions outside
-the catalogue that share its words are named outright. Small typos are corrected against the
-vocabulary. English only: goals in other languages find no match.
+the catalogue that share its words are named outright, and a job no career or skill text names
+("policy advisor") is matched with nothing. Where the learner comes from ("I'm a nurse", "4
+years as an ML engineer") is told apart from what they aim at (`aims.focus`): only the aim names a
+career or lets a title's words count. Small typos are corrected against the vocabulary. English
+only: goals in other languages find no match.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz.distance import DamerauLevenshtein
 
+from masterpath.domain import aims
 from masterpath.domain.content import Skill
 from masterpath.domain.grading import phrase_in, terms
 
@@ -58,46 +62,6 @@ Vectors = NDArray[np.float32]
 TITLE_BOOST = 1.5  # how much a title word counts against the normalised BM25 score
 NAME_BOOST = 3.0  # a goal that says a career's title or another name for it
 OOV_WEIGHT = 2.5  # weight of a goal word that no career or skill uses
-# Professions outside the catalogue whose names share words with it: named outright, because
-# word overlap alone would match them. Extend it when a new near miss turns up.
-OTHER_PROFESSIONS = (
-    "building architect",
-    "landscape architect",
-    "interior architect",
-    "naval architect",
-    "architect buildings",
-    "architect houses",
-    "design houses",
-    "building design",
-    "civil engineer",
-    "mechanical engineer",
-    "electrical engineer",
-    "chemical engineer",
-    "sound engineer",
-    "audio engineer",
-    "data analyst",
-    "business analyst",
-    "financial analyst",
-    "product manager",
-    "project manager",
-    "marketing",
-    "sales",
-    "lawyer",
-    "attorney",
-    "nurse",
-    "doctor",
-    "physician",
-    "teacher",
-    "chef",
-    "baker",
-    "electrician",
-    "plumber",
-    "accountant",
-    "frontend",
-    "front end",
-    "machine operator",
-    "fashion model",
-)
 
 
 @dataclass(frozen=True)
@@ -212,7 +176,9 @@ def build(
         vocabulary.setdefault(len(word), []).append(word)
     meaning = [vectors[slug] for slug in slugs] if vectors else None
     written = [text for slug in slugs for text in (*careers[slug][0], careers[slug][2])]
-    spelled = frozenset(w for text in [*written, *passages] for w in SPELLED.findall(text.lower()))
+    spelled = frozenset(
+        w for text in [*written, *passages] for w in aims.SPELLED.findall(text.lower())
+    )
     return Index(
         slugs,
         retriever,
@@ -255,89 +221,16 @@ def _title_match(index: Index, goal: set[str], aimed: set[str], doc: int) -> flo
     return sum(index.title_weight[w] for w in said & goal)
 
 
-BACKGROUND = re.compile(
-    r"\b(i'?m|i am|i was|currently|former(ly)?|coming from|background (in|as)|worked as|work as)"
-    r"\W+(an?\W+)?(\w+\W+){0,3}$"
-)
-
-
-def other_profession(goal: str) -> str | None:
-    """A profession outside the catalogue that the goal aims at (not one it comes from)."""
-    said = terms(goal[:10_000], drop_stop=True)
-    for name in OTHER_PROFESSIONS:
-        if phrase_in(terms(name, drop_stop=True), said, gap=0) and not _background(goal, name):
-            return name
-    return None
-
-
-# What the learner wants, said after where they come from: "nurse ... I want to move into ML".
-TARGET = re.compile(
-    r"\b(want|wanna|would like|hope|hoping|plan|planning|trying|looking|aim|aiming|dream)\b"
-    r"|\b(move|moving|switch|switching|transition|transitioning|pivot|pivoting|get|break)\s+"
-    r"(in)?to\b|\bbecome\b|\bnext step\b"
-)
-
-
-def _background(goal: str, name: str) -> bool:
-    """Whether every mention of `name` is where the learner says where they come from: after
-    "I'm", "former", "worked as" and the like, or before what they want."""
-    text = goal[:10_000].lower()
-    spots = [m.start() for m in re.finditer(re.escape(name), text)]
-    return bool(spots) and all(
-        BACKGROUND.search(text[:start]) or TARGET.search(text[start + len(name) :])
-        for start in spots
-    )
-
-
-# Role nouns in the plural name other people ("mentor ML engineers", "hire architects").
-PEOPLE = re.compile(r"\b(engineer|architect|lead|developer|scientist|manager)s\b", re.IGNORECASE)
-
-
-def focus(goal: str) -> str:
-    """The part of a goal that says what the learner wants: from the first "want", "move into",
-    "next step" and the like (where they come from is said before it), with role nouns in the
-    plural (other people) left out."""
-    text = goal[:10_000]
-    found = TARGET.search(text.lower())
-    return PEOPLE.sub(" ", text[found.start() :] if found else text)
-
-
-SPELLED = re.compile(r"[a-z]+")
-# Job nouns that name no profession without their field ("director of ML", "MLOps
-# practitioner"): the rest of the goal decides.
-GENERIC_ROLES = frozenset(
-    {
-        "director",
-        "practitioner",
-        "specialist",
-        "manager",
-        "member",
-        "contributor",
-        "founder",
-        "expert",
-        "officer",
-        "professional",
-        "leader",
-        "worker",
-    }
-)
-# A job noun heading a phrase: "chip designer working on", "policy advisor for", "technician".
-ROLE = re.compile(
-    r"\b([a-z]{4,}(?:er|or|ist|ian|ant))\b"
-    r"(?=\s*$|\s*[,.(/]|\s+(?:for|at|in|who|working|with|of|and)\b)"
-)
-
-
 def unlisted_role(index: Index, goal: str) -> str | None:
     """A job the goal aims at that no career or skill text ever names ("policy advisor",
     "hardware technician"): the catalogue has no such career, whatever else the goal shares
     with it. Not a job the learner comes from, a typo of a known word, nor a form of a career
     title's word ("leader")."""
     word: str
-    for word in ROLE.findall(focus(goal).lower()):
-        if word in index.spelled or word in GENERIC_ROLES or _near(index, word):
+    for word in aims.ROLE.findall(aims.focus(goal).lower()):
+        if word in index.spelled or word in aims.GENERIC_ROLES or _near(index, word):
             continue
-        if _background(goal, word):
+        if aims.background(goal, word):
             continue
         if any(word[: -len(end)] in title for end in ("er", "or") for title in index.titles):
             continue
@@ -374,10 +267,10 @@ def evidence(index: Index, goal: str, *, vector: Vectors | None = None) -> Evide
     """Everything `decide` needs, computed once per goal (a sweep reuses it)."""
     said = [_correct(index, w) for w in words(goal)]
     count = len(index.slugs)
-    aimed = [_correct(index, w) for w in words(focus(goal))]
+    aimed = [_correct(index, w) for w in words(aims.focus(goal))]
     named = frozenset(i for i in range(count) if aimed and _named(index, aimed, i))
     elsewhere = not named and (
-        other_profession(goal) is not None or unlisted_role(index, goal) is not None
+        aims.other_profession(goal) is not None or unlisted_role(index, goal) is not None
     )
     lexical, coverage = [0.0] * count, [0.0] * count
     if said and count:

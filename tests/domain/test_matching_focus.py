@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from masterpath.domain import matching
+from masterpath.domain import aims, matching
 
 CAREERS = {
     "engineer": (["Pipeline Engineer"], "Pipeline engineer. Ship pipelines.", "Pipelines."),
@@ -14,15 +14,15 @@ CAREERS = {
 
 def test_focus_starts_at_what_the_learner_wants() -> None:
     goal = "I'm a mid-level pipeline engineer and want design reviews and mentoring"
-    assert matching.focus(goal) == "want design reviews and mentoring"
+    assert aims.focus(goal) == "want design reviews and mentoring"
 
 
 def test_focus_keeps_a_goal_that_says_no_background() -> None:
-    assert matching.focus("pipeline engineer") == "pipeline engineer"
+    assert aims.focus("pipeline engineer") == "pipeline engineer"
 
 
 def test_focus_leaves_out_role_nouns_in_the_plural() -> None:
-    assert matching.focus("mentor junior pipeline engineers") == "mentor junior pipeline  "
+    assert aims.focus("mentor junior pipeline engineers") == "mentor junior pipeline  "
 
 
 def test_a_name_said_as_background_does_not_pick_the_career() -> None:

@@ -267,9 +267,10 @@ class Evidence:
 
 def evidence(index: Index, goal: str, *, vector: Vectors | None = None) -> Evidence:
     """Everything `decide` needs, computed once per goal (a sweep reuses it)."""
-    said = [_correct(index, w) for w in words(goal)]
+    written, aiming = words(goal), words(aims.focus(goal))
+    fixed = {w: _correct(index, w) for w in {*written, *aiming}}  # typos, once per word
+    said, aimed = [fixed[w] for w in written], [fixed[w] for w in aiming]
     count = len(index.slugs)
-    aimed = [_correct(index, w) for w in words(aims.focus(goal))]
     named = frozenset(i for i in range(count) if aimed and _named(index, aimed, i))
     elsewhere = not named and (
         aims.other_profession(goal) is not None or unlisted_role(index, goal) is not None
@@ -277,11 +278,11 @@ def evidence(index: Index, goal: str, *, vector: Vectors | None = None) -> Evide
     lexical, coverage = [0.0] * count, [0.0] * count
     if said and count:
         scores = np.asarray(index.retriever.get_scores(said), dtype=float)
-        top, unique = float(scores.max()), set(said)
+        top, unique, aim = float(scores.max()), set(said), set(aimed)
         if top > 0:
             lexical = [
                 float(scores[i]) / top
-                + TITLE_BOOST * _title_match(index, unique, set(aimed), i)
+                + TITLE_BOOST * _title_match(index, unique, aim, i)
                 + NAME_BOOST * (i in named)
                 for i in range(count)
             ]

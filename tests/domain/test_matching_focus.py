@@ -1,0 +1,81 @@
+"""Goal → career: which part of a goal says what the learner wants, and whose name it says."""
+
+from __future__ import annotations
+
+import pytest
+
+from masterpath.domain import aims, matching
+
+CAREERS = {
+    "engineer": (["Pipeline Engineer"], "Pipeline engineer. Ship pipelines.", "Pipelines."),
+    "lead": (["Pipeline Lead"], "Pipeline lead. Mentor and decide.", "Reviews."),
+}
+
+
+def test_focus_starts_at_what_the_learner_wants() -> None:
+    goal = "I'm a mid-level pipeline engineer and want design reviews and mentoring"
+    assert aims.focus(goal) == "want design reviews and mentoring"
+
+
+def test_focus_keeps_a_goal_that_says_no_background() -> None:
+    assert aims.focus("pipeline engineer") == "pipeline engineer"
+
+
+def test_focus_leaves_out_role_nouns_in_the_plural() -> None:
+    assert aims.focus("mentor junior pipeline engineers") == "mentor junior pipeline  "
+
+
+def test_a_name_said_as_background_does_not_pick_the_career() -> None:
+    index = matching.build(CAREERS)
+    goal = "I'm a pipeline engineer and want to become a pipeline lead"
+    assert matching.evidence(index, goal).named == frozenset([1])
+
+
+def test_a_name_said_of_other_people_does_not_pick_the_career() -> None:
+    index = matching.build(CAREERS)
+    assert matching.evidence(index, "mentor pipeline engineers").named == frozenset()
+    assert matching.evidence(index, "become a pipeline engineer").named == frozenset([0])
+
+
+def test_a_job_no_career_or_skill_names_is_elsewhere() -> None:
+    index = matching.build(CAREERS)
+    assert matching.unlisted_role(index, "pipeline policy advisor for the government") == "advisor"
+    assert matching.match(index, "hardware technician for pipelines").career is None
+
+
+def test_a_job_the_learner_comes_from_is_not_their_aim() -> None:
+    index = matching.build(CAREERS)
+    assert matching.unlisted_role(index, "I was a librarian and want to ship pipelines") is None
+    assert matching.unlisted_role(index, "I'm currently a high school maths teacher") is None
+
+
+def test_typos_generic_roles_and_title_words_are_not_unlisted_jobs() -> None:
+    index = matching.build(CAREERS)
+    assert matching.unlisted_role(index, "pipeline enginer") is None
+    assert matching.unlisted_role(index, "director of pipelines") is None
+    assert matching.unlisted_role(index, "pipeline leader") is None  # "lead" is a title word
+
+
+def test_a_title_word_counts_only_with_the_role_it_qualifies() -> None:
+    careers = {
+        "architect": (
+            ["Data Architect", "LLM Architect"],
+            "Design LLM platforms.",
+            "An architect sets standards.",
+        ),
+        "engineer": (["Data Engineer"], "Serve LLM models.", "Pipelines."),
+    }
+    index = matching.build(careers)
+    assert max(matching.evidence(index, "serve LLM models").lexical) <= 1.0  # BM25 alone
+    assert matching.evidence(index, "LLM architect").lexical[0] > 1.0  # and the title
+
+
+def test_a_role_noun_from_the_background_boosts_no_title() -> None:
+    careers = {
+        "lead": (["Pipeline Lead", "Staff Pipeline Engineer"], "Lead.", "Lead pipelines."),
+        "architect": (["Platform Architect"], "Design.", "Design pipeline platforms."),
+    }
+    index = matching.build(careers)
+    found = matching.evidence(index, "I'm a pipeline engineer and want to design platforms")
+    assert found.lexical[0] == pytest.approx(1.0)  # the architect: BM25's best
+    assert found.lexical[1] < 1.0  # "engineer" is where they come from: no title boost

@@ -54,10 +54,20 @@ BUILTIN_MODULES = {
 }
 
 
+# The PostgreSQL pass runs again only what can differ there: tests on the test database (the
+# `db_url` fixture, under `settings`, `ctx` and `client`) and tests marked `postgres`, which
+# reach the server by themselves. The rest (pure functions, their own SQLite files) passed in
+# the SQLite pass and would only repeat it.
+NOT_ON_POSTGRES = pytest.mark.skip(reason="uses no test database: run in the SQLite pass")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.name in BUILTIN_MODULES:
             item.add_marker(pytest.mark.xdist_group("builtin"))
+        uses_database = "db_url" in getattr(item, "fixturenames", ())
+        if PG_URL and not uses_database and item.get_closest_marker("postgres") is None:
+            item.add_marker(NOT_ON_POSTGRES)
 
 
 def pytest_report_header() -> str:

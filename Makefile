@@ -41,6 +41,7 @@ typecheck: install
 
 test-sqlite: install
 	@echo "== pytest on SQLite =="
+	@if [ -n "$${MASTERPATH_TEST_VECTORS:-}" ]; then rm -f "$$MASTERPATH_TEST_VECTORS"/*.npz; fi
 	env -u MASTERPATH_TEST_DATABASE_URL $(BIN)/pytest -m "not e2e and not llm and not slow" $(XDIST) \
 		$(PYTEST_ARGS)
 
@@ -60,6 +61,9 @@ test-postgres: install
 			$(PG_TESTS) $(PYTEST_ARGS); \
 	fi
 
+# One run embeds the built-in content once: the SQLite pass leaves the vectors it computed in this
+# folder (emptied as it starts), the PostgreSQL pass starts from them (tests/conftest.py).
+test: export MASTERPATH_TEST_VECTORS := $(CURDIR)/.test-vectors
 test: lint typecheck test-sqlite test-postgres
 
 node_modules/.package-lock.json: package.json
@@ -130,4 +134,4 @@ bench: bench-deps
 	$(BENCH)/masterpath bench gate --json
 
 clean:
-	rm -rf $(VENV) node_modules e2e-artifacts .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules e2e-artifacts .mypy_cache .ruff_cache .pytest_cache .test-vectors

@@ -14,9 +14,9 @@ import click
 
 from masterpath.benchmarks.cli import bench
 from masterpath.commands import open_context, prepared_context, warm
-from masterpath.commands.content import content
-from masterpath.commands.db import db
-from masterpath.commands.user import user
+from masterpath.commands.content import content as content
+from masterpath.commands.db import db as db
+from masterpath.commands.user import user as user
 from masterpath.errors import InvalidInput, MasterPathError
 from masterpath.services import packs
 from masterpath.settings import describe

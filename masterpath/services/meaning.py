@@ -129,7 +129,7 @@ def one(ctx: Context, text: str) -> Vectors | None:
     known = _known(model.name, text, _memory(ctx))
     if known is not None:
         return known
-    made = model.embed([text[:MAX_CHARS]])[0]
+    made: Vectors = model.embed([text[:MAX_CHARS]])[0]
     _remember((model.name, _key(text)), made)
     return made
 

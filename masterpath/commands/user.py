@@ -6,7 +6,7 @@ import click
 
 from masterpath.commands import open_context, prepared_context
 from masterpath.errors import InvalidInput
-from masterpath.services import accounts, database
+from masterpath.services import accounts, database, roles
 
 
 @click.group()
@@ -34,7 +34,7 @@ def create_admin(email: str, password: str | None) -> None:
     database.upgrade(ctx)
     if password is None and not accounts.exists(ctx, email=email):
         password = _new_password()
-    account, created = accounts.make_admin(ctx, email=email, password=password)
+    account, created = roles.make_admin(ctx, email=email, password=password)
     verb = "created" if created else "promoted to admin (password unchanged)"
     click.echo(f"{account.email}: {verb}")
 
@@ -48,7 +48,7 @@ def create_instructor(email: str, password: str | None) -> None:
     database.upgrade(ctx)
     if password is None and not accounts.exists(ctx, email=email):
         password = _new_password()
-    account, created = accounts.make_instructor(ctx, email=email, password=password)
+    account, created = roles.make_instructor(ctx, email=email, password=password)
     verb = "created" if created else f"is now {account.role} (password unchanged)"
     click.echo(f"{account.email}: {verb}")
 
@@ -58,7 +58,7 @@ def create_instructor(email: str, password: str | None) -> None:
 @click.argument("role", type=click.Choice(accounts.ROLES))
 def set_role(email: str, role: str) -> None:
     """Give an existing account a role: learner, instructor or admin."""
-    account = accounts.set_role(prepared_context(), email=email, role=role)
+    account = roles.set_role(prepared_context(), email=email, role=role)
     click.echo(f"{account.email}: {account.role}")
 
 

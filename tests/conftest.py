@@ -72,8 +72,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 # `make test` sets this to a folder it empties first: each worker of the SQLite pass leaves the
 # vectors it computed there, and the PostgreSQL pass starts from them, so one run embeds the
-# built-in content once. Vectors are a pure function of (model, text), and the folder never
-# outlives the run, so nothing computed by other code is ever read.
+# built-in content once. Vectors are a pure function of (model, text), and the folder is emptied
+# as each `make test` starts, so nothing an earlier run (or other code) computed is ever read.
 SHARED_VECTORS = os.environ.get("MASTERPATH_TEST_VECTORS", "")
 
 

@@ -12,6 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from xdist.remote import Producer
+from xdist.scheduler import LoadGroupScheduling
 
 from masterpath.benchmarks.installed import installed
 from masterpath.clock import Clock
@@ -44,14 +46,32 @@ def _worker_url(url: str) -> str:
 PG_URL = _worker_url(os.environ.get("MASTERPATH_TEST_DATABASE_URL", ""))
 
 
-# Modules that install the built-in packs, and every test of the `builtin` fixture. Under
-# pytest-xdist (`make test`) they share one worker, so the built-in content is embedded once per
-# run rather than once per worker.
+# Modules that install the built-in packs or use the `builtin` fixture. Under pytest-xdist
+# (`make test`) they share one worker, so the built-in content is embedded once per run rather
+# than once per worker.
 BUILTIN_MODULES = {
+    "test_bench_citations.py",
     "test_demo.py",
+    "test_goal_matching.py",
     "test_mentor_command.py",
+    "test_mentor_isolation.py",
     "test_packs.py",
 }
+
+
+class Scheduling(LoadGroupScheduling):
+    """`--dist loadgroup` with the built-in modules as one group. xdist 3.8 reads a test's group
+    from a suffix it writes into the node id, which pytest 9.2 no longer lets it change: the
+    `xdist_group` marks were silently ignored and both workers embedded the built-in content."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        if Path(nodeid.split("::", 1)[0]).name in BUILTIN_MODULES:
+            return "builtin"
+        return super()._split_scope(nodeid)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> Scheduling | None:
+    return Scheduling(config, log) if config.getvalue("dist") == "loadgroup" else None
 
 
 # The PostgreSQL pass runs again only what can differ there: tests on the test database (the
@@ -61,9 +81,10 @@ BUILTIN_MODULES = {
 NOT_ON_POSTGRES = pytest.mark.skip(reason="uses no test database: run in the SQLite pass")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups into node ids
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if item.path.name in BUILTIN_MODULES or "builtin" in getattr(item, "fixturenames", ()):
+        if item.path.name in BUILTIN_MODULES:
             item.add_marker(pytest.mark.xdist_group("builtin"))
         uses_database = "db_url" in getattr(item, "fixturenames", ())
         if PG_URL and not uses_database and item.get_closest_marker("postgres") is None:

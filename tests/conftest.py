@@ -59,7 +59,7 @@ BUILTIN_MODULES = {
 }
 
 
-class Scheduling(LoadGroupScheduling):
+class Scheduling(LoadGroupScheduling):  # type: ignore[misc]  # xdist has no type hints
     """`--dist loadgroup` with the built-in modules as one group. xdist 3.8 reads a test's group
     from a suffix it writes into the node id, which pytest 9.2 no longer lets it change: the
     `xdist_group` marks were silently ignored and both workers embedded the built-in content."""
@@ -67,7 +67,7 @@ class Scheduling(LoadGroupScheduling):
     def _split_scope(self, nodeid: str) -> str:
         if Path(nodeid.split("::", 1)[0]).name in BUILTIN_MODULES:
             return "builtin"
-        return super()._split_scope(nodeid)
+        return str(super()._split_scope(nodeid))
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> Scheduling | None:

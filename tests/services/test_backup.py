@@ -34,6 +34,7 @@ from masterpath.services import (
     tracks,
 )
 from masterpath.services.mentor import replies
+from masterpath.store import embeddings as embedding_store
 from masterpath.store import make_database
 from masterpath.store import mastery as mastery_store
 from masterpath.store.models import Base
@@ -71,6 +72,9 @@ def fill(ctx: Context) -> None:
         mastery_store.add_params(
             tx, fitted_at=ctx.clock.now(), answers=0, params=kt.defaults().to_json()
         )
+        # The mentor stores the content's vectors only when this process has not computed them
+        # yet (an earlier test may have): one cached vector of its own, whatever ran before.
+        embedding_store.add(tx, model="backup-test", vectors={"0" * 64: bytes(range(16))})
 
 
 def rows(url: str) -> dict[str, list[Any]]:

@@ -9,7 +9,8 @@ PYTEST_ARGS ?=
 XDIST := -n 2 --dist loadgroup
 # The PostgreSQL pass runs the tests that use the test database. Domain, content and meaning
 # tests touch none; benchmarks and most CLI tests make their own SQLite files (the benches that
-# use PostgreSQL reach the server whichever pass runs them).
+# use PostgreSQL reach the server whichever pass runs them). Within these folders, tests without
+# the test database fixture are skipped there too (tests/conftest.py).
 PG_TESTS := tests/store tests/services tests/web tests/interop/test_anki_read.py \
 	tests/cli/test_backup_commands.py \
 	tests/cli/test_mentor_command.py tests/cli/test_study_commands.py
@@ -42,6 +43,7 @@ typecheck: install
 
 test-sqlite: install
 	@echo "== pytest on SQLite =="
+	@if [ -n "$${MASTERPATH_TEST_VECTORS:-}" ]; then rm -f "$$MASTERPATH_TEST_VECTORS"/*.npz; fi
 	env -u MASTERPATH_TEST_DATABASE_URL $(BIN)/pytest -m "not e2e and not llm and not slow and not integration" $(XDIST) \
 		$(PYTEST_ARGS)
 
@@ -61,6 +63,9 @@ test-postgres: install
 			$(PG_TESTS) $(PYTEST_ARGS); \
 	fi
 
+# One run embeds the built-in content once: the SQLite pass leaves the vectors it computed in this
+# folder (emptied as it starts), the PostgreSQL pass starts from them (tests/conftest.py).
+test: export MASTERPATH_TEST_VECTORS := $(CURDIR)/.test-vectors
 test: lint typecheck test-sqlite test-postgres
 
 
@@ -157,4 +162,4 @@ bench: bench-deps
 	$(BENCH)/masterpath bench gate --json
 
 clean:
-	rm -rf $(VENV) .venv-ralph node_modules e2e-artifacts .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .venv-ralph node_modules e2e-artifacts .mypy_cache .ruff_cache .pytest_cache .test-vectors

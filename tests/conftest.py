@@ -7,13 +7,17 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from xdist.remote import Producer
+from xdist.scheduler import LoadGroupScheduling
 
+from masterpath.benchmarks.installed import installed
 from masterpath.clock import Clock
-from masterpath.services import Context, packs
+from masterpath.services import Context, meaning, packs
 from masterpath.settings import Settings
 from masterpath.store import make_database, migrate
 from masterpath.store.models import Base
@@ -42,23 +46,80 @@ def _worker_url(url: str) -> str:
 PG_URL = _worker_url(os.environ.get("MASTERPATH_TEST_DATABASE_URL", ""))
 
 
-# Modules that install the built-in packs. Under pytest-xdist (`make test`) they share one
-# worker, so the built-in content is embedded once per run rather than once per worker.
+# Modules that install the built-in packs or use the `builtin` fixture. Under pytest-xdist
+# (`make test`) they share one worker, so the built-in content is embedded once per run rather
+# than once per worker.
 BUILTIN_MODULES = {
     "test_bench_citations.py",
     "test_demo.py",
     "test_goal_matching.py",
-    "test_mentor_isolation.py",
     "test_mentor_command.py",
+    "test_mentor_isolation.py",
     "test_packs.py",
     "test_question_bank_commands.py",
 }
 
 
+class Scheduling(LoadGroupScheduling):  # type: ignore[misc]  # xdist has no type hints
+    """`--dist loadgroup` with the built-in modules as one group. xdist 3.8 reads a test's group
+    from a suffix it writes into the node id, which pytest 9.2 no longer lets it change: the
+    `xdist_group` marks were silently ignored and both workers embedded the built-in content."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        if Path(nodeid.split("::", 1)[0]).name in BUILTIN_MODULES:
+            return "builtin"
+        return str(super()._split_scope(nodeid))
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> Scheduling | None:
+    return Scheduling(config, log) if config.getvalue("dist") == "loadgroup" else None
+
+
+# The PostgreSQL pass runs again only what can differ there: tests on the test database (the
+# `db_url` fixture, under `settings`, `ctx` and `client`) and tests marked `postgres`, which
+# reach the server by themselves. The rest (pure functions, their own SQLite files) passed in
+# the SQLite pass and would only repeat it.
+NOT_ON_POSTGRES = pytest.mark.skip(reason="uses no test database: run in the SQLite pass")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups into node ids
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.name in BUILTIN_MODULES:
             item.add_marker(pytest.mark.xdist_group("builtin"))
+        uses_database = "db_url" in getattr(item, "fixturenames", ())
+        if PG_URL and not uses_database and item.get_closest_marker("postgres") is None:
+            item.add_marker(NOT_ON_POSTGRES)
+
+
+# `make test` sets this to a folder it empties first: each worker of the SQLite pass leaves the
+# vectors it computed there, and the PostgreSQL pass starts from them, so one run embeds the
+# built-in content once. Vectors are a pure function of (model, text), and the folder is emptied
+# as each `make test` starts, so nothing an earlier run (or other code) computed is ever read.
+SHARED_VECTORS = os.environ.get("MASTERPATH_TEST_VECTORS", "")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_vectors() -> Iterator[None]:
+    if not SHARED_VECTORS:
+        yield
+        return
+    folder = Path(SHARED_VECTORS)
+    for path in sorted(folder.glob("*.npz")):
+        with np.load(path) as found:
+            for key, vector in zip(found["keys"], found["vectors"], strict=True):
+                model, digest = str(key).split("\t")
+                meaning._VECTORS.setdefault((model, digest), vector)
+    yield
+    known = list(meaning._VECTORS.items())
+    if not known:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+    keys = np.array([f"{model}\t{digest}" for (model, digest), _ in known])
+    with (folder / f"{name}.tmp").open("wb") as out:
+        np.savez(out, keys=keys, vectors=np.stack([vector for _, vector in known]))
+    (folder / f"{name}.tmp").replace(folder / f"{name}.npz")
 
 
 def pytest_report_header() -> str:
@@ -92,6 +153,16 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
     packs.install(ctx, [FIXTURE_PACK])
     db.dispose()
     return path
+
+
+@pytest.fixture(scope="session")
+def builtin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
+    """A SQLite file in its own data folder with the built-in packs installed and their vectors
+    ready, made once per worker and shared: for tests that read the built-in content (what they
+    write is their own, such as a throwaway learner). It never touches the test database."""
+    folder = tmp_path_factory.mktemp("builtin")
+    with installed(make_settings(folder, ""), folder) as ctx:
+        yield ctx
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ ALLOWED: dict[str, set[str]] = {
     },
     "cli_interop": {"services", "errors", "settings"},
     "outbox_cli": {"services", "errors", "settings"},
-    "commands": {"services", "errors", "settings"},
+    "commands": {"services", "errors", "settings", "benchmarks", "cli_interop"},
     "benchmarks": {"services", "store", "meaning", "domain", "errors", "settings", "clock"},
     "errors": set(),
     "settings": {"errors"},

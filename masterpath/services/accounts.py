@@ -1,4 +1,4 @@
-"""Accounts: register, log in and out, passwords, sessions, time zones."""
+"""Accounts: register, log in and out, passwords, sessions, time zones (roles: roles.py)."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ class SessionInfo:
     current: bool
 
 
-def _account(user: User) -> Account:
+def account_of(user: User) -> Account:
     return Account(user.id, user.email, user.display_name, user.role, user.timezone)
 
 
@@ -135,7 +135,7 @@ def register(
                 timezone=zone,
                 now=ctx.clock.now(),
             )
-            return _account(user)
+            return account_of(user)
     if address:
         notices.registration_attempt(ctx, email=email)  # the owner hears of it, by mail
     raise Conflict(
@@ -183,7 +183,7 @@ def login(
         )
         if _hasher.check_needs_rehash(user.password_hash):
             store.user_by_id(tx, user.id).password_hash = _hasher.hash(password)  # type: ignore[union-attr]
-    return token, _account(user)
+    return token, account_of(user)
 
 
 def _refuse_when_limited(ctx: Context, tx: Tx, *, email: str, address: str, now: datetime) -> None:
@@ -217,7 +217,7 @@ def authenticate(ctx: Context, token: str) -> tuple[Account, int] | None:
         row, user = found
         if now - row.last_seen_at > timedelta(minutes=5):
             row.last_seen_at = now
-        return _account(user), row.id
+        return account_of(user), row.id
 
 
 def logout(ctx: Context, token: str) -> None:
@@ -276,37 +276,6 @@ def set_timezone(ctx: Context, *, user_id: int, timezone: str) -> None:
         user.timezone = zone
 
 
-def make_admin(ctx: Context, *, email: str, password: str | None) -> tuple[Account, bool]:
-    """Create an admin, or promote an existing account. True when it was created; creating
-    needs a password, promoting does not (the password stays as it was)."""
-    with ctx.db.begin() as tx:
-        user = store.user_by_email(tx, normalise_email(email))
-        if user is not None:
-            user.role = "admin"
-            return _account(user), False
-    if password is None:
-        raise InvalidInput(
-            "a new account needs a password", problems=[Problem("required", field="password")]
-        )
-    return register(ctx, email=email, password=password, role="admin"), True
-
-
-def make_instructor(ctx: Context, *, email: str, password: str | None) -> tuple[Account, bool]:
-    """Create an instructor, or promote an existing learner (an admin already teaches and stays
-    an admin). True when it was created; creating needs a password, promoting does not."""
-    with ctx.db.begin() as tx:
-        user = store.user_by_email(tx, normalise_email(email))
-        if user is not None:
-            if user.role not in TEACHING_ROLES:
-                user.role = "instructor"
-            return _account(user), False
-    if password is None:
-        raise InvalidInput(
-            "a new account needs a password", problems=[Problem("required", field="password")]
-        )
-    return register(ctx, email=email, password=password, role="instructor"), True
-
-
 def exists(ctx: Context, *, email: str) -> bool:
     with ctx.db.begin() as tx:
         return store.user_by_email(tx, normalise_email(email)) is not None
@@ -317,21 +286,6 @@ def has_password(ctx: Context, *, email: str, password: str) -> bool:
     with ctx.db.begin() as tx:
         user = store.user_by_email(tx, normalise_email(email))
         return user is not None and _verify(user.password_hash, password)
-
-
-def set_role(ctx: Context, *, email: str, role: str) -> Account:
-    """Give an existing account one of the roles (learner, instructor, admin)."""
-    if role not in ROLES:
-        raise InvalidInput(
-            f"unknown role {role!r}; use one of {', '.join(ROLES)}",
-            problems=[Problem(f"one of {', '.join(ROLES)}", field="role")],
-        )
-    with ctx.db.begin() as tx:
-        user = store.user_by_email(tx, normalise_email(email))
-        if user is None:
-            raise NotFound(f"no account with email {normalise_email(email)!r}")
-        user.role = role
-        return _account(user)
 
 
 def reset_link(ctx: Context, *, email: str, base_url: str, hours: int = 1) -> str:
@@ -413,4 +367,4 @@ def reset_password(ctx: Context, *, token: str, new: str) -> Account:
         user.password_hash = _hasher.hash(new)
         user.password_changed_at = now
         store.delete_sessions_of(tx, user.id)
-        return _account(user)
+        return account_of(user)

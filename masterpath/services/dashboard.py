@@ -22,7 +22,7 @@ from masterpath.domain import mastery as rules
 from masterpath.domain import tracks as planner
 from masterpath.domain.content import ItemId, Skill
 from masterpath.errors import InvalidInput, NotFound, Problem
-from masterpath.services import Context, mastery_state, tracks
+from masterpath.services import Context, mastery_state, track_plan, tracks
 from masterpath.store import Tx
 from masterpath.store import accounts as account_store
 from masterpath.store import content as content_store
@@ -89,7 +89,7 @@ def track_map(ctx: Context, *, user_id: int, track_id: int | None = None) -> Tra
     view = tracks.get(ctx, user_id=user_id, track_id=chosen)
     with ctx.db.begin() as tx:
         career = content_store.career(tx, view.career)
-        prereqs = tracks.catalogue(tx).prerequisites
+        prereqs = track_plan.catalogue(tx).prerequisites
         stages = [
             planner.Stage(s["id"], s["title"], tuple(s["skills"]))
             for s in (career.data["stages"] if career else [])

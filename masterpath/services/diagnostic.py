@@ -16,7 +16,7 @@ from masterpath.domain import grading, placement
 from masterpath.domain import tracks as planner
 from masterpath.domain.content import Item, ItemId
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
-from masterpath.services import Context, evidence, marking, mastery_state, tracks
+from masterpath.services import Context, evidence, marking, mastery_state, track_plan
 from masterpath.services.items import PublicItem, clamp_seconds, public
 from masterpath.store import Tx
 from masterpath.store import accounts as account_store
@@ -49,10 +49,10 @@ def _scope(tx: Tx, row: Track) -> tuple[dict[str, list[str]], set[str], list[str
     career = content_store.career(tx, row.career_slug)
     if career is None:
         raise NotFound(f"no career {row.career_slug!r}")
-    derived = tracks.catalogue(tx)
+    derived = track_plan.catalogue(tx)
     stages = [planner.Stage(s["id"], s["title"], tuple(s["skills"])) for s in career.data["stages"]]
     scope = planner.scope(stages, derived.prerequisites, list(row.pinned))
-    hypotheses = tracks.hypotheses(row.background, derived, list(row.known))
+    hypotheses = track_plan.hypotheses(row.background, derived, list(row.known))
     return derived.prerequisites, scope, [h for h in hypotheses if h in scope]
 
 

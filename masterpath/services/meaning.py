@@ -8,6 +8,8 @@ None and falls back to BM25 alone; `status` says why, for the one visible notice
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
@@ -26,6 +28,14 @@ MAX_CHARS = 2_000  # the model reads 256 tokens at most; longer text only costs 
 # without seeing anything of each other, and the built-in content is embedded once a process.
 _VECTORS: dict[tuple[str, str], Vectors] = {}
 
+# One-off texts (questions, replies, the sentences and contexts the isolation guard reads) are
+# kept too, but only the most recent few thousand (about 6 MB): the same lesson sentences and
+# contexts recur on every turn about an item, yet a long-running server must not grow with
+# what learners write.
+PASSING_KEPT = 4_096
+_PASSING: OrderedDict[tuple[str, str], Vectors] = OrderedDict()
+_PASSING_LOCK = threading.Lock()
+
 
 def _memory(ctx: Context) -> dict[tuple[str, str], Vectors]:
     return _VECTORS
@@ -34,6 +44,31 @@ def _memory(ctx: Context) -> dict[tuple[str, str], Vectors]:
 def forget() -> None:
     """Empty the process's vectors, as a new process starts (`bench meaning` times that)."""
     _VECTORS.clear()
+    with _PASSING_LOCK:
+        _PASSING.clear()
+
+
+def _recent(key: tuple[str, str]) -> Vectors | None:
+    """A one-off text's vector when it is still among the recent ones."""
+    with _PASSING_LOCK:
+        found = _PASSING.get(key)
+        if found is not None:
+            _PASSING.move_to_end(key)
+        return found
+
+
+def _remember(key: tuple[str, str], vector: Vectors) -> None:
+    with _PASSING_LOCK:
+        _PASSING[key] = vector
+        _PASSING.move_to_end(key)
+        while len(_PASSING) > PASSING_KEPT:
+            _PASSING.popitem(last=False)
+
+
+def _known(model: str, text: str, memory: dict[tuple[str, str], Vectors]) -> Vectors | None:
+    key = (model, _key(text))
+    found = memory.get(key)
+    return found if found is not None else _recent(key)
 
 
 def embedder(ctx: Context) -> Embedder | None:
@@ -67,17 +102,19 @@ def vectors(ctx: Context, texts: Sequence[str], *, store_new: bool = True) -> Ve
 
 def passing(ctx: Context, texts: Sequence[str]) -> Vectors | None:
     """Vectors of one-off texts (a reply, a context being isolated): read from memory where
-    known, computed otherwise, and never kept, so a long-running server does not grow."""
+    known, computed otherwise, and kept only among the recent ones (`PASSING_KEPT`), so a
+    long-running server does not grow."""
     model = embedder(ctx)
     if model is None:
         return None
     memory = _memory(ctx)
-    found = [memory.get((model.name, _key(t))) for t in texts]
+    found = [_known(model.name, t, memory) for t in texts]
     todo = [n for n, v in enumerate(found) if v is None]
     if todo:
         made = model.embed([texts[n][:MAX_CHARS] for n in todo])
         for n, row in zip(todo, made, strict=True):
             found[n] = row
+            _remember((model.name, _key(texts[n])), row)
     if not texts:
         return np.zeros((0, model.dimensions), dtype=np.float32)
     return np.stack([v for v in found if v is not None])
@@ -85,12 +122,16 @@ def passing(ctx: Context, texts: Sequence[str]) -> Vectors | None:
 
 def one(ctx: Context, text: str) -> Vectors | None:
     """A single text's vector (a learner's question or goal: computed, never stored, and kept
-    in memory only when it is already there, so one-off texts do not grow the process)."""
+    only among the recent one-off texts, so they do not grow the process)."""
     model = embedder(ctx)
     if model is None:
         return None
-    known = _memory(ctx).get((model.name, _key(text)))
-    return known if known is not None else model.embed([text[:MAX_CHARS]])[0]
+    known = _known(model.name, text, _memory(ctx))
+    if known is not None:
+        return known
+    made: Vectors = model.embed([text[:MAX_CHARS]])[0]
+    _remember((model.name, _key(text)), made)
+    return made
 
 
 def _fill(ctx: Context, model: Embedder, missing: dict[str, str], *, store_new: bool) -> None:

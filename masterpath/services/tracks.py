@@ -2,7 +2,8 @@
 
 Nothing is created when no career fits: the learner is told so and shown what exists. Evidence
 belongs to skills, so re-planning a track never loses progress; the plan order last shown is
-kept so the page can say what changed.
+kept so the page can say what changed. The plan itself (stages, weeks, statuses, pace) is built
+in services/track_plan.py.
 """
 
 from __future__ import annotations
@@ -10,89 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from masterpath.domain import grading, matching
-from masterpath.domain import mastery as rules
+from masterpath.domain import matching
 from masterpath.domain import tracks as planner
 from masterpath.domain.content import Skill
 from masterpath.errors import InvalidInput, NotFound, Problem
-from masterpath.services import Context, goals, mastery_state
+from masterpath.services import Context, goals, track_plan
+from masterpath.services.track_plan import Intake as Intake
+from masterpath.services.track_plan import TrackView as TrackView
 from masterpath.store import Tx
-from masterpath.store import accounts as account_store
 from masterpath.store import content as content_store
-from masterpath.store import mastery as mastery_store
 from masterpath.store import tracks as store
 from masterpath.store.models import Track
 
 MAX_TEXT = 1_000  # characters in a goal or a background
-WEEKS_SHOWN = 12
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    """What planning needs from the installed skills, derived once per content change."""
-
-    prerequisites: dict[str, list[str]]
-    hours: dict[str, float]
-    backgrounds: dict[str, list[list[str]]]  # skill -> phrasings as words
-
-
-def catalogue(tx: Tx) -> Catalogue:
-    """The installed skills' catalogue, derived once per content change."""
-    skills = content_store.skill_models(tx)
-    found: Catalogue = tx.cache.latest(
-        "catalogue",
-        content_store.content_key(tx),
-        lambda: Catalogue(
-            {k: list(v.prerequisites) for k, v in skills.items()},
-            {k: v.hours for k, v in skills.items()},
-            {
-                k: [grading.terms(p, drop_stop=True) for p in v.backgrounds]
-                for k, v in skills.items()
-                if v.backgrounds
-            },
-        ),
-    )
-    return found
-
-
-@dataclass(frozen=True)
-class Intake:
-    """What a learner asked for and what MasterPath makes of it."""
-
-    goal: str
-    background: str = ""
-    known: list[str] = field(default_factory=list)
-    pinned: list[str] = field(default_factory=list)
-    hours_per_week: float = 5.0
-    target_date: date | None = None
-    certifications: list[str] = field(default_factory=list)  # names: their skills are pinned
-
-
-@dataclass(frozen=True)
-class TrackView:
-    id: int | None
-    career: str
-    career_title: str
-    goal: str
-    background: str
-    hypotheses: list[str]  # skills the background suggests are known: to test, never credit
-    hours_per_week: float
-    target_date: date | None
-    stages: list[dict[str, Any]]
-    total_hours: float
-    finish: date
-    fits: bool | None
-    advice: list[str]
-    weeks: list[dict[str, Any]]
-    done: list[str]
-    changes: dict[str, list[str]]
-    pace: float
-    pinned: list[str] = field(default_factory=list)
-    statuses: dict[str, str] = field(default_factory=dict)  # every skill in scope, done or not
-    certifications: list[dict[str, Any]] = field(default_factory=list)  # name, skills, chosen
-    other_skills: list[dict[str, str]] = field(default_factory=list)  # could be pinned
 
 
 @dataclass(frozen=True)
@@ -132,17 +64,6 @@ def index(tx: Tx) -> matching.Index:
     return matching.build(found, passages)
 
 
-def hypotheses(background: str, found: Catalogue, known: list[str]) -> list[str]:
-    """Skills a background suggests the learner knows: to be tested by the diagnostic."""
-    said = grading.terms(background, drop_stop=True) if background.strip() else []
-    suggested = {
-        skill_id
-        for skill_id, phrasings in found.backgrounds.items()
-        if said and any(grading.phrase_in(p, said, gap=1) for p in phrasings if p)
-    }
-    return sorted(suggested | set(known))
-
-
 def suggest(ctx: Context, intake: Intake, *, user_id: int | None = None) -> Result:
     """Match and plan without storing anything (the CLI, and a preview)."""
     understood = goals.understand(ctx, intake.goal[:MAX_TEXT])
@@ -150,16 +71,11 @@ def suggest(ctx: Context, intake: Intake, *, user_id: int | None = None) -> Resu
         return _suggest(tx, ctx, intake, user_id, understood)
 
 
-def _today(tx: Tx, ctx: Context, user_id: int | None) -> date:
-    user = account_store.user_by_id(tx, user_id) if user_id is not None else None
-    return ctx.clock.now().astimezone(ZoneInfo(user.timezone if user else "UTC")).date()
-
-
 def _suggest(
     tx: Tx, ctx: Context, intake: Intake, user_id: int | None, understood: goals.Understood
 ) -> Result:
     skills = content_store.skill_models(tx)
-    check(intake, today=_today(tx, ctx, user_id), skills=skills)
+    check(intake, today=track_plan.today(tx, ctx, user_id), skills=skills)
     found, why = goals.match(understood, intake.goal)
     if found.career is None:
         careers = [{"slug": row.slug, "title": row.title} for row in content_store.careers(tx)]
@@ -170,7 +86,7 @@ def _suggest(
             + ". Nothing was created."
         )
         return Result(None, found.confidence, found.alternatives, None, message, careers)
-    view = _plan(tx, ctx, found.career, intake, user_id=user_id, track=None)
+    view = track_plan.plan(tx, ctx, found.career, intake, user_id=user_id, track=None)
     return Result(found.career, found.confidence, found.alternatives, view)
 
 
@@ -202,7 +118,7 @@ def create(ctx: Context, intake: Intake, *, user_id: int) -> Result:
             result.career,
             result.confidence,
             result.alternatives,
-            _plan(tx, ctx, row.career_slug, intake, user_id=user_id, track=row),
+            track_plan.plan(tx, ctx, row.career_slug, intake, user_id=user_id, track=row),
         )
 
 
@@ -245,7 +161,7 @@ def get(ctx: Context, *, user_id: int, track_id: int) -> TrackView:
         row = store.get(tx, track_id, user_id=user_id)
         if row is None:
             raise NotFound(f"no track {track_id}")
-        return _plan(tx, ctx, row.career_slug, _intake(row), user_id=user_id, track=row)
+        return track_plan.plan(tx, ctx, row.career_slug, _intake(row), user_id=user_id, track=row)
 
 
 def of_learner(ctx: Context, *, user_id: int) -> list[dict[str, Any]]:
@@ -296,118 +212,7 @@ def update(ctx: Context, *, user_id: int, track_id: int, intake: Intake) -> Trac
             intake.target_date,
             now,
         )
-        view = _plan(tx, ctx, row.career_slug, intake, user_id=user_id, track=row)
+        view = track_plan.plan(tx, ctx, row.career_slug, intake, user_id=user_id, track=row)
         after = [s["id"] for stage in view.stages for s in stage["skills"]]
         row.plan_order, row.changes = after, planner.changes(before, after, view.done)
-        return _plan(tx, ctx, row.career_slug, intake, user_id=user_id, track=row)
-
-
-def _plan(
-    tx: Tx, ctx: Context, slug: str, intake: Intake, *, user_id: int | None, track: Track | None
-) -> TrackView:
-    career_row = content_store.career(tx, slug)
-    if career_row is None:
-        raise NotFound(f"no career {slug!r}")
-    career = career_row.data
-    skills = content_store.skill_models(tx)
-    derived = catalogue(tx)
-    stages = [
-        planner.Stage(s["id"], s["title"], tuple(x for x in s["skills"] if x in skills))
-        for s in career["stages"]
-    ]
-    states = mastery_store.skill_states(tx, user_id) if user_id is not None else {}
-    done = {
-        s
-        for s, st in states.items()
-        if rules.holds(st.mastered_at, st.placed_at, st.placement_failed)
-    }
-    speed = _pace(tx, user_id, done, skills) if user_id is not None else 1.0
-    plan = planner.plan(
-        stages=stages,
-        prerequisites=derived.prerequisites,
-        hours=derived.hours,
-        done=done,
-        pinned=intake.pinned,
-        speed=speed,
-        hours_per_week=intake.hours_per_week,
-        start=_today(tx, ctx, user_id),
-        target=intake.target_date,
-    )
-    statuses = _statuses(tx, ctx, user_id, [*plan.order, *plan.done])
-    grouped: dict[str, list[dict[str, Any]]] = {stage.id: [] for stage in stages}
-    for skill in plan.skills:
-        grouped[skill.stage].append(
-            {
-                "id": skill.id,
-                "title": skills[skill.id].title,
-                "hours": skill.hours,
-                "pinned": skill.pinned,
-                "status": statuses.get(skill.id, "available"),
-            }
-        )
-    unlocked = [
-        n == 0
-        or rules.stage_unlocked(
-            stages[n - 1].skills, {k: rules.Status(v) for k, v in statuses.items()}
-        )
-        for n in range(len(stages))
-    ]
-    return TrackView(
-        id=track.id if track else None,
-        career=slug,
-        career_title=career["title"],
-        goal=intake.goal,
-        background=intake.background,
-        hypotheses=hypotheses(intake.background, derived, intake.known),
-        hours_per_week=intake.hours_per_week,
-        target_date=intake.target_date,
-        stages=[
-            {"id": s.id, "title": s.title, "unlocked": unlocked[n], "skills": grouped[s.id]}
-            for n, s in enumerate(stages)
-        ],
-        total_hours=plan.total_hours,
-        finish=plan.finish,
-        fits=plan.fits,
-        advice=plan.advice,
-        weeks=[
-            {"week": w.number, "starts": w.starts, "skills": w.skills}
-            for w in plan.weeks[:WEEKS_SHOWN]
-        ],
-        done=plan.done,
-        changes=dict(track.changes) if track else {},
-        pace=speed,
-        pinned=list(intake.pinned),
-        statuses=statuses,
-        certifications=[
-            {
-                "name": c["name"],
-                "skills": c.get("skills", []),
-                "chosen": bool(c.get("skills")) and set(c["skills"]) <= set(intake.pinned),
-            }
-            for c in career.get("certifications", [])
-        ],
-        other_skills=sorted(
-            (
-                {"id": k, "title": v.title}
-                for k, v in skills.items()
-                if k not in plan.order and k not in plan.done
-            ),
-            key=lambda s: s["title"],
-        ),
-    )
-
-
-def _statuses(tx: Tx, ctx: Context, user_id: int | None, skill_ids: list[str]) -> dict[str, str]:
-    if user_id is None or not skill_ids:
-        return {}
-    found = mastery_state.verdicts(tx, user_id, skill_ids, now=ctx.clock.now())
-    return {skill: verdict.status.value for skill, verdict in found.items()}
-
-
-def _pace(tx: Tx, user_id: int | None, done: set[str], skills: dict[str, Skill]) -> float:
-    if user_id is None:
-        return 1.0
-    seconds = store.study_seconds_by_skill(tx, user_id)
-    finished = [s for s in done if s in seconds and s in skills]
-    measured = sum(seconds[s] for s in finished) / 3600
-    return planner.pace(measured, sum(skills[s].hours for s in finished))
+        return track_plan.plan(tx, ctx, row.career_slug, intake, user_id=user_id, track=row)

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from masterpath.benchmarks import citations
-from masterpath.benchmarks.installed import installed
 from masterpath.cli import main
 from masterpath.errors import ContentError
 from masterpath.services import Context
-from masterpath.settings import Settings
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 QUESTIONS = FIXTURES / "mentor_questions.yaml"
@@ -26,14 +23,6 @@ pytestmark = pytest.mark.skipif(
     bool(os.environ.get("MASTERPATH_TEST_DATABASE_URL")),
     reason="uses its own SQLite file with the built-in packs; run once, in the SQLite pass",
 )
-
-
-@pytest.fixture(scope="module")
-def builtin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
-    folder = tmp_path_factory.mktemp("builtin")
-    settings = Settings(env="development", data_dir=folder, secret_key="test-secret-key")
-    with installed(settings, folder) as ctx:
-        yield ctx
 
 
 def test_the_first_citation_is_right_on_the_tuning_set(builtin: Context) -> None:
@@ -55,7 +44,15 @@ def test_the_independent_set_is_complete_and_its_labels_name_real_units(builtin:
 
 
 def test_the_command_prints_the_figures_as_json(builtin: Context, tmp_path: Path) -> None:
-    small = tmp_path / "small"  # two labelled questions: the command's shape, not the figures
+    # Two labelled questions in each set: the command's shape, not the figures (the tests above
+    # hold the tuning set's figures; `bench citations` scores every set).
+    questions = tmp_path / "questions.yaml"
+    questions.write_text(
+        '- {skill: docker-containers, question: "why does docker stop wait so long?",\n'
+        '   section: "Runtime behaviour worth knowing"}\n'
+        '- {skill: docker-containers, question: "best sourdough hydration?", section: null}\n'
+    )
+    small = tmp_path / "small"
     small.mkdir()
     (small / "questions.yaml").write_text(
         '- {skill: docker-containers, question: "why does docker stop wait so long?"}\n'
@@ -72,7 +69,7 @@ def test_the_command_prints_the_figures_as_json(builtin: Context, tmp_path: Path
             "bench",
             "citations",
             "--questions",
-            str(QUESTIONS),
+            str(questions),
             "--independent",
             str(small),
             "--dev",
@@ -85,7 +82,8 @@ def test_the_command_prints_the_figures_as_json(builtin: Context, tmp_path: Path
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout.splitlines()[-1])
     tuning = figures["tuning (training figures)"]
-    assert tuning["questions"] == tuning["answerable"] + tuning["outside"]
+    assert tuning["questions"] == 2
+    assert tuning["answerable"] == 1 and tuning["outside"] == 1
     assert figures["independent"]["questions"] == 2
     assert figures["independent_by_author_scope"]["out"]["outside_recognised"] == 1
 

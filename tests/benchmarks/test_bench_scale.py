@@ -27,6 +27,7 @@ SERVER = scratch.url_of(
     "postgres",
 )
 PREFIX = f"bench_scale_test_{os.getpid()}"
+pytestmark = pytest.mark.postgres  # it reaches the server itself, whichever pass runs it
 
 
 @pytest.fixture(scope="module")

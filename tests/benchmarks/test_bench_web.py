@@ -19,6 +19,7 @@ from masterpath.cli import main
 
 SUITE = os.environ.get("MASTERPATH_TEST_DATABASE_URL", "")
 POSTGRES = webdata.with_database(SUITE, "postgres") if SUITE else web.Bounds().postgres
+pytestmark = pytest.mark.postgres  # it reaches the server itself, whichever pass runs it
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from masterpath.clock import Clock
-from masterpath.services import Context, accounts
+from masterpath.services import Context, accounts, roles
 from masterpath.store import make_database
 from masterpath.web import create_app
 from tests.conftest import make_settings
@@ -80,7 +80,7 @@ def test_login_links_the_account_with_the_verified_email(
     client: TestClient, ctx: Context, provider: Provider
 ) -> None:
     ada = accounts.register(ctx, email="ada@example.com", password=PASSWORD)
-    accounts.set_role(ctx, email="ada@example.com", role="instructor")
+    roles.set_role(ctx, email="ada@example.com", role="instructor")
     done = client.get(authorize(client), follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == "/dashboard"
     assert "ada@example.com" in signed_in_as(client)

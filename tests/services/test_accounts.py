@@ -7,7 +7,7 @@ import pytest
 
 from masterpath.clock import Clock
 from masterpath.errors import Conflict, InvalidInput, NotFound, RateLimited
-from masterpath.services import Context, accounts
+from masterpath.services import Context, accounts, roles
 
 PASSWORD = "correct horse battery"
 
@@ -110,10 +110,10 @@ def test_learner_cannot_end_another_learners_session(ctx: Context) -> None:
 
 
 def test_make_admin_creates_or_promotes(ctx: Context) -> None:
-    account, created = accounts.make_admin(ctx, email="root@example.com", password=PASSWORD)
+    account, created = roles.make_admin(ctx, email="root@example.com", password=PASSWORD)
     assert created and account.role == "admin"
     accounts.register(ctx, email="l@example.com", password=PASSWORD)
-    promoted, created = accounts.make_admin(ctx, email="l@example.com", password="ignored")
+    promoted, created = roles.make_admin(ctx, email="l@example.com", password="ignored")
     assert not created and promoted.role == "admin"
 
 

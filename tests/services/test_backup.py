@@ -32,12 +32,14 @@ from masterpath.services import (
     database,
     packs,
     practice,
+    roles,
     skills,
     tasks,
     tracks,
 )
 from masterpath.services.mentor import replies
 from masterpath.store import accounts as sso_store
+from masterpath.store import embeddings as embedding_store
 from masterpath.store import make_database
 from masterpath.store import mastery as mastery_store
 from masterpath.store.models import Base
@@ -56,7 +58,7 @@ def fill(ctx: Context) -> None:
     table."""
     packs.install(ctx, [STUDY_PACK])
     ada = accounts.register(ctx, email="ada@example.com", password=PASSWORD).id
-    tess, _ = accounts.make_instructor(ctx, email="tess@example.com", password=PASSWORD)
+    tess, _ = roles.make_instructor(ctx, email="tess@example.com", password=PASSWORD)
     cohort = cohorts.create(ctx, instructor_id=tess.id, name="Evening class")
     cohorts.join(ctx, learner_id=ada, code=cohort.invite_code)
     practice.hint(ctx, user_id=ada, item_id=f"{SKILL}:abs-path", number=1)
@@ -87,6 +89,9 @@ def fill(ctx: Context) -> None:
         mastery_store.add_params(
             tx, fitted_at=ctx.clock.now(), answers=0, params=kt.defaults().to_json()
         )
+        # The mentor stores the content's vectors only when this process has not computed them
+        # yet (an earlier test may have): one cached vector of its own, whatever ran before.
+        embedding_store.add(tx, model="backup-test", vectors={"0" * 64: bytes(range(16))})
 
 
 def rows(url: str) -> dict[str, list[Any]]:

@@ -3,7 +3,6 @@ BM25 alone on the goals of issue 6, and BM25 with meaning (the real model) on al
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,28 +19,15 @@ GOALS = yaml.safe_load((Path(__file__).parents[1] / "fixtures" / "goals.yaml").r
 FIRST = 125  # the goals of issue 6, before those added for matching by meaning
 
 
-@pytest.fixture(scope="module")
-def ctx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
-    folder = tmp_path_factory.mktemp("meaning")
-    settings = Settings(env="development", data_dir=folder, secret_key="test")
-    db = make_database(settings.url)
-    migrate.upgrade(db)
-    found = Context(settings, db, Clock())
-    packs.install_builtin(found)
-    yield found
-    db.dispose()
+@pytest.fixture
+def ctx(builtin: Context) -> Context:
+    return builtin
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[matching.Index]:
-    folder = tmp_path_factory.mktemp("builtin")
-    settings = Settings(env="development", data_dir=folder, secret_key="test")
-    db = make_database(settings.url)
-    migrate.upgrade(db)
-    packs.install_builtin(Context(settings, db, Clock()))
-    with db.begin() as tx:
-        yield tracks.index(tx)
-    db.dispose()
+def index(builtin: Context) -> matching.Index:
+    with builtin.db.begin() as tx:
+        return tracks.index(tx)
 
 
 def right(found: matching.Match, goal: dict[str, Any]) -> bool:

@@ -9,8 +9,7 @@ import os
 import pytest
 
 from masterpath.benchmarks import isolation
-from masterpath.benchmarks.installed import installed
-from masterpath.settings import Settings
+from masterpath.services import Context
 
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("MASTERPATH_TEST_DATABASE_URL")),
@@ -18,9 +17,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_no_reply_points_to_an_open_items_answer(settings: Settings) -> None:
-    with installed(settings) as ctx:
-        result = isolation.attack(ctx, isolation.DEVELOPER_ATTEMPTS, every=60)  # a sample
+def test_no_reply_points_to_an_open_items_answer(builtin: Context) -> None:
+    result = isolation.attack(builtin, isolation.DEVELOPER_ATTEMPTS, every=60)  # a sample
     assert result["provider"] == "builtin"  # `bench isolation` sweeps every item
     assert result["items"] >= 4 and result["attempts"] >= 20
     assert result["verbatim_leaks"] == 0, result["leaked"]

@@ -38,6 +38,7 @@ def fresh_url(tmp_path: Path) -> Iterator[str]:
     admin.dispose()
 
 
+@pytest.mark.postgres
 def test_three_workers_starting_together_migrate_and_load_once(
     fresh_url: str, tmp_path: Path
 ) -> None:

@@ -10,7 +10,7 @@ from contextlib import ExitStack
 import pytest
 from fastapi.testclient import TestClient
 
-from masterpath.services import Context, accounts, evidence, packs
+from masterpath.services import Context, evidence, packs, roles
 from tests.services.test_study import SKILL, STUDY_PACK
 from tests.web.helpers import PASSWORD, csrf, register, soup
 
@@ -35,7 +35,7 @@ def clients(app_ctx: Context) -> Iterator[dict[str, TestClient]]:
             client.headers["X-CSRF-Token"] = csrf(client, "/account")
             found[name] = client
         for name in ("tess", "otto"):
-            accounts.set_role(app_ctx, email=f"{name}@example.com", role="instructor")
+            roles.set_role(app_ctx, email=f"{name}@example.com", role="instructor")
         yield found
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from masterpath.services import Context, accounts, cohorts, digest
+from masterpath.services import Context, accounts, cohorts, digest, roles
 from masterpath.store import outbox
 from tests.web.helpers import csrf, register, soup
 
@@ -69,7 +69,7 @@ def test_the_unsubscribe_page_works_without_a_session_or_csrf_token(
 def test_an_instructor_invites_by_mail_and_only_to_their_cohort(
     browser: TestClient, mail_ctx: Context
 ) -> None:
-    accounts.set_role(mail_ctx, email="ada@example.com", role="instructor")
+    roles.set_role(mail_ctx, email="ada@example.com", role="instructor")
     mine = cohorts.create(mail_ctx, instructor_id=1, name="Evening class")
     other = accounts.register(
         mail_ctx, email="otto@example.com", password="correct horse battery", role="instructor"

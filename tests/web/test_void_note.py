@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from masterpath.services import Context, accounts, item_reports, mastery_state
+from masterpath.services import Context, item_reports, mastery_state, roles
 from masterpath.settings import Settings
 from masterpath.web import create_app
 from tests.services.test_mastery_walk import master_python
@@ -15,7 +15,7 @@ def test_the_skill_page_explains_a_reopened_mastery_to_its_learner_only(
     client: TestClient, settings: Settings, ctx: Context
 ) -> None:
     register(client, "ada@example.com")
-    ada = accounts.set_role(ctx, email="ada@example.com", role="learner").id
+    ada = roles.set_role(ctx, email="ada@example.com", role="learner").id
     with ctx.db.begin() as tx:
         mastery_state.place_in(tx, user_id=ada, skill_ids=["sql-basics"], now=ctx.clock.now())
     master_python(ctx, ada)

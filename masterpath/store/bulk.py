@@ -53,6 +53,8 @@ def copy(
 
 UNIQUE_KEYS = """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
 WHERE conrelid = CAST(:table AS regclass) AND contype IN ('p', 'u') ORDER BY conname"""
+REFERENCING = """SELECT conname, CAST(conrelid AS regclass), pg_get_constraintdef(oid)
+FROM pg_constraint WHERE confrelid = CAST(:table AS regclass) AND contype = 'f' ORDER BY conname"""
 INDEXES = """SELECT indexname, indexdef FROM pg_indexes
 WHERE schemaname = current_schema() AND tablename = :table ORDER BY indexname"""
 
@@ -61,9 +63,13 @@ WHERE schemaname = current_schema() AND tablename = :table ORDER BY indexname"""
 def indexes_deferred(db: Database, model: type[Base]) -> Iterator[None]:
     """Drop the table's indexes (primary key and unique constraints included) for a bulk copy,
     then build them again from their own definitions, as pg_restore loads data before indexes:
-    one sort per index instead of millions of inserts into B-trees larger than the cache."""
+    one sort per index instead of millions of inserts into B-trees larger than the cache. Other
+    tables' foreign keys onto its primary key are dropped first and made again last."""
     table = model.__table__.name  # type: ignore[attr-defined]
     with db.engine.begin() as connection:
+        referencing = connection.execute(text(REFERENCING), {"table": table}).all()
+        for name, other, _ in referencing:
+            connection.exec_driver_sql(f'ALTER TABLE {other} DROP CONSTRAINT "{name}"')
         keys = connection.execute(text(UNIQUE_KEYS), {"table": table}).all()
         owned = {name for name, _ in keys}
         indexes = [
@@ -82,6 +88,8 @@ def indexes_deferred(db: Database, model: type[Base]) -> Iterator[None]:
             connection.exec_driver_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
         for _, definition in indexes:
             connection.exec_driver_sql(definition)
+        for name, other, definition in referencing:
+            connection.exec_driver_sql(f'ALTER TABLE {other} ADD CONSTRAINT "{name}" {definition}')
 
 
 def restart_ids(db: Database, model: type[Base]) -> None:

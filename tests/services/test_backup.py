@@ -30,18 +30,24 @@ from masterpath.services import (
     cards,
     cohorts,
     database,
+    evidence,
+    item_reports,
+    mail,
     packs,
     practice,
     roles,
     skills,
     tasks,
     tracks,
+    xapi,
 )
 from masterpath.services.mentor import replies
 from masterpath.store import accounts as sso_store
 from masterpath.store import embeddings as embedding_store
+from masterpath.store import item_reports as reopenings
 from masterpath.store import make_database
 from masterpath.store import mastery as mastery_store
+from masterpath.store import outbox as outbox_store
 from masterpath.store.models import Base
 from tests.conftest import PG_URL, make_settings
 from tests.interop.test_anki_read import _collection, _package
@@ -85,6 +91,24 @@ def fill(ctx: Context) -> None:
         )
     [badge] = badges.mine(ctx, user_id=ada)
     badges.download(ctx, user_id=ada, badge_id=badge.id, base_url="http://example.test")
+    answered = evidence.of_learner(ctx, user_id=ada, mode="practice", limit=1)[0].source_id
+    item_reports.report(ctx, user_id=ada, item_id=answered, kind="key", note="the key is wrong")
+    item_reports.void(ctx, admin_id=None, item_id=answered, reason="a wrong key")
+    now = ctx.clock.now()
+    with ctx.db.begin() as tx:  # the outboxes: statements queued, a message, the install key
+        outbox_store.enqueue_evidence(tx, now=now, limit=1_000)
+        xapi.namespace(ctx, tx)
+        mail.queue(tx, kind="notice", recipient="ada@example.com", subject="Hi", body="-", now=now)
+        reopenings.add_reopening(  # a mastery reopened by a void (ada's check was not one)
+            tx,
+            user_id=ada,
+            skill_id=SKILL,
+            item_id=answered,
+            reason="a wrong key",
+            reopened_at=now,
+        )
+    with outbox_store.lease(ctx.db, name="xapi", holder="backup-test", now=now):
+        pass
     with ctx.db.begin() as tx:  # `kt fit` needs 200 answers: store its untrained defaults
         mastery_store.add_params(
             tx, fitted_at=ctx.clock.now(), answers=0, params=kt.defaults().to_json()

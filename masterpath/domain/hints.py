@@ -20,7 +20,7 @@ def ladder(item: Item, *, where: str, chosen: Set[str]) -> list[str]:
         )  # another wrong option stays among the rest, so what is left is never the key
     else:
         rungs.append(
-            f"Work it in steps: say in one sentence what the question asks, find the sentence "
+            f"Work it in steps: say briefly what the question asks, find the sentence "
             f"in {where} that decides it, then check your answer against that sentence."
         )
     return rungs

@@ -30,7 +30,7 @@ def test_the_ladder_climbs_from_authored_hints_to_a_pointer_then_a_worked_step()
 
 def test_the_worked_step_never_leaves_only_the_key() -> None:
     rungs = ladder(CHOICE, where=WHERE, chosen={"b"})
-    assert rungs[-1].startswith("Work it in steps: say in one sentence what the question asks")
+    assert rungs[-1].startswith("Work it in steps: say briefly what the question asks")
     assert "/home/ada" not in rungs[-1]
 
 

@@ -170,7 +170,7 @@ def context_text(prompt: Prompt) -> str:
 
 
 GENERIC_RUNG = (
-    "Work it in steps: say in one sentence what the question asks, then test each option "
+    "Work it in steps: say briefly what the question asks, then test each option "
     "against what the lesson says."
 )
 

@@ -1,9 +1,12 @@
 """The hot paths' reads and writes: what a practice answer or a card review needs, read in one
 or two statements, and what it changed, written in one statement per table.
 
-The learner's write lock comes with the read (`FOR UPDATE` of the user's row on PostgreSQL;
-`BEGIN IMMEDIATE` on SQLite), and the same read brings the stamps of the content and the
-knowledge-tracing parameters, so the caches they key are checked without a statement more.
+The learner's write lock comes first: `BEGIN IMMEDIATE` on SQLite (not a statement), and on
+PostgreSQL a `SELECT … FOR UPDATE` of the user's row of its own, because a statement sees the
+snapshot taken when it began: a lock taken inside the read would wait for the other writer and
+then return the rows as they were before it committed. The read brings the stamps of the
+content and the knowledge-tracing parameters, so the caches they key are checked without a
+statement more.
 Every statement is built once, with bound parameters: building and keying a statement costs
 more than SQLite takes to run it.
 """
@@ -33,7 +36,7 @@ from sqlalchemy import (
 
 from masterpath.domain.answering import ASSESSED_MODES, Answered, Standing
 from masterpath.store import content
-from masterpath.store.accounts import write_lock
+from masterpath.store.accounts import lock_learner
 from masterpath.store.db import Tx
 from masterpath.store.models import (
     Assessment,
@@ -102,7 +105,6 @@ def _learner_query() -> Executable:
         .outerjoin(LEARNERS, LEARNERS.c.user_id == USERS.c.id)
         .outerjoin(STATES, STATES.c.user_id == USERS.c.id)
         .where(USERS.c.id == user)
-        .with_for_update(of=USERS)  # PostgreSQL locks the learner; SQLite renders nothing
     )
 
 
@@ -128,7 +130,7 @@ def _remember(tx: Tx, row: Any) -> None:
 
 def learner_for_answer(tx: Tx, *, user_id: int, item_id: str, skill_id: str) -> Learner | None:
     """Lock the learner and read their state for answering `item_id` (None: no such learner)."""
-    write_lock(tx)
+    lock_learner(tx, user_id)
     params = {"user": user_id, "item": item_id, "skill": skill_id}
     rows = list(_execute(tx, _learner_query(), params))
     if not rows:
@@ -285,7 +287,6 @@ def _reviewer_query() -> Executable:
             ),
         )
         .where(USERS.c.id == user)
-        .with_for_update(of=USERS)
     )
 
 
@@ -294,7 +295,7 @@ def reviewer(
 ) -> Reviewer | None:
     """Lock the learner and read what rating `card_id` needs, in one statement (None: no such
     learner). `since`: when the learner's day began at the earliest, whatever their zone."""
-    write_lock(tx)
+    lock_learner(tx, user_id)
     params = {"user": user_id, "card": card_id, "submission": submission_id, "since": since}
     rows = list(_execute(tx, _reviewer_query(), params))
     if not rows:

@@ -52,7 +52,7 @@ from masterpath.store.models import (
 
 STANDING = tuple(f.name for f in fields(Standing))
 CHANGED = (*(name for name in STANDING if name != "skill_id"), "updated_at")
-CARD = ("card_id", "skill_id", "state", "due", "reviews", "introduced_at")
+CARD = ("card_id", "state", "due", "reviews")
 
 
 def _table(model: Any) -> Table:
@@ -234,6 +234,15 @@ def save_answered(
 
 
 @dataclass(frozen=True)
+class CardState:
+    """A learner's card as a review reads it (a plain row, not a session-tracked object)."""
+
+    state: dict[str, Any]
+    due: datetime
+    reviews: int
+
+
+@dataclass(frozen=True)
 class Reviewer:
     """A learner and one card, read for a review."""
 
@@ -241,7 +250,7 @@ class Reviewer:
     fsrs_params: dict[str, Any] | None
     timezone: str
     new_cards_per_day: int
-    card: LearnerCard | None  # None: not started
+    card: CardState | None  # None: not started
     earlier: tuple[str, int] | None  # a repeated submission: its card and evidence id
     holding: frozenset[str]  # the learner's skills that hold (mastered, or placed)
     introduced: list[datetime]  # when each card introduced in the last 24 hours was (new card)
@@ -304,9 +313,7 @@ def reviewer(
     content.remember_stamp(tx, first.content_stamp)
     card = None
     if first.card_card_id is not None:
-        card = LearnerCard(
-            user_id=user_id, **{name: getattr(first, f"card_{name}") for name in CARD}
-        )
+        card = CardState(first.card_state, first.card_due, first.card_reviews)
     found = None
     if first.earlier:
         source, evidence_id = first.earlier.rsplit("\n", 1)

@@ -248,12 +248,12 @@ def live_card(tx: Tx, card_id: str) -> Card | None:
 
 def pack_versions(tx: Tx) -> dict[str, str]:
     """The installed pack version of every skill, by skill id."""
-    query = select(SkillRow.id, PackRow.version).join(PackRow, SkillRow.pack_id == PackRow.id)
-    found: dict[str, str] = tx.cache.latest(
-        "pack_versions",
-        content_key(tx),
-        lambda: {str(a): str(b) for a, b in tx.session.execute(query)},
-    )
+
+    def read() -> dict[str, str]:  # the statement is built only when the cache is stale
+        query = select(SkillRow.id, PackRow.version).join(PackRow, SkillRow.pack_id == PackRow.id)
+        return {str(a): str(b) for a, b in tx.session.execute(query)}
+
+    found: dict[str, str] = tx.cache.latest("pack_versions", content_key(tx), read)
     return found
 
 

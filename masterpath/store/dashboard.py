@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Date, Select, and_, cast, func, or_, selec
 from masterpath.store.db import Tx
 from masterpath.store.evidence import counted
 from masterpath.store.models import Evidence, LearnerCard, TaskSubmission
+from masterpath.store.study import ANSWER_KINDS, TIMED_MODES
 
 OUTCOMES = {
     "correct": Evidence.score >= 0.999,
@@ -54,12 +55,15 @@ SELECT n,
    WHERE user_id = :user AND answered_at >= lo AND answered_at < hi),
   (SELECT coalesce(sum(seconds), 0) FROM study_time
    WHERE user_id = :user AND recorded_at >= lo AND recorded_at < hi
-   AND kind NOT IN ('item', 'card'))
+   AND kind NOT IN ({answer_kinds}))
   + (SELECT coalesce(sum(seconds), 0) FROM evidence
    WHERE user_id = :user AND answered_at >= lo AND answered_at < hi AND seconds > 0
-   AND mode IN ('practice', 'mastery_check', 'retention_check', 'flashcard'))
+   AND mode IN ({timed_modes}))
 FROM bounds ORDER BY n
-"""
+""".format(  # the same kinds and modes as store.study.time_spent
+    answer_kinds=", ".join(f"'{kind}'" for kind in ANSWER_KINDS),
+    timed_modes=", ".join(f"'{mode}'" for mode in TIMED_MODES),
+)
 _BOUNDS = {
     "sqlite": "WITH bounds AS (SELECT CAST(key AS INTEGER) AS n, json_extract(value, '$[0]') AS lo,"
     " json_extract(value, '$[1]') AS hi FROM json_each(:days))",

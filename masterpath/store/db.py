@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
@@ -18,6 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from masterpath.errors import ConfigurationError, Unavailable
+
+log = logging.getLogger(__name__)
 
 SUPPORTED = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 EXAMPLES = "sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/DATABASE"
@@ -164,16 +167,27 @@ class Database:
         PASSIVE checkpoint waits for no reader or writer. PostgreSQL: nothing to do."""
         if self.dialect != "sqlite" or self._stop_checkpoints is not None:
             return
-        event.listen(self.engine, "connect", _no_autocheckpoint)
-        self.engine.dispose()  # pooled connections reopen without the automatic checkpoint
+        if not event.contains(self.engine, "connect", _no_autocheckpoint):
+            event.listen(self.engine, "connect", _no_autocheckpoint)
+            self.engine.dispose()  # pooled connections reopen without the automatic checkpoint
         stop = self._stop_checkpoints = threading.Event()
 
         def run() -> None:
             while not stop.wait(every):
-                with self.engine.connect() as connection:
-                    connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                try:
+                    with self.engine.connect() as connection:
+                        connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                except DBAPIError:  # the next pass retries; commits checkpoint nothing meanwhile
+                    log.warning("background WAL checkpoint failed", exc_info=True)
 
         threading.Thread(target=run, name="wal-checkpoints", daemon=True).start()
+
+    def stop_background(self) -> None:
+        """Stop the checkpoint thread, if one runs (the next `checkpoint_in_background` starts
+        another)."""
+        if self._stop_checkpoints is not None:
+            self._stop_checkpoints.set()
+            self._stop_checkpoints = None
 
     @property
     def dialect(self) -> str:
@@ -214,8 +228,7 @@ class Database:
         return self.dialect
 
     def dispose(self) -> None:
-        if self._stop_checkpoints is not None:
-            self._stop_checkpoints.set()
+        self.stop_background()
         self.engine.dispose()
 
 

@@ -11,7 +11,15 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from masterpath import __version__
-from masterpath.services import THREADS, Context, item_reports, knowledge, make_context, packs
+from masterpath.services import (
+    THREADS,
+    Context,
+    database,
+    item_reports,
+    knowledge,
+    make_context,
+    packs,
+)
 from masterpath.services.drainer import Drainer
 from masterpath.services.mentor import provider
 from masterpath.settings import Settings, load_settings
@@ -43,7 +51,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     during some request. The outbox drainer runs beside the requests when
     MASTERPATH_OUTBOX_SECONDS asks for it."""
     anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
-    app.state.context.db.checkpoint_in_background()
+    database.serve(app.state.context)
     gc.collect()
     gc.freeze()
     drainer = Drainer.configured(app.state.context)
@@ -52,6 +60,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     if drainer is not None:
         drainer.stop()
+    database.stop_serving(app.state.context)
 
 
 def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI:

@@ -4,6 +4,7 @@ without BEGIN, COMMIT, ROLLBACK and SAVEPOINT, on whichever database the tests r
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -14,7 +15,11 @@ import pytest
 from sqlalchemy import event
 
 from masterpath.clock import Clock
-from masterpath.services import Context, accounts, cards, packs, practice, skills
+from masterpath.domain import mastery
+from masterpath.errors import Conflict
+from masterpath.services import Context, accounts, cards, items, packs, practice, skills
+from masterpath.store import answers as answer_store
+from masterpath.store.models import Assessment, SkillState
 
 STUDY_PACK = Path(__file__).parents[1] / "fixtures" / "study"
 SKILL = "shell-basics"
@@ -140,3 +145,55 @@ def test_the_lock_comes_before_the_read(ctx: Context, user: int) -> None:
         assert is_lock(seen[0]) and seen[1].startswith("SELECT users.id, learner_states")
     else:
         assert seen[0] == "BEGIN IMMEDIATE" and seen[1].startswith("SELECT users.id")
+
+
+def test_the_reviews_held_skills_agree_with_the_mastery_rule(ctx: Context, user: int) -> None:
+    """The review's read decides in SQL which skills hold (a new card's skill must have its
+    prerequisites held); it must say what `domain.mastery.holds` says, for every combination."""
+    answer_next(ctx, user, 0)  # the learner's state row for SKILL exists
+    when = ctx.clock.now()
+    combos = itertools.product((None, when), (None, when), (False, True), (None, when))
+    for mastered_at, placed_at, placement_failed, reopened_at in combos:
+        with ctx.db.begin() as tx:
+            state = tx.session.get(SkillState, (user, SKILL))
+            assert state is not None
+            state.mastered_at, state.placed_at = mastered_at, placed_at
+            state.placement_failed, state.reopened_at = placement_failed, reopened_at
+        with ctx.db.begin() as tx:
+            found = answer_store.reviewer(
+                tx, user_id=user, card_id="none", submission_id=None, since=when
+            )
+        assert found is not None
+        expected = mastery.holds(mastered_at, placed_at, placement_failed, reopened_at)
+        assert (SKILL in found.holding) is expected, (mastered_at, placed_at, placement_failed)
+
+
+def test_the_answers_open_items_agree_with_the_practice_rule(ctx: Context, user: int) -> None:
+    """The answer's read lists in SQL the items of unfinished checks and diagnostics, which
+    practice refuses; it must refuse exactly what `services.items.require_open` refuses."""
+    when = ctx.clock.now()
+    with ctx.db.begin() as tx:
+        for drawn, finished in (([f"{SKILL}:a", f"{SKILL}:b"], None), ([f"{SKILL}:c"], when)):
+            tx.session.add(
+                Assessment(
+                    user_id=user,
+                    skill_id=SKILL,
+                    kind="mastery_check",
+                    items=drawn,
+                    started_at=when,
+                    finished_at=finished,
+                )
+            )
+    for item_id in (f"{SKILL}:a", f"{SKILL}:b", f"{SKILL}:c", f"{SKILL}:d"):
+        with ctx.db.begin() as tx:
+            found = answer_store.learner_for_answer(
+                tx, user_id=user, item_id=item_id, skill_id=SKILL
+            )
+            assert found is not None
+            try:
+                items.require_open(tx, user, item_id)
+                refused = False
+            except Conflict:
+                refused = True
+        assert (item_id in found.open_items) is refused, item_id
+        assert found.open_items == {f"{SKILL}:a", f"{SKILL}:b"}

@@ -1,6 +1,6 @@
 """A random sample of the built-in items, with keys, for an independent content review.
 
-    python scripts/review_sample.py OUT.md [--n 100] [--seed 20261206]
+    python scripts/review_sample.py OUT.md [--n 100] [--seed 20261206] [--not-in EARLIER.md]
 
 The sample is drawn with a fixed seed over every item of every built-in skill, so the same
 content and seed give the same sample. Each item is written with everything a reviewer
@@ -11,6 +11,7 @@ tolerance, model answer and concepts, hints and the explanation.
 from __future__ import annotations
 
 import argparse
+import re
 import random
 from pathlib import Path
 
@@ -47,13 +48,20 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--n", type=int, default=100)
     parser.add_argument("--seed", type=int, default=20261206)
+    parser.add_argument(
+        "--not-in", type=Path, help="an earlier sample whose items are left out of this one"
+    )
     args = parser.parse_args()
+    earlier = set()
+    if args.not_in:
+        earlier = set(re.findall(r"^## (\S+)$", args.not_in.read_text(encoding="utf-8"), re.M))
     everything = [
         (skill, item)
         for pack in read_packs(builtin_pack_dirs()).packs
         for skill in pack.skills
         for item in skill.items
     ]
+    everything = [pair for pair in everything if f"{pair[0].id}:{pair[1].id}" not in earlier]
     everything.sort(key=lambda pair: f"{pair[0].id}:{pair[1].id}")
     chosen = random.Random(args.seed).sample(everything, args.n)
     chosen.sort(key=lambda pair: f"{pair[0].id}:{pair[1].id}")

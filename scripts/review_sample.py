@@ -11,16 +11,25 @@ tolerance, model answer and concepts, hints and the explanation.
 from __future__ import annotations
 
 import argparse
-import re
 import random
+import re
 from pathlib import Path
 
 from masterpath.content.loader import builtin_pack_dirs, read_packs
 
 
 def render(skill: object, item: object) -> str:
-    lines = [f"## {skill.id}:{item.id}", "", f"Skill: {skill.title}. Type: {item.type}. "  # type: ignore[attr-defined]
-             f"Difficulty: {item.difficulty}.", "", "Stem:", "", item.stem.strip(), ""]  # type: ignore[attr-defined]
+    lines = [
+        f"## {skill.id}:{item.id}",
+        "",
+        f"Skill: {skill.title}. Type: {item.type}. "  # type: ignore[attr-defined]
+        f"Difficulty: {item.difficulty}.",
+        "",
+        "Stem:",
+        "",
+        item.stem.strip(),
+        "",
+    ]  # type: ignore[attr-defined]
     for option in item.options:  # type: ignore[attr-defined]
         mark = "CORRECT" if option.correct else "wrong"
         line = f"- ({option.id}) [{mark}] {option.text.strip()}"

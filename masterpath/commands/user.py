@@ -89,7 +89,8 @@ def reset_password(email: str, show: bool) -> None:
 )
 def export(email: str, out: Path) -> None:
     """Everything kept about one account, as the learner downloads it from their account page."""
-    ctx = prepared_context()
+    ctx = open_context()
+    database.upgrade(ctx)
     data = data_export.export(ctx, user_id=data_export.user_id_of(ctx, email=email))
     out.write_bytes(data)
     click.echo(f"{out}: {len(data)} bytes")
@@ -109,7 +110,8 @@ def _confirmed(email: str) -> bool:
 def delete(email: str, yes: bool) -> None:
     """Delete an account: personal data and free text go, badges are revoked, statements sent
     to the LRS are voided; evidence stays under a pseudonym (README: Your own data)."""
-    ctx = prepared_context()
+    ctx = open_context()
+    database.upgrade(ctx)
     user_id = data_export.user_id_of(ctx, email=email)
     if not yes and not _confirmed(email):
         raise InvalidInput("nothing deleted: confirm, or pass --yes")

@@ -94,11 +94,12 @@ def statements_of(ctx: Context, tx: Tx, rows: list[Evidence]) -> list[dict[str, 
 
 
 def export(ctx: Context, out: IO[str]) -> int:
-    """Every evidence record's statements, one JSON object a line; the number written."""
+    """Every evidence record's statements (a deleted learner's left out), one JSON object a
+    line; the number written."""
     written, after = 0, 0
     while True:
         with ctx.db.begin() as tx:
-            rows = store.evidence_after(tx, after=after, limit=1000)
+            rows = store.evidence_after(tx, after=after, limit=1000, kept_only=True)
             found = statements_of(ctx, tx, rows)
         for statement in found:
             out.write(json.dumps(statement, sort_keys=True) + "\n")

@@ -211,12 +211,12 @@ def evidence_rows(tx: Tx, ids: list[int]) -> list[Evidence]:
     return list(tx.session.scalars(select(Evidence).where(Evidence.id.in_(ids)).order_by("id")))
 
 
-def evidence_after(tx: Tx, *, after: int, limit: int) -> list[Evidence]:
-    return list(
-        tx.session.scalars(
-            select(Evidence).where(Evidence.id > after).order_by(Evidence.id).limit(limit)
-        )
-    )
+def evidence_after(tx: Tx, *, after: int, limit: int, kept_only: bool = False) -> list[Evidence]:
+    """Evidence after id `after`; with `kept_only`, none of a deleted learner's."""
+    query = select(Evidence).where(Evidence.id > after)
+    if kept_only:
+        query = query.where(_kept(Evidence.user_id))
+    return list(tx.session.scalars(query.order_by(Evidence.id).limit(limit)))
 
 
 def mastered_at(tx: Tx, pairs: set[tuple[int, str]]) -> dict[tuple[int, str], datetime]:

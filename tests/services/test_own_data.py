@@ -223,3 +223,16 @@ def test_an_account_without_a_password_confirms_by_typing(ctx: Context) -> None:
     with pytest.raises(InvalidInput, match="type"):
         erasure.confirm(ctx, user_id=tess.id, password=PASSWORD, typed="delete")
     erasure.confirm(ctx, user_id=tess.id, password="", typed="Delete my account")
+
+
+def test_the_xapi_export_leaves_out_a_deleted_learner(ctx: Context) -> None:
+    from masterpath.services import xapi
+
+    ada = accounts.register(ctx, email="ada@example.com", password=PASSWORD).id
+    bob = accounts.register(ctx, email="bob@example.com", password=PASSWORD).id
+    for learner in (ada, bob):
+        practice.answer(ctx, user_id=learner, item_id="python-basics:mutable", response="b")
+    erasure.delete(ctx, user_id=ada)
+    out = io.StringIO()
+    assert xapi.export(ctx, out) == 1
+    assert json.loads(out.getvalue())["actor"]["account"]["name"] == str(bob)

@@ -162,7 +162,7 @@ def _void_batches(ctx: Context, size: int) -> Iterator[dict[int, list[dict[str, 
     seen: set[int] = set()
     while True:
         with ctx.db.begin() as tx:
-            due = [(i, at) for i, at in store.due_voids(tx, now=ctx.clock.now(), limit=size)]
+            due = store.due_voids(tx, now=ctx.clock.now(), limit=size)
             due = [(i, at) for i, at in due if i not in seen]
             if not due:
                 return

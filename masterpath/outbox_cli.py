@@ -62,7 +62,8 @@ def xapi_push(every: float | None) -> None:
             click.echo("another drainer is pushing: nothing done", err=True)
         else:
             click.echo(
-                f"queued {report.queued}, sent {report.sent}, waiting to retry {report.failed}"
+                f"queued {report.queued}, sent {report.sent}, voided {report.voided}, "
+                f"waiting to retry {report.failed}"
                 + (f" ({report.error})" if report.error else ""),
                 err=True,
             )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from masterpath.services import badges
+from masterpath.services import badge_status, badges
 from masterpath.settings import load_settings
 
 
@@ -29,10 +29,15 @@ def badge() -> None:
     "(for credentials whose issuer is an https URL, which offline cannot be resolved).",
 )
 def verify(path: Path, issuer: str, signature_only: bool) -> None:
-    """Verify FILE's Data Integrity proof offline (eddsa-rdfc-2022): exit 0 when valid, 1 when
-    not, with one line saying why. Nothing is fetched: the JSON-LD contexts ship with MasterPath."""
-    trusted = badges.issuer_did(load_settings()) if issuer == "this" else issuer
-    found = badges.verify_file(path, trusted_issuer=trusted, require_issuer=not signature_only)
+    """Verify FILE's Data Integrity proof offline (eddsa-rdfc-2022), then its revocation status:
+    exit 0 when valid, 1 when invalid or REVOKED, with one line saying why. The JSON-LD contexts
+    ship with MasterPath; this install's status list is read from its database, another
+    issuer's is fetched from the URL the badge names."""
+    settings = load_settings()
+    trusted = badges.issuer_did(settings) if issuer == "this" else issuer
+    found = badge_status.verify(
+        settings, path, trusted_issuer=trusted, require_issuer=not signature_only
+    )
     click.echo(found.line, err=not found.ok)
     if not found.ok:
         raise click.exceptions.Exit(1)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from masterpath.commands import open_context, prepared_context
 from masterpath.errors import InvalidInput
-from masterpath.services import accounts, database, roles
+from masterpath.services import accounts, data_export, database, erasure, roles
 
 
 @click.group()
@@ -75,3 +77,47 @@ def reset_password(email: str, show: bool) -> None:
         click.echo(f"a reset link is queued for {to}; `masterpath mail send` delivers it")
         return
     click.echo(accounts.reset_link(ctx, email=email, base_url=settings.public_url))
+
+
+@user.command("export")
+@click.argument("email")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False, writable=True),
+    required=True,
+    help="Where to write the ZIP (JSON and CSV files).",
+)
+def export(email: str, out: Path) -> None:
+    """Everything kept about one account, as the learner downloads it from their account page."""
+    ctx = open_context()
+    database.upgrade(ctx)
+    data = data_export.export(ctx, user_id=data_export.user_id_of(ctx, email=email))
+    out.write_bytes(data)
+    click.echo(f"{out}: {len(data)} bytes")
+
+
+def _confirmed(email: str) -> bool:
+    try:
+        return click.confirm(f"Delete the account {email}? This cannot be undone")
+    except click.Abort:  # no one to ask
+        click.echo(err=True)
+        return False
+
+
+@user.command("delete")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete(email: str, yes: bool) -> None:
+    """Delete an account: personal data and free text go, badges are revoked, statements sent
+    to the LRS are voided; evidence stays under a pseudonym (README: Your own data)."""
+    ctx = open_context()
+    database.upgrade(ctx)
+    user_id = data_export.user_id_of(ctx, email=email)
+    if not yes and not _confirmed(email):
+        raise InvalidInput("nothing deleted: confirm, or pass --yes")
+    done = erasure.delete(ctx, user_id=user_id)
+    click.echo(
+        f"{email}: deleted (now {done.pseudonym}); {done.answers_redacted} typed answers "
+        f"redacted, {done.badges_revoked} badges revoked, {done.records_voided} records' "
+        "xAPI statements queued for voiding"
+    )

@@ -52,6 +52,7 @@ class Award:
     email: str
     salt: str
     awarded_at: datetime
+    status: dict[str, Any] | None = None  # credentialStatus: its entry in the revocation list
 
 
 def criteria_narrative(criteria: Criteria, objectives: Sequence[str]) -> str:
@@ -117,6 +118,7 @@ def _profile(issuer: Issuer) -> dict[str, Any]:
 def credential(award: Award, issuer: Issuer) -> dict[str, Any]:
     """The unsigned OpenBadgeCredential."""
     noun = "skill" if award.kind == "skill" else "career path"
+    status = {"credentialStatus": award.status} if award.status is not None else {}
     return {
         "@context": [VC_V2, OB_V3],
         "id": award.credential_id,
@@ -147,6 +149,7 @@ def credential(award: Award, issuer: Issuer) -> dict[str, Any]:
             }
             for n, proof in enumerate(award.evidence, start=1)
         ],
+        **status,
     }
 
 

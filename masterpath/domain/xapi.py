@@ -18,6 +18,7 @@ VERBS = {  # the ADL vocabulary (http://adlnet.gov/expapi/verbs/...)
     "mastered": f"{ADL}/verbs/mastered",
     "passed": f"{ADL}/verbs/passed",
     "failed": f"{ADL}/verbs/failed",
+    "voided": f"{ADL}/verbs/voided",
 }
 ACTIVITY_TYPES = {
     "item": f"{ADL}/activities/cmi.interaction",
@@ -124,6 +125,19 @@ def _mastered(facts: Facts, *, home_page: str, namespace: uuid.UUID) -> dict[str
         "result": {"success": True, "completion": True},
         "context": context,
         "timestamp": timestamp(facts.answered_at),
+        "version": VERSION,
+    }
+
+
+def voiding(target: str, *, home_page: str, namespace: uuid.UUID, at: datetime) -> dict[str, Any]:
+    """The statement that voids statement `target` (xAPI 1.0.3 §2.3.2): made by the install,
+    with an id fixed by the target, so sending it again is idempotent."""
+    return {
+        "id": str(uuid.uuid5(namespace, f"voided:{target}")),
+        "actor": {"objectType": "Agent", "account": {"homePage": home_page, "name": "masterpath"}},
+        "verb": {"id": VERBS["voided"], "display": {"en-US": "voided"}},
+        "object": {"objectType": "StatementRef", "id": target},
+        "timestamp": timestamp(at),
         "version": VERSION,
     }
 

@@ -198,6 +198,11 @@ def _refuse_when_limited(ctx: Context, tx: Tx, *, email: str, address: str, now:
         raise RateLimited(f"Too many failed logins. Try again in {minutes} minutes.")
 
 
+def password_matches(password_hash: str, password: str) -> bool:
+    """Whether `password` matches the stored hash (no attempt is recorded)."""
+    return _verify(password_hash, password)
+
+
 def _verify(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password[:MAX_PASSWORD])

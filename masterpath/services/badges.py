@@ -20,6 +20,7 @@ from types import ModuleType
 from typing import Any
 
 from masterpath.domain import mastery as rules
+from masterpath.domain import status_list
 from masterpath.errors import ConfigurationError, InvalidInput, NotFound, Unavailable
 from masterpath.services import Context, awards
 from masterpath.services.mastery_state import standing
@@ -29,6 +30,12 @@ from masterpath.store import badges as store
 from masterpath.store import content as content_store
 from masterpath.store import mastery as mastery_store
 from masterpath.store.models import Badge, User
+
+STATUS_PATH = "/badges/status/revocation"  # the install's one revocation list
+
+
+def status_url(base: str) -> str:
+    return base.rstrip("/") + STATUS_PATH
 
 
 @dataclass(frozen=True)
@@ -114,7 +121,7 @@ def download(ctx: Context, *, user_id: int, badge_id: int, base_url: str) -> tup
     """(file name, signed credential JSON) of one of the learner's own badges."""
     with ctx.db.begin() as tx:
         row = store.own(tx, user_id=user_id, badge_id=badge_id)
-        if row is None:
+        if row is None or row.revoked_at is not None:
             raise NotFound(f"no badge {badge_id}")
         text = _signed(ctx, tx, row, base_url)
         return f"{row.kind}-{row.subject_id}-badge.json", text
@@ -124,7 +131,7 @@ def public(ctx: Context, *, public_id: str, base_url: str) -> PublicBadge:
     _, signing, contexts = _modules()
     with ctx.db.begin() as tx:
         row = store.by_public_id(tx, public_id)
-        if row is None:
+        if row is None or row.revoked_at is not None:  # a revoked badge's page is gone
             raise NotFound("no such badge")
         text = _signed(ctx, tx, row, base_url)
     document = json.loads(text)
@@ -149,7 +156,7 @@ def _signed(ctx: Context, tx: Tx, row: Badge, base_url: str) -> str:
     badges, _, contexts = _modules()
     seed = issuer_seed(ctx.settings)
     base = (ctx.settings.base_url or base_url).rstrip("/")
-    award = _award(tx, row, badges, public_url=f"{base}/badges/{row.public_id}")
+    award = _award(tx, row, badges, public_url=f"{base}/badges/{row.public_id}", base=base)
     issuer = _issuer(ctx.settings, badges, seed, base)
     document = badges.issue(
         award, issuer, seed=seed, contexts=contexts.shipped(), created=ctx.clock.now()
@@ -164,7 +171,7 @@ def _issuer(settings: Settings, badges: ModuleType, seed: bytes, base: str) -> A
     return badges.Issuer(did=did, name=settings.badge_issuer_name, url=base)
 
 
-def _award(tx: Tx, row: Badge, badges: ModuleType, *, public_url: str) -> Any:
+def _award(tx: Tx, row: Badge, badges: ModuleType, *, public_url: str, base: str) -> Any:
     user = tx.session.get(User, row.user_id)
     email = user.email if user is not None else ""
     if row.kind == "career":
@@ -183,6 +190,7 @@ def _award(tx: Tx, row: Badge, badges: ModuleType, *, public_url: str) -> Any:
         email=email,
         salt=secrets.token_hex(8),
         awarded_at=row.awarded_at,
+        status=status_list.entry(status_url(base), row.id),
     )
 
 

@@ -11,7 +11,7 @@ import socket
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -33,6 +33,7 @@ CONFLICT = "the LRS answered 409"
 class PushReport:
     queued: int = 0
     sent: int = 0
+    voided: int = 0  # evidence records whose statements were voided (a deleted learner's)
     failed: int = 0
     busy: bool = False  # another drainer held the lease: this one did nothing
     error: str = ""
@@ -93,11 +94,12 @@ def statements_of(ctx: Context, tx: Tx, rows: list[Evidence]) -> list[dict[str, 
 
 
 def export(ctx: Context, out: IO[str]) -> int:
-    """Every evidence record's statements, one JSON object a line; the number written."""
+    """Every evidence record's statements (a deleted learner's left out), one JSON object a
+    line; the number written."""
     written, after = 0, 0
     while True:
         with ctx.db.begin() as tx:
-            rows = store.evidence_after(tx, after=after, limit=1000)
+            rows = store.evidence_after(tx, after=after, limit=1000, kept_only=True)
             found = statements_of(ctx, tx, rows)
         for statement in found:
             out.write(json.dumps(statement, sort_keys=True) + "\n")
@@ -108,8 +110,9 @@ def export(ctx: Context, out: IO[str]) -> int:
 
 
 def push(ctx: Context, *, batch: int = BATCH) -> PushReport:
-    """One drain pass: queue new evidence, send what is due, stop at the first failure. Only
-    one drainer runs at a time across every worker and host (the outbox lease)."""
+    """One drain pass: queue new evidence (and the voiding of a deleted learner's statements),
+    send what is due, stop at the first failure. Only one drainer runs at a time across every
+    worker and host (the outbox lease)."""
     if not ctx.settings.lrs_endpoint:
         raise ConfigurationError("no LRS configured: set MASTERPATH_LRS_ENDPOINT to push")
     holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -118,28 +121,65 @@ def push(ctx: Context, *, batch: int = BATCH) -> PushReport:
             return PushReport(busy=True)
         with ctx.db.begin() as tx:
             queued = store.enqueue_evidence(tx, now=ctx.clock.now(), limit=100_000)
-        sent = 0
-        for group in _batches(ctx, batch):
-            if not lease.renew(ctx.clock.now()):  # held too long: another drainer may have it
-                return PushReport(queued=queued, sent=sent, error="the outbox lease expired")
-            stored, error = _deliver(ctx, group)
-            now = ctx.clock.now()
-            left = [i for i in group if i not in stored]
-            with ctx.db.begin() as tx:
-                store.mark_statements(tx, stored, sent_at=now, retry_at=None, error="")
-                sent += len(stored)
-                if not error:
-                    continue
-                attempts = store.statement_attempts(tx, left)
-                store.mark_statements(
-                    tx,
-                    left,
-                    sent_at=None,
-                    retry_at=backoff.retry_at(attempts=attempts + 1, now=now),
-                    error=error,
-                )
-            return PushReport(queued=queued, sent=sent, failed=len(left), error=error)
-        return PushReport(queued=queued, sent=sent)
+            store.enqueue_voids(tx, now=ctx.clock.now())
+        sent, failed, error = _drain(ctx, lease, _batches(ctx, batch), STATEMENTS)
+        if error:
+            return PushReport(queued=queued, sent=sent, failed=failed, error=error)
+        voided, failed, error = _drain(ctx, lease, _void_batches(ctx, batch), VOIDS)
+        return PushReport(queued=queued, sent=sent, voided=voided, failed=failed, error=error)
+
+
+Marks = tuple[Callable[..., None], Callable[[Tx, list[int]], int]]
+Groups = Iterator[dict[int, list[dict[str, Any]]]]
+STATEMENTS: Marks = (store.mark_statements, store.statement_attempts)
+VOIDS: Marks = (store.mark_voids, store.void_attempts)
+
+
+def _drain(ctx: Context, lease: store.Lease, groups: Groups, marks: Marks) -> tuple[int, int, str]:
+    """Deliver each group; (records delivered, records left to retry, what went wrong)."""
+    mark, attempts_of = marks
+    sent = 0
+    for group in groups:
+        if not lease.renew(ctx.clock.now()):  # held too long: another drainer may have it
+            return sent, 0, "the outbox lease expired"
+        stored, error = _deliver(ctx, group)
+        now = ctx.clock.now()
+        left = [i for i in group if i not in stored]
+        with ctx.db.begin() as tx:
+            mark(tx, stored, sent_at=now, retry_at=None, error="")
+            sent += len(stored)
+            if not error:
+                continue
+            attempts = attempts_of(tx, left)
+            retry = backoff.retry_at(attempts=attempts + 1, now=now)
+            mark(tx, left, sent_at=None, retry_at=retry, error=error)
+        return sent, len(left), error
+    return sent, 0, ""
+
+
+def _void_batches(ctx: Context, size: int) -> Iterator[dict[int, list[dict[str, Any]]]]:
+    """Due voids: per evidence id, the statements voiding each statement it sent."""
+    seen: set[int] = set()
+    while True:
+        with ctx.db.begin() as tx:
+            due = store.due_voids(tx, now=ctx.clock.now(), limit=size)
+            due = [(i, at) for i, at in due if i not in seen]
+            if not due:
+                return
+            when = dict(due)
+            rows = store.evidence_rows(tx, list(when))
+            home, space = ctx.settings.public_url, namespace(ctx, tx)
+            group = {
+                facts.evidence_id: [
+                    xapi.voiding(
+                        s["id"], home_page=home, namespace=space, at=when[facts.evidence_id]
+                    )
+                    for s in xapi.statements(facts, home_page=home, namespace=space)
+                ]
+                for facts in _facts(tx, rows)
+            }
+        seen.update(when)
+        yield group
 
 
 def _batches(ctx: Context, size: int) -> Iterator[dict[int, list[dict[str, Any]]]]:

@@ -32,6 +32,7 @@ class User(Base):
     fsrs_params: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
     weekly_digest: Mapped[bool] = mapped_column(default=False, server_default=sql("false"))
     digest_sent_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]  # the account was deleted: this row is a pseudonym (0020)
 
 
 class LoginSession(Base):
@@ -517,6 +518,7 @@ class Badge(Base):
     subject_id: Mapped[str] = mapped_column(String(80))  # skill id or career slug
     awarded_at: Mapped[datetime]
     credential: Mapped[str | None] = mapped_column(Text)  # the signed JSON, once made
+    revoked_at: Mapped[datetime | None]  # set in the status list; the public page is gone (0020)
 
 
 class SsoIdentity(Base):
@@ -582,3 +584,30 @@ class MasteryReopening(Base):
     item_id: Mapped[str] = mapped_column(String(130))
     reason: Mapped[str] = mapped_column(Text)
     reopened_at: Mapped[datetime]
+
+
+class EvidenceRedaction(Base):
+    """A record that one evidence record's `detail` (the free text a deleted learner typed) was
+    replaced by `{"redacted": true}`: the only update the evidence triggers allow (0020)."""
+
+    __tablename__ = "evidence_redactions"
+    __table_args__ = (Index("ix_evidence_redactions_user", "user_id"),)
+
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    redacted_at: Mapped[datetime]
+
+
+class XapiVoid(Base):
+    """Delivery of the voiding statements of one evidence record's statements (a deleted
+    learner's, already sent to the LRS): drained with the xAPI outbox, kept once sent."""
+
+    __tablename__ = "xapi_voids"
+    __table_args__ = (Index("ix_xapi_voids_due", "sent_at", "next_attempt_at"),)
+
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id"), primary_key=True)
+    created_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(Text, default="")

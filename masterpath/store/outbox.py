@@ -22,6 +22,7 @@ from masterpath.store.models import (
     SkillState,
     User,
     XapiOutbox,
+    XapiVoid,
 )
 
 LEASE = timedelta(minutes=5)
@@ -114,7 +115,7 @@ def enqueue_evidence(tx: Tx, *, now: datetime, limit: int = 1000) -> int:
     when = bindparam("now", now, type_=UTCDateTime())
     waiting = (
         select(Evidence.id, when, literal(0), when, literal(""))
-        .where(~exists().where(XapiOutbox.evidence_id == Evidence.id))
+        .where(~exists().where(XapiOutbox.evidence_id == Evidence.id), _kept(Evidence.user_id))
         .order_by(Evidence.id)
         .limit(limit)
     )
@@ -132,23 +133,90 @@ def due_statements(tx: Tx, *, now: datetime, limit: int) -> list[int]:
     return list(
         tx.session.scalars(
             select(XapiOutbox.evidence_id)
+            .join(Evidence, Evidence.id == XapiOutbox.evidence_id)
             .where(XapiOutbox.sent_at.is_(None), XapiOutbox.next_attempt_at <= now)
+            .where(_kept(Evidence.user_id))
             .order_by(XapiOutbox.evidence_id)
             .limit(limit)
         )
     )
 
 
+def _kept(user_id: Any) -> Any:
+    """The learner has not deleted their account (a deleted learner's statements are not sent;
+    those sent before are voided)."""
+    return ~exists().where(User.id == user_id, User.deleted_at.is_not(None))
+
+
+def enqueue_voids(tx: Tx, *, now: datetime, user_id: int | None = None) -> int:
+    """Queue the voiding of every statement a deleted learner's evidence sent to the LRS, once.
+    The drainer calls it each pass too, so a batch that was in flight while the account was
+    deleted is voided once it is marked sent."""
+    when = bindparam("now", now, type_=UTCDateTime())
+    waiting = (
+        select(XapiOutbox.evidence_id, when, literal(0), when, literal(""))
+        .join(Evidence, Evidence.id == XapiOutbox.evidence_id)
+        .join(User, User.id == Evidence.user_id)
+        .where(XapiOutbox.sent_at.is_not(None), User.deleted_at.is_not(None))
+        .where(~exists().where(XapiVoid.evidence_id == XapiOutbox.evidence_id))
+        .order_by(XapiOutbox.evidence_id)
+    )
+    if user_id is not None:
+        waiting = waiting.where(Evidence.user_id == user_id)
+    done = tx.session.scalars(
+        insert(XapiVoid)
+        .from_select(
+            ["evidence_id", "created_at", "attempts", "next_attempt_at", "last_error"], waiting
+        )
+        .returning(XapiVoid.evidence_id)
+    )
+    return len(done.all())
+
+
+def due_voids(tx: Tx, *, now: datetime, limit: int) -> list[tuple[int, datetime]]:
+    """Evidence ids whose statements are to be voided, with when that was queued."""
+    query = (
+        select(XapiVoid.evidence_id, XapiVoid.created_at)
+        .where(XapiVoid.sent_at.is_(None), XapiVoid.next_attempt_at <= now)
+        .order_by(XapiVoid.evidence_id)
+        .limit(limit)
+    )
+    return [(int(i), at) for i, at in tx.session.execute(query)]
+
+
+def voids_of(tx: Tx, user_id: int) -> list[XapiVoid]:
+    query = select(XapiVoid).join(Evidence, Evidence.id == XapiVoid.evidence_id)
+    return list(tx.session.scalars(query.where(Evidence.user_id == user_id)))
+
+
+def mark_voids(
+    tx: Tx, ids: list[int], *, sent_at: datetime | None, retry_at: datetime | None, error: str
+) -> None:
+    values: dict[str, Any] = {"last_error": error[:2000]}
+    if sent_at is not None:
+        values["sent_at"] = sent_at
+    else:
+        values |= {"attempts": XapiVoid.attempts + 1, "next_attempt_at": retry_at}
+    tx.session.execute(update(XapiVoid).where(XapiVoid.evidence_id.in_(ids)).values(values))
+
+
+def void_attempts(tx: Tx, ids: list[int]) -> int:
+    found = tx.session.scalar(
+        select(func.max(XapiVoid.attempts)).where(XapiVoid.evidence_id.in_(ids))
+    )
+    return int(found or 0)
+
+
 def evidence_rows(tx: Tx, ids: list[int]) -> list[Evidence]:
     return list(tx.session.scalars(select(Evidence).where(Evidence.id.in_(ids)).order_by("id")))
 
 
-def evidence_after(tx: Tx, *, after: int, limit: int) -> list[Evidence]:
-    return list(
-        tx.session.scalars(
-            select(Evidence).where(Evidence.id > after).order_by(Evidence.id).limit(limit)
-        )
-    )
+def evidence_after(tx: Tx, *, after: int, limit: int, kept_only: bool = False) -> list[Evidence]:
+    """Evidence after id `after`; with `kept_only`, none of a deleted learner's."""
+    query = select(Evidence).where(Evidence.id > after)
+    if kept_only:
+        query = query.where(_kept(Evidence.user_id))
+    return list(tx.session.scalars(query.order_by(Evidence.id).limit(limit)))
 
 
 def mastered_at(tx: Tx, pairs: set[tuple[int, str]]) -> dict[tuple[int, str], datetime]:

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from masterpath.errors import Forbidden, InvalidInput, MasterPathError
-from masterpath.services import Context, accounts, digest
+from masterpath.services import Context, accounts, data_export, digest, erasure
 from masterpath.web.deps import Ctx, Me
 from masterpath.web.forms import form_error
 from masterpath.web.rendering import render
@@ -126,6 +126,7 @@ def _account(request: Request, ctx: Context, viewer: Viewer) -> dict[str, object
         "welcome": request.query_params.get("welcome") == "1",
         "mail_configured": ctx.settings.mail_configured,
         "weekly_digest": digest.wants_digest(ctx, user_id=viewer.id),
+        "confirmation": erasure.CONFIRMATION,
     }
 
 
@@ -162,6 +163,30 @@ def change_timezone(ctx: Ctx, viewer: Me, timezone: Field) -> Response:
 def change_digest(ctx: Ctx, viewer: Me, weekly_digest: Field) -> Response:
     digest.set_digest(ctx, user_id=viewer.id, on=weekly_digest == "on")
     return RedirectResponse("/account", status_code=303)
+
+
+@router.get("/account/export")
+def export(ctx: Ctx, viewer: Me) -> Response:
+    """Download all my data: a ZIP of JSON and CSV files."""
+    data = data_export.export(ctx, user_id=viewer.id)
+    name = data_export.file_name(ctx)
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
+    return Response(data, media_type="application/zip", headers=headers)
+
+
+@router.post("/account/delete")
+def delete_account(
+    request: Request, ctx: Ctx, viewer: Me, password: Optional = "", confirmation: Optional = ""
+) -> Response:
+    """Delete my account, after the password (or, with single sign-on only, the typed words)."""
+    try:
+        erasure.confirm(ctx, user_id=viewer.id, password=password, typed=confirmation)
+    except InvalidInput as exc:
+        return form_error(request, "account.html", exc, _account(request, ctx, viewer))
+    erasure.delete(ctx, user_id=viewer.id)
+    response = RedirectResponse("/?deleted=1", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
 
 
 @router.get("/unsubscribe/{token}")

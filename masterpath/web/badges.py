@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from masterpath.services import badges
+from masterpath.services import badge_status, badges
 from masterpath.web.deps import Ctx, Id, Me
 from masterpath.web.rendering import render
 
@@ -29,6 +29,13 @@ def download(request: Request, ctx: Ctx, me: Me, badge_id: Id) -> Response:
     return Response(
         text, media_type=JSON_LD, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
+
+
+@router.get(badges.STATUS_PATH)
+def status_list(request: Request, ctx: Ctx) -> Response:
+    """The revocation list (W3C Bitstring Status List) that badges' `credentialStatus` names."""
+    text = badge_status.document(ctx, base_url=_base(request))
+    return Response(text, media_type=JSON_LD, headers={"Cache-Control": "max-age=300"})
 
 
 @router.get("/badges/{public_id}.json")

@@ -7,6 +7,7 @@ import threading
 import time
 from datetime import timedelta
 from http.server import ThreadingHTTPServer
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -165,3 +166,29 @@ def test_serve_drains_in_a_thread_when_asked(ctx: Context, learner: int, ralph: 
             assert time.monotonic() < deadline, xapi.counts(live)
             time.sleep(0.2)
     assert len(ralph.statements()) == 4
+
+
+def test_deleting_an_account_voids_its_statements_in_the_lrs(
+    ctx: Context, learner: int, ralph: Ralph
+) -> None:
+    from masterpath.services import erasure
+
+    live = with_lrs(ctx, ralph.endpoint)
+    answer(live, learner, 3)
+    other = accounts.register(ctx, email="bob@example.com", password="correct horse battery").id
+    answer(live, other, 1)
+    assert xapi.push(live).sent == 4
+    answer(live, learner, 2)  # recorded, not sent yet: after the deletion it never is
+    assert erasure.delete(live, user_id=learner).records_voided == 3
+    report = xapi.push(live)
+    assert (report.queued, report.sent, report.voided, report.error) == (0, 0, 3, "")
+    assert xapi.push(live).voided == 0  # once
+    with ctx.db.begin() as tx:
+        mine = [r for r in outbox.evidence_after(tx, after=0, limit=100) if r.user_id == learner]
+        sent = {s["id"] for s in xapi.statements_of(live, tx, mine[:3])}
+        unsent = {s["id"] for s in xapi.statements_of(live, tx, mine[3:])}
+    stored: list[dict[str, Any]] = ralph.statements()
+    voiding = [s for s in stored if s["verb"]["id"] == "http://adlnet.gov/expapi/verbs/voided"]
+    assert {s["object"]["id"] for s in voiding} == sent
+    assert all(s["object"]["objectType"] == "StatementRef" for s in voiding)
+    assert not unsent & {s["id"] for s in stored}

@@ -30,6 +30,7 @@ from masterpath.services import (
     cards,
     cohorts,
     database,
+    erasure,
     evidence,
     item_reports,
     mail,
@@ -109,6 +110,7 @@ def fill(ctx: Context) -> None:
         )
     with outbox_store.lease(ctx.db, name="xapi", holder="backup-test", now=now):
         pass
+    _deleted_learner(ctx)
     with ctx.db.begin() as tx:  # `kt fit` needs 200 answers: store its untrained defaults
         mastery_store.add_params(
             tx, fitted_at=ctx.clock.now(), answers=0, params=kt.defaults().to_json()
@@ -116,6 +118,28 @@ def fill(ctx: Context) -> None:
         # The mentor stores the content's vectors only when this process has not computed them
         # yet (an earlier test may have): one cached vector of its own, whatever ran before.
         embedding_store.add(tx, model="backup-test", vectors={"0" * 64: bytes(range(16))})
+
+
+def _deleted_learner(ctx: Context) -> None:
+    """A learner whose typed answer was sent to the LRS, then who deleted their account: a
+    redaction and a queued xAPI void."""
+    cleo = accounts.register(ctx, email="cleo@example.com", password=PASSWORD).id
+    typed, _ = evidence.record(
+        ctx,
+        user_id=cleo,
+        skill_id=SKILL,
+        source_kind="item",
+        source_id=f"{SKILL}:quote-var",
+        mode="practice",
+        score=0.5,
+        grader="auto",
+        detail={"response": "quotes keep it together"},
+    )
+    now = ctx.clock.now()
+    with ctx.db.begin() as tx:
+        outbox_store.enqueue_evidence(tx, now=now, limit=1_000)
+        outbox_store.mark_statements(tx, [typed.id], sent_at=now, retry_at=None, error="")
+    erasure.delete(ctx, user_id=cleo)
 
 
 def rows(url: str) -> dict[str, list[Any]]:

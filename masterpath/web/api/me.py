@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import Query
+from fastapi.responses import Response
 from pydantic import BaseModel
 
-from masterpath.services import accounts, evidence
+from masterpath.services import accounts, data_export, evidence
 from masterpath.web.deps import MAX_ID, Ctx, Id, Me, api_router
 
 router = api_router(tag="api")
@@ -50,6 +51,20 @@ class EvidenceOut(BaseModel):
 @router.get("/me")
 def me(viewer: Me) -> AccountOut:
     return AccountOut.model_validate(viewer.account, from_attributes=True)
+
+
+@router.get(
+    "/me/export",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}, "description": "A ZIP of JSON and CSV"}},
+)
+def my_export(ctx: Ctx, viewer: Me) -> Response:
+    """All your data: account, tracks, evidence, cards and reviews, tasks, mentor
+    conversations, badges (the same ZIP as the account page's download)."""
+    data = data_export.export(ctx, user_id=viewer.id)
+    name = data_export.file_name(ctx)
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
+    return Response(data, media_type="application/zip", headers=headers)
 
 
 @router.get("/me/sessions")

@@ -38,14 +38,15 @@ INDEPENDENT_SET = ROOT / "tests" / "fixtures" / "independent" / "goals.yaml"
 # The grid `--sweep` walks; every combination is scored on the tuning set.
 GRID: dict[str, tuple[Any, ...]] = {  # narrowed (issue 13) around the first sweep's choice
     "fusion": ("score",),
-    "meaning_weight": (0.5, 1.0, 2.0, 4.0),
+    "meaning_weight": (0.5, 1.0, 2.0),
     "rrf_k": (60.0,),
     "top_k": (1, 3),
     "skill_share": (0.0, 0.25),
-    "similarity_weight": (0.0, 0.25, 0.5, 0.75, 1.0),
-    "similarity_floor": (0.1, 0.2, 0.3),
+    "similarity_weight": (0.25, 0.5, 0.75, 1.0),
+    "similarity_floor": (0.2, 0.3),
     "similarity_ceiling": (0.5, 0.6),
-    "threshold": (0.4, 0.45, 0.5, 0.55, 0.6),
+    "threshold": (0.45, 0.5, 0.55, 0.6),
+    "outside_margin": (1.0, 0.1, 0.05, 0.0),  # 1.0: no contrast with work outside
 }
 
 

@@ -102,7 +102,9 @@ def test_background_after_the_aim_and_people_to_hire_are_not_the_aim() -> None:
 
 def test_an_er_word_inside_a_clause_is_no_job() -> None:
     index = matching.build(CAREERS)
-    assert matching.unlisted_role(index, "SQL user, I want to go further and ship pipelines") is None
+    assert (
+        matching.unlisted_role(index, "SQL user, I want to go further and ship pipelines") is None
+    )
     assert matching.unlisted_role(index, "own the design of our recommender") is None
     assert matching.unlisted_role(index, "become a professional photographer") == "photographer"
 

@@ -128,6 +128,7 @@ class Tuning:
     similarity_floor: float = 0.3  # cosine counted as no similarity at all
     similarity_ceiling: float = 0.6  # cosine counted as full similarity
     threshold: float = 0.5  # below this confidence: no match
+    lexical_threshold: float = 0.6  # the same without meaning (confidence is coverage alone)
     # no match when the goal is this much closer to work outside the catalogue (`OUTSIDE`)
     # than to the best career's own texts; 1.0 never
     outside_margin: float = 0.05
@@ -173,20 +174,15 @@ def own_skills(career: Mapping[str, Any], shared: frozenset[str] = frozenset()) 
     return [s for s in found if s not in shared] or found
 
 
-def texts(
-    career: Mapping[str, Any], skills: Mapping[str, Skill], shared: frozenset[str] = frozenset()
-) -> tuple[str, str]:
-    """The (core, full) texts a career is matched on; skills other careers list too
-    (`shared`) are left out of the full text."""
+def texts(career: Mapping[str, Any], skills: Mapping[str, Skill]) -> tuple[str, str]:
+    """The (core, full) texts a career is matched on."""
     parts = [career["title"], career["tagline"], career.get("field", ""), career["summary"]]
     parts += [career.get("learn", ""), *career.get("audience", []), *career.get("highlights", [])]
     parts += career.get("goals", [])  # example goals: the words learners use for it
     for stage in career.get("stages", []):
         parts += [stage["title"], stage["summary"], *stage.get("key_actions", [])]
     core = "\n".join(parts)
-    extra = [
-        f"{skills[s].title}. {skills[s].summary}" for s in own_skills(career, shared) if s in skills
-    ]
+    extra = [f"{skills[s].title}. {skills[s].summary}" for s in listed(career) if s in skills]
     return core, "\n".join([core, *extra])
 
 
@@ -466,12 +462,13 @@ def decide(index: Index, found: Evidence, *, tuning: Tuning, alternatives: int =
     order = sorted(fused, key=lambda i: (i not in found.named, -fused[i], index.slugs[i]))
     ranked = [(index.slugs[i], round(confidence[i], 4)) for i in order[: alternatives + 1]]
     best, sure = ranked[0]
+    threshold = tuning.threshold if meaning else tuning.lexical_threshold
     if order[0] in found.named:
-        sure = max(sure, tuning.threshold)  # it says the career's name
+        sure = max(sure, threshold)  # it says the career's name
     elif meaning and found.outside and found.outside[order[0]] > tuning.outside_margin:
-        sure = min(sure, round(tuning.threshold - 0.01, 4))  # nearer to work outside
+        sure = min(sure, round(threshold - 0.01, 4))  # nearer to work outside
     others = [{"career": slug, "confidence": c} for slug, c in ranked[1:]]
-    if sure < tuning.threshold:
+    if sure < threshold:
         return Match(None, sure, [{"career": best, "confidence": sure}, *others], found.said)
     return Match(best, sure, others, found.said)
 

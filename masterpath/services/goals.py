@@ -38,7 +38,7 @@ def documents(
     dict[str, tuple[list[str], str, str]], list[str], dict[str, tuple[list[str], list[str]]]
 ]:
     """Each career's (names, core text, full text), the skill passages, and its meaning units;
-    skills another career lists too are left out of a career's full text and units."""
+    skills another career lists too are left out of a career's units."""
     skills = content_store.skill_models(tx)
     rows = content_store.careers(tx)
     counted = Counter(s for row in rows for s in set(matching.listed(row.data)))
@@ -46,7 +46,7 @@ def documents(
     found = {
         row.slug: (
             [row.data["title"], *row.data.get("aliases", [])],
-            *matching.texts(row.data, skills, shared),
+            *matching.texts(row.data, skills),
         )
         for row in rows
     }

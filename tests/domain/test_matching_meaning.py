@@ -81,6 +81,6 @@ def test_a_goal_nearer_work_outside_the_catalogue_gets_no_match() -> None:
     goal, vector = "bake loaves for a chemistry lab", unit(0.6, 0, 0.8)
     contrast = matching.Tuning(**{**TUNING.__dict__, "threshold": 0.0, "outside_margin": 0.05})
     assert matching.match(index, goal, vector=vector, tuning=contrast).career is None
-    off = matching.Tuning(**{**TUNING.__dict__, "threshold": 0.0})  # margin 1.0: never
+    off = matching.Tuning(**{**TUNING.__dict__, "threshold": 0.0, "outside_margin": 1.0})
     assert matching.match(index, goal, vector=vector, tuning=off).career == "baker"
     assert matching.match(index, goal, vector=unit(1, 0, 0.1), tuning=contrast).career == "baker"

@@ -11,8 +11,11 @@ uses weighs most), that the best career's text contains. "Landscape architect" s
 the catalogue that share its words are named outright, and a job no career or skill text names
 ("policy advisor") is matched with nothing. Where the learner comes from ("I'm a nurse", "4
 years as an ML engineer") is told apart from what they aim at (`aims.focus`): only the aim names a
-career or lets a title's words count. Small typos are corrected against the vocabulary. English
-only: goals in other languages find no match.
+career or lets a title's words count, and the longest career name it says wins. With meaning,
+a career is compared with its own skills (not those another career lists too), and a goal
+nearer to neighbouring work no career covers (`OUTSIDE`) than to the best career gets no
+match. Small typos are corrected against the vocabulary. English only: goals in other
+languages find no match.
 """
 
 from __future__ import annotations

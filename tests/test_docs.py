@@ -25,13 +25,16 @@ def test_goal_matching_figures_count_each_class_of_the_labelled_goals_apart() ->
     figures = README[start : README.index("Matching a goal", start)]
     pairs = [(int(a), int(b)) for a, b in re.findall(r"(\d+)\s+of\s+(\d+)", figures)]
     sizes = {}
-    for path in (goals.TUNING_SET, goals.SECOND_TUNING_SET, goals.INDEPENDENT_SET):
+    for path in (*goals.TUNING_SETS, goals.INDEPENDENT_SET):
         rows = goals.labelled(path)
         with_career = sum(1 for row in rows if row.acceptable)
         sizes[path] = (with_career, len(rows) - with_career)
-    tuning, second, independent = sizes.values()
-    # "an acceptable career for A of B and C of D goals that have one, and "no match" for ..."
-    assert [b for _, b in pairs] == [tuning[0], second[0], tuning[1], second[1], *independent]
+    first, second, third, independent = sizes.values()
+    # "an acceptable career for A of B, C of D and E of F goals that have one, and "no match"
+    # for ...", then the third author's fresh-author figure and the folds, each set's classes
+    training = [first[0], second[0], third[0], first[1], second[1], third[1]]
+    folds = [*first, *second, *third]
+    assert [b for _, b in pairs] == [*training, *third, *folds, *folds, *independent]
     assert all(a <= b for a, b in pairs)
     for right, total in pairs[-2:]:  # the independent set's shares, as printed
         assert f"{right} of {total} ({round(100 * right / total)}%" in " ".join(figures.split())

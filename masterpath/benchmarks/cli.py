@@ -228,7 +228,7 @@ def bench_tracks(goals: int, as_json: bool, sweep: bool, top: int) -> None:
     from masterpath.benchmarks import tracks
 
     report = Report("tracks", as_json)
-    for path in (labelled.TUNING_SET, labelled.SECOND_TUNING_SET, labelled.INDEPENDENT_SET):
+    for path in (*labelled.TUNING_SETS, labelled.INDEPENDENT_SET):
         datasets.require(path, what="labelled goals")
     if sweep:
         report.show(_sweep(top=top, progress=report.step), labelled.sweep_table)
@@ -243,9 +243,10 @@ def _sweep(*, top: int, progress: Callable[[str], None]) -> Result:
 
     with tempfile.TemporaryDirectory() as folder:
         ctx = labelled.builtin(Path(folder))
-        rows = labelled.sweep(ctx, progress=progress)
+        counted = labelled.sweep_counts(ctx, progress=progress)
         ctx.db.dispose()
-    return {"settings": len(rows), "best": rows[:top]}
+    rows = sorted((labelled.pooled(t, c) for t, c in counted), key=labelled.preference)
+    return {"settings": len(rows), "best": rows[:top], "folds": labelled.folds(counted)}
 
 
 @bench.command("placement")

@@ -197,6 +197,7 @@ def run(
             "training_second_author": labelled_goals.evaluate(
                 ctx, labelled_goals.SECOND_TUNING_SET
             ),
+            "training_third_author": labelled_goals.evaluate(ctx, labelled_goals.THIRD_TUNING_SET),
         }
         if independent is not None:
             accuracy["independent"] = labelled_goals.evaluate(ctx, independent)
@@ -228,7 +229,8 @@ def table(result: dict[str, Any]) -> list[str]:
         f"goal match alone p95 {row['match']['p95_ms']} ms"
         for name, row in (("large", result), ("builtin", result["builtin"]))
     ]
-    for name in ("training_tuning_set", "training_second_author", "independent"):
+    names = ("training_tuning_set", "training_second_author", "training_third_author")
+    for name in (*names, "independent"):
         for label, row in result.get(name, {}).items():
             if label == "all":
                 continue  # a share over both classes hides one behind the other: each alone

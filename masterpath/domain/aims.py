@@ -61,19 +61,32 @@ BACKGROUND = re.compile(
 
 
 def other_profession(goal: str) -> str | None:
-    """A profession outside the catalogue that the goal aims at (not one it comes from)."""
+    """A profession outside the catalogue that the goal aims at (not one it comes from). Its
+    name as written, not another word with the same stem ("data analysis" is no analyst)."""
     said = terms(goal[:10_000], drop_stop=True)
+    text = goal[:10_000].lower()
     for name in OTHER_PROFESSIONS:
-        if phrase_in(terms(name, drop_stop=True), said, gap=0) and not background(goal, name):
+        if not phrase_in(terms(name, drop_stop=True), said, gap=0):
+            continue
+        if re.search(_written(name), text) and not background(goal, name):
             return name
     return None
 
 
+def _written(name: str) -> str:
+    """A profession's name as a pattern: its words, then the last one's plural or -ing form
+    ("nurses", "nursing"), not another word of its stem ("analysis" for "analyst")."""
+    *first, last = name.split()
+    body = "".join(rf"{re.escape(part)}[\s-]*" for part in first)
+    return rf"\b{body}{re.escape(last.removesuffix('e'))}(?:e|es|s|ing)?\b"
+
+
 # What the learner wants, said after where they come from: "nurse ... I want to move into ML".
 TARGET = re.compile(
-    r"\b(want|wanna|would like|hope|hoping|plan|planning|trying|looking|aim|aiming|dream)\b"
-    r"|\b(move|moving|switch|switching|transition|transitioning|pivot|pivoting|get|break)\s+"
-    r"(in)?to\b|\bbecome\b|\bnext step\b"
+    r"\b(wants?|wanting|wanna|would like|'d like|would love|'d love|hope|hopes|hoping|plans?"
+    r"|planning|trying|looking|aim|aims|aiming|dream|considering|interested in|keen)\b"
+    r"|\b(move|moving|switch|switching|transition|transitioning|pivot|pivoting|get|break|change"
+    r"|changing|retrain|retraining)\s+(in)?to\b|\bbecome\b|\bnext step\b|->|→|=>"
 )
 
 
@@ -92,13 +105,32 @@ def background(goal: str, name: str) -> bool:
 PEOPLE = re.compile(r"\b(engineer|architect|lead|developer|scientist|manager)s\b", re.IGNORECASE)
 
 
+# Someone else the learner hires or looks for: "hire a good ML engineer", "find an architect".
+OTHERS = re.compile(
+    r"\b(hire|hiring|recruit|recruiting|interview|interviewing|find|finding|looking for)\s+"
+    r"(an?\s+|the\s+|some\s+)?([\w/+-]+\s+){0,3}?"
+    r"(engineer|architect|lead|developer|scientist|manager)s?\b",
+    re.IGNORECASE,
+)
+# Where the learner comes from, said after what they want: ", currently a mid-level ML engineer".
+LATER_BACKGROUND = re.compile(
+    r"([,;(]|\s-+\s|\.\s)\s*(currently|right now|i'?m|i am|i'?ve been|i have been|i was|"
+    r"former(ly)?|coming from|background)\b[^,;.)]*",
+    re.IGNORECASE,
+)
+
+
 def focus(goal: str) -> str:
     """The part of a goal that says what the learner wants: from the first "want", "move into",
-    "next step" and the like (where they come from is said before it), with role nouns in the
-    plural (other people) left out."""
+    "next step" and the like (where they come from is said before it), unless nothing follows
+    it ("... That's the job I want."), without where they come from said after it ("...,
+    currently an ML engineer"), other people (role nouns in the plural, someone to hire)."""
     text = goal[:10_000]
     found = TARGET.search(text.lower())
-    return PEOPLE.sub(" ", text[found.start() :] if found else text)
+    if found and len(re.findall(r"[a-z]{3,}", text[found.end() :].lower())) >= 2:
+        text = text[found.start() :]
+    text = LATER_BACKGROUND.sub(" ", text)
+    return PEOPLE.sub(" ", OTHERS.sub(" ", text))
 
 
 SPELLED = re.compile(r"[a-z]+")
@@ -125,3 +157,22 @@ ROLE = re.compile(
     r"\b([a-z]{4,}(?:er|or|ist|ian|ant))\b"
     r"(?=\s*$|\s*[,.(/]|\s+(?:for|at|in|who|working|with|of|and)\b)"
 )
+# What comes before a job title: the start of the goal or of a clause, or "a", "as", "become",
+# "I'm", then at most three words that qualify it ("become a professional photographer",
+# "AI ethics policy advisor"). Not "go further and", "the architecture of our recommender":
+# an -er word in the middle of a clause is rarely the learner's job.
+ROLE_HEAD = re.compile(
+    r"(?:^|[,.;:/!?()]|->|\b(?:a|an|as|become|be|am|i'?m)\b)\s*(?:[\w+#'-]+\s+){0,3}$"
+)
+
+
+def roles(goal: str) -> list[str]:
+    """The job nouns that head a job title in the goal's aim (`focus`)."""
+    text = goal[:10_000].lower()
+    aim = TARGET.search(text)
+    start = aim.start() if aim else 0
+    return [
+        m.group(1)
+        for m in ROLE.finditer(text)
+        if m.start() >= start and ROLE_HEAD.search(text[: m.start()])
+    ]

@@ -8,6 +8,7 @@ caller's transaction rather than inside it.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from masterpath.domain import language, matching
@@ -36,9 +37,12 @@ def documents(
 ) -> tuple[
     dict[str, tuple[list[str], str, str]], list[str], dict[str, tuple[list[str], list[str]]]
 ]:
-    """Each career's (names, core text, full text), the skill passages, and its meaning units."""
+    """Each career's (names, core text, full text), the skill passages, and its meaning units;
+    skills another career lists too are left out of a career's units."""
     skills = content_store.skill_models(tx)
     rows = content_store.careers(tx)
+    counted = Counter(s for row in rows for s in set(matching.listed(row.data)))
+    shared = frozenset(s for s, n in counted.items() if n > 1)
     found = {
         row.slug: (
             [row.data["title"], *row.data.get("aliases", [])],
@@ -47,7 +51,7 @@ def documents(
         for row in rows
     }
     passages = [f"{s.title}. {s.summary}" for s in skills.values()]
-    units = {row.slug: matching.units(row.data, skills) for row in rows}
+    units = {row.slug: matching.units(row.data, skills, shared) for row in rows}
     return found, passages, units
 
 
@@ -63,7 +67,8 @@ def index(ctx: Context) -> tuple[matching.Index, list[str]]:
             return known, languages
         found, passages, units = documents(tx)
     vectors = _vectors(ctx, units) if model is not None else None
-    built = matching.build(found, passages, vectors=vectors)
+    outside = meaning.vectors(ctx, matching.OUTSIDE) if vectors is not None else None
+    built = matching.build(found, passages, vectors=vectors, outside=outside)
     return ctx.cache.put("career_index", key, built), languages
 
 

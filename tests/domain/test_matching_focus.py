@@ -79,3 +79,47 @@ def test_a_role_noun_from_the_background_boosts_no_title() -> None:
     found = matching.evidence(index, "I'm a pipeline engineer and want to design platforms")
     assert found.lexical[0] == pytest.approx(1.0)  # the architect: BM25's best
     assert found.lexical[1] < 1.0  # "engineer" is where they come from: no title boost
+
+
+def test_what_follows_wants_or_an_arrow_is_the_aim() -> None:
+    assert aims.background("electrical engineer who wants to ship pipelines", "engineer")
+    assert aims.background("physics teacher -> pipeline engineer", "teacher")
+    assert aims.other_profession("Lawyer considering a career change into pipelines") is None
+
+
+def test_a_profession_is_its_written_name_not_its_stem() -> None:
+    assert aims.other_profession("chemist doing lab data analysis, want pipelines") is None
+    assert aims.other_profession("become a data analyst") == "data analyst"
+    assert aims.other_profession("help me study for my nursing exams") == "nurse"
+
+
+def test_background_after_the_aim_and_people_to_hire_are_not_the_aim() -> None:
+    goal = "become a pipeline lead in 2 years, currently a pipeline engineer"
+    assert "engineer" not in aims.focus(goal)
+    assert "engineer" not in aims.focus("hire a good pipeline engineer for my startup")
+    assert aims.focus("Pipeline Engineer. That's the job I want.").startswith("Pipeline")
+
+
+def test_an_er_word_inside_a_clause_is_no_job() -> None:
+    index = matching.build(CAREERS)
+    assert (
+        matching.unlisted_role(index, "SQL user, I want to go further and ship pipelines") is None
+    )
+    assert matching.unlisted_role(index, "own the design of our recommender") is None
+    assert matching.unlisted_role(index, "become a professional photographer") == "photographer"
+
+
+def test_the_longest_name_said_picks_the_career() -> None:
+    careers = {
+        "engineer": (["Pipeline Engineer"], "Ship pipelines.", "Pipelines."),
+        "lead": (["Senior Pipeline Engineer"], "Mentor and decide.", "Reviews."),
+    }
+    index = matching.build(careers)
+    assert matching.evidence(index, "sr pipeline eng").named == frozenset([1])
+    assert matching.evidence(index, "pipeline engineer").named == frozenset([0])
+
+
+def test_skills_another_career_lists_are_not_a_careers_own() -> None:
+    career = {"stages": [{"skills": ["shared", "mine"]}]}
+    assert matching.own_skills(career, frozenset({"shared"})) == ["mine"]
+    assert matching.own_skills(career, frozenset({"shared", "mine"})) == ["shared", "mine"]

@@ -73,3 +73,14 @@ def test_rank_fusion_weights_both_rankings() -> None:
     tuning = matching.Tuning(fusion="rank", meaning_weight=2.0, rrf_k=1.0, top_k=1, threshold=0)
     found = matching.match(index, "bake bread", vector=unit(0, 1, 0), tuning=tuning)
     assert found.career == "pilot"  # baker 1/2 + 2/3, pilot 1/3 + 2/2
+
+
+def test_a_goal_nearer_work_outside_the_catalogue_gets_no_match() -> None:
+    outside = np.stack([unit(0, 0, 1)])  # a third kind of work, no career's
+    index = matching.build(CAREERS, vectors=vectors(), outside=outside)
+    goal, vector = "bake loaves for a chemistry lab", unit(0.6, 0, 0.8)
+    contrast = matching.Tuning(**{**TUNING.__dict__, "threshold": 0.0, "outside_margin": 0.05})
+    assert matching.match(index, goal, vector=vector, tuning=contrast).career is None
+    off = matching.Tuning(**{**TUNING.__dict__, "threshold": 0.0, "outside_margin": 1.0})
+    assert matching.match(index, goal, vector=vector, tuning=off).career == "baker"
+    assert matching.match(index, goal, vector=unit(1, 0, 0.1), tuning=contrast).career == "baker"

@@ -122,6 +122,8 @@ class Index:
     body_words: list[frozenset[str]] = field(default_factory=list)
     relatives: list[tuple[int, ...]] = field(default_factory=list)  # the section an explanation
     # rests on first; the explanations resting first on a section
+    kinds: NDArray[np.str_] = field(default_factory=lambda: np.asarray([], dtype=str))
+    skills: NDArray[np.str_] = field(default_factory=lambda: np.asarray([], dtype=str))
 
     def cosines(self, query: Vectors) -> NDArray[np.float64]:
         """Each unit's similarity to the query: its closest meaning text."""
@@ -238,6 +240,8 @@ def build(found: Sequence[Unit], vectors: Vectors | None = None) -> Index:
         [frozenset(words(u.title)) for u in found],
         [frozenset(words(u.body)) for u in found],
         _relatives(found),
+        np.asarray([u.kind for u in found], dtype=str),
+        np.asarray([u.skill for u in found], dtype=str),
     )
 
 
@@ -273,9 +277,14 @@ def coverage(index: Index, question: str) -> float:
     return sum(1 for w in said if w in index.vocabulary) / len(said)
 
 
-def _ranks(scores: NDArray[np.float64], allowed: list[int]) -> dict[int, int]:
-    order = sorted(allowed, key=lambda i: (-scores[i], i))
-    return {i: rank for rank, i in enumerate(order, start=1) if scores[i] > 0}
+def _ranks(scores: NDArray[np.float64], allowed: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Each allowed unit's place by score (ties by position), infinite where it scores 0 or
+    less or is not allowed."""
+    order = allowed[np.lexsort((allowed, -scores[allowed]))]
+    found = np.full(len(scores), np.inf)
+    found[order] = np.arange(1, len(order) + 1)
+    found[scores <= 0] = np.inf
+    return found
 
 
 def _outside(index: Index, question: str, best: float, weights: Weights) -> bool:
@@ -306,13 +315,16 @@ def search(
         return []
     order, cosines = found.order, found.cosines
     if not (weights.rerank and index.openings is not None and query is not None and order):
-        return [Hit(index.units[i], found.fused[i], float(cosines[i])) for i in order[:limit]]
+        return [
+            Hit(index.units[i], float(found.fused[i]), float(cosines[i])) for i in order[:limit]
+        ]
     top = order[:RERANK_DEPTH]
     ranked = features(index, found, top) @ np.asarray(RANKER, dtype=np.float64)
     best = sorted(range(len(top)), key=lambda n: (-ranked[n], n))
     hits = [Hit(index.units[top[n]], float(ranked[n]), float(cosines[top[n]])) for n in best]
-    rest = [Hit(index.units[i], found.fused[i], float(cosines[i])) for i in order[len(top) :]]
-    return (hits + rest)[:limit]
+    rest = order[len(top) : max(limit, len(top))]
+    hits += [Hit(index.units[i], float(found.fused[i]), float(cosines[i])) for i in rest]
+    return hits[:limit]
 
 
 @dataclass(frozen=True)
@@ -322,7 +334,7 @@ class Candidates:
     said: list[str]  # the question's words
     skill: str  # the page it is asked on
     order: list[int]  # units with a fused score, best first
-    fused: dict[int, float]
+    fused: NDArray[np.float64]  # 0 for units not allowed
     bm25: NDArray[np.float64]
     cosines: NDArray[np.float64]  # closest meaning text
     titles: NDArray[np.float64]  # key text alone
@@ -341,8 +353,10 @@ def candidates(
 ) -> Candidates | None:
     """The units fused by reciprocal rank, best first; None when the question is outside."""
     said = words(question)
-    allowed = [n for n, u in enumerate(index.units) if u.id not in exclude]
-    if not allowed or not (said or query is not None):
+    allowed = np.arange(len(index.units), dtype=np.int64)
+    if exclude:
+        allowed = np.asarray([n for n, u in enumerate(index.units) if u.id not in exclude])
+    if not len(allowed) or not (said or query is not None):
         return None
     cosines = titles = bodies = np.zeros(len(index.units))
     if query is not None and index.vectors is not None:
@@ -352,16 +366,16 @@ def candidates(
     elif not said or coverage(index, question) < MIN_COVERAGE:
         return None
     bm25 = np.asarray(index.retriever.get_scores(said), dtype=float) if said else cosines * 0
-    fused = {i: 0.0 for i in allowed}
+    fused = np.zeros(len(index.units))
     for scores, weight in ((bm25, weights.bm25), (cosines, weights.meaning)):
-        for i, rank in _ranks(scores, allowed).items():
-            fused[i] += weight / (weights.rrf_k + rank)
-    scale = {"resource": weights.resource, "answer": weights.answer}
-    for i in fused:
-        if fused[i] > 0 and index.units[i].skill == skill:
-            fused[i] += weights.same_skill
-        fused[i] *= scale.get(index.units[i].kind, 1.0)
-    order = sorted((i for i in fused if fused[i] > 0), key=lambda i: (-fused[i], i))
+        fused += weight / (weights.rrf_k + _ranks(scores, allowed))
+    fused += np.where((fused > 0) & (index.skills == skill), weights.same_skill, 0.0)
+    kind = index.kinds
+    fused *= np.where(
+        kind == "resource", weights.resource, np.where(kind == "answer", weights.answer, 1.0)
+    )
+    positive = np.flatnonzero(fused > 0)
+    order = [int(i) for i in positive[np.lexsort((positive, -fused[positive]))]]
     openings = np.zeros((len(index.units), 2))
     if query is not None and index.openings is not None:
         openings = (index.openings @ query).astype(np.float64)
@@ -443,7 +457,7 @@ def features(index: Index, found: Candidates, top: Sequence[int]) -> NDArray[np.
                 len(said & index.title_words[i]) / max(1, len(said)),
                 len(said & index.body_words[i]) / max(1, len(said)),
                 mass.get(unit.skill, 0.0) / total,
-                max((fused.get(j, 0.0) for j in family), default=0.0) / best,
+                max((float(fused[j]) for j in family), default=0.0) / best,
                 max((float(found.cosines[j]) for j in family), default=0.0),
             ]
         )

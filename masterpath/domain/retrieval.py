@@ -401,6 +401,7 @@ FEATURES = (
     "skill mass",  # its skill's share of the fused score of the best ten
     "relative fused",  # best fused score of its relatives, over the best one's
     "relative cosine",  # best cosine of its relatives
+    "relatives among candidates",  # how many of its relatives are among the best fused too
 )
 # Fitted by `scripts/fit_mentor_ranker.py`: listwise logistic regression (softmax over the 20
 # candidates, any labelled unit counting as right; L2 0.003 on standardised features, Adam) on
@@ -408,22 +409,23 @@ FEATURES = (
 # mentor_dev) together; cross-validated by set and 5-fold (see README). Never on the
 # independent set.
 RANKER = (
-    -0.3088,  # fused
-    0.8465,  # reciprocal rank
-    5.2659,  # cosine
-    4.9232,  # title cosine
-    1.4104,  # body cosine
-    3.0857,  # opening cosine
-    2.3677,  # start cosine
-    0.4766,  # bm25
-    5.9980,  # same skill
-    -0.8057,  # explanation
-    1.5863,  # section
-    0.0405,  # title words
-    3.5737,  # body words
-    0.6892,  # skill mass
-    1.6851,  # relative fused
-    3.9529,  # relative cosine
+    -0.4587,  # fused
+    0.9637,  # reciprocal rank
+    7.2878,  # cosine
+    3.9142,  # title cosine
+    0.7862,  # body cosine
+    3.5417,  # opening cosine
+    2.4698,  # start cosine
+    0.8003,  # bm25
+    5.8774,  # same skill
+    -0.1087,  # explanation
+    1.0847,  # section
+    -0.2264,  # title words
+    2.6213,  # body words
+    -0.2350,  # skill mass
+    0.7329,  # relative fused
+    1.8849,  # relative cosine
+    0.7764,  # relatives among candidates
 )
 
 
@@ -437,6 +439,7 @@ def features(index: Index, found: Candidates, top: Sequence[int]) -> NDArray[np.
         mass[index.units[i].skill] = mass.get(index.units[i].skill, 0.0) + fused[i]
     total = sum(mass.values()) or 1.0
     most = float(found.bm25.max()) if len(found.bm25) else 0.0
+    among = set(top)
     rows = []
     for place, i in enumerate(top, start=1):
         unit = index.units[i]
@@ -459,6 +462,7 @@ def features(index: Index, found: Candidates, top: Sequence[int]) -> NDArray[np.
                 mass.get(unit.skill, 0.0) / total,
                 max((float(fused[j]) for j in family), default=0.0) / best,
                 max((float(found.cosines[j]) for j in family), default=0.0),
+                float(sum(j in among for j in family)),
             ]
         )
     return np.asarray(rows, dtype=np.float64)

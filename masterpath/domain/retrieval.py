@@ -4,9 +4,13 @@ What the mentor can cite are *units*: a skill's explanations (questions learners
 in the pack), its lesson sections (split at `## ` headings, each with an anchor) and its
 resources (title and a one-line summary). BM25 (bm25s) and cosine similarity of sentence
 embeddings rank the units separately; the two rankings are fused by weighted reciprocal rank,
-with a small preference for the skill the learner is on. Vectors come from outside (the model
-is I/O); without them retrieval is BM25 alone. A question nothing is close to in meaning (or,
-on BM25 alone, whose words the content barely uses) is "outside the content".
+with a small preference for the skill the learner is on. With vectors, the best fused units are
+then re-ordered by a small learned ranker (`RANKER`: a linear score of the fused score, how close
+the question is to the unit's title, its body and its opening, shared words, the skill and the
+unit's relatives — an explanation and the section it rests on). Vectors come from outside (the
+model is I/O); without them retrieval is BM25 alone, in fused order. A question nothing is close
+to in meaning (or, on BM25 alone, whose words the content barely uses) is "outside the
+content".
 """
 
 from __future__ import annotations
@@ -61,6 +65,7 @@ class Weights:
     outside: float = 0.4  # below this best cosine, nothing installed is close in meaning;
     outside_high: float = 0.55  # below this, nor is a question whose words the content
     outside_coverage: float = 0.8  # uses less than this share of
+    rerank: bool = True  # re-order the best fused units with the learned ranker (`RANKER`)
 
 
 WEIGHTS = Weights()
@@ -85,6 +90,16 @@ class Unit:
         """Its key text, then its sentences: a unit is as close to a question as the closest."""
         return [self.key_text, *sentences(self.body)]
 
+    @property
+    def opening_texts(self) -> tuple[str, str]:
+        """What the ranker also compares: the title with the body's first sentence (an
+        explanation's question with the start of its answer, a heading with its first line),
+        and the body's first three sentences alone."""
+        said = sentences(self.body)
+        if not said:
+            return (self.title, self.body)
+        return (f"{self.title} {said[0]}", " ".join(said[:3]))
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -102,13 +117,31 @@ class Index:
     owner: NDArray[np.int64] | None = None  # the unit of each row (rows grouped by unit)
     starts: NDArray[np.int64] | None = None  # the first row of each unit
     by_skill: dict[str, list[int]] = field(default_factory=dict)
+    openings: Vectors | None = None  # per unit, its two opening texts (units × 2 × dimensions)
+    title_words: list[frozenset[str]] = field(default_factory=list)
+    body_words: list[frozenset[str]] = field(default_factory=list)
+    relatives: list[tuple[int, ...]] = field(default_factory=list)  # the section an explanation
+    # rests on first; the explanations resting first on a section
+    kinds: NDArray[np.str_] = field(default_factory=lambda: np.asarray([], dtype=str))
+    skills: NDArray[np.str_] = field(default_factory=lambda: np.asarray([], dtype=str))
 
     def cosines(self, query: Vectors) -> NDArray[np.float64]:
         """Each unit's similarity to the query: its closest meaning text."""
+        return self.closeness(query)[0]
+
+    def closeness(self, query: Vectors) -> tuple[NDArray[np.float64], ...]:
+        """Each unit's similarity to the query by its closest meaning text, its key text
+        (title) alone and its closest sentence (the key text when it has none)."""
         if self.vectors is None or self.starts is None or not self.units:
-            return np.zeros(len(self.units))
+            zero = np.zeros(len(self.units))
+            return zero, zero, zero
         rows = (self.vectors @ query).astype(np.float64)
-        return np.maximum.reduceat(rows, self.starts)
+        key = rows[self.starts]
+        single = np.diff(np.append(self.starts, len(rows))) == 1
+        rest = rows.copy()
+        rest[self.starts] = -1.0
+        body = np.where(single, key, np.maximum.reduceat(rest, self.starts))
+        return np.maximum.reduceat(rows, self.starts), key, body
 
 
 def anchor(heading: str) -> str:
@@ -178,7 +211,8 @@ def words(text: str) -> list[str]:
 
 
 def build(found: Sequence[Unit], vectors: Vectors | None = None) -> Index:
-    """Index units; `vectors` has one row per meaning text, unit after unit (see `rows`)."""
+    """Index units; `vectors` has one row per text of `rows`: the meaning texts, unit after
+    unit, then each unit's two opening texts (without them the ranker is not used)."""
     tokens = [words(f"{u.title}\n{u.title}\n{u.body}") for u in found]
     retriever = bm25s.BM25(k1=1.2, b=0.5)  # units vary in length: normalise it gently
     if found:
@@ -190,12 +224,49 @@ def build(found: Sequence[Unit], vectors: Vectors | None = None) -> Index:
     counts = np.asarray([len(u.meaning_texts) for u in found], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
     owner = np.repeat(np.arange(len(found)), counts)
-    return Index(list(found), retriever, vocabulary, vectors, owner, starts, by_skill)
+    meant = int(counts.sum())
+    openings = None
+    if vectors is not None and len(vectors) == meant + 2 * len(found):
+        openings = vectors[meant:].reshape(len(found), 2, -1)
+    return Index(
+        list(found),
+        retriever,
+        vocabulary,
+        None if vectors is None else vectors[:meant],
+        owner,
+        starts,
+        by_skill,
+        openings,
+        [frozenset(words(u.title)) for u in found],
+        [frozenset(words(u.body)) for u in found],
+        _relatives(found),
+        np.asarray([u.kind for u in found], dtype=str),
+        np.asarray([u.skill for u in found], dtype=str),
+    )
+
+
+def _relatives(found: Sequence[Unit]) -> list[tuple[int, ...]]:
+    """For each unit, the units of its skill an explanation and its first source make."""
+    where = {(u.skill, u.id): n for n, u in enumerate(found)}
+    family: list[list[int]] = [[] for _ in found]
+    for n, unit in enumerate(found):
+        if unit.kind != "answer" or not unit.sources:
+            continue
+        target = unit.sources[0]
+        cited = where.get(
+            (unit.skill, f"{unit.skill}/{target}" if target.startswith("lesson#") else target)
+        )
+        if cited is not None:
+            family[n].append(cited)
+            family[cited].append(n)
+    return [tuple(each) for each in family]
 
 
 def rows(found: Sequence[Unit]) -> list[str]:
-    """The meaning texts of the units, in the order `build` expects their vectors."""
-    return [text for unit in found for text in unit.meaning_texts]
+    """The texts whose vectors `build` expects, in order: every unit's meaning texts, then
+    every unit's two opening texts."""
+    meant = [text for unit in found for text in unit.meaning_texts]
+    return meant + [text for unit in found for text in unit.opening_texts]
 
 
 def coverage(index: Index, question: str) -> float:
@@ -206,9 +277,14 @@ def coverage(index: Index, question: str) -> float:
     return sum(1 for w in said if w in index.vocabulary) / len(said)
 
 
-def _ranks(scores: NDArray[np.float64], allowed: list[int]) -> dict[int, int]:
-    order = sorted(allowed, key=lambda i: (-scores[i], i))
-    return {i: rank for rank, i in enumerate(order, start=1) if scores[i] > 0}
+def _ranks(scores: NDArray[np.float64], allowed: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Each allowed unit's place by score (ties by position), infinite where it scores 0 or
+    less or is not allowed."""
+    order = allowed[np.lexsort((allowed, -scores[allowed]))]
+    found = np.full(len(scores), np.inf)
+    found[order] = np.arange(1, len(order) + 1)
+    found[scores <= 0] = np.inf
+    return found
 
 
 def _outside(index: Index, question: str, best: float, weights: Weights) -> bool:
@@ -234,29 +310,162 @@ def search(
     `query` is the question's vector (None: BM25 alone); `skill` the page it is asked on;
     `exclude` names units that must not be used (answer isolation).
     """
+    found = candidates(index, question, query=query, skill=skill, exclude=exclude, weights=weights)
+    if found is None:
+        return []
+    order, cosines = found.order, found.cosines
+    if not (weights.rerank and index.openings is not None and query is not None and order):
+        return [
+            Hit(index.units[i], float(found.fused[i]), float(cosines[i])) for i in order[:limit]
+        ]
+    top = order[:RERANK_DEPTH]
+    ranked = features(index, found, top) @ np.asarray(RANKER, dtype=np.float64)
+    best = sorted(range(len(top)), key=lambda n: (-ranked[n], n))
+    hits = [Hit(index.units[top[n]], float(ranked[n]), float(cosines[top[n]])) for n in best]
+    rest = order[len(top) : max(limit, len(top))]
+    hits += [Hit(index.units[i], float(found.fused[i]), float(cosines[i])) for i in rest]
+    return hits[:limit]
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """A question's fused ranking and what the ranker reads of it."""
+
+    said: list[str]  # the question's words
+    skill: str  # the page it is asked on
+    order: list[int]  # units with a fused score, best first
+    fused: NDArray[np.float64]  # 0 for units not allowed
+    bm25: NDArray[np.float64]
+    cosines: NDArray[np.float64]  # closest meaning text
+    titles: NDArray[np.float64]  # key text alone
+    bodies: NDArray[np.float64]  # closest sentence
+    openings: NDArray[np.float64]  # units × 2: title with first sentence; first sentences
+
+
+def candidates(
+    index: Index,
+    question: str,
+    *,
+    query: Vectors | None = None,
+    skill: str = "",
+    exclude: Collection[str] = (),
+    weights: Weights = WEIGHTS,
+) -> Candidates | None:
+    """The units fused by reciprocal rank, best first; None when the question is outside."""
     said = words(question)
-    allowed = [n for n, u in enumerate(index.units) if u.id not in exclude]
-    if not allowed or not (said or query is not None):
-        return []
-    cosines: NDArray[np.float64] = np.zeros(len(index.units))
+    allowed = np.arange(len(index.units), dtype=np.int64)
+    if exclude:
+        allowed = np.asarray([n for n, u in enumerate(index.units) if u.id not in exclude])
+    if not len(allowed) or not (said or query is not None):
+        return None
+    cosines = titles = bodies = np.zeros(len(index.units))
     if query is not None and index.vectors is not None:
-        cosines = index.cosines(query)
+        cosines, titles, bodies = index.closeness(query)
         if _outside(index, question, float(cosines[allowed].max()), weights):
-            return []
+            return None
     elif not said or coverage(index, question) < MIN_COVERAGE:
-        return []
+        return None
     bm25 = np.asarray(index.retriever.get_scores(said), dtype=float) if said else cosines * 0
-    fused = {i: 0.0 for i in allowed}
+    fused = np.zeros(len(index.units))
     for scores, weight in ((bm25, weights.bm25), (cosines, weights.meaning)):
-        for i, rank in _ranks(scores, allowed).items():
-            fused[i] += weight / (weights.rrf_k + rank)
-    scale = {"resource": weights.resource, "answer": weights.answer}
-    for i in fused:
-        if fused[i] > 0 and index.units[i].skill == skill:
-            fused[i] += weights.same_skill
-        fused[i] *= scale.get(index.units[i].kind, 1.0)
-    order = sorted((i for i in fused if fused[i] > 0), key=lambda i: (-fused[i], i))
-    return [Hit(index.units[i], fused[i], float(cosines[i])) for i in order[:limit]]
+        fused += weight / (weights.rrf_k + _ranks(scores, allowed))
+    fused += np.where((fused > 0) & (index.skills == skill), weights.same_skill, 0.0)
+    kind = index.kinds
+    fused *= np.where(
+        kind == "resource", weights.resource, np.where(kind == "answer", weights.answer, 1.0)
+    )
+    positive = np.flatnonzero(fused > 0)
+    order = [int(i) for i in positive[np.lexsort((positive, -fused[positive]))]]
+    openings = np.zeros((len(index.units), 2))
+    if query is not None and index.openings is not None:
+        openings = (index.openings @ query).astype(np.float64)
+    return Candidates(said, skill, order, fused, bm25, cosines, titles, bodies, openings)
+
+
+# The ranker: the best RERANK_DEPTH fused units are re-ordered by RANKER · features (below).
+RERANK_DEPTH = 20
+FEATURES = (
+    "fused",  # the unit's fused score over the best one's
+    "reciprocal rank",  # 1 / its place in the fused order
+    "cosine",  # closest meaning text (as fused)
+    "title cosine",  # the key text alone: an explanation's question, a section's heading
+    "body cosine",  # the closest sentence of its body
+    "opening cosine",  # title with the first sentence
+    "start cosine",  # the first three sentences alone
+    "bm25",  # over the question's best BM25 score
+    "same skill",  # asked on its skill's page
+    "explanation",
+    "section",  # (a resource is neither)
+    "title words",  # share of the question's words in its title
+    "body words",  # share of the question's words in its body
+    "skill mass",  # its skill's share of the fused score of the best ten
+    "relative fused",  # best fused score of its relatives, over the best one's
+    "relative cosine",  # best cosine of its relatives
+    "relatives among candidates",  # how many of its relatives are among the best fused too
+)
+# Fitted by `scripts/fit_mentor_ranker.py`: listwise logistic regression (softmax over the 20
+# candidates, any labelled unit counting as right; L2 0.003 on standardised features, Adam) on
+# the tuning set (tests/fixtures/mentor_questions.yaml) and the dev set (tests/fixtures/
+# mentor_dev) together; cross-validated by set and 5-fold (see README). Never on the
+# independent set.
+RANKER = (
+    -0.4587,  # fused
+    0.9637,  # reciprocal rank
+    7.2878,  # cosine
+    3.9142,  # title cosine
+    0.7862,  # body cosine
+    3.5417,  # opening cosine
+    2.4698,  # start cosine
+    0.8003,  # bm25
+    5.8774,  # same skill
+    -0.1087,  # explanation
+    1.0847,  # section
+    -0.2264,  # title words
+    2.6213,  # body words
+    -0.2350,  # skill mass
+    0.7329,  # relative fused
+    1.8849,  # relative cosine
+    0.7764,  # relatives among candidates
+)
+
+
+def features(index: Index, found: Candidates, top: Sequence[int]) -> NDArray[np.float64]:
+    """One row of FEATURES for each of the candidate units `top` (best fused first)."""
+    fused = found.fused
+    best = fused[top[0]] or 1.0
+    said = set(found.said)
+    mass: dict[str, float] = {}
+    for i in top[:10]:
+        mass[index.units[i].skill] = mass.get(index.units[i].skill, 0.0) + fused[i]
+    total = sum(mass.values()) or 1.0
+    most = float(found.bm25.max()) if len(found.bm25) else 0.0
+    among = set(top)
+    rows = []
+    for place, i in enumerate(top, start=1):
+        unit = index.units[i]
+        family = index.relatives[i]
+        rows.append(
+            [
+                fused[i] / best,
+                1.0 / place,
+                found.cosines[i],
+                found.titles[i],
+                found.bodies[i],
+                found.openings[i, 0],
+                found.openings[i, 1],
+                found.bm25[i] / max(most, 1e-9),
+                float(unit.skill == found.skill),
+                float(unit.kind == "answer"),
+                float(unit.kind == "lesson"),
+                len(said & index.title_words[i]) / max(1, len(said)),
+                len(said & index.body_words[i]) / max(1, len(said)),
+                mass.get(unit.skill, 0.0) / total,
+                max((float(fused[j]) for j in family), default=0.0) / best,
+                max((float(found.cosines[j]) for j in family), default=0.0),
+                float(sum(j in among for j in family)),
+            ]
+        )
+    return np.asarray(rows, dtype=np.float64)
 
 
 def nearest_skills(index: Index, query: Vectors, *, limit: int = 3) -> list[str]:

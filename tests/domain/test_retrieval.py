@@ -91,3 +91,65 @@ def test_best_sentences_keep_their_order() -> None:
     query = np.asarray([0.9, 0.0, 1.0], dtype=np.float32)
     chosen = retrieval.best_sentences(found, question="", query=query, vectors=vectors, count=2)
     assert chosen == ["Alpha is first.", "Gamma is third."]
+
+
+def _explained() -> list[retrieval.Unit]:
+    skill = {
+        **SKILL,
+        "id": "docker",
+        "title": "Docker",
+        "explanations": [
+            {
+                "question": "Why pin a digest?",
+                "sources": ["lesson#tags-and-digests"],
+                "answer": "Because a tag can move at any time. A digest names exactly one image.",
+            }
+        ],
+    }
+    return retrieval.units(Skill.from_data(skill))
+
+
+def test_the_ranker_reads_openings_and_relatives_built_beside_the_meaning_texts() -> None:
+    units = _explained()
+    rows = retrieval.rows(units)
+    meant = sum(len(u.meaning_texts) for u in units)
+    assert rows[meant : meant + 2] == [
+        "Why pin a digest? Because a tag can move at any time.",
+        "Because a tag can move at any time. A digest names exactly one image.",
+    ]
+    assert len(rows) == meant + 2 * len(units)
+    index = retrieval.build(units, np.ones((len(rows), 2), dtype=np.float32) / np.sqrt(2))
+    assert index.vectors is not None and len(index.vectors) == meant
+    assert index.openings is not None and index.openings.shape == (len(units), 2, 2)
+    ids = [u.id for u in units]
+    explanation, section = (
+        ids.index("docker/q#why-pin-a-digest"),
+        ids.index("docker/lesson#tags-and-digests"),
+    )
+    assert index.relatives[explanation] == (section,)
+    assert index.relatives[section] == (explanation,)
+    assert len(retrieval.RANKER) == len(retrieval.FEATURES)
+
+
+def test_the_ranker_orders_only_what_isolation_allows() -> None:
+    units = _explained()
+    rows = retrieval.rows(units)
+    vectors = np.zeros((len(rows), 2), dtype=np.float32)
+    vectors[:, 0] = 1.0
+    index = retrieval.build(units, vectors)
+    query = np.asarray([1.0, 0.0], dtype=np.float32)
+    hits = retrieval.search(index, "why pin a digest instead of a tag", query=query, limit=8)
+    assert hits and len({h.unit.id for h in hits}) == len(hits)
+    withheld = {"docker/q#why-pin-a-digest", "docker/lesson#tags-and-digests"}
+    kept = retrieval.search(
+        index, "why pin a digest instead of a tag", query=query, limit=8, exclude=withheld
+    )
+    assert kept and not withheld & {h.unit.id for h in kept}
+    fused = retrieval.search(
+        index,
+        "why pin a digest instead of a tag",
+        query=query,
+        limit=8,
+        weights=retrieval.Weights(rerank=False),
+    )
+    assert {h.unit.id for h in fused} == {h.unit.id for h in hits}

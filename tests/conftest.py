@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -17,7 +20,7 @@ from xdist.scheduler import LoadGroupScheduling
 
 from masterpath.benchmarks.installed import installed
 from masterpath.clock import Clock
-from masterpath.services import Context, meaning, packs
+from masterpath.services import Context, accounts, meaning, packs
 from masterpath.settings import Settings
 from masterpath.store import make_database, migrate
 from masterpath.store.models import Base
@@ -92,11 +95,31 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(NOT_ON_POSTGRES)
 
 
-# `make test` sets this to a folder it empties first: each worker of the SQLite pass leaves the
-# vectors it computed there, and the PostgreSQL pass starts from them, so one run embeds the
-# built-in content once. Vectors are a pure function of (model, text), and the folder is emptied
-# as each `make test` starts, so nothing an earlier run (or other code) computed is ever read.
+# `make test` points this at `.test-vectors`: each worker leaves there the vectors it computed
+# and every later session (the PostgreSQL pass, the next `make test`) starts from them, so the
+# built-in content is embedded once, not once a run. A vector is a pure function of the model's
+# weights, the code that runs them and the text (keyed by its hash, as the product's own cache
+# is), so the files live in a subfolder named by a fingerprint of all but the text: the model
+# file, the modules of masterpath/meaning and services/meaning.py, and the versions of numpy
+# and tokenizers. Change any of them and the suite embeds afresh. The product's memory → database
+# → model path is tested on texts no run has seen (tests/services/test_meaning.py).
 SHARED_VECTORS = os.environ.get("MASTERPATH_TEST_VECTORS", "")
+
+
+def vectors_fingerprint() -> str:
+    import tokenizers
+
+    from masterpath.meaning import minilm
+
+    digest = hashlib.sha256()
+    with minilm.packaged_zip().open("rb") as model:
+        while chunk := model.read(1 << 20):
+            digest.update(chunk)
+    code = [*sorted(Path(minilm.__file__).parent.glob("*.py")), Path(meaning.__file__)]
+    for path in code:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest.update(f"numpy {np.__version__} tokenizers {tokenizers.__version__}".encode())
+    return digest.hexdigest()[:16]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -104,22 +127,58 @@ def shared_vectors() -> Iterator[None]:
     if not SHARED_VECTORS:
         yield
         return
-    folder = Path(SHARED_VECTORS)
-    for path in sorted(folder.glob("*.npz")):
+    folder = Path(SHARED_VECTORS) / vectors_fingerprint()
+    read: set[tuple[str, str]] = set()
+    files = sorted(folder.glob("*.npz"))
+    for path in files:
         with np.load(path) as found:
             for key, vector in zip(found["keys"], found["vectors"], strict=True):
                 model, digest = str(key).split("\t")
                 meaning._VECTORS.setdefault((model, digest), vector)
+                read.add((model, digest))
     yield
-    known = list(meaning._VECTORS.items())
-    if not known:
+    new = [(key, vector) for key, vector in meaning._VECTORS.items() if key not in read]
+    if len(files) > 8:  # many small files: one with everything replaces the ones read
+        new = list(meaning._VECTORS.items())
+    elif not new:
         return
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
-    keys = np.array([f"{model}\t{digest}" for (model, digest), _ in known])
+    name = f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}-{time.time_ns()}"
+    keys = np.array([f"{model}\t{digest}" for (model, digest), _ in new])
     with (folder / f"{name}.tmp").open("wb") as out:
-        np.savez(out, keys=keys, vectors=np.stack([vector for _, vector in known]))
+        np.savez(out, keys=keys, vectors=np.stack([vector for _, vector in new]))
     (folder / f"{name}.tmp").replace(folder / f"{name}.npz")
+    if len(files) > 8:
+        for path in files:
+            path.unlink(missing_ok=True)
+
+
+# The product hashes passwords with argon2id at 64 MiB and three passes (about 0.2 CPU seconds
+# a hash or a verify, more under load), and the suite registers and logs in hundreds of
+# learners. In-process tests get argon2id at its smallest cost instead: the same library, the
+# same hash format and the same verify path, only cheaper. The production parameters, and the
+# rehash of a weaker hash at login, are tested with the production hasher
+# (tests/services/test_accounts.py, fixture `production_hasher`); servers and commands run in
+# child processes by tests keep the production hasher.
+PRODUCTION_HASHER = accounts._hasher
+TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes() -> Iterator[None]:
+    patch = pytest.MonkeyPatch()
+    patch.setattr(accounts, "_hasher", TEST_HASHER)
+    patch.setattr(accounts, "_DUMMY_HASH", TEST_HASHER.hash("not a real password"))
+    yield
+    patch.undo()
+
+
+@pytest.fixture
+def production_hasher(monkeypatch: pytest.MonkeyPatch) -> PasswordHasher:
+    """The hasher the product uses, for the tests of its parameters."""
+    monkeypatch.setattr(accounts, "_hasher", PRODUCTION_HASHER)
+    monkeypatch.setattr(accounts, "_DUMMY_HASH", PRODUCTION_HASHER.hash("not a real password"))
+    return PRODUCTION_HASHER
 
 
 def pytest_report_header() -> str:

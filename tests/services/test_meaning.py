@@ -45,8 +45,8 @@ def test_vectors_are_stored_in_the_database_and_read_back_from_it(ctx: Context) 
         with ctx.db.begin() as tx:
             stored = store.known(tx, model=model.name, hashes=[k for _, k in keys])
         assert set(stored) == {k for _, k in keys}
-        for (_, key), row in zip(keys, made, strict=True):
-            np.testing.assert_array_equal(np.frombuffer(stored[key], dtype="<f4"), row)
+        for (_, digest), row in zip(keys, made, strict=True):
+            np.testing.assert_array_equal(np.frombuffer(stored[digest], dtype="<f4"), row)
         # A process without them in memory: a row changed in the database is what it reads.
         for key in keys:
             del meaning._VECTORS[key]

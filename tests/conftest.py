@@ -100,13 +100,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 # `make test` points this at `.test-vectors`: each worker leaves there the vectors it computed
-# and every later session (the PostgreSQL pass, the next `make test`) starts from them, so the
-# built-in content is embedded once, not once a run. A vector is a pure function of the model's
-# weights, the code that runs them and the text (keyed by its hash, as the product's own cache
-# is), so the files live in a subfolder named by a fingerprint of all but the text: the model
-# file, the modules of masterpath/meaning and services/meaning.py, and the versions of numpy
-# and tokenizers. Change any of them and the suite embeds afresh. The product's memory → database
-# → model path is tested on texts no run has seen (tests/services/test_meaning.py).
+# (the content's, and the recent one-off texts' such as the mentor's replies, each put back
+# where the product keeps it) and every later session (the PostgreSQL pass, the next
+# `make test`) starts from them, so the built-in content is embedded once, not once a run. A
+# vector is a pure function of the model's weights, the code that runs them and the text (keyed
+# by its hash, as the product's own cache is), so the files live in a subfolder named by a
+# fingerprint of all but the text: the model file, the modules of masterpath/meaning and
+# services/meaning.py, and the versions of numpy and tokenizers. Change any of them and the
+# suite embeds afresh. The product's memory → database → model path is tested on texts no run
+# has seen (tests/services/test_meaning.py).
 SHARED_VECTORS = os.environ.get("MASTERPATH_TEST_VECTORS", "")
 
 
@@ -126,35 +128,69 @@ def vectors_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def _held() -> list[tuple[tuple[str, str], Any, bool]]:
+    """The process's vectors: the content's (memory) and the recent one-off texts'."""
+    memory = [(key, vector, False) for key, vector in meaning._VECTORS.items()]
+    with meaning._PASSING_LOCK:
+        recent = [(key, vector, True) for key, vector in meaning._PASSING.items()]
+    return memory + [row for row in recent if row[0] not in meaning._VECTORS]
+
+
+_SAVED: set[tuple[str, str]] = set()  # read from .test-vectors or written there by this process
+_FILES: list[Path] = []  # the files read as the session started
+
+
+def _vectors_folder() -> Path:
+    return Path(SHARED_VECTORS) / vectors_fingerprint()
+
+
+def save_vectors(*, everything: bool = False) -> None:
+    """Write the vectors this process holds and has not written (all of them with
+    `everything`) to a new file, as soon as they are made: a run stopped later keeps them."""
+    if not SHARED_VECTORS:
+        return
+    held = _held()
+    new = held if everything else [row for row in held if row[0] not in _SAVED]
+    if not new:
+        return
+    folder = _vectors_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}-{time.time_ns()}"
+    with (folder / f"{name}.tmp").open("wb") as out:
+        np.savez(
+            out,
+            keys=np.array([f"{model}\t{digest}" for (model, digest), _, _ in new]),
+            vectors=np.stack([vector for _, vector, _ in new]),
+            recent=np.array([recent for _, _, recent in new]),
+        )
+    (folder / f"{name}.tmp").replace(folder / f"{name}.npz")
+    _SAVED.update(key for key, _, _ in new)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def shared_vectors() -> Iterator[None]:
     if not SHARED_VECTORS:
         yield
         return
-    folder = Path(SHARED_VECTORS) / vectors_fingerprint()
-    read: set[tuple[str, str]] = set()
-    files = sorted(folder.glob("*.npz"))
-    for path in files:
+    _FILES[:] = sorted(_vectors_folder().glob("*.npz"))
+    for path in _FILES:
         with np.load(path) as found:
-            for key, vector in zip(found["keys"], found["vectors"], strict=True):
+            keys = found["keys"]
+            kinds = found["recent"] if "recent" in found.files else np.zeros(len(keys), bool)
+            for key, vector, recent in zip(keys, found["vectors"], kinds, strict=True):
                 model, digest = str(key).split("\t")
-                meaning._VECTORS.setdefault((model, digest), vector)
-                read.add((model, digest))
+                if recent:  # where the product keeps it: among the recent (and bounded) ones
+                    meaning._remember((model, digest), vector)
+                else:
+                    meaning._VECTORS.setdefault((model, digest), vector)
+                _SAVED.add((model, digest))
     yield
-    new = [(key, vector) for key, vector in meaning._VECTORS.items() if key not in read]
-    if len(files) > 8:  # many small files: one with everything replaces the ones read
-        new = list(meaning._VECTORS.items())
-    elif not new:
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}-{time.time_ns()}"
-    keys = np.array([f"{model}\t{digest}" for (model, digest), _ in new])
-    with (folder / f"{name}.tmp").open("wb") as out:
-        np.savez(out, keys=keys, vectors=np.stack([vector for _, vector in new]))
-    (folder / f"{name}.tmp").replace(folder / f"{name}.npz")
-    if len(files) > 8:
-        for path in files:
+    if len(_FILES) > 8:  # many small files: one with everything replaces the ones read
+        save_vectors(everything=True)
+        for path in _FILES:
             path.unlink(missing_ok=True)
+    else:
+        save_vectors()
 
 
 # The product hashes passwords with argon2id at 64 MiB and three passes (about 0.2 CPU seconds
@@ -261,7 +297,7 @@ class Snapshot:
 
 
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | Snapshot]:
+def fixture_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | Snapshot]:
     """SQLite: one migrated file with the fixture pack, copied for each test. PostgreSQL: the
     test database migrated with the fixture pack, its snapshot put back before each test."""
     if PG_URL:
@@ -284,12 +320,42 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | Sna
 
 
 @pytest.fixture(scope="session")
+def template_db(fixture_template: Path | Snapshot) -> Path | Snapshot:
+    """What each test's database starts from (`db_url`)."""
+    return fixture_template
+
+
+@pytest.fixture(scope="session")
+def builtin_template(
+    fixture_template: Path | Snapshot, tmp_path_factory: pytest.TempPathFactory
+) -> Path | Snapshot:
+    """The fixture template with the built-in packs installed too, made once per worker: for
+    the modules whose commands install them as they start (`prepared_context`), which then find
+    them installed instead of installing them in every test. A module uses it by overriding
+    `template_db` (tests/cli/test_mentor_command.py)."""
+    folder = tmp_path_factory.mktemp("builtin-template")
+    if isinstance(fixture_template, Snapshot):
+        fixture_template.restore()
+        db = make_database(PG_URL)
+        packs.install_builtin(Context(make_settings(folder, PG_URL), db, Clock()))
+        db.dispose()
+        return Snapshot.take(fixture_template.engine)
+    path = folder / "template.db"
+    shutil.copy(fixture_template, path)
+    db = make_database(f"sqlite:///{path}")
+    packs.install_builtin(Context(make_settings(folder, f"sqlite:///{path}"), db, Clock()))
+    db.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
 def builtin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
     """A SQLite file in its own data folder with the built-in packs installed and their vectors
     ready, made once per worker and shared: for tests that read the built-in content (what they
     write is their own, such as a throwaway learner). It never touches the test database."""
     folder = tmp_path_factory.mktemp("builtin")
     with installed(make_settings(folder, ""), folder) as ctx:
+        save_vectors()  # the content's vectors, the costliest, kept even if the run stops
         yield ctx
 
 

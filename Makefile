@@ -44,7 +44,6 @@ typecheck: install
 
 test-sqlite: install
 	@echo "== pytest on SQLite =="
-	@if [ -n "$${MASTERPATH_TEST_VECTORS:-}" ]; then rm -f "$$MASTERPATH_TEST_VECTORS"/*.npz; fi
 	env -u MASTERPATH_TEST_DATABASE_URL $(BIN)/pytest -m "not e2e and not llm and not slow and not integration" $(XDIST) \
 		$(PYTEST_ARGS)
 
@@ -64,8 +63,10 @@ test-postgres: install
 			$(PG_TESTS) $(PYTEST_ARGS); \
 	fi
 
-# One run embeds the built-in content once: the SQLite pass leaves the vectors it computed in this
-# folder (emptied as it starts), the PostgreSQL pass starts from them (tests/conftest.py).
+# The built-in content is embedded once, not once a run: each session leaves the vectors it
+# computed in this folder and the next ones start from them, in a subfolder named by a
+# fingerprint of the model file, the embedding code and numpy's and tokenizers' versions
+# (tests/conftest.py); `make clean` empties it.
 test: export MASTERPATH_TEST_VECTORS := $(CURDIR)/.test-vectors
 test: lint typecheck test-sqlite test-postgres
 

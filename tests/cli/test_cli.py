@@ -12,6 +12,15 @@ from click.testing import CliRunner
 from masterpath.cli import main
 from masterpath.settings import Settings
 from masterpath.store import migrate
+from tests.conftest import Snapshot
+
+
+@pytest.fixture(scope="session")
+def template_db(builtin_template: Path | Snapshot) -> Path | Snapshot:
+    """The commands here install the built-in packs as they start: each test's database has
+    them installed already (conftest.py), so the commands find them rather than install them."""
+    return builtin_template
+
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "pack"
 

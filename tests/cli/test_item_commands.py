@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -10,7 +11,15 @@ from click.testing import CliRunner
 from masterpath.cli import main
 from masterpath.services import Context
 from masterpath.settings import Settings
+from tests.conftest import Snapshot
 from tests.services.test_item_stats import MUTABLE, answered  # noqa: F401 - a fixture
+
+
+@pytest.fixture(scope="session")
+def template_db(builtin_template: Path | Snapshot) -> Path | Snapshot:
+    """The commands here install the built-in packs as they start: each test's database has
+    them installed already (conftest.py), so the commands find them rather than install them."""
+    return builtin_template
 
 
 @pytest.fixture

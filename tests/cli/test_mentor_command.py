@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -14,6 +15,15 @@ from masterpath.services import Context, packs
 from masterpath.settings import Settings
 from masterpath.store import content as content_store
 from masterpath.store import models
+from tests.conftest import Snapshot
+
+
+@pytest.fixture(scope="session")
+def template_db(builtin_template: Path | Snapshot) -> Path | Snapshot:
+    """The commands here install the built-in packs as they start: each test's database has
+    them installed already (conftest.py), so the commands find them rather than install them."""
+    return builtin_template
+
 
 ITEM = "cloud-fundamentals:dataset-storage"
 

@@ -12,6 +12,14 @@ from masterpath.cli import main
 from masterpath.services import Context, accounts, evidence
 from masterpath.settings import Settings
 from masterpath.store import outbox
+from tests.conftest import Snapshot
+
+
+@pytest.fixture(scope="session")
+def template_db(builtin_template: Path | Snapshot) -> Path | Snapshot:
+    """The commands here install the built-in packs as they start: each test's database has
+    them installed already (conftest.py), so the commands find them rather than install them."""
+    return builtin_template
 
 
 @pytest.fixture

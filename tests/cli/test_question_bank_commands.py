@@ -11,6 +11,15 @@ from click.testing import CliRunner
 from masterpath.cli import main
 from masterpath.interop import gift, moodle_xml
 from masterpath.settings import Settings
+from tests.conftest import Snapshot
+
+
+@pytest.fixture(scope="session")
+def template_db(builtin_template: Path | Snapshot) -> Path | Snapshot:
+    """The commands here install the built-in packs as they start: each test's database has
+    them installed already (conftest.py), so the commands find them rather than install them."""
+    return builtin_template
+
 
 SAMPLES = Path(__file__).parents[1] / "interop" / "samples"
 

@@ -12,7 +12,15 @@ from masterpath.cli import main
 from masterpath.services import Context, accounts, cards, packs
 from masterpath.settings import Settings
 from tests.benchmarks.test_bench_grading import sample
+from tests.conftest import Snapshot
 from tests.services.test_study import STUDY_PACK
+
+
+@pytest.fixture(scope="session")
+def template_db(builtin_template: Path | Snapshot) -> Path | Snapshot:
+    """The commands here install the built-in packs as they start: each test's database has
+    them installed already (conftest.py), so the commands find them rather than install them."""
+    return builtin_template
 
 
 def test_bench_grading_prints_the_figures_as_json(tmp_path: Path) -> None:

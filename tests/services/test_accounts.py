@@ -4,6 +4,7 @@ import dataclasses
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher
 
 from masterpath.clock import Clock
 from masterpath.errors import Conflict, InvalidInput, NotFound, RateLimited
@@ -23,13 +24,36 @@ def test_register_then_login_gives_a_working_session(ctx: Context) -> None:
     assert found is not None and found[0].timezone == "Europe/Paris"
 
 
-def test_password_is_stored_as_argon2id(ctx: Context) -> None:
+def test_password_is_stored_as_argon2id(ctx: Context, production_hasher: PasswordHasher) -> None:
     from masterpath.store import accounts as store
 
     accounts.register(ctx, email="a@example.com", password=PASSWORD)
     with ctx.db.begin() as tx:
         user = store.user_by_email(tx, "a@example.com")
         assert user is not None and user.password_hash.startswith("$argon2id$")
+        # The product's cost (the suite's other tests hash with argon2id's smallest: conftest).
+        assert user.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    token, _ = accounts.login(ctx, email="a@example.com", password=PASSWORD, address="x")
+    assert accounts.authenticate(ctx, token) is not None
+
+
+def test_a_weaker_hash_is_replaced_at_login(
+    ctx: Context, production_hasher: PasswordHasher
+) -> None:
+    from masterpath.store import accounts as store
+
+    weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    account = accounts.register(ctx, email="a@example.com", password=PASSWORD)
+    with ctx.db.begin() as tx:
+        user = store.user_by_id(tx, account.id)
+        assert user is not None
+        user.password_hash = weak.hash(PASSWORD)
+    accounts.login(ctx, email="a@example.com", password=PASSWORD, address="x")
+    with ctx.db.begin() as tx:
+        user = store.user_by_id(tx, account.id)
+        assert user is not None
+        assert user.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+        assert production_hasher.verify(user.password_hash, PASSWORD)
 
 
 def test_wrong_password_and_unknown_email_get_the_same_message(ctx: Context) -> None:

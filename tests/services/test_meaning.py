@@ -6,8 +6,10 @@ import secrets
 
 import numpy as np
 import pytest
+from sqlalchemy import select
 
 from masterpath.services import Context, meaning
+from masterpath.store.models import EmbeddingRow
 
 
 def test_one_off_texts_are_kept_only_among_the_most_recent(
@@ -24,3 +26,41 @@ def test_one_off_texts_are_kept_only_among_the_most_recent(
     again = meaning.one(ctx, first)
     assert again is not vector and again is not None  # computed again, to the same values
     np.testing.assert_allclose(again, vector, atol=1e-6)
+
+
+def test_vectors_are_stored_in_the_database_and_read_back_from_it(ctx: Context) -> None:
+    """The content's vectors: computed once and stored; a process that has not computed them
+    reads them from the database rather than from the model (the suite may start with the
+    built-in content's vectors in memory, conftest.py, so these texts are new to every run)."""
+    from masterpath.store import embeddings as store
+
+    token = secrets.token_hex(4)
+    texts = [f"a lesson sentence about volumes ({token})", f"another about networks ({token})"]
+    model = meaning.embedder(ctx)
+    assert model is not None
+    keys = [(model.name, meaning._key(t)) for t in texts]
+    try:
+        made = meaning.vectors(ctx, texts)
+        assert made is not None and made.shape == (2, model.dimensions)
+        with ctx.db.begin() as tx:
+            stored = store.known(tx, model=model.name, hashes=[k for _, k in keys])
+        assert set(stored) == {k for _, k in keys}
+        for (_, digest), row in zip(keys, made, strict=True):
+            np.testing.assert_array_equal(np.frombuffer(stored[digest], dtype="<f4"), row)
+        # A process without them in memory: a row changed in the database is what it reads.
+        for key in keys:
+            del meaning._VECTORS[key]
+        marked = np.zeros(model.dimensions, dtype="<f4")
+        marked[0] = 1.0
+        with ctx.db.begin() as tx:
+            for row in tx.session.scalars(
+                select(EmbeddingRow).where(EmbeddingRow.text_hash == keys[0][1])
+            ):
+                row.vector = marked.tobytes()
+        again = meaning.vectors(ctx, texts)
+        assert again is not None
+        np.testing.assert_array_equal(again[0], marked)
+        np.testing.assert_array_equal(again[1], made[1])
+    finally:  # never leave the changed vector in the process's memory (nor .test-vectors)
+        for key in keys:
+            meaning._VECTORS.pop(key, None)

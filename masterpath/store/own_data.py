@@ -51,7 +51,6 @@ OWNED: dict[str, type[Base]] = {  # tables with a user_id, listed in the export 
     "resource_marks": ResourceMark,
     "sso_identities": SsoIdentity,
 }
-ORDER = {"tracks": Track.id, "evidence": Evidence.id, "mentor": MentorMessage.id}
 
 
 def plain(row: Any, *, skip: Iterable[str] = ()) -> dict[str, Any]:
@@ -72,8 +71,8 @@ def columns(name: str) -> list[str]:
 def owned(tx: Tx, name: str, user_id: int) -> list[Any]:
     model: Any = OWNED[name]
     query = select(model).where(model.user_id == user_id)
-    key = ORDER.get(name)
-    return list(tx.session.scalars(query.order_by(key) if key is not None else query))
+    # in the order they were written, so an export reads the same on every database
+    return list(tx.session.scalars(query.order_by(*inspect(model).primary_key)))
 
 
 def personal_reviews(tx: Tx, user_id: int) -> list[PersonalReview]:

@@ -192,18 +192,33 @@ def voids_of(tx: Tx, user_id: int) -> list[XapiVoid]:
 def mark_voids(
     tx: Tx, ids: list[int], *, sent_at: datetime | None, retry_at: datetime | None, error: str
 ) -> None:
+    _mark(tx, XapiVoid, ids, sent_at=sent_at, retry_at=retry_at, error=error)
+
+
+def void_attempts(tx: Tx, ids: list[int]) -> int:
+    return _attempts(tx, XapiVoid, ids)
+
+
+def _mark(
+    tx: Tx,
+    model: Any,
+    ids: list[int],
+    *,
+    sent_at: datetime | None,
+    retry_at: datetime | None,
+    error: str,
+) -> None:
+    """An xAPI outbox's rows (statements or voids, by evidence id) sent, or due again later."""
     values: dict[str, Any] = {"last_error": error[:2000]}
     if sent_at is not None:
         values["sent_at"] = sent_at
     else:
-        values |= {"attempts": XapiVoid.attempts + 1, "next_attempt_at": retry_at}
-    tx.session.execute(update(XapiVoid).where(XapiVoid.evidence_id.in_(ids)).values(values))
+        values |= {"attempts": model.attempts + 1, "next_attempt_at": retry_at}
+    tx.session.execute(update(model).where(model.evidence_id.in_(ids)).values(values))
 
 
-def void_attempts(tx: Tx, ids: list[int]) -> int:
-    found = tx.session.scalar(
-        select(func.max(XapiVoid.attempts)).where(XapiVoid.evidence_id.in_(ids))
-    )
+def _attempts(tx: Tx, model: Any, ids: list[int]) -> int:
+    found = tx.session.scalar(select(func.max(model.attempts)).where(model.evidence_id.in_(ids)))
     return int(found or 0)
 
 
@@ -233,19 +248,11 @@ def mastered_at(tx: Tx, pairs: set[tuple[int, str]]) -> dict[tuple[int, str], da
 def mark_statements(
     tx: Tx, ids: list[int], *, sent_at: datetime | None, retry_at: datetime | None, error: str
 ) -> None:
-    values: dict[str, Any] = {"last_error": error[:2000]}
-    if sent_at is not None:
-        values["sent_at"] = sent_at
-    else:
-        values |= {"attempts": XapiOutbox.attempts + 1, "next_attempt_at": retry_at}
-    tx.session.execute(update(XapiOutbox).where(XapiOutbox.evidence_id.in_(ids)).values(values))
+    _mark(tx, XapiOutbox, ids, sent_at=sent_at, retry_at=retry_at, error=error)
 
 
 def statement_attempts(tx: Tx, ids: list[int]) -> int:
-    found = tx.session.scalar(
-        select(func.max(XapiOutbox.attempts)).where(XapiOutbox.evidence_id.in_(ids))
-    )
-    return int(found or 0)
+    return _attempts(tx, XapiOutbox, ids)
 
 
 def statement_counts(tx: Tx) -> dict[str, int]:

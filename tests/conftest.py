@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -165,6 +166,26 @@ def save_vectors(*, everything: bool = False) -> None:
         )
     (folder / f"{name}.tmp").replace(folder / f"{name}.npz")
     _SAVED.update(key for key, _, _ in new)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist starts its workers
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With an empty vector folder (a fresh clone, or the model or its code changed), the main
+    process embeds the built-in content once, through the product's own install, on both
+    cores and alone, before any worker starts. Left to the workers, the one running the
+    built-in modules embedded it while the other ran tests beside it on the same two cores,
+    and that worker's tests waited: a fresh clone's SQLite pass took twice a warm one's."""
+    if not SHARED_VECTORS or hasattr(session.config, "workerinput"):
+        return
+    if any(_vectors_folder().glob("*.npz")):
+        return
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder, installed(make_settings(Path(folder), "")):
+        save_vectors()
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        took = time.perf_counter() - started
+        reporter.write_line(f"embedded the built-in content in {took:.0f} s")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -37,21 +37,39 @@ def packaged_zip() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "model.zip"
 
 
-def _erf(x: Array) -> Array:
-    """erf to 1.5e-7 (Abramowitz and Stegun 7.1.26): numpy has none, and BERT's GELU uses it."""
-    sign = np.sign(x)
-    a = np.abs(x)
-    t = 1.0 / (1.0 + 0.3275911 * a)
-    poly = t * (
-        0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
-    )
-    return (sign * (1.0 - poly * np.exp(-a * a))).astype(np.float32)  # type: ignore[no-any-return]
+def _gelu(x: Array) -> Array:
+    """BERT's exact GELU, x * (1 + erf(x / sqrt 2)) / 2, with erf to 1.5e-7 (Abramowitz and
+    Stegun 7.1.26: numpy has none), computed in place: the elementwise passes cost as much as
+    a dense layer, and temporaries of (batch, tokens, 1536) floats are most of that."""
+    z = x / np.float32(np.sqrt(2.0))
+    sign = np.sign(z)
+    a = np.abs(z, out=z)
+    t = np.multiply(a, 0.3275911)
+    t += 1.0
+    np.divide(1.0, t, out=t)
+    poly = np.multiply(t, 1.061405429)
+    for coefficient in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
+        poly += coefficient
+        poly *= t
+    np.multiply(a, a, out=a)
+    np.negative(a, out=a)
+    poly *= np.exp(a, out=a)
+    np.subtract(1.0, poly, out=poly)
+    poly *= sign  # erf(x / sqrt 2)
+    poly += 1.0
+    out: Array = x * np.float32(0.5)
+    out *= poly
+    return out
 
 
 def _norm(x: Array, weight: Array, bias: Array) -> Array:
-    mean = x.mean(-1, keepdims=True)
-    var = ((x - mean) ** 2).mean(-1, keepdims=True)
-    return (x - mean) / np.sqrt(var + EPS) * weight + bias  # type: ignore[no-any-return]
+    out: Array = x - x.mean(-1, keepdims=True)
+    var = (out * out).mean(-1, keepdims=True)
+    var += EPS
+    out /= np.sqrt(var, out=var)
+    out *= weight
+    out += bias
+    return out
 
 
 class MiniLM:
@@ -131,7 +149,8 @@ class MiniLM:
         return (pooled / length).astype(np.float32)  # type: ignore[no-any-return]
 
     def _dense(self, x: Array, name: str) -> Array:
-        flat = x.reshape(-1, x.shape[-1]) @ self._w[name + ".weight"] + self._w[name + ".bias"]
+        flat = x.reshape(-1, x.shape[-1]) @ self._w[name + ".weight"]
+        flat += self._w[name + ".bias"]
         return flat.reshape(*x.shape[:-1], -1)
 
     def _layer(self, x: Array, blocked: Array, p: str) -> Array:
@@ -144,19 +163,23 @@ class MiniLM:
         q = split(self._dense(x, p + "attention.self.query"))
         k = split(self._dense(x, p + "attention.self.key"))
         v = split(self._dense(x, p + "attention.self.value"))
-        scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(head)) + blocked
-        scores = np.exp(scores - scores.max(-1, keepdims=True))
+        scores: Array = q @ k.transpose(0, 1, 3, 2)
+        scores /= np.float32(np.sqrt(head))
+        scores += blocked
+        scores -= scores.max(-1, keepdims=True)
+        np.exp(scores, out=scores)
         scores /= scores.sum(-1, keepdims=True)
         context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, width, size)
-        attended = self._dense(context, p + "attention.output.dense") + x
+        attended = self._dense(context, p + "attention.output.dense")
+        attended += x
         x = _norm(
             attended,
             self._w[p + "attention.output.LayerNorm.weight"],
             self._w[p + "attention.output.LayerNorm.bias"],
         )
         inner = self._dense(x, p + "intermediate.dense")
-        inner = inner * 0.5 * (1.0 + _erf(inner / np.float32(np.sqrt(2.0))))
-        out = self._dense(inner, p + "output.dense") + x
+        out = self._dense(_gelu(inner), p + "output.dense")
+        out += x
         return _norm(
             out, self._w[p + "output.LayerNorm.weight"], self._w[p + "output.LayerNorm.bias"]
         )

@@ -78,6 +78,7 @@ class MiniLM:
 
     def __init__(self, path: Path | None = None) -> None:
         from safetensors.numpy import load
+        from threadpoolctl import ThreadpoolController
         from tokenizers import Tokenizer
 
         path = path or packaged_zip()
@@ -87,6 +88,7 @@ class MiniLM:
                 self._tokenizer = Tokenizer.from_str(archive.read("tokenizer.json").decode())
         except (OSError, KeyError, zipfile.BadZipFile, ValueError, Exception) as exc:
             raise ModelMissing(f"cannot read the model at {path}: {exc}") from exc
+        self._blas = ThreadpoolController()  # finds the BLAS libraries once, not on every call
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()
         self._w = {  # dense weights transposed once, so each layer is one contiguous matmul
@@ -108,8 +110,6 @@ class MiniLM:
         with OpenBLAS's threads against 84 with one, on a busy 2-core machine); many texts are
         shared between two Python threads instead (numpy releases the GIL in matmul).
         """
-        from threadpoolctl import threadpool_limits
-
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         encodings = self._tokenizer.encode_batch([t or " " for t in texts])
         order = sorted(range(len(texts)), key=lambda n: len(encodings[n].ids))
@@ -118,7 +118,7 @@ class MiniLM:
         def run(chunk: list[int]) -> None:
             out[chunk] = self._forward([encodings[n].ids for n in chunk])
 
-        with threadpool_limits(limits=1, user_api="blas"):
+        with self._blas.limit(limits=1, user_api="blas"):
             if len(chunks) < 4 or threads == 1:
                 for chunk in chunks:
                     run(chunk)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Executable, bindparam, delete, func, select
 
 from masterpath.store.db import Tx
 from masterpath.store.models import (
@@ -59,10 +60,18 @@ def lock_learner(tx: Tx, user_id: int) -> None:
     has one write lock for the whole file, taken now by `write_lock` (the driver runs SELECTs
     before it outside the transaction, so nothing stale was read under it).
     """
-    if tx.session.get_bind().dialect.name == "postgresql":
-        tx.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+    connection = tx.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_lock_statement(), {"user": user_id})
     else:
         write_lock(tx)
+
+
+@cache
+def _lock_statement() -> Executable:
+    """Built once: the lock is on both hot paths, and building and keying an ORM statement
+    costs more than PostgreSQL takes to run it."""
+    return select(User.id).where(User.id == bindparam("user")).with_for_update()
 
 
 def write_lock(tx: Tx) -> None:

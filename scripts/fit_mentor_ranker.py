@@ -63,8 +63,9 @@ def questions(ctx, name: str, rows: list[dict]) -> list[Question]:
     index = knowledge.get(ctx).index
     found = []
     for row in rows:
-        query = meaning.one(ctx, row["question"])
-        got = retrieval.candidates(index, row["question"], query=query, skill=row["skill"])
+        asked = retrieval.respelled(index, row["question"])
+        query = meaning.one(ctx, asked)
+        got = retrieval.candidates(index, asked, query=query, skill=row["skill"])
         if got is None or not got.order:
             empty = np.zeros((0, len(retrieval.FEATURES)))
             found.append(Question(name, bool(row["answers"]), True, empty, np.zeros(0, bool)))
@@ -117,8 +118,8 @@ def train(found: list[Question]) -> Model:
     """The ranker with the L2 that ranks best cross-validated on `found`, and its threshold."""
     right = {l2: sum(score(test, fit(part, l2))[0] for part, test in _folds(found)) for l2 in L2S}
     l2 = max(L2S, key=lambda each: (right[each], -L2S.index(each)))
-    ranker = fit(found, l2)
-    return Model(ranker, threshold(found, ranker), l2)
+    ranker = np.round(fit(found, l2), 4)  # as pasted into RANKER, so figures are the code's
+    return Model(ranker, np.floor(100 * threshold(found, ranker)) / 100, l2)
 
 
 def fit(train: list[Question], l2: float, steps: int = STEPS) -> np.ndarray:

@@ -16,7 +16,6 @@ content".
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,9 +23,8 @@ from typing import Any
 import bm25s
 import numpy as np
 from numpy.typing import NDArray
-from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
 
+from masterpath.domain import spelling
 from masterpath.domain.content import Skill
 from masterpath.domain.grading import terms
 from masterpath.domain.matching import EXPAND
@@ -53,39 +51,6 @@ ABBREVIATIONS = {
     "rag": "retrieval augmented generation rag",
 }
 _FENCE = re.compile(r"^```")
-_LETTERS = re.compile(r"[A-Za-z]+")
-RESPELLED = 1_000  # characters of a question whose typos are corrected
-# Contractions learners type without the apostrophe: words, not typos.
-CONTRACTIONS = frozenset(
-    {
-        "arent",
-        "isnt",
-        "wasnt",
-        "werent",
-        "dont",
-        "doesnt",
-        "didnt",
-        "cant",
-        "couldnt",
-        "shouldnt",
-        "wouldnt",
-        "wont",
-        "hasnt",
-        "havent",
-        "hadnt",
-        "whats",
-        "thats",
-        "theres",
-        "heres",
-        "wheres",
-        "hows",
-        "whos",
-        "youre",
-        "theyre",
-        "youve",
-        "theyve",
-    }
-)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`*“\"(])")
 
 
@@ -161,9 +126,7 @@ class Index:
     body_words: list[frozenset[str]] = field(default_factory=list)
     relatives: list[tuple[int, ...]] = field(default_factory=list)  # the section an explanation
     # rests on first; the explanations resting first on a section
-    spellings: dict[int, list[str]] = field(default_factory=dict)  # the content's words by
-    # length, most used first
-    lexicon: frozenset[str] = frozenset()  # words that are not typos (`respelled`)
+    speller: spelling.Speller = field(default_factory=spelling.Speller)  # `respelled`
     kinds: NDArray[np.str_] = field(default_factory=lambda: np.asarray([], dtype=str))
     skills: NDArray[np.str_] = field(default_factory=lambda: np.asarray([], dtype=str))
 
@@ -286,59 +249,16 @@ def build(
         [frozenset(words(u.title)) for u in found],
         [frozenset(words(u.body)) for u in found],
         _relatives(found),
-        _spellings(found),
-        lexicon,
+        spelling.speller((f"{u.title} {u.body}" for u in found), lexicon=lexicon),
         np.asarray([u.kind for u in found], dtype=str),
         np.asarray([u.skill for u in found], dtype=str),
     )
 
 
-def _spellings(found: Sequence[Unit]) -> dict[int, list[str]]:
-    used = Counter(w for u in found for w in _LETTERS.findall(f"{u.title} {u.body}".lower()))
-    by_length: dict[int, list[str]] = {}
-    for word, _ in used.most_common():
-        by_length.setdefault(len(word), []).append(word)
-    return by_length
-
-
 def respelled(index: Index, question: str) -> str:
-    """The question with each word of five letters or more that is neither a known word (the
-    index's lexicon, a contraction, either with an ending) nor used by the content, but is one
-    edit (two from ten letters, the first letter kept) from a word the content uses, spelled as
-    the content spells it: learners' typos otherwise reach neither BM25 nor the embedding model.
-    Ask with what this returns. Only the first RESPELLED characters are read (a 50 KB message
-    costs no more than a question); without a lexicon the question is returned as it is."""
-    if not index.lexicon:
-        return question
-
-    def fix(match: re.Match[str]) -> str:
-        word = match.group()
-        low = word.lower()
-        if len(low) < 5 or _word(index, low) or low in index.spellings.get(len(low), ()):
-            return word
-        allowed = 1 if len(low) < 10 else 2
-        near = [
-            known
-            for n in range(-allowed, allowed + 1)
-            for known in index.spellings.get(len(low) + n, [])
-            if known[0] == low[0]  # typos rarely touch the first letter
-        ]
-        best = process.extractOne(
-            low, near, scorer=DamerauLevenshtein.distance, score_cutoff=allowed
-        )
-        return str(best[0]) if best else word
-
-    return _LETTERS.sub(fix, question[:RESPELLED]) + question[RESPELLED:]
-
-
-def _word(index: Index, low: str) -> bool:
-    """A known word, a contraction, or a known word with an ending."""
-    if low in index.lexicon or low in CONTRACTIONS:
-        return True
-    return any(low.endswith(end) and low[: -len(end)] in index.lexicon for end in _ENDINGS)
-
-
-_ENDINGS = ("s", "es", "d", "ed", "ing", "er", "ers", "ly")
+    """The question with learners' typos spelled as the content spells them
+    (`spelling.respelled`): ask with what this returns."""
+    return spelling.respelled(index.speller, question)
 
 
 def _relatives(found: Sequence[Unit]) -> list[tuple[int, ...]]:

@@ -49,25 +49,30 @@ def respelled(speller: Speller, text: str) -> str:
     """The text with each typo spelled as the content spells it; the rest as written."""
     if not speller.lexicon:
         return text
+    seen: dict[str, str | None] = {}  # each word looked up once
 
     def fix(match: re.Match[str]) -> str:
-        word = match.group()
-        low = word.lower()
-        if len(low) < SHORTEST or _known(speller, low):
-            return word
-        allowed = 1 if len(low) < 10 else 2
-        near = [
-            used
-            for n in range(-allowed, allowed + 1)
-            for used in speller.by_length.get(len(low) + n, [])
-            if used[0] == low[0]  # typos rarely touch the first letter
-        ]
-        best = process.extractOne(
-            low, near, scorer=DamerauLevenshtein.distance, score_cutoff=allowed
-        )
-        return str(best[0]) if best else word
+        low = match.group().lower()
+        if low not in seen:
+            seen[low] = _nearest(speller, low)
+        return seen[low] or match.group()
 
     return _LETTERS.sub(fix, text[:READ]) + text[READ:]
+
+
+def _nearest(speller: Speller, low: str) -> str | None:
+    """The content word a typo stands for; None when `low` is no typo or is near no word."""
+    if len(low) < SHORTEST or _known(speller, low):
+        return None
+    allowed = 1 if len(low) < 10 else 2
+    near = [
+        used
+        for n in range(-allowed, allowed + 1)
+        for used in speller.by_length.get(len(low) + n, [])
+        if used[0] == low[0]  # typos rarely touch the first letter
+    ]
+    best = process.extractOne(low, near, scorer=DamerauLevenshtein.distance, score_cutoff=allowed)
+    return str(best[0]) if best else None
 
 
 def _known(speller: Speller, low: str) -> bool:

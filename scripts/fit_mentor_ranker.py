@@ -7,12 +7,16 @@ Reads only the tuning set (tests/fixtures/mentor_questions.yaml) and the dev set
 not said to be outside, the best `RERANK_DEPTH` fused units are the candidates, each described
 by `retrieval.FEATURES`; the model is a linear score, fitted as listwise logistic regression
 (softmax over the candidates, the probability of any acceptable unit maximised; L2 on
-standardised features; Adam, numpy only). Questions with no acceptable candidate are left out of
-fitting but counted when scoring.
+standardised features, chosen from L2S by 5-fold cross-validation within the questions fitted
+on; Adam, numpy only). Questions with no acceptable candidate are left out of fitting but
+counted when scoring. With the ranker comes `retrieval.OUTSIDE_SCORE`: a question whose best
+candidate scores below it (`retrieval.relevance`) is outside too; it is set where it recognises
+the most outside questions net of answerable ones refused, "can't find" within CANT_FIND.
 
-Printed: first-citation-right, "can't find" and outside recognised for the fused order (before)
-and the ranker (after) on each set trained on the other, on 5 folds of both sets together, and
-on both sets with the final fit (training figures); then the weights to paste into RANKER.
+Printed: first-citation-right, "can't find" and outside recognised for the fused order and the
+cosine rule alone (before) and with the ranker and its threshold (after) on each set trained on
+the other, on 5 folds of both sets together, and on both sets with the final fit (training
+figures); then the threshold and weights to paste into OUTSIDE_SCORE and RANKER.
 """
 
 from __future__ import annotations
@@ -31,7 +35,8 @@ from masterpath.services import knowledge, meaning
 from masterpath.settings import load_settings
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
-L2 = 0.003
+L2S = (0.001, 0.003, 0.01, 0.03, 0.1)  # tried by cross-validation on the training questions
+CANT_FIND = 0.025  # the share of answerable training questions the outside rules may refuse
 STEPS = 1500
 FOLDS = 5
 SEED = 0
@@ -58,8 +63,9 @@ def questions(ctx, name: str, rows: list[dict]) -> list[Question]:
     index = knowledge.get(ctx).index
     found = []
     for row in rows:
-        query = meaning.one(ctx, row["question"])
-        got = retrieval.candidates(index, row["question"], query=query, skill=row["skill"])
+        asked = retrieval.respelled(index, row["question"])
+        query = meaning.one(ctx, asked)
+        got = retrieval.candidates(index, asked, query=query, skill=row["skill"])
         if got is None or not got.order:
             empty = np.zeros((0, len(retrieval.FEATURES)))
             found.append(Question(name, bool(row["answers"]), True, empty, np.zeros(0, bool)))
@@ -71,7 +77,52 @@ def questions(ctx, name: str, rows: list[dict]) -> list[Question]:
     return found
 
 
-def fit(train: list[Question], l2: float = L2, steps: int = STEPS) -> np.ndarray:
+@dataclass
+class Model:
+    ranker: np.ndarray
+    outside: float  # `Weights.outside_score`
+    l2: float
+
+
+def threshold(train: list[Question], ranker: np.ndarray) -> float:
+    """The `outside_score` that recognises the most outside training questions net of the
+    answerable ones it refuses, with "can't find" (the cosine rule's included) within
+    CANT_FIND of the answerable ones; the lowest such score."""
+    scored = [
+        (retrieval.relevance(q.features, ranker=ranker), q.answerable)
+        for q in train
+        if not q.outside
+    ]
+    answerable = sum(q.answerable for q in train)
+    budget = CANT_FIND * answerable - sum(q.outside and q.answerable for q in train)
+    best, chosen = 0, min((r for r, _ in scored), default=0.0)
+    for cut, _ in scored:
+        refused = sum(a for r, a in scored if r < cut)
+        net = sum(not a for r, a in scored if r < cut) - refused
+        if refused <= budget and (net > best or (net == best and cut < chosen)):
+            best, chosen = net, cut
+    return chosen
+
+
+def _folds(found: list[Question], folds: int = FOLDS) -> list[tuple[list, list]]:
+    order = np.random.default_rng(SEED).permutation(len(found))
+    split = []
+    for k in range(folds):
+        held = set(order[k::folds].tolist())
+        test = [q for n, q in enumerate(found) if n in held]
+        split.append(([q for n, q in enumerate(found) if n not in held], test))
+    return split
+
+
+def train(found: list[Question]) -> Model:
+    """The ranker with the L2 that ranks best cross-validated on `found`, and its threshold."""
+    right = {l2: sum(score(test, fit(part, l2))[0] for part, test in _folds(found)) for l2 in L2S}
+    l2 = max(L2S, key=lambda each: (right[each], -L2S.index(each)))
+    ranker = np.round(fit(found, l2), 4)  # as pasted into RANKER, so figures are the code's
+    return Model(ranker, np.floor(100 * threshold(found, ranker)) / 100, l2)
+
+
+def fit(train: list[Question], l2: float, steps: int = STEPS) -> np.ndarray:
     use = [q for q in train if q.answerable and not q.outside and q.right.any()]
     depth = max(len(q.right) for q in use)
     dims = use[0].features.shape[1]
@@ -102,16 +153,22 @@ def fit(train: list[Question], l2: float = L2, steps: int = STEPS) -> np.ndarray
     return w / sd  # on raw features: a constant per question does not change the order
 
 
-def score(test: list[Question], weights: np.ndarray | None) -> tuple[int, int, int, int, int]:
-    """(right, answerable, can't find, outside questions, outside recognised); None: fused."""
+def score(test: list[Question], model: Model | np.ndarray | None) -> tuple[int, int, int, int, int]:
+    """(right, answerable, can't find, outside questions, outside recognised); None: fused
+    order and the cosine rule alone; a bare ranker: no threshold."""
     right = answerable = cant = outside = recognised = 0
+    weights = model.ranker if isinstance(model, Model) else model
     for q in test:
+        said_outside = q.outside or (
+            isinstance(model, Model)
+            and retrieval.relevance(q.features, ranker=model.ranker) < model.outside
+        )
         if not q.answerable:
             outside += 1
-            recognised += q.outside
+            recognised += said_outside
             continue
         answerable += 1
-        if q.outside:
+        if said_outside:
             cant += 1
             continue
         first = 0 if weights is None else int(np.argmax(q.features @ weights))
@@ -135,30 +192,29 @@ def main(data_dir: Path | None) -> None:
         dev = questions(ctx, "dev", citations.independent(FIXTURES / "mentor_dev"))
     both = tuning + dev
 
-    def report(name: str, train: list[Question], test: list[Question]) -> None:
+    def report(name: str, train_on: list[Question], test: list[Question]) -> None:
+        model = train(train_on)
         click.echo(line(f"{name} before", score(test, None)))
-        click.echo(line(f"{name} after", score(test, fit(train))))
+        click.echo(line(f"{name} after (L2 {model.l2})", score(test, model)))
 
     report("dev (fit on tuning)", tuning, dev)
     report("tuning (fit on dev)", dev, tuning)
-    order = np.random.default_rng(SEED).permutation(len(both))
     totals = {"before": np.zeros(5, int), "after": np.zeros(5, int)}
-    for k in range(FOLDS):
-        held = set(order[k::FOLDS].tolist())
-        test = [q for n, q in enumerate(both) if n in held]
-        train = [q for n, q in enumerate(both) if n not in held]
-        before, after = score(test, None), score(test, fit(train))
+    for k, (part, test) in enumerate(_folds(both)):
+        model = train(part)
+        before, after = score(test, None), score(test, model)
         totals["before"] += before
         totals["after"] += after
         click.echo(line(f"fold {k + 1} before", before))
-        click.echo(line(f"fold {k + 1} after", after))
+        click.echo(line(f"fold {k + 1} after (L2 {model.l2})", after))
     click.echo(line("5 folds before", tuple(totals["before"])))
     click.echo(line("5 folds after", tuple(totals["after"])))
-    final = fit(both)
+    final = train(both)
     click.echo(line("tuning (training figure)", score(tuning, final)))
     click.echo(line("dev (training figure)", score(dev, final)))
+    click.echo(f"L2 {final.l2}; OUTSIDE_SCORE = {final.outside:.2f}")
     click.echo("RANKER = (")
-    for name, value in zip(retrieval.FEATURES, final, strict=True):
+    for name, value in zip(retrieval.FEATURES, final.ranker, strict=True):
         click.echo(f"    {value:.4f},  # {name}")
     click.echo(")")
 

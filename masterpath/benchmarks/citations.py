@@ -90,11 +90,12 @@ def _first(
     gives the same first unit when no item is open."""
     know = knowledge.get(ctx)
     if fast:
-        if row["question"] not in _QUERIES:
-            _QUERIES[row["question"]] = meaning.one(ctx, row["question"])
-        query = _QUERIES[row["question"]]
+        asked = retrieval.respelled(know.index, row["question"])
+        if asked not in _QUERIES:
+            _QUERIES[asked] = meaning.one(ctx, asked)
+        query = _QUERIES[asked]
         hits = retrieval.search(
-            know.index, row["question"], query=query, skill=row["skill"], limit=1, weights=weights
+            know.index, asked, query=query, skill=row["skill"], limit=1, weights=weights
         )
         unit = hits[0].unit if hits else None
         return context.Source(unit.id, unit.title, "", kind=unit.kind) if unit else None

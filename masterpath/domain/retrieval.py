@@ -24,11 +24,13 @@ import bm25s
 import numpy as np
 from numpy.typing import NDArray
 
+from masterpath.domain import spelling
 from masterpath.domain.content import Skill
 from masterpath.domain.grading import terms
 from masterpath.domain.matching import EXPAND
 
 Vectors = NDArray[np.float32]
+OUTSIDE_SCORE = 8.72  # fitted with RANKER (below), see `relevance`
 MIN_COVERAGE = 0.4  # BM25 alone: below this share of the question's words, it is outside
 FILLER = frozenset(
     terms(
@@ -65,6 +67,8 @@ class Weights:
     outside: float = 0.4  # below this best cosine, nothing installed is close in meaning;
     outside_high: float = 0.55  # below this, nor is a question whose words the content
     outside_coverage: float = 0.8  # uses less than this share of
+    outside_score: float = OUTSIDE_SCORE  # nor is one whose best candidate scores below this
+    # (`relevance`: the ranker's score without its skill features)
     rerank: bool = True  # re-order the best fused units with the learned ranker (`RANKER`)
 
 
@@ -122,6 +126,7 @@ class Index:
     body_words: list[frozenset[str]] = field(default_factory=list)
     relatives: list[tuple[int, ...]] = field(default_factory=list)  # the section an explanation
     # rests on first; the explanations resting first on a section
+    speller: spelling.Speller = field(default_factory=spelling.Speller)  # `respelled`
     kinds: NDArray[np.str_] = field(default_factory=lambda: np.asarray([], dtype=str))
     skills: NDArray[np.str_] = field(default_factory=lambda: np.asarray([], dtype=str))
 
@@ -210,9 +215,13 @@ def words(text: str) -> list[str]:
     return found
 
 
-def build(found: Sequence[Unit], vectors: Vectors | None = None) -> Index:
+def build(
+    found: Sequence[Unit], vectors: Vectors | None = None, *, lexicon: frozenset[str] = frozenset()
+) -> Index:
     """Index units; `vectors` has one row per text of `rows`: the meaning texts, unit after
-    unit, then each unit's two opening texts (without them the ranker is not used)."""
+    unit, then each unit's two opening texts (without them the ranker is not used). `lexicon`:
+    words known to be words (the embedding model's), which `respelled` never corrects; without
+    it nothing is."""
     tokens = [words(f"{u.title}\n{u.title}\n{u.body}") for u in found]
     retriever = bm25s.BM25(k1=1.2, b=0.5)  # units vary in length: normalise it gently
     if found:
@@ -240,9 +249,16 @@ def build(found: Sequence[Unit], vectors: Vectors | None = None) -> Index:
         [frozenset(words(u.title)) for u in found],
         [frozenset(words(u.body)) for u in found],
         _relatives(found),
+        spelling.speller((f"{u.title} {u.body}" for u in found), lexicon=lexicon),
         np.asarray([u.kind for u in found], dtype=str),
         np.asarray([u.skill for u in found], dtype=str),
     )
+
+
+def respelled(index: Index, question: str) -> str:
+    """The question with learners' typos spelled as the content spells them
+    (`spelling.respelled`): ask with what this returns."""
+    return spelling.respelled(index.speller, question)
 
 
 def _relatives(found: Sequence[Unit]) -> list[tuple[int, ...]]:
@@ -319,7 +335,10 @@ def search(
             Hit(index.units[i], float(found.fused[i]), float(cosines[i])) for i in order[:limit]
         ]
     top = order[:RERANK_DEPTH]
-    ranked = features(index, found, top) @ np.asarray(RANKER, dtype=np.float64)
+    described = features(index, found, top)
+    if relevance(described) < weights.outside_score:
+        return []
+    ranked = described @ np.asarray(RANKER, dtype=np.float64)
     best = sorted(range(len(top)), key=lambda n: (-ranked[n], n))
     hits = [Hit(index.units[top[n]], float(ranked[n]), float(cosines[top[n]])) for n in best]
     rest = order[len(top) : max(limit, len(top))]
@@ -404,29 +423,40 @@ FEATURES = (
     "relatives among candidates",  # how many of its relatives are among the best fused too
 )
 # Fitted by `scripts/fit_mentor_ranker.py`: listwise logistic regression (softmax over the 20
-# candidates, any labelled unit counting as right; L2 0.003 on standardised features, Adam) on
-# the tuning set (tests/fixtures/mentor_questions.yaml) and the dev set (tests/fixtures/
-# mentor_dev) together; cross-validated by set and 5-fold (see README). Never on the
-# independent set.
+# candidates, any labelled unit counting as right; L2 on standardised features chosen by 5-fold
+# cross-validation, here 0.03; Adam) on the tuning set (tests/fixtures/mentor_questions.yaml) and
+# the dev set (tests/fixtures/mentor_dev) together, with OUTSIDE_SCORE; cross-validated by set
+# and 5-fold (see README). Never on the independent set.
 RANKER = (
-    -0.4587,  # fused
-    0.9637,  # reciprocal rank
-    7.2878,  # cosine
-    3.9142,  # title cosine
-    0.7862,  # body cosine
-    3.5417,  # opening cosine
-    2.4698,  # start cosine
-    0.8003,  # bm25
-    5.8774,  # same skill
-    -0.1087,  # explanation
-    1.0847,  # section
-    -0.2264,  # title words
-    2.6213,  # body words
-    -0.2350,  # skill mass
-    0.7329,  # relative fused
-    1.8849,  # relative cosine
-    0.7764,  # relatives among candidates
+    1.8287,  # fused
+    1.8444,  # reciprocal rank
+    3.6923,  # cosine
+    2.8669,  # title cosine
+    1.0788,  # body cosine
+    2.8493,  # opening cosine
+    2.1752,  # start cosine
+    0.1779,  # bm25
+    2.0865,  # same skill
+    -0.4711,  # explanation
+    0.5094,  # section
+    -0.1825,  # title words
+    1.1652,  # body words
+    0.6205,  # skill mass
+    0.9062,  # relative fused
+    0.7007,  # relative cosine
+    0.7390,  # relatives among candidates
 )
+
+
+SKILL_FEATURES = frozenset({"same skill", "skill mass"})
+
+
+def relevance(described: NDArray[np.float64], *, ranker: Sequence[float] = RANKER) -> float:
+    """How well the best candidate answers the question whichever page it is asked on: the
+    ranker's best score with its skill features left out. Below `Weights.outside_score`, the
+    question is outside the content even when a unit is near in meaning."""
+    kept = [0.0 if name in SKILL_FEATURES else w for name, w in zip(FEATURES, ranker, strict=True)]
+    return float((described @ np.asarray(kept, dtype=np.float64)).max())
 
 
 def features(index: Index, found: Candidates, top: Sequence[int]) -> NDArray[np.float64]:

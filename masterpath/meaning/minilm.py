@@ -103,6 +103,11 @@ class MiniLM:
             if v.dtype != np.int64
         }
 
+    def words(self) -> frozenset[str]:
+        """The whole words the tokenizer knows (lower-case letters): words, not typos."""
+        vocabulary = self._tokenizer.get_vocab()
+        return frozenset(w for w in vocabulary if w.isascii() and w.isalpha() and w.islower())
+
     def embed(self, texts: list[str], *, batch: int = 16, threads: int = THREADS) -> Array:
         """Unit vectors, one row per text (shorter texts batched together to spare padding).
 

@@ -33,7 +33,8 @@ def get(ctx: Context) -> Knowledge:
         skills = content_store.skill_models(tx)
     units = [u for s in skills.values() for u in retrieval.units(s)]
     vectors = meaning.vectors(ctx, retrieval.rows(units))
-    built = Knowledge(retrieval.build(units, vectors), {s: d.title for s, d in skills.items()})
+    index = retrieval.build(units, vectors, lexicon=meaning.lexicon(ctx))
+    built = Knowledge(index, {s: d.title for s, d in skills.items()})
     return ctx.cache.put("knowledge", key, built)
 
 

@@ -75,6 +75,13 @@ def embedder(ctx: Context) -> Embedder | None:
     return load(ctx.settings.embedding_model)[0]
 
 
+def lexicon(ctx: Context) -> frozenset[str]:
+    """The whole words the model's tokenizer knows, empty without a model: a learner's word among
+    them is a word, not a typo (`retrieval.respelled`)."""
+    words = getattr(embedder(ctx), "words", None)
+    return frozenset(words()) if callable(words) else frozenset()
+
+
 def status(ctx: Context) -> str:
     """Empty when meaning is on; otherwise the notice to show."""
     why = load(ctx.settings.embedding_model)[1]

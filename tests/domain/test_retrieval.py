@@ -153,3 +153,25 @@ def test_the_ranker_orders_only_what_isolation_allows() -> None:
         weights=retrieval.Weights(rerank=False),
     )
     assert {h.unit.id for h in fused} == {h.unit.id for h in hits}
+
+
+def test_typos_are_spelled_as_the_content_spells_them_but_real_words_are_kept() -> None:
+    units = retrieval.units(Skill.from_data({**SKILL, "id": "docker", "title": "Docker"}))
+    index = retrieval.build(units, lexicon=frozenset({"movable", "stopping", "kill", "server"}))
+    asked = "why do digsets never chnages, and does stoping kill the server?"
+    assert retrieval.respelled(index, asked) == (
+        "why do digests never changes, and does stopping kill the server?"
+    )
+    assert retrieval.respelled(index, "Killing the servers, doesnt it") == (
+        "Killing the servers, doesnt it"  # known words with an ending; a contraction
+    )
+    assert retrieval.respelled(index, "xigest") == "xigest"  # the first letter is kept
+    assert retrieval.respelled(retrieval.build(units), "digsets") == "digsets"  # no lexicon
+
+
+def test_a_question_the_ranker_finds_no_real_answer_for_is_outside() -> None:
+    described = np.zeros((2, len(retrieval.FEATURES)))
+    described[:, retrieval.FEATURES.index("cosine")] = [0.5, 0.2]
+    described[:, retrieval.FEATURES.index("same skill")] = 1.0  # the page does not count
+    cosine = retrieval.RANKER[retrieval.FEATURES.index("cosine")]
+    assert retrieval.relevance(described) == pytest.approx(0.5 * cosine)

@@ -86,6 +86,7 @@ def sources(
     weights: retrieval.Weights = retrieval.WEIGHTS,
 ) -> tuple[list[Source], list[str]]:
     """The isolated sources for a question, and the nearest skills when it is outside."""
+    question = retrieval.respelled(know.index, question)
     query = meaning.one(ctx, question[:MAX_QUESTION]) if question.strip() else None
     asked = Asked(question, query, skill, found, know)
     hits = retrieval.search(
@@ -110,6 +111,7 @@ def sources(
 def search_titles(ctx: Context, know: Knowledge, question: str, skill: str) -> list[str]:
     """Headings of the skill's lesson sections that answer a question, best first (titles
     only: nothing of their text is used)."""
+    question = retrieval.respelled(know.index, question)
     query = meaning.one(ctx, question[:MAX_QUESTION]) if question.strip() else None
     hits = retrieval.search(know.index, question, query=query, skill=skill, limit=8)
     return [h.unit.title for h in hits if h.unit.kind == "lesson" and h.unit.skill == skill]

@@ -21,7 +21,7 @@ languages find no match.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,6 +162,7 @@ class Index:
     vectors: list[tuple[Vectors, Vectors]] | None = None  # per career: (own texts, skills)
     spelled: frozenset[str] = frozenset()  # every word the careers and skills use, as written
     outside: Vectors | None = None  # rows of `OUTSIDE`
+    advanced: frozenset[int] = frozenset()  # careers for seniors (the pack's `difficulty`)
 
 
 def listed(career: Mapping[str, Any]) -> list[str]:
@@ -235,11 +236,13 @@ def build(
     *,
     vectors: Mapping[str, tuple[Vectors, Vectors]] | None = None,
     outside: Vectors | None = None,
+    advanced: Collection[str] = (),
 ) -> Index:
     """Index careers by slug: (title and other names, core text, full text); `passages` (skill
     texts) sharpen which words are specific to the field and which are everyday words;
     `vectors` (by slug, the rows of the two lists of `units`) let goals match by meaning too,
-    `outside` (the rows of `OUTSIDE`) tell them from work the catalogue has no career for."""
+    `outside` (the rows of `OUTSIDE`) tell them from work the catalogue has no career for;
+    `advanced` are the careers for seniors, the only ones a senior aim can match."""
     slugs = sorted(careers)
     full = [words(careers[slug][2]) for slug in slugs]
     retriever = bm25s.BM25()
@@ -269,6 +272,7 @@ def build(
         meaning,
         spelled,
         outside if meaning else None,
+        frozenset(i for i, slug in enumerate(slugs) if slug in advanced),
     )
 
 
@@ -353,6 +357,7 @@ class Evidence:
     # how much closer the goal is to work outside the catalogue (`OUTSIDE`) than to each
     # career's own texts (cosines of the closest); empty without meaning
     outside: list[float] = field(default_factory=list)
+    senior: bool = False  # it aims at a senior role (`aims.senior`)
 
 
 def evidence(index: Index, goal: str, *, vector: Vectors | None = None) -> Evidence:
@@ -385,6 +390,7 @@ def evidence(index: Index, goal: str, *, vector: Vectors | None = None) -> Evide
         coverage,
         _similarities(index, vector),
         _outside(index, vector),
+        aims.senior(goal),
     )
 
 
@@ -464,10 +470,16 @@ def decide(index: Index, found: Evidence, *, tuning: Tuning, alternatives: int =
         (1 - alpha) * found.coverage[i] + alpha * _scaled(close[i], tuning) for i in range(count)
     ]
     order = sorted(fused, key=lambda i: (i not in found.named, -fused[i], index.slugs[i]))
+    named = found.named
+    if found.senior and index.advanced and order[0] not in index.advanced:
+        # a senior rank of the career it names ("director of ML engineering"): the best career
+        # for seniors, as sure as a name
+        named = named | {min(index.advanced, key=order.index)} if order[0] in named else named
+        order = sorted(order, key=lambda i: i not in index.advanced)  # stable: best senior first
     ranked = [(index.slugs[i], round(confidence[i], 4)) for i in order[: alternatives + 1]]
     best, sure = ranked[0]
     threshold = tuning.threshold if meaning else tuning.lexical_threshold
-    if order[0] in found.named:
+    if order[0] in named:
         sure = max(sure, threshold)  # it says the career's name
     elif meaning and found.outside and found.outside[order[0]] > tuning.outside_margin:
         sure = min(sure, round(threshold - 0.01, 4))  # nearer to work outside

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from masterpath.domain import language, matching
 from masterpath.services import Context, meaning
@@ -66,10 +67,16 @@ def index(ctx: Context) -> tuple[matching.Index, list[str]]:
         if known is not None:
             return known, languages
         found, passages, units = documents(tx)
+        advanced = [row.slug for row in content_store.careers(tx) if _advanced(row.data)]
     vectors = _vectors(ctx, units) if model is not None else None
     outside = meaning.vectors(ctx, matching.OUTSIDE) if vectors is not None else None
-    built = matching.build(found, passages, vectors=vectors, outside=outside)
+    built = matching.build(found, passages, vectors=vectors, outside=outside, advanced=advanced)
     return ctx.cache.put("career_index", key, built), languages
+
+
+def _advanced(career: dict[str, Any]) -> bool:
+    """A career for seniors: a senior aim ("staff", "head of ML") never matches the others."""
+    return career.get("difficulty") in ("advanced", "expert")
 
 
 def _vectors(

@@ -107,6 +107,14 @@ OUTSIDE = (
     "marketing, sales or customer support",
     "start my own business or become an entrepreneur",
     "personal goals: get fit, lose weight, travel, be happier",
+    "journalist, blogger or YouTuber writing and talking about AI news and the tech industry",
+    "investor, venture capitalist or startup founder funding and running a business",
+    "IT manager running computers, networks and support for an office or a school",
+    "UX researcher interviewing users and running usability studies",
+    "cloud or solutions architect for websites, web hosting and business IT systems",
+    "team leader or supervisor of a call centre, shop, restaurant or sales team",
+    "hiring manager or founder looking to hire engineers for a startup",
+    "manual job or trade: driver, cleaner, hairdresser, farmer, builder",
 )
 Vectors = NDArray[np.float32]
 TITLE_BOOST = 1.5  # how much a title word counts against the normalised BM25 score

@@ -389,7 +389,7 @@ def evidence(index: Index, goal: str, *, vector: Vectors | None = None) -> Evide
                 + NAME_BOOST * (i in named)
                 for i in range(count)
             ]
-            coverage = [_coverage(index, said, i) for i in range(count)]
+            coverage = [_coverage(index, aimed or said, i) for i in range(count)]
     return Evidence(
         said,
         named,

@@ -158,7 +158,9 @@ def _read(ctx: Context, path: Path) -> list[tuple[Labelled, goals.Understood, ma
             (
                 goal,
                 understood,
-                matching.evidence(understood.index, goal.goal, vector=understood.vector),
+                matching.evidence(
+                    understood.index, goal.goal, vector=understood.vector, aim=understood.aim
+                ),
             )
         )
     return found

@@ -127,7 +127,7 @@ class Tuning:
     """How BM25 and meaning are fused and when a career is close enough. Chosen by the sweep
     of `masterpath bench tracks --sweep` on the four tuning sets pooled (tests/fixtures/
     goals.yaml and the second, third and fourth authors' goals_*_author.yaml), not by hand: its
-    top row (balanced 0.9576, 93% / 98%). Left one set out, the other three chose margin 0.0
+    top row (balanced 0.9594, 94% / 98%). Left one set out, the other three chose margin 0.0
     and threshold 0.55-0.6 each time (README gives the folds). `lexical_threshold` is not swept
     (the sweep runs with meaning): it is the threshold BM25 alone had."""
 
@@ -368,8 +368,12 @@ class Evidence:
     senior: bool = False  # it aims at a senior role (`aims.senior`)
 
 
-def evidence(index: Index, goal: str, *, vector: Vectors | None = None) -> Evidence:
-    """Everything `decide` needs, computed once per goal (a sweep reuses it)."""
+def evidence(
+    index: Index, goal: str, *, vector: Vectors | None = None, aim: Vectors | None = None
+) -> Evidence:
+    """Everything `decide` needs, computed once per goal (a sweep reuses it); `aim` is the
+    vector of what the goal aims at (`aims.focus`), compared with work outside the catalogue
+    instead of the whole goal's."""
     written, aiming = words(goal), words(aims.focus(goal))
     fixed = {w: _correct(index, w) for w in {*written, *aiming}}  # typos, once per word
     said, aimed = [fixed[w] for w in written], [fixed[w] for w in aiming]
@@ -397,20 +401,32 @@ def evidence(index: Index, goal: str, *, vector: Vectors | None = None) -> Evide
         lexical,
         coverage,
         _similarities(index, vector),
-        _outside(index, vector),
+        _outside(index, vector, aim),
         aims.senior(goal),
     )
 
 
-def _outside(index: Index, vector: Vectors | None) -> list[float]:
+def _outside(index: Index, vector: Vectors | None, aim: Vectors | None = None) -> list[float]:
     """Per career: the goal's cosine to the closest work outside the catalogue minus its
-    cosine to the career's closest own text."""
+    cosine to the career's closest own text; with `aim`, the smaller of the goal's and the
+    aim's (a goal is outside only when what it aims at is too)."""
     if vector is None or index.outside is None or index.vectors is None:
         return []
     if not len(index.outside):
         return []
-    closest = float((index.outside @ vector).max())
-    return [closest - float((own @ vector).max(initial=-1.0)) for own, _ in index.vectors]
+    found = _contrast(index.outside, index.vectors, vector)
+    if aim is None:
+        return found
+    return [
+        min(a, b) for a, b in zip(found, _contrast(index.outside, index.vectors, aim), strict=True)
+    ]
+
+
+def _contrast(
+    outside: Vectors, careers: list[tuple[Vectors, Vectors]], vector: Vectors
+) -> list[float]:
+    closest = float((outside @ vector).max())
+    return [closest - float((own @ vector).max(initial=-1.0)) for own, _ in careers]
 
 
 def _similarities(index: Index, vector: Vectors | None) -> list[tuple[Vectors, Vectors]] | None:
@@ -508,10 +524,11 @@ def match(
     goal: str,
     *,
     vector: Vectors | None = None,
+    aim: Vectors | None = None,
     tuning: Tuning | None = None,
     alternatives: int = 3,
 ) -> Match:
     """The best career for a goal, or None with a confidence below the threshold. Without a
     goal vector (no model) it is BM25 alone."""
-    found = evidence(index, goal, vector=vector)
+    found = evidence(index, goal, vector=vector, aim=aim)
     return decide(index, found, tuning=tuning or TUNING, alternatives=alternatives)

@@ -33,20 +33,23 @@ SECOND_TUNING_SET = ROOT / "tests" / "fixtures" / "goals_second_author.yaml"
 # A third author's 260 goals, written from the careers' summaries alone (tuned on too): before
 # it was tuned on, the matcher's figure on it was a fresh-author figure (README).
 THIRD_TUNING_SET = ROOT / "tests" / "fixtures" / "goals_third_author.yaml"
-TUNING_SETS = (TUNING_SET, SECOND_TUNING_SET, THIRD_TUNING_SET)
+# A fourth author's 161 goals (issue 13), written before the matcher was run on them: its
+# figure before the changes it led to was a fresh-author figure (README).
+FOURTH_TUNING_SET = ROOT / "tests" / "fixtures" / "goals_fourth_author.yaml"
+TUNING_SETS = (TUNING_SET, SECOND_TUNING_SET, THIRD_TUNING_SET, FOURTH_TUNING_SET)
 INDEPENDENT_SET = ROOT / "tests" / "fixtures" / "independent" / "goals.yaml"
 # The grid `--sweep` walks; every combination is scored on the tuning set.
 GRID: dict[str, tuple[Any, ...]] = {  # narrowed (issue 13) around the first sweep's choice
     "fusion": ("score",),
-    "meaning_weight": (0.5, 1.0, 2.0),
+    "meaning_weight": (1.0, 2.0),  # 0.5 never chosen
     "rrf_k": (60.0,),
     "top_k": (1, 3),
-    "skill_share": (0.0, 0.25),
+    "skill_share": (0.25,),  # 0.0 never chosen
     "similarity_weight": (0.25, 0.5, 0.75, 1.0),
     "similarity_floor": (0.2, 0.3),
     "similarity_ceiling": (0.5, 0.6),
     "threshold": (0.45, 0.5, 0.55, 0.6),
-    "outside_margin": (1.0, 0.1, 0.05, 0.0),  # 1.0: no contrast with work outside
+    "outside_margin": (0.1, 0.05, 0.0),  # every fold chose 0.05 on the grid with 1.0 (none)
 }
 
 
@@ -155,7 +158,9 @@ def _read(ctx: Context, path: Path) -> list[tuple[Labelled, goals.Understood, ma
             (
                 goal,
                 understood,
-                matching.evidence(understood.index, goal.goal, vector=understood.vector),
+                matching.evidence(
+                    understood.index, goal.goal, vector=understood.vector, aim=understood.aim
+                ),
             )
         )
     return found

@@ -133,6 +133,21 @@ def focus(goal: str) -> str:
     return PEOPLE.sub(" ", OTHERS.sub(" ", text))
 
 
+# What makes an aim a senior role: a rank ("staff", "head of ML", "director of AI"), leading
+# ("lead a team", "tech lead") or managing a team, a promotion ("next step up").
+SENIORITY = re.compile(
+    r"\b(senior|sr|staff|principal|lead|leading|leader|head|director|vp|chief|cto|promoted"
+    r"|promotion|step up)\b|\bmanag\w*\s+(?:an?\s+|the\s+|my\s+|our\s+)?(?:[\w/-]+\s+){0,3}"
+    r"(?:team|group|squad|department)s?\b"
+)
+
+
+def senior(goal: str) -> bool:
+    """Whether the goal aims at a senior role (said in its aim, `focus`, not where the learner
+    comes from): "senior AI/ML engineer", "head of machine learning", "manage an AI team"."""
+    return SENIORITY.search(focus(goal).lower()) is not None
+
+
 SPELLED = re.compile(r"[a-z]+")
 # Job nouns that name no profession without their field ("director of ML", "MLOps
 # practitioner"): the rest of the goal decides.

@@ -21,7 +21,7 @@ languages find no match.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,6 +107,14 @@ OUTSIDE = (
     "marketing, sales or customer support",
     "start my own business or become an entrepreneur",
     "personal goals: get fit, lose weight, travel, be happier",
+    "journalist, blogger or YouTuber writing and talking about AI news and the tech industry",
+    "investor, venture capitalist or startup founder funding and running a business",
+    "IT manager running computers, networks and support for an office or a school",
+    "UX researcher interviewing users and running usability studies",
+    "cloud or solutions architect for websites, web hosting and business IT systems",
+    "team leader or supervisor of a call centre, shop, restaurant or sales team",
+    "hiring manager or founder looking to hire engineers for a startup",
+    "manual job or trade: driver, cleaner, hairdresser, farmer, builder",
 )
 Vectors = NDArray[np.float32]
 TITLE_BOOST = 1.5  # how much a title word counts against the normalised BM25 score
@@ -117,25 +125,25 @@ OOV_WEIGHT = 2.5  # weight of a goal word that no career or skill uses
 @dataclass(frozen=True)
 class Tuning:
     """How BM25 and meaning are fused and when a career is close enough. Chosen by the sweep
-    of `masterpath bench tracks --sweep` on the three tuning sets pooled (tests/fixtures/
-    goals.yaml and the second and third authors' goals_*_author.yaml), not by hand: its top
-    row (balanced 0.9625, 94% / 98%). Left one set out, the other two chose margin 0.05 and a
-    similar setting each time (README gives the folds). `lexical_threshold` is not swept (the
-    sweep runs with meaning): it is the threshold BM25 alone had."""
+    of `masterpath bench tracks --sweep` on the four tuning sets pooled (tests/fixtures/
+    goals.yaml and the second, third and fourth authors' goals_*_author.yaml), not by hand: its
+    top row (balanced 0.9619, 95% / 97%). Left one set out, the other three chose margin 0.0
+    and threshold 0.55-0.6 each time (README gives the folds). `lexical_threshold` is not swept
+    (the sweep runs with meaning): it is the threshold BM25 alone had."""
 
     fusion: str = "score"  # "rank": weighted reciprocal rank fusion; "score": weighted scores
     meaning_weight: float = 2.0  # weight of meaning in the fusion (BM25's is 1)
     rrf_k: float = 60.0  # reciprocal rank fusion: 1 / (rrf_k + rank)
-    top_k: int = 1  # similarity to a set of texts: the mean of the k closest to the goal
+    top_k: int = 3  # similarity to a set of texts: the mean of the k closest to the goal
     skill_share: float = 0.25  # share of the skills' similarity (against the career's own texts)
     similarity_weight: float = 0.75  # share of similarity (against coverage) in confidence
     similarity_floor: float = 0.2  # cosine counted as no similarity at all
-    similarity_ceiling: float = 0.6  # cosine counted as full similarity
+    similarity_ceiling: float = 0.5  # cosine counted as full similarity
     threshold: float = 0.6  # below this confidence: no match
     lexical_threshold: float = 0.6  # the same without meaning (confidence is coverage alone)
     # no match when the goal is this much closer to work outside the catalogue (`OUTSIDE`)
     # than to the best career's own texts; 1.0 never
-    outside_margin: float = 0.05
+    outside_margin: float = 0.0
 
 
 TUNING = Tuning()
@@ -162,6 +170,7 @@ class Index:
     vectors: list[tuple[Vectors, Vectors]] | None = None  # per career: (own texts, skills)
     spelled: frozenset[str] = frozenset()  # every word the careers and skills use, as written
     outside: Vectors | None = None  # rows of `OUTSIDE`
+    advanced: frozenset[int] = frozenset()  # careers for seniors (the pack's `difficulty`)
 
 
 def listed(career: Mapping[str, Any]) -> list[str]:
@@ -235,11 +244,13 @@ def build(
     *,
     vectors: Mapping[str, tuple[Vectors, Vectors]] | None = None,
     outside: Vectors | None = None,
+    advanced: Collection[str] = (),
 ) -> Index:
     """Index careers by slug: (title and other names, core text, full text); `passages` (skill
     texts) sharpen which words are specific to the field and which are everyday words;
     `vectors` (by slug, the rows of the two lists of `units`) let goals match by meaning too,
-    `outside` (the rows of `OUTSIDE`) tell them from work the catalogue has no career for."""
+    `outside` (the rows of `OUTSIDE`) tell them from work the catalogue has no career for;
+    `advanced` are the careers for seniors, the only ones a senior aim can match."""
     slugs = sorted(careers)
     full = [words(careers[slug][2]) for slug in slugs]
     retriever = bm25s.BM25()
@@ -269,6 +280,7 @@ def build(
         meaning,
         spelled,
         outside if meaning else None,
+        frozenset(i for i, slug in enumerate(slugs) if slug in advanced),
     )
 
 
@@ -353,10 +365,15 @@ class Evidence:
     # how much closer the goal is to work outside the catalogue (`OUTSIDE`) than to each
     # career's own texts (cosines of the closest); empty without meaning
     outside: list[float] = field(default_factory=list)
+    senior: bool = False  # it aims at a senior role (`aims.senior`)
 
 
-def evidence(index: Index, goal: str, *, vector: Vectors | None = None) -> Evidence:
-    """Everything `decide` needs, computed once per goal (a sweep reuses it)."""
+def evidence(
+    index: Index, goal: str, *, vector: Vectors | None = None, aim: Vectors | None = None
+) -> Evidence:
+    """Everything `decide` needs, computed once per goal (a sweep reuses it); `aim` is the
+    vector of what the goal aims at (`aims.focus`), compared with work outside the catalogue
+    instead of the whole goal's."""
     written, aiming = words(goal), words(aims.focus(goal))
     fixed = {w: _correct(index, w) for w in {*written, *aiming}}  # typos, once per word
     said, aimed = [fixed[w] for w in written], [fixed[w] for w in aiming]
@@ -376,7 +393,7 @@ def evidence(index: Index, goal: str, *, vector: Vectors | None = None) -> Evide
                 + NAME_BOOST * (i in named)
                 for i in range(count)
             ]
-            coverage = [_coverage(index, said, i) for i in range(count)]
+            coverage = [_coverage(index, aimed or said, i) for i in range(count)]
     return Evidence(
         said,
         named,
@@ -384,19 +401,32 @@ def evidence(index: Index, goal: str, *, vector: Vectors | None = None) -> Evide
         lexical,
         coverage,
         _similarities(index, vector),
-        _outside(index, vector),
+        _outside(index, vector, aim),
+        aims.senior(goal),
     )
 
 
-def _outside(index: Index, vector: Vectors | None) -> list[float]:
+def _outside(index: Index, vector: Vectors | None, aim: Vectors | None = None) -> list[float]:
     """Per career: the goal's cosine to the closest work outside the catalogue minus its
-    cosine to the career's closest own text."""
+    cosine to the career's closest own text; with `aim`, the smaller of the goal's and the
+    aim's (a goal is outside only when what it aims at is too)."""
     if vector is None or index.outside is None or index.vectors is None:
         return []
     if not len(index.outside):
         return []
-    closest = float((index.outside @ vector).max())
-    return [closest - float((own @ vector).max(initial=-1.0)) for own, _ in index.vectors]
+    found = _contrast(index.outside, index.vectors, vector)
+    if aim is None:
+        return found
+    return [
+        min(a, b) for a, b in zip(found, _contrast(index.outside, index.vectors, aim), strict=True)
+    ]
+
+
+def _contrast(
+    outside: Vectors, careers: list[tuple[Vectors, Vectors]], vector: Vectors
+) -> list[float]:
+    closest = float((outside @ vector).max())
+    return [closest - float((own @ vector).max(initial=-1.0)) for own, _ in careers]
 
 
 def _similarities(index: Index, vector: Vectors | None) -> list[tuple[Vectors, Vectors]] | None:
@@ -447,6 +477,17 @@ def _fused(
     }
 
 
+def _by_rank(index: Index, found: Evidence, order: list[int]) -> tuple[list[int], frozenset[int]]:
+    """A senior aim gets the best career for seniors, as sure as a name when the goal says a
+    senior rank of another career's name ("director of ML engineering")."""
+    named, advanced = found.named, index.advanced
+    if not found.senior or not advanced or order[0] in advanced:
+        return order, named
+    best = min(advanced, key=order.index)
+    named = named | {best} if order[0] in named else named
+    return [best, *(i for i in order if i != best)], named
+
+
 def decide(index: Index, found: Evidence, *, tuning: Tuning, alternatives: int = 3) -> Match:
     """Fuse the rankings, then match the best career or say plainly that none fits."""
     meaning = found.similarities is not None and tuning.meaning_weight > 0
@@ -464,10 +505,11 @@ def decide(index: Index, found: Evidence, *, tuning: Tuning, alternatives: int =
         (1 - alpha) * found.coverage[i] + alpha * _scaled(close[i], tuning) for i in range(count)
     ]
     order = sorted(fused, key=lambda i: (i not in found.named, -fused[i], index.slugs[i]))
+    order, named = _by_rank(index, found, order)
     ranked = [(index.slugs[i], round(confidence[i], 4)) for i in order[: alternatives + 1]]
     best, sure = ranked[0]
     threshold = tuning.threshold if meaning else tuning.lexical_threshold
-    if order[0] in found.named:
+    if order[0] in named:
         sure = max(sure, threshold)  # it says the career's name
     elif meaning and found.outside and found.outside[order[0]] > tuning.outside_margin:
         sure = min(sure, round(threshold - 0.01, 4))  # nearer to work outside
@@ -482,10 +524,11 @@ def match(
     goal: str,
     *,
     vector: Vectors | None = None,
+    aim: Vectors | None = None,
     tuning: Tuning | None = None,
     alternatives: int = 3,
 ) -> Match:
     """The best career for a goal, or None with a confidence below the threshold. Without a
     goal vector (no model) it is BM25 alone."""
-    found = evidence(index, goal, vector=vector)
+    found = evidence(index, goal, vector=vector, aim=aim)
     return decide(index, found, tuning=tuning or TUNING, alternatives=alternatives)

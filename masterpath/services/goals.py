@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
-from masterpath.domain import language, matching
+from masterpath.domain import aims, language, matching
 from masterpath.services import Context, meaning
 from masterpath.store import Tx
 from masterpath.store import content as content_store
@@ -26,6 +27,10 @@ class Understood:
     languages: list[str]  # the installed careers' languages
     language: str  # the goal's, "" when too short to tell
     vector: matching.Vectors | None
+    # the vector of what it aims at (`aims.focus`) when it also says where the learner comes
+    # from: compared with work outside the catalogue, so "former journalist, want to deploy
+    # models" is not taken for journalism
+    aim: matching.Vectors | None = None
 
     @property
     def covered(self) -> bool:
@@ -66,10 +71,16 @@ def index(ctx: Context) -> tuple[matching.Index, list[str]]:
         if known is not None:
             return known, languages
         found, passages, units = documents(tx)
+        advanced = [row.slug for row in content_store.careers(tx) if _advanced(row.data)]
     vectors = _vectors(ctx, units) if model is not None else None
     outside = meaning.vectors(ctx, matching.OUTSIDE) if vectors is not None else None
-    built = matching.build(found, passages, vectors=vectors, outside=outside)
+    built = matching.build(found, passages, vectors=vectors, outside=outside, advanced=advanced)
     return ctx.cache.put("career_index", key, built), languages
+
+
+def _advanced(career: dict[str, Any]) -> bool:
+    """A career for seniors: a senior aim ("staff", "head of ML") never matches the others."""
+    return career.get("difficulty") in ("advanced", "expert")
 
 
 def _vectors(
@@ -95,7 +106,11 @@ def understand(ctx: Context, goal: str) -> Understood:
     found = Understood(built, languages, said, None)
     if not found.covered or built.vectors is None:
         return found
-    return Understood(built, languages, said, meaning.one(ctx, goal))
+    vector = meaning.one(ctx, goal)
+    aim = " ".join(aims.focus(goal).split())
+    if vector is None or aim == " ".join(goal.split()) or len(aim.split()) < 2:
+        return Understood(built, languages, said, vector, vector)
+    return Understood(built, languages, said, vector, meaning.one(ctx, aim))
 
 
 def languages_message(found: Understood) -> str:
@@ -114,4 +129,7 @@ def match(
     other than fit (the goal's language)."""
     if not found.covered:
         return matching.Match(None, 0.0, [], []), languages_message(found)
-    return matching.match(found.index, goal, vector=found.vector, tuning=tuning), ""
+    found_match = matching.match(
+        found.index, goal, vector=found.vector, aim=found.aim, tuning=tuning
+    )
+    return found_match, ""

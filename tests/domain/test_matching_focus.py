@@ -123,3 +123,23 @@ def test_skills_another_career_lists_are_not_a_careers_own() -> None:
     career = {"stages": [{"skills": ["shared", "mine"]}]}
     assert matching.own_skills(career, frozenset({"shared"})) == ["mine"]
     assert matching.own_skills(career, frozenset({"shared", "mine"})) == ["shared", "mine"]
+
+
+@pytest.mark.parametrize(
+    ("goal", "senior"),
+    [
+        ("head of machine learning at a small company", True),
+        ("manage an AI engineering team but keep coding", True),
+        ("senior AI/ML engineer, next step up", True),
+        ("managing ML pipelines", False),
+        ("I was a senior nurse, want to become an ML engineer", False),
+    ],
+)
+def test_senior_reads_the_rank_the_goal_aims_at(goal: str, senior: bool) -> None:
+    assert aims.senior(goal) is senior
+
+
+def test_a_senior_aim_matches_only_a_career_for_seniors() -> None:
+    index = matching.build(CAREERS, advanced=["lead"])
+    assert matching.match(index, "director of pipeline engineering").career == "lead"
+    assert matching.match(index, "pipeline engineering").career == "engineer"

@@ -84,3 +84,14 @@ def test_a_goal_nearer_work_outside_the_catalogue_gets_no_match() -> None:
     off = matching.Tuning(**{**TUNING.__dict__, "threshold": 0.0, "outside_margin": 1.0})
     assert matching.match(index, goal, vector=vector, tuning=off).career == "baker"
     assert matching.match(index, goal, vector=unit(1, 0, 0.1), tuning=contrast).career == "baker"
+
+
+def test_a_goal_whose_aim_is_a_career_is_not_taken_for_the_work_it_comes_from() -> None:
+    outside = np.stack([unit(0, 0, 1)])  # the learner's current work, no career's
+    index = matching.build(CAREERS, vectors=vectors(), outside=outside)
+    goal, whole = "chemist for ten years, want to bake loaves", unit(0.6, 0, 0.8)
+    contrast = matching.Tuning(**{**TUNING.__dict__, "threshold": 0.0, "outside_margin": 0.05})
+    assert matching.match(index, goal, vector=whole, tuning=contrast).career is None
+    aim = unit(1, 0, 0.1)  # "want to bake loaves"
+    found = matching.match(index, goal, vector=whole, aim=aim, tuning=contrast)
+    assert found.career == "baker"

@@ -233,6 +233,30 @@ def live_item(tx: Tx, item_id: str) -> Item | None:
     return found.get(item_id)
 
 
+def live_bank(tx: Tx, skill_id: str) -> list[Item]:
+    """`items(tx, skill_id)` from the models built once per installed content."""
+
+    def read() -> dict[str, list[Item]]:  # the statement is built only when the cache is stale
+        query = select(ItemRow).where(ItemRow.retired_at.is_(None))
+        banks: dict[str, list[Item]] = {}
+        for row in tx.session.scalars(query.order_by(ItemRow.skill_id, ItemRow.id)):
+            banks.setdefault(row.skill_id, []).append(item_model(tx, row))
+        return banks
+
+    found: dict[str, list[Item]] = tx.cache.latest("live_banks", content_key(tx), read)
+    return list(found.get(skill_id, ()))
+
+
+def any_item(tx: Tx, item_id: str) -> Item | None:
+    """An item by id, live or retired, from the models built once per installed content."""
+    found: dict[str, Item] = tx.cache.latest(
+        "any_items",
+        content_key(tx),
+        lambda: {row.id: item_model(tx, row) for row in tx.session.scalars(select(ItemRow))},
+    )
+    return found.get(item_id)
+
+
 def live_card(tx: Tx, card_id: str) -> Card | None:
     """A live flashcard by id, from the models built once per installed content."""
     found: dict[str, Card] = tx.cache.latest(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -136,6 +137,33 @@ def careers(tx: Tx, *, pack_id: str | None = None) -> list[CareerRow]:
     if pack_id is not None:
         query = query.where(CareerRow.pack_id == pack_id)
     return list(tx.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class LiveCareer:
+    """A live career as read paths use it, kept between units of work (not a session's row)."""
+
+    slug: str
+    pack_id: str
+    title: str
+    data: dict[str, Any]
+
+
+def live_career(tx: Tx, slug: str) -> LiveCareer | None:
+    """`career(tx, slug)` from the values read once per installed content."""
+    return live_careers(tx).get(slug)
+
+
+def live_careers(tx: Tx) -> dict[str, LiveCareer]:
+    """Every live career by slug, in title order, read once per installed content."""
+    found: dict[str, LiveCareer] = tx.cache.latest(
+        "live_careers",
+        content_key(tx),
+        lambda: {
+            row.slug: LiveCareer(row.slug, row.pack_id, row.title, row.data) for row in careers(tx)
+        },
+    )
+    return found
 
 
 def career_languages(tx: Tx) -> list[str]:

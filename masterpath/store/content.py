@@ -298,6 +298,31 @@ def live_card(tx: Tx, card_id: str) -> Card | None:
     return found.get(card_id)
 
 
+def any_card(tx: Tx, card_id: str) -> Card | None:
+    """A flashcard by id, live or retired, from the models built once per installed content."""
+    found: dict[str, Card] = tx.cache.latest(
+        "any_cards",
+        content_key(tx),
+        lambda: {row.id: card_model(tx, row) for row in tx.session.scalars(select(CardRow))},
+    )
+    return found.get(card_id)
+
+
+def live_deck(tx: Tx, skill_id: str) -> list[str]:
+    """The ids of a skill's live flashcards in id order (`live_cards`), read once per installed
+    content."""
+
+    def read() -> dict[str, list[str]]:  # the statement is built only when the cache is stale
+        query = select(CardRow.skill_id, CardRow.id).where(CardRow.retired_at.is_(None))
+        decks: dict[str, list[str]] = {}
+        for skill, card in tx.session.execute(query.order_by(CardRow.skill_id, CardRow.id)):
+            decks.setdefault(skill, []).append(card)
+        return decks
+
+    found: dict[str, list[str]] = tx.cache.latest("live_decks", content_key(tx), read)
+    return list(found.get(skill_id, ()))
+
+
 def pack_versions(tx: Tx) -> dict[str, str]:
     """The installed pack version of every skill, by skill id."""
 

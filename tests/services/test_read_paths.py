@@ -4,16 +4,20 @@ on, so that the counts cannot creep back."""
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import timedelta
 from itertools import cycle
 
 import pytest
 
-from masterpath.services import Context, accounts, mastery, packs, practice
+from masterpath.clock import Clock
+from masterpath.services import Context, accounts, cards, mastery, packs, practice
 from tests.services.test_hot_paths import SKILL, STUDY_PACK, answer_next, statements
 from tests.services.test_mastery_walk import answer
 from tests.services.test_study import practise_until_ready
 
 NEXT_ITEM_BUDGET = 2
+QUEUE_BUDGET = 6  # was 8, and one more for each card due (11 here)
 
 
 @pytest.fixture
@@ -58,3 +62,16 @@ def test_a_prerequisite_item_takes_one_statement_more(ctx: Context, user: int) -
     assert shown.reason == "prerequisite", shown
     assert shown.item is not None and shown.item.skill_id != "data-cleaning"
     assert len(seen) == NEXT_ITEM_BUDGET + 1, seen
+
+
+def test_the_card_queue_keeps_to_its_statements(ctx: Context, user: int) -> None:
+    packs.install(ctx, [STUDY_PACK])
+    answer_next(ctx, user, 0)  # the skill is started: its new cards may be introduced
+    queue = cards.queue(ctx, user_id=user, skill_id=SKILL)  # fills the content caches
+    for card in queue.cards[:3]:
+        cards.rate(ctx, user_id=user, card_id=card.id, rating=3)
+    later = dataclasses.replace(ctx, clock=Clock(timedelta(days=30)))
+    with statements(later) as seen:
+        due = cards.queue(later, user_id=user, skill_id=SKILL)
+    assert sum(not c.new for c in due.cards) == 3 and any(c.new for c in due.cards)
+    assert len(seen) <= QUEUE_BUDGET, seen

@@ -216,13 +216,13 @@ def authenticate(ctx: Context, token: str) -> tuple[Account, int] | None:
         return None
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
-        found = store.session_and_user(tx, token_hash(token))
-        if found is None or found[0].expires_at <= now:
+        found = store.session_viewer(tx, token_hash(token))
+        if found is None or found.expires_at <= now:
             return None
-        row, user = found
-        if now - row.last_seen_at > timedelta(minutes=5):
-            row.last_seen_at = now
-        return account_of(user), row.id
+        if now - found.last_seen_at > timedelta(minutes=5):
+            store.touch_session(tx, session_id=found.session_id, now=now)
+        account = Account(found.id, found.email, found.display_name, found.role, found.timezone)
+        return account, found.session_id
 
 
 def logout(ctx: Context, token: str) -> None:

@@ -9,23 +9,24 @@ at most `new_cards_per_day` a day, "day" being the learner's own calendar day.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from masterpath.domain import answering, graph
 from masterpath.domain import cards as schedule
-from masterpath.domain import graph
 from masterpath.domain.content import Mode
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
-from masterpath.services import Context, evidence, mastery_state, personal_cards
+from masterpath.services import Context, evidence, personal_cards
 from masterpath.store import Tx
 from masterpath.store import accounts as account_store
 from masterpath.store import answers as answer_store
 from masterpath.store import content as content_store
 from masterpath.store import mastery as mastery_store
 from masterpath.store import study as store
-from masterpath.store.models import User
+from masterpath.store.models import SkillState, User
 
 MIN_OPTIMIZE_REVIEWS = 400
 MAX_NEW_PER_DAY = 200
@@ -72,9 +73,10 @@ def _day_start(now: datetime, zone: str) -> datetime:
     return datetime.combine(local.date(), time(), tzinfo=local.tzinfo)
 
 
-def _open_skills(tx: Tx, user_id: int, now: datetime, also: str | None) -> list[str]:
-    """Skills whose new cards may be introduced: started (or asked for) and not locked."""
-    started = set(mastery_store.skill_states(tx, user_id))
+def _open_skills(tx: Tx, states: Mapping[str, SkillState], also: str | None) -> list[str]:
+    """Skills whose new cards may be introduced: started (or asked for) and not locked (`states`:
+    the learner's skill states, read once)."""
+    started = set(states)
     if also:
         started.add(also)
     if not started:
@@ -82,7 +84,7 @@ def _open_skills(tx: Tx, user_id: int, now: datetime, also: str | None) -> list[
     every = content_store.skill_models(tx)
     prereqs = {key: list(data.prerequisites) for key, data in every.items()}
     order = [s for s in graph.topological(prereqs) if s in started]
-    return [s for s in order if mastery_state.available(tx, user_id=user_id, skill=every[s])]
+    return [s for s in order if answering.unlocked(every[s], states)]
 
 
 def queue(ctx: Context, *, user_id: int, skill_id: str | None = None, limit: int = 100) -> Queue:
@@ -100,7 +102,7 @@ def queue(ctx: Context, *, user_id: int, skill_id: str | None = None, limit: int
         if skill_id is None:
             introduced += personal_cards.introduced_since(tx, user_id=user_id, since=start)
         left = max(0, user.new_cards_per_day - introduced)
-        shown = [_view(tx, c.card_id, False, c.due) for c in now_due[:limit]]
+        shown = [_queued(tx, c.card_id, False, c.due) for c in now_due[:limit]]
         if skill_id is None:
             mine = personal_cards.due(tx, user_id=user_id, until=tomorrow, limit=10_000)
             mine_now = [_personal(c) for c in mine if c.due <= now]
@@ -110,13 +112,14 @@ def queue(ctx: Context, *, user_id: int, skill_id: str | None = None, limit: int
         started = store.started_card_ids(tx, user_id=user_id)
         room = min(left, max(0, limit - len(shown)))
         fresh: list[CardView] = []
-        skills = [skill_id] if skill_id else _open_skills(tx, user_id, now, None)
-        if skill_id and skill_id not in _open_skills(tx, user_id, now, skill_id):
+        states = mastery_store.skill_states(tx, user_id)
+        skills = [skill_id] if skill_id else _open_skills(tx, states, None)
+        if skill_id and skill_id not in _open_skills(tx, states, skill_id):
             skills = []  # a locked skill's cards open with it
         for skill in skills:
-            for row in content_store.live_cards(tx, skill):
-                if len(fresh) < room and row.id not in started:
-                    fresh.append(_view(tx, row.id, True, now))
+            for card_id in content_store.live_deck(tx, skill):
+                if len(fresh) < room and card_id not in started:
+                    fresh.append(_queued(tx, card_id, True, now))
         if skill_id is None and len(fresh) < room:  # then the learner's own new cards
             mine = personal_cards.due(
                 tx, user_id=user_id, until=now, limit=room - len(fresh), new=True
@@ -127,6 +130,14 @@ def queue(ctx: Context, *, user_id: int, skill_id: str | None = None, limit: int
 
 def _personal(card: personal_cards.Due) -> CardView:
     return CardView(card.id, "", card.front, card.back, card.new, card.due, personal=True)
+
+
+def _queued(tx: Tx, card_id: str, new: bool, due: datetime) -> CardView:
+    """A card of the queue, from the content read once per installed content."""
+    card = content_store.any_card(tx, card_id)
+    if card is None:
+        raise NotFound(f"no card {card_id!r}")
+    return CardView(str(card.id), card.id.skill, card.front, card.back, new, due)
 
 
 def _view(tx: Tx, card_id: str, new: bool, due: datetime) -> CardView:

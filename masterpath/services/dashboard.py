@@ -88,7 +88,7 @@ def track_map(ctx: Context, *, user_id: int, track_id: int | None = None) -> Tra
     chosen = track_id if track_id is not None else int(mine[0]["id"])
     view = tracks.get(ctx, user_id=user_id, track_id=chosen)
     with ctx.db.begin() as tx:
-        career = content_store.career(tx, view.career)
+        career = content_store.live_career(tx, view.career)
         prereqs = track_plan.catalogue(tx).prerequisites
         stages = [
             planner.Stage(s["id"], s["title"], tuple(s["skills"]))

@@ -3,22 +3,21 @@ feedback at once, recorded as evidence."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from masterpath.domain import answering, grading, kt, selection
-from masterpath.domain import mastery as rules
-from masterpath.domain.content import Item, ItemId, Mode, Skill
+from masterpath.domain import answering, kt
+from masterpath.domain import practice as choice
+from masterpath.domain.content import Item, ItemId, Mode
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
 from masterpath.services import Context, awards, evidence, items, marking, mastery_state
 from masterpath.services.items import Feedback, PublicItem
-from masterpath.store import Tx
+from masterpath.store import Tx, serving
 from masterpath.store import accounts as account_store
 from masterpath.store import answers as answer_store
 from masterpath.store import content as content_store
 from masterpath.store import evidence as evidence_store
-from masterpath.store import mastery as mastery_store
 from masterpath.store import study as store
 
 
@@ -30,50 +29,69 @@ class NextItem:
     worked_example: dict[str, str] | None = None
 
 
-def _practice_in(tx: Tx, user_id: int, skill_id: str) -> Item | None:
-    bank = content_store.items(tx, skill_id)
-    counts = store.item_counts(tx, user_id=user_id, skill_id=skill_id)
-    per_objective: dict[str, int] = {}
-    for item in bank:
-        for objective in item.objectives:
-            per_objective[objective] = per_objective.get(objective, 0) + counts.get(str(item.id), 0)
-    state = mastery_store.skill_states(tx, user_id).get(skill_id)
-    p, _ = mastery_state.estimate(tx, user_id, skill_id, state.counters if state else {})
-    chosen = selection.practice(
-        items.candidates(bank),
-        p_skill=p,
-        recent=store.recent_items(tx, user_id=user_id, skill_id=skill_id),
-        evidence_per_objective=per_objective,
-    )
-    return next(item for item in bank if str(item.id) == chosen.id) if chosen else None
-
-
 def next_practice(ctx: Context, *, user_id: int, skill_id: str) -> NextItem:
-    """The next practice item, following the engine's wheel-spinning recommendation."""
+    """The next practice item, following the engine's wheel-spinning recommendation.
+
+    Two statements: the learner (with the stamps that keep the content and parameter caches
+    current) and their answers in the skill, a third when the item comes from a prerequisite;
+    the advice, the item and any worked example are computed by `domain.practice`."""
     now = ctx.clock.now()
     with ctx.db.begin() as tx:
+        learner = serving.learner(tx, user_id=user_id) or serving.Learner(None, [], {})
         skill = items.find_skill(tx, skill_id)
-        items.require_available(tx, user_id, skill_id)
-        advice = mastery_state.recommendation(tx, user_id=user_id, skill=skill, now=now)
+        if not answering.unlocked(skill, learner.states):
+            raise items.locked(skill_id)
+        answers = serving.answers(tx, user_id=user_id, skill_id=skill_id)
+        estimate = _estimator(tx, learner)
+        state = learner.states.get(skill_id)
+        advice = choice.advice(skill, state, answers, estimated=estimate(skill_id), now=now)
         if advice == "prerequisite":
-            weakest = _weakest_prerequisite(tx, user_id, skill, now)
-            item = _practice_in(tx, user_id, weakest) if weakest else None
-            if item is None:  # every prerequisite holds up: the trouble is here
-                advice = "worked_example"
-            else:
-                message = (
-                    f"Ten answers here have not reached the bar yet, so this one comes from "
-                    f"the prerequisite {weakest!r}: shoring it up usually unblocks this skill."
-                )
-                return NextItem(_shown(tx, user_id, item), "prerequisite", message)
-        item = _practice_in(tx, user_id, skill_id)
+            weakest = choice.weakest({pre: estimate(pre) for pre in skill.prerequisites})
+            if weakest is not None:
+                theirs = serving.answers(tx, user_id=user_id, skill_id=weakest)
+                item = _choose(tx, weakest, theirs, estimate(weakest))
+                if item is not None:
+                    message = (
+                        f"Ten answers here have not reached the bar yet, so this one comes from "
+                        f"the prerequisite {weakest!r}: shoring it up usually unblocks this skill."
+                    )
+                    return NextItem(_public(item, user_id, theirs), "prerequisite", message)
+            advice = "worked_example"  # every prerequisite holds up: the trouble is here
+        item = _choose(tx, skill_id, answers, estimate(skill_id))
         if item is None:
             return NextItem(None, "", "This skill has no practice items.")
-        example = _worked_example(tx, user_id, skill_id) if advice == "worked_example" else None
-        if example:
-            message = "Study this worked example first, then try the next item."
-            return NextItem(_shown(tx, user_id, item), "worked_example", message, example)
-        return NextItem(_shown(tx, user_id, item), "practice")
+        if advice == "worked_example":
+            example = choice.worked_example(
+                answers.recent, lambda found: content_store.any_item(tx, found)
+            )
+            if example:
+                message = "Study this worked example first, then try the next item."
+                return NextItem(_public(item, user_id, answers), "worked_example", message, example)
+        return NextItem(_public(item, user_id, answers), "practice")
+
+
+def _estimator(tx: Tx, learner: serving.Learner) -> Callable[[str], float]:
+    """P(correct on the next unseen item) of any skill, for this learner."""
+    params = mastery_state.current_params(tx)
+    counters = kt.load_learner(learner.counters)
+
+    def estimate(skill_id: str) -> float:
+        state = learner.states.get(skill_id)
+        record = state.counters if state else {}
+        return answering.estimate(params, counters, learner.seen, skill_id, record)
+
+    return estimate
+
+
+def _choose(tx: Tx, skill_id: str, answers: choice.Answers, estimated: float) -> Item | None:
+    bank = content_store.live_bank(tx, skill_id)
+    return choice.choose(bank, answers, estimated=estimated)
+
+
+def _public(item: Item, user_id: int, answers: choice.Answers) -> PublicItem:
+    """The item as shown for the learner's next practice attempt at it."""
+    attempt = answers.practised.get(str(item.id), 0)
+    return items.public(item, user_id=user_id, attempt=attempt)
 
 
 def _shown(tx: Tx, user_id: int, item: Item) -> PublicItem:
@@ -82,34 +100,6 @@ def _shown(tx: Tx, user_id: int, item: Item) -> PublicItem:
         tx, user_id=user_id, skill_id=item.id.skill, item_id=str(item.id), mode=Mode.PRACTICE.value
     )
     return items.public(item, user_id=user_id, attempt=attempt)
-
-
-def _weakest_prerequisite(tx: Tx, user_id: int, skill: Skill, now: datetime) -> str | None:
-    """The prerequisite with the lowest estimate, if it is below the bar: worth shoring up."""
-    prerequisites = list(skill.prerequisites)
-    if not prerequisites:
-        return None
-    states = mastery_store.skill_states(tx, user_id)
-    counters = {pre: states[pre].counters if pre in states else {} for pre in prerequisites}
-    estimates = {
-        pre: mastery_state.estimate(tx, user_id, pre, counters[pre])[0] for pre in prerequisites
-    }
-    weakest: str = min(prerequisites, key=lambda pre: (estimates[pre], pre))
-    return weakest if estimates[weakest] < rules.THRESHOLD else None
-
-
-def _worked_example(tx: Tx, user_id: int, skill_id: str) -> dict[str, str] | None:
-    """An item the learner has already answered, with its answer and explanation shown."""
-    for item_id in store.recent_items(tx, user_id=user_id, skill_id=skill_id):
-        row = content_store.item(tx, item_id)
-        if row is not None and not row.assessment_only:
-            item = content_store.item_model(tx, row)
-            return {
-                "stem": item.stem,
-                "answer": grading.answer_text(item),
-                "explanation": item.explanation,
-            }
-    return None
 
 
 def practice_item(ctx: Context, *, user_id: int, item_id: str) -> PublicItem:

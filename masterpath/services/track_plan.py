@@ -112,7 +112,7 @@ def today(tx: Tx, ctx: Context, user_id: int | None) -> date:
 def plan(
     tx: Tx, ctx: Context, slug: str, intake: Intake, *, user_id: int | None, track: Track | None
 ) -> TrackView:
-    career_row = content_store.career(tx, slug)
+    career_row = content_store.live_career(tx, slug)
     if career_row is None:
         raise NotFound(f"no career {slug!r}")
     career = career_row.data

@@ -166,7 +166,7 @@ def get(ctx: Context, *, user_id: int, track_id: int) -> TrackView:
 
 def of_learner(ctx: Context, *, user_id: int) -> list[dict[str, Any]]:
     with ctx.db.begin() as tx:
-        careers = {row.slug: row.title for row in content_store.careers(tx)}
+        careers = {slug: c.title for slug, c in content_store.live_careers(tx).items()}
         return [
             {
                 "id": row.id,

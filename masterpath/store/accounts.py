@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import typing
 from datetime import datetime
 from functools import cache
+from typing import Any
 
-from sqlalchemy import Executable, bindparam, delete, func, select
+from sqlalchemy import Executable, Table, bindparam, delete, func, select, update
 
 from masterpath.store.db import Tx
 from masterpath.store.models import (
@@ -18,6 +20,10 @@ from masterpath.store.models import (
     SsoIdentity,
     User,
 )
+
+
+def _table(model: Any) -> Table:
+    return typing.cast(Table, model.__table__)
 
 
 def add_user(
@@ -114,15 +120,43 @@ def add_session(
     return row
 
 
-def session_and_user(tx: Tx, token_hash: str) -> tuple[LoginSession, User] | None:
-    """A login session and its user, in one query (every request asks)."""
-    query = (
-        select(LoginSession, User)
-        .join(User, User.id == LoginSession.user_id)
-        .where(LoginSession.token_hash == token_hash)
+@cache
+def _viewer_query() -> Executable:
+    login, user = _table(LoginSession).c, _table(User).c
+    return (
+        select(
+            login.id.label("session_id"),
+            login.last_seen_at,
+            login.expires_at,
+            user.id,
+            user.email,
+            user.display_name,
+            user.role,
+            user.timezone,
+        )
+        .join_from(_table(LoginSession), _table(User), user.id == login.user_id)
+        .where(login.token_hash == bindparam("token"))
     )
-    found = tx.session.execute(query).first()
-    return (found[0], found[1]) if found else None
+
+
+def session_viewer(tx: Tx, token_hash: str) -> Any | None:
+    """A login session's id, last use and expiry with its user's account columns, as one plain
+    row (every request asks: one statement built once, no objects for the session to track)."""
+    return tx.session.connection().execute(_viewer_query(), {"token": token_hash}).first()
+
+
+@cache
+def _touch_query() -> Executable:
+    login = _table(LoginSession)
+    return (
+        update(login)
+        .where(login.c.id == bindparam("session"))
+        .values(last_seen_at=bindparam("seen"))
+    )
+
+
+def touch_session(tx: Tx, *, session_id: int, now: datetime) -> None:
+    tx.session.connection().execute(_touch_query(), {"session": session_id, "seen": now})
 
 
 def session_by_token(tx: Tx, token_hash: str) -> LoginSession | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -138,6 +139,33 @@ def careers(tx: Tx, *, pack_id: str | None = None) -> list[CareerRow]:
     return list(tx.session.scalars(query))
 
 
+@dataclass(frozen=True)
+class LiveCareer:
+    """A live career as read paths use it, kept between units of work (not a session's row)."""
+
+    slug: str
+    pack_id: str
+    title: str
+    data: dict[str, Any]
+
+
+def live_career(tx: Tx, slug: str) -> LiveCareer | None:
+    """`career(tx, slug)` from the values read once per installed content."""
+    return live_careers(tx).get(slug)
+
+
+def live_careers(tx: Tx) -> dict[str, LiveCareer]:
+    """Every live career by slug, in title order, read once per installed content."""
+    found: dict[str, LiveCareer] = tx.cache.latest(
+        "live_careers",
+        content_key(tx),
+        lambda: {
+            row.slug: LiveCareer(row.slug, row.pack_id, row.title, row.data) for row in careers(tx)
+        },
+    )
+    return found
+
+
 def career_languages(tx: Tx) -> list[str]:
     """The languages the installed careers are written in (their packs' `language`)."""
     query = (
@@ -233,6 +261,30 @@ def live_item(tx: Tx, item_id: str) -> Item | None:
     return found.get(item_id)
 
 
+def live_bank(tx: Tx, skill_id: str) -> list[Item]:
+    """`items(tx, skill_id)` from the models built once per installed content."""
+
+    def read() -> dict[str, list[Item]]:  # the statement is built only when the cache is stale
+        query = select(ItemRow).where(ItemRow.retired_at.is_(None))
+        banks: dict[str, list[Item]] = {}
+        for row in tx.session.scalars(query.order_by(ItemRow.skill_id, ItemRow.id)):
+            banks.setdefault(row.skill_id, []).append(item_model(tx, row))
+        return banks
+
+    found: dict[str, list[Item]] = tx.cache.latest("live_banks", content_key(tx), read)
+    return list(found.get(skill_id, ()))
+
+
+def any_item(tx: Tx, item_id: str) -> Item | None:
+    """An item by id, live or retired, from the models built once per installed content."""
+    found: dict[str, Item] = tx.cache.latest(
+        "any_items",
+        content_key(tx),
+        lambda: {row.id: item_model(tx, row) for row in tx.session.scalars(select(ItemRow))},
+    )
+    return found.get(item_id)
+
+
 def live_card(tx: Tx, card_id: str) -> Card | None:
     """A live flashcard by id, from the models built once per installed content."""
     found: dict[str, Card] = tx.cache.latest(
@@ -244,6 +296,31 @@ def live_card(tx: Tx, card_id: str) -> Card | None:
         },
     )
     return found.get(card_id)
+
+
+def any_card(tx: Tx, card_id: str) -> Card | None:
+    """A flashcard by id, live or retired, from the models built once per installed content."""
+    found: dict[str, Card] = tx.cache.latest(
+        "any_cards",
+        content_key(tx),
+        lambda: {row.id: card_model(tx, row) for row in tx.session.scalars(select(CardRow))},
+    )
+    return found.get(card_id)
+
+
+def live_deck(tx: Tx, skill_id: str) -> list[str]:
+    """The ids of a skill's live flashcards in id order (`live_cards`), read once per installed
+    content."""
+
+    def read() -> dict[str, list[str]]:  # the statement is built only when the cache is stale
+        query = select(CardRow.skill_id, CardRow.id).where(CardRow.retired_at.is_(None))
+        decks: dict[str, list[str]] = {}
+        for skill, card in tx.session.execute(query.order_by(CardRow.skill_id, CardRow.id)):
+            decks.setdefault(skill, []).append(card)
+        return decks
+
+    found: dict[str, list[str]] = tx.cache.latest("live_decks", content_key(tx), read)
+    return list(found.get(skill_id, ()))
 
 
 def pack_versions(tx: Tx) -> dict[str, str]:

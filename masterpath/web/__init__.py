@@ -80,7 +80,7 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.state.templates.env.globals["mentor_remote"] = provider.remote_host(app.state.context)
     app.state.templates.env.globals["mentor_notice"] = provider.meaning_notice(app.state.context)
     app.state.templates.env.globals["report_kinds"] = item_reports.KINDS
-    app.middleware("http")(security.middleware)
+    app.add_middleware(security.Middleware)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(pages.router)

@@ -41,6 +41,17 @@ def test_a_server_error_still_carries_the_security_headers(learner: TestClient) 
         assert response.headers["x-content-type-options"] == "nosniff"
 
 
+def test_a_first_visit_gets_its_csrf_seed_cookie_and_every_response_the_servers_time(
+    client: TestClient,
+) -> None:
+    first = client.get("/login")
+    assert first.headers["server-timing"].startswith("app;dur=")
+    cookie = first.headers["set-cookie"]
+    assert cookie.startswith("mp_anon=") and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    again = client.get("/login")  # the cookie came back: not set again
+    assert "set-cookie" not in again.headers and "server-timing" in again.headers
+
+
 def test_the_mentor_stream_ends_with_its_end_event_even_when_it_fails(
     learner: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

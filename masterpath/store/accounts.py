@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import typing
 from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Executable, Table, bindparam, delete, func, select, update
+from sqlalchemy import Executable, bindparam, delete, func, select, update
 
 from masterpath.store.db import Tx
 from masterpath.store.models import (
@@ -19,11 +18,8 @@ from masterpath.store.models import (
     ResetToken,
     SsoIdentity,
     User,
+    table_of,
 )
-
-
-def _table(model: Any) -> Table:
-    return typing.cast(Table, model.__table__)
 
 
 def add_user(
@@ -122,7 +118,7 @@ def add_session(
 
 @cache
 def _viewer_query() -> Executable:
-    login, user = _table(LoginSession).c, _table(User).c
+    login, user = table_of(LoginSession).c, table_of(User).c
     return (
         select(
             login.id.label("session_id"),
@@ -134,7 +130,7 @@ def _viewer_query() -> Executable:
             user.role,
             user.timezone,
         )
-        .join_from(_table(LoginSession), _table(User), user.id == login.user_id)
+        .join_from(table_of(LoginSession), table_of(User), user.id == login.user_id)
         .where(login.token_hash == bindparam("token"))
     )
 
@@ -147,7 +143,7 @@ def session_viewer(tx: Tx, token_hash: str) -> Any | None:
 
 @cache
 def _touch_query() -> Executable:
-    login = _table(LoginSession)
+    login = table_of(LoginSession)
     return (
         update(login)
         .where(login.c.id == bindparam("session"))

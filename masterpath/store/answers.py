@@ -14,7 +14,6 @@ more than SQLite takes to run it.
 from __future__ import annotations
 
 import json
-import typing
 from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import cache
@@ -22,7 +21,6 @@ from typing import Any
 
 from sqlalchemy import (
     Executable,
-    Table,
     Text,
     and_,
     bindparam,
@@ -48,6 +46,7 @@ from masterpath.store.models import (
     PackRow,
     SkillState,
     User,
+    table_of,
 )
 
 STANDING = tuple(f.name for f in fields(Standing))
@@ -55,20 +54,18 @@ CHANGED = (*(name for name in STANDING if name != "skill_id"), "updated_at")
 CARD = ("card_id", "state", "due", "reviews")
 
 
-def _table(model: Any) -> Table:
-    return typing.cast(Table, model.__table__)
-
-
-USERS, STATES, LEARNERS, EVIDENCE = (_table(m) for m in (User, SkillState, LearnerState, Evidence))
-CARDS, HINTS, CHECKS = _table(LearnerCard), _table(HintReveal), _table(Assessment)
+USERS, STATES, LEARNERS, EVIDENCE = (
+    table_of(m) for m in (User, SkillState, LearnerState, Evidence)
+)
+CARDS, HINTS, CHECKS = table_of(LearnerCard), table_of(HintReveal), table_of(Assessment)
 
 
 def _stamps() -> list[Any]:
-    packs = _table(PackRow)
+    packs = table_of(PackRow)
     pairs = packs.c.id + "=" + packs.c.content_hash
     return [
         select(func.aggregate_strings(pairs, ",")).scalar_subquery().label("content_stamp"),
-        select(func.max(_table(KtParams).c.id)).scalar_subquery().label("params_id"),
+        select(func.max(table_of(KtParams).c.id)).scalar_subquery().label("params_id"),
     ]
 
 

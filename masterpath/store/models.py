@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import typing
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy import text as sql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -611,3 +612,8 @@ class XapiVoid(Base):
     next_attempt_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+def table_of(model: Any) -> Table:
+    """A model's table, for Core statements built once (the hot paths')."""
+    return typing.cast(Table, model.__table__)

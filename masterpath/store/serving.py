@@ -9,7 +9,6 @@ Built once, with bound parameters, and run on the connection, as the answer's re
 
 from __future__ import annotations
 
-import typing
 from dataclasses import dataclass, fields
 from functools import cache
 from typing import Any
@@ -17,7 +16,6 @@ from typing import Any
 from sqlalchemy import (
     Executable,
     Integer,
-    Table,
     bindparam,
     case,
     cast,
@@ -32,6 +30,7 @@ from sqlalchemy import (
 from masterpath.domain.answering import ASSESSED_MODES, Standing
 from masterpath.domain.practice import RECENT_ROWS, Answers, Assessment
 from masterpath.store import content
+from masterpath.store.answers import STANDING
 from masterpath.store.db import Tx
 from masterpath.store.models import (
     Evidence,
@@ -40,18 +39,14 @@ from masterpath.store.models import (
     LearnerState,
     SkillState,
     User,
+    table_of,
 )
 
-STANDING = tuple(f.name for f in fields(Standing))
 ASSESSMENT = tuple(f.name for f in fields(Assessment))
 
 
-def _table(model: Any) -> Table:
-    return typing.cast(Table, model.__table__)
-
-
-USERS, STATES, LEARNERS = _table(User), _table(SkillState), _table(LearnerState)
-EVIDENCE, VOIDS = _table(Evidence), _table(EvidenceVoid)
+USERS, STATES, LEARNERS = table_of(User), table_of(SkillState), table_of(LearnerState)
+EVIDENCE, VOIDS = table_of(Evidence), table_of(EvidenceVoid)
 
 
 @dataclass(frozen=True)
@@ -72,7 +67,7 @@ def _learner_query() -> Executable:
             LEARNERS.c.skill_ids.label("learner_seen"),
             *[STATES.c[name] for name in STANDING],
             content.stamp_column().label("content_stamp"),
-            select(func.max(_table(KtParams).c.id)).scalar_subquery().label("params_id"),
+            select(func.max(table_of(KtParams).c.id)).scalar_subquery().label("params_id"),
         )
         .select_from(USERS)
         .outerjoin(LEARNERS, LEARNERS.c.user_id == USERS.c.id)

@@ -198,6 +198,9 @@ def run(
                 ctx, labelled_goals.SECOND_TUNING_SET
             ),
             "training_third_author": labelled_goals.evaluate(ctx, labelled_goals.THIRD_TUNING_SET),
+            "training_fourth_author": labelled_goals.evaluate(
+                ctx, labelled_goals.FOURTH_TUNING_SET
+            ),
         }
         if independent is not None:
             accuracy["independent"] = labelled_goals.evaluate(ctx, independent)
@@ -229,7 +232,12 @@ def table(result: dict[str, Any]) -> list[str]:
         f"goal match alone p95 {row['match']['p95_ms']} ms"
         for name, row in (("large", result), ("builtin", result["builtin"]))
     ]
-    names = ("training_tuning_set", "training_second_author", "training_third_author")
+    names = (
+        "training_tuning_set",
+        "training_second_author",
+        "training_third_author",
+        "training_fourth_author",
+    )
     for name in (*names, "independent"):
         for label, row in result.get(name, {}).items():
             if label == "all":

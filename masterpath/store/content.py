@@ -285,27 +285,27 @@ def any_item(tx: Tx, item_id: str) -> Item | None:
     return found.get(item_id)
 
 
-def live_card(tx: Tx, card_id: str) -> Card | None:
-    """A live flashcard by id, from the models built once per installed content."""
+def _cards(tx: Tx, *, live: bool) -> dict[str, Card]:
+    """The flashcards (live ones only, or all) as models built once per installed content."""
+
+    def read() -> dict[str, Card]:  # the statement is built only when the cache is stale
+        query = select(CardRow).where(CardRow.retired_at.is_(None)) if live else select(CardRow)
+        return {row.id: card_model(tx, row) for row in tx.session.scalars(query)}
+
     found: dict[str, Card] = tx.cache.latest(
-        "live_cards",
-        content_key(tx),
-        lambda: {
-            row.id: card_model(tx, row)
-            for row in tx.session.scalars(select(CardRow).where(CardRow.retired_at.is_(None)))
-        },
+        "live_cards" if live else "any_cards", content_key(tx), read
     )
-    return found.get(card_id)
+    return found
+
+
+def live_card(tx: Tx, card_id: str) -> Card | None:
+    """A live flashcard by id."""
+    return _cards(tx, live=True).get(card_id)
 
 
 def any_card(tx: Tx, card_id: str) -> Card | None:
-    """A flashcard by id, live or retired, from the models built once per installed content."""
-    found: dict[str, Card] = tx.cache.latest(
-        "any_cards",
-        content_key(tx),
-        lambda: {row.id: card_model(tx, row) for row in tx.session.scalars(select(CardRow))},
-    )
-    return found.get(card_id)
+    """A flashcard by id, live or retired."""
+    return _cards(tx, live=False).get(card_id)
 
 
 def live_deck(tx: Tx, skill_id: str) -> list[str]:

@@ -22,19 +22,7 @@ def test_sections_split_at_level_two_headings_outside_code() -> None:
 
 
 def test_units_are_explanations_sections_and_resources_with_summaries() -> None:
-    skill = {
-        **SKILL,
-        "id": "docker",
-        "title": "Docker",
-        "explanations": [
-            {
-                "question": "Why pin a digest?",
-                "sources": ["lesson#tags-and-digests"],
-                "answer": "Because a tag can move at any time. A digest names exactly one image.",
-            }
-        ],
-    }
-    units = retrieval.units(Skill.from_data(skill))
+    units = _explained()
     assert [u.id for u in units] == [
         "docker/q#why-pin-a-digest",
         "docker/lesson#introduction",

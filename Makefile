@@ -67,8 +67,11 @@ test-postgres: install
 # computed in this folder and the next ones start from them, in a subfolder named by a
 # fingerprint of the model file, the embedding code and numpy's and tokenizers' versions
 # (tests/conftest.py); `make clean` empties it.
+# mypy (one core) runs beside the SQLite pass, whose first minute on a fresh clone is embedding.
 test: export MASTERPATH_TEST_VECTORS := $(CURDIR)/.test-vectors
-test: lint typecheck test-sqlite test-postgres
+test: lint
+	$(MAKE) --no-print-directory -j2 typecheck test-sqlite
+	$(MAKE) --no-print-directory test-postgres
 
 
 node_modules/.package-lock.json: package.json

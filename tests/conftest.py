@@ -90,8 +90,23 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> Schedul
 NOT_ON_POSTGRES = pytest.mark.skip(reason="uses no test database: run in the SQLite pass")
 
 
+# Modules with the longest tests (whole benchmark runs, real servers): started first, so that
+# the two workers end together instead of one finishing a half-minute test alone at the end.
+LONG_FIRST = {
+    "test_bench_scale.py",
+    "test_bench_web.py",
+    "test_bench_mentor.py",
+    "test_bench_dashboard.py",
+    "test_newcomer.py",
+    "test_serve_shutdown.py",
+    "test_workers.py",
+}
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups into node ids
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    first = BUILTIN_MODULES | LONG_FIRST
+    items.sort(key=lambda item: item.path.name not in first)  # stable: the rest keep their order
     for item in items:
         if item.path.name in BUILTIN_MODULES:
             item.add_marker(pytest.mark.xdist_group("builtin"))

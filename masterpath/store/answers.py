@@ -69,6 +69,17 @@ def _stamps() -> list[Any]:
     ]
 
 
+def learner_columns() -> list[Any]:
+    """What every read of a learner for practice starts with: the user, their knowledge-tracing
+    counters and every skill state (joined by the query that uses them)."""
+    return [
+        USERS.c.id,
+        LEARNERS.c.counters.label("learner_counters"),
+        LEARNERS.c.skill_ids.label("learner_seen"),
+        *[STATES.c[name] for name in STANDING],
+    ]
+
+
 @cache
 def _learner_query() -> Executable:
     user: Any = bindparam("user")
@@ -90,10 +101,7 @@ def _learner_query() -> Executable:
     )
     return (
         select(
-            USERS.c.id,
-            LEARNERS.c.counters.label("learner_counters"),
-            LEARNERS.c.skill_ids.label("learner_seen"),
-            *[STATES.c[name] for name in STANDING],
+            *learner_columns(),
             hints.scalar_subquery().label("hints_seen"),
             busy.scalar_subquery().label("open_items"),
             *_stamps(),

@@ -30,7 +30,7 @@ from sqlalchemy import (
 from masterpath.domain.answering import ASSESSED_MODES, Standing
 from masterpath.domain.practice import RECENT_ROWS, Answers, Assessment
 from masterpath.store import content
-from masterpath.store.answers import STANDING
+from masterpath.store.answers import STANDING, learner_columns
 from masterpath.store.db import Tx
 from masterpath.store.models import (
     Evidence,
@@ -62,10 +62,7 @@ class Learner:
 def _learner_query() -> Executable:
     return (
         select(
-            USERS.c.id,
-            LEARNERS.c.counters.label("learner_counters"),
-            LEARNERS.c.skill_ids.label("learner_seen"),
-            *[STATES.c[name] for name in STANDING],
+            *learner_columns(),
             content.stamp_column().label("content_stamp"),
             select(func.max(table_of(KtParams).c.id)).scalar_subquery().label("params_id"),
         )

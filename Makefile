@@ -63,12 +63,14 @@ test-postgres: install
 			$(PG_TESTS) $(PYTEST_ARGS); \
 	fi
 
-# The built-in content is embedded once, not once a run: each session leaves the vectors it
-# computed in this folder and the next ones start from them, in a subfolder named by a
-# fingerprint of the model file, the embedding code and numpy's and tokenizers' versions
-# (tests/conftest.py); `make clean` empties it.
-# mypy (one core) runs beside the SQLite pass, whose first minute on a fresh clone is embedding.
-test: export MASTERPATH_TEST_VECTORS := $(CURDIR)/.test-vectors
+# The built-in content is embedded once per machine, not once a run or a clone: each session
+# leaves the vectors it computed in the user's cache folder and the next ones (in any checkout)
+# start from them, in a subfolder named by a fingerprint of the model file, the embedding code
+# and numpy's and tokenizers' versions (tests/conftest.py), as pip keeps the wheels it built.
+# `make clean` empties it.
+# mypy (one core) runs beside the SQLite pass, whose first minute on a first run is embedding.
+TEST_VECTORS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/masterpath/test-vectors
+test: export MASTERPATH_TEST_VECTORS := $(TEST_VECTORS)
 test: lint
 	$(MAKE) --no-print-directory -j2 typecheck test-sqlite
 	$(MAKE) --no-print-directory test-postgres
@@ -167,4 +169,4 @@ bench: bench-deps
 	$(BENCH)/masterpath bench gate --json
 
 clean:
-	rm -rf $(VENV) .venv-ralph node_modules e2e-artifacts .mypy_cache .ruff_cache .pytest_cache .test-vectors
+	rm -rf $(VENV) .venv-ralph node_modules e2e-artifacts .mypy_cache .ruff_cache .pytest_cache .test-vectors $(TEST_VECTORS)

@@ -115,13 +115,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(NOT_ON_POSTGRES)
 
 
-# `make test` points this at `.test-vectors`: each worker leaves there the vectors it computed
+# `make test` points this at a folder in the user's cache (~/.cache/masterpath/test-vectors),
+# shared by every checkout on the machine: each worker leaves there the vectors it computed
 # (the content's, and the recent one-off texts' such as the mentor's replies, each put back
 # where the product keeps it) and every later session (the PostgreSQL pass, the next
-# `make test`) starts from them, so the built-in content is embedded once, not once a run. A
-# vector is a pure function of the model's weights, the code that runs them and the text (keyed
-# by its hash, as the product's own cache is), so the files live in a subfolder named by a
-# fingerprint of all but the text: the model file, the modules of masterpath/meaning and
+# `make test`, another clone's) starts from them, so the built-in content is embedded once, not
+# once a run. A vector is a pure function of the model's weights, the code that runs them and
+# the text (keyed by its hash, as the product's own cache is), so the files live in a subfolder
+# named by a fingerprint of all but the text: the model file, the modules of masterpath/meaning and
 # services/meaning.py, and the versions of numpy and tokenizers. Change any of them and the
 # suite embeds afresh. The product's memory → database → model path is tested on texts no run
 # has seen (tests/services/test_meaning.py).
@@ -152,7 +153,7 @@ def _held() -> list[tuple[tuple[str, str], Any, bool]]:
     return memory + [row for row in recent if row[0] not in meaning._VECTORS]
 
 
-_SAVED: set[tuple[str, str]] = set()  # read from .test-vectors or written there by this process
+_SAVED: set[tuple[str, str]] = set()  # read from the vector folder or written there by this process
 _FILES: list[Path] = []  # the files read as the session started
 
 
@@ -203,23 +204,30 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         reporter.write_line(f"embedded the built-in content in {took:.0f} s")
 
 
+def _read_vectors(path: Path) -> None:
+    with np.load(path) as found:
+        keys = found["keys"]
+        kinds = found["recent"] if "recent" in found.files else np.zeros(len(keys), bool)
+        for key, vector, recent in zip(keys, found["vectors"], kinds, strict=True):
+            model, digest = str(key).split("\t")
+            if recent:  # where the product keeps it: among the recent (and bounded) ones
+                meaning._remember((model, digest), vector)
+            else:
+                meaning._VECTORS.setdefault((model, digest), vector)
+            _SAVED.add((model, digest))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def shared_vectors() -> Iterator[None]:
     if not SHARED_VECTORS:
         yield
         return
-    _FILES[:] = sorted(_vectors_folder().glob("*.npz"))
-    for path in _FILES:
-        with np.load(path) as found:
-            keys = found["keys"]
-            kinds = found["recent"] if "recent" in found.files else np.zeros(len(keys), bool)
-            for key, vector, recent in zip(keys, found["vectors"], kinds, strict=True):
-                model, digest = str(key).split("\t")
-                if recent:  # where the product keeps it: among the recent (and bounded) ones
-                    meaning._remember((model, digest), vector)
-                else:
-                    meaning._VECTORS.setdefault((model, digest), vector)
-                _SAVED.add((model, digest))
+    for path in sorted(_vectors_folder().glob("*.npz")):
+        try:
+            _read_vectors(path)
+        except FileNotFoundError:  # another checkout's run merged it away: its vectors are in
+            continue  # the merged file, read next time; this run embeds what it lacks
+        _FILES.append(path)
     yield
     if len(_FILES) > 8:  # many small files: one with everything replaces the ones read
         save_vectors(everything=True)

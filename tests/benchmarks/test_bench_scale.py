@@ -46,6 +46,8 @@ def databases(url: str) -> set[str]:
     return found
 
 
+@pytest.mark.slow  # a whole run on two generated populations (20 s): `make test-slow`; the
+# generated counters are checked by the fast test below
 def test_tiny_run_reports_every_figure_at_both_sizes(server: str) -> None:
     command = [
         "bench",

@@ -19,7 +19,10 @@ from masterpath.cli import main
 
 SUITE = os.environ.get("MASTERPATH_TEST_DATABASE_URL", "")
 POSTGRES = webdata.with_database(SUITE, "postgres") if SUITE else web.Bounds().postgres
-pytestmark = pytest.mark.postgres  # it reaches the server itself, whichever pass runs it
+# It reaches the server itself, whichever pass runs it; a whole run that starts four servers
+# (30 s): `make test-slow` (the servers' sharing of sessions and content across workers is
+# tested fast in tests/web/test_workers.py).
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

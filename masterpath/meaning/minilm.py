@@ -92,16 +92,18 @@ class MiniLM:
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()
         self._w = {  # dense weights transposed once, so each layer is one contiguous matmul
-            k: np.ascontiguousarray(
-                v.T
-                if k.endswith("dense.weight")
-                or k.endswith(("query.weight", "key.weight", "value.weight"))
-                else v,
-                dtype=np.float32,
-            )
+            k: np.ascontiguousarray(v.T if k.endswith("dense.weight") else v, dtype=np.float32)
             for k, v in weights.items()
-            if v.dtype != np.int64
+            if v.dtype != np.int64 and ".attention.self." not in k
         }
+        for layer in range(LAYERS):  # query, key and value as one matmul: a third of the calls
+            p = f"encoder.layer.{layer}.attention.self."
+            for part in ("weight", "bias"):
+                qkv = [weights[f"{p}{name}.{part}"] for name in ("query", "key", "value")]
+                joined = np.concatenate(qkv, axis=0)
+                self._w[f"{p}qkv.{part}"] = np.ascontiguousarray(
+                    joined.T if part == "weight" else joined, dtype=np.float32
+                )
 
     def words(self) -> frozenset[str]:
         """The whole words the tokenizer knows (lower-case letters): words, not typos."""
@@ -112,19 +114,22 @@ class MiniLM:
         """Unit vectors, one row per text (shorter texts batched together to spare padding).
 
         BLAS runs one thread per call: under load its own threads thrash (measured: 18 texts/s
-        with OpenBLAS's threads against 84 with one, on a busy 2-core machine); many texts are
-        shared between two Python threads instead (numpy releases the GIL in matmul).
+        with OpenBLAS's threads against 84 with one, on a busy 2-core machine); the texts are
+        shared between two Python threads instead (numpy releases the GIL in matmul), a few
+        texts (a learner's answer) in two halves, so one answer's sentences use both cores.
         """
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         encodings = self._tokenizer.encode_batch([t or " " for t in texts])
         order = sorted(range(len(texts)), key=lambda n: len(encodings[n].ids))
         chunks = [order[start : start + batch] for start in range(0, len(order), batch)]
+        if len(chunks) == 1 and len(order) > 1 and threads > 1:  # a request's few sentences
+            chunks = [order[0::2], order[1::2]]  # two halves of like lengths, a core each
 
         def run(chunk: list[int]) -> None:
             out[chunk] = self._forward([encodings[n].ids for n in chunk])
 
         with self._blas.limit(limits=1, user_api="blas"):
-            if len(chunks) < 4 or threads == 1:
+            if len(chunks) == 1 or threads == 1:
                 for chunk in chunks:
                     run(chunk)
             else:
@@ -165,9 +170,7 @@ class MiniLM:
         def split(t: Array) -> Array:
             return t.reshape(batch, width, HEADS, head).transpose(0, 2, 1, 3)
 
-        q = split(self._dense(x, p + "attention.self.query"))
-        k = split(self._dense(x, p + "attention.self.key"))
-        v = split(self._dense(x, p + "attention.self.value"))
+        q, k, v = (split(t) for t in np.split(self._dense(x, p + "attention.self.qkv"), 3, -1))
         scores: Array = q @ k.transpose(0, 1, 3, 2)
         scores /= np.float32(np.sqrt(head))
         scores += blocked

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import JSON, Connection, DateTime, Engine, create_engine, event, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import URL, Dialect, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -73,12 +74,39 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     try:
-        return create_engine(url, pool_pre_ping=True, **POOL)
+        engine = create_engine(url, **POOL)
     except ImportError as exc:
         raise ConfigurationError(
             f"the database driver {exc.name or parsed.drivername} is not installed: use "
             "postgresql+psycopg://… (the `postgres` extra: pip install 'masterpath[postgres]')"
         ) from exc
+    event.listen(engine, "checkin", _returned)
+    event.listen(engine, "checkout", _ping_after_idle(engine.dialect))
+    return engine
+
+
+# A pooled PostgreSQL connection is pinged before use only when it has sat idle (a server
+# restart or an idle timeout may have closed it), not on every checkout as `pool_pre_ping`
+# does: under load a connection comes back within milliseconds, and a ping is a round trip on
+# every transaction (two a request). A dead one is replaced before the request sees it.
+PING_AFTER_IDLE = 1.0  # seconds
+
+
+def _returned(_dbapi_connection: Any, record: Any) -> None:
+    record.info["returned"] = time.monotonic()
+
+
+def _ping_after_idle(dialect: Dialect) -> Callable[[Any, Any, Any], None]:
+    def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get("returned")
+        if returned is None or time.monotonic() - returned < PING_AFTER_IDLE:
+            return  # new, or back moments ago
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # any driver error: the pool replaces it and checks out again
+            raise DisconnectionError(str(exc)) from exc
+
+    return checkout
 
 
 def _parse(url: str) -> URL:

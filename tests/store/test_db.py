@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, create_engine, text
 
 from masterpath.services import Context
-from masterpath.store import accounts, migrate
+from masterpath.store import accounts, db, migrate, scratch
+from tests.conftest import PG_URL
 
 
 def test_schema_is_at_head(ctx: Context) -> None:
@@ -72,3 +74,35 @@ def test_migrations_build_exactly_the_tables_the_models_describe(ctx: Context) -
         migration = MigrationContext.configure(connection, opts={"compare_type": False})
         differences = compare_metadata(migration, Base.metadata)
     assert differences == []
+
+
+@pytest.mark.postgres
+def test_a_connection_that_died_while_idle_is_replaced_before_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No ping on a connection back moments ago (a round trip a transaction saved); one after it
+    sat idle, and a connection the server closed meanwhile is replaced, unseen by the caller."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL: the SQLite pass has no server connections to lose")
+    monkeypatch.setattr(db, "PING_AFTER_IDLE", 0.3)
+    server = scratch.url_of(PG_URL, "postgres")  # the test database may not exist yet
+    engine = db.make_engine(server)
+    pings: list[object] = []
+    ping = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda c: pings.append(c) or ping(c))
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        backend = _backend(engine)
+        assert _backend(engine) == backend and pings == []  # back moments ago: used as it is
+        with admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        time.sleep(0.4)
+        assert _backend(engine) != backend and len(pings) == 1
+    finally:
+        engine.dispose()
+        admin.dispose()
+
+
+def _backend(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(text("SELECT pg_backend_pid()")).scalar_one())

@@ -18,14 +18,8 @@ if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
 Result = dict[str, Any]
-
-
 POSITIVE = click.IntRange(min=1)
-
-
 LAST = "Print one JSON object last."
 
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from masterpath.benchmarks import study
-from masterpath.benchmarks.cli import Report
+from masterpath.benchmarks.report import Report
 from masterpath.cli import main
 from masterpath.errors import InvalidInput, Problem
 

@@ -93,6 +93,18 @@ def test_a_profession_is_its_written_name_not_its_stem() -> None:
     assert aims.other_profession("help me study for my nursing exams") == "nurse"
 
 
+def test_a_neighbouring_software_job_is_another_profession_only_as_the_aim() -> None:
+    assert aims.other_profession("now want to become a data engineer for analytics") == (
+        "data engineer"
+    )
+    assert aims.other_profession("UX designer for AI products") == "ux designer"
+    assert aims.other_profession("AI engineer planning to switch into game development") == (
+        "game development"
+    )
+    assert aims.other_profession("game developer who wants to move into pipelines") is None
+    assert aims.other_profession("data engineer who wants to serve the models") is None
+
+
 def test_background_after_the_aim_and_people_to_hire_are_not_the_aim() -> None:
     goal = "become a pipeline lead in 2 years, currently a pipeline engineer"
     assert "engineer" not in aims.focus(goal)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import bm25s
@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz.distance import DamerauLevenshtein
 
-from masterpath.domain import aims
+from masterpath.domain import aims, spelling
 from masterpath.domain.content import Skill
 from masterpath.domain.goal_vocabulary import words
 
@@ -39,6 +39,7 @@ class Index:
     spelled: frozenset[str] = frozenset()  # every word the careers and skills use, as written
     outside: Vectors | None = None  # rows of `OUTSIDE`
     advanced: frozenset[int] = frozenset()  # careers for seniors (the pack's `difficulty`)
+    speller: spelling.Speller = field(default_factory=spelling.Speller)  # `respelled`
 
 
 def listed(career: Mapping[str, Any]) -> list[str]:
@@ -102,12 +103,14 @@ def build(
     vectors: Mapping[str, tuple[Vectors, Vectors]] | None = None,
     outside: Vectors | None = None,
     advanced: Collection[str] = (),
+    lexicon: frozenset[str] = frozenset(),
 ) -> Index:
     """Index careers by slug: (title and other names, core text, full text); `passages` (skill
     texts) sharpen which words are specific to the field and which are everyday words;
     `vectors` (by slug, the rows of the two lists of `units`) let goals match by meaning too,
     `outside` (the rows of `OUTSIDE`) tell them from work the catalogue has no career for;
-    `advanced` are the careers for seniors, the only ones a senior aim can match."""
+    `advanced` are the careers for seniors, the only ones a senior aim can match; `lexicon`
+    (the embedding model's whole words) tells a learner's typos from words (`respelled`)."""
     slugs = sorted(careers)
     full = [words(careers[slug][2]) for slug in slugs]
     retriever = bm25s.BM25()
@@ -138,7 +141,16 @@ def build(
         spelled,
         outside if meaning else None,
         frozenset(i for i, slug in enumerate(slugs) if slug in advanced),
+        spelling.speller([*written, *passages], lexicon=lexicon),
     )
+
+
+def respelled(index: Index, goal: str) -> str:
+    """The goal with a learner's typos ("machin lerning enginer", "deploing modells") spelled
+    as the careers and skills spell them (`spelling.respelled`), before it is cut into stems
+    or embedded: a stem of a typo ("lern") is too short to correct. Nothing without a
+    lexicon."""
+    return spelling.respelled(index.speller, goal)
 
 
 def correct(index: Index, word: str) -> str:

@@ -37,6 +37,7 @@ from masterpath.domain.career_index import (
     correct,
     listed,
     own_skills,
+    respelled,
     texts,
     units,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "listed",
     "match",
     "own_skills",
+    "respelled",
     "similarity",
     "texts",
     "units",
@@ -133,7 +135,9 @@ def evidence(
 ) -> Evidence:
     """Everything `decide` needs, computed once per goal (a sweep reuses it); `aim` is the
     vector of what the goal aims at (`aims.focus`), compared with work outside the catalogue
-    instead of the whole goal's."""
+    instead of the whole goal's. Typos are respelled first (`respelled`): the vectors are of
+    the respelled goal too."""
+    goal = respelled(index, goal)
     written, aiming = words(goal), words(aims.focus(goal))
     fixed = {w: correct(index, w) for w in {*written, *aiming}}  # typos, once per word
     said, aimed = [fixed[w] for w in written], [fixed[w] for w in aiming]

@@ -155,3 +155,14 @@ def test_a_senior_aim_matches_only_a_career_for_seniors() -> None:
     index = matching.build(CAREERS, advanced=["lead"])
     assert matching.match(index, "director of pipeline engineering").career == "lead"
     assert matching.match(index, "pipeline engineering").career == "engineer"
+
+
+def test_a_goals_typos_are_spelled_as_the_careers_spell_them() -> None:
+    index = matching.build(CAREERS, lexicon=frozenset({"become", "want"}))
+    assert matching.respelled(index, "become a pipline enginer") == "become a pipeline engineer"
+    assert matching.evidence(index, "become a pipline enginer").named == frozenset({0})
+
+
+def test_without_a_lexicon_a_goal_is_read_as_written() -> None:
+    index = matching.build(CAREERS)
+    assert matching.respelled(index, "become a pipline enginer") == "become a pipline enginer"

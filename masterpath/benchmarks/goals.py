@@ -1,6 +1,6 @@
 """Goal → career accuracy on labelled goals, per class with Wilson intervals, and the sweep that
-chooses `matching.Tuning` on the three tuning sets (tests/fixtures/goals*.yaml), with
-leave-one-set-out folds: tuned on two authors, scored on the third.
+chooses `matching.Tuning` on the five tuning sets (tests/fixtures/goals*.yaml), with
+leave-one-set-out folds: tuned on four authors, scored on the fifth.
 
 Two file shapes are read: the tuning set's (`career`, a slug or null, and `also`, other
 acceptable slugs; a null `career` with `also` is a goal in another language, expected to get

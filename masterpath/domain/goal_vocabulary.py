@@ -91,6 +91,10 @@ OUTSIDE = (
     "team leader or supervisor of a call centre, shop, restaurant or sales team",
     "hiring manager or founder looking to hire engineers for a startup",
     "manual job or trade: driver, cleaner, hairdresser, farmer, builder",
+    "site reliability or DevOps engineer keeping websites, servers and databases up, on call",
+    "QA tester, scrum master or technical writer on a software team",
+    "network engineer or system administrator for an office network",
+    "blockchain, crypto or web3 developer writing smart contracts",
 )
 
 

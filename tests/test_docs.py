@@ -29,13 +29,15 @@ def test_goal_matching_figures_count_each_class_of_the_labelled_goals_apart() ->
         rows = goals.labelled(path)
         with_career = sum(1 for row in rows if row.acceptable)
         sizes[path] = (with_career, len(rows) - with_career)
-    first, second, third, fourth, independent = sizes.values()
-    # "an acceptable career for A of B, C of D, E of F and G of H goals that have one, and "no
-    # match" for ...", then the third and fourth authors' fresh-author figures and the folds
-    # (now and before), each set's classes
-    training = [first[0], second[0], third[0], fourth[0], first[1], second[1], third[1], fourth[1]]
-    folds = [*first, *second, *third, *fourth]
-    assert [b for _, b in pairs] == [*training, *third, *fourth, *folds, *folds, *independent]
+    first, second, third, fourth, fifth, independent = sizes.values()
+    # "an acceptable career for A of B, ... goals that have one, and "no match" for ...", then
+    # the third, fourth and fifth authors' fresh-author figures and the folds (now and before),
+    # each set's classes
+    sets = (first, second, third, fourth, fifth)
+    training = [s[0] for s in sets] + [s[1] for s in sets]
+    folds = [n for s in sets for n in s]
+    fresh = [*third, *fourth, *fifth]
+    assert [b for _, b in pairs] == [*training, *fresh, *folds, *folds, *independent]
     assert all(a <= b for a, b in pairs)
     for right, total in pairs[-2:]:  # the independent set's shares, as printed
         assert f"{right} of {total} ({round(100 * right / total)}%" in " ".join(figures.split())

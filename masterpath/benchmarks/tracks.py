@@ -201,6 +201,7 @@ def run(
             "training_fourth_author": labelled_goals.evaluate(
                 ctx, labelled_goals.FOURTH_TUNING_SET
             ),
+            "training_fifth_author": labelled_goals.evaluate(ctx, labelled_goals.FIFTH_TUNING_SET),
         }
         if independent is not None:
             accuracy["independent"] = labelled_goals.evaluate(ctx, independent)
@@ -237,6 +238,7 @@ def table(result: dict[str, Any]) -> list[str]:
         "training_second_author",
         "training_third_author",
         "training_fourth_author",
+        "training_fifth_author",
     )
     for name in (*names, "independent"):
         for label, row in result.get(name, {}).items():

@@ -26,8 +26,8 @@ from numpy.typing import NDArray
 
 from masterpath.domain import spelling
 from masterpath.domain.content import Skill
+from masterpath.domain.goal_vocabulary import EXPAND
 from masterpath.domain.grading import terms
-from masterpath.domain.matching import EXPAND
 
 Vectors = NDArray[np.float32]
 OUTSIDE_SCORE = 8.72  # fitted with RANKER (below), see `relevance`

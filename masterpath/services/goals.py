@@ -74,7 +74,14 @@ def index(ctx: Context) -> tuple[matching.Index, list[str]]:
         advanced = [row.slug for row in content_store.careers(tx) if _advanced(row.data)]
     vectors = _vectors(ctx, units) if model is not None else None
     outside = meaning.vectors(ctx, matching.OUTSIDE) if vectors is not None else None
-    built = matching.build(found, passages, vectors=vectors, outside=outside, advanced=advanced)
+    built = matching.build(
+        found,
+        passages,
+        vectors=vectors,
+        outside=outside,
+        advanced=advanced,
+        lexicon=meaning.lexicon(ctx),
+    )
     return ctx.cache.put("career_index", key, built), languages
 
 
@@ -100,12 +107,15 @@ def _vectors(
 
 
 def understand(ctx: Context, goal: str) -> Understood:
-    """Read a goal before matching it: outside any transaction of the caller's."""
+    """Read a goal before matching it: outside any transaction of the caller's. Its vectors
+    are of the goal with typos respelled (`matching.respelled`), as `matching.evidence` reads
+    it."""
     built, languages = index(ctx)
     said = language.detect(goal)
     found = Understood(built, languages, said, None)
     if not found.covered or built.vectors is None:
         return found
+    goal = matching.respelled(built, goal)
     vector = meaning.one(ctx, goal)
     aim = " ".join(aims.focus(goal).split())
     if vector is None or aim == " ".join(goal.split()) or len(aim.split()) < 2:

@@ -93,6 +93,18 @@ def test_a_profession_is_its_written_name_not_its_stem() -> None:
     assert aims.other_profession("help me study for my nursing exams") == "nurse"
 
 
+def test_a_neighbouring_software_job_is_another_profession_only_as_the_aim() -> None:
+    assert aims.other_profession("now want to become a data engineer for analytics") == (
+        "data engineer"
+    )
+    assert aims.other_profession("UX designer for AI products") == "ux designer"
+    assert aims.other_profession("AI engineer planning to switch into game development") == (
+        "game development"
+    )
+    assert aims.other_profession("game developer who wants to move into pipelines") is None
+    assert aims.other_profession("data engineer who wants to serve the models") is None
+
+
 def test_background_after_the_aim_and_people_to_hire_are_not_the_aim() -> None:
     goal = "become a pipeline lead in 2 years, currently a pipeline engineer"
     assert "engineer" not in aims.focus(goal)
@@ -143,3 +155,14 @@ def test_a_senior_aim_matches_only_a_career_for_seniors() -> None:
     index = matching.build(CAREERS, advanced=["lead"])
     assert matching.match(index, "director of pipeline engineering").career == "lead"
     assert matching.match(index, "pipeline engineering").career == "engineer"
+
+
+def test_a_goals_typos_are_spelled_as_the_careers_spell_them() -> None:
+    index = matching.build(CAREERS, lexicon=frozenset({"become", "want"}))
+    assert matching.respelled(index, "become a pipline enginer") == "become a pipeline engineer"
+    assert matching.evidence(index, "become a pipline enginer").named == frozenset({0})
+
+
+def test_without_a_lexicon_a_goal_is_read_as_written() -> None:
+    index = matching.build(CAREERS)
+    assert matching.respelled(index, "become a pipline enginer") == "become a pipline enginer"

@@ -33,6 +33,15 @@ ABBREVIATIONS = {
     "adr": "architecture decision record adr",
     "adrs": "architecture decision record adr",
     "rag": "retrieval augmented generation rag",
+    "vram": "gpu memory vram",  # what gamers and spec sheets call GPU memory
+    "db": "database db",
+    "dbs": "database db",
+    "e2e": "end to end",
+    "repo": "repository repo",
+    "repos": "repository repo",
+    "prod": "production prod",
+    "perf": "performance perf",
+    "creds": "credentials",
 }
 _FENCE = re.compile(r"^```")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`*“\"(])")

@@ -24,7 +24,8 @@ FILLER = frozenset(
         someone anyone work works working worked like just really right make makes made
         have has had keep need needs want wants way ways use using used one ones new now get
         getting go going still also actually basically pretty yeah yes no not good bad better
-        worse best t s d m ll re ve isn aren wasn don doesn didn doesnt dont cant"""
+        worse best t s d m ll re ve isn aren wasn don doesn didn doesnt dont cant
+        him till until gonna wanna lol pls plz"""
     )
 )
 # Abbreviations learners use that the content spells out (besides the goal matcher's).
@@ -42,6 +43,7 @@ ABBREVIATIONS = {
     "prod": "production prod",
     "perf": "performance perf",
     "creds": "credentials",
+    "gpt": "gpt large language model llm",  # OpenAI's models, often named for any LLM
 }
 _FENCE = re.compile(r"^```")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`*“\"(])")

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 if TYPE_CHECKING:
     from masterpath.domain.retrieval import Candidates, Index
 
-OUTSIDE_SCORE = 9.13  # fitted with RANKER (below), see `relevance`
+OUTSIDE_SCORE = 9.37  # fitted with RANKER (below), see `relevance`
 # The ranker: the best RERANK_DEPTH fused units are re-ordered by RANKER · features (below).
 RERANK_DEPTH = 20
 FEATURES = (
@@ -44,23 +44,23 @@ FEATURES = (
 # the dev sets (tests/fixtures/mentor_dev, mentor_dev2) together, with OUTSIDE_SCORE;
 # cross-validated leaving each set out and 5-fold (see README). Never on the independent set.
 RANKER = (
-    1.6187,  # fused
-    0.9508,  # reciprocal rank
-    7.5720,  # cosine
-    4.0384,  # title cosine
-    -1.9214,  # body cosine
-    4.5740,  # opening cosine
-    2.7737,  # start cosine
-    0.9508,  # bm25
-    5.5294,  # same skill
-    -0.0116,  # explanation
-    0.6331,  # section
-    -0.5816,  # title words
-    1.6347,  # body words
-    0.3822,  # skill mass
-    0.5691,  # relative fused
-    2.0961,  # relative cosine
-    0.5777,  # relatives among candidates
+    1.9822,  # fused
+    0.9949,  # reciprocal rank
+    7.0212,  # cosine
+    3.9712,  # title cosine
+    -1.6980,  # body cosine
+    4.5158,  # opening cosine
+    2.8443,  # start cosine
+    0.7832,  # bm25
+    5.4418,  # same skill
+    0.1955,  # explanation
+    0.8673,  # section
+    -0.2518,  # title words
+    1.6371,  # body words
+    0.3743,  # skill mass
+    0.6085,  # relative fused
+    2.1102,  # relative cosine
+    0.5554,  # relatives among candidates
 )
 
 

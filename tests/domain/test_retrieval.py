@@ -166,3 +166,9 @@ def test_a_question_the_ranker_finds_no_real_answer_for_is_outside() -> None:
     described[:, retrieval.FEATURES.index("same skill")] = 1.0  # the page does not count
     cosine = retrieval.RANKER[retrieval.FEATURES.index("cosine")]
     assert retrieval.relevance(described) == pytest.approx(0.5 * cosine)
+
+
+def test_learners_abbreviations_are_spelled_out_and_their_filler_dropped() -> None:
+    said = retrieval.words("should i tell him the vram of the prod db till gpt answers")
+    assert said[:7] == ["gpu", "memori", "vram", "product", "prod", "databas", "db"]
+    assert said[7:] == ["gpt", "larg", "languag", "model", "llm", "answer"]

@@ -2,11 +2,11 @@
 
     .venv/bin/python scripts/fit_mentor_ranker.py [--data-dir DIR]
 
-Reads only the tuning set (tests/fixtures/mentor_questions.yaml) and the dev set
-(tests/fixtures/mentor_dev/); never the independent set. For each answerable question that is
-not said to be outside, the best `RERANK_DEPTH` fused units are the candidates, each described
-by `retrieval.FEATURES`; the model is a linear score, fitted as listwise logistic regression
-(softmax over the candidates, the probability of any acceptable unit maximised; L2 on
+Reads only the tuning set (tests/fixtures/mentor_questions.yaml) and the dev sets
+(tests/fixtures/mentor_dev/, mentor_dev2/); never the independent set. For each answerable
+question that is not said to be outside, the best `RERANK_DEPTH` fused units are the candidates,
+each described by `retrieval.FEATURES`; the model is a linear score, fitted as listwise logistic
+regression (softmax over the candidates, the probability of any acceptable unit maximised; L2 on
 standardised features, chosen from L2S by 5-fold cross-validation within the questions fitted
 on; Adam, numpy only). Questions with no acceptable candidate are left out of fitting but
 counted when scoring. With the ranker comes `retrieval.OUTSIDE_SCORE`: a question whose best
@@ -15,8 +15,8 @@ the most outside questions net of answerable ones refused, "can't find" within C
 
 Printed: first-citation-right, "can't find" and outside recognised for the fused order and the
 cosine rule alone (before) and with the ranker and its threshold (after) on each set trained on
-the other, on 5 folds of both sets together, and on both sets with the final fit (training
-figures); then the threshold and weights to paste into OUTSIDE_SCORE and RANKER.
+the others (leave one set out), on 5 folds of all sets together, and on every set with the final
+fit (training figures); then the threshold and weights to paste into OUTSIDE_SCORE and RANKER.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from masterpath.services import knowledge, meaning
 from masterpath.settings import load_settings
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+DEV_SETS = ("mentor_dev", "mentor_dev2")
 L2S = (0.001, 0.003, 0.01, 0.03, 0.1)  # tried by cross-validation on the training questions
 CANT_FIND = 0.025  # the share of answerable training questions the outside rules may refuse
 STEPS = 1500
@@ -188,17 +189,19 @@ def line(name: str, got: tuple[int, int, int, int, int]) -> str:
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
 def main(data_dir: Path | None) -> None:
     with installed(load_settings(), data_dir) as ctx:
-        tuning = questions(ctx, "tuning", citations.tuning(FIXTURES / "mentor_questions.yaml"))
-        dev = questions(ctx, "dev", citations.independent(FIXTURES / "mentor_dev"))
-    both = tuning + dev
+        sets = {"tuning": citations.tuning(FIXTURES / "mentor_questions.yaml")}
+        sets |= {name: citations.independent(FIXTURES / name) for name in DEV_SETS}
+        found = {name: questions(ctx, name, rows) for name, rows in sets.items()}
+    both = [q for each in found.values() for q in each]
 
     def report(name: str, train_on: list[Question], test: list[Question]) -> None:
         model = train(train_on)
         click.echo(line(f"{name} before", score(test, None)))
         click.echo(line(f"{name} after (L2 {model.l2})", score(test, model)))
 
-    report("dev (fit on tuning)", tuning, dev)
-    report("tuning (fit on dev)", dev, tuning)
+    for name, test in found.items():
+        rest = [q for other, each in found.items() if other != name for q in each]
+        report(f"{name} (fit on the others)", rest, test)
     totals = {"before": np.zeros(5, int), "after": np.zeros(5, int)}
     for k, (part, test) in enumerate(_folds(both)):
         model = train(part)
@@ -210,8 +213,8 @@ def main(data_dir: Path | None) -> None:
     click.echo(line("5 folds before", tuple(totals["before"])))
     click.echo(line("5 folds after", tuple(totals["after"])))
     final = train(both)
-    click.echo(line("tuning (training figure)", score(tuning, final)))
-    click.echo(line("dev (training figure)", score(dev, final)))
+    for name, each in found.items():
+        click.echo(line(f"{name} (training figure)", score(each, final)))
     click.echo(f"L2 {final.l2}; OUTSIDE_SCORE = {final.outside:.2f}")
     click.echo("RANKER = (")
     for name, value in zip(retrieval.FEATURES, final.ranker, strict=True):

@@ -87,9 +87,11 @@ def bench_mentor(turns: int, as_json: bool) -> None:
 @click.option(
     "--dev",
     type=click.Path(file_okay=False, path_type=Path),
-    default=datasets.FIXTURES / "mentor_dev",
+    multiple=True,
+    default=(datasets.FIXTURES / "mentor_dev", datasets.FIXTURES / "mentor_dev2"),
     show_default=True,
-    help="A labelled development set (questions.yaml, labels.yaml) tuned on with the tuning set.",
+    help="A labelled development set (questions.yaml, labels.yaml) tuned on with the tuning set;"
+    " repeat for more.",
 )
 @click.option("--sweep", is_flag=True, help="Try fusion weights on the tuning and dev sets.")
 @data_dir_option
@@ -97,7 +99,7 @@ def bench_mentor(turns: int, as_json: bool) -> None:
 def bench_citations(  # noqa: PLR0917 - click passes options by position
     questions: Path,
     independent: Path,
-    dev: Path,
+    dev: tuple[Path, ...],
     sweep: bool,
     data_dir: Path | None,
     as_json: bool,
@@ -111,14 +113,19 @@ def bench_citations(  # noqa: PLR0917 - click passes options by position
     datasets.require(questions, what="labelled learner questions", source=source)
     with installed(load_settings(), data_dir) as ctx:
         tuning = citations.tuning(questions)
-        developed = citations.independent(dev) if (dev / "labels.yaml").is_file() else []
+        developed = {
+            folder.name: citations.independent(folder)
+            for folder in dev
+            if (folder / "labels.yaml").is_file()
+        }
         if sweep:
-            for row in citations.sweep(ctx, tuning + developed, report.step)[:10]:
+            every = tuning + [row for rows in developed.values() for row in rows]
+            for row in citations.sweep(ctx, every, report.step)[:10]:
                 click.echo(json.dumps(row))
             return
         result = {"tuning (training figures)": citations.score(ctx, tuning)}
-        if developed:
-            result["dev (training figures)"] = citations.score(ctx, developed)
+        for name, rows in developed.items():
+            result[f"{name} (training figures)"] = citations.score(ctx, rows)
         if (independent / "labels.yaml").is_file():
             rows = citations.independent(independent)
             result["independent"] = citations.score(ctx, rows)

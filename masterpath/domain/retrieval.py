@@ -11,11 +11,12 @@ unit's relatives — an explanation and the section it rests on). Vectors come f
 model is I/O); without them retrieval is BM25 alone, in fused order. A question nothing is close
 to in meaning (or, on BM25 alone, whose words the content barely uses) is "outside the
 content".
+
+The units and their words live in `passages`, the ranker in `ranker`; retrieval re-exports them.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,33 +26,28 @@ import numpy as np
 from numpy.typing import NDArray
 
 from masterpath.domain import spelling
-from masterpath.domain.content import Skill
-from masterpath.domain.goal_vocabulary import EXPAND
-from masterpath.domain.grading import terms
+
+# Re-exported: callers name the units and the ranker as retrieval's.
+from masterpath.domain.passages import ABBREVIATIONS as ABBREVIATIONS
+from masterpath.domain.passages import FILLER as FILLER
+from masterpath.domain.passages import Unit as Unit
+from masterpath.domain.passages import anchor as anchor
+from masterpath.domain.passages import relatives as relatives
+from masterpath.domain.passages import rows as rows
+from masterpath.domain.passages import sections as sections
+from masterpath.domain.passages import sentences as sentences
+from masterpath.domain.passages import units as units
+from masterpath.domain.passages import words as words
+from masterpath.domain.ranker import FEATURES as FEATURES
+from masterpath.domain.ranker import OUTSIDE_SCORE as OUTSIDE_SCORE
+from masterpath.domain.ranker import RANKER as RANKER
+from masterpath.domain.ranker import RERANK_DEPTH as RERANK_DEPTH
+from masterpath.domain.ranker import SKILL_FEATURES as SKILL_FEATURES
+from masterpath.domain.ranker import features as features
+from masterpath.domain.ranker import relevance as relevance
 
 Vectors = NDArray[np.float32]
-OUTSIDE_SCORE = 8.72  # fitted with RANKER (below), see `relevance`
 MIN_COVERAGE = 0.4  # BM25 alone: below this share of the question's words, it is outside
-FILLER = frozenset(
-    terms(
-        """what why how when where which who does do is are can could should would will
-        explain mean means meaning difference between vs versus example examples tell me please
-        help understand get got thing things stuff ok okay hi hello thanks thank question
-        someone anyone work works working worked like just really right make makes made
-        have has had keep need needs want wants way ways use using used one ones new now get
-        getting go going still also actually basically pretty yeah yes no not good bad better
-        worse best t s d m ll re ve isn aren wasn don doesn didn doesnt dont cant"""
-    )
-)
-# Abbreviations learners use that the content spells out (besides the goal matcher's).
-ABBREVIATIONS = {
-    **EXPAND,
-    "adr": "architecture decision record adr",
-    "adrs": "architecture decision record adr",
-    "rag": "retrieval augmented generation rag",
-}
-_FENCE = re.compile(r"^```")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`*“\"(])")
 
 
 @dataclass(frozen=True)
@@ -73,36 +69,6 @@ class Weights:
 
 
 WEIGHTS = Weights()
-
-
-@dataclass(frozen=True)
-class Unit:
-    id: str  # "<skill>/q#<anchor>", "<skill>/lesson#<anchor>" or a resource URL
-    skill: str
-    kind: str  # answer, lesson or resource
-    title: str  # the question, the section heading or the resource title
-    body: str  # what may be quoted: the answer, the section text or the resource summary
-    sources: tuple[str, ...] = ()  # an answer's own citations (lesson#anchor or URL)
-
-    @property
-    def key_text(self) -> str:
-        """The short text its meaning is compared on, besides each of its sentences."""
-        return f"{self.title}. {self.body}" if self.kind == "resource" else self.title
-
-    @property
-    def meaning_texts(self) -> list[str]:
-        """Its key text, then its sentences: a unit is as close to a question as the closest."""
-        return [self.key_text, *sentences(self.body)]
-
-    @property
-    def opening_texts(self) -> tuple[str, str]:
-        """What the ranker also compares: the title with the body's first sentence (an
-        explanation's question with the start of its answer, a heading with its first line),
-        and the body's first three sentences alone."""
-        said = sentences(self.body)
-        if not said:
-            return (self.title, self.body)
-        return (f"{self.title} {said[0]}", " ".join(said[:3]))
 
 
 @dataclass(frozen=True)
@@ -149,72 +115,6 @@ class Index:
         return np.maximum.reduceat(rows, self.starts), key, body
 
 
-def anchor(heading: str) -> str:
-    """The id a rendered heading gets: lower case, words joined by hyphens."""
-    return re.sub(r"[^a-z0-9]+", "-", heading.lower()).strip("-")
-
-
-def sections(lesson: str) -> list[tuple[str, str]]:
-    """(heading, text) for each `## ` section; text before the first one is the introduction."""
-    found: list[tuple[str, list[str]]] = [("Introduction", [])]
-    fenced = False
-    for line in lesson.splitlines():
-        if _FENCE.match(line.strip()):
-            fenced = not fenced
-        if not fenced and line.startswith("## "):
-            found.append((line[3:].strip(), []))
-        elif not (not fenced and line.startswith("# ")):
-            found[-1][1].append(line)
-    return [
-        (heading, "\n".join(body).strip()) for heading, body in found if "\n".join(body).strip()
-    ]
-
-
-def units(skill: Skill) -> list[Unit]:
-    """A skill's citable units: its explanations, lesson sections and resources."""
-    sid = skill.id
-    found = [
-        Unit(f"{sid}/q#{anchor(e.question)}", sid, "answer", e.question, e.answer, e.sources)
-        for e in skill.explanations
-    ]
-    found += [
-        Unit(f"{sid}/lesson#{anchor(heading)}", sid, "lesson", heading, text)
-        for heading, text in sections(skill.lesson)
-    ]
-    for r in skill.resources:
-        summary = r.summary or f"the {r.kind} page on {skill.title}"
-        found.append(Unit(r.url, sid, "resource", r.title, summary))
-    return found
-
-
-def sentences(text: str) -> list[str]:
-    """Readable sentences of Markdown prose: code blocks, headings and tables left out."""
-    kept, fenced = [], False
-    for line in text.splitlines():
-        stripped = line.strip()
-        if _FENCE.match(stripped):
-            fenced = not fenced
-            continue
-        if fenced or not stripped or stripped.startswith(("#", "|")):
-            kept.append("\n")
-            continue
-        kept.append(re.sub(r"^([-*]|\d+\.)\s+", "", stripped))
-    prose = " ".join(kept)
-    found = []
-    for block in re.split(r"\s*\n\s*", prose):
-        found += [s.strip() for s in _SENTENCE.split(block) if len(s.strip()) > 25]
-    return found
-
-
-def words(text: str) -> list[str]:
-    found = []
-    for word in terms(text[:20_000], drop_stop=True):
-        if word in FILLER:
-            continue
-        found += terms(ABBREVIATIONS[word], drop_stop=True) if word in ABBREVIATIONS else [word]
-    return found
-
-
 def build(
     found: Sequence[Unit], vectors: Vectors | None = None, *, lexicon: frozenset[str] = frozenset()
 ) -> Index:
@@ -248,7 +148,7 @@ def build(
         openings,
         [frozenset(words(u.title)) for u in found],
         [frozenset(words(u.body)) for u in found],
-        _relatives(found),
+        relatives(found),
         spelling.speller((f"{u.title} {u.body}" for u in found), lexicon=lexicon),
         np.asarray([u.kind for u in found], dtype=str),
         np.asarray([u.skill for u in found], dtype=str),
@@ -259,30 +159,6 @@ def respelled(index: Index, question: str) -> str:
     """The question with learners' typos spelled as the content spells them
     (`spelling.respelled`): ask with what this returns."""
     return spelling.respelled(index.speller, question)
-
-
-def _relatives(found: Sequence[Unit]) -> list[tuple[int, ...]]:
-    """For each unit, the units of its skill an explanation and its first source make."""
-    where = {(u.skill, u.id): n for n, u in enumerate(found)}
-    family: list[list[int]] = [[] for _ in found]
-    for n, unit in enumerate(found):
-        if unit.kind != "answer" or not unit.sources:
-            continue
-        target = unit.sources[0]
-        cited = where.get(
-            (unit.skill, f"{unit.skill}/{target}" if target.startswith("lesson#") else target)
-        )
-        if cited is not None:
-            family[n].append(cited)
-            family[cited].append(n)
-    return [tuple(each) for each in family]
-
-
-def rows(found: Sequence[Unit]) -> list[str]:
-    """The texts whose vectors `build` expects, in order: every unit's meaning texts, then
-    every unit's two opening texts."""
-    meant = [text for unit in found for text in unit.meaning_texts]
-    return meant + [text for unit in found for text in unit.opening_texts]
 
 
 def coverage(index: Index, question: str) -> float:
@@ -399,103 +275,6 @@ def candidates(
     if query is not None and index.openings is not None:
         openings = (index.openings @ query).astype(np.float64)
     return Candidates(said, skill, order, fused, bm25, cosines, titles, bodies, openings)
-
-
-# The ranker: the best RERANK_DEPTH fused units are re-ordered by RANKER · features (below).
-RERANK_DEPTH = 20
-FEATURES = (
-    "fused",  # the unit's fused score over the best one's
-    "reciprocal rank",  # 1 / its place in the fused order
-    "cosine",  # closest meaning text (as fused)
-    "title cosine",  # the key text alone: an explanation's question, a section's heading
-    "body cosine",  # the closest sentence of its body
-    "opening cosine",  # title with the first sentence
-    "start cosine",  # the first three sentences alone
-    "bm25",  # over the question's best BM25 score
-    "same skill",  # asked on its skill's page
-    "explanation",
-    "section",  # (a resource is neither)
-    "title words",  # share of the question's words in its title
-    "body words",  # share of the question's words in its body
-    "skill mass",  # its skill's share of the fused score of the best ten
-    "relative fused",  # best fused score of its relatives, over the best one's
-    "relative cosine",  # best cosine of its relatives
-    "relatives among candidates",  # how many of its relatives are among the best fused too
-)
-# Fitted by `scripts/fit_mentor_ranker.py`: listwise logistic regression (softmax over the 20
-# candidates, any labelled unit counting as right; L2 on standardised features chosen by 5-fold
-# cross-validation, here 0.03; Adam) on the tuning set (tests/fixtures/mentor_questions.yaml) and
-# the dev set (tests/fixtures/mentor_dev) together, with OUTSIDE_SCORE; cross-validated by set
-# and 5-fold (see README). Never on the independent set.
-RANKER = (
-    1.8287,  # fused
-    1.8444,  # reciprocal rank
-    3.6923,  # cosine
-    2.8669,  # title cosine
-    1.0788,  # body cosine
-    2.8493,  # opening cosine
-    2.1752,  # start cosine
-    0.1779,  # bm25
-    2.0865,  # same skill
-    -0.4711,  # explanation
-    0.5094,  # section
-    -0.1825,  # title words
-    1.1652,  # body words
-    0.6205,  # skill mass
-    0.9062,  # relative fused
-    0.7007,  # relative cosine
-    0.7390,  # relatives among candidates
-)
-
-
-SKILL_FEATURES = frozenset({"same skill", "skill mass"})
-
-
-def relevance(described: NDArray[np.float64], *, ranker: Sequence[float] = RANKER) -> float:
-    """How well the best candidate answers the question whichever page it is asked on: the
-    ranker's best score with its skill features left out. Below `Weights.outside_score`, the
-    question is outside the content even when a unit is near in meaning."""
-    kept = [0.0 if name in SKILL_FEATURES else w for name, w in zip(FEATURES, ranker, strict=True)]
-    return float((described @ np.asarray(kept, dtype=np.float64)).max())
-
-
-def features(index: Index, found: Candidates, top: Sequence[int]) -> NDArray[np.float64]:
-    """One row of FEATURES for each of the candidate units `top` (best fused first)."""
-    fused = found.fused
-    best = fused[top[0]] or 1.0
-    said = set(found.said)
-    mass: dict[str, float] = {}
-    for i in top[:10]:
-        mass[index.units[i].skill] = mass.get(index.units[i].skill, 0.0) + fused[i]
-    total = sum(mass.values()) or 1.0
-    most = float(found.bm25.max()) if len(found.bm25) else 0.0
-    among = set(top)
-    rows = []
-    for place, i in enumerate(top, start=1):
-        unit = index.units[i]
-        family = index.relatives[i]
-        rows.append(
-            [
-                fused[i] / best,
-                1.0 / place,
-                found.cosines[i],
-                found.titles[i],
-                found.bodies[i],
-                found.openings[i, 0],
-                found.openings[i, 1],
-                found.bm25[i] / max(most, 1e-9),
-                float(unit.skill == found.skill),
-                float(unit.kind == "answer"),
-                float(unit.kind == "lesson"),
-                len(said & index.title_words[i]) / max(1, len(said)),
-                len(said & index.body_words[i]) / max(1, len(said)),
-                mass.get(unit.skill, 0.0) / total,
-                max((float(fused[j]) for j in family), default=0.0) / best,
-                max((float(found.cosines[j]) for j in family), default=0.0),
-                float(sum(j in among for j in family)),
-            ]
-        )
-    return np.asarray(rows, dtype=np.float64)
 
 
 def nearest_skills(index: Index, query: Vectors, *, limit: int = 3) -> list[str]:

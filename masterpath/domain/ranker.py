@@ -1,0 +1,114 @@
+"""The mentor's learned ranker: the best fused units re-ordered by a linear score. Pure.
+
+`features` describes each candidate (`FEATURES`); `RANKER` weighs them, fitted by
+`scripts/fit_mentor_ranker.py`; `relevance` (the best score without the skill features) says
+when nothing really answers the question, below `OUTSIDE_SCORE`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from masterpath.domain.retrieval import Candidates, Index
+
+OUTSIDE_SCORE = 9.37  # fitted with RANKER (below), see `relevance`
+# The ranker: the best RERANK_DEPTH fused units are re-ordered by RANKER · features (below).
+RERANK_DEPTH = 20
+FEATURES = (
+    "fused",  # the unit's fused score over the best one's
+    "reciprocal rank",  # 1 / its place in the fused order
+    "cosine",  # closest meaning text (as fused)
+    "title cosine",  # the key text alone: an explanation's question, a section's heading
+    "body cosine",  # the closest sentence of its body
+    "opening cosine",  # title with the first sentence
+    "start cosine",  # the first three sentences alone
+    "bm25",  # over the question's best BM25 score
+    "same skill",  # asked on its skill's page
+    "explanation",
+    "section",  # (a resource is neither)
+    "title words",  # share of the question's words in its title
+    "body words",  # share of the question's words in its body
+    "skill mass",  # its skill's share of the fused score of the best ten
+    "relative fused",  # best fused score of its relatives, over the best one's
+    "relative cosine",  # best cosine of its relatives
+    "relatives among candidates",  # how many of its relatives are among the best fused too
+)
+# Fitted by `scripts/fit_mentor_ranker.py`: listwise logistic regression (softmax over the 20
+# candidates, any labelled unit counting as right; L2 on standardised features chosen by 5-fold
+# cross-validation, here 0.003; Adam) on the tuning set (tests/fixtures/mentor_questions.yaml) and
+# the dev sets (tests/fixtures/mentor_dev, mentor_dev2) together, with OUTSIDE_SCORE;
+# cross-validated leaving each set out and 5-fold (see README). Never on the independent set.
+RANKER = (
+    1.9822,  # fused
+    0.9949,  # reciprocal rank
+    7.0212,  # cosine
+    3.9712,  # title cosine
+    -1.6980,  # body cosine
+    4.5158,  # opening cosine
+    2.8443,  # start cosine
+    0.7832,  # bm25
+    5.4418,  # same skill
+    0.1955,  # explanation
+    0.8673,  # section
+    -0.2518,  # title words
+    1.6371,  # body words
+    0.3743,  # skill mass
+    0.6085,  # relative fused
+    2.1102,  # relative cosine
+    0.5554,  # relatives among candidates
+)
+
+
+SKILL_FEATURES = frozenset({"same skill", "skill mass"})
+
+
+def relevance(described: NDArray[np.float64], *, ranker: Sequence[float] = RANKER) -> float:
+    """How well the best candidate answers the question whichever page it is asked on: the
+    ranker's best score with its skill features left out. Below `Weights.outside_score`, the
+    question is outside the content even when a unit is near in meaning."""
+    kept = [0.0 if name in SKILL_FEATURES else w for name, w in zip(FEATURES, ranker, strict=True)]
+    return float((described @ np.asarray(kept, dtype=np.float64)).max())
+
+
+def features(index: Index, found: Candidates, top: Sequence[int]) -> NDArray[np.float64]:
+    """One row of FEATURES for each of the candidate units `top` (best fused first)."""
+    fused = found.fused
+    best = fused[top[0]] or 1.0
+    said = set(found.said)
+    mass: dict[str, float] = {}
+    for i in top[:10]:
+        mass[index.units[i].skill] = mass.get(index.units[i].skill, 0.0) + fused[i]
+    total = sum(mass.values()) or 1.0
+    most = float(found.bm25.max()) if len(found.bm25) else 0.0
+    among = set(top)
+    rows = []
+    for place, i in enumerate(top, start=1):
+        unit = index.units[i]
+        family = index.relatives[i]
+        rows.append(
+            [
+                fused[i] / best,
+                1.0 / place,
+                found.cosines[i],
+                found.titles[i],
+                found.bodies[i],
+                found.openings[i, 0],
+                found.openings[i, 1],
+                found.bm25[i] / max(most, 1e-9),
+                float(unit.skill == found.skill),
+                float(unit.kind == "answer"),
+                float(unit.kind == "lesson"),
+                len(said & index.title_words[i]) / max(1, len(said)),
+                len(said & index.body_words[i]) / max(1, len(said)),
+                mass.get(unit.skill, 0.0) / total,
+                max((float(fused[j]) for j in family), default=0.0) / best,
+                max((float(found.cosines[j]) for j in family), default=0.0),
+                float(sum(j in among for j in family)),
+            ]
+        )
+    return np.asarray(rows, dtype=np.float64)

@@ -63,7 +63,7 @@ THREADS = 16
 POOL = {"pool_size": THREADS, "max_overflow": 4}
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, ping_after_idle: float | None = None) -> Engine:
     """An engine for a SQLite or PostgreSQL URL; `ConfigurationError` saying what is wrong with
     any other (nothing connects yet)."""
     parsed = _parse(url)
@@ -81,7 +81,8 @@ def make_engine(url: str) -> Engine:
             "postgresql+psycopg://… (the `postgres` extra: pip install 'masterpath[postgres]')"
         ) from exc
     event.listen(engine, "checkin", _returned)
-    event.listen(engine, "checkout", _ping_after_idle(engine.dialect))
+    idle = PING_AFTER_IDLE if ping_after_idle is None else ping_after_idle
+    event.listen(engine, "checkout", _ping_after_idle(engine.dialect, idle))
     return engine
 
 
@@ -96,10 +97,10 @@ def _returned(_dbapi_connection: Any, record: Any) -> None:
     record.info["returned"] = time.monotonic()
 
 
-def _ping_after_idle(dialect: Dialect) -> Callable[[Any, Any, Any], None]:
+def _ping_after_idle(dialect: Dialect, idle: float) -> Callable[[Any, Any, Any], None]:
     def checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         returned = record.info.get("returned")
-        if returned is None or time.monotonic() - returned < PING_AFTER_IDLE:
+        if returned is None or time.monotonic() - returned < idle:
             return  # new, or back moments ago
         try:
             dialect.do_ping(dbapi_connection)

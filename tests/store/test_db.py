@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from masterpath.services import Context
 from masterpath.store import accounts, db, migrate, scratch
@@ -77,35 +78,31 @@ def test_migrations_build_exactly_the_tables_the_models_describe(ctx: Context) -
 
 
 @pytest.mark.postgres
-def test_a_connection_that_died_while_idle_is_replaced_before_use(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """No ping on a connection back moments ago (a round trip a transaction saved); one after it
-    sat idle, and a connection the server closed meanwhile is replaced, unseen by the caller."""
+def test_a_connection_that_died_while_idle_is_replaced_before_use() -> None:
+    """No ping on a connection back moments ago (a round trip a transaction saved), so one the
+    server closed in that moment fails its next statement; after it sat idle it is pinged first,
+    and one the server closed meanwhile is replaced, unseen by the caller."""
     if not PG_URL:
         pytest.skip("PostgreSQL: the SQLite pass has no server connections to lose")
-    monkeypatch.setattr(db, "PING_AFTER_IDLE", 0.3)
     server = scratch.url_of(PG_URL, "postgres")  # the test database may not exist yet
-    engine = db.make_engine(server)
-    pings: list[object] = []
-    ping = engine.dialect.do_ping
-
-    def counted(connection: object) -> bool:
-        pings.append(connection)
-        return ping(connection)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(engine.dialect, "do_ping", counted)
+    engine = db.make_engine(server, ping_after_idle=0.3)
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     try:
-        backend = _backend(engine)
-        assert _backend(engine) == backend and pings == []  # back moments ago: used as it is
-        with admin.connect() as connection:
-            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        _terminate(admin, _backend(engine))
+        with pytest.raises(OperationalError):  # back moments ago: used without a ping
+            _backend(engine)
+        backend = _backend(engine)  # the pool replaced the dead one
+        _terminate(admin, backend)
         time.sleep(0.4)
-        assert _backend(engine) != backend and len(pings) == 1
+        assert _backend(engine) != backend  # idle: pinged, found dead, replaced
     finally:
         engine.dispose()
         admin.dispose()
+
+
+def _terminate(admin: Engine, backend: int) -> None:
+    with admin.connect() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": backend})
 
 
 def _backend(engine: Engine) -> int:

@@ -210,37 +210,32 @@ def rate(
             parameters=(found.fsrs_params or {}).get("parameters"),
             seconds=seconds,
         )
+        record = evidence.values(
+            user_id=user_id,
+            skill_id=card.id.skill,
+            also_skills=[],
+            source_kind="card",
+            source_id=card_id,
+            pack_version=content_store.pack_versions(tx).get(card.id.skill, ""),
+            mode=Mode.FLASHCARD.value,
+            score=(rating - 1) / 3,
+            grader="self",
+            hints_used=0,
+            seconds=seconds,
+            answered_at=now,
+            recorded_at=now,
+            submission_id=submission_id,
+            check_id=None,
+            detail={"rating": rating},
+        )
         answer_store.save_review(
             tx,
-            user_id=user_id,
             card_id=card_id,
-            skill_id=card.id.skill,
-            started=mine is not None,
+            evidence=record,
             state=state,
             due=due,
             reviews=(mine.reviews if mine else 0) + 1,
             now=now,
-        )
-        answer_store.add_evidence(
-            tx,
-            evidence.values(
-                user_id=user_id,
-                skill_id=card.id.skill,
-                also_skills=[],
-                source_kind="card",
-                source_id=card_id,
-                pack_version=content_store.pack_versions(tx).get(card.id.skill, ""),
-                mode=Mode.FLASHCARD.value,
-                score=(rating - 1) / 3,
-                grader="self",
-                hints_used=0,
-                seconds=seconds,
-                answered_at=now,
-                recorded_at=now,
-                submission_id=submission_id,
-                check_id=None,
-                detail={"rating": rating},
-            ),
         )
         return CardView(str(card.id), card.id.skill, card.front, card.back, False, due)
 

@@ -194,27 +194,6 @@ def answer(
             raise InvalidInput(message, problems=[Problem(message, field="hints_used")])
         hints_used = max(hints_used, learner.hints_seen)  # the hints handed out count
         grade = marking.grade(ctx, item, response)
-        evidence_id = answer_store.add_evidence(
-            tx,
-            evidence.values(
-                user_id=user_id,
-                skill_id=item.id.skill,
-                also_skills=owners[1:],
-                source_kind="item",
-                source_id=str(item.id),
-                pack_version=content_store.pack_versions(tx).get(item.id.skill, ""),
-                mode=Mode.PRACTICE.value,
-                score=grade.score,
-                grader="auto",
-                hints_used=hints_used,
-                seconds=seconds,
-                answered_at=now,
-                recorded_at=now,
-                submission_id=submission_id,
-                check_id=None,
-                detail={"response": response},
-            ),
-        )
         answered = answering.observe(
             learner=learner.counters,
             seen=learner.seen,
@@ -227,7 +206,27 @@ def answer(
             params=mastery_state.current_params(tx),
             now=now,
         )
-        answer_store.save_answered(tx, user_id=user_id, before=learner, answered=answered, now=now)
+        record = evidence.values(
+            user_id=user_id,
+            skill_id=item.id.skill,
+            also_skills=owners[1:],
+            source_kind="item",
+            source_id=str(item.id),
+            pack_version=content_store.pack_versions(tx).get(item.id.skill, ""),
+            mode=Mode.PRACTICE.value,
+            score=grade.score,
+            grader="auto",
+            hints_used=hints_used,
+            seconds=seconds,
+            answered_at=now,
+            recorded_at=now,
+            submission_id=submission_id,
+            check_id=None,
+            detail={"response": response},
+        )
+        evidence_id = answer_store.save_answer(
+            tx, user_id=user_id, evidence=record, answered=answered, now=now
+        )
         for state in answered.states:
             before = learner.states.get(state.skill_id)
             if state.mastered_at and not (before and before.mastered_at):

@@ -1,5 +1,6 @@
 """The hot paths' reads and writes: what a practice answer or a card review needs, read in one
-or two statements, and what it changed, written in one statement per table.
+or two statements, and what it changed, written as upserts: one statement on PostgreSQL, where
+each statement is a network round trip, and one a table on SQLite, which runs in the process.
 
 The learner's write lock comes first: `BEGIN IMMEDIATE` on SQLite (not a statement), and on
 PostgreSQL a `SELECT … FOR UPDATE` of the user's row of its own, because a statement sees the
@@ -29,8 +30,8 @@ from sqlalchemy import (
     insert,
     or_,
     select,
-    update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 
 from masterpath.domain.answering import ASSESSED_MODES, Answered, Standing
 from masterpath.store import content
@@ -184,58 +185,86 @@ def evidence_for_answer(
 
 
 @cache
-def _insert_evidence() -> Executable:
-    return insert(EVIDENCE).returning(EVIDENCE.c.id)
+def _evidence_insert(fields: tuple[str, ...]) -> Any:
+    values: dict[str, Any] = {name: bindparam(f"e_{name}") for name in fields}
+    return insert(EVIDENCE).values(values).returning(EVIDENCE.c.id)
 
 
-def add_evidence(tx: Tx, values: dict[str, Any]) -> int:
-    """Append one evidence record; its id."""
-    new_id: int = _execute(tx, _insert_evidence(), values).scalar_one()
+def _upsert(
+    dialect: str, table: Any, rows: Any, keys: tuple[str, ...], changed: tuple[str, ...]
+) -> Any:
+    """INSERT … ON CONFLICT (`keys`) DO UPDATE SET `changed`: both databases spell it alike."""
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    statement = statement.values(rows)
+    return statement.on_conflict_do_update(
+        index_elements=[table.c[key] for key in keys],
+        set_={name: statement.excluded[name] for name in changed},
+    )
+
+
+def _together(evidence: Any, *upserts: Any) -> Any:
+    """PostgreSQL: a hot path's writes as one statement, the upserts riding with the
+    evidence's INSERT as data-modifying CTEs (each would be a network round trip of its own).
+    SQLite allows no INSERT inside WITH, and runs in the process: there they go one by one."""
+    return evidence.add_cte(*(u.cte(f"write_{n}") for n, u in enumerate(upserts)))
+
+
+LEARNER_CHANGED = ("counters", "skill_ids", "updated_at")
+
+
+@cache
+def _learner_upsert(dialect: str) -> Any:
+    row: dict[str, Any] = {name: bindparam(f"l_{name}") for name in ("user_id", *LEARNER_CHANGED)}
+    return _upsert(dialect, LEARNERS, row, ("user_id",), LEARNER_CHANGED)
+
+
+@cache
+def _state_upsert(dialect: str, suffix: str = "") -> Any:
+    """One skill's state (a multi-row VALUES is never cached by SQLAlchemy: one row each)."""
+    row: dict[str, Any] = {
+        "user_id": bindparam("l_user_id"),
+        "updated_at": bindparam("l_updated_at"),
+    }
+    row |= {name: bindparam(f"{name}{suffix}") for name in STANDING}
+    return _upsert(dialect, STATES, row, ("user_id", "skill_id"), CHANGED)
+
+
+@cache
+def _answer_statement(fields: tuple[str, ...], states: int) -> Any:
+    upserts = [_state_upsert("postgresql", f"_{n}") for n in range(states)]
+    return _together(_evidence_insert(fields), _learner_upsert("postgresql"), *upserts)
+
+
+def save_answer(
+    tx: Tx, *, user_id: int, evidence: dict[str, Any], answered: Answered, now: datetime
+) -> int:
+    """Write an answer: its evidence, the learner's counters and the answered skills' states,
+    in one statement on PostgreSQL and one a table on SQLite. The evidence's id."""
+    params = {f"e_{name}": value for name, value in evidence.items()}
+    params |= {
+        "l_user_id": user_id,
+        "l_counters": answered.learner,
+        "l_skill_ids": list(answered.seen),
+        "l_updated_at": now,
+    }
+    states = [{name: getattr(s, name) for name in STANDING} for s in answered.states]
+    if _dialect(tx) == "postgresql":
+        for n, state in enumerate(states):
+            params |= {f"{name}_{n}": value for name, value in state.items()}
+        new_id: int = _execute(
+            tx, _answer_statement(tuple(evidence), len(states)), params
+        ).scalar_one()
+        return new_id
+    new_id = _execute(tx, _evidence_insert(tuple(evidence)), params).scalar_one()
+    _execute(tx, _learner_upsert("sqlite"), params)
+    if states:
+        keys = {"l_user_id": user_id, "l_updated_at": now}
+        _execute(tx, _state_upsert("sqlite"), [state | keys for state in states])
     return new_id
 
 
-@cache
-def _update_learner() -> Executable:
-    return (
-        update(LEARNERS)
-        .where(LEARNERS.c.user_id == bindparam("b_user"))
-        .values({name: bindparam(name) for name in ("counters", "skill_ids", "updated_at")})
-    )
-
-
-@cache
-def _update_states() -> Executable:
-    return (
-        update(STATES)
-        .where(STATES.c.user_id == bindparam("b_user"), STATES.c.skill_id == bindparam("b_skill"))
-        .values({name: bindparam(name) for name in CHANGED})
-    )
-
-
-def save_answered(
-    tx: Tx, *, user_id: int, before: Learner, answered: Answered, now: datetime
-) -> None:
-    """Write the learner's counters and the answered skills' states (one statement a table;
-    several skills' states go as one executemany)."""
-    learner = {"counters": answered.learner, "skill_ids": list(answered.seen), "updated_at": now}
-    if before.counters is None:
-        _execute(tx, insert(LEARNERS), {"user_id": user_id, **learner})
-    else:
-        _execute(tx, _update_learner(), {"b_user": user_id, **learner})
-    rows = [
-        {**{name: getattr(s, name) for name in STANDING}, "user_id": user_id, "updated_at": now}
-        for s in answered.states
-    ]
-    new = [row for row in rows if row["skill_id"] not in before.states]
-    old = [
-        {**{name: row[name] for name in CHANGED}, "b_user": user_id, "b_skill": row["skill_id"]}
-        for row in rows
-        if row["skill_id"] in before.states
-    ]
-    if new:
-        _execute(tx, insert(STATES), new)
-    if old:
-        _execute(tx, _update_states(), old)
+def _dialect(tx: Tx) -> str:
+    return str(tx.session.connection().dialect.name)
 
 
 @dataclass(frozen=True)
@@ -335,32 +364,46 @@ def reviewer(
     )
 
 
+CARD_CHANGED = ("state", "due", "reviews")
+
+
 @cache
-def _update_card() -> Executable:
-    c = CARDS.c
-    return (
-        update(CARDS)
-        .where(c.user_id == bindparam("b_user"), c.card_id == bindparam("b_card"))
-        .values({name: bindparam(name) for name in ("state", "due", "reviews")})
-    )
+def _card_upsert(dialect: str) -> Any:
+    names = ("user_id", "card_id", "skill_id", "introduced_at", *CARD_CHANGED)
+    row: dict[str, Any] = {name: bindparam(f"c_{name}") for name in names}
+    return _upsert(dialect, CARDS, row, ("user_id", "card_id"), CARD_CHANGED)
+
+
+@cache
+def _review_statement(fields: tuple[str, ...]) -> Any:
+    return _together(_evidence_insert(fields), _card_upsert("postgresql"))
 
 
 def save_review(
     tx: Tx,
     *,
-    user_id: int,
     card_id: str,
-    skill_id: str,
-    started: bool,
+    evidence: dict[str, Any],
     state: dict[str, Any],
     due: datetime,
     reviews: int,
     now: datetime,
-) -> None:
-    """Write a card's new FSRS state: one INSERT for a new card, one UPDATE otherwise."""
-    values = {"state": state, "due": due, "reviews": reviews}
-    if started:
-        _execute(tx, _update_card(), {"b_user": user_id, "b_card": card_id, **values})
-    else:
-        row = {"user_id": user_id, "card_id": card_id, "skill_id": skill_id, "introduced_at": now}
-        _execute(tx, insert(CARDS), {**row, **values})
+) -> int:
+    """Write a review: the card's new FSRS state (introducing a new card now) and its
+    evidence, one statement on PostgreSQL, two on SQLite. The evidence's id."""
+    params = {f"e_{name}": value for name, value in evidence.items()}
+    params |= {
+        "c_user_id": evidence["user_id"],
+        "c_card_id": card_id,
+        "c_skill_id": evidence["skill_id"],
+        "c_introduced_at": now,
+        "c_state": state,
+        "c_due": due,
+        "c_reviews": reviews,
+    }
+    if _dialect(tx) == "postgresql":
+        new_id: int = _execute(tx, _review_statement(tuple(evidence)), params).scalar_one()
+        return new_id
+    _execute(tx, _card_upsert("sqlite"), params)
+    new_id = _execute(tx, _evidence_insert(tuple(evidence)), params).scalar_one()
+    return new_id

@@ -284,16 +284,26 @@ CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 class Statements:
     """Counts the statements a database runs from now on, without transaction control (BEGIN,
-    COMMIT, ROLLBACK, SAVEPOINT), from the engine's execute events."""
+    COMMIT, ROLLBACK, SAVEPOINT), from the engine's execute events; and the wall time spent
+    inside every statement, transaction control included (the driver's COMMIT is not a
+    statement: it is not in it; psycopg's implicit BEGIN is, in the first statement's)."""
 
     def __init__(self, db: Database) -> None:
         self.count = 0
+        self.seconds = 0.0
+        self._started = 0.0
         self._engine = db.engine
         event.listen(self._engine, "before_cursor_execute", self._seen)
+        event.listen(self._engine, "after_cursor_execute", self._done)
 
     def _seen(self, *args: Any) -> None:
         if not str(args[2]).lstrip().upper().startswith(CONTROL):
             self.count += 1
+        self._started = time.perf_counter()
+
+    def _done(self, *_args: Any) -> None:
+        self.seconds += time.perf_counter() - self._started
 
     def close(self) -> None:
         event.remove(self._engine, "before_cursor_execute", self._seen)
+        event.remove(self._engine, "after_cursor_execute", self._done)

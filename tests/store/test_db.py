@@ -108,3 +108,20 @@ def _terminate(admin: Engine, backend: int) -> None:
 def _backend(engine: Engine) -> int:
     with engine.connect() as connection:
         return int(connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def test_statements_counts_what_runs_and_times_all_of_it(ctx: Context) -> None:
+    counter = db.Statements(ctx.db)
+    try:
+        with ctx.db.begin() as tx:
+            accounts.lock_learner(tx, 1)  # SQLite: BEGIN IMMEDIATE, control, not counted
+            for n in range(3):
+                tx.session.connection().execute(text("SELECT :n"), {"n": n})
+    finally:
+        counter.close()
+    locks = 1 if ctx.db.dialect == "postgresql" else 0  # PostgreSQL locks with a SELECT
+    assert counter.count == 3 + locks
+    assert counter.seconds > 0
+    with ctx.db.begin() as tx:  # closed: no longer counting
+        tx.session.connection().execute(text("SELECT 1"))
+    assert counter.count == 3 + locks

@@ -168,7 +168,11 @@ def answer(
         raise NotFound(f"no item {item_id!r}") from exc
     with ctx.db.begin() as tx:
         learner = answer_store.learner_for_answer(
-            tx, user_id=user_id, item_id=str(wanted), skill_id=wanted.skill
+            tx,
+            user_id=user_id,
+            item_id=str(wanted),
+            skill_id=wanted.skill,
+            submission_id=submission_id,
         )
         item = content_store.live_item(tx, str(wanted))
         if learner is None or item is None:
@@ -176,7 +180,7 @@ def answer(
         skills = content_store.skill_models(tx)
         owners = [s for s in (item.id.skill, *item.also_skills) if s in skills]
         earlier, assessed = answer_store.evidence_for_answer(
-            tx, user_id=user_id, skill_ids=owners, submission_id=submission_id
+            tx, learner, user_id=user_id, skill_ids=owners, submission_id=submission_id
         )
         if earlier is not None:
             return _replay(ctx, item, evidence.record_of(earlier))

@@ -100,11 +100,22 @@ def _learner_query() -> Executable:
     busy = select(func.aggregate_strings(cast(CHECKS.c["items"], Text), "\n")).where(
         CHECKS.c.user_id == user, CHECKS.c.finished_at.is_(None)
     )
+    assessed = (
+        select(e.skill_id)
+        .where(e.user_id == user, e.mode.in_(ASSESSED_MODES))
+        .distinct()
+        .subquery()
+    )
+    repeated = select(e.id).where(e.user_id == user, e.submission_id == bindparam("submission"))
     return (
         select(
             *learner_columns(),
             hints.scalar_subquery().label("hints_seen"),
             busy.scalar_subquery().label("open_items"),
+            select(func.aggregate_strings(assessed.c.skill_id, ","))
+            .scalar_subquery()
+            .label("assessed_skills"),
+            repeated.scalar_subquery().label("repeated"),
             *_stamps(),
         )
         .select_from(USERS)
@@ -123,6 +134,14 @@ class Learner:
     states: dict[str, Standing]  # every skill the learner has a state for
     hints_seen: int  # distinct hints of the item revealed since it was last answered
     open_items: frozenset[str]  # items of unfinished checks and diagnostics
+    assessed_skills: frozenset[str]  # the skills with check or task evidence of the learner's
+    repeated: bool  # the submission id is already recorded
+
+    def needs_evidence(self, skill_ids: list[str]) -> bool:
+        """Whether `evidence_for_answer` has anything to find for these skills: most answers
+        come before any check or task of their skill, and then it would be a statement for
+        nothing."""
+        return self.repeated or not self.assessed_skills.isdisjoint(skill_ids)
 
 
 def _execute(tx: Tx, statement: Executable, params: Any) -> Any:
@@ -134,10 +153,12 @@ def _remember(tx: Tx, row: Any) -> None:
     tx.memo["params_id"] = row.params_id
 
 
-def learner_for_answer(tx: Tx, *, user_id: int, item_id: str, skill_id: str) -> Learner | None:
+def learner_for_answer(
+    tx: Tx, *, user_id: int, item_id: str, skill_id: str, submission_id: str | None
+) -> Learner | None:
     """Lock the learner and read their state for answering `item_id` (None: no such learner)."""
     lock_learner(tx, user_id)
-    params = {"user": user_id, "item": item_id, "skill": skill_id}
+    params = {"user": user_id, "item": item_id, "skill": skill_id, "submission": submission_id}
     rows = list(_execute(tx, _learner_query(), params))
     if not rows:
         return None
@@ -157,6 +178,8 @@ def learner_for_answer(tx: Tx, *, user_id: int, item_id: str, skill_id: str) -> 
         states,
         int(first.hints_seen or 0),
         open_items,
+        frozenset((first.assessed_skills or "").split(",")) - {""},
+        first.repeated is not None,
     )
 
 
@@ -169,10 +192,12 @@ def _evidence_query() -> Executable:
 
 
 def evidence_for_answer(
-    tx: Tx, *, user_id: int, skill_ids: list[str], submission_id: str | None
+    tx: Tx, learner: Learner, *, user_id: int, skill_ids: list[str], submission_id: str | None
 ) -> tuple[Any | None, dict[str, list[Any]]]:
     """The evidence a submission id already recorded (a row), and the skills' check and task
-    evidence (oldest first), in one statement."""
+    evidence (oldest first), in one statement, or none when `learner` says there is none."""
+    if not learner.needs_evidence(skill_ids):
+        return None, {}
     params = {"user": user_id, "skills": skill_ids, "submission": submission_id}
     earlier = None
     found: dict[str, list[Any]] = {}

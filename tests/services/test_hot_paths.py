@@ -19,7 +19,7 @@ from masterpath.domain import mastery
 from masterpath.errors import Conflict
 from masterpath.services import Context, accounts, cards, items, packs, practice, skills
 from masterpath.store import answers as answer_store
-from masterpath.store.models import Assessment, SkillState
+from masterpath.store.models import Assessment, Evidence, SkillState
 
 STUDY_PACK = Path(__file__).parents[1] / "fixtures" / "study"
 SKILL = "shell-basics"
@@ -94,7 +94,8 @@ def test_a_practice_answer_takes_at_most_six_statements(ctx: Context, user: int)
     for n in range(1, 8):
         _, seen = answer_next(ctx, user, n)
         assert len(seen) <= ANSWER_BUDGET, seen
-        expected = ["SELECT", "SELECT", *writes(ctx, "evidence", "learner", "skill states")]
+        # no check or task evidence in the skill yet: the learner's read is the only read
+        expected = ["SELECT", *writes(ctx, "evidence", "learner", "skill states")]
         assert [s.split()[0] for s in seen] == expected
         assert not any("study_time" in s for s in seen)  # the time is the evidence's
 
@@ -197,7 +198,7 @@ def test_the_answers_open_items_agree_with_the_practice_rule(ctx: Context, user:
     for item_id in (f"{SKILL}:a", f"{SKILL}:b", f"{SKILL}:c", f"{SKILL}:d"):
         with ctx.db.begin() as tx:
             found = answer_store.learner_for_answer(
-                tx, user_id=user, item_id=item_id, skill_id=SKILL
+                tx, user_id=user, item_id=item_id, skill_id=SKILL, submission_id=None
             )
             assert found is not None
             try:
@@ -207,3 +208,54 @@ def test_the_answers_open_items_agree_with_the_practice_rule(ctx: Context, user:
                 refused = True
         assert (item_id in found.open_items) is refused, item_id
         assert found.open_items == {f"{SKILL}:a", f"{SKILL}:b"}
+
+
+def test_the_evidence_read_is_skipped_only_when_it_would_find_nothing(
+    ctx: Context, user: int
+) -> None:
+    """The learner's read says which skills have check or task evidence and whether the
+    submission id is recorded; the answer skips the evidence read on that word alone, so the
+    two must agree: skipped exactly when the read would have found nothing."""
+    item_id, _ = answer_next(ctx, user, 0)  # practice evidence only, submission id "s0"
+    when = ctx.clock.now()
+
+    def found(skill_ids: list[str], submission_id: str | None) -> tuple[bool, bool]:
+        with ctx.db.begin() as tx:
+            learner = answer_store.learner_for_answer(
+                tx, user_id=user, item_id=item_id, skill_id=SKILL, submission_id=submission_id
+            )
+            assert learner is not None
+            forced = dataclasses.replace(learner, repeated=True)  # always reads
+            earlier, assessed = answer_store.evidence_for_answer(
+                tx, forced, user_id=user, skill_ids=skill_ids, submission_id=submission_id
+            )
+            return learner.needs_evidence(skill_ids), earlier is not None or bool(assessed)
+
+    cases = [([SKILL], None), ([SKILL], "s0"), ([SKILL], "new"), (["other-skill"], None)]
+    assert [found(*case) for case in cases] == [
+        (False, False),
+        (True, True),
+        (False, False),
+        (False, False),
+    ]
+    with ctx.db.begin() as tx:  # a rubric-graded task of the skill: evidence the criteria need
+        tx.session.add(
+            Evidence(
+                user_id=user,
+                skill_id=SKILL,
+                source_kind="task",
+                source_id=SKILL,
+                pack_version="1",
+                mode="task",
+                score=0.9,
+                grader="rubric",
+                answered_at=when,
+                recorded_at=when,
+            )
+        )
+    assert [found(*case) for case in cases] == [
+        (True, True),
+        (True, True),
+        (True, True),
+        (False, False),
+    ]

@@ -224,14 +224,15 @@ def authenticate(ctx: Context, token: str) -> tuple[Account, int] | None:
     if not token:
         return None
     now = ctx.clock.now()
-    with ctx.db.begin() as tx:
+    with ctx.db.read() as tx:  # one statement, no transaction: asked on every request
         found = store.session_viewer(tx, token_hash(token))
-        if found is None or found.expires_at <= now:
-            return None
-        if now - found.last_seen_at > timedelta(minutes=5):
+    if found is None or found.expires_at <= now:
+        return None
+    if now - found.last_seen_at > timedelta(minutes=5):
+        with ctx.db.begin() as tx:
             store.touch_session(tx, session_id=found.session_id, now=now)
-        account = Account(found.id, found.email, found.display_name, found.role, found.timezone)
-        return account, found.session_id
+    account = Account(found.id, found.email, found.display_name, found.role, found.timezone)
+    return account, found.session_id
 
 
 def logout(ctx: Context, token: str) -> None:

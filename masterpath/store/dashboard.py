@@ -88,10 +88,16 @@ def per_day(
     if dialect == "sqlite":  # the text SQLAlchemy stores for a UTC time, compared as text
         utc = [[moment.astimezone(UTC).strftime(_SQLITE_TIME) for moment in pair] for pair in days]
         params["days"] = json.dumps(utc)
-    else:
-        params["los"], params["his"] = [lo for lo, _ in days], [hi for _, hi in days]
+    else:  # one array literal each: the driver would dump a list's datetimes one by one
+        params["los"] = _array([lo for lo, _ in days])
+        params["his"] = _array([hi for _, hi in days])
     rows = tx.session.execute(text(_BOUNDS[dialect] + _PER_DAY), params)
     return [(int(count), float(seconds or 0)) for _, count, seconds in rows]
+
+
+def _array(moments: list[datetime]) -> str:
+    """A PostgreSQL array literal of aware times, cast by the statement (`timestamptz[]`)."""
+    return "{" + ",".join(moment.isoformat() for moment in moments) + "}"
 
 
 def _visible(hidden: frozenset[int]) -> ColumnElement[bool]:

@@ -187,6 +187,7 @@ class Database:
         self.engine = engine
         self.cache = Cache()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._stop_checkpoints: threading.Event | None = None
 
     def checkpoint_in_background(self, every: float = 1.0) -> None:
@@ -228,6 +229,17 @@ class Database:
         with self._sessions.begin() as session:
             with self.reaching():
                 session.connection()
+            yield Tx(session, cache=self.cache)
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        """Reads outside a transaction (autocommit): each statement sees what was committed
+        when it ran, as in a PostgreSQL transaction (READ COMMITTED), without the BEGIN and
+        COMMIT round trips. For a unit of work of one read, asked on every request (the
+        session lookup); anything that writes goes through `begin`."""
+        with self.reaching():
+            connection = self._autocommit.connect()
+        with connection, Session(connection) as session:
             yield Tx(session, cache=self.cache)
 
     def connect(self) -> Connection:

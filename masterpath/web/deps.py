@@ -18,8 +18,9 @@ MAX_ID = 2**63 - 1  # the largest id a BIGINT column holds
 API_PREFIX = "/api/v1"
 
 
-def context(request: Request) -> Context:
-    """The services context the app was built with."""
+async def context(request: Request) -> Context:
+    """The services context the app was built with (async: no I/O, so FastAPI runs it on the
+    event loop instead of handing it to a thread)."""
     found: Context = request.app.state.context
     return found
 

@@ -141,7 +141,9 @@ def viewer(request: Request) -> Viewer | None:
     return found
 
 
-def require_viewer(request: Request) -> Viewer:
+async def require_viewer(request: Request) -> Viewer:
+    """The signed-in viewer, found by the middleware (async: run on the event loop, not in a
+    thread of its own)."""
     found = viewer(request)
     if found is None:
         raise NotAuthenticated("log in to see this page")

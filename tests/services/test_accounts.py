@@ -170,3 +170,27 @@ def test_registrations_are_limited_per_address(ctx: Context) -> None:
         accounts.register(ctx, email="u0@example.com", password=PASSWORD, address="10.0.0.9")
     accounts.register(ctx, email="elsewhere@example.com", password=PASSWORD, address="10.0.0.8")
     accounts.register(ctx, email="by-an-admin@example.com", password=PASSWORD)  # the CLI: no limit
+
+
+def _later(ctx: Context, **delta: float) -> Context:
+    return dataclasses.replace(ctx, clock=Clock(timedelta(**delta)))
+
+
+def test_a_session_ends_when_it_expires(ctx: Context) -> None:
+    accounts.register(ctx, email="a@example.com", password=PASSWORD)
+    token, _ = accounts.login(ctx, email="a@example.com", password=PASSWORD, address="x")
+    days = ctx.settings.session_days
+    assert accounts.authenticate(_later(ctx, days=days, seconds=-60), token) is not None
+    assert accounts.authenticate(_later(ctx, days=days, seconds=1), token) is None
+    assert accounts.authenticate(ctx, "not a token") is None
+
+
+def test_a_session_in_use_is_marked_seen_at_most_every_five_minutes(ctx: Context) -> None:
+    user = accounts.register(ctx, email="a@example.com", password=PASSWORD).id
+    token, _ = accounts.login(ctx, email="a@example.com", password=PASSWORD, address="x")
+    (first,) = accounts.sessions(ctx, user_id=user)
+    assert accounts.authenticate(_later(ctx, minutes=4), token) is not None
+    assert accounts.sessions(ctx, user_id=user)[0].last_seen_at == first.last_seen_at
+    assert accounts.authenticate(_later(ctx, minutes=6), token) is not None
+    seen = accounts.sessions(ctx, user_id=user)[0].last_seen_at - first.last_seen_at
+    assert timedelta(minutes=6) <= seen < timedelta(minutes=7)

@@ -3,7 +3,12 @@ the session lookup is one statement, and each route adds its service's (tests/se
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from masterpath.services import Context
 from tests.services.test_hot_paths import SKILL, statements
@@ -11,6 +16,33 @@ from tests.web.test_dashboard import study
 from tests.web.test_study_pages import learner  # noqa: F401 - the fixture
 
 SESSION = 1  # the login session and its account, one statement
+
+
+@contextmanager
+def commits(ctx: Context) -> Iterator[list[Any]]:
+    """The transactions committed inside the block (one entry each)."""
+    seen: list[Any] = []
+
+    def count(connection: Any) -> None:
+        seen.append(connection)
+
+    event.listen(ctx.db.engine, "commit", count)
+    try:
+        yield seen
+    finally:
+        event.remove(ctx.db.engine, "commit", count)
+
+
+def test_a_request_commits_only_its_routes_transaction(
+    learner: TestClient,  # noqa: F811
+    ctx: Context,
+) -> None:
+    """The session lookup reads outside a transaction: no BEGIN and COMMIT of its own."""
+    learner.get(f"/api/v1/me/skills/{SKILL}/next-item")  # fills the content caches
+    with commits(ctx) as seen:
+        response = learner.get("/api/v1/me/study-preferences")
+    assert response.status_code == 200
+    assert len(seen) == 1, seen
 
 
 def test_a_request_looks_the_session_up_in_one_statement(

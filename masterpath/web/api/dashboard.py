@@ -8,8 +8,9 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query
 from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
-from masterpath.services import dashboard, evidence_log, portfolio
+from masterpath.services import Context, dashboard, evidence_log, portfolio
 from masterpath.web.dashboard import activity, csv_export, track_id
 from masterpath.web.deps import Ctx, Me, api_router
 
@@ -25,12 +26,17 @@ class Overview:
 
 
 @router.get("")
-def overview(ctx: Ctx, viewer: Me, track: Text = None) -> Overview:
+async def overview(ctx: Ctx, viewer: Me, track: Text = None) -> Overview:
     """The track map (the newest track, or `track`), the flashcard forecast for 30 days, and
     study per day (six months) and per week (twelve) against the plan."""
-    found = dashboard.track_map(ctx, user_id=viewer.id, track_id=track_id(track))
-    forecast = dashboard.card_forecast(ctx, user_id=viewer.id)
-    return Overview(found, forecast, activity(ctx, viewer.id, found))
+    chosen = track_id(track)
+    return await run_in_threadpool(_overview, ctx, viewer.id, chosen)  # as web/api/practice.py
+
+
+def _overview(ctx: Context, user_id: int, chosen: int | None) -> Overview:
+    found = dashboard.track_map(ctx, user_id=user_id, track_id=chosen)
+    forecast = dashboard.card_forecast(ctx, user_id=user_id)
+    return Overview(found, forecast, activity(ctx, user_id, found))
 
 
 @router.get("/mastery")
@@ -40,7 +46,7 @@ def mastery_over_time(ctx: Ctx, viewer: Me, skill: Text = None) -> dashboard.His
     return dashboard.mastery_history(ctx, user_id=viewer.id, skill_id=skill or None)
 
 
-def _filters(  # noqa: PLR0917 - FastAPI query parameters
+async def _filters(  # noqa: PLR0917 - FastAPI query parameters
     skill: Text = None,
     mode: Text = None,
     outcome: Text = None,

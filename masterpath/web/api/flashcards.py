@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from masterpath.services import cards
 from masterpath.web.deps import Ctx, Me, api_router
@@ -21,16 +22,24 @@ class PreferencesIn(BaseModel):
     new_cards_per_day: int = Field(strict=True)
 
 
+# The study round's routes: async, only the service call in a thread (web/api/practice.py).
+
+
 @router.get("/me/cards/due")
-def due_cards(ctx: Ctx, viewer: Me, skill: str | None = None, limit: int = 100) -> cards.Queue:
+async def due_cards(
+    ctx: Ctx, viewer: Me, skill: str | None = None, limit: int = 100
+) -> cards.Queue:
     """Flashcards due now, then new ones within today's limit."""
-    return cards.queue(ctx, user_id=viewer.id, skill_id=skill, limit=max(1, min(limit, 500)))
+    limit = max(1, min(limit, 500))
+    return await run_in_threadpool(cards.queue, ctx, user_id=viewer.id, skill_id=skill, limit=limit)
 
 
 @router.post("/me/cards/{card_id}/reviews")
-def rate_card(ctx: Ctx, viewer: Me, card_id: str, body: RatingIn) -> cards.CardView:
+async def rate_card(ctx: Ctx, viewer: Me, card_id: str, body: RatingIn) -> cards.CardView:
     """Rate a card from memory; returns its next due time."""
-    return cards.rate(ctx, user_id=viewer.id, card_id=card_id, **body.model_dump())
+    return await run_in_threadpool(
+        cards.rate, ctx, user_id=viewer.id, card_id=card_id, **body.model_dump()
+    )
 
 
 @router.get("/me/study-preferences")

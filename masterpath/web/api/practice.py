@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import Path
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from masterpath.services import items, practice
 from masterpath.web.deps import Ctx, Me, api_router
@@ -21,10 +22,16 @@ class AnswerIn(BaseModel):
     submission_id: str | None = Field(None, max_length=64)
 
 
+# The study round's routes are async and hand only the service call to a thread: FastAPI runs a
+# plain `def` route in one thread and then checks its response in another (two hops a request).
+
+
 @router.get("/me/skills/{skill_id}/next-item")
-def next_item(ctx: Ctx, viewer: Me, skill_id: str) -> practice.NextItem:
+async def next_item(ctx: Ctx, viewer: Me, skill_id: str) -> practice.NextItem:
     """The next practice item, chosen for a desirable difficulty. Carries no answer key."""
-    return practice.next_practice(ctx, user_id=viewer.id, skill_id=skill_id)
+    return await run_in_threadpool(
+        practice.next_practice, ctx, user_id=viewer.id, skill_id=skill_id
+    )
 
 
 @router.post("/me/items/{item_id}/hints/{number}")
@@ -36,7 +43,7 @@ def item_hint(
 
 
 @router.post("/me/answers")
-def submit_answer(ctx: Ctx, viewer: Me, body: AnswerIn) -> items.Feedback:
+async def submit_answer(ctx: Ctx, viewer: Me, body: AnswerIn) -> items.Feedback:
     """Answer a practice item: graded, recorded as evidence, explained. Idempotent by
     `submission_id`."""
-    return practice.answer(ctx, user_id=viewer.id, **body.model_dump())
+    return await run_in_threadpool(practice.answer, ctx, user_id=viewer.id, **body.model_dump())

@@ -21,6 +21,7 @@ NAME = "all-MiniLM-L6-v2"
 MAX_TOKENS = 256  # the model's max_seq_length in sentence_bert_config.json
 LAYERS, HEADS, EPS = 6, 12, 1e-12
 THREADS = 2  # Python threads sharing a long list of texts
+SPLIT_TOKENS = 8  # from this many tokens a request's dense layers are split across two threads
 Array = NDArray[np.float32]
 
 
@@ -89,6 +90,7 @@ class MiniLM:
         except (OSError, KeyError, zipfile.BadZipFile, ValueError, Exception) as exc:
             raise ModelMissing(f"cannot read the model at {path}: {exc}") from exc
         self._blas = ThreadpoolController()  # finds the BLAS libraries once, not on every call
+        self._pool = ThreadPoolExecutor(max_workers=1)  # the second core of a split layer
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()
         self._w = {  # dense weights transposed once, so each layer is one contiguous matmul
@@ -114,19 +116,20 @@ class MiniLM:
         """Unit vectors, one row per text (shorter texts batched together to spare padding).
 
         BLAS runs one thread per call: under load its own threads thrash (measured: 18 texts/s
-        with OpenBLAS's threads against 84 with one, on a busy 2-core machine); the texts are
-        shared between two Python threads instead (numpy releases the GIL in matmul), a few
-        texts (a learner's answer) in two halves, so one answer's sentences use both cores.
+        with OpenBLAS's threads against 84 with one, on a busy 2-core machine). A long list of
+        texts is shared between Python threads instead (numpy releases the GIL in matmul); a
+        few texts (a learner's answer) run as one batch whose dense layers are split in two by
+        output columns, a core each, so even one long sentence uses both cores.
         """
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         encodings = self._tokenizer.encode_batch([t or " " for t in texts])
         order = sorted(range(len(texts)), key=lambda n: len(encodings[n].ids))
         chunks = [order[start : start + batch] for start in range(0, len(order), batch)]
-        if len(chunks) == 1 and len(order) > 1 and threads > 1:  # a request's few sentences
-            chunks = [order[0::2], order[1::2]]  # two halves of like lengths, a core each
 
         def run(chunk: list[int]) -> None:
-            out[chunk] = self._forward([encodings[n].ids for n in chunk])
+            rows = [encodings[n].ids for n in chunk]
+            split = len(chunks) == 1 and threads > 1 and sum(map(len, rows)) >= SPLIT_TOKENS
+            out[chunk] = self._forward(rows, split=split)
 
         with self._blas.limit(limits=1, user_api="blas"):
             if len(chunks) == 1 or threads == 1:
@@ -137,57 +140,97 @@ class MiniLM:
                     list(pool.map(run, chunks))
         return out
 
-    def _forward(self, rows: list[list[int]]) -> Array:
+    def _forward(self, rows: list[list[int]], *, split: bool) -> Array:
+        """The texts' tokens side by side without padding, (tokens, 384), through the dense
+        layers; padded to (texts, longest) only for attention."""
         w = self._w
-        width = max(len(r) for r in rows)
-        ids = np.zeros((len(rows), width), dtype=np.int64)
-        mask = np.zeros((len(rows), width), dtype=np.float32)
-        for n, row in enumerate(rows):
-            ids[n, : len(row)] = row
-            mask[n, : len(row)] = 1.0
+        lengths = np.array([len(r) for r in rows])
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        positions = np.arange(lengths.sum()) - np.repeat(starts, lengths)
         x = (
-            w["embeddings.word_embeddings.weight"][ids]
-            + w["embeddings.position_embeddings.weight"][:width]
+            w["embeddings.word_embeddings.weight"][np.concatenate(rows)]
+            + w["embeddings.position_embeddings.weight"][positions]
             + w["embeddings.token_type_embeddings.weight"][0]
         )
         x = _norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
-        blocked = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
+        grid = _Grid(lengths, positions)
         for layer in range(LAYERS):
-            x = self._layer(x, blocked, f"encoder.layer.{layer}.")
-        pooled = (x * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
+            x = self._layer(x, grid, f"encoder.layer.{layer}.", split=split)
+        pooled = np.add.reduceat(x, starts, axis=0) / lengths[:, None].astype(np.float32)
         length = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
         return (pooled / length).astype(np.float32)  # type: ignore[no-any-return]
 
-    def _dense(self, x: Array, name: str) -> Array:
-        flat = x.reshape(-1, x.shape[-1]) @ self._w[name + ".weight"]
-        flat += self._w[name + ".bias"]
-        return flat.reshape(*x.shape[:-1], -1)
+    def _dense(self, x: Array, name: str, *, split: bool, gelu: bool = False) -> Array:
+        """x @ weight + bias (then GELU), in two halves of the output columns on two cores when
+        split: each core reads half the weights, which is most of the cost for short inputs."""
+        weight, bias = self._w[name + ".weight"], self._w[name + ".bias"]
+        out = np.empty((len(x), weight.shape[1]), dtype=np.float32)
 
-    def _layer(self, x: Array, blocked: Array, p: str) -> Array:
-        batch, width, size = x.shape
+        def part(columns: slice) -> None:
+            np.matmul(x, weight[:, columns], out=out[:, columns])
+            out[:, columns] += bias[columns]
+            if gelu:
+                out[:, columns] = _gelu(out[:, columns])
+
+        if not split:
+            part(slice(None))
+            return out
+        half = weight.shape[1] // 2
+        other = self._pool.submit(part, slice(half, None))
+        part(slice(0, half))
+        other.result()
+        return out
+
+    def _layer(self, x: Array, grid: _Grid, p: str, *, split: bool) -> Array:
+        size = x.shape[-1]
         head = size // HEADS
+        qkv = grid.pad(self._dense(x, p + "attention.self.qkv", split=split))
+        batch, width = qkv.shape[:2]
 
-        def split(t: Array) -> Array:
+        def heads(t: Array) -> Array:
             return t.reshape(batch, width, HEADS, head).transpose(0, 2, 1, 3)
 
-        q, k, v = (split(t) for t in np.split(self._dense(x, p + "attention.self.qkv"), 3, -1))
+        q, k, v = (heads(t) for t in np.split(qkv, 3, -1))
         scores: Array = q @ k.transpose(0, 1, 3, 2)
         scores /= np.float32(np.sqrt(head))
-        scores += blocked
+        scores += grid.blocked
         scores -= scores.max(-1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= scores.sum(-1, keepdims=True)
-        context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, width, size)
-        attended = self._dense(context, p + "attention.output.dense")
+        context = grid.unpad((scores @ v).transpose(0, 2, 1, 3).reshape(batch, width, size))
+        attended = self._dense(context, p + "attention.output.dense", split=split)
         attended += x
         x = _norm(
             attended,
             self._w[p + "attention.output.LayerNorm.weight"],
             self._w[p + "attention.output.LayerNorm.bias"],
         )
-        inner = self._dense(x, p + "intermediate.dense")
-        out = self._dense(_gelu(inner), p + "output.dense")
+        inner = self._dense(x, p + "intermediate.dense", split=split, gelu=True)
+        out = self._dense(inner, p + "output.dense", split=split)
         out += x
         return _norm(
             out, self._w[p + "output.LayerNorm.weight"], self._w[p + "output.LayerNorm.bias"]
         )
+
+
+class _Grid:
+    """Where each token sits in the (texts, longest) grid attention needs, and the mask that
+    keeps a text's tokens from attending to another's padding."""
+
+    def __init__(self, lengths: NDArray[np.int64], positions: NDArray[np.int64]) -> None:
+        self.shape = (len(lengths), int(lengths.max()))
+        self.cells = np.repeat(np.arange(len(lengths)), lengths) * self.shape[1] + positions
+        self.full = len(positions) == self.shape[0] * self.shape[1]  # no padding at all
+        mask = np.arange(self.shape[1]) < lengths[:, None]
+        self.blocked = np.where(mask, np.float32(0), np.float32(-1e9))[:, None, None, :]
+
+    def pad(self, rows: Array) -> Array:
+        if self.full:
+            return rows.reshape(*self.shape, -1)
+        grid = np.zeros((self.shape[0] * self.shape[1], rows.shape[-1]), dtype=np.float32)
+        grid[self.cells] = rows
+        return grid.reshape(*self.shape, -1)
+
+    def unpad(self, grid: Array) -> Array:
+        flat = grid.reshape(-1, grid.shape[-1])
+        return flat if self.full else flat[self.cells]

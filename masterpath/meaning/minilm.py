@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import zipfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -102,7 +103,9 @@ class MiniLM:
             p = f"encoder.layer.{layer}.attention.self."
             for part in ("weight", "bias"):
                 qkv = [weights[f"{p}{name}.{part}"] for name in ("query", "key", "value")]
-                joined = np.concatenate(qkv, axis=0)
+                joined = np.stack(qkv)  # (3, 384[, 384]): the columns become six heads' query,
+                joined = joined.reshape(3, 2, -1, *joined.shape[2:]).swapaxes(0, 1)  # key and
+                joined = joined.reshape(-1, *joined.shape[3:])  # value, then the other six's
                 self._w[f"{p}qkv.{part}"] = np.ascontiguousarray(
                     joined.T if part == "weight" else joined, dtype=np.float32
                 )
@@ -160,57 +163,69 @@ class MiniLM:
         length = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
         return (pooled / length).astype(np.float32)  # type: ignore[no-any-return]
 
-    def _dense(self, x: Array, name: str, *, split: bool, gelu: bool = False) -> Array:
-        """x @ weight + bias (then GELU), in two halves of the output columns on two cores when
-        split: each core reads half the weights, which is most of the cost for short inputs."""
-        weight, bias = self._w[name + ".weight"], self._w[name + ".bias"]
-        out = np.empty((len(x), weight.shape[1]), dtype=np.float32)
-
-        def part(columns: slice) -> None:
-            np.matmul(x, weight[:, columns], out=out[:, columns])
-            out[:, columns] += bias[columns]
-            if gelu:
-                out[:, columns] = _gelu(out[:, columns])
-
+    def _halves(self, work: Callable[[int | None], Array], *, split: bool) -> Array:
+        """work(None), or work(0) + work(1) on two threads: each core reads half the weights,
+        which is most of the cost for short inputs."""
         if not split:
-            part(slice(None))
-            return out
-        half = weight.shape[1] // 2
-        other = self._pool.submit(part, slice(half, None))
-        part(slice(0, half))
-        other.result()
-        return out
+            return work(None)
+        other = self._pool.submit(work, 1)
+        mine = work(0)
+        mine += other.result()
+        return mine
 
     def _layer(self, x: Array, grid: _Grid, p: str, *, split: bool) -> Array:
+        """One encoder layer; split, each thread runs six heads, then half the feed-forward."""
+        w = self._w
         size = x.shape[-1]
         head = size // HEADS
-        qkv = grid.pad(self._dense(x, p + "attention.self.qkv", split=split))
-        batch, width = qkv.shape[:2]
 
-        def heads(t: Array) -> Array:
-            return t.reshape(batch, width, HEADS, head).transpose(0, 2, 1, 3)
+        def attend(half: int | None) -> Array:
+            columns = _half(half, 3 * size)
+            qkv = x @ w[p + "attention.self.qkv.weight"][:, columns]
+            qkv += w[p + "attention.self.qkv.bias"][columns]
+            qkv = grid.pad(qkv)
+            batch, width = qkv.shape[:2]
+            parts = qkv.reshape(batch, width, -1, 3, HEADS // 2, head)
+            q, k, v = (
+                parts[:, :, :, n].reshape(batch, width, -1, head).transpose(0, 2, 1, 3)
+                for n in range(3)
+            )
+            scores: Array = q @ k.transpose(0, 1, 3, 2)
+            scores /= np.float32(np.sqrt(head))
+            scores += grid.blocked
+            scores -= scores.max(-1, keepdims=True)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(-1, keepdims=True)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, width, -1)
+            out: Array = (
+                grid.unpad(context) @ w[p + "attention.output.dense.weight"][_half(half, size)]
+            )
+            return out
 
-        q, k, v = (heads(t) for t in np.split(qkv, 3, -1))
-        scores: Array = q @ k.transpose(0, 1, 3, 2)
-        scores /= np.float32(np.sqrt(head))
-        scores += grid.blocked
-        scores -= scores.max(-1, keepdims=True)
-        np.exp(scores, out=scores)
-        scores /= scores.sum(-1, keepdims=True)
-        context = grid.unpad((scores @ v).transpose(0, 2, 1, 3).reshape(batch, width, size))
-        attended = self._dense(context, p + "attention.output.dense", split=split)
+        def feed(half: int | None) -> Array:
+            columns = _half(half, w[p + "intermediate.dense.bias"].shape[0])
+            inner = x @ w[p + "intermediate.dense.weight"][:, columns]
+            inner += w[p + "intermediate.dense.bias"][columns]
+            out: Array = _gelu(inner) @ w[p + "output.dense.weight"][columns]
+            return out
+
+        attended = self._halves(attend, split=split)
+        attended += w[p + "attention.output.dense.bias"]
         attended += x
         x = _norm(
             attended,
-            self._w[p + "attention.output.LayerNorm.weight"],
-            self._w[p + "attention.output.LayerNorm.bias"],
+            w[p + "attention.output.LayerNorm.weight"],
+            w[p + "attention.output.LayerNorm.bias"],
         )
-        inner = self._dense(x, p + "intermediate.dense", split=split, gelu=True)
-        out = self._dense(inner, p + "output.dense", split=split)
+        out = self._halves(feed, split=split)
+        out += w[p + "output.dense.bias"]
         out += x
-        return _norm(
-            out, self._w[p + "output.LayerNorm.weight"], self._w[p + "output.LayerNorm.bias"]
-        )
+        return _norm(out, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
+
+
+def _half(half: int | None, size: int) -> slice:
+    """All of `size` (None), or its first (0) or second (1) half."""
+    return slice(None) if half is None else slice(half * size // 2, (half + 1) * size // 2)
 
 
 class _Grid:

@@ -169,7 +169,8 @@ def rate(
     seconds = min(seconds, 3600.0) if seconds is not None else None
     evidence.check_submission_id(submission_id)
     now = ctx.clock.now()
-    with ctx.db.begin() as tx:
+
+    def work(tx: Tx) -> CardView:
         number = personal_cards.parse_id(card_id)
         if number is not None:  # the learner's own card: its own log, never evidence
             account_store.lock_learner(tx, user_id)
@@ -238,6 +239,8 @@ def rate(
             now=now,
         )
         return CardView(str(card.id), card.id.skill, card.front, card.back, False, due)
+
+    return ctx.db.hot(work)
 
 
 def _after(tx: Tx, user_id: int, card_id: str) -> CardView:

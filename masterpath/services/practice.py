@@ -9,7 +9,7 @@ from typing import Any
 
 from masterpath.domain import answering, kt
 from masterpath.domain import practice as choice
-from masterpath.domain.content import Item, ItemId, Mode
+from masterpath.domain.content import Item, ItemId, Mode, Skill
 from masterpath.errors import Conflict, InvalidInput, NotFound, Problem
 from masterpath.services import Context, awards, evidence, items, marking, mastery_state
 from masterpath.services.items import Feedback, PublicItem
@@ -154,7 +154,8 @@ def answer(
 ) -> Feedback:
     """Grade a practice answer, record it as evidence and say why, at once.
 
-    The hot path: one read of the learner (locked) and one of the evidence the criteria need,
+    The hot path (`Database.hot`: optimistic on PostgreSQL): one read of the learner and, when
+    the criteria need it, one of the evidence,
     the whole update computed by `answering.observe`, then one write per table (evidence,
     learner counters, skill states); the content and the parameters come from caches that the
     first read's stamps keep current.
@@ -166,7 +167,8 @@ def answer(
         wanted = ItemId.parse(item_id)
     except InvalidInput as exc:
         raise NotFound(f"no item {item_id!r}") from exc
-    with ctx.db.begin() as tx:
+
+    def work(tx: Tx) -> Feedback:
         learner = answer_store.learner_for_answer(
             tx,
             user_id=user_id,
@@ -184,26 +186,15 @@ def answer(
         )
         if earlier is not None:
             return _replay(ctx, item, evidence.record_of(earlier))
-        if item.assessment_only:
-            raise Conflict(
-                f"item {item_id!r} is kept for mastery and retention checks, not practice",
-                problems=[Problem("assessment-only item", field="item_id")],
-            )
-        if not answering.unlocked(skills[item.id.skill], learner.states):
-            raise items.locked(item.id.skill)
-        if str(item.id) in learner.open_items:
-            raise items.busy(str(item.id))
-        if not 0 <= hints_used <= len(item.hints):
-            message = "hints used must be between 0 and the item's number of hints"
-            raise InvalidInput(message, problems=[Problem(message, field="hints_used")])
-        hints_used = max(hints_used, learner.hints_seen)  # the hints handed out count
+        _check_practice(item, skills[item.id.skill], learner, hints_used)
+        hints = max(hints_used, learner.hints_seen)  # the hints handed out count
         grade = marking.grade(ctx, item, response)
         answered = answering.observe(
             learner=learner.counters,
             seen=learner.seen,
             states=learner.states,
             skills=[skills[s] for s in owners],
-            weights=kt.credit(grade.score, hints=hints_used, difficulty=item.difficulty),
+            weights=kt.credit(grade.score, hints=hints, difficulty=item.difficulty),
             mode=Mode.PRACTICE.value,
             check_id=None,
             assessed=assessed,
@@ -220,7 +211,7 @@ def answer(
             mode=Mode.PRACTICE.value,
             score=grade.score,
             grader="auto",
-            hints_used=hints_used,
+            hints_used=hints,
             seconds=seconds,
             answered_at=now,
             recorded_at=now,
@@ -228,14 +219,42 @@ def answer(
             check_id=None,
             detail={"response": response},
         )
+        before = learner.states
+        mastered = [
+            state.skill_id
+            for state in answered.states
+            if state.mastered_at
+            and not (state.skill_id in before and before[state.skill_id].mastered_at)
+        ]
+        if mastered:
+            tx.require_lock()  # the badges are written with the answer, in one transaction
         evidence_id = answer_store.save_answer(
             tx, user_id=user_id, evidence=record, answered=answered, now=now
         )
-        for state in answered.states:
-            before = learner.states.get(state.skill_id)
-            if state.mastered_at and not (before and before.mastered_at):
-                awards.record(tx, user_id=user_id, skill_id=state.skill_id, now=now)
+        for skill_id in mastered:
+            awards.record(tx, user_id=user_id, skill_id=skill_id, now=now)
         return items.feedback(item, grade, evidence_id)
+
+    return ctx.db.hot(work)
+
+
+def _check_practice(
+    item: Item, skill: Skill, learner: answer_store.Learner, hints_used: int
+) -> None:
+    """Refuse an answer the learner cannot give now: an item kept for checks, a locked skill,
+    an item of an unfinished check, more hints than the item has."""
+    if item.assessment_only:
+        raise Conflict(
+            f"item {str(item.id)!r} is kept for mastery and retention checks, not practice",
+            problems=[Problem("assessment-only item", field="item_id")],
+        )
+    if not answering.unlocked(skill, learner.states):
+        raise items.locked(item.id.skill)
+    if str(item.id) in learner.open_items:
+        raise items.busy(str(item.id))
+    if not 0 <= hints_used <= len(item.hints):
+        message = "hints used must be between 0 and the item's number of hints"
+        raise InvalidInput(message, problems=[Problem(message, field="hints_used")])
 
 
 def _replay(ctx: Context, item: Item, earlier: evidence.Record) -> Feedback:

@@ -58,12 +58,16 @@ def lock_learner(tx: Tx, user_id: int) -> None:
     """Serialise this learner's writes until the transaction ends.
 
     Two requests of one learner that read, decide and write (a repeated submission id, two
-    answers to one check item) must not interleave. PostgreSQL locks the user's row. SQLite
-    has one write lock for the whole file, taken now by `write_lock` (the driver runs SELECTs
-    before it outside the transaction, so nothing stale was read under it).
+    answers to one check item) must not interleave. PostgreSQL locks the user's row by
+    counting the write in it (`users.writes`), so that an optimistic answer or review that
+    read before this write sees it was overtaken (`store/answers.py`); an optimistic unit that
+    asks for the lock runs again, locked. SQLite has one write lock for the whole file, taken
+    now by `write_lock` (the driver runs SELECTs before it outside the transaction, so nothing
+    stale was read under it).
     """
     connection = tx.session.connection()
     if connection.dialect.name == "postgresql":
+        tx.require_lock()
         connection.execute(_lock_statement(), {"user": user_id})
     else:
         write_lock(tx)
@@ -73,7 +77,8 @@ def lock_learner(tx: Tx, user_id: int) -> None:
 def _lock_statement() -> Executable:
     """Built once: the lock is on both hot paths, and building and keying an ORM statement
     costs more than PostgreSQL takes to run it."""
-    return select(User.id).where(User.id == bindparam("user")).with_for_update()
+    users = table_of(User)
+    return users.update().where(users.c.id == bindparam("user")).values(writes=users.c.writes + 1)
 
 
 def write_lock(tx: Tx) -> None:

@@ -2,12 +2,14 @@
 or two statements, and what it changed, written as upserts: one statement on PostgreSQL, where
 each statement is a network round trip, and one a table on SQLite, which runs in the process.
 
-The learner's write lock comes first: `BEGIN IMMEDIATE` on SQLite (not a statement), and on
-PostgreSQL a `SELECT … FOR UPDATE` of the user's row of its own, because a statement sees the
-snapshot taken when it began: a lock taken inside the read would wait for the other writer and
-then return the rows as they were before it committed. The read brings the stamps of the
-content and the knowledge-tracing parameters, so the caches they key are checked without a
-statement more.
+On SQLite the learner's write lock comes first (`BEGIN IMMEDIATE`, not a statement). On
+PostgreSQL the unit is optimistic (`Database.hot`): the read takes no lock and runs outside a
+transaction, and the write is one statement whose first step counts the write in the user's
+row only if `users.writes` is still what the read saw; every other part inserts from that
+step's row, so a write that another writer overtook changes nothing, and the unit runs again
+in a locked transaction (`lock_learner`, which counts its write the same way). The read brings
+the stamps of the content and the knowledge-tracing parameters, so the caches they key are
+checked without a statement more.
 Every statement is built once, with bound parameters: building and keying a statement costs
 more than SQLite takes to run it.
 """
@@ -36,7 +38,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from masterpath.domain.answering import ASSESSED_MODES, Answered, Standing
 from masterpath.store import content
 from masterpath.store.accounts import lock_learner
-from masterpath.store.db import Tx
+from masterpath.store.db import Overtaken, Tx
 from masterpath.store.models import (
     Assessment,
     Evidence,
@@ -116,6 +118,7 @@ def _learner_query() -> Executable:
             .scalar_subquery()
             .label("assessed_skills"),
             repeated.scalar_subquery().label("repeated"),
+            USERS.c.writes,
             *_stamps(),
         )
         .select_from(USERS)
@@ -151,13 +154,20 @@ def _execute(tx: Tx, statement: Executable, params: Any) -> Any:
 def _remember(tx: Tx, row: Any) -> None:
     content.remember_stamp(tx, row.content_stamp)
     tx.memo["params_id"] = row.params_id
+    tx.memo["writes"] = row.writes
+
+
+def _lock(tx: Tx, user_id: int) -> None:
+    """The learner's lock, unless the unit is optimistic (its write checks `users.writes`)."""
+    if not tx.optimistic:
+        lock_learner(tx, user_id)
 
 
 def learner_for_answer(
     tx: Tx, *, user_id: int, item_id: str, skill_id: str, submission_id: str | None
 ) -> Learner | None:
     """Lock the learner and read their state for answering `item_id` (None: no such learner)."""
-    lock_learner(tx, user_id)
+    _lock(tx, user_id)
     params = {"user": user_id, "item": item_id, "skill": skill_id, "submission": submission_id}
     rows = list(_execute(tx, _learner_query(), params))
     if not rows:
@@ -210,17 +220,45 @@ def evidence_for_answer(
 
 
 @cache
-def _evidence_insert(fields: tuple[str, ...]) -> Any:
-    values: dict[str, Any] = {name: bindparam(f"e_{name}") for name in fields}
-    return insert(EVIDENCE).values(values).returning(EVIDENCE.c.id)
+def _guard() -> Any:
+    """An optimistic write's first step: count it in the user's row if no write came since the
+    read (`writes` as read); every other part of the statement inserts from its row."""
+    return (
+        USERS.update()
+        .where(USERS.c.id == bindparam("g_user"), USERS.c.writes == bindparam("g_writes"))
+        .values(writes=USERS.c.writes + 1)
+        .returning(USERS.c.id)
+        .cte("guard")
+    )
+
+
+def _row(statement: Any, table: Any, row: dict[str, str], guarded: bool) -> Any:
+    """`statement`, an INSERT into `table`, of one row of bound parameters (`row`: column to
+    parameter name); `guarded`: INSERT … SELECT … FROM the guard, a row only if it passed."""
+    if not guarded:
+        return statement.values({column: bindparam(name) for column, name in row.items()})
+    values = [bindparam(name, type_=table.c[column].type) for column, name in row.items()]
+    return statement.from_select(list(row), select(*values).select_from(_guard()))
+
+
+@cache
+def _evidence_insert(fields: tuple[str, ...], guarded: bool = False) -> Any:
+    row = {name: f"e_{name}" for name in fields}
+    return _row(insert(EVIDENCE), EVIDENCE, row, guarded).returning(EVIDENCE.c.id)
 
 
 def _upsert(
-    dialect: str, table: Any, rows: Any, keys: tuple[str, ...], changed: tuple[str, ...]
+    dialect: str,
+    table: Any,
+    row: dict[str, str],
+    keys: tuple[str, ...],
+    changed: tuple[str, ...],
+    *,
+    guarded: bool = False,
 ) -> Any:
     """INSERT … ON CONFLICT (`keys`) DO UPDATE SET `changed`: both databases spell it alike."""
     statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    statement = statement.values(rows)
+    statement = _row(statement, table, row, guarded)
     return statement.on_conflict_do_update(
         index_elements=[table.c[key] for key in keys],
         set_={name: statement.excluded[name] for name in changed},
@@ -238,26 +276,37 @@ LEARNER_CHANGED = ("counters", "skill_ids", "updated_at")
 
 
 @cache
-def _learner_upsert(dialect: str) -> Any:
-    row: dict[str, Any] = {name: bindparam(f"l_{name}") for name in ("user_id", *LEARNER_CHANGED)}
-    return _upsert(dialect, LEARNERS, row, ("user_id",), LEARNER_CHANGED)
+def _learner_upsert(dialect: str, guarded: bool = False) -> Any:
+    row = {name: f"l_{name}" for name in ("user_id", *LEARNER_CHANGED)}
+    return _upsert(dialect, LEARNERS, row, ("user_id",), LEARNER_CHANGED, guarded=guarded)
 
 
 @cache
-def _state_upsert(dialect: str, suffix: str = "") -> Any:
+def _state_upsert(dialect: str, suffix: str = "", guarded: bool = False) -> Any:
     """One skill's state (a multi-row VALUES is never cached by SQLAlchemy: one row each)."""
-    row: dict[str, Any] = {
-        "user_id": bindparam("l_user_id"),
-        "updated_at": bindparam("l_updated_at"),
-    }
-    row |= {name: bindparam(f"{name}{suffix}") for name in STANDING}
-    return _upsert(dialect, STATES, row, ("user_id", "skill_id"), CHANGED)
+    row = {"user_id": "l_user_id", "updated_at": "l_updated_at"}
+    row |= {name: f"{name}{suffix}" for name in STANDING}
+    return _upsert(dialect, STATES, row, ("user_id", "skill_id"), CHANGED, guarded=guarded)
 
 
 @cache
-def _answer_statement(fields: tuple[str, ...], states: int) -> Any:
-    upserts = [_state_upsert("postgresql", f"_{n}") for n in range(states)]
-    return _together(_evidence_insert(fields), _learner_upsert("postgresql"), *upserts)
+def _answer_statement(fields: tuple[str, ...], states: int, guarded: bool) -> Any:
+    upserts = [_state_upsert("postgresql", f"_{n}", guarded) for n in range(states)]
+    return _together(
+        _evidence_insert(fields, guarded), _learner_upsert("postgresql", guarded), *upserts
+    )
+
+
+def _written(tx: Tx, statement: Any, params: dict[str, Any], user_id: int) -> int:
+    """Run a PostgreSQL hot path's one write statement; the evidence's id. In an optimistic
+    unit the statement checks `users.writes` first: `Overtaken` when another write came since
+    the read (and nothing was written)."""
+    if tx.optimistic:
+        params |= {"g_user": user_id, "g_writes": tx.memo["writes"]}
+    new_id: int | None = _execute(tx, statement, params).scalar_one_or_none()
+    if new_id is None:
+        raise Overtaken
+    return new_id
 
 
 def save_answer(
@@ -276,11 +325,9 @@ def save_answer(
     if _dialect(tx) == "postgresql":
         for n, state in enumerate(states):
             params |= {f"{name}_{n}": value for name, value in state.items()}
-        new_id: int = _execute(
-            tx, _answer_statement(tuple(evidence), len(states)), params
-        ).scalar_one()
-        return new_id
-    new_id = _execute(tx, _evidence_insert(tuple(evidence)), params).scalar_one()
+        statement = _answer_statement(tuple(evidence), len(states), tx.optimistic)
+        return _written(tx, statement, params, user_id)
+    new_id: int = _execute(tx, _evidence_insert(tuple(evidence)), params).scalar_one()
     _execute(tx, _learner_upsert("sqlite"), params)
     if states:
         keys = {"l_user_id": user_id, "l_updated_at": now}
@@ -342,6 +389,7 @@ def _reviewer_query() -> Executable:
             earlier.scalar_subquery().label("earlier"),
             held.scalar_subquery().label("held"),
             intro.c.introduced_at.label("intro_at"),
+            USERS.c.writes,
             _stamps()[0],
         )
         .select_from(USERS)
@@ -363,13 +411,14 @@ def reviewer(
 ) -> Reviewer | None:
     """Lock the learner and read what rating `card_id` needs, in one statement (None: no such
     learner). `since`: when the learner's day began at the earliest, whatever their zone."""
-    lock_learner(tx, user_id)
+    _lock(tx, user_id)
     params = {"user": user_id, "card": card_id, "submission": submission_id, "since": since}
     rows = list(_execute(tx, _reviewer_query(), params))
     if not rows:
         return None
     first = rows[0]
     content.remember_stamp(tx, first.content_stamp)
+    tx.memo["writes"] = first.writes
     card = None
     if first.card_card_id is not None:
         card = CardState(first.card_state, first.card_due, first.card_reviews)
@@ -393,15 +442,15 @@ CARD_CHANGED = ("state", "due", "reviews")
 
 
 @cache
-def _card_upsert(dialect: str) -> Any:
+def _card_upsert(dialect: str, guarded: bool = False) -> Any:
     names = ("user_id", "card_id", "skill_id", "introduced_at", *CARD_CHANGED)
-    row: dict[str, Any] = {name: bindparam(f"c_{name}") for name in names}
-    return _upsert(dialect, CARDS, row, ("user_id", "card_id"), CARD_CHANGED)
+    row = {name: f"c_{name}" for name in names}
+    return _upsert(dialect, CARDS, row, ("user_id", "card_id"), CARD_CHANGED, guarded=guarded)
 
 
 @cache
-def _review_statement(fields: tuple[str, ...]) -> Any:
-    return _together(_evidence_insert(fields), _card_upsert("postgresql"))
+def _review_statement(fields: tuple[str, ...], guarded: bool) -> Any:
+    return _together(_evidence_insert(fields, guarded), _card_upsert("postgresql", guarded))
 
 
 def save_review(
@@ -427,8 +476,8 @@ def save_review(
         "c_reviews": reviews,
     }
     if _dialect(tx) == "postgresql":
-        new_id: int = _execute(tx, _review_statement(tuple(evidence)), params).scalar_one()
-        return new_id
+        statement = _review_statement(tuple(evidence), tx.optimistic)
+        return _written(tx, statement, params, evidence["user_id"])
     _execute(tx, _card_upsert("sqlite"), params)
-    new_id = _execute(tx, _evidence_insert(tuple(evidence)), params).scalar_one()
+    new_id: int = _execute(tx, _evidence_insert(tuple(evidence)), params).scalar_one()
     return new_id

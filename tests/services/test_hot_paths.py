@@ -18,8 +18,9 @@ from masterpath.clock import Clock
 from masterpath.domain import mastery
 from masterpath.errors import Conflict
 from masterpath.services import Context, accounts, cards, items, packs, practice, skills
+from masterpath.store import accounts as account_store
 from masterpath.store import answers as answer_store
-from masterpath.store.models import Assessment, Evidence, SkillState
+from masterpath.store.models import Assessment, Evidence, LearnerCard, SkillState, User
 
 STUDY_PACK = Path(__file__).parents[1] / "fixtures" / "study"
 SKILL = "shell-basics"
@@ -37,9 +38,9 @@ def writes(ctx: Context, *tables: str) -> list[str]:
 
 
 def is_lock(sql: str) -> bool:
-    """PostgreSQL's lock of the learner's row, a statement of its own there (SQLite's is BEGIN
-    IMMEDIATE): the targets count SQLite's statements."""
-    return sql.startswith("SELECT users.id") and sql.endswith("FOR UPDATE")
+    """PostgreSQL's lock of the learner's row in a locked unit, a statement of its own there
+    (SQLite's is BEGIN IMMEDIATE): the targets count SQLite's statements."""
+    return sql.startswith("UPDATE users SET writes=")
 
 
 @contextmanager
@@ -136,26 +137,110 @@ def test_time_on_answers_and_reviews_still_counts(ctx: Context, user: int) -> No
     assert skills.time_by_kind(ctx, user_id=user) == {"item": 40.0, "card": 5.0, "lesson": 60.0}
 
 
-def test_the_lock_comes_before_the_read(ctx: Context, user: int) -> None:
-    """On PostgreSQL the row lock is its own statement, first: a read that locked would see the
-    rows as they were before the writer it waited for committed. SQLite begins IMMEDIATE."""
-    answer_next(ctx, user, 0)
-    shown = practice.next_practice(ctx, user_id=user, skill_id=SKILL).item
-    assert shown is not None
+def all_statements(ctx: Context) -> Any:
+    """Every statement the block runs, transaction control included."""
+    return _listening(ctx, lambda sql: True)
+
+
+@contextmanager
+def _listening(ctx: Context, keep: Any) -> Iterator[list[str]]:
     seen: list[str] = []
 
     def count(*args: Any) -> None:
-        seen.append(" ".join(str(args[2]).split()))
+        sql = " ".join(str(args[2]).split())
+        if keep(sql):
+            seen.append(sql)
 
     event.listen(ctx.db.engine, "before_cursor_execute", count)
     try:
-        practice.answer(ctx, user_id=user, item_id=shown.id, response="a", submission_id="lock")
+        yield seen
     finally:
         event.remove(ctx.db.engine, "before_cursor_execute", count)
+
+
+def test_the_lock_comes_before_the_read(ctx: Context, user: int) -> None:
+    """SQLite begins IMMEDIATE, then reads. PostgreSQL reads without a lock or a transaction,
+    and its one write checks first that no write of the learner came since the read."""
+    answer_next(ctx, user, 0)
+    shown = practice.next_practice(ctx, user_id=user, skill_id=SKILL).item
+    assert shown is not None
+    with all_statements(ctx) as seen:
+        practice.answer(ctx, user_id=user, item_id=shown.id, response="a", submission_id="lock")
     if ctx.db.dialect == "postgresql":
-        assert is_lock(seen[0]) and seen[1].startswith("SELECT users.id, learner_states")
+        assert [s.split()[0] for s in seen] == ["SELECT", "WITH"], seen
+        assert seen[0].startswith("SELECT users.id, learner_states")
+        guard = "WITH guard AS (UPDATE users SET writes=(users.writes + "
+        assert seen[1].startswith(guard) and "AND users.writes = " in seen[1]
     else:
         assert seen[0] == "BEGIN IMMEDIATE" and seen[1].startswith("SELECT users.id")
+
+
+@contextmanager
+def overtaken(ctx: Context, user: int) -> Iterator[list[str]]:
+    """Inside the block, another write of the learner (a locked unit of work that does nothing
+    else) commits right after the first read of `user`'s state, as a second request would."""
+    if ctx.db.dialect != "postgresql":
+        pytest.skip("on SQLite the unit holds the file's write lock from before its read")
+    seen: list[str] = []
+    done: list[bool] = []
+
+    def after(*args: Any) -> None:
+        sql = " ".join(str(args[2]).split())
+        seen.append(sql)
+        reads = ("SELECT users.id, learner_states", "SELECT users.desired_retention")
+        if not done and sql.startswith(reads):
+            done.append(True)
+            with ctx.db.begin() as tx:
+                account_store.lock_learner(tx, user)
+
+    event.listen(ctx.db.engine, "after_cursor_execute", after)
+    try:
+        yield seen
+    finally:
+        event.remove(ctx.db.engine, "after_cursor_execute", after)
+    assert done
+
+
+def learner_writes(ctx: Context, user: int) -> int:
+    with ctx.db.begin() as tx:
+        found = tx.session.get(User, user)
+        assert found is not None
+        return found.writes
+
+
+def test_an_answer_overtaken_after_its_read_is_written_once_from_a_fresh_read(
+    ctx: Context, user: int
+) -> None:
+    answer_next(ctx, user, 0)
+    shown = practice.next_practice(ctx, user_id=user, skill_id=SKILL).item
+    assert shown is not None
+    before = learner_writes(ctx, user)
+    with overtaken(ctx, user) as seen:
+        feedback = practice.answer(
+            ctx, user_id=user, item_id=shown.id, response="a", submission_id="raced"
+        )
+    with ctx.db.begin() as tx:
+        rows = tx.session.query(Evidence).filter_by(user_id=user, submission_id="raced").all()
+        state = tx.session.get(SkillState, (user, SKILL))
+    assert [row.id for row in rows] == [feedback.evidence_id]
+    assert state is not None and state.graded_attempts == 2
+    # the guarded write found it overtaken and wrote nothing; the locked unit wrote it
+    guarded = [s for s in seen if s.startswith("WITH guard AS")]
+    locked = [s for s in seen if is_lock(s) or s.startswith("WITH write_0 AS")]
+    assert len(guarded) == 1 and len(locked) == 3, seen  # the other's lock, ours, our write
+    assert learner_writes(ctx, user) == before + 2  # the other writer's, then this lock's
+
+
+def test_a_review_overtaken_after_its_read_is_written_once(ctx: Context, user: int) -> None:
+    card = cards.queue(ctx, user_id=user, skill_id=SKILL).cards[0]
+    with overtaken(ctx, user) as seen:
+        cards.rate(ctx, user_id=user, card_id=card.id, rating=3, submission_id="raced")
+    with ctx.db.begin() as tx:
+        rows = tx.session.query(Evidence).filter_by(user_id=user, submission_id="raced").all()
+        mine = tx.session.get(LearnerCard, (user, card.id))
+    assert len(rows) == 1 and mine is not None and mine.reviews == 1
+    assert sum(s.startswith("WITH guard AS") for s in seen) == 1, seen
+    assert sum(s.startswith("WITH write_0 AS") for s in seen) == 1, seen
 
 
 def test_the_reviews_held_skills_agree_with_the_mastery_rule(ctx: Context, user: int) -> None:

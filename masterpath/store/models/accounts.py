@@ -30,6 +30,9 @@ class User(Base):
     weekly_digest: Mapped[bool] = mapped_column(default=False, server_default=sql("false"))
     digest_sent_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]  # the account was deleted: this row is a pseudonym (0020)
+    writes: Mapped[int] = mapped_column(
+        default=0, server_default="0"
+    )  # the learner's version (0021)
 
 
 class LoginSession(Base):

@@ -88,8 +88,10 @@ def _open_skills(tx: Tx, states: Mapping[str, SkillState], also: str | None) -> 
 
 
 def queue(ctx: Context, *, user_id: int, skill_id: str | None = None, limit: int = 100) -> Queue:
+    """The cards to review now, then new ones up to the day's limit. It only reads: outside a
+    transaction."""
     now = ctx.clock.now()
-    with ctx.db.begin() as tx:
+    with ctx.db.read() as tx:
         user = _user(tx, user_id)
         if skill_id is not None and not content_store.skill_models(tx, [skill_id]):
             raise NotFound(f"no skill {skill_id!r}")

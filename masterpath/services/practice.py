@@ -34,9 +34,10 @@ def next_practice(ctx: Context, *, user_id: int, skill_id: str) -> NextItem:
 
     Two statements: the learner (with the stamps that keep the content and parameter caches
     current) and their answers in the skill, a third when the item comes from a prerequisite;
-    the advice, the item and any worked example are computed by `domain.practice`."""
+    the advice, the item and any worked example are computed by `domain.practice`. It only
+    reads: outside a transaction (no BEGIN and COMMIT round trips on PostgreSQL)."""
     now = ctx.clock.now()
-    with ctx.db.begin() as tx:
+    with ctx.db.read() as tx:
         learner = serving.learner(tx, user_id=user_id) or serving.Learner(None, [], {})
         skill = items.find_skill(tx, skill_id)
         if not answering.unlocked(skill, learner.states):

@@ -87,7 +87,7 @@ def track_map(ctx: Context, *, user_id: int, track_id: int | None = None) -> Tra
         return TrackMap(tracks=[], track_id=None)
     chosen = track_id if track_id is not None else int(mine[0]["id"])
     view = tracks.get(ctx, user_id=user_id, track_id=chosen)
-    with ctx.db.begin() as tx:
+    with ctx.db.read() as tx:  # it only reads
         career = content_store.live_career(tx, view.career)
         prereqs = track_plan.catalogue(tx).prerequisites
         stages = [
@@ -192,7 +192,7 @@ def mastery_history(ctx: Context, *, user_id: int, skill_id: str | None = None) 
     """The estimate after each of the skill's last graded answers (default: the skill answered
     most recently), the bar it must reach, and when it was placed, mastered or decaying."""
     now = ctx.clock.now()
-    with ctx.db.begin() as tx:
+    with ctx.db.read() as tx:  # it only reads
         every = content_store.skill_models(tx)
         if skill_id is not None and skill_id not in every:
             message = f"unknown skill {skill_id!r}"
@@ -249,7 +249,7 @@ def card_forecast(ctx: Context, *, user_id: int) -> Forecast:
     """Reviews due in each of the next 30 days, the recall the cards keep if none is reviewed,
     and the daily workload the desired retention implies."""
     now = ctx.clock.now()
-    with ctx.db.begin() as tx:
+    with ctx.db.read() as tx:  # it only reads
         zone = zone_of(tx, user_id)
         user = account_store.user_by_id(tx, user_id)
         assert user is not None
@@ -307,7 +307,7 @@ def activity(
     """Study per day over the last six months and per week over the last twelve, against the
     track's plan (pass the plan's hours a week, hours left and finish date when there is one)."""
     now = ctx.clock.now()
-    with ctx.db.begin() as tx:
+    with ctx.db.read() as tx:  # it only reads
         zone = zone_of(tx, user_id)
         today = now.astimezone(zone).date()
         start = today - timedelta(days=HEATMAP_DAYS - 1)

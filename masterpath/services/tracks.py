@@ -157,15 +157,15 @@ def _intake(row: Track) -> Intake:
 
 
 def get(ctx: Context, *, user_id: int, track_id: int) -> TrackView:
-    with ctx.db.begin() as tx:
-        row = store.get(tx, track_id, user_id=user_id)
+    with ctx.db.read() as tx:  # it only reads
+        row = store.get(tx, track_id, user_id=user_id, lock=False)
         if row is None:
             raise NotFound(f"no track {track_id}")
         return track_plan.plan(tx, ctx, row.career_slug, _intake(row), user_id=user_id, track=row)
 
 
 def of_learner(ctx: Context, *, user_id: int) -> list[dict[str, Any]]:
-    with ctx.db.begin() as tx:
+    with ctx.db.read() as tx:  # it only reads
         careers = {slug: c.title for slug, c in content_store.live_careers(tx).items()}
         return [
             {

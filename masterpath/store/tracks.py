@@ -18,9 +18,11 @@ def add(tx: Tx, **fields: Any) -> Track:
     return row
 
 
-def get(tx: Tx, track_id: int, *, user_id: int) -> Track | None:
+def get(tx: Tx, track_id: int, *, user_id: int, lock: bool = True) -> Track | None:
+    """The learner's track, locked until the transaction ends unless `lock` is false (a
+    read outside a transaction, where a lock would end at once)."""
     query = select(Track).where(Track.id == track_id, Track.user_id == user_id)
-    return tx.session.scalar(query.with_for_update())
+    return tx.session.scalar(query.with_for_update() if lock else query)
 
 
 def of_learner(tx: Tx, user_id: int) -> list[Track]:

@@ -94,7 +94,7 @@ def _hello(workers: int, bounds: Bounds, progress: Progress) -> dict[str, Any]:
     progress(f"hello-{workers}: saturation for {bounds.seconds} s")
     command = ["masterpath.workers", "masterpath.benchmarks.hello:app", "--workers", str(workers)]
     anonymous = [{"token": "", "skill": "", "deck": ""}] * bounds.learners
-    with servers.running(command, {}) as server:
+    with servers.running(command, {}, workers=workers) as server:
         (found,) = drive(Target(server, anonymous), [("hello", "closed", bounds.seconds)], bounds)
     return {"workers": workers, "saturation": found}
 
@@ -109,7 +109,7 @@ def _app(
     workers = int(name.rsplit("-", 1)[1])
     started = time.perf_counter()
     command = ["masterpath", "serve", "--workers", str(workers)]
-    with servers.running(command, env) as server:
+    with servers.running(command, env, workers=workers) as server:
         up = round(time.perf_counter() - started, 1)
         progress(
             f"{name}: up in {up} s; fixed rate {bounds.rate:g} answers/s for "

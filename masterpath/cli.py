@@ -67,7 +67,7 @@ def main(click_ctx: click.Context) -> None:
 )
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Migrate, load the content packs and serve the web app."""
-    import uvicorn
+    from masterpath.workers import options, run
 
     ctx = open_context()
     for done in packs.prepare(ctx):
@@ -76,15 +76,13 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     warm(ctx)
     settings = ctx.settings
     settings.signing_key()  # a data folder that cannot keep the key is refused here, not per worker
-    uvicorn.run(
+    run(
         "masterpath.web:create_app_from_env",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
         workers=workers or settings.workers,
-        log_level="info",
-        timeout_graceful_shutdown=settings.shutdown_seconds,  # SIGTERM: requests in flight finish
-        **settings.proxy_options(),
+        **options(settings),
     )
 
 

@@ -36,6 +36,7 @@ ALLOWED: dict[str, set[str]] = {
         "cli_interop",
         "outbox_cli",
         "commands",
+        "workers",
     },
     "cli_interop": {"services", "errors", "settings"},
     "outbox_cli": {"services", "errors", "settings"},
@@ -44,6 +45,7 @@ ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "settings": {"errors"},
     "clock": set(),
+    "workers": {"settings"},
     "__init__": set(),
     "__main__": {"cli"},
 }

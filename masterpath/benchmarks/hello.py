@@ -1,8 +1,9 @@
 """A bare ASGI hello-world: the ceiling `masterpath bench web` measures the app against.
 
-Served by uvicorn with the options `masterpath serve` uses (workers, proxy headers, access log
-at info), so the only difference from the real app is the app itself:
-`python -m uvicorn masterpath.benchmarks.hello:app --workers N --port P`.
+Served the way `masterpath serve` serves the app (uvicorn with the same options, and with more
+than one worker each on a listening socket of its own), so the only difference from the real app
+is the app itself: `python -m masterpath.workers masterpath.benchmarks.hello:app --workers N
+--port P`.
 """
 
 from __future__ import annotations

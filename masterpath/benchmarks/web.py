@@ -11,8 +11,9 @@ header, two ways:
 - fixed rate (open loop): 100 answer submissions a second in the same mix for 60 s, latency
   counted from when each request fell due.
 
-In the same run, a bare ASGI hello-world (`hello.py`) served by uvicorn with the same worker
-count through the same client is the ceiling each route's throughput is divided by. Client and
+In the same run, a bare ASGI hello-world (`hello.py`) served as `masterpath serve` serves the
+app (`masterpath/workers.py`, the same worker count) through the same client is the ceiling each
+route's throughput is divided by. Client and
 servers share the machine, so the CPU each used is reported beside the wall time.
 """
 
@@ -91,16 +92,9 @@ def drive(target: Target, phases: list[tuple[str, str, float]], bounds: Bounds) 
 
 def _hello(workers: int, bounds: Bounds, progress: Progress) -> dict[str, Any]:
     progress(f"hello-{workers}: saturation for {bounds.seconds} s")
-    command = [
-        "uvicorn",
-        "masterpath.benchmarks.hello:app",
-        "--workers",
-        str(workers),
-        "--log-level",
-        "info",
-    ]
+    command = ["masterpath.workers", "masterpath.benchmarks.hello:app", "--workers", str(workers)]
     anonymous = [{"token": "", "skill": "", "deck": ""}] * bounds.learners
-    with servers.running(command, {}) as server:
+    with servers.running(command, {}, workers=workers) as server:
         (found,) = drive(Target(server, anonymous), [("hello", "closed", bounds.seconds)], bounds)
     return {"workers": workers, "saturation": found}
 
@@ -115,7 +109,7 @@ def _app(
     workers = int(name.rsplit("-", 1)[1])
     started = time.perf_counter()
     command = ["masterpath", "serve", "--workers", str(workers)]
-    with servers.running(command, env) as server:
+    with servers.running(command, env, workers=workers) as server:
         up = round(time.perf_counter() - started, 1)
         progress(
             f"{name}: up in {up} s; fixed rate {bounds.rate:g} answers/s for "

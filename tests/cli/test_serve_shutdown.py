@@ -114,7 +114,7 @@ class Load:
             pass
 
 
-def serve(data: Path, port: int) -> subprocess.Popen[bytes]:
+def serve(data: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "MASTERPATH_DATA_DIR": str(data),
@@ -124,7 +124,7 @@ def serve(data: Path, port: int) -> subprocess.Popen[bytes]:
     env.pop("MASTERPATH_DATABASE_URL", None)
     with (data / "server.log").open("w") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "masterpath", "serve", "--port", str(port)],
+            [sys.executable, "-m", "masterpath", "serve", f"--workers={workers}", f"--port={port}"],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -158,9 +158,10 @@ def drive(load: Load, process: subprocess.Popen[bytes]) -> int:
 
 
 @pytest.mark.skipif(bool(PG_URL), reason="a server on SQLite, run in the SQLite pass")
-def test_sigterm_lets_requests_in_flight_finish(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])  # 2: each worker on a socket of its own
+def test_sigterm_lets_requests_in_flight_finish(tmp_path: Path, workers: int) -> None:
     port = free_port()
-    process = serve(tmp_path, port)
+    process = serve(tmp_path, port, workers)
     try:
         wait_until_up(port, process, tmp_path / "server.log")
         cookies, token = login(port)

@@ -219,17 +219,17 @@ def evidence_for_answer(
     return earlier, found
 
 
-@cache
-def _guard() -> Any:
-    """An optimistic write's first step: count it in the user's row if no write came since the
-    read (`writes` as read); every other part of the statement inserts from its row."""
-    return (
-        USERS.update()
-        .where(USERS.c.id == bindparam("g_user"), USERS.c.writes == bindparam("g_writes"))
-        .values(writes=USERS.c.writes + 1)
-        .returning(USERS.c.id)
-        .cte("guard")
-    )
+# An optimistic write's first step: count it in the user's row if no write came since the
+# read (`writes` as read); every other part of the statement inserts from its row. One object,
+# built at import: the statements that use it are built lazily by whichever request thread
+# comes first, and two guards of one name in a statement do not compile.
+GUARD = (
+    USERS.update()
+    .where(USERS.c.id == bindparam("g_user"), USERS.c.writes == bindparam("g_writes"))
+    .values(writes=USERS.c.writes + 1)
+    .returning(USERS.c.id)
+    .cte("guard")
+)
 
 
 def _row(statement: Any, table: Any, row: dict[str, str], guarded: bool) -> Any:
@@ -238,7 +238,7 @@ def _row(statement: Any, table: Any, row: dict[str, str], guarded: bool) -> Any:
     if not guarded:
         return statement.values({column: bindparam(name) for column, name in row.items()})
     values = [bindparam(name, type_=table.c[column].type) for column, name in row.items()]
-    return statement.from_select(list(row), select(*values).select_from(_guard()))
+    return statement.from_select(list(row), select(*values).select_from(GUARD))
 
 
 @cache

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import sys
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -13,6 +16,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql
 
 from masterpath.clock import Clock
 from masterpath.domain import mastery
@@ -344,3 +348,34 @@ def test_the_evidence_read_is_skipped_only_when_it_would_find_nothing(
         (True, True),
         (False, False),
     ]
+
+
+def _build(n: int, start: threading.Barrier) -> str:
+    start.wait()
+    fields = ("user_id", "skill_id", "score")
+    if n % 2:
+        statement = answer_store._answer_statement(fields, 2, True)
+    else:
+        statement = answer_store._review_statement(fields, True)
+    return str(statement.compile(dialect=postgresql.dialect()))
+
+
+def test_guarded_statements_built_by_racing_threads_compile() -> None:
+    """Request threads build the hot statements lazily, whichever comes first; every part of
+    a guarded write must refer to the one guard (two of one name do not compile: seen as a
+    500 under load when the guard itself was built lazily)."""
+    cached = [f for f in vars(answer_store).values() if hasattr(f, "cache_clear")]
+    switching = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for _ in range(30):
+            for builder in cached:
+                builder.cache_clear()
+            start = threading.Barrier(4)
+            with ThreadPoolExecutor(4) as pool:
+                built = list(pool.map(_build, range(4), [start] * 4))
+            assert all(sql.startswith("WITH guard AS") for sql in built)
+    finally:
+        sys.setswitchinterval(switching)
+        for builder in cached:
+            builder.cache_clear()

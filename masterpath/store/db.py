@@ -248,8 +248,9 @@ class Database:
 
         PostgreSQL tries it optimistically first: its reads run outside a transaction and its
         write is one statement that checks the learner was not written meanwhile (no BEGIN, no
-        lock, no COMMIT: three round trips fewer). If they were, or the unit needs the lock
-        (`Tx.require_lock`), it runs again in a locked transaction, which nothing overtakes.
+        lock, no COMMIT: three round trips fewer). If another write came between, or the unit
+        needs the lock (`Tx.require_lock`), it runs again in a locked transaction, which
+        nothing overtakes.
         SQLite runs in the process, where a round trip costs nothing: locked, once."""
         if self.dialect == "postgresql":
             try:

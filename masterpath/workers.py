@@ -1,9 +1,10 @@
 """uvicorn's worker processes, each listening on a socket of its own.
 
-uvicorn's supervisor binds one socket in the parent and hands that same socket to every worker.
-Under a burst of new connections the first worker to wake accepts them all (an event loop accepts
-many connections a wake-up), so two workers serving keep-alive clients can serve like one while a
-core idles. Here each worker gets a socket of its own, bound with `SO_REUSEPORT` to the same
+uvicorn's supervisor binds one socket in the parent and hands that same socket to every worker,
+so whichever worker wakes first may accept a whole burst of new connections (an event loop
+accepts many a wake-up), and two workers serving keep-alive clients can serve like one while a
+core idles (`tests/web/test_worker_sockets.py` shows it with both workers held back while the
+burst queues). Here each worker gets a socket of its own, bound with `SO_REUSEPORT` to the same
 address, and the Linux kernel hands each new connection to one of the listening sockets by a hash
 of its addresses. The parent keeps none open: a listening socket nobody accepts on would still
 get its share of the connections, and they would hang.

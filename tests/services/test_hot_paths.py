@@ -47,14 +47,23 @@ def is_lock(sql: str) -> bool:
     return sql.startswith("UPDATE users SET writes=")
 
 
-@contextmanager
-def statements(ctx: Context) -> Iterator[list[str]]:
+def statements(ctx: Context) -> Any:
     """The statements run inside the block, without transaction control and the row lock."""
+    return _listening(ctx, lambda sql: not sql.upper().startswith(CONTROL) and not is_lock(sql))
+
+
+def all_statements(ctx: Context) -> Any:
+    """Every statement the block runs, transaction control included."""
+    return _listening(ctx, lambda sql: True)
+
+
+@contextmanager
+def _listening(ctx: Context, keep: Any) -> Iterator[list[str]]:
     seen: list[str] = []
 
     def count(*args: Any) -> None:
         sql = " ".join(str(args[2]).split())
-        if not sql.upper().startswith(CONTROL) and not is_lock(sql):
+        if keep(sql):
             seen.append(sql)
 
     event.listen(ctx.db.engine, "before_cursor_execute", count)
@@ -139,27 +148,6 @@ def test_time_on_answers_and_reviews_still_counts(ctx: Context, user: int) -> No
     cards.rate(ctx, user_id=user, card_id=card.id, rating=3, seconds=5.0)
     skills.record_time(ctx, user_id=user, skill_id=SKILL, seconds=60.0)
     assert skills.time_by_kind(ctx, user_id=user) == {"item": 40.0, "card": 5.0, "lesson": 60.0}
-
-
-def all_statements(ctx: Context) -> Any:
-    """Every statement the block runs, transaction control included."""
-    return _listening(ctx, lambda sql: True)
-
-
-@contextmanager
-def _listening(ctx: Context, keep: Any) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(*args: Any) -> None:
-        sql = " ".join(str(args[2]).split())
-        if keep(sql):
-            seen.append(sql)
-
-    event.listen(ctx.db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(ctx.db.engine, "before_cursor_execute", count)
 
 
 def test_the_lock_comes_before_the_read(ctx: Context, user: int) -> None:

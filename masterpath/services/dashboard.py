@@ -29,6 +29,7 @@ from masterpath.store import content as content_store
 from masterpath.store import dashboard as store
 from masterpath.store import evidence as evidence_store
 from masterpath.store import mastery as mastery_store
+from masterpath.store import tracks as track_store
 
 HISTORY_POINTS = 200  # graded answers replayed for one skill's chart
 HEATMAP_DAYS = 26 * 7  # the last six months, in whole weeks
@@ -80,22 +81,27 @@ class TrackMap:
 def track_map(ctx: Context, *, user_id: int, track_id: int | None = None) -> TrackMap:
     """The chosen track (the newest by default): every skill of its scope, done or not, by
     stage, with its status and prerequisite links."""
-    mine = tracks.of_learner(ctx, user_id=user_id)
-    if track_id is not None and track_id not in {t["id"] for t in mine}:
-        raise NotFound(f"no track {track_id}")
-    if not mine:
-        return TrackMap(tracks=[], track_id=None)
-    chosen = track_id if track_id is not None else int(mine[0]["id"])
-    view = tracks.get(ctx, user_id=user_id, track_id=chosen)
     with ctx.db.read() as tx:  # it only reads
-        career = content_store.live_career(tx, view.career)
-        prereqs = track_plan.catalogue(tx).prerequisites
-        stages = [
-            planner.Stage(s["id"], s["title"], tuple(s["skills"]))
-            for s in (career.data["stages"] if career else [])
-        ]
-        where = planner.stage_of(stages, prereqs, view.pinned)
-        titles = {k: v.title for k, v in content_store.skill_models(tx, list(where)).items()}
+        return _track_map(tx, ctx, user_id, track_id)
+
+
+def _track_map(tx: Tx, ctx: Context, user_id: int, track_id: int | None) -> TrackMap:
+    rows = track_store.of_learner(tx, user_id)
+    mine = tracks.listed(tx, rows)
+    row = next((r for r in rows if track_id in {None, r.id}), None)
+    if row is None:
+        if track_id is not None:
+            raise NotFound(f"no track {track_id}")
+        return TrackMap(tracks=[], track_id=None)
+    view = tracks.view(tx, ctx, row)
+    career = content_store.live_career(tx, view.career)
+    prereqs = track_plan.catalogue(tx).prerequisites
+    stages = [
+        planner.Stage(s["id"], s["title"], tuple(s["skills"]))
+        for s in (career.data["stages"] if career else [])
+    ]
+    where = planner.stage_of(stages, prereqs, view.pinned)
+    titles = {k: v.title for k, v in content_store.skill_models(tx, list(where)).items()}
     order = [s for s in graph.topological({s: prereqs.get(s, []) for s in where}) if s in where]
     grouped = [[s for s in order if where[s] == n] for n in range(len(stages))]
     drawn = skillmap.layout(grouped, prereqs)
@@ -113,7 +119,7 @@ def track_map(ctx: Context, *, user_id: int, track_id: int | None = None) -> Tra
     ]
     return TrackMap(
         tracks=mine,
-        track_id=chosen,
+        track_id=row.id,
         career_title=view.career_title,
         goal=view.goal,
         width=drawn.width,
@@ -248,21 +254,25 @@ def _start_of(day: date, zone: ZoneInfo) -> datetime:
 def card_forecast(ctx: Context, *, user_id: int) -> Forecast:
     """Reviews due in each of the next 30 days, the recall the cards keep if none is reviewed,
     and the daily workload the desired retention implies."""
-    now = ctx.clock.now()
     with ctx.db.read() as tx:  # it only reads
-        zone = zone_of(tx, user_id)
-        user = account_store.user_by_id(tx, user_id)
-        assert user is not None
-        today = _start_of(now.astimezone(zone).date(), zone)
-        spans = days_of.offset_spans(zone, today, today + timedelta(days=FORECAST_DAYS + 1))
-        due = [
-            part
-            for n, (low, high, offset) in enumerate(spans)
-            for part in store.cards_due_by_day(
-                tx, user_id=user_id, since=low if n else None, until=high, offset_minutes=offset
-            )
-        ]
-        memory = store.card_memory(tx, user_id=user_id)
+        return _forecast(tx, user_id, ctx.clock.now())
+
+
+def _forecast(tx: Tx, user_id: int, now: datetime) -> Forecast:
+    user = account_store.user_by_id(tx, user_id)
+    if user is None:
+        raise NotFound(f"no learner {user_id}")
+    zone = ZoneInfo(user.timezone)
+    today = _start_of(now.astimezone(zone).date(), zone)
+    spans = days_of.offset_spans(zone, today, today + timedelta(days=FORECAST_DAYS + 1))
+    due = [
+        part
+        for n, (low, high, offset) in enumerate(spans)
+        for part in store.cards_due_by_day(
+            tx, user_id=user_id, since=low if n else None, until=high, offset_minutes=offset
+        )
+    ]
+    memory = store.card_memory(tx, user_id=user_id)
     found = schedule.forecast(
         due, [(s, _moment(r)) for s, r in memory], now=now, zone=zone, days=FORECAST_DAYS
     )
@@ -306,15 +316,25 @@ def activity(
 ) -> Activity:
     """Study per day over the last six months and per week over the last twelve, against the
     track's plan (pass the plan's hours a week, hours left and finish date when there is one)."""
-    now = ctx.clock.now()
     with ctx.db.read() as tx:  # it only reads
-        zone = zone_of(tx, user_id)
-        today = now.astimezone(zone).date()
-        start = today - timedelta(days=HEATMAP_DAYS - 1)
-        calendar = [start + timedelta(days=n) for n in range((today - start).days + 1)]
-        edges = [_start_of(day, zone) for day in [*calendar, today + timedelta(days=1)]]
-        counted = store.per_day(tx, user_id=user_id, days=list(pairwise(edges)))
-        daily = [(day, n, s) for day, (n, s) in zip(calendar, counted, strict=True) if n or s]
+        return _activity(tx, user_id, ctx.clock.now(), plan_per_week, hours_left, finish_planned)
+
+
+def _activity(  # noqa: PLR0917 - the plan's three figures, as `activity` takes them
+    tx: Tx,
+    user_id: int,
+    now: datetime,
+    plan_per_week: float | None,
+    hours_left: float,
+    finish_planned: date | None,
+) -> Activity:
+    zone = zone_of(tx, user_id)
+    today = now.astimezone(zone).date()
+    start = today - timedelta(days=HEATMAP_DAYS - 1)
+    calendar = [start + timedelta(days=n) for n in range((today - start).days + 1)]
+    edges = [_start_of(day, zone) for day in [*calendar, today + timedelta(days=1)]]
+    counted = store.per_day(tx, user_id=user_id, days=list(pairwise(edges)))
+    daily = [(day, n, s) for day, (n, s) in zip(calendar, counted, strict=True) if n or s]
     found = days_of.days(daily, start=start, end=today)
     weeks = days_of.weeks(found, count=PACE_WEEKS)
     measured = days_of.measured_hours_per_week(weeks)
@@ -333,3 +353,28 @@ def activity(
         finish_planned,
         finish,
     )
+
+
+# The overview: all three in one read ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overview:
+    map: TrackMap
+    forecast: Forecast
+    activity: Activity
+
+
+def overview(ctx: Context, *, user_id: int, track_id: int | None = None) -> Overview:
+    """The track map (the newest track, or `track_id`), the card forecast and the activity
+    against the track's plan: one unit of work, so each of the learner's rows is read once
+    (the dashboard is what a learner opens most after the study routes)."""
+    now = ctx.clock.now()
+    with ctx.db.read() as tx:  # it only reads
+        found = _track_map(tx, ctx, user_id, track_id)
+        plan = found.hours_per_week if found.track_id else None
+        return Overview(
+            found,
+            _forecast(tx, user_id, now),
+            _activity(tx, user_id, now, plan, found.hours_left, found.finish),
+        )

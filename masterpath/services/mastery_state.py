@@ -6,6 +6,7 @@ The public mastery service (`services.mastery`) and the study services build on 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -166,13 +167,23 @@ def standing(
     return answering.progress_of(skill, state, assessed or [], estimated=estimated, now=now)
 
 
-def verdicts(tx: Tx, user_id: int, skill_ids: list[str], *, now: datetime) -> dict[str, Any]:
-    """Verdicts for these skills and every prerequisite they depend on."""
+def verdicts(
+    tx: Tx,
+    user_id: int,
+    skill_ids: list[str],
+    *,
+    now: datetime,
+    states: dict[str, SkillState] | None = None,
+) -> dict[str, Any]:
+    """Verdicts for these skills and every prerequisite they depend on (`states`: the
+    learner's skill states, when the caller has read them already)."""
     every = content_store.skill_models(tx)
-    prereqs = {key: list(data.prerequisites) for key, data in every.items()}
-    needed = set(skill_ids).union(*(graph.ancestors(prereqs, s) for s in skill_ids))
-    order = [s for s in graph.topological(prereqs) if s in needed]
-    states = store.skill_states(tx, user_id)
+    graph_of = _graph(tx)
+    needed = set(skill_ids).union(*(graph_of.ancestors.get(s, ()) for s in skill_ids))
+    order = [s for s in graph_of.order if s in needed]
+    prereqs = graph_of.prerequisites
+    if states is None:
+        states = store.skill_states(tx, user_id)
     assessed = store.assessed_by_skill(
         tx, user_id=user_id, skill_ids=[s for s in order if s in states]
     )
@@ -190,6 +201,25 @@ def verdicts(tx: Tx, user_id: int, skill_ids: list[str], *, now: datetime) -> di
         for s in order
     }
     return rules.statuses(order, prereqs, inputs)
+
+
+@dataclass(frozen=True)
+class _Graph:
+    prerequisites: dict[str, list[str]]
+    ancestors: dict[str, set[str]]  # every skill a skill depends on, directly or not
+    order: list[str]  # prerequisites first
+
+
+def _graph(tx: Tx) -> _Graph:
+    """The installed skills' prerequisite graph, derived once per content change."""
+
+    def derive() -> _Graph:
+        prereqs = {k: list(v.prerequisites) for k, v in content_store.skill_models(tx).items()}
+        every = {s: graph.ancestors(prereqs, s) for s in prereqs}
+        return _Graph(prereqs, every, graph.topological(prereqs))
+
+    found: _Graph = tx.cache.latest("skill_graph", content_store.content_key(tx), derive)
+    return found
 
 
 def stage_progress_in(

@@ -140,7 +140,7 @@ def plan(
         start=today(tx, ctx, user_id),
         target=intake.target_date,
     )
-    statuses = _statuses(tx, ctx, user_id, [*plan.order, *plan.done])
+    statuses = _statuses(tx, ctx, user_id, [*plan.order, *plan.done], states)
     grouped: dict[str, list[dict[str, Any]]] = {stage.id: [] for stage in stages}
     for skill in plan.skills:
         grouped[skill.stage].append(
@@ -204,10 +204,12 @@ def plan(
     )
 
 
-def _statuses(tx: Tx, ctx: Context, user_id: int | None, skill_ids: list[str]) -> dict[str, str]:
+def _statuses(
+    tx: Tx, ctx: Context, user_id: int | None, skill_ids: list[str], states: dict[str, Any]
+) -> dict[str, str]:
     if user_id is None or not skill_ids:
         return {}
-    found = mastery_state.verdicts(tx, user_id, skill_ids, now=ctx.clock.now())
+    found = mastery_state.verdicts(tx, user_id, skill_ids, now=ctx.clock.now(), states=states)
     return {skill: verdict.status.value for skill, verdict in found.items()}
 
 

@@ -161,22 +161,32 @@ def get(ctx: Context, *, user_id: int, track_id: int) -> TrackView:
         row = store.get(tx, track_id, user_id=user_id, lock=False)
         if row is None:
             raise NotFound(f"no track {track_id}")
-        return track_plan.plan(tx, ctx, row.career_slug, _intake(row), user_id=user_id, track=row)
+        return view(tx, ctx, row)
+
+
+def view(tx: Tx, ctx: Context, row: Track) -> TrackView:
+    """A track row as the learner sees it, planned now (in the caller's unit of work)."""
+    return track_plan.plan(tx, ctx, row.career_slug, _intake(row), user_id=row.user_id, track=row)
 
 
 def of_learner(ctx: Context, *, user_id: int) -> list[dict[str, Any]]:
     with ctx.db.read() as tx:  # it only reads
-        careers = {slug: c.title for slug, c in content_store.live_careers(tx).items()}
-        return [
-            {
-                "id": row.id,
-                "career": row.career_slug,
-                "career_title": careers.get(row.career_slug, row.career_slug),
-                "goal": row.goal,
-                "updated_at": row.updated_at,
-            }
-            for row in store.of_learner(tx, user_id)
-        ]
+        return listed(tx, store.of_learner(tx, user_id))
+
+
+def listed(tx: Tx, rows: list[Track]) -> list[dict[str, Any]]:
+    """A learner's track rows (newest first) as the selector lists them."""
+    careers = {slug: c.title for slug, c in content_store.live_careers(tx).items()}
+    return [
+        {
+            "id": row.id,
+            "career": row.career_slug,
+            "career_title": careers.get(row.career_slug, row.career_slug),
+            "goal": row.goal,
+            "updated_at": row.updated_at,
+        }
+        for row in rows
+    ]
 
 
 def update(ctx: Context, *, user_id: int, track_id: int, intake: Intake) -> TrackView:

@@ -51,7 +51,11 @@ def user_by_email(tx: Tx, email: str) -> User | None:
 
 
 def user_by_id(tx: Tx, user_id: int) -> User | None:
-    return tx.session.get(User, user_id)
+    """The user, read once per unit of work: the session finds a row it holds without a
+    query, but holds it only while something refers to it, so the unit keeps a reference."""
+    user = tx.session.get(User, user_id)
+    tx.memo.setdefault("users", {})[user_id] = user
+    return user
 
 
 def lock_learner(tx: Tx, user_id: int) -> None:

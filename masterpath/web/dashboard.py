@@ -61,26 +61,15 @@ def _history(ctx: Context, user_id: int, skill: str) -> dict[str, Any]:
         return {"history": found, "history_error": exc.message, "history_status": exc.status}
 
 
-def activity(ctx: Context, user_id: int, found: dashboard.TrackMap) -> dashboard.Activity:
-    plan = found.hours_per_week if found.track_id else None
-    return dashboard.activity(
-        ctx,
-        user_id=user_id,
-        plan_per_week=plan,
-        hours_left=found.hours_left,
-        finish_planned=found.finish,
-    )
-
-
 @router.get("/dashboard")
 def page(request: Request, ctx: Ctx, me: Me) -> Response:
     raw = dict(request.query_params)
-    found = dashboard.track_map(ctx, user_id=me.id, track_id=track_id(raw.get("track")))
+    found = dashboard.overview(ctx, user_id=me.id, track_id=track_id(raw.get("track")))
     sections = {
-        "map": found,
+        "map": found.map,
         **_history(ctx, me.id, raw.get("mastery", "")),
-        "forecast": dashboard.card_forecast(ctx, user_id=me.id),
-        "activity": activity(ctx, me.id, found),
+        "forecast": found.forecast,
+        "activity": found.activity,
         **_log(ctx, me.id, raw),
         "portfolio": portfolio.portfolio(ctx, user_id=me.id),
         "badges": badges.mine(ctx, user_id=me.id),

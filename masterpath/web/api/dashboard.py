@@ -3,40 +3,28 @@ signed-in learner only. A bad filter is the canonical JSON error naming the fiel
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from masterpath.services import Context, dashboard, evidence_log, portfolio
-from masterpath.web.dashboard import activity, csv_export, track_id
+from masterpath.services import dashboard, evidence_log, portfolio
+from masterpath.web.dashboard import csv_export, track_id
 from masterpath.web.deps import Ctx, Me, api_router
 
 router = api_router(tag="dashboard", prefix="/me/dashboard")
 Text = Annotated[str | None, Query()]
 
 
-@dataclass(frozen=True)
-class Overview:
-    map: dashboard.TrackMap
-    forecast: dashboard.Forecast
-    activity: dashboard.Activity
-
-
 @router.get("")
-async def overview(ctx: Ctx, viewer: Me, track: Text = None) -> Overview:
+async def overview(ctx: Ctx, viewer: Me, track: Text = None) -> dashboard.Overview:
     """The track map (the newest track, or `track`), the flashcard forecast for 30 days, and
     study per day (six months) and per week (twelve) against the plan."""
     chosen = track_id(track)
-    return await run_in_threadpool(_overview, ctx, viewer.id, chosen)  # as web/api/practice.py
-
-
-def _overview(ctx: Context, user_id: int, chosen: int | None) -> Overview:
-    found = dashboard.track_map(ctx, user_id=user_id, track_id=chosen)
-    forecast = dashboard.card_forecast(ctx, user_id=user_id)
-    return Overview(found, forecast, activity(ctx, user_id, found))
+    return await run_in_threadpool(  # as web/api/practice.py
+        lambda: dashboard.overview(ctx, user_id=viewer.id, track_id=chosen)
+    )
 
 
 @router.get("/mastery")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -333,7 +332,7 @@ def _activity(  # noqa: PLR0917 - the plan's three figures, as `activity` takes 
     start = today - timedelta(days=HEATMAP_DAYS - 1)
     calendar = [start + timedelta(days=n) for n in range((today - start).days + 1)]
     edges = [_start_of(day, zone) for day in [*calendar, today + timedelta(days=1)]]
-    counted = store.per_day(tx, user_id=user_id, days=list(pairwise(edges)))
+    counted = store.per_day(tx, user_id=user_id, edges=edges)
     daily = [(day, n, s) for day, (n, s) in zip(calendar, counted, strict=True) if n or s]
     found = days_of.days(daily, start=start, end=today)
     weeks = days_of.weeks(found, count=PACE_WEEKS)
@@ -371,6 +370,8 @@ def overview(ctx: Context, *, user_id: int, track_id: int | None = None) -> Over
     (the dashboard is what a learner opens most after the study routes)."""
     now = ctx.clock.now()
     with ctx.db.read() as tx:  # it only reads
+        if store.viewer(tx, user_id) is None:
+            raise NotFound(f"no learner {user_id}")
         found = _track_map(tx, ctx, user_id, track_id)
         plan = found.hours_per_week if found.track_id else None
         return Overview(

@@ -7,13 +7,22 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import ColumnElement, Date, Select, and_, cast, func, or_, select, text, true
 
+from masterpath.store import content
 from masterpath.store.db import Tx
 from masterpath.store.evidence import counted
-from masterpath.store.models import Evidence, LearnerCard, TaskSubmission
+from masterpath.store.models import (
+    Evidence,
+    KtParams,
+    LearnerCard,
+    LearnerState,
+    TaskSubmission,
+    User,
+)
 from masterpath.store.study import ANSWER_KINDS, TIMED_MODES
 
 OUTCOMES = {
@@ -37,6 +46,29 @@ class LogFilter:
     hidden_checks: frozenset[int] = field(default_factory=frozenset)  # checks still running
 
 
+def viewer(tx: Tx, user_id: int) -> User | None:
+    """The learner, with their knowledge-tracing counters and the content and parameter stamps,
+    in one statement: the unit keeps them, so the dashboard's parts, which each look them up,
+    find them without a query."""
+    newest = select(func.max(KtParams.id)).scalar_subquery()
+    query = (
+        select(User, LearnerState, content.stamp_column(), newest)
+        .outerjoin(LearnerState, LearnerState.user_id == User.id)
+        .where(User.id == user_id)
+    )
+    row = tx.session.execute(query).first()
+    if row is None:
+        return None
+    user: User = row[0]
+    learner, stamp, params_id = row[1:]
+    content.remember_stamp(tx, stamp)
+    tx.memo["params_id"] = params_id
+    tx.memo.setdefault("users", {})[user_id] = user
+    if learner is not None:
+        tx.memo.setdefault("learner_states", {})[user_id] = learner
+    return user
+
+
 def _day(tx: Tx, column: Any, offset_minutes: int) -> Any:
     """The calendar date of a UTC time shifted by a fixed offset, in SQL."""
     if tx.session.get_bind().dialect.name == "postgresql":
@@ -49,7 +81,14 @@ def _date(value: Any) -> date:
 
 
 _SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy's DateTime is stored on SQLite
-_PER_DAY = """
+_KINDS = {  # the same kinds and modes as store.study.time_spent
+    "answer_kinds": ", ".join(f"'{kind}'" for kind in ANSWER_KINDS),
+    "timed_modes": ", ".join(f"'{mode}'" for mode in TIMED_MODES),
+}
+# SQLite: each day counted over its own range of the (user, time) indexes.
+_PER_DAY_SQLITE = """
+WITH bounds AS (SELECT CAST(key AS INTEGER) AS n, json_extract(value, '$[0]') AS lo,
+  json_extract(value, '$[1]') AS hi FROM json_each(:days))
 SELECT n,
   (SELECT count(*) FROM evidence
    WHERE user_id = :user AND answered_at >= lo AND answered_at < hi),
@@ -60,39 +99,41 @@ SELECT n,
    WHERE user_id = :user AND answered_at >= lo AND answered_at < hi AND seconds > 0
    AND mode IN ({timed_modes}))
 FROM bounds ORDER BY n
-""".format(  # the same kinds and modes as store.study.time_spent
-    answer_kinds=", ".join(f"'{kind}'" for kind in ANSWER_KINDS),
-    timed_modes=", ".join(f"'{mode}'" for mode in TIMED_MODES),
-)
-_BOUNDS = {
-    "sqlite": "WITH bounds AS (SELECT CAST(key AS INTEGER) AS n, json_extract(value, '$[0]') AS lo,"
-    " json_extract(value, '$[1]') AS hi FROM json_each(:days))",
-    "postgresql": "WITH bounds AS (SELECT n, lo, hi FROM unnest(CAST(:los AS timestamptz[]),"
-    " CAST(:his AS timestamptz[])) WITH ORDINALITY AS b(lo, hi, n))",
-}
+""".format(**_KINDS)
+# PostgreSQL: one pass over the whole range, each row put in its day by `width_bucket` (a
+# binary search of the day edges). Per-day subqueries depend on the planner choosing the (user,
+# time) index 182 times, and without fresh statistics it scanned all the learner's rows for each.
+_PER_DAY_POSTGRESQL = """
+SELECT width_bucket(at, CAST(:edges AS timestamptz[])), sum(answers), sum(seconds) FROM (
+  SELECT answered_at AS at, 1 AS answers,
+    CASE WHEN seconds > 0 AND mode IN ({timed_modes}) THEN seconds ELSE 0 END AS seconds
+  FROM evidence WHERE user_id = :user AND answered_at >= :lo AND answered_at < :hi
+  UNION ALL
+  SELECT recorded_at, 0, seconds FROM study_time
+  WHERE user_id = :user AND recorded_at >= :lo AND recorded_at < :hi
+  AND kind NOT IN ({answer_kinds})
+) AS spent GROUP BY 1
+""".format(**_KINDS)
 
 
-def per_day(
-    tx: Tx, *, user_id: int, days: list[tuple[datetime, datetime]]
-) -> list[tuple[int, float]]:
-    """(evidence records, study seconds) within each [start, end) of `days`, in order.
+def per_day(tx: Tx, *, user_id: int, edges: list[datetime]) -> list[tuple[int, float]]:
+    """(evidence records, study seconds) within each day [edges[n], edges[n + 1]), in order.
 
-    Each day is counted over its own range of the (user, time) indexes, so no stored time is
-    turned into a date row by row, and a day of any length (daylight saving) counts exactly.
-    The bounds travel as one parameter, so the statement stays the same and is prepared once.
+    No stored time is turned into a date row by row, so a day of any length (daylight saving)
+    counts exactly, and the statement stays the same whatever the days (it is prepared once).
     """
-    if not days:
+    if len(edges) < 2:
         return []
-    dialect = tx.session.get_bind().dialect.name
-    params: dict[str, Any] = {"user": user_id}
-    if dialect == "sqlite":  # the text SQLAlchemy stores for a UTC time, compared as text
-        utc = [[moment.astimezone(UTC).strftime(_SQLITE_TIME) for moment in pair] for pair in days]
-        params["days"] = json.dumps(utc)
-    else:  # one array literal each: the driver would dump a list's datetimes one by one
-        params["los"] = _array([lo for lo, _ in days])
-        params["his"] = _array([hi for _, hi in days])
-    rows = tx.session.execute(text(_BOUNDS[dialect] + _PER_DAY), params)
-    return [(int(count), float(seconds or 0)) for _, count, seconds in rows]
+    if tx.session.get_bind().dialect.name == "sqlite":  # SQLAlchemy's text of a UTC time
+        utc = [moment.astimezone(UTC).strftime(_SQLITE_TIME) for moment in edges]
+        days = json.dumps(list(pairwise(utc)))
+        rows = tx.session.execute(text(_PER_DAY_SQLITE), {"user": user_id, "days": days})
+        return [(int(count), float(seconds or 0)) for _, count, seconds in rows]
+    found = [(0, 0.0)] * (len(edges) - 1)
+    params = {"user": user_id, "edges": _array(edges), "lo": edges[0], "hi": edges[-1]}
+    for day, count, seconds in tx.session.execute(text(_PER_DAY_POSTGRESQL), params):
+        found[day - 1] = (int(count), float(seconds or 0))
+    return found
 
 
 def _array(moments: list[datetime]) -> str:

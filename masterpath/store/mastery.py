@@ -70,8 +70,11 @@ def latest_params_id(tx: Tx) -> int | None:
 
 
 def learner_state_seen(tx: Tx, user_id: int) -> LearnerState | None:
-    """The learner's counters for reading (from this unit of work when already loaded)."""
-    return tx.session.get(LearnerState, user_id)
+    """The learner's counters for reading (from this unit of work when already loaded: the
+    unit keeps a reference, as `accounts.user_by_id` does)."""
+    row = tx.session.get(LearnerState, user_id)
+    tx.memo.setdefault("learner_states", {})[user_id] = row
+    return row
 
 
 def params(tx: Tx, params_id: int) -> dict[str, Any]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from bisect import bisect_right
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from masterpath.errors import InvalidInput, NotFound
 from masterpath.services import (
@@ -21,7 +24,10 @@ from masterpath.services import (
     tasks,
     tracks,
 )
+from masterpath.store import dashboard as dashboard_store
 from masterpath.store import mastery as mastery_store
+from masterpath.store.models import Evidence, StudyTime
+from masterpath.store.study import ANSWER_KINDS, TIMED_MODES
 from tests.services.test_study import RIGHT, SKILL, STUDY_PACK, WRONG, later, local, take_check
 
 TASK_TEXT = "find . -type f, then `sort -n` by size and head -3 for the first three"
@@ -170,3 +176,44 @@ def test_verdicts_in_one_batch_equal_one_skill_at_a_time(ctx: Context, learner: 
         batch = mastery_state.estimates(tx, learner, counters)
         single = {s: mastery_state.estimate(tx, learner, s, c)[0] for s, c in counters.items()}
     assert batch == pytest.approx(single, abs=1e-12)
+
+
+def test_study_per_day_puts_each_record_in_its_own_day(ctx: Context, learner: int) -> None:
+    """Any increasing edges (here every 5 h 17 min, so days start at odd moments): each answer
+    and each stretch of study time counts in the day it falls in, as a recount in Python does."""
+    with ctx.db.read() as tx:
+        answered = tx.session.execute(
+            select(Evidence.answered_at, Evidence.seconds, Evidence.mode).where(
+                Evidence.user_id == learner
+            )
+        ).all()
+        logged = tx.session.execute(
+            select(StudyTime.recorded_at, StudyTime.seconds, StudyTime.kind).where(
+                StudyTime.user_id == learner
+            )
+        ).all()
+    moments = [_aware(a) for a, _, _ in answered] + [_aware(r) for r, _, _ in logged]
+    step = timedelta(hours=5, minutes=17)
+    edges = [min(moments) - timedelta(hours=1)]
+    while edges[-1] <= max(moments):
+        edges.append(edges[-1] + step)
+    expected = [[0, 0.0] for _ in edges[1:]]
+
+    def day(moment: datetime) -> list[Any]:
+        return expected[bisect_right(edges, _aware(moment)) - 1]
+
+    for at, seconds, mode in answered:
+        day(at)[0] += 1
+        if seconds and seconds > 0 and mode in TIMED_MODES:
+            day(at)[1] += seconds
+    for at, seconds, kind in logged:
+        if kind not in ANSWER_KINDS:
+            day(at)[1] += seconds
+    with ctx.db.read() as tx:
+        found = dashboard_store.per_day(tx, user_id=learner, edges=edges)
+    assert len(answered) > 40 and sum(1 for n, _ in found if n) > 10
+    assert found == [(n, pytest.approx(s)) for n, s in expected]
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -111,7 +111,7 @@ def queue(ctx: Context, *, user_id: int, skill_id: str | None = None, limit: int
             later += len(mine) - len(mine_now)
             due_now += len(mine_now)
             shown = sorted(shown + mine_now, key=lambda c: c.due)[:limit]
-        started = store.started_card_ids(tx, user_id=user_id)
+        started = store.started_card_ids(tx, user_id=user_id, skill_id=skill_id)
         room = min(left, max(0, limit - len(shown)))
         fresh: list[CardView] = []
         states = mastery_store.skill_states(tx, user_id)

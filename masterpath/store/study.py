@@ -166,12 +166,16 @@ def add_learner_card(
 
 def due_cards(
     tx: Tx, *, user_id: int, until: datetime, limit: int, skill_id: str | None = None
-) -> list[LearnerCard]:
-    query = select(LearnerCard).where(LearnerCard.user_id == user_id, LearnerCard.due <= until)
+) -> list[Any]:
+    """(card_id, due) of the learner's cards due by `until`, soonest first: light rows, as a
+    queue counts them all and shows a few."""
+    query = select(LearnerCard.card_id, LearnerCard.due).where(
+        LearnerCard.user_id == user_id, LearnerCard.due <= until
+    )
     if skill_id is not None:
         query = query.where(LearnerCard.skill_id == skill_id)
     query = query.order_by(LearnerCard.due, LearnerCard.card_id).limit(limit)
-    return list(tx.session.scalars(query))
+    return list(tx.session.execute(query))
 
 
 def learner_cards(tx: Tx, *, user_id: int) -> list[LearnerCard]:
@@ -179,8 +183,10 @@ def learner_cards(tx: Tx, *, user_id: int) -> list[LearnerCard]:
     return list(tx.session.scalars(query))
 
 
-def started_card_ids(tx: Tx, *, user_id: int) -> set[str]:
+def started_card_ids(tx: Tx, *, user_id: int, skill_id: str | None = None) -> set[str]:
     query = select(LearnerCard.card_id).where(LearnerCard.user_id == user_id)
+    if skill_id is not None:
+        query = query.where(LearnerCard.skill_id == skill_id)
     return set(tx.session.scalars(query))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Subquery, case, func, select, union_all
+from sqlalchemy import BindParameter, Subquery, case, func, select, union_all
 
 from masterpath.store.db import Tx
 from masterpath.store.models import (
@@ -100,8 +100,9 @@ def add_time(
     )
 
 
-def time_spent(user_id: int) -> Subquery:
-    """Every stretch of study time of one learner: (skill_id, kind, seconds, at)."""
+def time_spent(user_id: int | BindParameter[Any]) -> Subquery:
+    """Every stretch of study time of one learner (an id, or a parameter for a statement built
+    once): (skill_id, kind, seconds, at)."""
     logged = select(
         StudyTime.skill_id, StudyTime.kind, StudyTime.seconds, StudyTime.recorded_at.label("at")
     ).where(StudyTime.user_id == user_id, StudyTime.kind.not_in(ANSWER_KINDS))

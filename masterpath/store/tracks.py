@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from masterpath.store.db import Tx
 from masterpath.store.models import Track
@@ -30,11 +30,18 @@ def of_learner(tx: Tx, user_id: int) -> list[Track]:
     return list(tx.session.scalars(query))
 
 
-def study_seconds_by_skill(tx: Tx, user_id: int) -> dict[str, float]:
-    spent = time_spent(user_id)
-    query = (
+def _seconds_by_skill() -> Any:
+    spent = time_spent(bindparam("user"))
+    return (
         select(spent.c.skill_id, func.sum(spent.c.seconds))
         .where(spent.c.skill_id.is_not(None))
         .group_by(spent.c.skill_id)
     )
-    return {str(skill): float(total) for skill, total in tx.session.execute(query)}
+
+
+SECONDS_BY_SKILL = _seconds_by_skill()  # built once: the dashboard asks on every view
+
+
+def study_seconds_by_skill(tx: Tx, user_id: int) -> dict[str, float]:
+    found = tx.session.execute(SECONDS_BY_SKILL, {"user": user_id})
+    return {str(skill): float(total) for skill, total in found}

@@ -24,7 +24,7 @@ from masterpath.services import Context, accounts, cards, knowledge, meaning, pa
 from masterpath.services import tracks as track_service
 from masterpath.settings import Settings, load_settings
 from masterpath.store import content as content_store
-from masterpath.store import embeddings, make_database
+from masterpath.store import embeddings, make_database, scratch
 
 PASSWORD = "bench password"
 GOAL = "become an AI engineering architect"
@@ -73,7 +73,10 @@ def seed(
                 for s in models.values()
                 if not s.prerequisites and content_store.live_items(tx, s.id)
             ]
-        return [_learner(ctx, n, skills[n % len(skills)]) for n in range(learners)]
+        seeded = [_learner(ctx, n, skills[n % len(skills)]) for n in range(learners)]
+        if db.dialect == "postgresql":  # the planner's statistics, as autovacuum keeps them
+            scratch.vacuum_analyze(db)  # (the PostgreSQL of these machines runs without it)
+        return seeded
     finally:
         db.dispose()
 

@@ -9,7 +9,7 @@ import subprocess
 from contextlib import closing
 from pathlib import Path
 
-from sqlalchemy import inspect, literal, select, table
+from sqlalchemy import inspect, literal, select, table, text
 
 from masterpath.errors import ConfigurationError, InvalidInput, MasterPathError
 from masterpath.store.db import Database, answering
@@ -84,6 +84,11 @@ def pg_restore(db: Database, source: Path) -> None:
     dbname, env = _libpq(db)
     flags = ["--clean", "--if-exists", "--single-transaction", "--no-owner", "--no-privileges"]
     _run(["pg_restore", *flags, "--no-password", f"--dbname={dbname}", str(source)], env)
+    # A dump carries no planner statistics: until autovacuum gets round to it (or for ever, on
+    # a server that runs without it) the planner would guess, and a guess can scan a learner's
+    # whole history per row of a query.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("ANALYZE"))
 
 
 def _libpq(db: Database) -> tuple[str, dict[str, str]]:

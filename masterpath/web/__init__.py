@@ -83,6 +83,8 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.add_middleware(security.Middleware)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for part in api.routers():  # first: the study round's requests are matched in this order
+        app.include_router(part)
     app.include_router(pages.router)
     app.include_router(account.router)
     app.include_router(study.router)
@@ -93,8 +95,6 @@ def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI
     app.include_router(badges.router)
     app.include_router(sso.router)
     app.include_router(items.router)
-    for part in api.routers():
-        app.include_router(part)
     return app
 
 

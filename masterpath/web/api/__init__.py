@@ -20,7 +20,8 @@ from masterpath.web.api import (
     tracks,
 )
 
-PARTS = (catalogue, me, skills, practice, checks, flashcards, tracks, mentor, cohorts, dashboard)
+# The study round's routers first: a request is matched against the routers in this order.
+PARTS = (practice, flashcards, dashboard, catalogue, me, skills, checks, tracks, mentor, cohorts)
 
 
 def routers() -> list[APIRouter]:

@@ -51,10 +51,9 @@ def user_by_email(tx: Tx, email: str) -> User | None:
 
 
 def user_by_id(tx: Tx, user_id: int) -> User | None:
-    """The user, read once per unit of work: the session finds a row it holds without a
-    query, but holds it only while something refers to it, so the unit keeps a reference."""
+    """The user, read once per unit of work (`Tx.keep`)."""
     user = tx.session.get(User, user_id)
-    tx.memo.setdefault("users", {})[user_id] = user
+    tx.keep(user)
     return user
 
 

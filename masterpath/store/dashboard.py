@@ -48,8 +48,8 @@ class LogFilter:
 
 def viewer(tx: Tx, user_id: int) -> User | None:
     """The learner, with their knowledge-tracing counters and the content and parameter stamps,
-    in one statement: the unit keeps them, so the dashboard's parts, which each look them up,
-    find them without a query."""
+    in one statement: the unit keeps them (`Tx.keep`), so the dashboard's parts, which each look
+    them up, find them without a query."""
     newest = select(func.max(KtParams.id)).scalar_subquery()
     query = (
         select(User, LearnerState, content.stamp_column(), newest)
@@ -63,9 +63,7 @@ def viewer(tx: Tx, user_id: int) -> User | None:
     learner, stamp, params_id = row[1:]
     content.remember_stamp(tx, stamp)
     tx.memo["params_id"] = params_id
-    tx.memo.setdefault("users", {})[user_id] = user
-    if learner is not None:
-        tx.memo.setdefault("learner_states", {})[user_id] = learner
+    tx.keep(user, learner)
     return user
 
 

@@ -183,6 +183,12 @@ class Tx:
     memo: dict[str, Any] = field(default_factory=dict)  # lookups worth doing once per unit
     cache: Cache = field(default_factory=Cache)  # the database's, kept between units
     optimistic: bool = False  # reads unlocked, outside a transaction; one guarded write
+    kept: list[Any] = field(default_factory=list)
+
+    def keep(self, *rows: Any) -> None:
+        """Hold these rows until the unit ends: the session finds a row it holds without a
+        query (`session.get`), but holds it only while something else refers to it."""
+        self.kept.extend(row for row in rows if row is not None)
 
     def require_lock(self) -> None:
         """What follows must run in a locked transaction: an optimistic unit starts again."""

@@ -70,10 +70,10 @@ def latest_params_id(tx: Tx) -> int | None:
 
 
 def learner_state_seen(tx: Tx, user_id: int) -> LearnerState | None:
-    """The learner's counters for reading (from this unit of work when already loaded: the
-    unit keeps a reference, as `accounts.user_by_id` does)."""
+    """The learner's counters for reading (from this unit of work when already loaded:
+    `Tx.keep`)."""
     row = tx.session.get(LearnerState, user_id)
-    tx.memo.setdefault("learner_states", {})[user_id] = row
+    tx.keep(row)
     return row
 
 

@@ -7,6 +7,8 @@ Layout of a pack folder:
     skills/<id>/skill.yaml      one skill each, with its items, cards and task
     skills/<id>/lesson.md       the skill's lesson (Markdown)
     skills/<id>/explanations.md questions learners ask, answered (see content/explanations.py)
+    skills/<id>/asked.yaml      optional: other ways learners ask what each unit answers
+                                (see content/asked.py)
     skills/<id>/lab.md          optional: the skill's hands-on lab (see content/labs.py)
 """
 
@@ -19,7 +21,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from masterpath.content import explanations, labs
+from masterpath.content import asked, explanations, labs
 from masterpath.content.schema import Career, Pack, PackInfo, Skill
 from masterpath.content.source import Located, Path_, parse
 from masterpath.domain import graph
@@ -205,6 +207,11 @@ def _model(
         bank_entries, trouble = explanations.read(bank, data)
         problems.extend(trouble)
         data = {**data, "explanations": bank_entries}
+    phrasings = lesson.parent / "asked.yaml" if lesson is not None else None
+    if phrasings is not None and "asked" not in data and phrasings.is_file():
+        found_asked, trouble = asked.read(phrasings, data)
+        problems.extend(trouble)
+        data = {**data, "asked": found_asked}
     lab = lesson.parent / "lab.md" if lesson is not None else None
     if lab is not None and "lab" not in data and lab.is_file():
         found_lab, trouble = labs.read(lab)
@@ -256,6 +263,9 @@ def _check_skill(skill: Skill, located: Located, problems: list[Problem]) -> Non
             if key in first:
                 problems.append(located.problem((name, index), f"duplicate id {key!r}"))
             first.add(key)
+    strangers = asked.unknown(skill.model_dump(), list(skill.asked)) if skill.asked else []
+    for key in strangers:
+        problems.append(located.problem(("asked", key), f"{key!r} names none of the skill's units"))
     objectives = {o.id for o in skill.objectives}
     for index, item in enumerate(skill.items):
         for ref in item.objectives:

@@ -20,6 +20,7 @@ from masterpath.domain.content import ItemType
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 LocalId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=40)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Phrasing = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s/$.?#].[^\s]*$")]
 
 
@@ -329,6 +330,9 @@ class Skill(Strict):
     task: Task | None = None
     criteria: Criteria = Criteria()
     explanations: list[Explanation] = []  # from explanations.md beside the lesson
+    # Other ways learners ask what a unit answers, by unit (`q#…`, `lesson#…` or a resource
+    # URL): matched by the mentor, never shown. From asked.yaml beside the lesson.
+    asked: dict[str, list[Phrasing]] = {}
     lab: Lab | None = None  # from lab.md beside the lesson; optional in a pack
 
     @property

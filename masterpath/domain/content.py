@@ -275,6 +275,7 @@ class Skill:
     criteria: Criteria = Criteria()
     explanations: tuple[Explanation, ...] = ()
     lab: Lab | None = None
+    asked: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (unit, other ways learners ask it)
 
     @classmethod
     def from_data(cls, data: Data) -> Skill:
@@ -300,6 +301,7 @@ class Skill:
                 for e in data.get("explanations") or ()
             ),
             lab=None if lab is None else Lab.from_data(lab),
+            asked=tuple((str(k), _texts(v)) for k, v in (data.get("asked") or {}).items()),
         )
 
     @property

@@ -57,6 +57,7 @@ class Unit:
     title: str  # the question, the section heading or the resource title
     body: str  # what may be quoted: the answer, the section text or the resource summary
     sources: tuple[str, ...] = ()  # an answer's own citations (lesson#anchor or URL)
+    asked: tuple[str, ...] = ()  # other ways learners ask what it answers (never quoted)
 
     @property
     def key_text(self) -> str:
@@ -101,19 +102,27 @@ def sections(lesson: str) -> list[tuple[str, str]]:
 
 
 def units(skill: Skill) -> list[Unit]:
-    """A skill's citable units: its explanations, lesson sections and resources."""
-    sid = skill.id
+    """A skill's citable units: its explanations, lesson sections and resources, each with the
+    other ways learners ask what it answers (`asked.yaml`)."""
+    sid, asked = skill.id, dict(skill.asked)
     found = [
-        Unit(f"{sid}/q#{anchor(e.question)}", sid, "answer", e.question, e.answer, e.sources)
+        Unit(
+            f"{sid}/q#{anchor(e.question)}",
+            sid,
+            "answer",
+            e.question,
+            e.answer,
+            e.sources,
+            asked.get(f"q#{anchor(e.question)}", ()),
+        )
         for e in skill.explanations
     ]
-    found += [
-        Unit(f"{sid}/lesson#{anchor(heading)}", sid, "lesson", heading, text)
-        for heading, text in sections(skill.lesson)
-    ]
+    for heading, text in sections(skill.lesson):
+        key = f"lesson#{anchor(heading)}"
+        found.append(Unit(f"{sid}/{key}", sid, "lesson", heading, text, (), asked.get(key, ())))
     for r in skill.resources:
         summary = r.summary or f"the {r.kind} page on {skill.title}"
-        found.append(Unit(r.url, sid, "resource", r.title, summary))
+        found.append(Unit(r.url, sid, "resource", r.title, summary, (), asked.get(r.url, ())))
     return found
 
 
@@ -164,6 +173,7 @@ def relatives(found: Sequence[Unit]) -> list[tuple[int, ...]]:
 
 def rows(found: Sequence[Unit]) -> list[str]:
     """The texts whose vectors `build` expects, in order: every unit's meaning texts, then
-    every unit's two opening texts."""
+    every unit's two opening texts, then every unit's other phrasings (`Unit.asked`)."""
     meant = [text for unit in found for text in unit.meaning_texts]
-    return meant + [text for unit in found for text in unit.opening_texts]
+    opening = [text for unit in found for text in unit.opening_texts]
+    return meant + opening + [text for unit in found for text in unit.asked]

@@ -37,6 +37,7 @@ FEATURES = (
     "relative fused",  # best fused score of its relatives, over the best one's
     "relative cosine",  # best cosine of its relatives
     "relatives among candidates",  # how many of its relatives are among the best fused too
+    "asked cosine",  # the closest of the other ways learners ask it (`Unit.asked`)
 )
 # Fitted by `scripts/fit_mentor_ranker.py`: listwise logistic regression (softmax over the 20
 # candidates, any labelled unit counting as right; L2 on standardised features chosen by 5-fold
@@ -61,6 +62,7 @@ RANKER = (
     0.6085,  # relative fused
     2.1102,  # relative cosine
     0.5554,  # relatives among candidates
+    0.0,  # asked cosine
 )
 
 
@@ -109,6 +111,7 @@ def features(index: Index, found: Candidates, top: Sequence[int]) -> NDArray[np.
                 max((float(fused[j]) for j in family), default=0.0) / best,
                 max((float(found.cosines[j]) for j in family), default=0.0),
                 float(sum(j in among for j in family)),
+                found.asked[i],
             ]
         )
     return np.asarray(rows, dtype=np.float64)

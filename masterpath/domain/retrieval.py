@@ -95,48 +95,59 @@ class Index:
     speller: spelling.Speller = field(default_factory=spelling.Speller)  # `respelled`
     kinds: NDArray[np.str_] = field(default_factory=lambda: np.asarray([], dtype=str))
     skills: NDArray[np.str_] = field(default_factory=lambda: np.asarray([], dtype=str))
+    asked: Vectors | None = None  # rows of every unit's other phrasings (`Unit.asked`)
+    asked_owner: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def cosines(self, query: Vectors) -> NDArray[np.float64]:
         """Each unit's similarity to the query: its closest meaning text."""
         return self.closeness(query)[0]
 
     def closeness(self, query: Vectors) -> tuple[NDArray[np.float64], ...]:
-        """Each unit's similarity to the query by its closest meaning text, its key text
-        (title) alone and its closest sentence (the key text when it has none)."""
+        """Each unit's similarity to the query by its closest text (meaning texts and other
+        phrasings), its key text (title) alone, its closest sentence (the key text when it has
+        none) and its closest phrasing (the key text when it has none, or is closer)."""
         if self.vectors is None or self.starts is None or not self.units:
             zero = np.zeros(len(self.units))
-            return zero, zero, zero
+            return zero, zero, zero, zero
         rows = (self.vectors @ query).astype(np.float64)
         key = rows[self.starts]
         single = np.diff(np.append(self.starts, len(rows))) == 1
         rest = rows.copy()
         rest[self.starts] = -1.0
         body = np.where(single, key, np.maximum.reduceat(rest, self.starts))
-        return np.maximum.reduceat(rows, self.starts), key, body
+        asked = key.copy()
+        if self.asked is not None and len(self.asked):
+            np.maximum.at(asked, self.asked_owner, (self.asked @ query).astype(np.float64))
+        return np.maximum(np.maximum.reduceat(rows, self.starts), asked), key, body, asked
 
 
 def build(
     found: Sequence[Unit], vectors: Vectors | None = None, *, lexicon: frozenset[str] = frozenset()
 ) -> Index:
     """Index units; `vectors` has one row per text of `rows`: the meaning texts, unit after
-    unit, then each unit's two opening texts (without them the ranker is not used). `lexicon`:
-    words known to be words (the embedding model's), which `respelled` never corrects; without
-    it nothing is."""
-    tokens = [words(f"{u.title}\n{u.title}\n{u.body}") for u in found]
+    unit, then each unit's two opening texts (without them the ranker is not used), then each
+    unit's other phrasings. `lexicon`: words known to be words (the embedding model's), which
+    `respelled` never corrects; without it nothing is."""
+    content = [words(f"{u.title}\n{u.title}\n{u.body}") for u in found]
+    tokens = [
+        t + words("\n".join(u.asked)) if u.asked else t for t, u in zip(content, found, strict=True)
+    ]
     retriever = bm25s.BM25(k1=1.2, b=0.5)  # units vary in length: normalise it gently
     if found:
         retriever.index(tokens, show_progress=False)
     by_skill: dict[str, list[int]] = {}
     for n, unit in enumerate(found):
         by_skill.setdefault(unit.skill, []).append(n)
-    vocabulary = {w for each in tokens for w in each}
+    vocabulary = {w for each in content for w in each}  # the content's words, not learners'
     counts = np.asarray([len(u.meaning_texts) for u in found], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
     owner = np.repeat(np.arange(len(found)), counts)
     meant = int(counts.sum())
-    openings = None
-    if vectors is not None and len(vectors) == meant + 2 * len(found):
-        openings = vectors[meant:].reshape(len(found), 2, -1)
+    asked_owner = np.repeat(np.arange(len(found)), [len(u.asked) for u in found]).astype(np.int64)
+    openings = asked = None
+    if vectors is not None and len(vectors) == meant + 2 * len(found) + len(asked_owner):
+        openings = vectors[meant : meant + 2 * len(found)].reshape(len(found), 2, -1)
+        asked = vectors[meant + 2 * len(found) :]
     return Index(
         list(found),
         retriever,
@@ -152,6 +163,8 @@ def build(
         spelling.speller((f"{u.title} {u.body}" for u in found), lexicon=lexicon),
         np.asarray([u.kind for u in found], dtype=str),
         np.asarray([u.skill for u in found], dtype=str),
+        asked,
+        asked_owner,
     )
 
 
@@ -235,6 +248,7 @@ class Candidates:
     titles: NDArray[np.float64]  # key text alone
     bodies: NDArray[np.float64]  # closest sentence
     openings: NDArray[np.float64]  # units × 2: title with first sentence; first sentences
+    asked: NDArray[np.float64]  # closest of its other phrasings, or its key text
 
 
 def candidates(
@@ -253,9 +267,9 @@ def candidates(
         allowed = np.asarray([n for n, u in enumerate(index.units) if u.id not in exclude])
     if not len(allowed) or not (said or query is not None):
         return None
-    cosines = titles = bodies = np.zeros(len(index.units))
+    cosines = titles = bodies = asked = np.zeros(len(index.units))
     if query is not None and index.vectors is not None:
-        cosines, titles, bodies = index.closeness(query)
+        cosines, titles, bodies, asked = index.closeness(query)
         if _outside(index, question, float(cosines[allowed].max()), weights):
             return None
     elif not said or coverage(index, question) < MIN_COVERAGE:
@@ -274,7 +288,7 @@ def candidates(
     openings = np.zeros((len(index.units), 2))
     if query is not None and index.openings is not None:
         openings = (index.openings @ query).astype(np.float64)
-    return Candidates(said, skill, order, fused, bm25, cosines, titles, bodies, openings)
+    return Candidates(said, skill, order, fused, bm25, cosines, titles, bodies, openings, asked)
 
 
 def nearest_skills(index: Index, query: Vectors, *, limit: int = 3) -> list[str]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Sequence
 from datetime import date
@@ -11,6 +12,7 @@ from pydantic import ValidationError
 from masterpath.content.loader import builtin_pack_dirs, read_packs
 from masterpath.content.schema import Option
 from masterpath.content.source import parse
+from masterpath.domain.content import Skill
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "pack"
 
@@ -270,3 +272,44 @@ def test_a_dated_certification_loads_with_its_facts(pack: Path) -> None:
 def test_an_undated_certification_is_still_valid(pack: Path) -> None:
     _with_certification(pack, "")
     assert read_packs([pack]).ok
+
+
+def test_other_phrasings_are_read_checked_and_exported(pack: Path, tmp_path: Path) -> None:
+    folder = pack / "skills" / "python-basics"
+    folder.joinpath("asked.yaml").write_text(
+        'https://docs.python.org/3/tutorial/:\n  - "where is the official tutorial"\n'
+    )
+    report = read_packs([pack])
+    assert report.ok, messages(report.problems)
+    skill = next(s for s in report.packs[0].skills if s.id == "python-basics")
+    tutorial = "https://docs.python.org/3/tutorial/"
+    assert skill.asked == {tutorial: ["where is the official tutorial"]}
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps({"packs": [report.packs[0].model_dump(mode="json")]}))
+    again = read_packs([export])
+    assert again.ok and again.packs[0] == report.packs[0]
+    assert Skill.from_data(skill.model_dump(mode="json")).asked == (
+        ("https://docs.python.org/3/tutorial/", ("where is the official tutorial",)),
+    )
+
+
+def test_other_phrasings_problems_name_the_file_and_line(pack: Path, tmp_path: Path) -> None:
+    folder = pack / "skills" / "python-basics"
+    folder.joinpath("asked.yaml").write_text(
+        "lesson#no-such-section:\n  - lost\n"
+        'https://docs.python.org/3/tutorial/:\n  - "the tutorial"\n  - "The tutorial"\n'
+        f'  - "{"x" * 201}"\n'
+        "q#why-can-i-change-a-list-but-not-a-tuple: []\n"
+    )
+    report = read_packs([pack])
+    found = {(Path(p.file).name, p.line, p.message) for p in report.problems}
+    assert ("asked.yaml", 1, "'lesson#no-such-section' names none of the skill's units") in found
+    assert ("asked.yaml", 5, "'The tutorial' repeats") in found
+    assert ("asked.yaml", 6, "expected a phrasing of 1–200 characters") in found
+    assert ("asked.yaml", 7, "expected a list of phrasings") in found
+    assert not report.packs  # nothing half-read
+    good = read_packs([FIXTURE]).packs[0].model_dump(mode="json")
+    good["skills"][0]["asked"] = {"lesson#nowhere": ["a phrasing"]}
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps({"packs": [good]}))
+    assert any("'lesson#nowhere' names none" in m for m in messages(read_packs([export]).problems))

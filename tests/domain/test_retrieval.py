@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -172,3 +174,54 @@ def test_learners_abbreviations_are_spelled_out_and_their_filler_dropped() -> No
     said = retrieval.words("should i tell him the vram of the prod db till gpt answers")
     assert said[:7] == ["gpu", "memori", "vram", "product", "prod", "databas", "db"]
     assert said[7:] == ["gpt", "larg", "languag", "model", "llm", "answer"]
+
+
+def _asked_units() -> list[retrieval.Unit]:
+    skill = {
+        **SKILL,
+        "id": "docker",
+        "title": "Docker",
+        "asked": {
+            "lesson#stopping": ["my image gets murdered on shutdown", "ctrl-c hangs forever"],
+            "https://docs.docker.com/": ["official manual please"],
+        },
+    }
+    return retrieval.units(Skill.from_data(skill))
+
+
+def test_other_phrasings_come_last_in_the_rows_and_are_never_quoted() -> None:
+    units = _asked_units()
+    stopping = next(u for u in units if u.id == "docker/lesson#stopping")
+    assert stopping.asked == ("my image gets murdered on shutdown", "ctrl-c hangs forever")
+    assert "murdered" not in stopping.body and "murdered" not in " ".join(stopping.meaning_texts)
+    rows = retrieval.rows(units)
+    assert rows[-3:] == [
+        "my image gets murdered on shutdown",
+        "ctrl-c hangs forever",
+        "official manual please",
+    ]
+
+
+def test_a_learners_wording_finds_its_unit_through_the_phrasings() -> None:
+    units = _asked_units()
+    question = "why is my image murdered"  # "image" is the tags section's word
+    unasked = [dataclasses.replace(u, asked=()) for u in units]
+    before = retrieval.search(retrieval.build(unasked), question)
+    assert before[0].unit.id != "docker/lesson#stopping"
+    index = retrieval.build(units)  # BM25 alone: the phrasings' words count
+    assert retrieval.search(index, question)[0].unit.id == "docker/lesson#stopping"
+    assert "murdered" not in index.vocabulary  # outside is judged on the content's own words
+    rows = retrieval.rows(units)
+    vectors = np.zeros((len(rows), 2), dtype=np.float32)
+    vectors[:, 0] = 1.0
+    vectors[rows.index("ctrl-c hangs forever")] = [0.0, 1.0]  # only a phrasing points there
+    index = retrieval.build(units, vectors)
+    assert index.asked is not None and len(index.asked) == 3
+    near = np.asarray([0.0, 1.0], dtype=np.float32)
+    found = retrieval.candidates(index, "ctrl c stuck", query=near)
+    assert found is not None
+    stopping = [u.id for u in units].index("docker/lesson#stopping")
+    assert found.order[0] == stopping
+    assert found.asked[stopping] == pytest.approx(1.0)
+    assert found.cosines[stopping] == pytest.approx(1.0)  # the closest of all its texts
+    assert found.titles[stopping] == pytest.approx(0.0)

@@ -1,6 +1,6 @@
 """Fit the mentor's ranker (`retrieval.RANKER`) and report it cross-validated.
 
-    .venv/bin/python scripts/fit_mentor_ranker.py [--data-dir DIR]
+    .venv/bin/python scripts/fit_mentor_ranker.py [--data-dir DIR] [--outside C --outside-high C]
 
 Reads only the tuning set (tests/fixtures/mentor_questions.yaml) and the dev sets
 (tests/fixtures/mentor_dev/, mentor_dev2/); never the independent set. For each answerable
@@ -17,12 +17,14 @@ Printed: first-citation-right, "can't find" and outside recognised for the fused
 cosine rule alone (before) and with the ranker and its threshold (after) on each set trained on
 the others (leave one set out), on 5 folds of all sets together, and on every set with the final
 fit (training figures); then the threshold and weights to paste into OUTSIDE_SCORE and RANKER.
+`--outside` and `--outside-high` try other cosine thresholds (`Weights.outside`, `outside_high`):
+the ranker and its threshold are fitted anew under them, so settings compare cross-validated.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
@@ -60,13 +62,15 @@ def _acceptable(unit: retrieval.Unit, row: dict) -> bool:
     return False
 
 
-def questions(ctx, name: str, rows: list[dict]) -> list[Question]:
+def questions(
+    ctx, name: str, rows: list[dict], weights: retrieval.Weights = retrieval.WEIGHTS
+) -> list[Question]:
     index = knowledge.get(ctx).index
     found = []
     for row in rows:
         asked = retrieval.respelled(index, row["question"])
         query = meaning.one(ctx, asked)
-        got = retrieval.candidates(index, asked, query=query, skill=row["skill"])
+        got = retrieval.candidates(index, asked, query=query, skill=row["skill"], weights=weights)
         if got is None or not got.order:
             empty = np.zeros((0, len(retrieval.FEATURES)))
             found.append(Question(name, bool(row["answers"]), True, empty, np.zeros(0, bool)))
@@ -187,11 +191,14 @@ def line(name: str, got: tuple[int, int, int, int, int]) -> str:
 
 @click.command()
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
-def main(data_dir: Path | None) -> None:
+@click.option("--outside", type=float, default=retrieval.WEIGHTS.outside)
+@click.option("--outside-high", type=float, default=retrieval.WEIGHTS.outside_high)
+def main(data_dir: Path | None, outside: float, outside_high: float) -> None:
+    weights = replace(retrieval.WEIGHTS, outside=outside, outside_high=outside_high)
     with installed(load_settings(), data_dir) as ctx:
         sets = {"tuning": citations.tuning(FIXTURES / "mentor_questions.yaml")}
         sets |= {name: citations.independent(FIXTURES / name) for name in DEV_SETS}
-        found = {name: questions(ctx, name, rows) for name, rows in sets.items()}
+        found = {name: questions(ctx, name, rows, weights) for name, rows in sets.items()}
     both = [q for each in found.values() for q in each]
 
     def report(name: str, train_on: list[Question], test: list[Question]) -> None:

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 if TYPE_CHECKING:
     from masterpath.domain.retrieval import Candidates, Index
 
-OUTSIDE_SCORE = 11.21  # fitted with RANKER (below), see `relevance`
+OUTSIDE_SCORE = 11.67  # fitted with RANKER (below), see `relevance`
 # The ranker: the best RERANK_DEPTH fused units are re-ordered by RANKER · features (below).
 RERANK_DEPTH = 20
 FEATURES = (
@@ -45,24 +45,24 @@ FEATURES = (
 # the dev sets (tests/fixtures/mentor_dev, mentor_dev2) together, with OUTSIDE_SCORE;
 # cross-validated leaving each set out and 5-fold (see README). Never on the independent set.
 RANKER = (
-    -0.9725,  # fused
-    0.7107,  # reciprocal rank
-    8.4291,  # cosine
-    2.8478,  # title cosine
-    -0.7444,  # body cosine
-    2.2754,  # opening cosine
-    1.6500,  # start cosine
-    3.1324,  # bm25
-    7.4295,  # same skill
-    0.3955,  # explanation
-    1.4600,  # section
-    0.2605,  # title words
-    1.0947,  # body words
-    0.3192,  # skill mass
-    1.9027,  # relative fused
-    2.3171,  # relative cosine
-    0.4366,  # relatives among candidates
-    3.4124,  # asked cosine
+    -0.5957,  # fused
+    0.4941,  # reciprocal rank
+    7.7556,  # cosine
+    3.2157,  # title cosine
+    -0.6077,  # body cosine
+    1.2028,  # opening cosine
+    1.5602,  # start cosine
+    3.8245,  # bm25
+    7.2928,  # same skill
+    0.7590,  # explanation
+    1.5020,  # section
+    -0.0324,  # title words
+    0.6215,  # body words
+    -0.7270,  # skill mass
+    0.8858,  # relative fused
+    3.3467,  # relative cosine
+    0.4495,  # relatives among candidates
+    4.1443,  # asked cosine
 )
 
 

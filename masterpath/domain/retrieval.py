@@ -60,8 +60,11 @@ class Weights:
     resource: float = 0.5  # a resource's fused score is scaled by this: content answers first
     answer: float = 1.0  # an explanation's fused score is scaled by this
     rrf_k: int = 60
-    outside: float = 0.4  # below this best cosine, nothing installed is close in meaning;
-    outside_high: float = 0.55  # below this, nor is a question whose words the content
+    # The two cosine thresholds: chosen by `scripts/fit_mentor_ranker.py --outside --outside-high`
+    # (the ranker refitted under each; the best accuracy + outside recognised - "can't find",
+    # 5-fold cross-validated on the tuning and dev sets, "can't find" within 3%).
+    outside: float = 0.45  # below this best cosine, nothing installed is close in meaning;
+    outside_high: float = 0.6  # below this, nor is a question whose words the content
     outside_coverage: float = 0.8  # uses less than this share of
     outside_score: float = OUTSIDE_SCORE  # nor is one whose best candidate scores below this
     # (`relevance`: the ranker's score without its skill features)

@@ -3,9 +3,8 @@
     .venv/bin/python scripts/fit_mentor_ranker.py [--data-dir DIR] [--outside C --outside-high C]
 
 Reads only the tuning set (tests/fixtures/mentor_questions.yaml) and the dev sets
-(tests/fixtures/mentor_dev/, mentor_dev2/, mentor_dev3/: questions asked on one skill's page
-that another skill answers); never the independent set. For each answerable question that
-is not said to be outside, the best `RERANK_DEPTH` fused units are the candidates,
+(tests/fixtures/mentor_dev/, mentor_dev2/); never the independent set. For each answerable
+question that is not said to be outside, the best `RERANK_DEPTH` fused units are the candidates,
 each described by `retrieval.FEATURES`; the model is a linear score, fitted as listwise logistic
 regression (softmax over the candidates, the probability of any acceptable unit maximised; L2 on
 standardised features, chosen from L2S by 5-fold cross-validation within the questions fitted
@@ -38,7 +37,7 @@ from masterpath.services import knowledge, meaning
 from masterpath.settings import load_settings
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
-DEV_SETS = ("mentor_dev", "mentor_dev2", "mentor_dev3")
+DEV_SETS = ("mentor_dev", "mentor_dev2")  # not mentor_dev3: see README (measured, not fitted)
 L2S = (0.001, 0.003, 0.01, 0.03, 0.1)  # tried by cross-validation on the training questions
 CANT_FIND = 0.025  # the share of answerable training questions the outside rules may refuse
 STEPS = 1500

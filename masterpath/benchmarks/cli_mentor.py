@@ -88,7 +88,7 @@ def bench_mentor(turns: int, as_json: bool) -> None:
     "--dev",
     type=click.Path(file_okay=False, path_type=Path),
     multiple=True,
-    default=tuple(datasets.FIXTURES / f"mentor_dev{n}" for n in ("", "2", "3")),
+    default=(datasets.FIXTURES / "mentor_dev", datasets.FIXTURES / "mentor_dev2"),
     show_default=True,
     help="A labelled development set (questions.yaml, labels.yaml) tuned on with the tuning set;"
     " repeat for more.",

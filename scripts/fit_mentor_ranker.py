@@ -37,7 +37,7 @@ from masterpath.services import knowledge, meaning
 from masterpath.settings import load_settings
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
-DEV_SETS = ("mentor_dev", "mentor_dev2")  # not mentor_dev3: see README (measured, not fitted)
+DEV_SETS = ("mentor_dev", "mentor_dev2")  # mentor_dev3, mentor_dev4: measured, not fitted
 L2S = (0.001, 0.003, 0.01, 0.03, 0.1)  # tried by cross-validation on the training questions
 CANT_FIND = 0.025  # the share of answerable training questions the outside rules may refuse
 STEPS = 1500
@@ -184,8 +184,8 @@ def score(test: list[Question], model: Model | np.ndarray | None) -> tuple[int, 
 def line(name: str, got: tuple[int, int, int, int, int]) -> str:
     right, answerable, cant, outside, recognised = got
     return (
-        f"{name:28s} right {right}/{answerable} ({right / answerable:.1%})  "
-        f"can't find {cant} ({cant / answerable:.1%})  outside {recognised}/{outside}"
+        f"{name:28s} right {right}/{answerable} ({right / max(1, answerable):.1%})  "
+        f"can't find {cant} ({cant / max(1, answerable):.1%})  outside {recognised}/{outside}"
     )
 
 

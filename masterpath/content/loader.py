@@ -263,7 +263,8 @@ def _check_skill(skill: Skill, located: Located, problems: list[Problem]) -> Non
             if key in first:
                 problems.append(located.problem((name, index), f"duplicate id {key!r}"))
             first.add(key)
-    strangers = asked.unknown(skill.model_dump(), list(skill.asked)) if skill.asked else []
+    units = skill.model_dump(include={"explanations", "lesson", "resources"})
+    strangers = asked.unknown(units, list(skill.asked)) if skill.asked else []
     for key in strangers:
         problems.append(located.problem(("asked", key), f"{key!r} names none of the skill's units"))
     objectives = {o.id for o in skill.objectives}

@@ -15,12 +15,15 @@ from pydantic import (
     model_validator,
 )
 
+from masterpath.content import asked
 from masterpath.domain.content import ItemType
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 LocalId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=40)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Phrasing = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Phrasing = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=asked.MAX_CHARS)
+]
 Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s/$.?#].[^\s]*$")]
 
 

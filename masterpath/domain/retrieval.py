@@ -10,7 +10,8 @@ the question is to the unit's title, its body and its opening, shared words, the
 unit's relatives — an explanation and the section it rests on). Vectors come from outside (the
 model is I/O); without them retrieval is BM25 alone, in fused order. A question nothing is close
 to in meaning (or, on BM25 alone, whose words the content barely uses) is "outside the
-content".
+content", and so is one asking for a kind of fact (a price, a date, a licence) that none of the
+best units states (`answer_types`).
 
 The units and their words live in `passages`, the ranker in `ranker`; retrieval re-exports them.
 """
@@ -25,7 +26,7 @@ import bm25s
 import numpy as np
 from numpy.typing import NDArray
 
-from masterpath.domain import spelling
+from masterpath.domain import answer_types, spelling
 
 # Re-exported: callers name the units and the ranker as retrieval's.
 from masterpath.domain.passages import ABBREVIATIONS as ABBREVIATIONS
@@ -213,11 +214,32 @@ def search(
     exclude: Collection[str] = (),
     weights: Weights = WEIGHTS,
 ) -> list[Hit]:
-    """Units that answer the question, best first; empty when it is outside the content.
+    """Units that answer the question, best first; empty when it is outside the content, or
+    asks for a kind of fact none of the best units states (`answer_types`).
 
     `query` is the question's vector (None: BM25 alone); `skill` the page it is asked on;
     `exclude` names units that must not be used (answer isolation).
     """
+    depth = max(limit, answer_types.EVIDENCE_DEPTH)
+    hits = _ranked(
+        index, question, query, skill=skill, limit=depth, exclude=exclude, weights=weights
+    )
+    best = [f"{h.unit.title}\n{h.unit.body}" for h in hits[: answer_types.EVIDENCE_DEPTH]]
+    if answer_types.unanswered(question, best):
+        return []
+    return hits[:limit]
+
+
+def _ranked(
+    index: Index,
+    question: str,
+    query: Vectors | None,
+    *,
+    skill: str,
+    limit: int,
+    exclude: Collection[str],
+    weights: Weights,
+) -> list[Hit]:
     found = candidates(index, question, query=query, skill=skill, exclude=exclude, weights=weights)
     if found is None:
         return []

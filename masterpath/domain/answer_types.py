@@ -1,0 +1,113 @@
+"""What kind of fact a question asks for, and whether a passage could give it. Pure.
+
+Near a skill's topic, learners ask for facts that course content rarely states: what a product
+or an exam costs, when something was released, who created it, its licence, what a job pays,
+whether a tool has a dark mode, a web UI or a translation. Such a question shares its topic's
+words and meaning with the lessons, so it finds a close unit; but a unit that never states a
+price cannot tell the learner one. As in question answering's expected answer types, a question
+asking for one of these (`ASKS`) is answered only by passages that carry that kind of fact
+(`GIVES`); when none of the best units does, the question is outside the content.
+
+The kinds are deliberately narrow: a question matches only in the wordings that ask for the fact
+itself ("is there a free tier", "which year was it released"), not on topic words that lessons
+use ("cost", "price", "certification" alone).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# what a learner buys
+_BOUGHT = r"(exam|certification|course|workshop|licen[cs]e|plan|subscription|tier|edition|seat)"
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    asks: re.Pattern[str]  # the question asks for this kind of fact
+    gives: re.Pattern[str]  # a passage states a fact of this kind
+
+
+def _kind(name: str, asks: str, gives: str) -> Kind:
+    return Kind(name, re.compile(asks, re.IGNORECASE), re.compile(gives, re.IGNORECASE))
+
+
+KINDS = (
+    _kind(  # what a product, a plan or an exam costs to buy
+        "price",
+        r"\b(pricing|priced|fee|fees)\b|\bcost money\b|\bcharged? per\b|\bbill(ed|s)? per\b"
+        r"|\bis [\w .'-]{1,40}\b(still )?free( of charge)?( or| for| to use| when| if|\?|,|$)"
+        r"|\bfree (tier|plan|version|edition|to use|for (commercial|companies|business))\b"
+        r"|\bpaid (plan|tier|version|edition|cloud|subscription)\b"
+        r"|\b(student|education|academic) (discount|credit|pricing)"
+        r"|\bhow much (does|do|is|would|did) (the|a|an|their|its) [\w .'-]{0,40}"
+        rf"\b{_BOUGHT}\b",
+        r"[$€£]\s?\d|\b\d[\d,.]*\s?(usd|eur|dollars?|euros?)\b"
+        r"|\bper (hour|month|user|seat|gb|million)\b|\bfree (tier|plan)\b|\bpric(e|es|ing|ed)\b",
+    ),
+    _kind(  # when something happened
+        "date",
+        r"\b(what|which) year\b|\bwhen (did|was|were)\b[\w ,.'-]{0,60}\b(launch|launched|released?"
+        r"|founded|created|announced|published|introduced|started|invented|open[- ]sourced"
+        r"|graduated?|joined|acquired|bought|come out|came out|renamed|first)\b",
+        r"\b(19|20)\d\d\b",
+    ),
+    _kind(  # who made, founded or runs it
+        "origin",
+        r"\bwho (created|invented|founded|started|wrote|drafted|came up|maintains|made|designed"
+        r"|developed|coined|is behind)\b"
+        r"|\b(which|what) (company|person|team) (created|founded|built|made|developed|owns"
+        r"|maintains)\b",
+        r"\b(created|founded|developed|introduced|invented|maintained|donated|open-sourced|written"
+        r"|started|coined|designed) (by|at)\b",
+    ),
+    _kind(  # the terms it may be used under
+        "licence",
+        r"\blicen[cs]e[ds]?\b",
+        r"\blicen[cs]|\bapache\b|\bgpl\b|\bbsd\b",
+    ),
+    _kind(  # an exam's format and cost, a certificate
+        "exam",
+        r"\bexams?\b|\bpassing score\b|\bcertificat(e|ion)s?\b",
+        r"\bexam|\bcertific",
+    ),
+    _kind(  # what a job pays
+        "pay",
+        r"\b(salary|salaries|paid more|pay rise|a raise|compensation)\b"
+        r"|\bhow much (do|does|can|will|would) [\w .'-]{1,40}\bearn\b"
+        r"|\bhow much should i (ask|charge)\b",
+        r"\b(salar|compensation|pay band)",
+    ),
+    _kind(  # a tool's look
+        "appearance",
+        r"\bdark (mode|theme)\b|\b(colou?r|light) theme\b",
+        r"\bdark mode|\btheme\b",
+    ),
+    _kind(  # whether a tool has a screen of its own
+        "interface",
+        r"\b(web (ui|dashboard|console|interface)|gui)\b",
+        r"\b(web ui|ui\b|gui\b|dashboard|console|web interface)",
+    ),
+    _kind(  # other languages
+        "translation",
+        r"\btranslat(ed|ion|ions)\b",
+        r"\btranslat",
+    ),
+)
+EVIDENCE_DEPTH = 3  # the best units a reply draws on: one of them must carry the fact
+
+
+def asked(question: str) -> list[str]:
+    """The kinds of fact the question asks for (most questions: none)."""
+    return [kind.name for kind in KINDS if kind.asks.search(question[:2_000])]
+
+
+def unanswered(question: str, passages: Sequence[str]) -> list[str]:
+    """The kinds of fact the question asks for that none of the passages states."""
+    return [
+        kind.name
+        for kind in KINDS
+        if kind.asks.search(question[:2_000]) and not any(kind.gives.search(p) for p in passages)
+    ]

@@ -1,0 +1,65 @@
+"""A question asking for a kind of fact the best units never state is outside the content."""
+
+import pytest
+
+from masterpath.domain import answer_types, retrieval
+from masterpath.domain.content import Skill
+
+SKILL = {
+    "objectives": [{"id": "a", "text": "Run containers"}],
+    "lesson": "# Docker\n\nIntro.\n\n## Stopping\n\ndocker stop sends SIGTERM to PID 1, then "
+    "SIGKILL after ten seconds.\n\n## Images\n\nAn image is built from a Dockerfile; each "
+    "instruction adds a layer that docker build caches.\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("Is Docker Desktop still free for a company of 300 people?", ["price"]),
+        ("does the registry have a free tier for private images", ["price"]),
+        ("how much does the Docker certification exam cost?", ["price", "exam"]),
+        ("which year was docker first released, and who created it?", ["date", "origin"]),
+        ("what licence is buildkit under", ["licence"]),
+        ("can i switch Docker Desktop to dark mode", ["appearance"]),
+        ("is there a web UI for the registry", ["interface"]),
+        ("how much do platform engineers earn in Berlin", ["pay"]),
+        ("is the docker documentation translated into Spanish", ["translation"]),
+    ],
+)
+def test_the_kind_of_fact_a_question_asks_for(question: str, kinds: list[str]) -> None:
+    assert answer_types.asked(question) == kinds
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "why does docker stop kill my server after ten seconds",
+        "how much does it cost to keep a GPU endpoint up all month",  # the topic, not a price
+        "is speculative decoding a free speedup",
+        "MAE or RMSE for a house price model",
+        "who owns the model artefact after training",
+        "when was the model last retrained, and how do I tell",
+        "our quota is exhausted and there is none to raise",
+    ],
+)
+def test_questions_about_the_topic_ask_for_no_kind(question: str) -> None:
+    assert answer_types.asked(question) == []
+
+
+def test_a_passage_that_states_the_fact_answers_it() -> None:
+    question = "when was Kubernetes first released?"
+    assert answer_types.unanswered(question, ["Kubernetes schedules pods."]) == ["date"]
+    assert answer_types.unanswered(question, ["Google released Kubernetes in 2014."]) == []
+    price = "does the managed registry have a free tier?"
+    assert answer_types.unanswered(price, ["It bills $0.10 per GB a month."]) == []
+
+
+def test_search_says_outside_when_no_best_unit_states_the_fact() -> None:
+    index = retrieval.build(
+        retrieval.units(Skill.from_data({**SKILL, "id": "docker", "title": "Docker"}))
+    )
+    hits = retrieval.search(index, "why does docker stop send SIGKILL after ten seconds")
+    assert hits and hits[0].unit.id == "docker/lesson#stopping"
+    assert retrieval.search(index, "docker stop SIGKILL: who invented it, what year?") == []
+    assert retrieval.search(index, "is docker build caching free or a paid plan?") == []

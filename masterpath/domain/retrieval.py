@@ -18,6 +18,7 @@ The units and their words live in `passages`, the ranker in `ranker`; retrieval 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -196,12 +197,46 @@ def _ranks(scores: NDArray[np.float64], allowed: NDArray[np.int64]) -> NDArray[n
     return found
 
 
+# A name in a question: capitalised inside a sentence, CamelCase, dotted, or in backticks.
+_NAME = re.compile(r"`[^`]+`|(?<![\w.])(?:[A-Z]\w*|[a-z]+[A-Z]\w*)(?:[.\-/]\w+)*")
+_SENTENCE_START = re.compile(r"(?:^|[.?!:;]\s+|\n)$")
+
+
+def unknown_names(index: Index, question: str) -> list[str]:
+    """Names in the question that neither the content nor the language knows: a product, a
+    person, an acronym the content never mentions ("LangSmith", "TOGAF"). A capitalised word
+    starting a sentence is not a name, nor is anything with a digit (sizes, versions); without
+    the model's lexicon of words nothing is unknown."""
+    if not index.speller.lexicon:
+        return []
+    found = []
+    for match in _NAME.finditer(question[:2_000]):
+        name = match.group(0).strip("`")
+        plain = name[:1].isupper() and name[1:].islower()
+        if any(c.isdigit() for c in name) or (
+            plain and _SENTENCE_START.search(question[: match.start()])
+        ):
+            continue
+        said = words(name)
+        parts = [p.lower() for p in re.split(r"[.\-/\s]", name) if p]
+        if (
+            said
+            and not any(w in index.vocabulary for w in said)
+            and not any(p in index.speller.lexicon for p in parts)
+        ):
+            found.append(name)
+    return found
+
+
 def _outside(index: Index, question: str, best: float, weights: Weights) -> bool:
     """Nothing installed is close in meaning: the best unit is far, or not near and the
-    question's own words are mostly foreign to the content."""
+    question's own words are mostly foreign to the content, or it names something neither the
+    content nor the language knows."""
     if best < weights.outside:
         return True
-    return best < weights.outside_high and coverage(index, question) < weights.outside_coverage
+    return best < weights.outside_high and (
+        coverage(index, question) < weights.outside_coverage or bool(unknown_names(index, question))
+    )
 
 
 def search(

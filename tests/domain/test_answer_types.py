@@ -1,5 +1,6 @@
 """A question asking for a kind of fact the best units never state is outside the content."""
 
+import numpy as np
 import pytest
 
 from masterpath.domain import answer_types, retrieval
@@ -63,3 +64,29 @@ def test_search_says_outside_when_no_best_unit_states_the_fact() -> None:
     assert hits and hits[0].unit.id == "docker/lesson#stopping"
     assert retrieval.search(index, "docker stop SIGKILL: who invented it, what year?") == []
     assert retrieval.search(index, "is docker build caching free or a paid plan?") == []
+
+
+def test_names_neither_the_content_nor_the_language_knows() -> None:
+    units = retrieval.units(Skill.from_data({**SKILL, "id": "docker", "title": "Docker"}))
+    index = retrieval.build(units, lexicon=frozenset({"backstage", "does", "is", "we", "ok"}))
+    asked = "Does LangSmith trace Docker builds? Is TensorFlow.js ok, and `buildx bake` too?"
+    assert retrieval.unknown_names(index, asked) == ["LangSmith", "TensorFlow.js", "buildx bake"]
+    # known to the content (Docker, SIGKILL), a word of the language (Backstage), a size, a
+    # capitalised word that starts a sentence
+    assert retrieval.unknown_names(index, "Is Backstage like SIGKILL on a 4Gi box? Docker") == []
+    assert retrieval.unknown_names(retrieval.build(units), "Does LangSmith work") == []
+
+
+def test_a_question_naming_what_nothing_mentions_is_outside_unless_very_close() -> None:
+    units = retrieval.units(Skill.from_data({**SKILL, "id": "docker", "title": "Docker"}))
+    rows = retrieval.rows(units)
+    vectors = np.zeros((len(rows), 2), dtype=np.float32)
+    vectors[:, 0] = 1.0
+    index = retrieval.build(units, vectors, lexicon=frozenset({"does", "stop"}))
+    cosine_only = retrieval.Weights(outside_score=float("-inf"))
+    asked = "does docker stop send Kubelet SIGKILL"
+    near = np.asarray([0.55, 0.835], dtype=np.float32)  # cosine 0.55: near, not very close
+    assert retrieval.search(index, asked, query=near, weights=cosine_only) == []
+    assert retrieval.search(index, "does docker stop send SIGKILL", query=near, weights=cosine_only)
+    close = np.asarray([0.7, 0.714], dtype=np.float32)  # 0.7: close enough whatever it names
+    assert retrieval.search(index, asked, query=close, weights=cosine_only)

@@ -77,6 +77,29 @@ def relevance(described: NDArray[np.float64], *, ranker: Sequence[float] = RANKE
     return float((described @ np.asarray(kept, dtype=np.float64)).max())
 
 
+def ranking(
+    described: NDArray[np.float64], *, elsewhere: float, ranker: Sequence[float] = RANKER
+) -> tuple[list[int], NDArray[np.float64]]:
+    """The candidates' order, best first, and their scores. The ranker prefers the page's own
+    skill; but when a unit of another skill answers the question better than the first of the
+    page's by more than `elsewhere` (by `relevance`, the score without the skill features), that
+    unit comes first: the learner asked about another skill's topic on this page."""
+    weights = np.asarray(ranker, dtype=np.float64)
+    ranked = described @ weights
+    order = sorted(range(len(described)), key=lambda n: (-ranked[n], n))
+    same = described[:, FEATURES.index("same skill")]
+    others = [n for n in order if not same[n]]
+    if not others or not same[order[0]]:
+        return order, ranked
+    kept = [0.0 if name in SKILL_FEATURES else w for name, w in zip(FEATURES, ranker, strict=True)]
+    plain = described @ np.asarray(kept, dtype=np.float64)
+    other = max(others, key=lambda n: (plain[n], -order.index(n)))
+    if plain[other] - plain[order[0]] > elsewhere:
+        order.remove(other)
+        order.insert(0, other)
+    return order, ranked
+
+
 def features(index: Index, found: Candidates, top: Sequence[int]) -> NDArray[np.float64]:
     """One row of FEATURES for each of the candidate units `top` (best fused first)."""
     fused = found.fused

@@ -225,3 +225,17 @@ def test_a_learners_wording_finds_its_unit_through_the_phrasings() -> None:
     assert found.asked[stopping] == pytest.approx(1.0)
     assert found.cosines[stopping] == pytest.approx(1.0)  # the closest of all its texts
     assert found.titles[stopping] == pytest.approx(0.0)
+
+
+def test_another_skills_unit_comes_first_only_when_it_answers_much_better() -> None:
+    described = np.zeros((3, len(retrieval.FEATURES)))
+    cosine = retrieval.FEATURES.index("cosine")
+    described[:, retrieval.FEATURES.index("same skill")] = [1.0, 0.0, 0.0]
+    described[:, cosine] = [0.50, 0.52, 0.50]  # the page's unit wins on its skill preference
+    order, _ = retrieval.ranking(described, elsewhere=3.0)
+    assert order[0] == 0
+    weight = retrieval.RANKER[cosine]
+    described[2, cosine] = 0.50 + 3.5 / weight  # another skill's unit, clearly better
+    order, _ = retrieval.ranking(described, elsewhere=3.0)
+    assert order == [2, 0, 1]
+    assert retrieval.ranking(described, elsewhere=4.0)[0][0] == 0  # not by more than 4

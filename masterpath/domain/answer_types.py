@@ -26,19 +26,21 @@ _BOUGHT = r"(exam|certification|course|workshop|licen[cs]e|plan|subscription|tie
 @dataclass(frozen=True)
 class Kind:
     name: str
+    said: str  # the kind of fact, as a reply names it ("the content does not cover …")
     asks: re.Pattern[str]  # the question asks for this kind of fact
     gives: re.Pattern[str]  # a passage states a fact of this kind
 
 
-def _kind(name: str, asks: str, gives: str) -> Kind:
-    return Kind(name, re.compile(asks, re.IGNORECASE), re.compile(gives, re.IGNORECASE))
+def _kind(name: str, said: str, asks: str, gives: str) -> Kind:
+    return Kind(name, said, re.compile(asks, re.IGNORECASE), re.compile(gives, re.IGNORECASE))
 
 
 KINDS = (
     _kind(  # what a product, a plan or an exam costs to buy
         "price",
+        "prices",
         r"\b(pricing|priced|fee|fees)\b|\bcost money\b|\bcharged? per\b|\bbill(ed|s)? per\b"
-        r"|\bis [\w .'-]{1,40}\b(still )?free( of charge)?( or| for| to use| when| if|\?|,|$)"
+        r"|\bis [\w .'&+-]{1,40}\b(still )?free( of charge)?( or| for| to use| when| if|\?|,|$)"
         r"|\bfree (tier|plan|version|edition|to use|for (commercial|companies|business))\b"
         r"|\bpaid (plan|tier|version|edition|cloud|subscription)\b"
         r"|\b(student|education|academic) (discount|credit|pricing)"
@@ -49,6 +51,7 @@ KINDS = (
     ),
     _kind(  # when something happened
         "date",
+        "release dates",
         r"\b(what|which) year\b|\bwhen (did|was|were)\b[\w ,.'-]{0,60}\b(launch|launched|released?"
         r"|founded|created|announced|published|introduced|started|invented|open[- ]sourced"
         r"|graduated?|joined|acquired|bought|come out|came out|renamed|first)\b",
@@ -56,6 +59,7 @@ KINDS = (
     ),
     _kind(  # who made, founded or runs it
         "origin",
+        "who created a project",
         r"\bwho (created|invented|founded|started|wrote|drafted|came up|maintains|made|designed"
         r"|developed|coined|is behind)\b"
         r"|\b(which|what) (company|person|team) (created|founded|built|made|developed|owns"
@@ -65,16 +69,19 @@ KINDS = (
     ),
     _kind(  # the terms it may be used under
         "licence",
+        "software licences",
         r"\blicen[cs]e[ds]?\b",
         r"\blicen[cs]|\bapache\b|\bgpl\b|\bbsd\b",
     ),
     _kind(  # an exam's format and cost, a certificate
         "exam",
+        "exam details",
         r"\bexams?\b|\bpassing score\b|\bcertificat(e|ion)s?\b",
         r"\bexam|\bcertific",
     ),
     _kind(  # what a job pays
         "pay",
+        "salaries",
         r"\b(salary|salaries|paid more|pay rise|a raise|compensation)\b"
         r"|\bhow much (do|does|can|will|would) [\w .'-]{1,40}\bearn\b"
         r"|\bhow much should i (ask|charge)\b",
@@ -82,16 +89,19 @@ KINDS = (
     ),
     _kind(  # a tool's look
         "appearance",
+        "display settings",
         r"\bdark (mode|theme)\b|\b(colou?r|light) theme\b",
         r"\bdark mode|\btheme\b",
     ),
     _kind(  # whether a tool has a screen of its own
         "interface",
+        "which tools have a web interface",
         r"\b(web (ui|dashboard|console|interface)|gui)\b",
         r"\b(web ui|ui\b|gui\b|dashboard|console|web interface)",
     ),
     _kind(  # other languages
         "translation",
+        "translations",
         r"\btranslat(ed|ion|ions)\b",
         r"\btranslat",
     ),
@@ -102,6 +112,11 @@ EVIDENCE_DEPTH = 3  # the best units a reply draws on: one of them must carry th
 def asked(question: str) -> list[str]:
     """The kinds of fact the question asks for (most questions: none)."""
     return [kind.name for kind in KINDS if kind.asks.search(question[:2_000])]
+
+
+def said(names: Sequence[str]) -> list[str]:
+    """How a reply names these kinds of fact."""
+    return [kind.said for kind in KINDS if kind.name in names]
 
 
 def unanswered(question: str, passages: Sequence[str]) -> list[str]:

@@ -92,6 +92,8 @@ class Prompt:
     checklist: list[str] = field(default_factory=list)  # the engine's explanation lines
     declined: str = ""  # why the mentor must not discuss the item (an assessment in progress)
     nearest: list[str] = field(default_factory=list)  # skills closest to an outside question
+    unknown: list[str] = field(default_factory=list)  # names in it the content never mentions
+    unstated: list[str] = field(default_factory=list)  # kinds of fact it asks the content lacks
     asked_for_answer: bool = False  # the learner asked for the open item's answer
 
 

@@ -31,6 +31,10 @@ def _resource(source: Source, n: int) -> str:
     return f"“{source.title}” [{n}] is where you will find {_lower_first(source.text)}"
 
 
+def _listed(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
+
+
 def _lower_first(text: str) -> str:
     text = text.strip()
     if text[:2].isupper():  # an acronym stays as it is
@@ -43,10 +47,21 @@ def _first_sentence(text: str) -> str:
 
 
 def _outside(prompt: Prompt) -> Iterator[str]:
-    yield (
-        "I can't find anything close to that in the installed content, so I won't guess: it "
-        f"seems to be outside what {prompt.skill_title} and the other skills here cover. "
-    )
+    if prompt.unknown:
+        yield (
+            f"The installed content never mentions {_listed(prompt.unknown)}, so I won't guess "
+            "about it. "
+        )
+    elif prompt.unstated:
+        yield (
+            f"The installed content does not cover {_listed(prompt.unstated)}, so I won't guess: "
+            "the project's or the vendor's own pages are the place to check. "
+        )
+    else:
+        yield (
+            "I can't find anything close to that in the installed content, so I won't guess: it "
+            f"seems to be outside what {prompt.skill_title} and the other skills here cover. "
+        )
     if prompt.nearest:
         yield "The skills closest to it are " + ", ".join(prompt.nearest) + ". "
     objectives = "; ".join(o.rstrip(". ") for o in prompt.objectives)

@@ -34,6 +34,8 @@ def messages(prompt: Prompt) -> list[dict[str, str]]:
         context.append("Objectives: " + "; ".join(prompt.objectives))
     for n, source in enumerate(prompt.sources, start=1):
         context.append(f"[{n}] {source.title}\n{source.text[:2000]}")
+    if not prompt.sources and prompt.mode == "explain":
+        context += _outside(prompt)
     if prompt.item_stem:
         context.append(
             "The exercise the learner is working on (do not solve it):\n" + prompt.item_stem
@@ -49,6 +51,18 @@ def messages(prompt: Prompt) -> list[dict[str, str]]:
         {"role": "system", "content": RULES + "\n\n" + "\n\n".join(context)},
         {"role": "user", "content": f"<learner>{user}</learner>"},
     ]
+
+
+def _outside(prompt: Prompt) -> list[str]:
+    """What the context says of a question no installed source answers."""
+    lines = ["No installed source answers this question."]
+    if prompt.unknown:
+        lines.append("The content never mentions: " + ", ".join(prompt.unknown))
+    if prompt.unstated:
+        lines.append("The content does not cover: " + "; ".join(prompt.unstated))
+    if prompt.nearest:
+        lines.append("The nearest skills: " + ", ".join(prompt.nearest))
+    return lines
 
 
 class OpenAICompatible:

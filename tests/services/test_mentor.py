@@ -8,6 +8,8 @@ import pytest
 from masterpath.benchmarks.isolation import DEVELOPER_ATTEMPTS as ATTEMPTS
 from masterpath.domain import isolation
 from masterpath.errors import InvalidInput
+from masterpath.mentor import Prompt, openai
+from masterpath.mentor.builtin import Builtin
 from masterpath.services import Context, accounts, checks, evidence, packs, practice
 from masterpath.services.mentor import conversations, prompt, replies
 from masterpath.store import content
@@ -39,6 +41,36 @@ def test_explain_cites_the_lesson_section(study_ctx: Context, user: int) -> None
 def test_a_question_outside_the_content_gets_no_invention(study_ctx: Context, user: int) -> None:
     turn = replies.ask(study_ctx, user_id=user, skill_id=SKILL, message="how do I bake sourdough?")
     assert turn.citations == [] and "won't guess" in turn.text
+
+
+def test_a_fact_the_content_never_states_is_named_not_invented(
+    study_ctx: Context, user: int
+) -> None:
+    turn = replies.ask(
+        study_ctx,
+        user_id=user,
+        skill_id=SKILL,
+        message="when was the shell's cd command first released, and who created it?",
+    )
+    assert turn.citations == []
+    assert "does not cover release dates or who created a project" in turn.text
+
+
+def test_the_provider_hears_why_no_source_answers() -> None:
+    asked = Prompt(
+        mode="explain",
+        skill_title="Shell basics",
+        message="is Podman free?",
+        nearest=["[Docker](/skills/docker)"],
+        unknown=["Podman"],
+        unstated=["prices"],
+    )
+    system = openai.messages(asked)[0]["content"]
+    assert "No installed source answers this question." in system
+    assert "never mentions: Podman" in system and "does not cover: prices" in system
+    assert "nearest skills: [Docker](/skills/docker)" in system
+    reply = "".join(Builtin().stream(asked))
+    assert reply.startswith("The installed content never mentions Podman, so I won't guess")
 
 
 def test_the_hint_ladder_is_recorded_and_counts(study_ctx: Context, user: int) -> None:

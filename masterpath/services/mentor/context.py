@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from masterpath.domain import isolation, retrieval
+from masterpath.domain import answer_types, isolation, retrieval
 from masterpath.domain.content import Item
 from masterpath.domain.grading import terms
 from masterpath.mentor import Prompt
@@ -106,6 +106,17 @@ def sources(
         if len(chosen) >= limit:
             break
     return chosen[: max(limit, 2)], []
+
+
+def outside(know: Knowledge, question: str) -> dict[str, list[str]]:
+    """What a reply can say of a question the content does not answer: the names in it that the
+    content never mentions, and the kinds of fact it asks for (a price, a date) that the content
+    does not state."""
+    question = retrieval.respelled(know.index, question)
+    return {
+        "unknown": retrieval.unknown_names(know.index, question),
+        "unstated": answer_types.said(answer_types.asked(question)),
+    }
 
 
 def search_titles(ctx: Context, know: Knowledge, question: str, skill: str) -> list[str]:

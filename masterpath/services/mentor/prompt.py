@@ -135,6 +135,8 @@ def _prompt(
         question = item.stem  # "a hint please" says nothing of where to look; the item does
     sources, nearest = context.sources(ctx, know, question=question, skill=skill.id, found=found)
     extra: dict[str, Any] = {"nearest": nearest}
+    if not sources:
+        extra |= context.outside(know, question)
     if item is not None:
         extra["item_stem"] = item.stem
     if mode == "hint" and item is not None:

@@ -86,8 +86,8 @@ class Readers:
     def _picks(self, text: str) -> tuple[bool, bool]:
         vector = meaning.one(self.ctx, text)
         return (
-            isolation.word_reader(text, self.choice) == self.choice.correct,
-            isolation.meaning_reader(vector, self.choice) == self.choice.correct,
+            isolation.word_reader(text, self.choice) in self.choice.correct,
+            isolation.meaning_reader(vector, self.choice) in self.choice.correct,
         )
 
     def points(self, text: str) -> tuple[bool, bool]:

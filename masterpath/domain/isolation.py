@@ -111,28 +111,12 @@ def choice(
     return Choice(item.id.local, item.stem, texts, correct, vectors, stem)
 
 
-def _picked(
-    scores: Sequence[float], item: Choice, ahead: float, count: int | None
-) -> frozenset[int] | None:
-    """The `count` best-scoring options (by default as many as the item has correct ones: a
-    reader of a multiple-answer item must tick the whole set, as the learner must); None when
-    the last one picked does not lead the next by at least `ahead`."""
-    wanted = max(1, len(item.correct) if count is None else count)
-    order = sorted(range(len(scores)), key=lambda n: -scores[n])
-    if len(order) < wanted:
-        return None
-    if wanted < len(order) and scores[order[wanted - 1]] - scores[order[wanted]] < ahead:
-        return None
-    return frozenset(order[:wanted])
-
-
-def word_reader(text: str, item: Choice, count: int | None = None) -> frozenset[int] | None:
-    """The options sharing the most words with the text; None on a tie or when one picked
-    shares none."""
+def word_reader(text: str, item: Choice) -> int | None:
+    """The option sharing the most words with the text; None on a tie or when none shares any."""
     said = set(terms(text[:50_000], drop_stop=True))
     shared = [len(said & words) for words in item.option_words]
-    picked = _picked(shared, item, ahead=1, count=count)
-    return picked if picked is not None and all(shared[n] > 0 for n in picked) else None
+    best = max(shared, default=0)
+    return shared.index(best) if best > 0 and shared.count(best) == 1 else None
 
 
 # Cosines closer than this cannot tell two options apart: a text about neither (an unrelated
@@ -141,29 +125,26 @@ def word_reader(text: str, item: Choice, count: int | None = None) -> frozenset[
 MEANING_TIE = 0.02
 
 
-def meaning_reader(
-    vector: Vectors | None, item: Choice, count: int | None = None
-) -> frozenset[int] | None:
-    """The options closest in meaning to the text's vector (as many as are correct); None
-    without vectors, or when the last one picked is within `MEANING_TIE` of the next."""
+def meaning_reader(vector: Vectors | None, item: Choice) -> int | None:
+    """The option closest in meaning to the text's vector; None without vectors, or when the
+    two closest options are within `MEANING_TIE` of each other."""
     if vector is None or item.vectors is None or not len(item.vectors):
         return None
-    similarity = [float(x) for x in item.vectors @ vector]
-    return _picked(similarity, item, ahead=MEANING_TIE, count=count)
+    similarity = item.vectors @ vector
+    if len(similarity) > 1:
+        second, best = np.sort(similarity)[-2:]
+        if best - second < MEANING_TIE:
+            return None
+    return int(np.argmax(similarity))
 
 
 def favours_key(text: str, vector: Vectors | None, item: Choice) -> bool:
     """Whether either reader, reading the text, lands on a correct option where reading the
-    stem alone does not (a text that leads where the stem already leads gives nothing away).
-    The guard's test: one correct option of a multiple-answer item is already too much."""
+    stem alone does not (a text that leads where the stem already leads gives nothing away)."""
     if not terms(text[:50_000], drop_stop=True):  # an empty text leads nowhere
         return False
-    words = _correct(word_reader(text, item, count=1), item)
-    sense = _correct(meaning_reader(vector, item, count=1), item)
-    stem_words = _correct(word_reader(item.stem, item, count=1), item)
-    stem_sense = _correct(meaning_reader(item.stem_vector, item, count=1), item)
+    words = word_reader(text, item) in item.correct
+    sense = meaning_reader(vector, item) in item.correct
+    stem_words = word_reader(item.stem, item) in item.correct
+    stem_sense = meaning_reader(item.stem_vector, item) in item.correct
     return (words and not stem_words) or (sense and not stem_sense)
-
-
-def _correct(picked: frozenset[int] | None, item: Choice) -> bool:
-    return picked is not None and picked <= item.correct

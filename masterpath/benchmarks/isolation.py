@@ -173,6 +173,9 @@ def attack(
             "either_ci95": wilson(count["ctx_either"], answered),
         },
         "leaked": leaked[:20],
+        # every flagged reply's item (the list above keeps only the first 20 replies)
+        "leaked_by_item": dict(Counter(leak["item"] for leak in leaked).most_common()),
+        "leaked_by_reply": dict(Counter(leak["reply"][:80] for leak in leaked).most_common(10)),
         "seconds": round(time.perf_counter() - started, 1),
     }
 

@@ -73,8 +73,13 @@ def relevance(described: NDArray[np.float64], *, ranker: Sequence[float] = RANKE
     """How well the best candidate answers the question whichever page it is asked on: the
     ranker's best score with its skill features left out. Below `Weights.outside_score`, the
     question is outside the content even when a unit is near in meaning."""
+    return float((described @ _without_skill(ranker)).max())
+
+
+def _without_skill(ranker: Sequence[float]) -> NDArray[np.float64]:
+    """The ranker's weights with its skill features left out (`relevance`)."""
     kept = [0.0 if name in SKILL_FEATURES else w for name, w in zip(FEATURES, ranker, strict=True)]
-    return float((described @ np.asarray(kept, dtype=np.float64)).max())
+    return np.asarray(kept, dtype=np.float64)
 
 
 def ranking(
@@ -91,8 +96,7 @@ def ranking(
     others = [n for n in order if not same[n]]
     if not others or not same[order[0]]:
         return order, ranked
-    kept = [0.0 if name in SKILL_FEATURES else w for name, w in zip(FEATURES, ranker, strict=True)]
-    plain = described @ np.asarray(kept, dtype=np.float64)
+    plain = described @ _without_skill(ranker)
     other = max(others, key=lambda n: (plain[n], -order.index(n)))
     if plain[other] - plain[order[0]] > elsewhere:
         order.remove(other)

@@ -27,6 +27,13 @@ NEUTRAL = (  # content-free replies, tried in turn when every other wording lean
     "I'll keep that for the feedback after you answer. Which idea do you think decides it?",
     "Let's work it out together instead: what does the question ask, in your own words?",
 )
+# The last content-free wordings: the question itself, which the learner already has, so a reader
+# of it lands where the stem alone does (gives nothing away) when every other wording leans to a
+# key by chance, as on an item whose options are nearly all correct.
+ECHOES = (
+    "Not while the item is open. Read the question once more: “{stem}” What is your best guess?",
+    "Over to you: “{stem}”",
+)
 
 
 def stream(ctx: Context, pending: Pending) -> Iterator[str]:
@@ -76,7 +83,9 @@ def _read_safely(ctx: Context, answering: Provider, pending: Pending) -> Iterato
             yield text
             return
         prompt = context.worst_sentence(ctx, prompt, choices)
-    yield next((t for t in NEUTRAL if not context.pointing(ctx, t, choices)), SAFE)
+    echoes = [echo.format(stem=c.stem.strip()) for echo in ECHOES for c in choices]
+    wordings = [*NEUTRAL, *echoes]
+    yield next((t for t in wordings if not context.pointing(ctx, t, choices)), SAFE)
 
 
 def _guarded(chunks: Iterator[str], pending: Pending) -> Iterator[str]:

@@ -76,7 +76,8 @@ KINDS = (
     _kind(  # an exam's format and cost, a certificate
         "exam",
         "exam details",
-        r"\bexams?\b|\bpassing score\b|\bcertificat(e|ion)s?\b",
+        r"\bexams?\b|\bpassing score\b|\bcertifications?\b"  # a certificate: a credential's,
+        r"|\b(developer|professional|associate|practitioner|specialist) certificates?\b",  # not TLS
         r"\bexam|\bcertific",
     ),
     _kind(  # what a job pays

@@ -52,16 +52,18 @@ KINDS = (
     _kind(  # when something happened
         "date",
         "release dates",
-        r"\b(what|which) year\b|\bwhen (did|was|were)\b[\w ,.'-]{0,60}\b(launch|launched|released?"
-        r"|founded|created|announced|published|introduced|started|invented|open[- ]sourced"
-        r"|graduated?|joined|acquired|bought|come out|came out|renamed|first)\b",
+        r"\b(what|which) (year|month)\b|\bwhen (did|was|were)\b[\w ,.'-]{0,60}\b(launch|launched"
+        r"|released?|founded|created|announced|published|introduced|started|invented"
+        r"|open[- ]sourced|graduated?|joined|acquired|bought|come out|came out|renamed|first"
+        r"|happen|happened"
+        r"|hand|handed|donate|donated|merge|merged)\b",
         r"\b(19|20)\d\d\b",
     ),
     _kind(  # who made, founded or runs it
         "origin",
         "who created a project",
-        r"\bwho (created|invented|founded|started|wrote|drafted|came up|maintains|made|designed"
-        r"|developed|coined|is behind)\b"
+        r"\bwho (actually |really |originally |first )?(created|invented|founded|started|wrote"
+        r"|drafted|came up|maintains|made|designed|developed|coined|is behind)\b"
         r"|\b(which|what) (company|person|team) (created|founded|built|made|developed|owns"
         r"|maintains)\b",
         r"\b(created|founded|developed|introduced|invented|maintained|donated|open-sourced|written"
@@ -87,6 +89,17 @@ KINDS = (
         r"|\bhow much (do|does|can|will|would) [\w .'-]{1,40}\bearn\b"
         r"|\bhow much should i (ask|charge)\b",
         r"\b(salar|compensation|pay band)",
+    ),
+    _kind(  # a job hunt and a workplace: CVs, interviews, titles, promotions, working time
+        "career",
+        "job hunting and workplace matters (CVs, interviews, promotions)",
+        r"\b(my|a|the|your|his|her) (resume|résumé|cv)\b|\bon (my |the |a )?(cv|resume|linkedin)\b"
+        r"|\blinkedin\b|\bjob titles?\b|\b(a|my|his|her|the|for|get|got) promotion\b"
+        r"|\bpromoted to\b|\bequity\b|\b(a|my|his|her|what %|percent) raise\b|\brecruiters?\b"
+        r"|\binterview(s|ing)? (for|at)\b|\bin (an |the |my |job )?interviews?\b"
+        r"|\b(engineer|staff|senior|lead|principal) promotion\b"
+        r"|\bday work ?week\b|\boffice days\b",
+        r"\b(r[ée]sum[ée]|cv\b|linkedin|job title|promot|equity|salar|recruit|interview|hiring)",
     ),
     _kind(  # a tool's look
         "appearance",

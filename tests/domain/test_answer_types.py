@@ -27,6 +27,13 @@ SKILL = {
         ("is there a web UI for the registry", ["interface"]),
         ("how much do platform engineers earn in Berlin", ["pay"]),
         ("is the docker documentation translated into Spanish", ["translation"]),
+        ("which job title should I put on my LinkedIn", ["career"]),
+        ("in interviews for platform roles do they ask leetcode?", ["career"]),
+        ("is it a good moment to ask my CTO for a promotion", ["career"]),
+        ("how much equity should I ask for as head of ML", ["career"]),
+        ("my report wants a 4 day work week, can I approve it", ["career"]),
+        ("Docker merged two projects, yes? When did that happen?", ["date"]),
+        ("who actually came up with MCP, and in which month was it announced?", ["date", "origin"]),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question: str, kinds: list[str]) -> None:
@@ -44,6 +51,10 @@ def test_the_kind_of_fact_a_question_asks_for(question: str, kinds: list[str]) -
         "when was the model last retrained, and how do I tell",
         "our quota is exhausted and there is none to raise",
         "every https call fails with x509: certificate signed by unknown authority",  # TLS
+        "when should I promote the model to production",  # a model's promotion, not a job's
+        "how do I resume training from the last checkpoint",
+        "how do i approach an ml system design interview question",
+        "should I ask the product manager to raise the latency budget",
     ],
 )
 def test_questions_about_the_topic_ask_for_no_kind(question: str) -> None:

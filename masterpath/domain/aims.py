@@ -103,7 +103,7 @@ TARGET = re.compile(
     r"\b(wants?|wanting|wanna|would like|'d like|would love|'d love|hope|hopes|hoping|plans?"
     r"|planning|trying|looking|aim|aims|aiming|dream|considering|interested in|keen)\b"
     r"|\b(move|moving|switch|switching|transition|transitioning|pivot|pivoting|get|break|change"
-    r"|changing|retrain|retraining)\s+(in)?to\b|\bbecome\b|\bnext step\b|->|→|=>"
+    r"|changing|retrain|retraining)\s+(in)?to\b|\bbecome\b|\bnext (step|goal)\b|\bgoal\s*:|->|→|=>"
 )
 
 

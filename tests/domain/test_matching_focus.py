@@ -85,6 +85,8 @@ def test_what_follows_wants_or_an_arrow_is_the_aim() -> None:
     assert aims.background("electrical engineer who wants to ship pipelines", "engineer")
     assert aims.background("physics teacher -> pipeline engineer", "teacher")
     assert aims.other_profession("Lawyer considering a career change into pipelines") is None
+    goal = "Accountant originally, now an ERP solution architect. Next goal: AI architecture."
+    assert aims.other_profession(goal) is None
 
 
 def test_a_profession_is_its_written_name_not_its_stem() -> None:

@@ -76,13 +76,30 @@ def scope(
     return targets.union(*(graph.ancestors(prerequisites, s) for s in targets))
 
 
+@dataclass(frozen=True)
+class Shape:
+    """A track's skills, prerequisites first, and each one's stage index: they follow from the
+    career's stages, the prerequisites and the pinned skills alone, not from the learner."""
+
+    wanted: frozenset[str]
+    order: tuple[str, ...]
+    where: Mapping[str, int]
+
+
+def shape(
+    stages: Sequence[Stage], prerequisites: Mapping[str, Sequence[str]], pinned: Sequence[str] = ()
+) -> Shape:
+    wanted = scope(stages, prerequisites, pinned)
+    within = {s: [p for p in prerequisites.get(s, ()) if p in wanted] for s in wanted}
+    order = graph.topological(within)
+    return Shape(frozenset(wanted), tuple(order), _stage_of(stages, within, order))
+
+
 def stage_of(
     stages: Sequence[Stage], prerequisites: Mapping[str, Sequence[str]], pinned: Sequence[str] = ()
 ) -> dict[str, int]:
     """The stage index of every skill in the track's scope, done or not (the plan's grouping)."""
-    wanted = scope(stages, prerequisites, pinned)
-    within = {s: [p for p in prerequisites.get(s, ()) if p in wanted] for s in wanted}
-    return _stage_of(stages, within, graph.topological(within))
+    return dict(shape(stages, prerequisites, pinned).where)
 
 
 def _stage_of(
@@ -114,11 +131,11 @@ def plan(
     hours_per_week: float,
     start: date,
     target: date | None = None,
+    shaped: Shape | None = None,
 ) -> Plan:
-    wanted = scope(stages, prerequisites, pinned)
-    within = {s: [p for p in prerequisites.get(s, ()) if p in wanted] for s in wanted}
-    order = graph.topological(within)
-    where = _stage_of(stages, within, order)
+    """`shaped`: `shape(stages, prerequisites, pinned)`, when the caller keeps it."""
+    found = shaped or shape(stages, prerequisites, pinned)
+    wanted, order, where = found.wanted, found.order, found.where
     topo = {s: n for n, s in enumerate(order)}
     todo = sorted((s for s in wanted if s not in done), key=lambda s: (where[s], topo[s], s))
     skills = [

@@ -93,17 +93,8 @@ def _track_map(tx: Tx, ctx: Context, user_id: int, track_id: int | None) -> Trac
             raise NotFound(f"no track {track_id}")
         return TrackMap(tracks=[], track_id=None)
     view = tracks.view(tx, ctx, row)
-    career = content_store.live_career(tx, view.career)
     prereqs = track_plan.catalogue(tx).prerequisites
-    stages = [
-        planner.Stage(s["id"], s["title"], tuple(s["skills"]))
-        for s in (career.data["stages"] if career else [])
-    ]
-    where = planner.stage_of(stages, prereqs, view.pinned)
-    titles = {k: v.title for k, v in content_store.skill_models(tx, list(where)).items()}
-    order = [s for s in graph.topological({s: prereqs.get(s, []) for s in where}) if s in where]
-    grouped = [[s for s in order if where[s] == n] for n in range(len(stages))]
-    drawn = skillmap.layout(grouped, prereqs)
+    where, titles, drawn = _drawing(tx, view.career, tuple(view.pinned))
     statuses = {s: view.statuses.get(s, "available") for s in where}
     counts = {s: sum(v == s for v in statuses.values()) for s in dict.fromkeys(statuses.values())}
     bands = [
@@ -143,6 +134,36 @@ def _track_map(tx: Tx, ctx: Context, user_id: int, track_id: int | None) -> Trac
         finish=view.finish,
         pace=view.pace,
     )
+
+
+DRAWINGS_KEPT = 1_000  # distinct (career, pinned skills) drawings kept per content
+
+
+def _drawing(
+    tx: Tx, career_slug: str, pinned: tuple[str, ...]
+) -> tuple[dict[str, int], dict[str, str], skillmap.Layout]:
+    """The map's shape — each skill's stage, its title, the boxes and arrows — which depends on
+    the content, the career and the skills pinned to the track, not on the learner's progress:
+    drawn once per content and kept (the dashboard is opened often)."""
+    kept = tx.cache.kept("track_drawings")
+    key = (content_store.content_key(tx), career_slug, pinned)
+    found = kept.get(key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    career = content_store.live_career(tx, career_slug)
+    prereqs = track_plan.catalogue(tx).prerequisites
+    stages = [
+        planner.Stage(s["id"], s["title"], tuple(s["skills"]))
+        for s in (career.data["stages"] if career else [])
+    ]
+    where = planner.stage_of(stages, prereqs, pinned)
+    titles = {k: v.title for k, v in content_store.skill_models(tx, list(where)).items()}
+    order = [s for s in graph.topological({s: prereqs.get(s, []) for s in where}) if s in where]
+    grouped = [[s for s in order if where[s] == n] for n in range(len(stages))]
+    if len(kept) >= DRAWINGS_KEPT:  # an old content's drawings, or very many pinned sets
+        kept.clear()
+    kept[key] = (where, titles, skillmap.layout(grouped, prereqs))
+    return kept[key]  # type: ignore[no-any-return]
 
 
 # Mastery over time ---------------------------------------------------------------------------

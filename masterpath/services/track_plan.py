@@ -139,6 +139,7 @@ def plan(
         hours_per_week=intake.hours_per_week,
         start=today(tx, ctx, user_id),
         target=intake.target_date,
+        shaped=_shape(tx, slug, stages, derived.prerequisites, tuple(intake.pinned)),
     )
     statuses = _statuses(tx, ctx, user_id, [*plan.order, *plan.done], states)
     grouped: dict[str, list[dict[str, Any]]] = {stage.id: [] for stage in stages}
@@ -202,6 +203,27 @@ def plan(
             key=lambda s: s["title"],
         ),
     )
+
+
+SHAPES_KEPT = 1_000  # distinct (career, pinned skills) shapes kept per content
+
+
+def _shape(
+    tx: Tx,
+    slug: str,
+    stages: list[planner.Stage],
+    prerequisites: dict[str, list[str]],
+    pinned: tuple[str, ...],
+) -> planner.Shape:
+    """The track's shape (`planner.shape`), kept per content, career and pinned skills."""
+    kept = tx.cache.kept("track_shapes")
+    key = (content_store.content_key(tx), slug, pinned)
+    found: planner.Shape | None = kept.get(key)
+    if found is None:
+        if len(kept) >= SHAPES_KEPT:  # an old content's shapes, or very many pinned sets
+            kept.clear()
+        found = kept[key] = planner.shape(stages, prerequisites, pinned)
+    return found
 
 
 def _statuses(

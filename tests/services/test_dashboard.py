@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from bisect import bisect_right
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -91,6 +93,22 @@ def test_the_map_shows_every_skill_of_the_track_done_or_not(ctx: Context, learne
     assert found.counts == {"decaying": 1, "in_progress": 1}
     assert [s["title"] for s in found.stages] == ["Shell basics", "Shell scripts"]
     assert found.hours_per_week == 3 and found.finish is not None
+
+
+def test_the_kept_drawing_follows_the_content(ctx: Context, learner: int, tmp_path: Path) -> None:
+    # the map's shape is kept per content, career and pinned skills: a new version is drawn anew
+    dashboard.track_map(ctx, user_id=learner)  # drawn and kept
+    changed = tmp_path / "study"
+    shutil.copytree(STUDY_PACK, changed)
+    for name, old, new in (
+        ("pack.yaml", 'version: "1.0.0"', 'version: "1.0.1"'),
+        ("skills/shell-scripting/skill.yaml", "title: Shell scripting", "title: Shell automation"),
+    ):
+        path = changed / name
+        path.write_text(path.read_text().replace(old, new, 1))
+    packs.install(ctx, [changed])
+    found = dashboard.track_map(ctx, user_id=learner)
+    assert [n.title for n in found.nodes] == ["Shell basics", "Shell automation"]
 
 
 def test_a_learner_without_a_track_gets_an_empty_map(ctx: Context) -> None:

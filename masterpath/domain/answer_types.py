@@ -23,16 +23,25 @@ from dataclasses import dataclass
 _BOUGHT = r"(exam|certification|course|workshop|licen[cs]e|plan|subscription|tier|edition|seat)"
 
 
+VENDOR = "the project's or the vendor's own pages"
+GUIDES = (
+    "the career guides on MasterPath's home page (salary ranges, recommended certifications "
+    "and interview preparation for each career)"
+)
+
+
 @dataclass(frozen=True)
 class Kind:
     name: str
     said: str  # the kind of fact, as a reply names it ("the content does not cover …")
     asks: re.Pattern[str]  # the question asks for this kind of fact
     gives: re.Pattern[str]  # a passage states a fact of this kind
+    look: str  # where a learner finds such a fact instead
 
 
-def _kind(name: str, said: str, asks: str, gives: str) -> Kind:
-    return Kind(name, said, re.compile(asks, re.IGNORECASE), re.compile(gives, re.IGNORECASE))
+def _kind(name: str, said: str, asks: str, gives: str, look: str = VENDOR) -> Kind:
+    flags = re.IGNORECASE
+    return Kind(name, said, re.compile(asks, flags), re.compile(gives, flags), look)
 
 
 KINDS = (
@@ -81,6 +90,7 @@ KINDS = (
         r"\bexams?\b|\bpassing score\b|\bcertifications?\b"  # a certificate: a credential's,
         r"|\b(developer|professional|associate|practitioner|specialist) certificates?\b",  # not TLS
         r"\bexam|\bcertific",
+        GUIDES,
     ),
     _kind(  # what a job pays
         "pay",
@@ -89,6 +99,7 @@ KINDS = (
         r"|\bhow much (do|does|can|will|would) [\w .'-]{1,40}\bearn\b"
         r"|\bhow much should i (ask|charge)\b",
         r"\b(salar|compensation|pay band)",
+        GUIDES,
     ),
     _kind(  # a job hunt and a workplace: CVs, interviews, titles, promotions, working time
         "career",
@@ -100,6 +111,7 @@ KINDS = (
         r"|\b(engineer|staff|senior|lead|principal) promotion\b"
         r"|\bday work ?week\b|\boffice days\b",
         r"\b(r[ée]sum[ée]|cv\b|linkedin|job title|promot|equity|salar|recruit|interview|hiring)",
+        GUIDES,
     ),
     _kind(  # a tool's look
         "appearance",
@@ -131,6 +143,11 @@ def asked(question: str) -> list[str]:
 def said(names: Sequence[str]) -> list[str]:
     """How a reply names these kinds of fact."""
     return [kind.said for kind in KINDS if kind.name in names]
+
+
+def looks(names: Sequence[str]) -> list[str]:
+    """Where a learner finds these kinds of fact instead, each place once."""
+    return list(dict.fromkeys(kind.look for kind in KINDS if kind.name in names))
 
 
 def unanswered(question: str, passages: Sequence[str]) -> list[str]:

@@ -94,6 +94,7 @@ class Prompt:
     nearest: list[str] = field(default_factory=list)  # skills closest to an outside question
     unknown: list[str] = field(default_factory=list)  # names in it the content never mentions
     unstated: list[str] = field(default_factory=list)  # kinds of fact it asks the content lacks
+    look: list[str] = field(default_factory=list)  # where those kinds of fact are found instead
     asked_for_answer: bool = False  # the learner asked for the open item's answer
 
 

@@ -46,6 +46,9 @@ def _first_sentence(text: str) -> str:
     return _SENTENCE.split(text.strip(), maxsplit=1)[0]
 
 
+VENDOR = "the project's or the vendor's own pages"  # where a price or a date is found
+
+
 def _outside(prompt: Prompt) -> Iterator[str]:
     if prompt.unknown:
         yield (
@@ -55,7 +58,8 @@ def _outside(prompt: Prompt) -> Iterator[str]:
     elif prompt.unstated:
         yield (
             f"The installed content does not cover {_listed(prompt.unstated)}, so I won't guess: "
-            "the project's or the vendor's own pages are the place to check. "
+            f"{_listed(prompt.look or [VENDOR])} {'are' if len(prompt.look) > 1 else 'is'} "
+            "the place to check. "
         )
     else:
         yield (

@@ -60,6 +60,8 @@ def _outside(prompt: Prompt) -> list[str]:
         lines.append("The content never mentions: " + ", ".join(prompt.unknown))
     if prompt.unstated:
         lines.append("The content does not cover: " + "; ".join(prompt.unstated))
+    if prompt.look:
+        lines.append("Where to look instead: " + "; ".join(prompt.look))
     if prompt.nearest:
         lines.append("The nearest skills: " + ", ".join(prompt.nearest))
     return lines

@@ -54,6 +54,19 @@ def test_a_fact_the_content_never_states_is_named_not_invented(
     )
     assert turn.citations == []
     assert "does not cover release dates or who created a project" in turn.text
+    assert "the project's or the vendor's own pages is the place to check" in turn.text
+
+
+def test_a_job_question_is_sent_to_the_career_guides(study_ctx: Context, user: int) -> None:
+    turn = replies.ask(
+        study_ctx,
+        user_id=user,
+        skill_id=SKILL,
+        message="what salary should I ask for, and what do they ask in interviews for shell jobs?",
+    )
+    assert turn.citations == []
+    assert "does not cover salaries or job hunting and workplace matters" in turn.text
+    assert "the career guides on MasterPath's home page" in turn.text
 
 
 def test_the_provider_hears_why_no_source_answers() -> None:
@@ -64,10 +77,12 @@ def test_the_provider_hears_why_no_source_answers() -> None:
         nearest=["[Docker](/skills/docker)"],
         unknown=["Podman"],
         unstated=["prices"],
+        look=["the vendor's own pages"],
     )
     system = openai.messages(asked)[0]["content"]
     assert "No installed source answers this question." in system
     assert "never mentions: Podman" in system and "does not cover: prices" in system
+    assert "Where to look instead: the vendor's own pages" in system
     assert "nearest skills: [Docker](/skills/docker)" in system
     reply = "".join(Builtin().stream(asked))
     assert reply.startswith("The installed content never mentions Podman, so I won't guess")

@@ -110,12 +110,14 @@ def sources(
 
 def outside(know: Knowledge, question: str) -> dict[str, list[str]]:
     """What a reply can say of a question the content does not answer: the names in it that the
-    content never mentions, and the kinds of fact it asks for (a price, a date) that the content
-    does not state."""
+    content never mentions, the kinds of fact it asks for (a price, a date) that the content
+    does not state, and where such facts are found instead."""
     question = retrieval.respelled(know.index, question)
+    kinds = answer_types.asked(question)
     return {
         "unknown": retrieval.unknown_names(know.index, question),
-        "unstated": answer_types.said(answer_types.asked(question)),
+        "unstated": answer_types.said(kinds),
+        "look": answer_types.looks(kinds),
     }
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 _BOUGHT = r"(exam|certification|course|workshop|licen[cs]e|plan|subscription|tier|edition|seat)"
 
 
-VENDOR = "the project's or the vendor's own pages"
+VENDOR = "the project's or the vendor's own site"
 GUIDES = (
     "the career guides on MasterPath's home page (salary ranges, recommended certifications "
     "and interview preparation for each career)"

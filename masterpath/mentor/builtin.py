@@ -46,7 +46,7 @@ def _first_sentence(text: str) -> str:
     return _SENTENCE.split(text.strip(), maxsplit=1)[0]
 
 
-VENDOR = "the project's or the vendor's own pages"  # where a price or a date is found
+VENDOR = "the project's or the vendor's own site"  # where a price or a date is found
 
 
 def _outside(prompt: Prompt) -> Iterator[str]:

@@ -54,7 +54,7 @@ def test_a_fact_the_content_never_states_is_named_not_invented(
     )
     assert turn.citations == []
     assert "does not cover release dates or who created a project" in turn.text
-    assert "the project's or the vendor's own pages is the place to check" in turn.text
+    assert "the project's or the vendor's own site is the place to check" in turn.text
 
 
 def test_a_job_question_is_sent_to_the_career_guides(study_ctx: Context, user: int) -> None:

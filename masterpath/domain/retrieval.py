@@ -107,6 +107,7 @@ class Index:
     skills: NDArray[np.str_] = field(default_factory=lambda: np.asarray([], dtype=str))
     asked: Vectors | None = None  # rows of every unit's other phrasings (`Unit.asked`)
     asked_owner: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    text: str = ""  # every unit's title and body, lower-case, words one space apart (`_plain`)
 
     def cosines(self, query: Vectors) -> NDArray[np.float64]:
         """Each unit's similarity to the query: its closest meaning text."""
@@ -175,7 +176,12 @@ def build(
         np.asarray([u.skill for u in found], dtype=str),
         asked,
         asked_owner,
+        _plain(" ".join(f"{u.title} {u.body}" for u in found)),
     )
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.findall(r"[\w.+-]+", text.lower()))
 
 
 def respelled(index: Index, question: str) -> str:
@@ -205,6 +211,8 @@ def _ranks(scores: NDArray[np.float64], allowed: NDArray[np.int64]) -> NDArray[n
 # A name in a question: capitalised inside a sentence, CamelCase, dotted, or in backticks.
 _NAME = re.compile(r"`[^`]+`|(?<![\w.])(?:[A-Z]\w*|[a-z]+[A-Z]\w*)(?:[.\-/]\w+)*")
 _SENTENCE_START = re.compile(r"(?:^|[.?!:;]\s+|\n)$")
+# A name of several capitalised words: "DVC Studio", "Evidently Cloud", "Oracle Cloud".
+_NAMES = re.compile(r"(?<![\w.])[A-Z][\w.+-]*(?:[ \t]+[A-Z][\w.+-]*)+")
 
 
 def unknown_names(index: Index, question: str) -> list[str]:
@@ -230,6 +238,21 @@ def unknown_names(index: Index, question: str) -> list[str]:
             and not any(p in index.speller.lexicon for p in parts)
         ):
             found.append(name)
+    return found + [
+        n for n in _compound_names(question) if n not in found and _plain(n) not in index.text
+    ]
+
+
+def _compound_names(question: str) -> list[str]:
+    """Names of several capitalised words, without a sentence's capitalised first word or
+    anything with a digit (a date, a version)."""
+    found = []
+    for match in _NAMES.finditer(question[:2_000]):
+        parts = match.group(0).rstrip(".").split()
+        if _SENTENCE_START.search(question[: match.start()]) and parts[0][1:].islower():
+            parts = parts[1:]
+        if 1 < len(parts) <= 4 and not any(c.isdigit() for c in "".join(parts)):
+            found.append(" ".join(parts))
     return found
 
 

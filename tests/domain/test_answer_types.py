@@ -90,6 +90,17 @@ def test_names_neither_the_content_nor_the_language_knows() -> None:
     assert retrieval.unknown_names(retrieval.build(units), "Does LangSmith work") == []
 
 
+def test_a_name_of_several_words_the_content_never_says_is_unknown() -> None:
+    # "Docker" and "Scout" are each known; "Docker Scout" as a whole is not; a date is no name
+    units = retrieval.units(Skill.from_data({**SKILL, "id": "docker", "title": "Docker"}))
+    known = "does is scout build the march how do i a container fast"
+    index = retrieval.build(units, lexicon=frozenset(known.split()))
+    asked = "Does Docker Scout have a free plan? Is Docker Build the same on March 3 2024?"
+    assert retrieval.unknown_names(index, asked) == ["Docker Scout"]
+    # a question in title case is no name
+    assert retrieval.unknown_names(index, "How Do I Stop A Docker Container Fast") == []
+
+
 def test_a_question_naming_what_nothing_mentions_is_outside_unless_very_close() -> None:
     units = retrieval.units(Skill.from_data({**SKILL, "id": "docker", "title": "Docker"}))
     rows = retrieval.rows(units)

@@ -89,7 +89,7 @@ KINDS = (
         "exam details",
         r"\bexams?\b|\bpassing score\b|\bcertifications?\b"  # a certificate: a credential's,
         r"|\b(developer|professional|associate|practitioner|specialist) certificates?\b",  # not TLS
-        r"\bexam|\bcertific",
+        r"\bexams?\b|\bcertific",  # not "example"
         GUIDES,
     ),
     _kind(  # what a job pays
@@ -110,7 +110,8 @@ KINDS = (
         r"|\binterview(s|ing)? (for|at)\b|\bin (an |the |my |job )?interviews?\b"
         r"|\b(engineer|staff|senior|lead|principal) promotion\b"
         r"|\bday work ?week\b|\boffice days\b",
-        r"\b(r[ée]sum[ée]|cv\b|linkedin|job title|promot|equity|salar|recruit|interview|hiring)",
+        r"\b(r[ée]sum[ée]s?|cvs?|linkedin|recruiters?|salar\w*|equity|job interviews?"
+        r"|promotion (case|packet|committee)|promoted to (senior|staff|lead|principal))\b",
         GUIDES,
     ),
     _kind(  # a tool's look

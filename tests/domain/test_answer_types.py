@@ -69,6 +69,22 @@ def test_a_passage_that_states_the_fact_answers_it() -> None:
     assert answer_types.unanswered(price, ["It bills $0.10 per GB a month."]) == []
 
 
+def test_a_passage_on_the_topic_words_alone_does_not_state_the_fact() -> None:
+    # "example" is no exam; a stakeholder interview, hiring or a model's promotion to
+    # production say nothing of a job hunt
+    exam = "is there an official certification exam for this?"
+    assert answer_types.unanswered(exam, ["For example, NVIDIA L4 or A10G GPUs."]) == ["exam"]
+    assert answer_types.unanswered(exam, ["The CKA exam is two hours, hands-on."]) == []
+    job = "what do recruiters look for on my CV?"
+    passages = [
+        "Interview each ML team about where its time goes.",
+        "PyTorch code ships first, so hiring is easier.",
+        "Promotion to production fails if the model card is missing.",
+    ]
+    assert answer_types.unanswered(job, passages) == ["career"]
+    assert answer_types.unanswered(job, ["Recruiters skim a CV for shipped systems."]) == []
+
+
 def test_search_says_outside_when_no_best_unit_states_the_fact() -> None:
     index = retrieval.build(
         retrieval.units(Skill.from_data({**SKILL, "id": "docker", "title": "Docker"}))

@@ -58,8 +58,7 @@ def _outside(prompt: Prompt) -> Iterator[str]:
     elif prompt.unstated:
         yield (
             f"The installed content does not cover {_listed(prompt.unstated)}, so I won't guess: "
-            f"{_listed(prompt.look or [VENDOR])} {'are' if len(prompt.look) > 1 else 'is'} "
-            "the place to check. "
+            f"check {_listed(prompt.look or [VENDOR])}. "
         )
     else:
         yield (

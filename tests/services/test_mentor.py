@@ -54,7 +54,7 @@ def test_a_fact_the_content_never_states_is_named_not_invented(
     )
     assert turn.citations == []
     assert "does not cover release dates or who created a project" in turn.text
-    assert "the project's or the vendor's own site is the place to check" in turn.text
+    assert "so I won't guess: check the project's or the vendor's own site." in turn.text
 
 
 def test_a_job_question_is_sent_to_the_career_guides(study_ctx: Context, user: int) -> None:
@@ -66,7 +66,7 @@ def test_a_job_question_is_sent_to_the_career_guides(study_ctx: Context, user: i
     )
     assert turn.citations == []
     assert "does not cover salaries or job hunting and workplace matters" in turn.text
-    assert "the career guides on MasterPath's home page" in turn.text
+    assert "won't guess: check the career guides on MasterPath's home page" in turn.text
 
 
 def test_the_provider_hears_why_no_source_answers() -> None:

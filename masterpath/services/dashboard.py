@@ -136,34 +136,28 @@ def _track_map(tx: Tx, ctx: Context, user_id: int, track_id: int | None) -> Trac
     )
 
 
-DRAWINGS_KEPT = 1_000  # distinct (career, pinned skills) drawings kept per content
-
-
 def _drawing(
     tx: Tx, career_slug: str, pinned: tuple[str, ...]
 ) -> tuple[dict[str, int], dict[str, str], skillmap.Layout]:
     """The map's shape — each skill's stage, its title, the boxes and arrows — which depends on
     the content, the career and the skills pinned to the track, not on the learner's progress:
     drawn once per content and kept (the dashboard is opened often)."""
-    kept = tx.cache.kept("track_drawings")
+
+    def draw() -> tuple[dict[str, int], dict[str, str], skillmap.Layout]:
+        career = content_store.live_career(tx, career_slug)
+        prereqs = track_plan.catalogue(tx).prerequisites
+        stages = [
+            planner.Stage(s["id"], s["title"], tuple(s["skills"]))
+            for s in (career.data["stages"] if career else [])
+        ]
+        where = planner.stage_of(stages, prereqs, pinned)
+        titles = {k: v.title for k, v in content_store.skill_models(tx, list(where)).items()}
+        order = [s for s in graph.topological({s: prereqs.get(s, []) for s in where}) if s in where]
+        grouped = [[s for s in order if where[s] == n] for n in range(len(stages))]
+        return where, titles, skillmap.layout(grouped, prereqs)
+
     key = (content_store.content_key(tx), career_slug, pinned)
-    found = kept.get(key)
-    if found is not None:
-        return found  # type: ignore[no-any-return]
-    career = content_store.live_career(tx, career_slug)
-    prereqs = track_plan.catalogue(tx).prerequisites
-    stages = [
-        planner.Stage(s["id"], s["title"], tuple(s["skills"]))
-        for s in (career.data["stages"] if career else [])
-    ]
-    where = planner.stage_of(stages, prereqs, pinned)
-    titles = {k: v.title for k, v in content_store.skill_models(tx, list(where)).items()}
-    order = [s for s in graph.topological({s: prereqs.get(s, []) for s in where}) if s in where]
-    grouped = [[s for s in order if where[s] == n] for n in range(len(stages))]
-    if len(kept) >= DRAWINGS_KEPT:  # an old content's drawings, or very many pinned sets
-        kept.clear()
-    kept[key] = (where, titles, skillmap.layout(grouped, prereqs))
-    return kept[key]  # type: ignore[no-any-return]
+    return tx.cache.many("track_drawings", key, draw)
 
 
 # Mastery over time ---------------------------------------------------------------------------

@@ -205,9 +205,6 @@ def plan(
     )
 
 
-SHAPES_KEPT = 1_000  # distinct (career, pinned skills) shapes kept per content
-
-
 def _shape(
     tx: Tx,
     slug: str,
@@ -216,13 +213,10 @@ def _shape(
     pinned: tuple[str, ...],
 ) -> planner.Shape:
     """The track's shape (`planner.shape`), kept per content, career and pinned skills."""
-    kept = tx.cache.kept("track_shapes")
     key = (content_store.content_key(tx), slug, pinned)
-    found: planner.Shape | None = kept.get(key)
-    if found is None:
-        if len(kept) >= SHAPES_KEPT:  # an old content's shapes, or very many pinned sets
-            kept.clear()
-        found = kept[key] = planner.shape(stages, prerequisites, pinned)
+    found: planner.Shape = tx.cache.many(
+        "track_shapes", key, lambda: planner.shape(stages, prerequisites, pinned)
+    )
     return found
 
 

@@ -165,6 +165,16 @@ class Cache:
         """A dictionary kept under `name`, for values whose key says all (a hash, a row id)."""
         return self._kept.setdefault(name, {})
 
+    def many(self, name: str, key: Hashable, make: Callable[[], V], *, limit: int = 1_000) -> V:
+        """The value made for `key` among the values kept under `name`, all dropped once there
+        are `limit` (keys that a content install left behind go with them)."""
+        kept = self.kept(name)
+        if key not in kept:
+            if len(kept) >= limit:
+                kept.clear()
+            kept[key] = make()
+        return cast(V, kept[key])
+
     def clear(self) -> None:
         self._latest.clear()
         self._kept.clear()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta, timezone
+from functools import partial
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -125,3 +126,20 @@ def test_statements_counts_what_runs_and_times_all_of_it(ctx: Context) -> None:
     with ctx.db.begin() as tx:  # closed: no longer counting
         tx.session.connection().execute(text("SELECT 1"))
     assert counter.count == 3 + locks
+
+
+def test_the_cache_keeps_many_values_up_to_a_limit() -> None:
+    cache = db.Cache()
+    made: list[int] = []
+
+    def make(n: int) -> int:
+        made.append(n)
+        return n * 10
+
+    for n in (1, 2, 1):
+        assert cache.many("squares", n, partial(make, n), limit=3) == n * 10
+    assert made == [1, 2]  # 1 was kept
+    cache.many("squares", 3, lambda: make(3), limit=3)
+    cache.many("squares", 4, lambda: make(4), limit=3)  # full: everything dropped, then 4 kept
+    assert cache.many("squares", 1, lambda: make(1), limit=3) == 10
+    assert made == [1, 2, 3, 4, 1]

@@ -121,6 +121,9 @@ def score(
         if not row["answers"]:
             outside += 1
             recognised += first is None
+            if first is not None:  # answered from a unit: the miss is the reply itself
+                miss = {"skill": row["skill"], "question": row["question"], "cited": first.id}
+                misses.append({**miss, "wanted": ""})
             continue
         inside += 1
         if _right(first, row, know):
@@ -210,6 +213,7 @@ def table(result: dict[str, Any]) -> list[str]:
         for miss in got["misses"]:
             lines.append(
                 f"miss  {miss['skill']}: {miss['question']!r} -> {miss['cited'] or 'outside'}"
+                + ("" if miss["wanted"] else " (asked outside the content)")
             )
         right, total = got["first_citation_right"], got["answerable"]
         lines.append(

@@ -38,6 +38,12 @@ class Kind:
     gives: re.Pattern[str]  # a passage states a fact of this kind
     look: str  # where a learner finds such a fact instead
 
+    @property
+    def of_products(self) -> bool:
+        """A fact about a named product or project (its price, date, licence), which a passage
+        must state of that product; a job market's facts are sent to the career guides."""
+        return self.look == VENDOR
+
 
 def _kind(name: str, said: str, asks: str, gives: str, look: str = VENDOR) -> Kind:
     flags = re.IGNORECASE
@@ -51,7 +57,9 @@ KINDS = (
         r"\b(pricing|priced|fee|fees)\b|\bcost money\b|\bcharged? per\b|\bbill(ed|s)? per\b"
         r"|\bis [\w .'&+-]{1,40}\b(still )?free( of charge)?( or| for| to use| when| if|\?|,|$)"
         r"|\bfree (tier|plan|version|edition|to use|for (commercial|companies|business))\b"
-        r"|\bpaid (plan|tier|version|edition|cloud|subscription)\b"
+        r"|\bhow many free\b|\bis [\w .'&+-]{1,40}\bpaid\b"
+        rf"|\bpaid ([\w-]+ )?(plan|tier|version|edition|cloud|subscription|{_BOUGHT[1:-1]})\b"
+        r"|\bhow much (does|do|is|would|will|did) [^?.!]{0,30}(?-i:\b[A-Z])[^?.!]{1,40}\bcost\b"
         r"|\b(student|education|academic) (discount|credit|pricing)"
         r"|\bhow much (does|do|is|would|did) (the|a|an|their|its) [\w .'-]{0,40}"
         rf"\b{_BOUGHT}\b",
@@ -151,10 +159,19 @@ def looks(names: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(kind.look for kind in KINDS if kind.name in names))
 
 
-def unanswered(question: str, passages: Sequence[str]) -> list[str]:
-    """The kinds of fact the question asks for that none of the passages states."""
+def unanswered(question: str, passages: Sequence[str], subjects: Sequence[str] = ()) -> list[str]:
+    """The kinds of fact the question asks for that none of the passages states. When the
+    question names what it asks about (`subjects`, lower-case: "bentocloud", "arize phoenix"),
+    a fact about a product must be stated in a passage that names every one of them: a price of
+    something else does not tell the price of BentoCloud."""
+    named = [re.compile(rf"(?<![\w.]){re.escape(s)}", re.IGNORECASE) for s in subjects]
+
+    def states(kind: Kind, passage: str) -> bool:
+        about = named if kind.of_products else []
+        return bool(kind.gives.search(passage)) and all(s.search(passage) for s in about)
+
     return [
         kind.name
         for kind in KINDS
-        if kind.asks.search(question[:2_000]) and not any(kind.gives.search(p) for p in passages)
+        if kind.asks.search(question[:2_000]) and not any(states(kind, p) for p in passages)
     ]

@@ -211,6 +211,8 @@ def _ranks(scores: NDArray[np.float64], allowed: NDArray[np.int64]) -> NDArray[n
 # A name in a question: capitalised inside a sentence, CamelCase, dotted, or in backticks.
 _NAME = re.compile(r"`[^`]+`|(?<![\w.])(?:[A-Z]\w*|[a-z]+[A-Z]\w*)(?:[.\-/]\w+)*")
 _SENTENCE_START = re.compile(r"(?:^|[.?!:;]\s+|\n)$")
+# A name written as a site or a package: "locust.cloud", "tensorflow.js".
+_SITE = re.compile(r"(?<![\w.])[a-z][a-z0-9-]*\.(?:ai|app|cloud|com|dev|io|js|net|org)(?![\w.])")
 # A name of several capitalised words: "DVC Studio", "Evidently Cloud", "Oracle Cloud".
 _NAMES = re.compile(r"(?<![\w.])[A-Z][\w.+-]*(?:[ \t]+[A-Z][\w.+-]*)+")
 
@@ -241,6 +243,26 @@ def unknown_names(index: Index, question: str) -> list[str]:
     return found + [
         n for n in _compound_names(question) if n not in found and _plain(n) not in index.text
     ]
+
+
+GENERIC_SHARE = 0.05  # a name in more units than this is the field's own word ("GPU", "AI")
+
+
+def subjects(index: Index, question: str) -> list[str]:
+    """What the question names (a product, a vendor, a model: "BentoCloud", "H100"), lower-case:
+    capitalised and CamelCase names, not a sentence's capitalised first word, a single letter
+    or a word so common in the content that it names nothing in particular."""
+    found: list[str] = []
+    for match in [*_NAME.finditer(question[:2_000]), *_SITE.finditer(question[:2_000])]:
+        name = match.group(0).strip("`")
+        plain = name[:1].isupper() and name[1:].islower()
+        if len(name) < 2 or (plain and _SENTENCE_START.search(question[: match.start()])):
+            continue
+        said, stems = _plain(name), set(words(name))
+        common = sum(stems <= body for body in index.body_words) if stems else 0
+        if said and said not in found and common <= GENERIC_SHARE * len(index.units):
+            found.append(said)
+    return found
 
 
 def _compound_names(question: str) -> list[str]:
@@ -288,7 +310,7 @@ def search(
         index, question, query, skill=skill, limit=depth, exclude=exclude, weights=weights
     )
     best = [f"{h.unit.title}\n{h.unit.body}" for h in hits[: answer_types.EVIDENCE_DEPTH]]
-    if answer_types.unanswered(question, best):
+    if answer_types.unanswered(question, best, subjects(index, question)):
         return []
     return hits[:limit]
 

@@ -34,6 +34,10 @@ SKILL = {
         ("my report wants a 4 day work week, can I approve it", ["career"]),
         ("Docker merged two projects, yes? When did that happen?", ["date"]),
         ("who actually came up with MCP, and in which month was it announced?", ["date", "origin"]),
+        ("Is locust.cloud paid? we only load test twice a year", ["price"]),
+        ("does Thoughtworks run a paid workshop on this", ["price"]),
+        ("how many free minutes do private repos get a month", ["price"]),
+        ("How much does the hosted version of Arize Phoenix cost?", ["price"]),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question: str, kinds: list[str]) -> None:
@@ -45,6 +49,7 @@ def test_the_kind_of_fact_a_question_asks_for(question: str, kinds: list[str]) -
     [
         "why does docker stop kill my server after ten seconds",
         "how much does it cost to keep a GPU endpoint up all month",  # the topic, not a price
+        "how much does it cost to keep a sagemaker endpoint up 24/7",  # names no product
         "is speculative decoding a free speedup",
         "MAE or RMSE for a house price model",
         "who owns the model artefact after training",
@@ -83,6 +88,28 @@ def test_a_passage_on_the_topic_words_alone_does_not_state_the_fact() -> None:
     ]
     assert answer_types.unanswered(job, passages) == ["career"]
     assert answer_types.unanswered(job, ["Recruiters skim a CV for shipped systems."]) == []
+
+
+def test_a_price_of_something_else_is_not_the_price_asked_for() -> None:
+    # the price of a named product must be stated where that product is named; facts about a
+    # job market are not bound to the names around them
+    question = "How much does BentoCloud charge per GPU hour?"
+    passages = ["An H100 rents for about $2.50 per hour on a neocloud."]
+    assert answer_types.unanswered(question, passages) == []
+    assert answer_types.unanswered(question, passages, ["bentocloud"]) == ["price"]
+    stated = ["BentoCloud bills $1 per hour."]
+    assert answer_types.unanswered(question, stated, ["bentocloud"]) == []
+    pay = "HR documents hold salary bands: how do I keep them out of answers?"
+    assert answer_types.unanswered(pay, ["Salary data needs access control."], ["hr"]) == []
+
+
+def test_what_a_question_names() -> None:
+    units = retrieval.units(Skill.from_data({**SKILL, "id": "docker", "title": "Docker"}))
+    index = retrieval.build(units)
+    asked = "How much does BentoCloud cost next to Docker? Is locust.cloud paid, I wonder"
+    # not "How" or "Is" (a sentence's first word), not "I", and not "Docker": the content's
+    # own word, in every unit
+    assert retrieval.subjects(index, asked) == ["bentocloud", "locust.cloud"]
 
 
 def test_search_says_outside_when_no_best_unit_states_the_fact() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -29,6 +28,7 @@ from masterpath.web import (
     api,
     badges,
     cohorts,
+    collector,
     dashboard,
     errors,
     items,
@@ -47,13 +47,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Request threads match the database pool (store.db.THREADS), so no request waits on a
     connection the pool must open and then throw away. SQLite's log is checkpointed in the
     background, not in a request's commit. What start-up built (content, templates, the
-    model) is frozen out of the garbage collector's full passes, which would otherwise walk it
-    during some request. The outbox drainer runs beside the requests when
-    MASTERPATH_OUTBOX_SECONDS asks for it."""
+    model), and what later requests build and keep, is frozen out of the garbage collector's
+    full passes, which would otherwise walk it during some request (`collector`). The outbox
+    drainer runs beside the requests when MASTERPATH_OUTBOX_SECONDS asks for it."""
     anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
     database.serve(app.state.context)
-    gc.collect()
-    gc.freeze()
+    collector.start()
     drainer = Drainer.configured(app.state.context)
     if drainer is not None:
         drainer.start()
@@ -61,6 +60,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if drainer is not None:
         drainer.stop()
     database.stop_serving(app.state.context)
+    collector.stop()
 
 
 def create_app(settings: Settings, *, context: Context | None = None) -> FastAPI:

@@ -338,7 +338,8 @@ def search(
         index, question, query, skill=skill, limit=depth, exclude=exclude, weights=weights
     )
     best = [f"{h.unit.title}\n{h.unit.body}" for h in hits[: answer_types.EVIDENCE_DEPTH]]
-    if answer_types.unanswered(question, best, subjects(index, question)):
+    named = subjects(index, question) if answer_types.asked(question) else []
+    if answer_types.unanswered(question, best, named):
         return []
     return hits[:limit]
 

@@ -110,7 +110,9 @@ class Index:
     skills: NDArray[np.str_] = field(default_factory=lambda: np.asarray([], dtype=str))
     asked: Vectors | None = None  # rows of every unit's other phrasings (`Unit.asked`)
     asked_owner: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    text: str = ""  # every unit's title and body, lower-case, words one space apart (`_plain`)
+    # every unit's title and body, lower-case, words one space apart (`_plain`), and a space at
+    # each end, so " phrase " finds whole words anywhere
+    text: str = " "
     lower: frozenset[str] = frozenset()  # the words the content writes in lower case
 
     def cosines(self, query: Vectors) -> NDArray[np.float64]:
@@ -180,7 +182,7 @@ def build(
         np.asarray([u.skill for u in found], dtype=str),
         asked,
         asked_owner,
-        _plain(" ".join(f"{u.title} {u.body}" for u in found)),
+        f" {_plain(' '.join(f'{u.title} {u.body}' for u in found))} ",
         frozenset(w for u in found for w in _WORD.findall(f"{u.title} {u.body}") if w.islower()),
     )
 
@@ -253,7 +255,7 @@ def unknown_names(index: Index, question: str) -> list[str]:
         n
         for n in _compound_names(question)
         if n not in found
-        and f" {_plain(n)} " not in f" {index.text} "
+        and f" {_plain(n)} " not in index.text
         and any(_generic(index, part) for part in n.split())
     ]
 
@@ -263,9 +265,7 @@ def _generic(index: Index, part: str) -> bool:
     content never writes ("Studio"), or an ordinary word it writes in lower case ("Cloud",
     "Core"), unlike "Kafka", "EKS" or "SavedModels", which together name nothing new."""
     said = _plain(part)
-    known = f" {said} " in f" {index.text} " or (
-        said.endswith("s") and f" {said[:-1]} " in f" {index.text} "
-    )
+    known = f" {said} " in index.text or (said.endswith("s") and f" {said[:-1]} " in index.text)
     named = part.isupper() or any(c.isupper() for c in part[1:])  # an acronym, CamelCase
     return not known or (not named and said in index.lower)
 

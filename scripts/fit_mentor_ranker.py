@@ -3,7 +3,7 @@
     .venv/bin/python scripts/fit_mentor_ranker.py [--data-dir DIR] [--outside C --outside-high C]
 
 Reads only the tuning set (tests/fixtures/mentor_questions.yaml) and the dev sets
-(tests/fixtures/mentor_dev/, mentor_dev2/); never the independent set. For each answerable
+(tests/fixtures/mentor_dev/, mentor_dev2/, or those `--dev` names); never an independent set. For each answerable
 question that is not said to be outside, the best `RERANK_DEPTH` fused units are the candidates,
 each described by `retrieval.FEATURES`; the model is a linear score, fitted as listwise logistic
 regression (softmax over the candidates, the probability of any acceptable unit maximised; L2 on

@@ -97,6 +97,12 @@ def prepare(ctx: Context) -> list[Installed]:
         return install_builtin(ctx)
 
 
+def warm(ctx: Context) -> None:
+    """Fill this process's content caches, as a worker does when it starts."""
+    with ctx.db.begin() as tx:
+        store.warm(tx)
+
+
 def _digest(data: Any) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 

@@ -334,6 +334,16 @@ def pack_versions(tx: Tx) -> dict[str, str]:
     return found
 
 
+def warm(tx: Tx) -> None:
+    """Build the content models the study requests read (skills, items, flashcards, decks, pack
+    versions), so that no learner's first answer or review after start-up pays for it."""
+    skill_models(tx)
+    live_item(tx, "")
+    live_card(tx, "")
+    live_deck(tx, "")
+    pack_versions(tx)
+
+
 def live_items(tx: Tx, skill_id: str) -> list[ItemRow]:
     query = select(ItemRow).where(ItemRow.skill_id == skill_id, ItemRow.retired_at.is_(None))
     return list(tx.session.scalars(query.order_by(ItemRow.id)))

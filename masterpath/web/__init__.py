@@ -104,4 +104,5 @@ def create_app_from_env() -> FastAPI:
     context = make_context(settings)
     packs.prepare(context)
     knowledge.warm(context)  # this worker's vectors, read from the cache `serve` filled
+    packs.warm(context)  # and its content caches, before the first request
     return create_app(settings, context=context)

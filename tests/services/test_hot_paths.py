@@ -141,6 +141,15 @@ def test_a_card_review_takes_at_most_three_statements(ctx: Context, user: int) -
     assert sum(s.count("INSERT INTO evidence") for s in seen) == 1
 
 
+def test_after_start_up_the_first_review_reads_no_content(ctx: Context, user: int) -> None:
+    packs.warm(ctx)  # as a worker does when it starts
+    card = cards.queue(ctx, user_id=user, skill_id=SKILL).cards[0]
+    with statements(ctx) as seen:
+        cards.rate(ctx, user_id=user, card_id=card.id, rating=3, seconds=5.0)
+    assert len(seen) <= REVIEW_BUDGET, seen
+    assert not any("FROM cards" in s for s in seen), seen
+
+
 def test_time_on_answers_and_reviews_still_counts(ctx: Context, user: int) -> None:
     answer_next(ctx, user, 0)
     answer_next(ctx, user, 1)

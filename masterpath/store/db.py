@@ -342,26 +342,31 @@ CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 
 class Statements:
-    """Counts the statements a database runs from now on, without transaction control (BEGIN,
-    COMMIT, ROLLBACK, SAVEPOINT), from the engine's execute events; and the wall time spent
-    inside every statement, transaction control included (the driver's COMMIT is not a
-    statement: it is not in it; psycopg's implicit BEGIN is, in the first statement's)."""
+    """Counts the statements this thread runs on a database from now on, without transaction
+    control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT), from the engine's execute events; and the
+    wall time spent inside every statement, transaction control included (the driver's COMMIT
+    is not a statement: it is not in it; psycopg's implicit BEGIN is, in the first
+    statement's). Other threads' statements (SQLite's background checkpoint) are not counted."""
 
     def __init__(self, db: Database) -> None:
         self.count = 0
         self.seconds = 0.0
         self._started = 0.0
+        self._thread = threading.get_ident()
         self._engine = db.engine
         event.listen(self._engine, "before_cursor_execute", self._seen)
         event.listen(self._engine, "after_cursor_execute", self._done)
 
     def _seen(self, *args: Any) -> None:
+        if threading.get_ident() != self._thread:
+            return
         if not str(args[2]).lstrip().upper().startswith(CONTROL):
             self.count += 1
         self._started = time.perf_counter()
 
     def _done(self, *_args: Any) -> None:
-        self.seconds += time.perf_counter() - self._started
+        if threading.get_ident() == self._thread:
+            self.seconds += time.perf_counter() - self._started
 
     def close(self) -> None:
         event.remove(self._engine, "before_cursor_execute", self._seen)

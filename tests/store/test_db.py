@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, datetime, timedelta, timezone
 from functools import partial
@@ -112,12 +113,19 @@ def _backend(engine: Engine) -> int:
 
 
 def test_statements_counts_what_runs_and_times_all_of_it(ctx: Context) -> None:
+    def elsewhere() -> None:  # another thread's statement (a background checkpoint): not ours
+        with ctx.db.begin() as tx:
+            tx.session.connection().execute(text("SELECT 1"))
+
     counter = db.Statements(ctx.db)
     try:
         with ctx.db.begin() as tx:
             accounts.lock_learner(tx, 1)  # SQLite: BEGIN IMMEDIATE, control, not counted
             for n in range(3):
                 tx.session.connection().execute(text("SELECT :n"), {"n": n})
+        other = threading.Thread(target=elsewhere)
+        other.start()
+        other.join()
     finally:
         counter.close()
     locks = 1 if ctx.db.dialect == "postgresql" else 0  # PostgreSQL locks with a SELECT

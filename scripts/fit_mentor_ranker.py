@@ -3,15 +3,16 @@
     .venv/bin/python scripts/fit_mentor_ranker.py [--data-dir DIR] [--outside C --outside-high C]
 
 Reads only the tuning set (tests/fixtures/mentor_questions.yaml) and the dev sets
-(tests/fixtures/mentor_dev/, mentor_dev2/, or those `--dev` names); never an independent set. For each answerable
-question that is not said to be outside, the best `RERANK_DEPTH` fused units are the candidates,
-each described by `retrieval.FEATURES`; the model is a linear score, fitted as listwise logistic
-regression (softmax over the candidates, the probability of any acceptable unit maximised; L2 on
-standardised features, chosen from L2S by 5-fold cross-validation within the questions fitted
-on; Adam, numpy only). Questions with no acceptable candidate are left out of fitting but
-counted when scoring. With the ranker comes `retrieval.OUTSIDE_SCORE`: a question whose best
-candidate scores below it (`retrieval.relevance`) is outside too; it is set where it recognises
-the most outside questions net of answerable ones refused, "can't find" within CANT_FIND.
+(tests/fixtures/mentor_dev/, mentor_dev2/, or those `--dev` names); never an independent set. For
+each answerable question that is not said to be outside, the best `RERANK_DEPTH` fused units are
+the candidates, each described by `retrieval.FEATURES`; the model is a linear score, fitted as
+listwise logistic regression (softmax over the candidates, the probability of any acceptable unit
+maximised; L2 on standardised features, chosen from L2S by 5-fold cross-validation within the
+questions fitted on; Adam, numpy only). Questions with no acceptable candidate are left out of
+fitting but counted when scoring. With the ranker comes `retrieval.OUTSIDE_SCORE`: a question whose
+best candidate scores below it (`retrieval.relevance`) is outside too; it is set where it
+recognises the most outside questions net of answerable ones refused, "can't find" within
+CANT_FIND.
 
 Printed: first-citation-right, "can't find" and outside recognised for the fused order and the
 cosine rule alone (before) and with the ranker and its threshold (after) on each set trained on

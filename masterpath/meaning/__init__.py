@@ -54,3 +54,37 @@ def _load(setting: str) -> tuple[Embedder | None, str]:
         return MiniLM(Path(setting) if setting.strip() else None), ""
     except ModelMissing as exc:
         return None, str(exc)
+
+
+class Reads(Protocol):
+    threshold: float
+
+    def scores(self, question: str, passages: list[str]) -> NDArray[np.float64]:
+        """How strongly each passage answers the question: above `threshold`, it does."""
+        ...
+
+
+_readers: dict[str, Reads | None] = {}
+
+
+def load_reader(setting: str) -> Reads | None:
+    """The reader that goes with the embedding model a setting names (only the packaged
+    all-MiniLM-L6-v2 has one), once per process; None without it, and the mentor decides
+    "outside the content" on closeness alone."""
+    if setting not in _readers:
+        _readers[setting] = _load_reader(setting)
+    return _readers[setting]
+
+
+def _load_reader(setting: str) -> Reads | None:
+    model = load(setting)[0]
+    if model is None or setting.strip():  # a model of the user's own: the reader is not its
+        return None
+    from masterpath.meaning.minilm import MiniLM, ModelMissing
+    from masterpath.meaning.reader import Reader
+
+    try:
+        return Reader(model) if isinstance(model, MiniLM) else None
+    except ModelMissing as exc:
+        log.warning("The mentor's reader is off (%s): outside is judged on closeness alone.", exc)
+        return None

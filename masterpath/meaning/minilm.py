@@ -93,21 +93,9 @@ class MiniLM:
         self._pool = ThreadPoolExecutor(max_workers=1)  # the second core of a split layer
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()
-        self._w = {  # dense weights transposed once, so each layer is one contiguous matmul
-            k: np.ascontiguousarray(v.T if k.endswith("dense.weight") else v, dtype=np.float32)
-            for k, v in weights.items()
-            if v.dtype != np.int64 and ".attention.self." not in k
-        }
-        for layer in range(LAYERS):  # query, key and value as one matmul: a third of the calls
-            p = f"encoder.layer.{layer}.attention.self."
-            for part in ("weight", "bias"):
-                qkv = [weights[f"{p}{name}.{part}"] for name in ("query", "key", "value")]
-                joined = np.stack(qkv)  # (3, 384[, 384]): the columns become six heads' query,
-                joined = joined.reshape(3, 2, -1, *joined.shape[2:]).swapaxes(0, 1)  # key and
-                joined = joined.reshape(-1, *joined.shape[3:])  # value, then the other six's
-                self._w[f"{p}qkv.{part}"] = np.ascontiguousarray(
-                    joined.T if part == "weight" else joined, dtype=np.float32
-                )
+        self._pairs = Tokenizer.from_str(self._tokenizer.to_str())
+        self._pairs.enable_truncation(MAX_TOKENS, strategy="only_second")
+        self._w = prepared(weights)
 
     def words(self) -> frozenset[str]:
         """The whole words the tokenizer knows (lower-case letters): words, not typos."""
@@ -142,24 +130,54 @@ class MiniLM:
         return out
 
     def _forward(self, rows: list[list[int]], *, split: bool) -> Array:
+        """Mean pooling over each text's final states, L2-normalised."""
+        x, starts, lengths = self.states(rows, split=split)
+        pooled = np.add.reduceat(x, starts, axis=0) / lengths[:, None].astype(np.float32)
+        length = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return (pooled / length).astype(np.float32)  # type: ignore[no-any-return]
+
+    def states(
+        self,
+        rows: list[list[int]],
+        *,
+        split: bool,
+        types: list[list[int]] | None = None,
+        prefixes: tuple[str, ...] = (),
+    ) -> tuple[Array, NDArray[np.int64], NDArray[np.int64]]:
         """The texts' tokens side by side without padding, (tokens, 384), through the dense
-        layers; padded to (texts, longest) only for attention."""
+        layers; padded to (texts, longest) only for attention. `types` are BERT's token types
+        (0 for a pair's first text, 1 for its second), `prefixes` the weights each layer reads
+        (another model's layers merged in with `add`). Returns the final states and each
+        text's start and length."""
         w = self._w
         lengths = np.array([len(r) for r in rows])
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         positions = np.arange(lengths.sum()) - np.repeat(starts, lengths)
+        kinds = np.concatenate(types) if types else np.zeros(len(positions), dtype=np.int64)
         x = (
             w["embeddings.word_embeddings.weight"][np.concatenate(rows)]
             + w["embeddings.position_embeddings.weight"][positions]
-            + w["embeddings.token_type_embeddings.weight"][0]
+            + w["embeddings.token_type_embeddings.weight"][kinds]
         )
         x = _norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
         grid = _Grid(lengths, positions)
-        for layer in range(LAYERS):
-            x = self._layer(x, grid, f"encoder.layer.{layer}.", split=split)
-        pooled = np.add.reduceat(x, starts, axis=0) / lengths[:, None].astype(np.float32)
-        length = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-        return (pooled / length).astype(np.float32)  # type: ignore[no-any-return]
+        for prefix in prefixes or tuple(f"encoder.layer.{n}." for n in range(LAYERS)):
+            x = self._layer(x, grid, prefix, split=split)
+        return x, starts, lengths
+
+    def add(self, weights: dict[str, NDArray[np.float32]]) -> None:
+        """Merge in more weights named like BERT's (another model's encoder layers)."""
+        self._w.update(prepared(weights))
+
+    def firsts(self, pairs: list[tuple[str, str]], prefixes: tuple[str, ...]) -> Array:
+        """The final [CLS] state of each (first, second) text pair, read as one BERT input
+        with token types 0 and 1 (the second text truncated first), through the layers
+        `prefixes` names; a few pairs run with their layers split across both cores."""
+        encoded = self._pairs.encode_batch(pairs)
+        ids, types = [e.ids for e in encoded], [e.type_ids for e in encoded]
+        with self._blas.limit(limits=1, user_api="blas"):
+            x, starts, _ = self.states(ids, split=True, types=types, prefixes=prefixes)
+        return x[starts]
 
     def _halves(self, work: Callable[[int | None], Array], *, split: bool) -> Array:
         """work(None), or work(0) + work(1) on two threads: each core reads half the weights,
@@ -219,6 +237,29 @@ class MiniLM:
         out += w[p + "output.dense.bias"]
         out += x
         return _norm(out, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
+
+
+def prepared(weights: dict[str, NDArray[np.float32]]) -> dict[str, Array]:
+    """BERT's weights as the forward pass reads them: dense weights transposed once, so each
+    layer is one contiguous matmul, and each layer's query, key and value as one matmul (a
+    third of the calls), their columns ordered as six heads' query, key and value, then the
+    other six's, so that a split layer gives each thread one contiguous half."""
+    w = {
+        k: np.ascontiguousarray(v.T if k.endswith("dense.weight") else v, dtype=np.float32)
+        for k, v in weights.items()
+        if v.dtype != np.int64 and ".attention.self." not in k
+    }
+    layers = {k.split(".attention.self.")[0] for k in weights if ".attention.self." in k}
+    for layer in layers:
+        p = f"{layer}.attention.self."
+        for part in ("weight", "bias"):
+            joined = np.stack([weights[f"{p}{name}.{part}"] for name in ("query", "key", "value")])
+            joined = joined.reshape(3, 2, -1, *joined.shape[2:]).swapaxes(0, 1)
+            joined = joined.reshape(-1, *joined.shape[3:])
+            w[f"{p}qkv.{part}"] = np.ascontiguousarray(
+                joined.T if part == "weight" else joined, dtype=np.float32
+            )
+    return w
 
 
 def _half(half: int | None, size: int) -> slice:

@@ -65,6 +65,7 @@ def warm(ctx: Context) -> dict[str, Any]:
     if meaning.vectors(ctx, found) is None:
         return {"texts": 0, "seconds": 0.0, "notice": meaning.status(ctx)}
     get(ctx)
+    meaning.reader(ctx)  # loaded before the first question, not during it
     return {"texts": len(found), "seconds": round(time.perf_counter() - started, 2), "notice": ""}
 
 

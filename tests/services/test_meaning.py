@@ -64,3 +64,27 @@ def test_vectors_are_stored_in_the_database_and_read_back_from_it(ctx: Context) 
     finally:  # never leave the changed vector in the process's memory (nor .test-vectors)
         for key in keys:
             meaning._VECTORS.pop(key, None)
+
+
+KV_CACHE = (
+    "How do I calculate how much KV cache one token needs?. Use 2 × layers × KV heads × head "
+    "dimension × bytes per element. The 2 is because both a key and a value vector are stored "
+    "for every layer and KV head. A model with 40 layers, 8 KV heads and head dimension 128, "
+    "cached in FP16 (2 bytes), needs 2 × 40 × 8 × 128 × 2 = 163,840 bytes, or 160 KiB per token."
+)
+
+
+def test_the_reader_tells_an_answering_passage_from_one_on_the_same_topic(ctx: Context) -> None:
+    if meaning.reader(ctx) is None:
+        pytest.skip("the embedding model is not installed")
+    asked = "how many bytes of kv cache does each token take, roughly?"
+    assert meaning.answered(ctx, asked, [KV_CACHE])
+    assert not meaning.answered(ctx, "how do I replace the brake pads on a 2015 civic?", [KV_CACHE])
+    # the best of several passages decides
+    assert meaning.answered(ctx, asked, ["Bake the loaf for 40 minutes at 220 °C.", KV_CACHE])
+
+
+def test_without_the_model_closeness_alone_decides(ctx: Context) -> None:
+    off = Context(ctx.settings.model_copy(update={"embedding_model": "off"}), ctx.db, ctx.clock)
+    assert meaning.reader(off) is None
+    assert meaning.answered(off, "how do I replace the brake pads on a 2015 civic?", [KV_CACHE])

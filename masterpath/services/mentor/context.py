@@ -25,6 +25,7 @@ from masterpath.services.knowledge import Knowledge
 
 MAX_QUESTION = 1_000  # characters of a question that are embedded (the model reads 256 tokens)
 MAX_WITHHELD_SHARE = 0.5  # an explanation missing more than this share is not used at all
+READ = 3  # the best units the reader reads: the question is outside when none answers it
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,9 @@ def sources(
     hits = retrieval.search(
         know.index, question, query=query, skill=skill, limit=limit + 4, weights=weights
     )
+    read = [f"{h.unit.title}. {h.unit.body}" for h in hits[:READ]]
+    if hits and query is not None and not meaning.answered(ctx, question, read):
+        hits = []  # close in meaning, but none of the best units answers it
     if not hits:
         near = retrieval.nearest_skills(know.index, query) if query is not None else []
         return [], [f"[{know.titles.get(s, s)}](/skills/{s})" for s in near]

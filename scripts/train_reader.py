@@ -1,6 +1,6 @@
 """Train a reader: all-MiniLM-L6-v2 fine-tuned as a cross-encoder that reads a question and a
 passage together and says whether the passage answers it (an experiment for issue 13's
-"outside the content"; nothing in MasterPath loads its output yet).
+"outside the content"; `meaning/reader.py` runs what `export` writes).
 
 Runs in its own venv with torch's CPU build (never a dependency of MasterPath):
 
@@ -12,8 +12,9 @@ Runs in its own venv with torch's CPU build (never a dependency of MasterPath):
 
 `pairs` retrieves each question's five best units the way the mentor does: the written
 training questions (`tests/fixtures/reader_train*/`, `scope: in` with the units that answer them,
-`scope: near` for on-topic questions the content does not answer) become training pairs; the
-six tuning and dev sets' questions become the validation pairs. `train` fine-tunes the last
+`scope: near` for on-topic questions the content does not answer) and the first three
+independent sets (`TRAINED_SETS`) become training pairs; the six tuning and dev sets' questions
+become the validation pairs. `independent4`, the held-out set, is never read. `train` fine-tunes the last
 `--layers` encoder layers and a one-number head on the [CLS] state of "[CLS] question [SEP]
 title. body [SEP]"; `score` reads each validation question's first unit and prints how many
 outside questions a threshold catches for the in-scope ones it refuses.
@@ -28,6 +29,9 @@ import sys
 from pathlib import Path
 
 SETS = ("mentor_dev", "mentor_dev2", "mentor_dev3", "mentor_dev4", "mentor_dev5")
+# The first three independent sets, looked at too often to measure with, are trained on too;
+# `independent4` is the held-out set and is never read here.
+TRAINED_SETS = ("independent", "independent2", "independent3", "outside_heldout")
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
 
 
@@ -45,6 +49,9 @@ def pairs(out: Path) -> None:
     for path in sorted(FIXTURES.glob("reader_train*/*.yaml")):
         for row in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
             train.append({"skill": path.stem, **row})
+    for name in TRAINED_SETS:
+        for row in citations.independent(FIXTURES / name):
+            train.append({**row, "scope": "in" if row["answers"] else "near"})
     valid = [
         {**row, "set": "tuning"} for row in citations.tuning(FIXTURES / "mentor_questions.yaml")
     ]

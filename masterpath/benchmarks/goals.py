@@ -48,6 +48,9 @@ TUNING_SETS = (
     FIFTH_TUNING_SET,
 )
 INDEPENDENT_SET = ROOT / "tests" / "fixtures" / "independent" / "goals.yaml"
+# A second independent set (2026-12-07), written after the matcher's last change by an author
+# who saw only the labelling rules and the career files: measurement only.
+FRESH_SET = ROOT / "tests" / "fixtures" / "independent4" / "goals.yaml"
 # The grid `--sweep` walks; every combination is scored on the tuning set.
 GRID: dict[str, tuple[Any, ...]] = {  # narrowed (issue 13) around the first sweep's choice
     "fusion": ("score",),

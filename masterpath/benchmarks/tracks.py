@@ -205,6 +205,7 @@ def run(
         }
         if independent is not None:
             accuracy["independent"] = labelled_goals.evaluate(ctx, independent)
+            accuracy["independent4"] = labelled_goals.evaluate(ctx, labelled_goals.FRESH_SET)
         meaning_on = not labelled_goals.meaning_status(ctx)
         ctx.db.dispose()
         progress("built-in content")
@@ -240,7 +241,7 @@ def table(result: dict[str, Any]) -> list[str]:
         "training_fourth_author",
         "training_fifth_author",
     )
-    for name in (*names, "independent"):
+    for name in (*names, "independent", "independent4"):
         for label, row in result.get(name, {}).items():
             if label == "all":
                 continue  # a share over both classes hides one behind the other: each alone

@@ -14,8 +14,8 @@ Runs in its own venv with torch's CPU build (never a dependency of MasterPath):
 training questions (`tests/fixtures/reader_train*/`, `scope: in` with the units that answer them,
 `scope: near` for on-topic questions the content does not answer) and the first three
 independent sets (`TRAINED_SETS`) become training pairs; the six tuning and dev sets' questions
-become the validation pairs. `independent4`, the held-out set, is never read. `train` fine-tunes the last
-`--layers` encoder layers and a one-number head on the [CLS] state of "[CLS] question [SEP]
+become the validation pairs. `independent4`, the held-out set, is never read. `train` fine-tunes
+the last `--layers` encoder layers and a one-number head on the [CLS] state of "[CLS] question [SEP]
 title. body [SEP]"; `score` reads each validation question's first unit and prints how many
 outside questions a threshold catches for the in-scope ones it refuses.
 """

@@ -12,12 +12,12 @@ Runs in its own venv with torch's CPU build (never a dependency of MasterPath):
 
 `pairs` retrieves each question's five best units the way the mentor does: the written
 training questions (`tests/fixtures/reader_train*/`, `scope: in` with the units that answer them,
-`scope: near` for on-topic questions the content does not answer) and the first three
-independent sets (`TRAINED_SETS`) become training pairs; the six tuning and dev sets' questions
-become the validation pairs. `independent4`, the held-out set, is never read. `train` fine-tunes
-the last `--layers` encoder layers and a one-number head on the [CLS] state of "[CLS] question [SEP]
-title. body [SEP]"; `score` reads each validation question's first unit and prints how many
-outside questions a threshold catches for the in-scope ones it refuses.
+`scope: near` for on-topic questions the content does not answer) and the older held-out sets
+(`TRAINED_SETS`) become training pairs; the six tuning and dev sets' questions become the
+validation pairs. `independent4` and `independent5`, the held-out sets, are never read.
+`train` fine-tunes the last `--layers` encoder layers and a one-number head on the [CLS] state
+of "[CLS] question [SEP] title. body [SEP]"; `score` reads each validation question's first
+unit and prints how many outside questions a threshold catches for the in-scope ones it refuses.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ import sys
 from pathlib import Path
 
 SETS = ("mentor_dev", "mentor_dev2", "mentor_dev3", "mentor_dev4", "mentor_dev5")
-# The first three independent sets, looked at too often to measure with, are trained on too;
-# `independent4` is the held-out set and is never read here.
+# The first three independent sets and `outside_heldout`, looked at too often to measure with, are
+# trained on too; `independent4` and `independent5` are the held-out sets and are never read here.
 TRAINED_SETS = ("independent", "independent2", "independent3", "outside_heldout")
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
 

@@ -172,7 +172,11 @@ def _read(ctx: Context, path: Path) -> list[tuple[Labelled, goals.Understood, ma
                 goal,
                 understood,
                 matching.evidence(
-                    understood.index, goal.goal, vector=understood.vector, aim=understood.aim
+                    understood.index,
+                    goal.goal,
+                    vector=understood.vector,
+                    aim=understood.aim,
+                    unfit=understood.unfit,
                 ),
             )
         )

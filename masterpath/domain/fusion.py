@@ -35,6 +35,11 @@ class Tuning:
     # no match when the goal is this much closer to work outside the catalogue (`OUTSIDE`)
     # than to the best career's own texts; 1.0 never
     outside_margin: float = 0.0
+    # the goal-fit classifier's probability that no career fits (`meaning.goal_fit`): above
+    # `veto` no career is matched, below `rescue` the best one is though under the threshold;
+    # chosen with it, leaving one author out, by scripts/train_goal_fit.py (goal_fit.json)
+    veto: float = 0.6
+    rescue: float = 0.15
 
 
 TUNING = Tuning()
@@ -62,6 +67,7 @@ class Evidence:
     # career's own texts (cosines of the closest); empty without meaning
     outside: list[float] = field(default_factory=list)
     senior: bool = False  # it aims at a senior role (`aims.senior`)
+    unfit: float | None = None  # the goal-fit classifier's probability that no career fits
 
 
 def similarity(found: tuple[Vectors, Vectors], tuning: Tuning) -> float:
@@ -136,6 +142,10 @@ def decide(index: Index, found: Evidence, *, tuning: Tuning, alternatives: int =
     elif meaning and found.outside and found.outside[order[0]] > tuning.outside_margin:
         sure = min(sure, round(threshold - 0.01, 4))  # nearer to work outside
     others = [{"career": slug, "confidence": c} for slug, c in ranked[1:]]
+    if found.unfit is not None and found.unfit > tuning.veto:
+        sure = min(sure, round(threshold - 0.01, 4))  # read as work no career covers
+    elif found.unfit is not None and found.unfit < tuning.rescue:
+        sure = max(sure, threshold)  # read as work a career covers
     if sure < threshold:
         return Match(None, sure, [{"career": best, "confidence": sure}, *others], found.said)
     return Match(best, sure, others, found.said)

@@ -131,7 +131,12 @@ def _most_specific(lengths: Sequence[int]) -> frozenset[int]:
 
 
 def evidence(
-    index: Index, goal: str, *, vector: Vectors | None = None, aim: Vectors | None = None
+    index: Index,
+    goal: str,
+    *,
+    vector: Vectors | None = None,
+    aim: Vectors | None = None,
+    unfit: float | None = None,
 ) -> Evidence:
     """Everything `decide` needs, computed once per goal (a sweep reuses it); `aim` is the
     vector of what the goal aims at (`aims.focus`), compared with work outside the catalogue
@@ -167,6 +172,7 @@ def evidence(
         _similarities(index, vector),
         _outside(index, vector, aim),
         aims.senior(goal),
+        unfit,
     )
 
 
@@ -212,10 +218,12 @@ def match(
     *,
     vector: Vectors | None = None,
     aim: Vectors | None = None,
+    unfit: float | None = None,
     tuning: Tuning | None = None,
     alternatives: int = 3,
 ) -> Match:
     """The best career for a goal, or None with a confidence below the threshold. Without a
-    goal vector (no model) it is BM25 alone."""
-    found = evidence(index, goal, vector=vector, aim=aim)
+    goal vector (no model) it is BM25 alone; `unfit` is the goal-fit classifier's probability
+    that no career fits, None without it."""
+    found = evidence(index, goal, vector=vector, aim=aim, unfit=unfit)
     return decide(index, found, tuning=tuning or TUNING, alternatives=alternatives)

@@ -31,6 +31,8 @@ class Understood:
     # from: compared with work outside the catalogue, so "former journalist, want to deploy
     # models" is not taken for journalism
     aim: matching.Vectors | None = None
+    # the goal-fit classifier's probability that no career fits, None without it
+    unfit: float | None = None
 
     @property
     def covered(self) -> bool:
@@ -119,8 +121,12 @@ def understand(ctx: Context, goal: str) -> Understood:
     vector = meaning.one(ctx, goal)
     aim = " ".join(aims.focus(goal).split())
     if vector is None or aim == " ".join(goal.split()) or len(aim.split()) < 2:
-        return Understood(built, languages, said, vector, vector)
-    return Understood(built, languages, said, vector, meaning.one(ctx, aim))
+        aimed = vector
+    else:
+        aimed = meaning.one(ctx, aim)
+    judge = meaning.goal_fit(ctx, built.slugs)
+    unfit = judge.unfit(vector, aimed) if judge is not None and vector is not None else None
+    return Understood(built, languages, said, vector, aimed, unfit)
 
 
 def languages_message(found: Understood) -> str:
@@ -140,6 +146,6 @@ def match(
     if not found.covered:
         return matching.Match(None, 0.0, [], []), languages_message(found)
     found_match = matching.match(
-        found.index, goal, vector=found.vector, aim=found.aim, tuning=tuning
+        found.index, goal, vector=found.vector, aim=found.aim, unfit=found.unfit, tuning=tuning
     )
     return found_match, ""

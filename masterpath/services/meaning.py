@@ -7,6 +7,7 @@ None and falls back to BM25 alone; `status` says why, for the one visible notice
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from collections import OrderedDict
@@ -16,6 +17,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from masterpath.meaning import NOTICE, Embedder, Reads, load, load_reader
+from masterpath.meaning import goal_fit as goal_fit_file
+from masterpath.meaning.goal_fit import GoalFit
 from masterpath.services import Context
 from masterpath.store import embeddings as store
 
@@ -95,6 +98,21 @@ def answered(ctx: Context, question: str, passages: Sequence[str]) -> bool:
         if batch and judge.scores(question, batch).max() >= judge.threshold:
             return True
     return False
+
+
+def goal_fit(ctx: Context, careers: Sequence[str]) -> GoalFit | None:
+    """The goal-fit classifier when it was trained for these careers and the packaged model is
+    the one in use; None otherwise (goals are matched on the rest of the evidence)."""
+    model = embedder(ctx)
+    if model is None or ctx.settings.embedding_model.strip():
+        return None
+    judge = _goal_fit()
+    return judge if judge is not None and judge.applies(model.name, careers) else None
+
+
+@functools.cache
+def _goal_fit() -> GoalFit | None:
+    return goal_fit_file.load()
 
 
 def lexicon(ctx: Context) -> frozenset[str]:

@@ -105,3 +105,29 @@ def test_without_the_model_matching_is_bm25_alone(tmp_path: Path) -> None:
     spanish = "Quiero ser arquitecto de inteligencia artificial"
     assert "Spanish" in goals.match(goals.understand(ctx, spanish), spanish)[1]
     db.dispose()
+
+
+def test_the_goal_fit_classifier_decides_where_the_evidence_is_unsure(ctx: Context) -> None:
+    """Goals written for this test (in no labelled set): the classifier vetoes a job no career
+    covers that shares the careers' words, and matches work a career covers described without
+    its words; the matcher's own evidence alone decided both the other way."""
+    outside = "design the cooling and power layout of a GPU data centre"
+    understood = goals.understand(ctx, outside)
+    assert understood.unfit is not None and understood.unfit > matching.TUNING.veto
+    assert goals.match(understood, outside)[0].career is None
+    inside = (
+        "the engineer who makes our recommendation model answer in under 50 ms for every shopper"
+    )
+    understood = goals.understand(ctx, inside)
+    assert understood.unfit is not None and understood.unfit < matching.TUNING.rescue
+    assert goals.match(understood, inside)[0].career == "machine-learning-engineer"
+    without = matching.match(understood.index, inside, vector=understood.vector, aim=understood.aim)
+    assert without.career is None
+
+
+def test_other_careers_installed_turn_the_goal_fit_classifier_off(ctx: Context) -> None:
+    from masterpath.services import meaning
+
+    slugs = goals.index(ctx)[0].slugs
+    assert meaning.goal_fit(ctx, slugs) is not None
+    assert meaning.goal_fit(ctx, [*slugs, "data-engineer"]) is None

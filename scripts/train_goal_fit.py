@@ -33,12 +33,7 @@ from masterpath.domain import matching  # noqa: E402
 from masterpath.meaning import goal_fit  # noqa: E402
 from masterpath.services import goals  # noqa: E402
 
-FIXTURES = ROOT / "tests" / "fixtures"
-SETS = (
-    *bench.TUNING_SETS,
-    FIXTURES / "goals_sixth_author.yaml",
-    FIXTURES / "goals_seventh_author.yaml",
-)
+SETS = (*bench.TUNING_SETS, bench.SIXTH_TUNING_SET, bench.SEVENTH_TUNING_SET)
 L2 = (1.0, 10.0, 100.0)
 VETO = (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)  # 1.01: never
 RESCUE = (0.0, 0.05, 0.1, 0.15)  # 0.0: never

@@ -51,6 +51,12 @@ INDEPENDENT_SET = ROOT / "tests" / "fixtures" / "independent" / "goals.yaml"
 # A second independent set (2026-12-07), written after the matcher's last change by an author
 # who saw only the labelling rules and the career files: measurement only.
 FRESH_SET = ROOT / "tests" / "fixtures" / "independent4" / "goals.yaml"
+# A third (2026-12-07, late), written after the matcher's last change but the goal-fit
+# classifier, and committed before that was trained: measurement only.
+NEWEST_SET = ROOT / "tests" / "fixtures" / "independent6" / "goals.yaml"
+# Read only by scripts/train_goal_fit.py (with the five above): training data.
+SIXTH_TUNING_SET = ROOT / "tests" / "fixtures" / "goals_sixth_author.yaml"
+SEVENTH_TUNING_SET = ROOT / "tests" / "fixtures" / "goals_seventh_author.yaml"
 # The grid `--sweep` walks; every combination is scored on the tuning set.
 GRID: dict[str, tuple[Any, ...]] = {  # narrowed (issue 13) around the first sweep's choice
     "fusion": ("score",),

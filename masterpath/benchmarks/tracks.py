@@ -202,10 +202,15 @@ def run(
                 ctx, labelled_goals.FOURTH_TUNING_SET
             ),
             "training_fifth_author": labelled_goals.evaluate(ctx, labelled_goals.FIFTH_TUNING_SET),
+            "training_sixth_author": labelled_goals.evaluate(ctx, labelled_goals.SIXTH_TUNING_SET),
+            "training_seventh_author": labelled_goals.evaluate(
+                ctx, labelled_goals.SEVENTH_TUNING_SET
+            ),
         }
         if independent is not None:
             accuracy["independent"] = labelled_goals.evaluate(ctx, independent)
             accuracy["independent4"] = labelled_goals.evaluate(ctx, labelled_goals.FRESH_SET)
+            accuracy["independent6"] = labelled_goals.evaluate(ctx, labelled_goals.NEWEST_SET)
         meaning_on = not labelled_goals.meaning_status(ctx)
         ctx.db.dispose()
         progress("built-in content")
@@ -240,8 +245,10 @@ def table(result: dict[str, Any]) -> list[str]:
         "training_third_author",
         "training_fourth_author",
         "training_fifth_author",
+        "training_sixth_author",
+        "training_seventh_author",
     )
-    for name in (*names, "independent", "independent4"):
+    for name in (*names, "independent", "independent4", "independent6"):
         for label, row in result.get(name, {}).items():
             if label == "all":
                 continue  # a share over both classes hides one behind the other: each alone

@@ -344,49 +344,6 @@ def search(
     return hits[:limit]
 
 
-@dataclass(frozen=True)
-class Gauge:
-    """What the closeness gates read of a question, before any of them decides: for a learned
-    decision instead (`scope`)."""
-
-    best: float  # the best unit's cosine
-    coverage: float  # `coverage`
-    named: bool  # it names what nothing installed knows (`unknown_names`)
-    relevance: float  # the ranker's score of its best candidate (`relevance`)
-    unanswered: bool  # it asks for a kind of fact none of the best units states
-
-
-OPEN = Weights(outside=-9.0, outside_high=-9.0, outside_named=-9.0, outside_score=-1e9)
-
-
-def gauge(
-    index: Index, question: str, *, query: Vectors, skill: str = "", limit: int = 3
-) -> tuple[list[Hit], Gauge | None]:
-    """The question's best units with every closeness gate open, and what the gates would have
-    read; no units and None when nothing matches at all."""
-    found = candidates(index, question, query=query, skill=skill, weights=OPEN)
-    if found is None or not found.order or index.openings is None:
-        return [], None
-    top = found.order[:RERANK_DEPTH]
-    described = features(index, found, top)
-    best, ranked = ranking(described, elsewhere=OPEN.elsewhere)
-    hits = [Hit(index.units[top[n]], float(ranked[n]), float(found.cosines[top[n]])) for n in best]
-    depth = max(limit, answer_types.EVIDENCE_DEPTH)
-    rest = found.order[len(top) : max(depth, len(top))]
-    hits = (
-        hits + [Hit(index.units[i], float(found.fused[i]), float(found.cosines[i])) for i in rest]
-    )[:depth]
-    evidence = [f"{h.unit.title}\n{h.unit.body}" for h in hits[: answer_types.EVIDENCE_DEPTH]]
-    named = subjects(index, question) if answer_types.asked(question) else []
-    return hits[:limit], Gauge(
-        float(found.cosines.max()),
-        coverage(index, question),
-        bool(unknown_names(index, question)),
-        float(relevance(described)),
-        bool(answer_types.unanswered(question, evidence, named)),
-    )
-
-
 def _ranked(
     index: Index,
     question: str,

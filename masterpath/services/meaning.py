@@ -7,7 +7,6 @@ None and falls back to BM25 alone; `status` says why, for the one visible notice
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import threading
@@ -17,12 +16,9 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from masterpath.domain.retrieval import Gauge
 from masterpath.meaning import NOTICE, Embedder, Reads, load, load_reader
 from masterpath.meaning import goal_fit as goal_fit_file
-from masterpath.meaning import scope as scope_file
 from masterpath.meaning.goal_fit import GoalFit
-from masterpath.meaning.scope import Scope
 from masterpath.services import Context
 from masterpath.store import embeddings as store
 
@@ -117,27 +113,6 @@ def goal_fit(ctx: Context, careers: Sequence[str]) -> GoalFit | None:
 @functools.cache
 def _goal_fit() -> GoalFit | None:
     return goal_fit_file.load()
-
-
-def scope(ctx: Context) -> Scope | None:
-    """The learned "outside the content" decision, when the packaged model and its reader are
-    in use; None otherwise (the closeness gates and the reader decide)."""
-    if reader(ctx) is None or ctx.settings.embedding_model.strip():
-        return None
-    return _scope()
-
-
-@functools.cache
-def _scope() -> Scope | None:
-    return scope_file.load()
-
-
-def outside(ctx: Context, judge: Scope, question: str, best: str, gauge: Gauge) -> float:
-    """The probability that a question is outside the content, from what the gates read of it
-    and the reader's score for its best unit (`best`, title and body)."""
-    read = reader(ctx)
-    score = read.scores(question[:MAX_CHARS], [best[:READ_CHARS]])[0] if read else 0.0
-    return judge.outside({**dataclasses.asdict(gauge), "reader": float(score)})
 
 
 def lexicon(ctx: Context) -> frozenset[str]:

@@ -90,7 +90,12 @@ def sources(
     question = retrieval.respelled(know.index, question)
     query = meaning.one(ctx, question[:MAX_QUESTION]) if question.strip() else None
     asked = Asked(question, query, skill, found, know)
-    hits = _hits(ctx, asked, limit=limit + 4, weights=weights)
+    hits = retrieval.search(
+        know.index, question, query=query, skill=skill, limit=limit + 4, weights=weights
+    )
+    read = [f"{h.unit.title}. {h.unit.body}" for h in hits[:READ]]
+    if hits and query is not None and not meaning.answered(ctx, question, read):
+        hits = []  # close in meaning, but none of the best units answers it
     if not hits:
         near = retrieval.nearest_skills(know.index, query) if query is not None else []
         return [], [f"[{know.titles.get(s, s)}](/skills/{s})" for s in near]
@@ -105,30 +110,6 @@ def sources(
         if len(chosen) >= limit:
             break
     return chosen[: max(limit, 2)], []
-
-
-def _hits(
-    ctx: Context, asked: Asked, *, limit: int, weights: retrieval.Weights
-) -> list[retrieval.Hit]:
-    """The units to answer from, best first; none when the question is outside the content. With
-    the learned decision (`meaning.scope`) and the default weights, it decides from everything
-    the gates read and the reader's score for the best unit; otherwise each gate decides alone,
-    then the reader reads the best units."""
-    index, question, query = asked.know.index, asked.question, asked.query
-    judge = meaning.scope(ctx) if weights == retrieval.WEIGHTS else None
-    if judge is not None and query is not None:
-        hits, gauge = retrieval.gauge(index, question, query=query, skill=asked.skill, limit=limit)
-        if gauge is None:
-            return []
-        best = f"{hits[0].unit.title}. {hits[0].unit.body}"
-        return [] if meaning.outside(ctx, judge, question, best, gauge) > judge.threshold else hits
-    hits = retrieval.search(
-        index, question, query=query, skill=asked.skill, limit=limit, weights=weights
-    )
-    read = [f"{h.unit.title}. {h.unit.body}" for h in hits[:READ]]
-    if hits and query is not None and not meaning.answered(ctx, question, read):
-        hits = []  # close in meaning, but none of the best units answers it
-    return hits
 
 
 def outside(know: Knowledge, question: str) -> dict[str, list[str]]:

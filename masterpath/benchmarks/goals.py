@@ -54,7 +54,8 @@ FRESH_SET = ROOT / "tests" / "fixtures" / "independent4" / "goals.yaml"
 # A third (2026-12-07, late), written after the matcher's last change but the goal-fit
 # classifier, and committed before that was trained: measurement only.
 NEWEST_SET = ROOT / "tests" / "fixtures" / "independent6" / "goals.yaml"
-# Read only by scripts/train_goal_fit.py (with the five above): training data.
+# Two more authors' goals: training data for scripts/train_goal_fit.py (with the five above);
+# `bench tracks` scores them as training figures. The sweep does not read them.
 SIXTH_TUNING_SET = ROOT / "tests" / "fixtures" / "goals_sixth_author.yaml"
 SEVENTH_TUNING_SET = ROOT / "tests" / "fixtures" / "goals_seventh_author.yaml"
 # The grid `--sweep` walks; every combination is scored on the tuning set.

@@ -86,16 +86,16 @@ def reader(ctx: Context) -> Reads | None:
     return load_reader(ctx.settings.embedding_model)
 
 
-def answered(ctx: Context, question: str, passages: Sequence[str]) -> bool:
-    """Whether any of the passages answers the question, as the reader judges; True without a
-    reader (the ranker's closeness is all there is then)."""
+def answered(ctx: Context, question: str, passages: Sequence[str], *, margin: float = 0.0) -> bool:
+    """Whether any of the passages answers the question, as the reader judges (its threshold
+    raised by `margin`); True without a reader (the ranker's closeness is all there is then)."""
     judge = reader(ctx)
     if judge is None or not passages:
         return True
     question, read = question[:MAX_CHARS], [p[:READ_CHARS] for p in passages]
     # The best unit usually answers: read it alone first (about a third of the time of three).
     for batch in (read[:1], read[1:]):
-        if batch and judge.scores(question, batch).max() >= judge.threshold:
+        if batch and judge.scores(question, batch).max() >= judge.threshold + margin:
             return True
     return False
 

@@ -94,7 +94,11 @@ def sources(
         know.index, question, query=query, skill=skill, limit=limit + 4, weights=weights
     )
     read = [f"{h.unit.title}. {h.unit.body}" for h in hits[:READ]]
-    if hits and query is not None and not meaning.answered(ctx, question, read):
+    if (
+        hits
+        and query is not None
+        and not meaning.answered(ctx, question, read, margin=weights.reader_margin)
+    ):
         hits = []  # close in meaning, but none of the best units answers it
     if not hits:
         near = retrieval.nearest_skills(know.index, query) if query is not None else []

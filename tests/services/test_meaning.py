@@ -82,6 +82,13 @@ def test_the_reader_tells_an_answering_passage_from_one_on_the_same_topic(ctx: C
     assert not meaning.answered(ctx, "how do I replace the brake pads on a 2015 civic?", [KV_CACHE])
     # the best of several passages decides
     assert meaning.answered(ctx, asked, ["Bake the loaf for 40 minutes at 220 °C.", KV_CACHE])
+    # the margin raises the bar: the same passage, scored once, falls on either side of it
+    judge = meaning.reader(ctx)
+    assert judge is not None
+    score = float(judge.scores(asked, [KV_CACHE])[0])
+    margin = score - judge.threshold
+    assert meaning.answered(ctx, asked, [KV_CACHE], margin=margin - 0.01)
+    assert not meaning.answered(ctx, asked, [KV_CACHE], margin=margin + 0.01)
 
 
 def test_without_the_model_closeness_alone_decides(ctx: Context) -> None:

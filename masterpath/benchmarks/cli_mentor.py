@@ -80,7 +80,7 @@ def bench_mentor(turns: int, as_json: bool) -> None:
 @click.option(
     "--independent",
     type=click.Path(file_okay=False, path_type=Path),
-    default=datasets.FIXTURES / "independent6",
+    default=datasets.FIXTURES / "independent7",
     show_default=True,
     help="The independent set: questions.yaml and labels.yaml, used only to measure.",
 )

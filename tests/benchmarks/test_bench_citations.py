@@ -93,3 +93,18 @@ def test_a_labels_file_out_of_step_with_the_questions_is_refused(tmp_path: Path)
     (tmp_path / "labels.yaml").write_text("[]\n")
     with pytest.raises(ContentError, match="1 questions but 0 labels"):
         citations.independent(tmp_path)
+
+
+@pytest.mark.parametrize("name", ["independent6", "independent7"])
+def test_the_newest_held_out_sets_are_complete_and_name_real_units(
+    builtin: Context, name: str
+) -> None:
+    """Each fresh set: every question labelled, every skill asked about, every label a unit
+    (a unit renamed in the content would otherwise silently count as a miss)."""
+    from masterpath.services import knowledge
+
+    rows = citations.independent(FIXTURES / name)
+    assert {r["skill"] for r in rows} == set(knowledge.get(builtin).titles)
+    assert sum(not r["answers"] for r in rows) >= 100 <= sum(bool(r["answers"]) for r in rows)
+    units = {u.id for u in knowledge.get(builtin).index.units}
+    assert {a for r in rows for a in r["answers"]} <= units
